@@ -1,0 +1,20 @@
+package org.permcheck.engine.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Enough to reproduce a run: what ran, against what, how.
+ *
+ * @param suiteVersion permcheck's version
+ * @param gitCommit    the suite's commit, or "unknown"
+ * @param commandLine  the command line as typed
+ * @param tier         "quick", "full", "fuzz", ...
+ * @param seeds        every seed used
+ * @param backend      backend name, version, device and details
+ * @param jdk          java.version and vendor
+ * @param startedAt    ISO-8601 instant
+ * @param wallMillis   duration of the whole run
+ */
+public record RunInfo(String suiteVersion, String gitCommit, List<String> commandLine, String tier, List<Long> seeds,
+                      Map<String, String> backend, String jdk, String startedAt, long wallMillis) {}

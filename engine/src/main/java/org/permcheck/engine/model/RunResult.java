@@ -1,0 +1,24 @@
+package org.permcheck.engine.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one run produced; the input of every report writer.
+ *
+ * @param info      run information
+ * @param results   one entry per case, in execution order
+ * @param coverage  feature label -> number of cases that exercised it (generator statistics)
+ * @param conformant no FAIL, ERROR, TIMEOUT, CRASH or HARNESS_ERROR within declared capabilities,
+ *                   and every expectation honoured
+ * @param expectationProblems stale or violated expectations (an expected failure that passed, an
+ *                   entry that matched nothing); each one breaks conformance
+ */
+public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, boolean conformant,
+                        List<String> expectationProblems) {
+    public RunResult {
+        results = List.copyOf(results);
+        coverage = Map.copyOf(coverage);
+        expectationProblems = List.copyOf(expectationProblems);
+    }
+}

@@ -1,0 +1,52 @@
+package org.permcheck.contract;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.permcheck.tensor.Tensor;
+
+/**
+ * One call of one operation: the op, the profile, named input tensors and integer attributes.
+ * Plain data, handed unchanged to the oracle and to a backend.
+ */
+public record Invocation(Op op, Profile profile, Map<String, Tensor> inputs, Map<String, Long> attrs) {
+
+    public Invocation {
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        attrs = Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
+    }
+
+    public Tensor input(String name) {
+        Tensor t = inputs.get(name);
+        if (t == null) throw new IllegalArgumentException(op.wireName() + ": missing input '" + name + "'");
+        return t;
+    }
+
+    public Optional<Tensor> optionalInput(String name) { return Optional.ofNullable(inputs.get(name)); }
+
+    public long attr(String name) {
+        Long v = attrs.get(name);
+        if (v == null) throw new IllegalArgumentException(op.wireName() + ": missing attribute '" + name + "'");
+        return v;
+    }
+
+    public Optional<Long> optionalAttr(String name) { return Optional.ofNullable(attrs.get(name)); }
+
+    /** A short description for messages: op(name=dtype[shape], ..., attr=value). */
+    public String describe() {
+        StringBuilder sb = new StringBuilder(op.wireName()).append('(');
+        String sep = "";
+        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+            sb.append(sep).append(e.getKey()).append('=').append(e.getValue().dtype()).append(e.getValue().shapeString());
+            sep = ", ";
+        }
+        for (Map.Entry<String, Long> e : attrs.entrySet()) {
+            sb.append(sep).append(e.getKey()).append('=').append(e.getValue());
+            sep = ", ";
+        }
+        if (profile != Profile.TE_JAX) sb.append(sep).append("profile=").append(profile.id());
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,66 @@
+package org.permcheck.spi;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Profile;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * The part of the contract a backend claims. Conformance is judged inside these claims; whatever
+ * lies outside is reported per feature as NOT_SUPPORTED, which never counts as a pass.
+ *
+ * @param ops      operations implemented
+ * @param dtypes   payload dtypes of inp / grad_output (probs may be f32, bf16 or f16 when PROBS is claimed)
+ * @param profiles profile ids implemented ("te-jax", "torch-mask-pad")
+ * @param features optional features implemented
+ */
+public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles, Set<Feature> features) {
+
+    /** Optional parts of the operations. */
+    public enum Feature {
+        /** align_size on dispatch; pad_offsets on combine and the backward passes. */
+        PADDING,
+        /** probs on dispatch and chunk sort; grad_permuted_probs on their backward passes. */
+        PROBS,
+        /** merging_probs on combine and its backward pass. */
+        MERGING_PROBS
+    }
+
+    public Capabilities {
+        ops = Set.copyOf(ops);
+        dtypes = Set.copyOf(dtypes);
+        profiles = Set.copyOf(profiles);
+        features = Set.copyOf(features);
+    }
+
+    /** Everything: every op, every payload dtype, both profiles, every feature. */
+    public static Capabilities everything() {
+        return new Capabilities(EnumSet.allOf(Op.class),
+                EnumSet.of(DType.F32, DType.BF16, DType.F16, DType.F8E4M3, DType.F8E5M2),
+                Set.of(Profile.TE_JAX.id(), Profile.TORCH_MASK_PAD.id()), EnumSet.allOf(Feature.class));
+    }
+
+    /** Null when the call is inside these claims, else the reason it is not (for NOT_SUPPORTED). */
+    public String whyNot(Invocation inv) {
+        if (!ops.contains(inv.op())) return "op " + inv.op().wireName() + " not implemented";
+        if (!profiles.contains(inv.profile().id())) return "profile " + inv.profile().id() + " not implemented";
+        for (String payload : new String[] {"inp", "grad_output"}) {
+            Tensor t = inv.inputs().get(payload);
+            if (t != null && t.dtype().isFloat() && !dtypes.contains(t.dtype())) return "dtype " + t.dtype() + " not implemented";
+        }
+        if (inv.attrs().containsKey("align_size") || inv.inputs().containsKey("pad_offsets")) {
+            if (!features.contains(Feature.PADDING)) return "padding (align_size / pad_offsets) not implemented";
+        }
+        if (inv.inputs().containsKey("probs") || inv.inputs().containsKey("grad_permuted_probs")) {
+            if (!features.contains(Feature.PROBS)) return "probs not implemented";
+        }
+        if (inv.inputs().containsKey("merging_probs") && !features.contains(Feature.MERGING_PROBS)) {
+            return "merging_probs not implemented";
+        }
+        return null;
+    }
+}
