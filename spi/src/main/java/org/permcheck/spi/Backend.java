@@ -16,6 +16,12 @@ public interface Backend extends AutoCloseable {
     /** Runs one call. The returned tensors must be fresh (not aliased with the inputs). */
     Outputs run(Invocation invocation) throws Exception;
 
+    /**
+     * Called from another thread when a call overruns the engine's per-case limit. A subprocess
+     * backend kills its process here; an in-process one may ignore it (the engine abandons the call).
+     */
+    default void cancel() {}
+
     @Override
     default void close() throws Exception {}
 }
