@@ -2,10 +2,17 @@ package org.permcheck.oracle;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
+import org.permcheck.oracle.chunks.ChunkSort;
+import org.permcheck.oracle.dispatch.Combine;
+import org.permcheck.oracle.dispatch.CombineGradient;
+import org.permcheck.oracle.dispatch.Dispatch;
+import org.permcheck.oracle.dispatch.DispatchGradient;
+import org.permcheck.oracle.ep.LocalPermute;
+import org.permcheck.oracle.ep.RaggedAllToAllParams;
 
 /**
- * The oracle's front door: what the contract says a call must return.
- * Dispatches on the op to the reference classes of this package (one class per concept).
+ * The oracle's front door: what the contract (docs/spec.md) says a call must return.
+ * Dispatches on the op to the reference classes (one class per concept); each names its rules.
  */
 public final class Oracle {
     private Oracle() {}
@@ -14,8 +21,21 @@ public final class Oracle {
      * Expected outputs of {@code inv}.
      *
      * @throws org.permcheck.contract.PreconditionViolation when the call is outside the contract
+     *         (group X of docs/spec.md); the exception names the rule
      */
     public static Expected expected(Invocation inv) {
-        throw new UnsupportedOperationException("oracle not written yet: " + inv.op());
+        switch (inv.op()) {
+            case DISPATCH: return Dispatch.expected(inv);
+            case COMBINE: return Combine.expected(inv);
+            case DISPATCH_BACKWARD: return DispatchGradient.expected(inv);
+            case COMBINE_BACKWARD: return CombineGradient.expected(inv);
+            case SORT_CHUNKS: return ChunkSort.expected(inv);
+            case SORT_CHUNKS_BACKWARD: return ChunkSort.expectedBackward(inv);
+            case RAGGED_A2A_PARAMS: return RaggedAllToAllParams.expected(inv, false);
+            case REVERSE_RAGGED_A2A_PARAMS: return RaggedAllToAllParams.expected(inv, true);
+            case LOCAL_PERMUTE_AFTER_A2A: return LocalPermute.expectedAfter(inv);
+            case LOCAL_UNPERMUTE_BEFORE_A2A: return LocalPermute.expectedBefore(inv);
+            default: throw new IllegalStateException("no reference for " + inv.op());
+        }
     }
 }

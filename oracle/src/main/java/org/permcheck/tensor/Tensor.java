@@ -28,10 +28,15 @@ public final class Tensor {
     private final long rows;
     private final long rowElems;
     private final int rowBytes;
+    private final long maxChunkBytes;
     private final long rowsPerChunk;
     private final byte[][] chunks;
 
-    private Tensor(DType dtype, long[] shape) {
+    private Tensor(DType dtype, long[] shape) { this(dtype, shape, MAX_CHUNK_BYTES); }
+
+    /** {@code maxChunkBytes} is a parameter only so tests can cross chunk boundaries with small tensors. */
+    private Tensor(DType dtype, long[] shape, long maxChunkBytes) {
+        if (maxChunkBytes <= 0) throw new IllegalArgumentException("chunk size must be positive");
         for (long d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
         }
@@ -44,7 +49,9 @@ public final class Tensor {
         long rb = Math.multiplyExact(re, (long) dtype.size());
         if (rb > MAX_CHUNK_BYTES) throw new IllegalArgumentException("a row of " + rb + " bytes is too large");
         this.rowBytes = (int) rb;
-        this.rowsPerChunk = rowBytes == 0 ? Long.MAX_VALUE : Math.max(1, MAX_CHUNK_BYTES / rowBytes);
+        this.maxChunkBytes = maxChunkBytes;
+        // a row never straddles two chunks: a row wider than the chunk limit gets a chunk of its own
+        this.rowsPerChunk = rowBytes == 0 ? Long.MAX_VALUE : Math.max(1, maxChunkBytes / rowBytes);
         long nChunks = rows == 0 || rowBytes == 0 ? 0 : (rows + rowsPerChunk - 1) / rowsPerChunk;
         this.chunks = new byte[(int) nChunks][];
         for (int c = 0; c < nChunks; c++) {
@@ -57,6 +64,14 @@ public final class Tensor {
     public static Tensor zeros(DType dtype, long... shape) {
         return new Tensor(dtype, shape);
     }
+
+    /** Like {@link #zeros} with a smaller chunk limit, so tests can cross chunk boundaries cheaply. */
+    static Tensor zerosChunked(long maxChunkBytes, DType dtype, long... shape) {
+        return new Tensor(dtype, shape, maxChunkBytes);
+    }
+
+    /** Rows held by one storage chunk (the last chunk may hold fewer). */
+    long rowsPerChunk() { return rowsPerChunk; }
 
     /** A new tensor with every element set to the given raw bits. */
     public static Tensor filled(DType dtype, long bits, long... shape) {
@@ -169,18 +184,22 @@ public final class Tensor {
         if (src.dtype != dtype || src.rowBytes != rowBytes) {
             throw new IllegalArgumentException("row copy between " + src.dtype + src.shapeString() + " and " + dtype + shapeString());
         }
+        if (rowBytes == 0) return;
         System.arraycopy(src.chunkOf(srcRow), src.offsetOf(srcRow, 0), chunkOf(dstRow), offsetOf(dstRow, 0), rowBytes);
     }
 
     /** Sets every byte of a row to zero. */
     public void zeroRow(long row) {
+        if (rowBytes == 0) return;
         int o = offsetOf(row, 0);
         Arrays.fill(chunkOf(row), o, o + rowBytes, (byte) 0);
     }
 
     /** True when the two rows hold the same bytes. */
     public boolean rowEquals(long row, Tensor other, long otherRow) {
-        return other.rowBytes == rowBytes && Arrays.equals(
+        if (other.rowBytes != rowBytes) return false;
+        if (rowBytes == 0) return true;
+        return Arrays.equals(
                 chunkOf(row), offsetOf(row, 0), offsetOf(row, 0) + rowBytes,
                 other.chunkOf(otherRow), other.offsetOf(otherRow, 0), other.offsetOf(otherRow, 0) + rowBytes);
     }
@@ -213,7 +232,7 @@ public final class Tensor {
 
     /** A deep copy. */
     public Tensor copy() {
-        Tensor t = new Tensor(dtype, shape);
+        Tensor t = new Tensor(dtype, shape, maxChunkBytes);
         for (int i = 0; i < chunks.length; i++) System.arraycopy(chunks[i], 0, t.chunks[i], 0, chunks[i].length);
         return t;
     }
@@ -221,7 +240,7 @@ public final class Tensor {
     /** The same bytes under another dtype of equal width (bf16 read back as u16, and so on). */
     public Tensor reinterpret(DType as) {
         if (as.size() != dtype.size()) throw new IllegalArgumentException("cannot reinterpret " + dtype + " as " + as);
-        Tensor t = new Tensor(as, shape);
+        Tensor t = new Tensor(as, shape, maxChunkBytes);
         for (int i = 0; i < chunks.length; i++) System.arraycopy(chunks[i], 0, t.chunks[i], 0, chunks[i].length);
         return t;
     }
@@ -237,6 +256,11 @@ public final class Tensor {
     /** Same dtype, same shape and the same bytes everywhere. */
     public boolean bitEquals(Tensor o) {
         if (o.dtype != dtype || !Arrays.equals(o.shape, shape)) return false;
+        if (o.rowsPerChunk != rowsPerChunk) {
+            // different chunk layouts (another chunk limit): compare row by row
+            for (long r = 0; r < rows; r++) if (!rowEquals(r, o, r)) return false;
+            return true;
+        }
         for (int i = 0; i < chunks.length; i++) {
             if (!Arrays.equals(chunks[i], o.chunks[i])) return false;
         }

@@ -1,0 +1,110 @@
+package org.permcheck.oracle.dispatch;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
+import org.permcheck.oracle.Preconditions;
+import org.permcheck.oracle.layout.RowIdMap;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/** {@code token_combine_backward} (docs/spec.md G3, G4): the VJP of combine (TE sections 3.3, 9). */
+public final class CombineGradient {
+    private CombineGradient() {}
+
+    public static Expected expected(Invocation inv) {
+        Tensor grad = inv.input("grad_output");
+        Tensor rowIdMap = inv.input("row_id_map");
+        Tensor fwdInput = inv.input("fwd_input");
+        Optional<Tensor> mergingProbs = inv.optionalInput("merging_probs");
+        Optional<Tensor> padOffsets = inv.optionalInput("pad_offsets");
+        boolean fused = inv.profile().fusedMultiplyAdd();
+
+        Preconditions.requireRank2("grad_output", grad);
+        Preconditions.requireRank2("fwd_input", fwdInput);
+        RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, fwdInput.dim(0)); // X6
+        Preconditions.requireShape("grad_output", grad, routes.numTokens(), fwdInput.dim(1)); // X1
+        long dup = routes.firstDuplicateSource(fwdInput.dim(0));
+        if (dup >= 0) throw Preconditions.violation("X6", "row_id_map names source row " + dup + " twice; the gradient would be scattered into it twice");
+        if (mergingProbs.isPresent()) {
+            // a product is computed: X5 as for a reduction
+            Preconditions.requireReduciblePayload("grad_output", grad);
+            Preconditions.requireReduciblePayload("fwd_input", fwdInput);
+            Preconditions.requireProbs("merging_probs", mergingProbs.get());
+            Preconditions.requireShape("merging_probs", mergingProbs.get(), routes.numTokens(), routes.numExperts());
+        } else {
+            Preconditions.requireMovablePayload("grad_output", grad);
+        }
+
+        Map<String, Tensor> values = new LinkedHashMap<>();
+        Map<String, Tensor> reference = new LinkedHashMap<>();
+        Tensor targeted = Tensor.zeros(DType.BOOL, fwdInput.dim(0));
+        values.put("grad_inp", gradInp(grad, routes, mergingProbs.orElse(null), fwdInput.dim(0), targeted));
+        if (mergingProbs.isPresent()) {
+            Tensor[] g = gradMergingProbs(grad, fwdInput, routes, mergingProbs.get().dtype(), fused);
+            values.put("grad_merging_probs", g[0]);
+            reference.put("grad_merging_probs", g[1]);
+            reference.put("grad_merging_probs.slack", g[2]);
+        }
+        return new Expected(values, Map.of("grad_inp", targeted), reference);
+    }
+
+    /**
+     * G3: grad_inp[src(t,e)] = grad_output[t] (bit copy) or cast(f32(g) * f32(p)) (one rounding);
+     * rows nobody targets stay unspecified (zero placeholder, mask false).
+     */
+    static Tensor gradInp(Tensor grad, RowIdMap.Routes routes, Tensor mergingProbs, long rows, Tensor targeted) {
+        Tensor out = Tensor.zeros(grad.dtype(), rows, grad.dim(1));
+        for (int t = 0; t < routes.numTokens(); t++) {
+            for (int i = 0; i < routes.count(t); i++) {
+                long src = routes.source(t, i);
+                targeted.setLong(src, 1);
+                if (mergingProbs == null) {
+                    out.copyRowFrom(grad, t, src);
+                    continue;
+                }
+                float p = mergingProbs.getF32(t, routes.expert(t, i));
+                for (long h = 0; h < grad.dim(1); h++) out.setF32(src, h, grad.getF32(t, h) * p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * G4: grad_merging_probs[t,e] = cast(sum_h f32(x[src,h]) * f32(g[t,h])) for routed pairs, in
+     * ascending h with the profile's contraction (one admissible order; TE's depends on a block
+     * size), plus the f64 reference and the C5 slack with n = H terms.
+     */
+    static Tensor[] gradMergingProbs(Tensor grad, Tensor fwdInput, RowIdMap.Routes routes, DType dtype, boolean fused) {
+        int nt = routes.numTokens();
+        int ne = routes.numExperts();
+        Tensor values = Tensor.zeros(dtype, nt, ne);
+        Tensor reference = Tensor.zeros(DType.F64, nt, ne);
+        Tensor slack = Tensor.zeros(DType.F64, nt, ne);
+        long h = grad.dim(1);
+        for (int t = 0; t < nt; t++) {
+            for (int i = 0; i < routes.count(t); i++) {
+                long src = routes.source(t, i);
+                int e = routes.expert(t, i);
+                float acc = 0f;
+                double ref = 0d;
+                double magnitude = 0d;
+                for (long c = 0; c < h; c++) {
+                    float x = fwdInput.getF32(src, c);
+                    float g = grad.getF32(t, c);
+                    acc = RowReduction.multiplyAdd(x, g, acc, fused);
+                    double term = (double) x * (double) g;
+                    ref += term;
+                    magnitude += Math.abs(term);
+                }
+                values.setF32(t, e, acc);
+                reference.setBits(t, e, Double.doubleToRawLongBits(ref));
+                slack.setBits(t, e, Double.doubleToRawLongBits((h + 1) * RowReduction.F32_UNIT_ROUNDOFF * magnitude));
+            }
+        }
+        return new Tensor[] {values, reference, slack};
+    }
+}
