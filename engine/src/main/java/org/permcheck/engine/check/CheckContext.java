@@ -1,0 +1,100 @@
+package org.permcheck.engine.check;
+
+import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * Everything a check looks at for one case: the call, the oracle's answer, the backend's answer,
+ * and, when the runner made them, a second answer to the same call (determinism) and the answer
+ * to a follow-up combine (round trip).
+ */
+public final class CheckContext {
+
+    /** A follow-up call the runner made with the backend's own outputs, and what came back. */
+    public record FollowUp(Invocation call, Outputs result) {}
+
+    private final Invocation invocation;
+    private final Expected expected;
+    private final Outputs actual;
+    private final Outputs second;
+    private final FollowUp roundTrip;
+    private RowOrigins origins;
+    private final java.util.List<String> notes = new java.util.ArrayList<>();
+
+    public CheckContext(Invocation invocation, Expected expected, Outputs actual, Outputs second, FollowUp roundTrip) {
+        this.invocation = invocation;
+        this.expected = expected;
+        this.actual = actual;
+        this.second = second;
+        this.roundTrip = roundTrip;
+    }
+
+    public Invocation invocation() { return invocation; }
+
+    public Op op() { return invocation.op(); }
+
+    public Expected expected() { return expected; }
+
+    public Outputs actual() { return actual; }
+
+    /** The answer to the same call made a second time, or null when determinism is not checked. */
+    public Outputs second() { return second; }
+
+    public FollowUp roundTrip() { return roundTrip; }
+
+    /** "token_dispatch(inp=bf16[4, 8], ...)": the call as it appears in messages. */
+    public String call() { return invocation.describe(); }
+
+    /** Whether the call uses padding (align_size on dispatch, pad_offsets elsewhere). */
+    public boolean padded() {
+        return invocation.attrs().containsKey("align_size") || invocation.inputs().containsKey("pad_offsets");
+    }
+
+    public Tensor expectedValue(String output) { return expected.values().get(output); }
+
+    public Tensor actualValue(String output) { return actual.get(output); }
+
+    /** Both present with the same dtype and shape, so element-wise comparison makes sense. */
+    public boolean comparable(String output) {
+        Tensor e = expectedValue(output);
+        Tensor a = actualValue(output);
+        return e != null && a != null && e.dtype() == a.dtype() && e.sameShape(a.shape());
+    }
+
+    /** (token, expert) of each row of the permuted buffer this call reads or writes. */
+    public RowOrigins origins() {
+        if (origins == null) origins = computeOrigins();
+        return origins;
+    }
+
+    private RowOrigins computeOrigins() {
+        switch (op()) {
+            case DISPATCH: {
+                Tensor out = expectedValue("output");
+                return out == null ? RowOrigins.unknown()
+                        : RowOrigins.of(expectedValue("row_id_map"), expectedValue("pad_offsets"), out.rows());
+            }
+            case COMBINE:
+            case DISPATCH_BACKWARD:
+            case COMBINE_BACKWARD: {
+                String buffer = op() == Op.COMBINE ? "inp" : op() == Op.DISPATCH_BACKWARD ? "grad_output" : "fwd_input";
+                Tensor b = invocation.inputs().get(buffer);
+                return b == null ? RowOrigins.unknown()
+                        : RowOrigins.of(invocation.inputs().get("row_id_map"), invocation.inputs().get("pad_offsets"), b.rows());
+            }
+            default:
+                return RowOrigins.unknown();
+        }
+    }
+
+    /** Adds an informational line (never a failure), e.g. bit-faithful agreement of a reduction. */
+    public void note(String line) { notes.add(line); }
+
+    public java.util.List<String> notes() { return java.util.List.copyOf(notes); }
+
+    /** The rule an output is judged under. */
+    public String ruleFor(String output) { return Rules.forOutput(op(), output, padded()); }
+}

@@ -1,0 +1,50 @@
+package org.permcheck.engine.check;
+
+import org.permcheck.contract.Op;
+import org.permcheck.engine.model.Mismatch;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * Turns (output, row, column) into a {@link Mismatch} in the terms of the contract: the token and
+ * expert a row belongs to, where that is known.
+ */
+final class Positions {
+    private Positions() {}
+
+    static Mismatch mismatch(CheckContext ctx, String output, long row, long col, String expected, String actual) {
+        long token = -1;
+        long expert = -1;
+        Op op = ctx.op();
+        boolean permutedBuffer = (op == Op.DISPATCH && (output.equals("output") || output.equals("permuted_probs")))
+                || (op == Op.COMBINE_BACKWARD && output.equals("grad_inp"));
+        if (permutedBuffer) {
+            token = ctx.origins().token(row);
+            expert = ctx.origins().expert(row);
+        } else if (tokenByExpert(op, output)) {
+            token = row;
+            expert = col;
+        } else if (tokenRows(op, output)) {
+            token = row;
+        } else if (op == Op.DISPATCH && output.equals("row_id_map")) {
+            token = row;
+            Tensor e = ctx.expectedValue("row_id_map");
+            long experts = (e.dim(1) - 1) / 2;
+            if (col < experts) expert = e.getLong(row, experts + col);
+            else if (col < 2 * experts) expert = e.getLong(row, col);
+        } else if (op == Op.DISPATCH && (output.equals("tokens_per_expert") || output.equals("pad_offsets"))) {
+            expert = row;
+        }
+        Tensor t = ctx.expectedValue(output);
+        long column = t != null && t.rank() <= 1 ? -1 : col;
+        return new Mismatch(output, token, expert, row, column, expected, actual);
+    }
+
+    private static boolean tokenByExpert(Op op, String output) {
+        return (op == Op.DISPATCH_BACKWARD && output.equals("grad_probs"))
+                || (op == Op.COMBINE_BACKWARD && output.equals("grad_merging_probs"));
+    }
+
+    private static boolean tokenRows(Op op, String output) {
+        return (op == Op.COMBINE && output.equals("output")) || (op == Op.DISPATCH_BACKWARD && output.equals("grad_inp"));
+    }
+}

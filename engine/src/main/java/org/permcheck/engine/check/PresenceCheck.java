@@ -1,0 +1,36 @@
+package org.permcheck.engine.check;
+
+import java.util.List;
+
+import org.permcheck.contract.Port;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * Every output the oracle returns must be present with its dtype and shape; every output the
+ * oracle leaves out (e.g. pad_offsets without padding, permuted_probs without probs) must be
+ * absent. Cites the output's own rule. tokens_per_expert is judged by {@link TokensPerExpertCheck}.
+ */
+public final class PresenceCheck implements Check {
+    @Override
+    public void check(CheckContext ctx, List<Violation> out) {
+        for (Port p : ctx.op().outputs()) {
+            String name = p.name();
+            if (name.equals("tokens_per_expert")) continue;
+            Tensor e = ctx.expectedValue(name);
+            Tensor a = ctx.actualValue(name);
+            String rule = ctx.ruleFor(name);
+            if (e == null && a != null) {
+                out.add(Violation.of(rule, ctx.call() + ": output '" + name + "' must be absent here, got " + a.dtype() + a.shapeString()));
+            } else if (e != null && a == null) {
+                out.add(Violation.of(rule, ctx.call() + ": output '" + name + "' is missing (expected " + e.dtype() + e.shapeString() + ")"));
+            } else if (e != null) {
+                if (e.dtype() != a.dtype()) {
+                    out.add(Violation.of(rule, ctx.call() + ": output '" + name + "' has dtype " + a.dtype() + ", expected " + e.dtype()));
+                } else if (!e.sameShape(a.shape())) {
+                    out.add(Violation.of(rule, ctx.call() + ": output '" + name + "' has shape " + a.shapeString() + ", expected " + e.shapeString()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.permcheck.engine.check;
+
+import java.util.List;
+
+import org.permcheck.contract.Op;
+import org.permcheck.engine.model.Mismatch;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.tensor.FloatFormats;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * C2, a metamorphic invariant that needs no oracle: combining the backend's own dispatch output
+ * with merging weights 1/n(t) on the routed experts gives each token's input row back, within the
+ * dtype tolerance (te-contract 12.1.3). Tokens routed nowhere must come back as zero; tokens with a
+ * +-0.0 prob on a routed entry are skipped (their zeroed rows make the sum partial by design).
+ */
+public final class RoundTripCheck implements Check {
+    @Override
+    public void check(CheckContext ctx, List<Violation> out) {
+        CheckContext.FollowUp rt = ctx.roundTrip();
+        if (ctx.op() != Op.DISPATCH || rt == null) return;
+        Tensor x = ctx.invocation().input("inp");
+        Tensor routing = ctx.invocation().input("routing_map");
+        Tensor probs = ctx.invocation().inputs().get("probs");
+        Tensor y = rt.result() == null ? null : rt.result().get("output");
+        String call = ctx.call() + " then " + rt.call().op().wireName() + "(merging_probs=1/n(t))";
+        if (y == null || y.dtype() != x.dtype() || !y.sameShape(x.shape())) {
+            out.add(Violation.of(Rules.COMBINE_ROUND_TRIP, call + ": combine returned "
+                    + (y == null ? "no output" : y.dtype() + y.shapeString()) + ", expected " + x.dtype() + x.shapeString()));
+            return;
+        }
+        Mismatch first = null;
+        long bad = 0;
+        long judged = 0;
+        for (long t = 0; t < x.rows(); t++) {
+            long n = 0;
+            boolean zeroProb = false;
+            for (long e = 0; e < routing.dim(1); e++) {
+                if (routing.bits(t, e) == 0) continue;
+                n++;
+                if (probs != null && FloatFormats.toF64(probs.dtype(), probs.bits(t, e)) == 0.0) zeroProb = true;
+            }
+            if (zeroProb) continue;
+            judged++;
+            for (long h = 0; h < x.rowElems(); h++) {
+                double want = n == 0 ? 0.0 : x.getF64(t, h);
+                double got = y.getF64(t, h);
+                boolean ok;
+                if (Double.isNaN(want)) ok = Double.isNaN(got);
+                else if (Double.isInfinite(want) || Math.abs(want) > 1e30) ok = true; // overflow of n * (x/n) is allowed
+                else ok = Tolerance.within(x.dtype(), got, want, n, Math.abs(want) * 2);
+                if (!ok) {
+                    if (first == null) {
+                        first = new Mismatch("output", t, -1, t, h, ValueText.of(x.dtype(), n == 0 ? 0 : x.bits(t, h)) + " (the input)",
+                                ValueText.of(y.dtype(), y.bits(t, h)));
+                    }
+                    bad++;
+                    break;
+                }
+            }
+        }
+        if (first != null) {
+            out.add(new Violation(Rules.COMBINE_ROUND_TRIP, call + ": does not give the input back (" + bad + " of " + judged
+                    + " tokens)", first, bad - 1));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.permcheck.engine.check;
+
+import java.util.List;
+
+import org.permcheck.contract.Op;
+import org.permcheck.engine.model.Mismatch;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * M2, an invariant judged on the backend's own row_id_map without the oracle: its valid slots map
+ * the routed pairs {(t,e): routing_map[t,e]=1} one to one onto rows [0, N_used): n(t) equals the
+ * token's routed count, the experts listed are exactly the routed ones, and no row is used twice.
+ */
+public final class RowIdMapBijectionCheck implements Check {
+    @Override
+    public void check(CheckContext ctx, List<Violation> out) {
+        if (ctx.op() != Op.DISPATCH) return;
+        Tensor a = ctx.actualValue("row_id_map");
+        Tensor routing = ctx.invocation().inputs().get("routing_map");
+        if (a == null || routing == null || routing.rank() != 2) return;
+        long tokens = routing.dim(0);
+        long experts = routing.dim(1);
+        if (!a.sameShape(tokens, 2 * experts + 1) || !a.dtype().isInt()) return;
+        long used = 0;
+        for (long t = 0; t < tokens; t++) for (long x = 0; x < experts; x++) if (routing.bits(t, x) != 0) used++;
+        if (used > Integer.MAX_VALUE) return;
+        boolean[] seen = new boolean[(int) used];
+        Mismatch first = null;
+        long bad = 0;
+        for (long t = 0; t < tokens; t++) {
+            String problem = null;
+            long col = -1;
+            long n = a.getLong(t, 2 * experts);
+            long routed = 0;
+            for (long x = 0; x < experts; x++) if (routing.bits(t, x) != 0) routed++;
+            if (n != routed) {
+                problem = "n(t)=" + n + " but the token is routed to " + routed + " experts";
+                col = 2 * experts;
+            } else {
+                for (long i = 0; i < n && problem == null; i++) {
+                    long row = a.getLong(t, i);
+                    long ex = a.getLong(t, experts + i);
+                    if (ex < 0 || ex >= experts || routing.bits(t, ex) == 0) {
+                        problem = "slot lists expert " + ex + " which the token is not routed to";
+                        col = experts + i;
+                    } else if (row < 0 || row >= used) {
+                        problem = "row " + row + " outside [0, " + used + ")";
+                        col = i;
+                    } else if (seen[(int) row]) {
+                        problem = "row " + row + " is used twice";
+                        col = i;
+                    } else {
+                        seen[(int) row] = true;
+                    }
+                }
+            }
+            if (problem != null) {
+                if (first == null) first = new Mismatch("row_id_map", t, -1, t, col, "a one-to-one map", problem);
+                bad++;
+            }
+        }
+        if (first != null) {
+            out.add(new Violation(Rules.ROW_ID_MAP_BIJECTION, ctx.call()
+                    + ": row_id_map is not a bijection from routed (token, expert) pairs onto rows [0, " + used + ") ("
+                    + bad + " of " + tokens + " tokens)", first, bad - 1));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.permcheck.engine.check;
+
+import java.util.List;
+
+import org.permcheck.contract.Op;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * M1: dispatch's row_id_map equals the oracle's on the valid slots only: columns [0,n) (rows,
+ * descending), [E,E+n) (their experts) and 2E (n), where n is the oracle's count for the token
+ * (te-contract 2.1). The other slots hold garbage in TE and are never compared; when the oracle
+ * also gives an element mask, both must agree that a slot is specified.
+ */
+public final class RowIdMapCheck implements Check {
+    @Override
+    public void check(CheckContext ctx, List<Violation> out) {
+        if (ctx.op() != Op.DISPATCH || !ctx.comparable("row_id_map")) return;
+        Tensor e = ctx.expectedValue("row_id_map");
+        Tensor a = ctx.actualValue("row_id_map");
+        if (e.rank() != 2) return;
+        Specified spec = Specified.of(ctx.expected(), "row_id_map", e);
+        long experts = (e.dim(1) - 1) / 2;
+        MismatchCounter m = new MismatchCounter(Rules.ROW_ID_MAP);
+        for (long t = 0; t < e.dim(0); t++) {
+            long n = e.getLong(t, 2 * experts);
+            for (long c = 0; c < e.dim(1); c++) {
+                boolean valid = c < n || (c >= experts && c < experts + n) || c == 2 * experts;
+                if (!valid || !spec.element(t, c)) continue;
+                long eb = e.getLong(t, c);
+                long ab = a.getLong(t, c);
+                if (eb != ab) {
+                    m.add(Positions.mismatch(ctx, "row_id_map", t, c, Long.toString(eb), Long.toString(ab)));
+                    break; // one per token: the count says how many tokens are wrong
+                }
+            }
+        }
+        m.emitTo(out, ctx.call(), "row_id_map valid slots differ from the oracle's", e.dim(0), "tokens differ");
+    }
+}

@@ -1,0 +1,48 @@
+package org.permcheck.engine.check;
+
+import java.util.List;
+
+import org.permcheck.contract.Op;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * N1: dispatch always returns tokens_per_expert, of the profile's counts dtype (int32 for te-jax,
+ * int64 for torch-mask-pad), shape [E], equal to the oracle's counts (actual counts, or aligned
+ * counts when padded), with and without padding and probs.
+ */
+public final class TokensPerExpertCheck implements Check {
+    private static final String NAME = "tokens_per_expert";
+
+    @Override
+    public void check(CheckContext ctx, List<Violation> out) {
+        if (ctx.op() != Op.DISPATCH) return;
+        Tensor a = ctx.actualValue(NAME);
+        Tensor e = ctx.expectedValue(NAME);
+        Tensor routing = ctx.invocation().inputs().get("routing_map");
+        String call = ctx.call();
+        if (a == null) {
+            out.add(Violation.of(Rules.TOKENS_PER_EXPERT, call + ": tokens_per_expert is missing (it is always returned)"));
+            return;
+        }
+        if (a.dtype() != ctx.invocation().profile().countsDtype()) {
+            out.add(Violation.of(Rules.TOKENS_PER_EXPERT, call + ": tokens_per_expert has dtype " + a.dtype()
+                    + ", expected " + ctx.invocation().profile().countsDtype() + " (profile " + ctx.invocation().profile() + ")"));
+            return;
+        }
+        long experts = routing != null && routing.rank() == 2 ? routing.dim(1) : (e == null ? -1 : e.numel());
+        if (a.rank() != 1 || a.dim(0) != experts) {
+            out.add(Violation.of(Rules.TOKENS_PER_EXPERT, call + ": tokens_per_expert has shape " + a.shapeString()
+                    + ", expected [" + experts + "]"));
+            return;
+        }
+        if (e == null || !e.sameShape(a.shape())) return;
+        MismatchCounter m = new MismatchCounter(Rules.TOKENS_PER_EXPERT);
+        for (long x = 0; x < experts; x++) {
+            long ev = e.getLong(x);
+            long av = a.getLong(x);
+            if (ev != av) m.add(Positions.mismatch(ctx, NAME, x, 0, Long.toString(ev), Long.toString(av)));
+        }
+        m.emitTo(out, call, "tokens_per_expert differs from the counts", experts, "experts differ");
+    }
+}

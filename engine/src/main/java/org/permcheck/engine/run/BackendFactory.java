@@ -1,0 +1,30 @@
+package org.permcheck.engine.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendProvider;
+
+/**
+ * Makes a fresh backend. The runner calls it once at the start and again after every TIMEOUT or
+ * CRASH, because a backend that hung or died cannot be trusted with the next case.
+ */
+@FunctionalInterface
+public interface BackendFactory {
+
+    Backend create() throws Exception;
+
+    static BackendFactory of(BackendProvider provider) { return provider::create; }
+
+    /** The provider registered under {@code name} (META-INF/services), or a one-line error naming the known ones. */
+    static BackendFactory byName(String name) {
+        List<String> known = new ArrayList<>();
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            if (p.name().equals(name)) return of(p);
+            known.add(p.name());
+        }
+        throw new IllegalArgumentException("unknown backend '" + name + "' (known: " + String.join(", ", known) + ")");
+    }
+}

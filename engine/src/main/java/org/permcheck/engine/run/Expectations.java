@@ -1,0 +1,149 @@
+package org.permcheck.engine.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.Status;
+
+/**
+ * What a backend is known not to do, one JSON file per backend (docs/expectations.md):
+ *
+ * <pre>
+ * {
+ *   "backend": "cuda",
+ *   "expected_failures": [ {"case": "vec/dispatch-prob-zero", "status": "FAIL", "rule": "D4", "reason": "...", "issue": "https://..."} ],
+ *   "skips":             [ {"case": "prop/quick/*", "reason": "hangs on ..."} ]
+ * }
+ * </pre>
+ *
+ * A {@code case} pattern is an exact case id, or a prefix followed by {@code *}. {@code status}
+ * defaults to FAIL; {@code rule}, when given, must be among the failure's rules. Skipped cases are
+ * never run (reported NOT_SUPPORTED with the reason). Staleness is an error: an expected failure
+ * that now passes or fails differently, or an entry that matches no case of the run, is reported
+ * in {@link org.permcheck.engine.model.RunResult#expectationProblems()} and breaks conformance.
+ */
+public final class Expectations {
+
+    /** One entry of either list. */
+    public record Entry(String pattern, Status status, String rule, String reason) {
+        public boolean matches(String caseId) {
+            if (pattern.endsWith("*")) return caseId.startsWith(pattern.substring(0, pattern.length() - 1));
+            return caseId.equals(pattern);
+        }
+    }
+
+    private final List<Entry> expectedFailures;
+    private final List<Entry> skips;
+
+    public Expectations(List<Entry> expectedFailures, List<Entry> skips) {
+        this.expectedFailures = List.copyOf(expectedFailures);
+        this.skips = List.copyOf(skips);
+    }
+
+    public static Expectations none() { return new Expectations(List.of(), List.of()); }
+
+    public List<Entry> expectedFailures() { return expectedFailures; }
+
+    public List<Entry> skips() { return skips; }
+
+    /** Reads a file; a malformed one is a one-line IllegalArgumentException naming the file and the problem. */
+    public static Expectations load(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException(file + ": expected a JSON object");
+        return new Expectations(entries(file, root, "expected_failures"), entries(file, root, "skips"));
+    }
+
+    private static List<Entry> entries(Path file, JsonNode root, String key) {
+        List<Entry> out = new ArrayList<>();
+        JsonNode list = root.get(key);
+        if (list == null) return out;
+        if (!list.isArray()) throw new IllegalArgumentException(file + ": '" + key + "' must be a list");
+        int i = 0;
+        for (JsonNode n : list) {
+            String where = file + ": " + key + "[" + i++ + "]";
+            String pattern = text(n, "case");
+            String reason = text(n, "reason");
+            if (pattern == null || pattern.isBlank()) throw new IllegalArgumentException(where + ": missing 'case'");
+            if (reason == null || reason.isBlank()) throw new IllegalArgumentException(where + ": missing 'reason' (every entry says why)");
+            Status status = Status.FAIL;
+            String s = text(n, "status");
+            if (s != null) {
+                try {
+                    status = Status.valueOf(s.toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": unknown status '" + s + "'");
+                }
+            }
+            out.add(new Entry(pattern, status, text(n, "rule"), reason));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    public Optional<Entry> skipFor(String caseId) {
+        for (Entry e : skips) if (e.matches(caseId)) return Optional.of(e);
+        return Optional.empty();
+    }
+
+    public Optional<Entry> expectedFailureFor(String caseId) {
+        for (Entry e : expectedFailures) if (e.matches(caseId)) return Optional.of(e);
+        return Optional.empty();
+    }
+
+    /** True when {@code r} is a failure this file expects (same status, and the named rule among its rules). */
+    public boolean excuses(CaseResult r) {
+        Optional<Entry> e = expectedFailureFor(r.caseId());
+        return e.isPresent() && honoured(e.get(), r);
+    }
+
+    private static boolean honoured(Entry e, CaseResult r) {
+        if (r.status() != e.status()) return false;
+        if (e.rule() == null) return true;
+        return r.violations().stream().anyMatch(v -> v.rule().equals(e.rule()));
+    }
+
+    /** Stale or violated entries, given every result of a run (one line each). */
+    public List<String> problems(Collection<CaseResult> results) {
+        List<String> out = new ArrayList<>();
+        Map<Entry, Integer> hits = new LinkedHashMap<>();
+        for (Entry e : expectedFailures) hits.put(e, 0);
+        for (Entry e : skips) hits.put(e, 0);
+        for (CaseResult r : results) {
+            for (Entry e : skips) if (e.matches(r.caseId())) hits.merge(e, 1, Integer::sum);
+            Optional<Entry> x = expectedFailureFor(r.caseId());
+            if (x.isEmpty()) continue;
+            hits.merge(x.get(), 1, Integer::sum);
+            if (skipFor(r.caseId()).isPresent()) continue;
+            if (r.status() == Status.PASS) {
+                out.add("expected failure now passes (remove the entry): " + r.caseId() + " [" + x.get().reason() + "]");
+            } else if (!honoured(x.get(), r)) {
+                out.add("expected " + x.get().status() + (x.get().rule() == null ? "" : " of rule " + x.get().rule())
+                        + " but got " + r.status() + " for " + r.caseId());
+            }
+        }
+        for (Map.Entry<Entry, Integer> h : hits.entrySet()) {
+            if (h.getValue() == 0) out.add("expectation matches no case of this run: '" + h.getKey().pattern() + "'");
+        }
+        return out;
+    }
+}

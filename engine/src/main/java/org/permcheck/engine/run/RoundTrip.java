@@ -1,0 +1,52 @@
+package org.permcheck.engine.run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.spi.Capabilities;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * Builds the follow-up combine of the round-trip invariant (C2): the backend's own dispatch
+ * output, row_id_map and pad_offsets, with f32 merging weights 1/n(t) on the routed experts.
+ */
+final class RoundTrip {
+    private RoundTrip() {}
+
+    /** The combine call, or null when the invariant does not apply (fp8 payload, combine not claimed, outputs malformed). */
+    static Invocation combineAfter(Invocation dispatch, Outputs out, Capabilities caps) {
+        if (dispatch.op() != Op.DISPATCH) return null;
+        Tensor x = dispatch.input("inp");
+        if (x.dtype() != DType.F32 && x.dtype() != DType.BF16 && x.dtype() != DType.F16) return null;
+        Tensor y = out.get("output");
+        Tensor map = out.get("row_id_map");
+        Tensor routing = dispatch.input("routing_map");
+        long tokens = routing.dim(0);
+        long experts = routing.dim(1);
+        if (y == null || map == null || y.dtype() != x.dtype() || y.rank() != 2 || y.dim(1) != x.dim(1)) return null;
+        if (!map.sameShape(tokens, 2 * experts + 1) || !map.dtype().isInt()) return null;
+        Tensor weights = Tensor.zeros(DType.F32, tokens, experts);
+        for (long t = 0; t < tokens; t++) {
+            long n = 0;
+            for (long e = 0; e < experts; e++) if (routing.bits(t, e) != 0) n++;
+            if (n == 0) continue;
+            float w = 1.0f / n;
+            for (long e = 0; e < experts; e++) if (routing.bits(t, e) != 0) weights.setF32(t, e, w);
+        }
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("inp", y);
+        in.put("row_id_map", map);
+        in.put("merging_probs", weights);
+        Tensor pad = out.get("pad_offsets");
+        if (pad != null) {
+            if (!pad.sameShape(experts) || !pad.dtype().isInt()) return null;
+            in.put("pad_offsets", pad);
+        }
+        Invocation combine = new Invocation(Op.COMBINE, dispatch.profile(), in, Map.of());
+        return caps.whyNot(combine) == null ? combine : null;
+    }
+}

@@ -1,0 +1,204 @@
+package org.permcheck.engine.run;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.engine.check.CheckContext;
+import org.permcheck.engine.check.Checks;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunInfo;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.oracle.Oracle;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * Runs cases against one backend: for each case the oracle's answer, the backend's answer (on a
+ * worker thread, under the per-case limit), optionally a second answer (determinism) and a
+ * follow-up combine (round trip), then every check; the verdict is one {@link Status}.
+ *
+ * <pre>
+ *   try (Runner r = new Runner(BackendFactory.byName("cpu"), RunOptions.defaults())) {
+ *       RunResult result = r.run(Tier.QUICK.cases(seed, Shard.ALL));
+ *   }
+ * </pre>
+ */
+public final class Runner implements AutoCloseable {
+    private final RunOptions options;
+    private final BackendSession session;
+
+    public Runner(BackendFactory factory, RunOptions options) {
+        this.options = options;
+        this.session = new BackendSession(factory);
+    }
+
+    public RunOptions options() { return options; }
+
+    /** The backend's self-description (null when it cannot be created). */
+    public BackendInfo backendInfo() { return session.info(); }
+
+    /** Runs every case in order, reports progress and failures, and judges conformance. */
+    public RunResult run(List<Case> cases) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        List<CaseResult> results = new ArrayList<>();
+        long done = 0;
+        for (Case c : cases) {
+            Verdict v = judge(c);
+            CaseResult r = report(v);
+            results.add(r);
+            options.progress().onCase(++done, cases.size(), r);
+        }
+        return summarize(results, cases, started, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Hands a non-passing verdict to the failure sink and returns the result with its repro dir. */
+    CaseResult report(Verdict v) {
+        CaseResult r = v.result();
+        if (r.status() == Status.PASS || r.status() == Status.NOT_SUPPORTED) return r;
+        try {
+            String dir = options.failureSink().write(v.testCase(), v.expected(), v.actual(), r);
+            if (dir != null) return withRepro(r, dir);
+        } catch (Exception e) {
+            options.log().accept("could not write the repro bundle of " + r.caseId() + ": " + BackendSession.oneLine(e));
+        }
+        return r;
+    }
+
+    /** Builds the run's result: coverage, expectation problems and the conformance verdict. */
+    RunResult summarize(List<CaseResult> results, List<Case> cases, Instant started, long wallMillis) {
+        Expectations exp = options.expectations();
+        List<String> problems = exp.problems(results);
+        boolean conformant = problems.isEmpty();
+        for (CaseResult r : results) {
+            if (r.status().breaksConformance() && !exp.excuses(r)) conformant = false;
+        }
+        Map<String, Long> coverage = new TreeMap<>();
+        for (CaseResult r : results) {
+            for (String f : r.features()) coverage.merge(f, 1L, Long::sum);
+            if (r.status() == Status.PASS || r.status() == Status.FAIL) {
+                for (String rule : r.rules()) coverage.merge("rule:" + rule, 1L, Long::sum);
+            }
+        }
+        LinkedHashSet<Long> seeds = new LinkedHashSet<>();
+        for (Case c : cases) if (c.seed() != null) seeds.add(c.seed());
+        return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, conformant, problems);
+    }
+
+    RunInfo runInfo(Instant started, long wallMillis, List<Long> seeds) {
+        Map<String, String> backend = new LinkedHashMap<>();
+        BackendInfo info = session.info();
+        if (info != null) {
+            backend.put("name", info.name());
+            backend.put("version", info.version());
+            backend.put("device", info.device());
+            info.unavailable().ifPresent(u -> backend.put("unavailable", u));
+            backend.putAll(info.details());
+        } else {
+            backend.put("error", session.createError());
+        }
+        return new RunInfo(options.suiteVersion(), options.gitCommit(), options.commandLine(), options.tier(), seeds, backend,
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", started.toString(), wallMillis);
+    }
+
+    /** Judges one case (no progress, no failure sink): what the fuzzer's shrinker calls repeatedly. */
+    public Verdict judge(Case c) {
+        Invocation inv = c.invocation();
+        Optional<Expectations.Entry> skip = options.expectations().skipFor(c.id());
+        if (skip.isPresent()) return verdict(c, Status.NOT_SUPPORTED, List.of(), "skipped by expectations: " + skip.get().reason(), 0, null, null);
+        BackendInfo info = session.info();
+        if (info == null) return verdict(c, Status.ERROR, List.of(), session.createError(), 0, null, null);
+        if (!info.available()) return verdict(c, Status.NOT_SUPPORTED, List.of(), "backend unavailable: " + info.unavailable().get(), 0, null, null);
+        String why = info.capabilities().whyNot(inv);
+        if (why != null) return verdict(c, Status.NOT_SUPPORTED, List.of(), why, 0, null, null);
+
+        Expected expected;
+        try {
+            expected = Oracle.expected(inv);
+        } catch (PreconditionViolation e) {
+            return verdict(c, Status.HARNESS_ERROR, List.of(), "the oracle rejected a generated case (generator bug): " + e.getMessage(), 0, null, null);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return verdict(c, Status.HARNESS_ERROR, List.of(), "oracle failed: " + BackendSession.oneLine(e), 0, null, null);
+        }
+
+        BackendSession.Answer first = session.call(inv, options.caseTimeout());
+        if (!first.ok()) return verdict(c, first.status(), List.of(), first.detail(), first.nanos(), expected, null);
+        Outputs second = null;
+        if (options.determinism()) {
+            BackendSession.Answer again = session.call(inv, options.caseTimeout());
+            if (!again.ok()) {
+                return verdict(c, again.status(), List.of(), "on the second (determinism) call: " + again.detail(), first.nanos(), expected, first.outputs());
+            }
+            second = again.outputs();
+        }
+        CheckContext.FollowUp roundTrip = null;
+        if (options.roundTrip()) {
+            BackendInfo now = session.info();
+            Invocation combine = now == null ? null : RoundTrip.combineAfter(inv, first.outputs(), now.capabilities());
+            if (combine != null) {
+                BackendSession.Answer rt = session.call(combine, options.caseTimeout());
+                roundTrip = new CheckContext.FollowUp(combine, rt.ok() ? rt.outputs() : null);
+            }
+        }
+        CheckContext ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip);
+        List<Violation> violations;
+        try {
+            violations = Checks.run(ctx);
+        } catch (RuntimeException e) {
+            return verdict(c, Status.HARNESS_ERROR, List.of(), "a check failed: " + BackendSession.oneLine(e), first.nanos(), expected, first.outputs());
+        }
+        String notes = ctx.notes().isEmpty() ? null : String.join("; ", ctx.notes());
+        Status status = violations.isEmpty() ? Status.PASS : Status.FAIL;
+        String detail = notes;
+        if (status == Status.FAIL) {
+            Optional<Expectations.Entry> xf = options.expectations().expectedFailureFor(c.id());
+            if (xf.isPresent()) detail = "expected failure: " + xf.get().reason() + (notes == null ? "" : "; " + notes);
+        }
+        return verdict(c, status, violations, detail, first.nanos(), expected, first.outputs());
+    }
+
+    private static Verdict verdict(Case c, Status status, List<Violation> violations, String detail, long nanos,
+                                   Expected expected, Outputs actual) {
+        CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), status, violations, detail,
+                nanos, inputBytes(c.invocation()), c.seed(), null, null);
+        return new Verdict(c, r, expected, actual);
+    }
+
+    private static List<String> sorted(Case c) {
+        List<String> f = new ArrayList<>(c.features());
+        f.sort(null);
+        return f;
+    }
+
+    static long inputBytes(Invocation inv) {
+        long n = 0;
+        for (Tensor t : inv.inputs().values()) n += t.byteSize();
+        return n;
+    }
+
+    static CaseResult withRepro(CaseResult r, String dir) {
+        return new CaseResult(r.caseId(), r.op(), r.rules(), r.features(), r.status(), r.violations(), r.detail(), r.nanos(),
+                r.sizeBytes(), r.seed(), r.shrunk(), dir);
+    }
+
+    static CaseResult withShrunk(CaseResult r, String shrunk) {
+        return new CaseResult(r.caseId(), r.op(), r.rules(), r.features(), r.status(), r.violations(), r.detail(), r.nanos(),
+                r.sizeBytes(), r.seed(), shrunk, r.reproDir());
+    }
+
+    @Override
+    public void close() { session.close(); }
+}
