@@ -172,8 +172,15 @@ extern "C" __global__ void rowmap_count(const void* rmap, int rmBytes, i64 T, in
                 i64 t = tb + i;
                 if (t < T && r[t * E + e] != 0) m |= 1u << i;
             }
-        } else {
+        } else if (rmBytes == 4) {
             const int* r = (const int*) rmap;
+#pragma unroll 8
+            for (int i = 0; i < 32; i++) {
+                i64 t = tb + i;
+                if (t < T && r[t * E + e] != 0) m |= 1u << i;
+            }
+        } else {
+            const i64* r = (const i64*) rmap;
 #pragma unroll 8
             for (int i = 0; i < 32; i++) {
                 i64 t = tb + i;
@@ -313,7 +320,9 @@ __device__ void dispatch_permute_impl(const void* rmap, int rmBytes, i64 T, int 
         int e = ch * nt + tid;
         bool r = false;
         if (e < E) {
-            r = rmBytes == 1 ? ((const uint8_t*) rmap)[t * E + e] != 0 : ((const int*) rmap)[t * E + e] != 0;
+            i64 k = t * E + e;
+            r = rmBytes == 1 ? ((const uint8_t*) rmap)[k] != 0
+              : rmBytes == 4 ? ((const int*) rmap)[k] != 0 : ((const i64*) rmap)[k] != 0;
         }
         unsigned bal = __ballot_sync(0xffffffffu, r);
         if (lane == 0) s_wc[warp] = __popc(bal);

@@ -1,11 +1,13 @@
 package org.permcheck.cuda;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jcuda.CudaException;
 import org.permcheck.contract.Invocation;
+import org.permcheck.cuda.bench.CudaBench;
 import org.permcheck.cuda.ops.ChunkSortOp;
 import org.permcheck.cuda.ops.CombineBackwardOp;
 import org.permcheck.cuda.ops.CombineOp;
@@ -14,6 +16,9 @@ import org.permcheck.cuda.ops.ExpertParallelOps;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendCrashedException;
 import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.BenchRequest;
+import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.Benchmarkable;
 import org.permcheck.spi.Capabilities;
 import org.permcheck.spi.NotSupportedException;
 import org.permcheck.spi.Outputs;
@@ -24,7 +29,7 @@ import org.permcheck.spi.Outputs;
  * in {@link BackendInfo#unavailable()}, and answers every call with NOT_SUPPORTED: never a PASS
  * without a GPU.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, Benchmarkable {
     public static final String VERSION = "0.1.0";
 
     private final CudaDevice device;
@@ -76,6 +81,13 @@ public final class CudaBackend implements Backend {
             // a kernel fault leaves the context unusable: report a crash, the engine re-creates us
             throw new BackendCrashedException("CUDA error during " + inv.describe() + ": " + msg, e);
         }
+    }
+
+    /** Kernel timings with device-resident inputs (CUDA events), each with its cuMemcpyDtoD baseline. */
+    @Override
+    public synchronized List<BenchRow> bench(BenchRequest request) throws Exception {
+        if (device == null) throw new NotSupportedException(info.unavailable().orElseThrow());
+        return CudaBench.measure(device, request);
     }
 
     @Override

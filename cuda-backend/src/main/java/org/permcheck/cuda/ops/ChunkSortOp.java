@@ -52,7 +52,7 @@ public final class ChunkSortOp {
         Tensor map = inv.input("row_id_map");
         Optional<Tensor> gpp = inv.optionalInput("grad_permuted_probs");
         if (map.dtype() != DType.I32 || map.rank() != 1 || map.dim(0) != g.dim(0)) {
-            throw new PreconditionViolation("X-shape", "row_id_map must be int32[" + g.dim(0) + "], got " + map.dtype() + map.shapeString());
+            throw new PreconditionViolation("X1", "row_id_map must be int32[" + g.dim(0) + "], got " + map.dtype() + map.shapeString());
         }
         gpp.ifPresent(p -> checkPerRow(p, g.dim(0), "grad_permuted_probs"));
         long n = g.dim(0);
@@ -75,14 +75,14 @@ public final class ChunkSortOp {
 
     static void checkSplits(Tensor split, Tensor sorted) {
         if (split.rank() != 1 || sorted.rank() != 1 || split.dim(0) != sorted.dim(0)) {
-            throw new PreconditionViolation("X-shape", "split_sizes " + split.shapeString() + " and sorted_indices " + sorted.shapeString() + " must be [S]");
+            throw new PreconditionViolation("X1", "split_sizes " + split.shapeString() + " and sorted_indices " + sorted.shapeString() + " must be [S]");
         }
-        if (!split.dtype().isInt() || !sorted.dtype().isInt()) throw new PreconditionViolation("X-dtype", "split_sizes and sorted_indices must be integers");
+        if (!split.dtype().isInt() || !sorted.dtype().isInt()) throw new PreconditionViolation("X5", "split_sizes and sorted_indices must be integers");
     }
 
     private static void checkPerRow(Tensor p, long n, String name) {
-        if (p.rank() != 1 || p.dim(0) != n) throw new PreconditionViolation("X-shape", name + " must be [" + n + "], got " + p.shapeString());
-        if (p.dtype().size() != 2 && p.dtype().size() != 4) throw new PreconditionViolation("X-dtype", name + " must be f32, bf16 or f16, got " + p.dtype());
+        if (p.rank() != 1 || p.dim(0) != n) throw new PreconditionViolation("X1", name + " must be [" + n + "], got " + p.shapeString());
+        if (p.dtype().size() != 2 && p.dtype().size() != 4) throw new PreconditionViolation("X5", name + " must be f32, bf16 or f16, got " + p.dtype());
     }
 
     /** map[i] = destination of row i (split sizes and sorted indices as i64 on the device). */

@@ -29,9 +29,9 @@ public final class CombineBackwardOp {
         RowIdMapInput rm = RowIdMapInput.of(inv.input("row_id_map"), inv.optionalInput("pad_offsets"));
         Optional<Tensor> mp = inv.optionalInput("merging_probs");
         mp.ifPresent(p -> CombineOp.checkTE(p, rm, "merging_probs"));
-        if (g.dim(0) != rm.tokens()) throw new PreconditionViolation("X-shape", "grad_output must have T=" + rm.tokens() + " rows, got " + g.shapeString());
+        if (g.dim(0) != rm.tokens()) throw new PreconditionViolation("X1", "grad_output must have T=" + rm.tokens() + " rows, got " + g.shapeString());
         if (g.dtype() != fwd.dtype() || g.rowBytes() != fwd.rowBytes()) {
-            throw new PreconditionViolation("X-shape", "grad_output " + g.dtype() + g.shapeString() + " and fwd_input " + fwd.dtype() + fwd.shapeString() + " differ in row type");
+            throw new PreconditionViolation("X1", "grad_output " + g.dtype() + g.shapeString() + " and fwd_input " + fwd.dtype() + fwd.shapeString() + " differ in row type");
         }
         if (mp.isPresent()) Units.code(g.dtype());
         long rows = fwd.dim(0);

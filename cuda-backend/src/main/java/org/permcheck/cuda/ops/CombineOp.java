@@ -37,7 +37,7 @@ public final class CombineOp {
         Optional<Tensor> gpp = inv.optionalInput("grad_permuted_probs");
         gpp.ifPresent(p -> {
             if (p.rank() != 1 || p.dim(0) != g.dim(0)) {
-                throw new PreconditionViolation("X-shape", "grad_permuted_probs must be [" + g.dim(0) + "], got " + p.shapeString());
+                throw new PreconditionViolation("X1", "grad_permuted_probs must be [" + g.dim(0) + "], got " + p.shapeString());
             }
             Units.code(p.dtype());
         });
@@ -48,7 +48,7 @@ public final class CombineOp {
 
     static void checkTE(Tensor p, RowIdMapInput rm, String name) {
         if (!p.sameShape(rm.tokens(), rm.experts())) {
-            throw new PreconditionViolation("X-shape", name + " must be [T, E] = [" + rm.tokens() + ", " + rm.experts() + "], got " + p.shapeString());
+            throw new PreconditionViolation("X1", name + " must be [T, E] = [" + rm.tokens() + ", " + rm.experts() + "], got " + p.shapeString());
         }
         Units.code(p.dtype());
     }

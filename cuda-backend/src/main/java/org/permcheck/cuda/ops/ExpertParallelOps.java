@@ -28,10 +28,10 @@ public final class ExpertParallelOps {
         static Shards of(Invocation inv) {
             Tensor m = inv.input("all_shards_tokens_per_expert");
             long s = inv.attr("num_shards"), id = inv.attr("shard_id");
-            if (m.rank() != 2 || !m.dtype().isInt()) throw new PreconditionViolation("X-shape", "all_shards_tokens_per_expert must be an integer [S, E], got " + m.dtype() + m.shapeString());
-            if (s <= 0 || m.dim(0) != s) throw new PreconditionViolation("A-shards", "num_shards=" + s + " does not match " + m.shapeString());
-            if (m.dim(1) % s != 0) throw new PreconditionViolation("A-shards", "E=" + m.dim(1) + " is not divisible by num_shards=" + s);
-            if (id < 0 || id >= s) throw new PreconditionViolation("A-shards", "shard_id=" + id + " outside [0, " + s + ")");
+            if (m.rank() != 2 || !m.dtype().isInt()) throw new PreconditionViolation("X1", "all_shards_tokens_per_expert must be an integer [S, E], got " + m.dtype() + m.shapeString());
+            if (s <= 0 || m.dim(0) != s) throw new PreconditionViolation("X8", "num_shards=" + s + " does not match " + m.shapeString());
+            if (m.dim(1) % s != 0) throw new PreconditionViolation("X8", "E=" + m.dim(1) + " is not divisible by num_shards=" + s);
+            if (id < 0 || id >= s) throw new PreconditionViolation("X8", "shard_id=" + id + " outside [0, " + s + ")");
             return new Shards(m, (int) s, Math.toIntExact(m.dim(1)), (int) id);
         }
     }
