@@ -74,6 +74,15 @@ __device__ __forceinline__ uint32_t f32_to_bf16(float f) {
     return ((x + 0x7FFFu + lsb) >> 16) & 0xFFFFu;
 }
 
+// a * b where a NaN operand propagates its payload (quieted), a's first: IEEE 754-2019 6.2.3
+// recommends it and the oracle (Java on x86) does it, while the GPU's mul.f32 returns a canonical
+// NaN. Used where the product is a DATA output compared bit for bit (G3).
+__device__ __forceinline__ float mul_propagating(float a, float b) {
+    if (a != a) return __uint_as_float(__float_as_uint(a) | 0x400000u);
+    if (b != b) return __uint_as_float(__float_as_uint(b) | 0x400000u);
+    return __fmul_rn(a, b);
+}
+
 template <int DT> __device__ __forceinline__ float decode(uint32_t bits) {
     if (DT == DT_F32) return __uint_as_float(bits);
     if (DT == DT_BF16) return bf16_to_f32(bits);
@@ -349,7 +358,7 @@ __device__ void dispatch_permute_impl(const void* rmap, int rmBytes, i64 T, int 
     int* rm = rowIdMap + t * W2;
     for (int j = tid; j < W2; j += nt) {
         int v;
-        if (j < n) v = (int) s_dst[j];
+        if (j < n) v = (int) (s_dst[j] - meta[2 * E + s_e[j]]); // M2: the UNPADDED destination
         else if (j < E) v = -1;
         else if (j < E + n) v = s_e[j - E];
         else if (j < 2 * E) v = -1;
@@ -438,15 +447,19 @@ __device__ void gather_sum_impl(const char* inp, i64 inRows, i64 rowBytes, const
     const i64 t = blockIdx.x;
     const int tid = threadIdx.x, nt = blockDim.x;
     const int* rm = rowIdMap + t * (2 * E + 1);
+    // the slots and n are loaded together (one dependent step less per token): C4 still holds,
+    // slots at j >= n are loaded but never used
     int n = rm[2 * E];
-    n = n < 0 ? 0 : (n > E ? E : n);
-    for (int j = tid; j < n; j += nt) {
+    for (int j = tid; j < E; j += nt) {
         i64 row = rm[j];
         int e = rm[E + j];
-        if (padSize) row += load_index(padOff, padSize, e);
-        s_src[j] = (row >= 0 && row < inRows) ? row : -1;
-        s_w[j] = mprobs ? load_float(mprobs, mpDT, t * E + e) : 1.0f;
+        if (j < n) {
+            if (padSize) row += load_index(padOff, padSize, e);
+            s_src[j] = (row >= 0 && row < inRows) ? row : -1;
+            s_w[j] = mprobs ? load_float(mprobs, mpDT, t * E + e) : 1.0f;
+        }
     }
+    n = n < 0 ? 0 : (n > E ? E : n);
     if (gprobs) {
         for (int e = tid; e < E; e += nt) store_bits(gprobs, gppSize, t * E + e, 0u);
     }
@@ -550,7 +563,7 @@ __device__ void combine_bwd_impl(const char* g, i64 rowBytes, const int* rowIdMa
 #pragma unroll
                     for (int k = 0; k < NE; k++) {
                         float gv = elem<DT, B>(gp, k);
-                        set_elem<DT, B>(o, k, __fmul_rn(gv, w));
+                        set_elem<DT, B>(o, k, mul_propagating(gv, w));
                         part[jj] = __fadd_rn(part[jj], __fmul_rn(elem<DT, B>(x[jj], k), gv));
                     }
                     ((U*) (gradIn + s_src[j] * rowBytes))[v] = o.u;
