@@ -155,6 +155,14 @@ class DispatchRulesTest {
     }
 
     @Test
+    void rule_X1_unknownOrMissingPortsAndAttributes() {
+        dispatch(INP, ROUTING, 7).in("prob", Tensor.zeros(DType.F32, 5, 3)).rejects("X1");   // a typo is not ignored
+        dispatch(INP, ROUTING, 7).attr("align", 4).rejects("X1");
+        Calls.of(Op.DISPATCH).in("routing_map", ROUTING).attr("num_out_tokens", 7).rejects("X1");
+        Calls.of(Op.COMBINE).in("inp", INP).rejects("X1");
+    }
+
+    @Test
     void rule_X2_boolAndInt64RoutingMapsAreAccepted() {
         Tensor asBool = Tensor.zeros(DType.BOOL, 5, 3);
         Tensor asLong = Tensor.zeros(DType.I64, 5, 3);
