@@ -137,6 +137,86 @@ class CrossFormulationTest {
         assertFalse(CASES < 10_000);
     }
 
+    /**
+     * G1-G4 against the sorted-pairs formulation on seeded random cases (padded and unpadded, both
+     * profiles): dispatch backward as a per-token sum in descending expert order, grad_probs as a
+     * gather, combine backward as a scatter and per-pair dot products over h.
+     */
+    @Test
+    void rule_G1_G2_G3_G4_gradientsAgreeWithTheSortedPairs() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int k = 0; k < 2_000; k++) {
+            int nt = rnd.nextInt(8);
+            int ne = 1 + rnd.nextInt(5);
+            int h = 1 + rnd.nextInt(4);
+            Profile profile = Profile.ALL.get(rnd.nextInt(2));
+            DType payload = PROBS[rnd.nextInt(PROBS.length)];
+            Tensor routing = Tensor.zeros(DType.I32, nt, ne);
+            long used = 0;
+            for (long i = 0; i < routing.numel(); i++) if (rnd.nextInt(3) == 0) { routing.setLong(i, 1); used++; }
+            long align = profile.paddingRequired() || rnd.nextBoolean() ? 1 + rnd.nextInt(4) : 0;
+            Calls call = Calls.of(Op.DISPATCH).profile(profile).in("inp", Tensor.zeros(payload, nt, h)).in("routing_map", routing)
+                    .attr("num_out_tokens", Math.max(1, used));
+            if (align > 0) call.attr("align_size", align);
+            Expected d = call.run();
+            Tensor map = d.values().get("row_id_map");
+            Tensor pad = d.values().get("pad_offsets");
+            long rows = d.values().get("output").dim(0);
+            SortedPairsReference.Dispatched ref = SortedPairsReference.dispatch(Tensor.zeros(payload, nt, h), routing, null, Math.max(1, used), align, profile);
+            java.util.List<SortedPairsReference.Pair> pairs = SortedPairsReference.sortedPairs(routing);
+            String where = "case " + k + " " + call.invocation().describe();
+
+            Tensor g = random(rnd, payload, rows, h);
+            Tensor gp = random(rnd, DType.F32, rows);
+            Calls back = Calls.of(Op.DISPATCH_BACKWARD).profile(profile).in("grad_output", g).in("row_id_map", map).in("grad_permuted_probs", gp);
+            if (pad != null) back.in("pad_offsets", pad);
+            Expected db = back.run();
+            // G1: sum of the token's rows in descending expert order, as SortedPairsReference.combine does with no weights
+            assertTrue(SortedPairsReference.combine(g, routing, ref.rowOfPair(), null, false).bitEquals(db.values().get("grad_inp")), where + " G1");
+            // G2: gather
+            Tensor gprobs = db.values().get("grad_probs");
+            Tensor wantProbs = Tensor.zeros(DType.F32, nt, ne);
+            for (int i = 0; i < pairs.size(); i++) wantProbs.setBits(pairs.get(i).token(), pairs.get(i).expert(), gp.bits(ref.rowOfPair()[i], 0));
+            assertTrue(wantProbs.bitEquals(gprobs), where + " G2");
+
+            Tensor go = random(rnd, payload, nt, h);
+            Tensor fwd = random(rnd, payload, rows, h);
+            Tensor mp = random(rnd, DType.F32, nt, ne);
+            Calls cb = Calls.of(Op.COMBINE_BACKWARD).profile(profile).in("grad_output", go).in("row_id_map", map).in("fwd_input", fwd).in("merging_probs", mp);
+            if (pad != null) cb.in("pad_offsets", pad);
+            Expected c = cb.run();
+            Tensor gi = c.values().get("grad_inp");
+            Tensor mask = c.specified().get("grad_inp");
+            Tensor gm = c.values().get("grad_merging_probs");
+            boolean[] hit = new boolean[(int) rows];
+            for (int i = 0; i < pairs.size(); i++) {
+                int t = pairs.get(i).token();
+                int e = pairs.get(i).expert();
+                long row = ref.rowOfPair()[i];
+                hit[(int) row] = true;
+                float p = mp.getF32(t, e);
+                float acc = 0f;
+                for (int x = 0; x < h; x++) {
+                    assertEquals(FloatFormatsBits.round(payload, go.getF32(t, x) * p), gi.bits(row, x), where + " G3 row " + row);
+                    acc = profile.fusedMultiplyAdd() ? Math.fma(fwd.getF32(row, x), go.getF32(t, x), acc) : acc + fwd.getF32(row, x) * go.getF32(t, x);
+                }
+                assertEquals(Float.floatToRawIntBits(acc) & 0xFFFFFFFFL, gm.bits(t, e), where + " G4 [" + t + "," + e + "]");
+            }
+            for (int r = 0; r < rows; r++) assertEquals(hit[r] ? 1 : 0, mask.getLong(r), where + " G3 mask row " + r);
+        }
+    }
+
+    private static Tensor random(SplittableRandom rnd, DType d, long... shape) {
+        Tensor t = Tensor.zeros(d, shape);
+        for (long i = 0; i < t.numel(); i++) t.setF32(i, (float) (rnd.nextDouble() * 4 - 2));
+        return t;
+    }
+
+    /** Rounding into a dtype's bits, spelled out for the test. */
+    static final class FloatFormatsBits {
+        static long round(DType d, float v) { return org.permcheck.tensor.FloatFormats.fromF32(d, v); }
+    }
+
     private static long countOf(Tensor routing, int e) {
         long c = 0;
         for (int t = 0; t < routing.dim(0); t++) c += routing.getLong(t, e);
