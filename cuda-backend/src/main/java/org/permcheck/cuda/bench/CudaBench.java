@@ -148,6 +148,7 @@ public final class CudaBench {
                         pprobs, rowIdMap);
                 if (align > 0) DispatchKernels.padFill(dev, rm, out, rowBytes, rows, pprobs, probsSize);
             };
+            Runnable rowMapOnly = () -> rm.enqueue(dev, routing, 4, align, tpe, pad, 4);
             Runnable copyOut = () -> cuMemcpyDtoD(copy, out, outBytes);
             Runnable combine = () -> CombineOp.enqueue(dev, out, rows, rowBytes, dt, rowIdMap, tokens, experts, mprobs, 0,
                     pad, align > 0 ? 4 : 0, false, combined, null, 0, null);
@@ -163,6 +164,7 @@ public final class CudaBench {
             String shape = req.describe();
             result.add(row("cuda token_dispatch (row map + counts + permute" + (req.probs() ? " with probs" : "") + (align > 0 ? " + padding" : "") + ")",
                     shape, outBytes, time(dev, dispatch, req), copyNs, notes));
+            result.add(row("  of which row map + counts (2 launches)", shape, outBytes, time(dev, rowMapOnly, req), copyNs, notes));
             if (reducible) {
                 result.add(row("cuda token_combine (merging probs" + (align > 0 ? ", unpad" : "") + ")", shape, outBytes, time(dev, combine, req), copyNs, notes));
                 result.add(row("cuda token_dispatch_backward (grad_inp + grad_probs)", shape, outBytes, time(dev, dispatchBwd, req), copyNs, notes));
