@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""An example port of TransformerEngine's JAX MoE permutation contract, written with numpy, served
+through permcheck's backend protocol. Run it through permcheck:
+
+    permcheck smoke --backend exec:'python3 adapters/python/examples/numpy_port.py'
+    permcheck run   --backend exec:'python3 adapters/python/examples/numpy_port.py'
+
+The rule ids in comments are those of docs/spec.md. A deliberately broken copy is available for
+testing the suite itself: PERMCHECK_PLANT_BUG=<name> (see BUGS) plants one bug.
+"""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from permcheck_adapter import Adapter, NotSupported, Tensor  # noqa: E402
+
+BUGS = {
+    "zero-prob": "dispatch copies the row even when its probability is 0.0 (breaks D3)",
+    "token-order": "dispatch orders an expert's rows by descending token (breaks D1/D2)",
+    "pad-offsets": "dispatch reports pad_offsets one too large for the last expert (breaks P1/P4)",
+    "combine-weights": "combine ignores merging_probs of the highest expert (breaks C1)",
+    "chunk-tail": "chunk sort zeroes the tail rows beyond sum(split_sizes) (breaks S1/S2)",
+}
+BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
+if BUG and BUG not in BUGS:
+    sys.exit("unknown PERMCHECK_PLANT_BUG=%s (known: %s)" % (BUG, ", ".join(BUGS)))
+
+PAYLOADS = ["f32", "bf16", "f16", "f8e4m3", "f8e5m2"]
+REDUCIBLE = ("f32", "bf16", "f16")
+
+adapter = Adapter(
+    name="numpy-port" + ("+bug:" + BUG if BUG else ""), version="0.1.0",
+    device="CPU (numpy %s)" % np.__version__,
+    dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad"], features=["padding", "probs", "merging_probs"],
+    details={"numpy": np.__version__, "planted_bug": BUG or "none"})
+
+
+def counts_dtype(profile):
+    return ("i64", np.int64) if profile == "torch-mask-pad" else ("i32", np.int32)
+
+
+# ---------------------------------------------------------------- token_dispatch (D, P, N, M)
+
+@adapter.op("token_dispatch")
+def token_dispatch(inputs, attrs, profile):
+    inp = inputs["inp"]
+    R = inputs["routing_map"].data.astype(bool)
+    probs = inputs.get("probs")
+    T, E = R.shape
+    N = attrs["num_out_tokens"]
+    A = attrs.get("align_size")
+    if profile == "torch-mask-pad" and A is None:
+        raise ValueError("[X4] torch-mask-pad requires align_size")
+    cname, cnp = counts_dtype(profile)
+
+    count = R.sum(axis=0).astype(np.int64)
+    offset = np.concatenate(([0], np.cumsum(count)[:-1]))
+    rank = np.cumsum(R, axis=0) - 1                      # rank(t,e) where R[t,e]
+    tt, ee = np.nonzero(R)                               # row-major: ascending t, then e
+    dst = offset[ee] + rank[tt, ee]                      # D1: expert-major, ascending token
+    if BUG == "token-order":
+        dst = offset[ee] + (count[ee] - 1 - rank[tt, ee])
+    if N < len(dst):
+        raise ValueError("[X3] num_out_tokens %d < %d routed pairs" % (N, len(dst)))
+
+    out = {}
+    if A is None:
+        rows = N                                         # D5: rows [N_used, N) unspecified (we write 0)
+        row = dst
+        tokens_per_expert = count
+    else:
+        if A <= 0:
+            raise ValueError("[X4] align_size must be > 0")
+        target = (count + A - 1) // A * A                # P1
+        pad_offsets = np.concatenate(([0], np.cumsum(target - count)[:-1]))
+        row = dst + pad_offsets[ee]                      # P2
+        rows = (N + E * (A - 1)) // A * A if profile == "te-jax" else int(target.sum())   # P3
+        tokens_per_expert = target
+        reported = pad_offsets.copy()
+        if BUG == "pad-offsets":
+            reported[-1] += 1
+        if profile == "te-jax" or np.any(target != count):  # P4
+            out["pad_offsets"] = Tensor(reported.astype(cnp), cname)
+
+    data = np.zeros((rows,) + inp.data.shape[1:], dtype=inp.data.dtype)
+    data[row] = inp.data[tt]                             # D2: bit copy of whole rows
+    if probs is not None:
+        p = probs.data[tt, ee]
+        if BUG != "zero-prob":
+            data[row[Tensor(p, probs.dtype).is_zero()]] = 0  # D3: +0.0 and -0.0 zero the row
+        pp = np.zeros((rows,), dtype=probs.data.dtype)
+        pp[row] = p                                      # D4
+        out["permuted_probs"] = Tensor(pp, probs.dtype)
+    out["output"] = Tensor(data, inp.dtype)
+
+    # M1-M4: per token, routed experts in descending order; unspecified slots (M5) left at -1
+    rid = np.full((T, 2 * E + 1), -1, dtype=np.int32)
+    n = R.sum(axis=1)
+    col = n[tt] - np.cumsum(R, axis=1)[tt, ee]           # descending expert -> ascending column
+    rid[tt, col] = dst                                   # unpadded dst even when padding (M2)
+    rid[tt, E + col] = ee
+    rid[:, 2 * E] = n
+    out["row_id_map"] = Tensor(rid, "i32")
+    out["tokens_per_expert"] = Tensor(tokens_per_expert.astype(cnp), cname)  # N1
+    return out
+
+
+def routed_slots(rid, pad_offsets):
+    """(token, source row, expert) per valid slot, grouped by column i = 0..E-1 (descending expert)."""
+    T = rid.shape[0]
+    E = (rid.shape[1] - 1) // 2
+    n = rid[:, 2 * E]
+    for i in range(E):
+        ts = np.nonzero(n > i)[0]
+        if len(ts) == 0:
+            break
+        e = rid[ts, E + i].astype(np.int64)
+        src = rid[ts, i].astype(np.int64)
+        if pad_offsets is not None:
+            src = src + pad_offsets.data[e].astype(np.int64)
+        yield ts, src, e
+
+
+# ---------------------------------------------------------------- token_combine (C)
+
+@adapter.op("token_combine")
+def token_combine(inputs, attrs, profile):
+    inp = inputs["inp"]
+    if inp.dtype not in REDUCIBLE:
+        raise NotSupported("combine of %s (fp8 is moved, never reduced)" % inp.dtype)
+    rid = inputs["row_id_map"].data
+    mp = inputs.get("merging_probs")
+    mpf = mp.f32() if mp is not None else None
+    x = inp.f32()
+    T = rid.shape[0]
+    E = (rid.shape[1] - 1) // 2
+    acc = np.zeros((T,) + x.shape[1:], dtype=np.float32)  # C3: unrouted tokens stay +0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN are values here, not errors
+        for i, (ts, src, e) in enumerate(routed_slots(rid, inputs.get("pad_offsets"))):
+            v = x[src]
+            if mpf is not None and not (BUG == "combine-weights" and i == 0):
+                v = v * mpf[ts, e][:, None]              # C2 (te-jax): separate multiply and add
+            acc[ts] = acc[ts] + v                        # C1: f32, descending expert order
+    return {"output": Tensor.from_f32(acc, inp.dtype)}   # one final rounding
+
+
+# ---------------------------------------------------------------- gradients (G)
+
+@adapter.op("token_dispatch_backward")
+def token_dispatch_backward(inputs, attrs, profile):
+    g = inputs["grad_output"]
+    if g.dtype not in REDUCIBLE:
+        raise NotSupported("dispatch backward of %s" % g.dtype)
+    rid = inputs["row_id_map"].data
+    T = rid.shape[0]
+    E = (rid.shape[1] - 1) // 2
+    x = g.f32()
+    gpp = inputs.get("grad_permuted_probs")
+    acc = np.zeros((T,) + x.shape[1:], dtype=np.float32)
+    gp = np.zeros((T, E), dtype=gpp.data.dtype) if gpp is not None else None
+    for ts, src, e in routed_slots(rid, inputs.get("pad_offsets")):
+        with np.errstate(over="ignore", invalid="ignore"):
+            acc[ts] = acc[ts] + x[src]                   # G1
+        if gp is not None:
+            gp[ts, e] = gpp.data[src]                    # G2
+    out = {"grad_inp": Tensor.from_f32(acc, g.dtype)}
+    if gp is not None:
+        out["grad_probs"] = Tensor(gp, gpp.dtype)
+    return out
+
+
+@adapter.op("token_combine_backward")
+def token_combine_backward(inputs, attrs, profile):
+    g = inputs["grad_output"]
+    fwd = inputs["fwd_input"]
+    mp = inputs.get("merging_probs")
+    rid = inputs["row_id_map"].data
+    T = rid.shape[0]
+    E = (rid.shape[1] - 1) // 2
+    if mp is not None and (g.dtype not in REDUCIBLE or fwd.dtype not in REDUCIBLE):
+        raise NotSupported("combine backward with merging_probs of %s" % g.dtype)
+    grad_inp = np.zeros(fwd.data.shape, dtype=g.data.dtype)   # G3: untargeted rows unspecified (0 here)
+    gmp = np.zeros((T, E), dtype=np.float64) if mp is not None else None
+    gf = g.f32() if mp is not None else None
+    for ts, src, e in routed_slots(rid, inputs.get("pad_offsets")):
+        if mp is None:
+            grad_inp[src] = g.data[ts]
+        else:
+            p = mp.f32()[ts, e][:, None]
+            grad_inp[src] = Tensor.from_f32(gf[ts] * p, g.dtype).data
+            # G4: a reduction over h; summed in f64 then rounded once (inside the C5 tolerance)
+            gmp[ts, e] = (fwd.f32()[src].astype(np.float64) * gf[ts].astype(np.float64)).sum(axis=1)
+    out = {"grad_inp": Tensor(grad_inp, g.dtype)}
+    if mp is not None:
+        out["grad_merging_probs"] = Tensor.from_f32(gmp.astype(np.float32), mp.dtype)
+    return out
+
+
+# ---------------------------------------------------------------- chunk sort (S)
+
+def chunk_sort_map(num_tokens, split, order):
+    split = split.astype(np.int64)
+    order = order.astype(np.int64)
+    total = int(split.sum())
+    starts_in = np.concatenate(([0], np.cumsum(split)[:-1]))
+    starts_out_sorted = np.concatenate(([0], np.cumsum(split[order])[:-1]))
+    start_out = np.empty_like(split)
+    start_out[order] = starts_out_sorted                 # where input chunk c lands
+    i = np.arange(num_tokens, dtype=np.int64)
+    c = np.searchsorted(np.cumsum(split), i[:total], side="right")   # S1
+    m = i.copy()
+    m[:total] = start_out[c] + (i[:total] - starts_in[c])
+    return m
+
+
+@adapter.op("sort_chunks_by_index")
+def sort_chunks_by_index(inputs, attrs, profile):
+    inp = inputs["inp"]
+    m = chunk_sort_map(inp.data.shape[0], inputs["split_sizes"].data, inputs["sorted_indices"].data)
+    data = np.empty_like(inp.data)
+    data[m] = inp.data                                   # S2
+    if BUG == "chunk-tail":
+        total = int(inputs["split_sizes"].data.sum())
+        data[total:] = 0
+    out = {"output": Tensor(data, inp.dtype), "row_id_map": Tensor(m.astype(np.int32), "i32")}
+    probs = inputs.get("probs")
+    if probs is not None:
+        pp = np.empty_like(probs.data)
+        pp[m] = probs.data
+        out["permuted_probs"] = Tensor(pp, probs.dtype)
+    return out
+
+
+@adapter.op("sort_chunks_by_index_backward")
+def sort_chunks_by_index_backward(inputs, attrs, profile):
+    g = inputs["grad_output"]
+    m = inputs["row_id_map"].data.astype(np.int64)
+    out = {"grad_inp": Tensor(g.data[m], g.dtype)}       # S3
+    gpp = inputs.get("grad_permuted_probs")
+    if gpp is not None:
+        out["grad_probs"] = Tensor(gpp.data[m], gpp.dtype)
+    return out
+
+
+# ---------------------------------------------------------------- expert-parallel helpers (A)
+
+def send_to(M, num_shards):
+    S, E = M.shape
+    L = E // num_shards
+    return M.reshape(S, num_shards, L).sum(axis=2)       # send_to[i][j]
+
+
+def exclusive_cumsum(v):
+    return np.concatenate(([0], np.cumsum(v)[:-1])).astype(v.dtype)
+
+
+@adapter.op("compute_ragged_all_to_all_params")
+def ragged_params(inputs, attrs, profile):
+    Mt = inputs["all_shards_tokens_per_expert"]
+    s, S = attrs["shard_id"], attrs["num_shards"]
+    st = send_to(Mt.data, S).astype(Mt.data.dtype)
+    send = st[s]
+    return {"input_offsets": Tensor(exclusive_cumsum(send), Mt.dtype), "send_sizes": Tensor(send.copy(), Mt.dtype),
+            "output_offsets": Tensor(st[:s].sum(axis=0).astype(Mt.data.dtype), Mt.dtype),
+            "recv_sizes": Tensor(st[:, s].copy(), Mt.dtype)}     # A1
+
+
+@adapter.op("compute_reverse_ragged_all_to_all_params")
+def reverse_ragged_params(inputs, attrs, profile):
+    Mt = inputs["all_shards_tokens_per_expert"]
+    s, S = attrs["shard_id"], attrs["num_shards"]
+    st = send_to(Mt.data, S).astype(Mt.data.dtype)
+    send = st[:, s].copy()
+    return {"input_offsets": Tensor(exclusive_cumsum(send), Mt.dtype), "send_sizes": Tensor(send, Mt.dtype),
+            "output_offsets": Tensor(st[:, :s].sum(axis=1).astype(Mt.data.dtype), Mt.dtype),
+            "recv_sizes": Tensor(st[s].copy(), Mt.dtype)}        # A2
+
+
+@adapter.op("local_permute_after_a2a")
+def local_permute_after_a2a(inputs, attrs, profile):
+    inp = inputs["inp"]
+    Mt = inputs["all_shards_tokens_per_expert"]
+    s, S = attrs["shard_id"], attrs["num_shards"]
+    E = Mt.data.shape[1]
+    L = E // S
+    C = Mt.data[:, s * L:(s + 1) * L]
+    split = C.reshape(-1)
+    order = np.array([i * L + l for l in range(L) for i in range(S)], dtype=np.int64)   # A3
+    m = chunk_sort_map(inp.data.shape[0], split, order)
+    data = np.empty_like(inp.data)
+    data[m] = inp.data
+    return {"output": Tensor(data, inp.dtype),
+            "local_group_sizes": Tensor(C.sum(axis=0).astype(Mt.data.dtype), Mt.dtype),
+            "sorted_split_sizes": Tensor(split[order].astype(Mt.data.dtype), Mt.dtype),
+            "inverse_chunk_indices": Tensor(np.argsort(order).astype(np.int32), "i32")}
+
+
+@adapter.op("local_unpermute_before_a2a")
+def local_unpermute_before_a2a(inputs, attrs, profile):
+    inp = inputs["inp"]
+    m = chunk_sort_map(inp.data.shape[0], inputs["sorted_split_sizes"].data, inputs["inverse_chunk_indices"].data)
+    data = np.empty_like(inp.data)
+    data[m] = inp.data                                   # A4
+    return {"output": Tensor(data, inp.dtype)}
+
+
+if __name__ == "__main__":
+    adapter.serve()

@@ -1,0 +1,108 @@
+"""The protocol loop (docs/protocol.md, version 1): a port registers functions, this does the rest."""
+import json
+import os
+import sys
+import traceback
+
+from .tensor import Tensor, load, save
+
+PROTOCOL = 1
+
+
+class NotSupported(Exception):
+    """Raise from a port function for a call it does not implement (answered as not_supported)."""
+
+
+class Adapter:
+    """Speaks the protocol on stdin/stdout and calls the port's functions.
+
+    A port function takes (inputs: dict name -> Tensor, attrs: dict name -> int, profile: str) and
+    returns a dict output name -> Tensor. Outputs the call does not produce are left out.
+    """
+
+    def __init__(self, name, version, device="CPU", ops=None, dtypes=(), profiles=("te-jax",), features=(), details=None):
+        self.name = name
+        self.version = version
+        self.device = device
+        self.functions = {}
+        self.declared_ops = ops
+        self.dtypes = list(dtypes)
+        self.profiles = list(profiles)
+        self.features = list(features)
+        self.details = dict(details or {})
+
+    def op(self, wire_name):
+        """Decorator: registers the function that implements op `wire_name`."""
+        def register(fn):
+            self.functions[wire_name] = fn
+            return fn
+        return register
+
+    def hello(self):
+        return {
+            "type": "hello", "protocol": PROTOCOL, "name": self.name, "version": self.version, "device": self.device,
+            "capabilities": {
+                "ops": list(self.declared_ops if self.declared_ops is not None else self.functions),
+                "dtypes": self.dtypes, "profiles": self.profiles, "features": self.features,
+            },
+            "details": self.details,
+        }
+
+    def run_case(self, msg):
+        """Answers one run request (a dict); never raises."""
+        rid = msg.get("id")
+        try:
+            fn = self.functions.get(msg["op"])
+            if fn is None:
+                return {"type": "not_supported", "id": rid, "reason": "op %s not implemented" % msg["op"]}
+            inputs = {name: load(ref["path"], ref["dtype"]) for name, ref in msg["inputs"].items()}
+            outputs = fn(inputs, dict(msg.get("attrs", {})), msg.get("profile", "te-jax"))
+            directory = msg["dir"]
+            refs = {}
+            for name, t in outputs.items():
+                if not isinstance(t, Tensor):
+                    raise TypeError("output %s is not a Tensor" % name)
+                file = "out_%s.npy" % name
+                save(os.path.join(directory, file), t)
+                refs[name] = {"path": file, "dtype": t.dtype, "shape": list(t.shape)}
+            return {"type": "result", "id": rid, "outputs": refs}
+        except NotSupported as e:
+            return {"type": "not_supported", "id": rid, "reason": str(e)}
+        except Exception as e:  # the port's failure is an answer, not the adapter's death
+            traceback.print_exc(file=sys.stderr)
+            return {"type": "error", "id": rid, "message": "%s: %s" % (type(e).__name__, e)}
+
+    def handle(self, line):
+        """Answers one request line; returns (answer dict, keep_going)."""
+        try:
+            msg = json.loads(line)
+        except ValueError as e:
+            return {"type": "error", "id": None, "message": "not JSON: %s" % e}, True
+        if not isinstance(msg, dict):
+            return {"type": "error", "id": None, "message": "not a JSON object"}, True
+        kind = msg.get("type")
+        if kind == "hello":
+            if msg.get("protocol") != PROTOCOL:
+                return {"type": "error", "id": None, "message": "protocol %r not supported; this adapter speaks %d" % (msg.get("protocol"), PROTOCOL)}, True
+            return self.hello(), True
+        if kind == "run":
+            missing = [k for k in ("id", "op", "dir", "inputs") if k not in msg]
+            if missing:
+                return {"type": "error", "id": msg.get("id"), "message": "run request without %s" % ", ".join(missing)}, True
+            return self.run_case(msg), True
+        if kind == "bye":
+            return {"type": "bye"}, False
+        return {"type": "error", "id": msg.get("id"), "message": "unknown message type %r" % kind}, True
+
+    def serve(self, stdin=None, stdout=None):
+        """Reads requests until bye or end of input."""
+        stdin = stdin or sys.stdin
+        stdout = stdout or sys.stdout
+        for line in stdin:
+            if not line.strip():
+                continue
+            answer, keep_going = self.handle(line)
+            stdout.write(json.dumps(answer, separators=(",", ":")) + "\n")
+            stdout.flush()
+            if not keep_going:
+                return

@@ -1,0 +1,35 @@
+package org.permcheck.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+import picocli.CommandLine;
+
+/** Entry point of ./permcheck. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(execute(args, out, err));
+    }
+
+    /** Runs one command line and returns its exit code (tests call this). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = commandLine(Arrays.asList(args).contains("--debug"));
+        cmd.setOut(out);
+        cmd.setErr(err);
+        Invocations.remember(args);
+        return cmd.execute(args);
+    }
+
+    static CommandLine commandLine(boolean debug) {
+        CommandLine cmd = new CommandLine(new PermcheckCommand());
+        ErrorHandlers handlers = new ErrorHandlers(debug);
+        cmd.setParameterExceptionHandler(handlers);
+        cmd.setExecutionExceptionHandler(handlers);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return cmd;
+    }
+}

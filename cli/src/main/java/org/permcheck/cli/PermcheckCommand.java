@@ -1,0 +1,31 @@
+package org.permcheck.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The top command: only subcommands; alone it prints the usage and exits 2. */
+@Command(name = "permcheck", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Conformance suite and reference oracle for Mixture-of-Experts token permutation",
+                "(TransformerEngine token_dispatch / token_combine / sort_chunks_by_index and relatives).", ""},
+        subcommands = {RunCommand.class, FuzzCommand.class, ReplayCommand.class, ExpectCommand.class, BenchCommand.class,
+                VectorsCommand.class, SmokeCommand.class},
+        footer = {"", "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error.",
+                "Main command: ./permcheck run   (quick tier, default backend, reports in reports/latest)"})
+final class PermcheckCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    /** Read by {@link Main} before parsing (so the error handlers know it); declared here for --help. */
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "show stack traces of errors")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE_OR_HARNESS;
+    }
+}

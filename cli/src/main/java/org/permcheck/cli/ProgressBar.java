@@ -1,0 +1,74 @@
+package org.permcheck.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+import org.permcheck.engine.model.Status;
+
+/**
+ * Progress of a long run on stderr. On a terminal (System.console() != null): one bar redrawn in
+ * place. Otherwise (CI logs, pipes): one plain line every {@code interval} seconds, so logs stay
+ * readable and still show the run is alive.
+ */
+final class ProgressBar {
+    private static final int WIDTH = 30;
+
+    private final PrintWriter err;
+    private final boolean terminal;
+    private final String label;
+    private final long intervalNanos;
+    private final long start = System.nanoTime();
+    private long lastDraw = Long.MIN_VALUE;
+    private long done, total = -1, bad;
+    private boolean drewBar;
+
+    ProgressBar(PrintWriter err, boolean terminal, String label, long intervalSeconds) {
+        this.err = err;
+        this.terminal = terminal;
+        this.label = label;
+        this.intervalNanos = intervalSeconds * 1_000_000_000L;
+    }
+
+    static ProgressBar forStderr(PrintWriter err, String label) {
+        return new ProgressBar(err, System.console() != null, label, 10);
+    }
+
+    /** One more case finished; {@code total} is -1 when unknown (a fuzz run with a time budget). */
+    synchronized void onCase(long done, long total, Status status) {
+        this.done = done;
+        this.total = total;
+        if (status != Status.PASS && status != Status.NOT_SUPPORTED) bad++;
+        long now = System.nanoTime();
+        long every = terminal ? 100_000_000L : intervalNanos; // a terminal redraws at most ten times a second
+        if (lastDraw != Long.MIN_VALUE && now - lastDraw < every && done != total) return;
+        lastDraw = now;
+        draw(now);
+    }
+
+    private void draw(long now) {
+        double secs = (now - start) / 1e9;
+        String counts = total >= 0 ? done + "/" + total : String.valueOf(done);
+        String tail = String.format(Locale.ROOT, " %s cases, %d not passing, %.0f s", counts, bad, secs);
+        if (terminal) {
+            StringBuilder bar = new StringBuilder("\r" + label + " [");
+            int filled = total > 0 ? (int) Math.min(WIDTH, done * WIDTH / total) : (int) (done % (WIDTH + 1));
+            for (int i = 0; i < WIDTH; i++) bar.append(total > 0 ? (i < filled ? '#' : '.') : (i == filled ? '#' : '.'));
+            err.print(bar.append(']').append(tail));
+            drewBar = true;
+        } else {
+            err.println(label + ":" + tail);
+        }
+        err.flush();
+    }
+
+    /** Ends the bar's line so later output starts on a fresh one. */
+    synchronized void finish() {
+        if (drewBar) {
+            err.println();
+            err.flush();
+        }
+    }
+
+    /** What a line looks like now (for tests): the plain-line form. */
+    synchronized long bad() { return bad; }
+}

@@ -1,0 +1,53 @@
+package org.permcheck.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The main command: vectors + properties of one tier against one backend, then the reports. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the conformance suite (vectors + properties) against a backend and write the reports.", ""},
+        footer = {"", "Writes report.json, summary.md, report.html, junit.xml and repro/<case>/ bundles into --out.",
+                "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error.",
+                "", "Examples:", "  ./permcheck run                                  (quick tier, default backend)",
+                "  ./permcheck run --tier full --backend cpu --out reports/nightly",
+                "  ./permcheck run --backend 'exec:python3 adapters/python/numpy_backend.py' --shard 0/4"})
+final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    enum Tier { quick, full }
+
+    @Option(names = "--tier", defaultValue = "quick", description = "quick (CI gate, minutes) or full (nightly) (default: ${DEFAULT-VALUE})")
+    Tier tier;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "cpu, cuda or exec:<command> (default: cuda when available, else cpu)")
+    String backend;
+
+    @Option(names = "--seed", paramLabel = "LONG", description = "seed of the property cases (default: the tier's fixed seed)")
+    Long seed;
+
+    @Option(names = "--shard", paramLabel = "I/N", description = "run only shard I of N (0-based), e.g. 0/4")
+    String shard;
+
+    @Option(names = "--out", defaultValue = "reports/latest", paramLabel = "DIR", description = "report directory (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--expectations", paramLabel = "FILE", description = "known failures and skips of this backend (JSON)")
+    Path expectations;
+
+    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "per-case time limit (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+
+    @Option(names = "--vectors", defaultValue = "vectors", paramLabel = "DIR", description = "vector directory (default: ${DEFAULT-VALUE})")
+    Path vectors;
+
+    @Override
+    public Integer call() throws Exception {
+        if (timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
+        return EngineBridge.run(this);
+    }
+}

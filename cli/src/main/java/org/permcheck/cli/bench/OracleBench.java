@@ -1,0 +1,31 @@
+package org.permcheck.cli.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
+import org.permcheck.oracle.Oracle;
+import org.permcheck.spi.BenchRequest;
+import org.permcheck.spi.BenchRow;
+
+/** bench oracle: the reference token_dispatch on the request's shape, against a copy of its outputs. */
+public final class OracleBench {
+    /** The oracle may take at most this many copies' worth of time (issue 3). */
+    public static final double TARGET_RATIO = 5;
+
+    private OracleBench() {}
+
+    public static BenchResult run(BenchRequest r, Invocation inv) throws Exception {
+        Expected once = Oracle.expected(inv); // also the source of the baseline's bytes
+        long bytes = CopyBaseline.bytes(once.values().values());
+        Measurement.Sample oracle = Measurement.of(r.warmups(), r.repeats(), () -> Oracle.expected(inv));
+        Measurement.Sample copy = Measurement.of(r.warmups(), r.repeats(), () -> CopyBaseline.copyAll(once.values().values()));
+        Map<String, String> notes = new LinkedHashMap<>();
+        notes.put("input_MB", String.format(java.util.Locale.ROOT, "%.1f", DispatchCase.inputBytes(inv) / 1e6));
+        notes.put("repeats", String.valueOf(r.repeats()));
+        BenchRow row = new BenchRow("oracle token_dispatch", r.describe(), bytes, oracle.nanos(), copy.nanos(), CopyBaseline.NAME,
+                oracle.peakHeapBytes(), notes);
+        return BenchResult.ratioAtMost(row, TARGET_RATIO);
+    }
+}

@@ -1,0 +1,120 @@
+package org.permcheck.engine.exec;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running backend process: lines out on stdin, lines in from stdout, stderr kept in a tail.
+ * Knows nothing of the messages' meaning ({@link ExecBackend} does).
+ */
+final class BackendProcess {
+    /** docs/protocol.md section 2: a longer line is a protocol error. */
+    static final int MAX_LINE = 1 << 20;
+
+    private final Process process;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final StderrTail stderr;
+    private final String command;
+
+    private BackendProcess(Process p, String command) {
+        this.process = p;
+        this.command = command;
+        this.stdin = p.getOutputStream();
+        this.stdout = new BufferedInputStream(p.getInputStream(), 1 << 16);
+        this.stderr = new StderrTail(p.getErrorStream(), "permcheck-exec-stderr-" + p.pid());
+    }
+
+    /** Starts {@code /bin/sh -c command} in {@code workDir}. */
+    static BackendProcess start(String command, Path workDir) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command));
+        if (workDir != null) pb.directory(workDir.toFile());
+        pb.environment().put("PERMCHECK_PROTOCOL", "1");
+        return new BackendProcess(pb.start(), command);
+    }
+
+    /** Writes one line; false when the process no longer reads (it died). */
+    boolean send(String line) {
+        try {
+            stdin.write(line.getBytes(StandardCharsets.UTF_8));
+            stdin.write('\n');
+            stdin.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads one line, or null at end of stream (the process closed stdout or died).
+     *
+     * @throws ProtocolException for a line over {@link #MAX_LINE} bytes
+     */
+    String readLine() throws ProtocolException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(256);
+        try {
+            while (true) {
+                int c = stdout.read();
+                if (c < 0) return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+                if (c == '\n') return b.toString(StandardCharsets.UTF_8);
+                if (b.size() >= MAX_LINE) throw new ProtocolException("protocol: a line on stdout is longer than 1 MiB", true);
+                b.write(c);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    boolean alive() { return process.isAlive(); }
+
+    /** Exit status after waiting up to {@code millis}, or null while it still runs. */
+    Integer exitStatus(long millis) {
+        try {
+            if (process.waitFor(millis, TimeUnit.MILLISECONDS)) return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    String stderrTail() { return stderr.tail(2000); }
+
+    String stderrTail(int max) { return stderr.tail(max); }
+
+    long pid() { return process.pid(); }
+
+    String command() { return command; }
+
+    /** Kills the process and every descendant (a shell's children, a launcher's workers). */
+    void killTree() {
+        try {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+        } catch (RuntimeException e) {
+            // descendants may vanish while we look; destroying the root below still happens
+        }
+        process.destroyForcibly();
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // already closed by the dead process
+        }
+    }
+
+    /** Closes stdin, waits for a clean exit, then kills whatever is left. */
+    void finish(long graceMillis) {
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // the process has gone already
+        }
+        exitStatus(graceMillis);
+        killTree();
+    }
+}

@@ -1,0 +1,174 @@
+package org.permcheck.engine.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.Mismatch;
+import org.permcheck.engine.model.RunInfo;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+
+/**
+ * report.json: the machine-readable record of a run (run info enough to reproduce it, then one
+ * entry per case). Field names are snake_case and stable; {@link #read} turns the file back into a
+ * {@link RunResult}, so tools (update-expectations, baselines) need no second parser.
+ */
+public final class JsonReport {
+    /** Bumped when a field is renamed or removed; adding fields keeps it. */
+    public static final int FORMAT_VERSION = 1;
+
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {}
+
+    public static void write(RunResult run, Path file) throws IOException {
+        MAPPER.writeValue(file.toFile(), toTree(run));
+    }
+
+    public static ObjectNode toTree(RunResult run) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format", "permcheck-report");
+        root.put("format_version", FORMAT_VERSION);
+        root.put("conformant", run.conformant());
+        root.put("verdict", Verdict.of(run));
+        root.set("run_info", runInfo(run.info()));
+
+        StatusTable table = new StatusTable(run);
+        ObjectNode counts = root.putObject("counts");
+        for (Status s : Status.values()) counts.put(s.name(), table.count(s));
+        ObjectNode rules = root.putObject("rules");
+        table.perRule().forEach((rule, m) -> {
+            ObjectNode o = rules.putObject(rule);
+            m.forEach((s, n) -> o.put(s.name(), n));
+        });
+        ObjectNode ns = root.putObject("not_supported_per_feature");
+        table.notSupportedPerFeature().forEach(ns::put);
+        ObjectNode cov = root.putObject("coverage");
+        new java.util.TreeMap<>(run.coverage()).forEach(cov::put);
+        ArrayNode problems = root.putArray("expectation_problems");
+        run.expectationProblems().forEach(problems::add);
+
+        ArrayNode cases = root.putArray("cases");
+        for (CaseResult r : run.results()) cases.add(caseNode(r));
+        return root;
+    }
+
+    private static ObjectNode runInfo(RunInfo info) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("suite_version", info.suiteVersion());
+        o.put("git_commit", info.gitCommit());
+        ArrayNode cmd = o.putArray("command_line");
+        info.commandLine().forEach(cmd::add);
+        o.put("tier", info.tier());
+        ArrayNode seeds = o.putArray("seeds");
+        // seeds are 64-bit: written as decimal strings so JavaScript readers do not round them
+        info.seeds().forEach(x -> seeds.add(Long.toString(x)));
+        ObjectNode b = o.putObject("backend");
+        info.backend().forEach(b::put);
+        o.put("jdk", info.jdk());
+        o.put("started_at", info.startedAt());
+        o.put("wall_millis", info.wallMillis());
+        return o;
+    }
+
+    private static ObjectNode caseNode(CaseResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", r.caseId());
+        o.put("op", r.op());
+        o.put("status", r.status().name());
+        ArrayNode rules = o.putArray("rules");
+        r.rules().forEach(rules::add);
+        ArrayNode features = o.putArray("features");
+        r.features().forEach(features::add);
+        o.put("nanos", r.nanos());
+        o.put("size_bytes", r.sizeBytes());
+        if (r.seed() == null) o.putNull("seed"); else o.put("seed", Long.toString(r.seed()));
+        if (r.detail() != null) o.put("detail", r.detail());
+        if (r.shrunk() != null) o.put("shrunk", r.shrunk());
+        if (r.reproDir() != null) o.put("repro_dir", r.reproDir());
+        ArrayNode vs = o.putArray("violations");
+        for (Violation v : r.violations()) {
+            ObjectNode vn = vs.addObject();
+            vn.put("rule", v.rule());
+            vn.put("message", v.message());
+            vn.put("rendered", v.render());
+            vn.put("more", v.more());
+            Mismatch m = v.first();
+            if (m != null) {
+                ObjectNode mn = vn.putObject("first");
+                mn.put("output", m.output());
+                mn.put("token", m.token());
+                mn.put("expert", m.expert());
+                mn.put("row", m.row());
+                mn.put("column", m.column());
+                mn.put("expected", m.expected());
+                mn.put("actual", m.actual());
+            }
+        }
+        return o;
+    }
+
+    // ------------------------------------------------------------------ reading back
+
+    /** Reads a report.json written by {@link #write}. */
+    public static RunResult read(Path file) throws IOException {
+        JsonNode root = MAPPER.readTree(file.toFile());
+        if (root == null || !"permcheck-report".equals(root.path("format").asText())) {
+            throw new IOException(file + ": not a permcheck report.json");
+        }
+        int version = root.path("format_version").asInt(-1);
+        if (version != FORMAT_VERSION) throw new IOException(file + ": report format version " + version + ", this permcheck reads " + FORMAT_VERSION);
+        JsonNode ri = root.path("run_info");
+        List<String> cmd = new ArrayList<>();
+        ri.path("command_line").forEach(n -> cmd.add(n.asText()));
+        List<Long> seeds = new ArrayList<>();
+        ri.path("seeds").forEach(n -> seeds.add(n.asLong()));
+        Map<String, String> backend = new LinkedHashMap<>();
+        ri.path("backend").fields().forEachRemaining(e -> backend.put(e.getKey(), e.getValue().asText()));
+        RunInfo info = new RunInfo(ri.path("suite_version").asText(), ri.path("git_commit").asText(), cmd,
+                ri.path("tier").asText(), seeds, backend, ri.path("jdk").asText(), ri.path("started_at").asText(),
+                ri.path("wall_millis").asLong());
+
+        List<CaseResult> results = new ArrayList<>();
+        for (JsonNode c : root.path("cases")) {
+            List<String> rules = new ArrayList<>();
+            c.path("rules").forEach(n -> rules.add(n.asText()));
+            List<String> features = new ArrayList<>();
+            c.path("features").forEach(n -> features.add(n.asText()));
+            List<Violation> vs = new ArrayList<>();
+            for (JsonNode v : c.path("violations")) {
+                JsonNode m = v.get("first");
+                Mismatch first = m == null ? null : new Mismatch(m.path("output").asText(), m.path("token").asLong(),
+                        m.path("expert").asLong(), m.path("row").asLong(), m.path("column").asLong(),
+                        m.path("expected").asText(), m.path("actual").asText());
+                vs.add(new Violation(v.path("rule").asText(), v.path("message").asText(), first, v.path("more").asLong()));
+            }
+            results.add(new CaseResult(c.path("id").asText(), c.path("op").asText(), rules, features,
+                    Status.valueOf(c.path("status").asText()), vs, text(c, "detail"), c.path("nanos").asLong(),
+                    c.path("size_bytes").asLong(), c.hasNonNull("seed") ? c.get("seed").asLong() : null,
+                    text(c, "shrunk"), text(c, "repro_dir")));
+        }
+        Map<String, Long> coverage = new LinkedHashMap<>();
+        root.path("coverage").fields().forEachRemaining(e -> coverage.put(e.getKey(), e.getValue().asLong()));
+        List<String> problems = new ArrayList<>();
+        root.path("expectation_problems").forEach(n -> problems.add(n.asText()));
+        return new RunResult(info, results, coverage, root.path("conformant").asBoolean(), problems);
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode n = o.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}

@@ -1,0 +1,113 @@
+package org.permcheck.engine.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunInfo;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+
+/**
+ * summary.md: what a person reads first (and what CI posts on a pull request). Verdict line, counts
+ * per status, the rule x status table, NOT_SUPPORTED per feature, then the first failures with their
+ * messages and the command that replays each.
+ */
+public final class MarkdownSummary {
+    /** How many failures are spelled out; the rest are in report.json and report.html. */
+    public static final int FIRST_FAILURES = 10;
+
+    private MarkdownSummary() {}
+
+    public static void write(RunResult run, Path file) throws IOException {
+        Files.writeString(file, render(run), StandardCharsets.UTF_8);
+    }
+
+    public static String render(RunResult run) {
+        RunInfo info = run.info();
+        StatusTable table = new StatusTable(run);
+        String backend = BackendLabel.name(info);
+        StringBuilder md = new StringBuilder();
+        md.append("# permcheck: ").append(Verdict.of(run)).append("\n\n");
+        md.append("**Verdict: ").append(Verdict.of(run)).append("** for backend `").append(Markup.mdCell(BackendLabel.describe(info)))
+          .append("`, tier `").append(Markup.mdCell(info.tier())).append("`, ").append(run.results().size()).append(" cases");
+        if (table.count(Status.NOT_SUPPORTED) > 0) {
+            md.append(" (").append(table.count(Status.NOT_SUPPORTED)).append(" NOT_SUPPORTED: outside the declared capabilities, not counted as passes)");
+        }
+        md.append(".\n\n");
+        md.append("- suite ").append(Markup.mdCell(info.suiteVersion())).append(" at commit `").append(Markup.mdCell(info.gitCommit())).append("`\n");
+        md.append("- seeds: ").append(info.seeds().isEmpty() ? "none" : Markup.mdCell(String.valueOf(info.seeds()))).append('\n');
+        md.append("- JDK ").append(Markup.mdCell(info.jdk())).append(", started ").append(Markup.mdCell(info.startedAt()))
+          .append(", took ").append(String.format(Locale.ROOT, "%.1f s", info.wallMillis() / 1000.0)).append('\n');
+        md.append("- command: `").append(Markup.mdCell(String.join(" ", info.commandLine()))).append("`\n\n");
+
+        md.append("## Counts\n\n| status | cases |\n|---|---:|\n");
+        for (Status s : Status.values()) md.append("| ").append(s.name()).append(" | ").append(table.count(s)).append(" |\n");
+        md.append('\n');
+
+        if (!run.expectationProblems().isEmpty()) {
+            md.append("## Expectation problems\n\n");
+            for (String p : run.expectationProblems()) md.append("- ").append(Markup.mdCell(p)).append('\n');
+            md.append('\n');
+        }
+
+        md.append("## Rules\n\n| rule |");
+        List<Status> shown = table.shownStatuses();
+        for (Status s : shown) md.append(' ').append(s.name()).append(" |");
+        md.append("\n|---|");
+        for (int i = 0; i < shown.size(); i++) md.append("---:|");
+        md.append('\n');
+        for (String rule : table.perRule().keySet()) {
+            md.append("| ").append(Markup.mdCell(rule)).append(" |");
+            for (Status s : shown) md.append(' ').append(table.count(rule, s)).append(" |");
+            md.append('\n');
+        }
+        md.append('\n');
+
+        if (!table.notSupportedPerFeature().isEmpty()) {
+            md.append("## NOT_SUPPORTED per feature\n\n| feature | cases |\n|---|---:|\n");
+            for (Map.Entry<String, Long> e : table.notSupportedPerFeature().entrySet()) {
+                md.append("| ").append(Markup.mdCell(e.getKey())).append(" | ").append(e.getValue()).append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        List<CaseResult> failures = table.failures();
+        if (!failures.isEmpty()) {
+            md.append("## First failures\n\n");
+            int shownCount = Math.min(FIRST_FAILURES, failures.size());
+            for (int i = 0; i < shownCount; i++) appendFailure(md, failures.get(i), backend);
+            if (failures.size() > shownCount) {
+                md.append("... and ").append(failures.size() - shownCount).append(" more (see report.json / report.html).\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private static void appendFailure(StringBuilder md, CaseResult r, String backend) {
+        md.append("### ").append(r.status().name()).append(": `").append(Markup.mdCell(r.caseId())).append("`\n\n");
+        md.append("- op `").append(Markup.mdCell(r.op())).append("`, rules ").append(Markup.mdCell(String.join(", ", r.rules())));
+        if (r.seed() != null) md.append(", seed ").append(r.seed());
+        md.append('\n');
+        if (r.shrunk() != null) md.append("- minimal counterexample: ").append(Markup.mdCell(r.shrunk())).append('\n');
+        StringBuilder text = new StringBuilder();
+        for (Violation v : r.violations()) text.append(v.render()).append('\n');
+        if (r.detail() != null) text.append(r.detail()).append('\n');
+        if (text.length() > 0) {
+            String fence = Markup.fenceFor(text.toString());
+            md.append('\n').append(fence).append('\n').append(text).append(fence).append('\n');
+        }
+        if (r.reproDir() != null) {
+            String cmd = ReplayCommand.of(r.reproDir(), backend);
+            String fence = Markup.fenceFor(cmd);
+            md.append("\nreplay:\n\n").append(fence).append("sh\n").append(cmd).append('\n').append(fence).append('\n');
+        }
+        md.append('\n');
+    }
+}

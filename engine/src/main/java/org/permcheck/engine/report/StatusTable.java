@@ -1,0 +1,81 @@
+package org.permcheck.engine.report;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Status;
+
+/**
+ * The counts every report shows: cases per status, rule x status, NOT_SUPPORTED per feature.
+ * Computed once here so the Markdown, HTML and JSON reports cannot disagree.
+ */
+public final class StatusTable {
+    private final Map<Status, Long> perStatus = new EnumMap<>(Status.class);
+    private final Map<String, Map<Status, Long>> perRule = new TreeMap<>(StatusTable::compareRuleIds);
+    private final Map<String, Long> notSupportedPerFeature = new TreeMap<>();
+    private final List<CaseResult> failures = new ArrayList<>();
+
+    public StatusTable(RunResult run) {
+        for (Status s : Status.values()) perStatus.put(s, 0L);
+        for (CaseResult r : run.results()) {
+            perStatus.merge(r.status(), 1L, Long::sum);
+            List<String> rules = r.rules().isEmpty() ? List.of("(none)") : r.rules();
+            for (String rule : rules) {
+                perRule.computeIfAbsent(rule, k -> new EnumMap<>(Status.class)).merge(r.status(), 1L, Long::sum);
+            }
+            if (r.status() == Status.NOT_SUPPORTED) {
+                List<String> fs = r.features().isEmpty() ? List.of("(none)") : r.features();
+                for (String f : fs) notSupportedPerFeature.merge(f, 1L, Long::sum);
+            }
+            if (r.status() != Status.PASS && r.status() != Status.NOT_SUPPORTED) failures.add(r);
+        }
+    }
+
+    /** Number of cases with this status (0 when none). */
+    public long count(Status s) { return perStatus.get(s); }
+
+    public Map<Status, Long> perStatus() { return perStatus; }
+
+    /** Rule id -> status -> count, rule ids in natural order (D2 before D10). */
+    public Map<String, Map<Status, Long>> perRule() { return perRule; }
+
+    public long count(String rule, Status s) {
+        Map<Status, Long> m = perRule.get(rule);
+        return m == null ? 0 : m.getOrDefault(s, 0L);
+    }
+
+    public Map<String, Long> notSupportedPerFeature() { return notSupportedPerFeature; }
+
+    /** Every case that is neither PASS nor NOT_SUPPORTED, in execution order. */
+    public List<CaseResult> failures() { return failures; }
+
+    /** Statuses that occur at least once, in the enum's order; PASS and FAIL always. */
+    public List<Status> shownStatuses() {
+        List<Status> out = new ArrayList<>();
+        for (Status s : Status.values()) {
+            if (s == Status.PASS || s == Status.FAIL || perStatus.get(s) > 0) out.add(s);
+        }
+        return out;
+    }
+
+    /** "D2" < "D10" < "N1": the letter group first, then the number, then the rest as text. */
+    static int compareRuleIds(String a, String b) {
+        int i = 0;
+        while (i < a.length() && i < b.length() && !Character.isDigit(a.charAt(i)) && a.charAt(i) == b.charAt(i)) i++;
+        String ta = a.substring(i), tb = b.substring(i);
+        long na = leadingNumber(ta), nb = leadingNumber(tb);
+        if (na >= 0 && nb >= 0 && na != nb) return Long.compare(na, nb);
+        return a.compareTo(b);
+    }
+
+    private static long leadingNumber(String s) {
+        int j = 0;
+        while (j < s.length() && j < 18 && Character.isDigit(s.charAt(j))) j++;
+        return j == 0 ? -1 : Long.parseLong(s.substring(0, j));
+    }
+}
