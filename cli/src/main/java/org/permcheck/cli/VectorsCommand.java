@@ -43,8 +43,28 @@ final class VectorsCommand implements Callable<Integer> {
         @Option(names = "--from", paramLabel = "DIR", description = "set to take promoted vectors from (default: the target itself)")
         Path from;
 
+        @Option(names = "--large", paramLabel = "DIR", description = "instead: materialize the large recipes into DIR and check them against vectors/recipes.json")
+        Path large;
+
+        @Option(names = "--pin", description = "with --large: write the hashes into recipes.json instead of checking them")
+        boolean pin;
+
         @Override
         public Integer call() throws Exception {
+            if (large != null) {
+                int n = org.permcheck.engine.vectors.LargeVectors.materialize(large);
+                PrintWriter o = spec.commandLine().getOut();
+                o.println("permcheck vectors: materialized " + n + " large vectors in " + large);
+                if (pin) {
+                    org.permcheck.engine.vectors.LargeVectors.pin(out, large);
+                    o.println("permcheck vectors: pinned their hashes in " + out.resolve("recipes.json"));
+                    return ExitCodes.CONFORMANT;
+                }
+                List<String> problems = org.permcheck.engine.vectors.LargeVectors.verify(out, large);
+                for (String p : problems) o.println("DRIFT " + p);
+                return problems.isEmpty() ? ExitCodes.CONFORMANT : ExitCodes.NOT_CONFORMANT;
+            }
+            if (pin) throw new UsageError("--pin goes with --large DIR");
             Path existing = from != null ? from : out;
             int n = VectorGenerator.generate(out, existing);
             spec.commandLine().getOut().println("permcheck vectors: wrote " + n + " vectors to " + out);

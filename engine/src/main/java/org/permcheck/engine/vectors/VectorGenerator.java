@@ -26,6 +26,7 @@ public final class VectorGenerator {
     /** Every vector the set holds, in index order. {@code existing} (may be null) supplies promoted ones. */
     public static List<VectorCase> committedSet(Path existing) throws IOException {
         List<VectorCase> all = new ArrayList<>(HandWrittenVectors.all());
+        all.addAll(GeneratedRecipes.small());
         if (existing != null && Files.isRegularFile(existing.resolve(VectorFiles.INDEX))) {
             for (String id : VectorSet.promotedIds(existing)) all.add(VectorSet.loadOne(existing, id, false).vector());
         }
@@ -41,6 +42,8 @@ public final class VectorGenerator {
      */
     public static int generate(Path out, Path existing) throws IOException {
         List<VectorCase> all = committedSet(existing);
+        byte[] recipes = existing != null && Files.isRegularFile(existing.resolve(VectorFiles.RECIPES))
+                ? Files.readAllBytes(existing.resolve(VectorFiles.RECIPES)) : null;
         Set<String> promoted = new LinkedHashSet<>();
         if (existing != null && Files.isRegularFile(existing.resolve(VectorFiles.INDEX))) promoted.addAll(VectorSet.promotedIds(existing));
         // written into a sibling first, so a failure leaves the existing set untouched
@@ -55,6 +58,8 @@ public final class VectorGenerator {
             }
             writeIndex(tmp, seen, promoted);
             Files.writeString(tmp.resolve(VectorFiles.FEATURES), FeatureLabels.featuresTxt(), StandardCharsets.UTF_8);
+            // the pinned hashes of the large recipes are kept (LargeVectors.pin rewrites them)
+            if (recipes != null) Files.write(tmp.resolve(VectorFiles.RECIPES), recipes);
             prepare(abs);
             try (Stream<Path> s = Files.list(tmp)) {
                 for (Path p : (Iterable<Path>) s::iterator) Files.move(p, abs.resolve(p.getFileName().toString()));
