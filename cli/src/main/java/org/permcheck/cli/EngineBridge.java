@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.List;
 
 import org.permcheck.cli.bench.BenchResult;
+import org.permcheck.cli.bench.EndToEndBench;
+import org.permcheck.cli.bench.FuzzBench;
 import org.permcheck.contract.Invocation;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
@@ -113,13 +115,20 @@ final class EngineBridge {
         return new RunResult(info, r.results(), r.coverage(), r.conformant(), r.expectationProblems());
     }
 
-    private static UsageError notYet(String what) {
-        return new UsageError(what + " is not in this build yet (needs the engine's CPU backend)");
+    /** bench e2e: the run's judgement of one case (oracle + CPU backend + checks), on the bench shape. */
+    static BenchResult benchEndToEnd(BenchRequest r, Invocation inv, PrintWriter err) throws Exception {
+        BackendChoice cpu = BackendChoice.resolve("cpu", err);
+        return EndToEndBench.run("e2e: oracle + cpu backend + checks", r, inv, cpu::create);
     }
 
-    static BenchResult benchEndToEnd(BenchRequest r, Invocation inv) { throw notYet("bench e2e"); }
+    /** bench fuzz: checked cases per second, in process, against the CPU backend. */
+    static BenchResult benchFuzz(long cases, long seed, PrintWriter err) throws Exception {
+        BackendChoice cpu = BackendChoice.resolve("cpu", err);
+        return FuzzBench.run(cases, seed, cpu::create);
+    }
 
-    static BenchResult benchFuzz(long cases, long seed) { throw notYet("bench fuzz"); }
-
-    static BenchResult benchProtocol(BackendChoice choice, BenchRequest r) { throw notYet("bench protocol"); }
+    /** bench protocol: the same judgement as e2e, through an exec backend (process, .npy files, JSON lines). */
+    static BenchResult benchProtocol(BackendChoice choice, BenchRequest r, Invocation inv) throws Exception {
+        return EndToEndBench.run("protocol: oracle + " + choice.selector() + " + checks", r, inv, choice::create);
+    }
 }
