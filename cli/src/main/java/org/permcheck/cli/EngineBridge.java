@@ -37,6 +37,7 @@ final class EngineBridge {
         Tier tier = Tier.byName(c.tier.name());
         long seed = c.seed != null ? c.seed : Tier.DEFAULT_SEED;
         boolean vectorsGiven = c.spec.commandLine().getParseResult().hasMatchedOption("--vectors");
+        if (vectorsGiven && !java.nio.file.Files.isDirectory(c.vectors)) throw new UsageError("--vectors " + c.vectors + ": no such directory");
         BackendChoice choice = BackendChoice.resolve(c.backend, err);
         List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, c.vectors, vectorsGiven);
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
