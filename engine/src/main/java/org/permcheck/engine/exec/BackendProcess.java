@@ -86,6 +86,8 @@ final class BackendProcess {
 
     String stderrTail() { return stderr.tail(2000); }
 
+    String stderrTail(int max) { return stderr.tail(max); }
+
     long pid() { return process.pid(); }
 
     String command() { return command; }
