@@ -6,7 +6,9 @@
 #   lib/        the CLI's runtime jars (permcheck modules incl. cuda-backend with its PTX, JCuda
 #               and its linux-x86_64 natives, picocli, Jackson)
 #   permcheck   launcher: unpacks the runtime to /tmp once, then runs the CLI
-#               (`DIR/permcheck run --backend cuda`, `DIR/permcheck bench backend --backend cuda`)
+#               (`DIR/permcheck run --backend cuda --vectors DIR/vectors`,
+#                `DIR/permcheck bench backend --backend cuda`)
+#   vectors/    the conformance vectors (the run tier's first part), when the project has them
 #   classpath   the same jars plus every module's classes and test classes and the JUnit jars,
 #               as paths RELATIVE to the project root, for development runs:
 #               java -cp "$(cat .gpu/classpath)" org.permcheck.cuda.bench.CudaBench
@@ -56,6 +58,9 @@ fi
 cp cli/target/permcheck-cli-*.jar "$abs/lib/" 2>/dev/null || { echo "gpu-bundle: no cli jar" >&2; exit 1; }
 mvn -q -B -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$abs/lib" >/dev/null
 rm -f "$abs/lib"/*-tests.jar
+
+rm -rf "$abs/vectors"
+[[ -d vectors ]] && cp -r vectors "$abs/vectors"
 
 cat > "$abs/permcheck" <<'LAUNCHER'
 #!/usr/bin/env bash
