@@ -75,10 +75,15 @@ public final class CaseFeatures {
         boolean toAll = false;
         Tensor probs = firstPresent(inv, "probs", "merging_probs");
         boolean zeroProb = false;
+        boolean[] inMap = new boolean[(int) experts];
         for (long t = 0; t < tokens; t++) {
             long n = 0;
+            if (routing == null) {
+                java.util.Arrays.fill(inMap, false);
+                for (long i = 0; i < map.getLong(t, 2 * experts); i++) inMap[(int) map.getLong(t, experts + i)] = true;
+            }
             for (long e = 0; e < experts; e++) {
-                boolean routed = routing != null ? routing.bits(t, e) != 0 : routedInMap(map, t, e, experts);
+                boolean routed = routing != null ? routing.bits(t, e) != 0 : inMap[(int) e];
                 if (!routed) continue;
                 n++;
                 count[(int) e]++;
@@ -96,12 +101,6 @@ public final class CaseFeatures {
             max = Math.max(max, c);
         }
         if (s.align() > max) f.add("gen:align>counts");
-    }
-
-    private static boolean routedInMap(Tensor map, long t, long e, long experts) {
-        long n = map.getLong(t, 2 * experts);
-        for (long i = 0; i < n; i++) if (map.getLong(t, experts + i) == e) return true;
-        return false;
     }
 
     private static void payloadFeatures(Tensor p, Set<String> f) {
