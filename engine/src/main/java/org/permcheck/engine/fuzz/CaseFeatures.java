@@ -105,24 +105,28 @@ public final class CaseFeatures {
 
     private static void payloadFeatures(Tensor p, Set<String> f) {
         DType d = p.dtype();
+        boolean nan = false;
+        boolean negZero = false;
         if (d == DType.F32 || d == DType.BF16 || d == DType.F16) {
             float[] row = new float[(int) p.rowElems()]; // exact widening keeps the sign of zero and NaN-ness
-            for (long r = 0; r < p.rows(); r++) {
+            for (long r = 0; r < p.rows() && !(nan && negZero); r++) {
                 p.readRowF32(r, row);
                 for (float v : row) {
-                    if (v != v) f.add("nan-payload");
-                    else if (v == 0f && Float.floatToRawIntBits(v) != 0) f.add("negative-zero");
+                    if (v != v) nan = true;
+                    else if (v == 0f && Float.floatToRawIntBits(v) != 0) negZero = true;
                 }
             }
-            return;
+        } else {
+            long signBit = 1L << (8 * d.size() - 1);
+            for (long i = 0; i < p.numel() && !(nan && negZero); i++) {
+                long bits = p.bits(i);
+                double v = FloatFormats.toF64(d, bits);
+                if (v == 0.0 && (bits & signBit) != 0) negZero = true;
+                if (Double.isNaN(v)) nan = true;
+            }
         }
-        long signBit = 1L << (8 * d.size() - 1);
-        for (long i = 0; i < p.numel(); i++) {
-            long bits = p.bits(i);
-            double v = FloatFormats.toF64(d, bits);
-            if (v == 0.0 && (bits & signBit) != 0) f.add("negative-zero");
-            if (Double.isNaN(v)) f.add("nan-payload");
-        }
+        if (nan) f.add("nan-payload");
+        if (negZero) f.add("negative-zero");
     }
 
     private static Tensor payload(Invocation inv) {
