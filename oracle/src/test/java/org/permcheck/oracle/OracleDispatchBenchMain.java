@@ -80,6 +80,22 @@ public final class OracleDispatchBenchMain {
         double ratio = (double) oracleNs[reps / 2] / copyNs[reps / 2];
         System.out.printf("median: oracle %.3f s, plain copy %.3f s, ratio %.2f; peak heap (sum of pool peaks) %.2f GB; cores %d%n",
                 oracleNs[reps / 2] / 1e9, copyNs[reps / 2] / 1e9, ratio, peak / 1e9, Runtime.getRuntime().availableProcessors());
+        if (args.length > 1 && args[1].equals("combine")) combine(inv, probs);
+    }
+
+    /** Informational: token_combine of the dispatched buffer (values + f64 reference + slack). */
+    static void combine(Invocation dispatch, Tensor mergingProbs) {
+        Expected d = Oracle.expected(dispatch);
+        Invocation inv = new Invocation(Op.COMBINE, Profile.TE_JAX,
+                Map.of("inp", d.values().get("output"), "row_id_map", d.values().get("row_id_map"),
+                        "merging_probs", mergingProbs, "pad_offsets", d.values().get("pad_offsets")), Map.of());
+        long t0 = System.nanoTime();
+        Expected c = Oracle.expected(inv);
+        long ns = System.nanoTime() - t0;
+        Tensor out = c.values().get("output");
+        long t1 = System.nanoTime();
+        plainCopy(out);
+        System.out.printf("combine: oracle %.3f s (output %s), plain copy of the output %.3f s%n", ns / 1e9, out.shapeString(), (System.nanoTime() - t1) / 1e9);
     }
 
     /** The baseline: a fresh tensor of the same shape and a chunk-by-chunk byte copy. */

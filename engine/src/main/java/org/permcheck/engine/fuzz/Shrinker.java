@@ -69,7 +69,8 @@ public final class Shrinker {
         if (s.mergingProbs()) out.add(s.withMergingProbs(false));
         if (s.zeroProbs()) out.add(s.withZeroProbs(false));
         if (s.routing() != Routing.UNIFORM) out.add(s.withRouting(Routing.UNIFORM));
-        if (!s.chunkOrder().equals("identity")) out.add(s.withChunkOrder("reverse"));
+        boolean chunkSort = s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD;
+        if (chunkSort && s.chunkOrder().equals("random")) out.add(s.withChunkOrder("reverse"));
         for (int v = s.values().ordinal() + 1; v < Values.values().length; v++) out.add(s.withValues(Values.values()[v]));
         if (s.dtype() != DType.F32) out.add(s.withDtype(DType.F32));
         if (s.probsDtype() != DType.F32) out.add(s.withProbsDtype(DType.F32));
