@@ -3,7 +3,6 @@ package org.permcheck.cli.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.spi.BenchRequest;
@@ -17,10 +16,10 @@ public final class OracleBench {
     private OracleBench() {}
 
     public static BenchResult run(BenchRequest r, Invocation inv) throws Exception {
-        Expected once = Oracle.expected(inv); // also the source of the baseline's bytes
-        long bytes = CopyBaseline.bytes(once.values().values());
-        Measurement.Sample oracle = Measurement.of(r.warmups(), r.repeats(), () -> Oracle.expected(inv));
-        Measurement.Sample copy = Measurement.of(r.warmups(), r.repeats(), () -> CopyBaseline.copyAll(once.values().values()));
+        long bytes = CopyBaseline.bytes(Oracle.expected(inv).values().values()); // one untimed call, for the byte count
+        CopyBaseline baseline = new CopyBaseline(bytes);
+        Measurement.Sample[] both = Measurement.paired(r.warmups(), r.repeats(), () -> Oracle.expected(inv), baseline::copy);
+        Measurement.Sample oracle = both[0], copy = both[1];
         Map<String, String> notes = new LinkedHashMap<>();
         notes.put("input_MB", String.format(java.util.Locale.ROOT, "%.1f", DispatchCase.inputBytes(inv) / 1e6));
         notes.put("repeats", String.valueOf(r.repeats()));
