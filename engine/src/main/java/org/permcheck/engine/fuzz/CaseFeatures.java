@@ -76,14 +76,19 @@ public final class CaseFeatures {
         Tensor probs = firstPresent(inv, "probs", "merging_probs");
         boolean zeroProb = false;
         boolean[] inMap = new boolean[(int) experts];
+        byte[] routingRow = routing == null ? null : new byte[routing.rowBytes()];
+        int size = routing == null ? 0 : routing.dtype().size();
         for (long t = 0; t < tokens; t++) {
             long n = 0;
             if (routing == null) {
                 java.util.Arrays.fill(inMap, false);
                 for (long i = 0; i < map.getLong(t, 2 * experts); i++) inMap[(int) map.getLong(t, experts + i)] = true;
+            } else {
+                routing.readRowBytes(t, routingRow, 0); // values are 0 or 1: the low byte decides
+                for (int e = 0; e < experts; e++) inMap[e] = routingRow[e * size] != 0;
             }
             for (long e = 0; e < experts; e++) {
-                boolean routed = routing != null ? routing.bits(t, e) != 0 : inMap[(int) e];
+                boolean routed = inMap[(int) e];
                 if (!routed) continue;
                 n++;
                 count[(int) e]++;
