@@ -24,13 +24,13 @@ public final class RowIdMapBijectionCheck implements Check {
         if (!a.sameShape(tokens, 2 * experts + 1) || !a.dtype().isInt()) return;
         // routing rows read whole (values are 0 or 1: the low byte decides)
         boolean[][] routed = new boolean[(int) tokens][(int) experts];
-        byte[] row = new byte[routing.rowBytes()];
+        byte[] routingRow = new byte[routing.rowBytes()];
         int size = routing.dtype().size();
         long used = 0;
         for (int t = 0; t < tokens; t++) {
-            routing.readRowBytes(t, row, 0);
+            routing.readRowBytes(t, routingRow, 0);
             for (int x = 0; x < experts; x++) {
-                routed[t][x] = row[x * size] != 0;
+                routed[t][x] = routingRow[x * size] != 0;
                 if (routed[t][x]) used++;
             }
         }
