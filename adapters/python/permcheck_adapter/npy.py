@@ -45,16 +45,18 @@ def save(path, arr):
 
 def load(path):
     with open(path, "rb") as f:
-        raw = f.read()
-    if raw[:6] == _MAGIC and raw[6] == 1 and len(raw) >= 10:
-        hlen = int.from_bytes(raw[8:10], "little")
-        m = _HEADER.match(raw[10:10 + hlen].decode("latin1"))
-        if m and m.group(2) == "False":
-            dtype = np.dtype(m.group(1))
-            shape = tuple(int(x) for x in m.group(3).replace(" ", "").split(",") if x)
-            n = int(np.prod(shape, dtype=np.int64)) if shape else 1
-            start = 10 + hlen
-            if len(raw) - start != n * dtype.itemsize:
-                raise ValueError("%s: %d data bytes, header promises %d" % (path, len(raw) - start, n * dtype.itemsize))
-            return np.frombuffer(bytearray(raw[start:]), dtype=dtype).reshape(shape)
+        pre = f.read(10)
+        if pre[:6] == _MAGIC and len(pre) == 10 and pre[6] == 1:
+            hlen = int.from_bytes(pre[8:10], "little")
+            m = _HEADER.match(f.read(hlen).decode("latin1"))
+            if m and m.group(2) == "False":
+                dtype = np.dtype(m.group(1))
+                shape = tuple(int(x) for x in m.group(3).replace(" ", "").split(",") if x)
+                n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+                arr = np.empty(n, dtype=dtype)
+                # straight into the array: no intermediate bytes objects for multi-GB tensors
+                got = f.readinto(memoryview(arr.reshape(-1).view(np.uint8)))
+                if got != n * dtype.itemsize or f.read(1):
+                    raise ValueError("%s: data size does not match the header's %s%s" % (path, dtype.str, shape))
+                return arr.reshape(shape)
     return np.load(path, allow_pickle=False)

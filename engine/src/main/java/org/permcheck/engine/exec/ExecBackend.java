@@ -119,7 +119,7 @@ public final class ExecBackend implements Backend {
      * set, else /dev/shm when it is a writable directory (a RAM file system: on disks mounted with
      * discard, every overwritten or deleted file costs milliseconds), else java.io.tmpdir.
      */
-    static Path scratchRoot() {
+    public static Path scratchRoot() {
         String p = System.getProperty("permcheck.scratch", System.getenv("PERMCHECK_SCRATCH"));
         if (p != null && !p.isBlank()) return Path.of(p);
         Path shm = Path.of("/dev/shm");

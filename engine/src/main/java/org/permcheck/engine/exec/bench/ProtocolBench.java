@@ -138,7 +138,7 @@ public final class ProtocolBench {
 
     /** Writes the inputs and reads the outputs once (what the engine side of a round trip cannot avoid). */
     static List<Long> ioOnce(Invocation inv, Outputs out, int repeats) throws IOException {
-        Path dir = Files.createTempDirectory("permcheck-bench-io-");
+        Path dir = Files.createTempDirectory(ExecBackend.scratchRoot(), "permcheck-bench-io-");
         try {
             Map<String, Path> outFiles = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : out.tensors().entrySet()) {
@@ -163,7 +163,7 @@ public final class ProtocolBench {
     static List<Long> allTensorsOnce(Invocation inv, Outputs out, int repeats) throws IOException {
         List<Tensor> all = new ArrayList<>(inv.inputs().values());
         all.addAll(out.tensors().values());
-        Path dir = Files.createTempDirectory("permcheck-bench-io-");
+        Path dir = Files.createTempDirectory(ExecBackend.scratchRoot(), "permcheck-bench-io-");
         try {
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < repeats; i++) {
