@@ -75,10 +75,20 @@ public final class CaseFeatures {
         boolean toAll = false;
         Tensor probs = firstPresent(inv, "probs", "merging_probs");
         boolean zeroProb = false;
+        boolean[] inMap = new boolean[(int) experts];
+        byte[] routingRow = routing == null ? null : new byte[routing.rowBytes()];
+        int size = routing == null ? 0 : routing.dtype().size();
         for (long t = 0; t < tokens; t++) {
             long n = 0;
+            if (routing == null) {
+                java.util.Arrays.fill(inMap, false);
+                for (long i = 0; i < map.getLong(t, 2 * experts); i++) inMap[(int) map.getLong(t, experts + i)] = true;
+            } else {
+                routing.readRowBytes(t, routingRow, 0); // values are 0 or 1: the low byte decides
+                for (int e = 0; e < experts; e++) inMap[e] = routingRow[e * size] != 0;
+            }
             for (long e = 0; e < experts; e++) {
-                boolean routed = routing != null ? routing.bits(t, e) != 0 : routedInMap(map, t, e, experts);
+                boolean routed = inMap[(int) e];
                 if (!routed) continue;
                 n++;
                 count[(int) e]++;
@@ -98,32 +108,30 @@ public final class CaseFeatures {
         if (s.align() > max) f.add("gen:align>counts");
     }
 
-    private static boolean routedInMap(Tensor map, long t, long e, long experts) {
-        long n = map.getLong(t, 2 * experts);
-        for (long i = 0; i < n; i++) if (map.getLong(t, experts + i) == e) return true;
-        return false;
-    }
-
     private static void payloadFeatures(Tensor p, Set<String> f) {
         DType d = p.dtype();
+        boolean nan = false;
+        boolean negZero = false;
         if (d == DType.F32 || d == DType.BF16 || d == DType.F16) {
             float[] row = new float[(int) p.rowElems()]; // exact widening keeps the sign of zero and NaN-ness
-            for (long r = 0; r < p.rows(); r++) {
+            for (long r = 0; r < p.rows() && !(nan && negZero); r++) {
                 p.readRowF32(r, row);
                 for (float v : row) {
-                    if (v != v) f.add("nan-payload");
-                    else if (v == 0f && Float.floatToRawIntBits(v) != 0) f.add("negative-zero");
+                    if (v != v) nan = true;
+                    else if (v == 0f && Float.floatToRawIntBits(v) != 0) negZero = true;
                 }
             }
-            return;
+        } else {
+            long signBit = 1L << (8 * d.size() - 1);
+            for (long i = 0; i < p.numel() && !(nan && negZero); i++) {
+                long bits = p.bits(i);
+                double v = FloatFormats.toF64(d, bits);
+                if (v == 0.0 && (bits & signBit) != 0) negZero = true;
+                if (Double.isNaN(v)) nan = true;
+            }
         }
-        long signBit = 1L << (8 * d.size() - 1);
-        for (long i = 0; i < p.numel(); i++) {
-            long bits = p.bits(i);
-            double v = FloatFormats.toF64(d, bits);
-            if (v == 0.0 && (bits & signBit) != 0) f.add("negative-zero");
-            if (Double.isNaN(v)) f.add("nan-payload");
-        }
+        if (nan) f.add("nan-payload");
+        if (negZero) f.add("negative-zero");
     }
 
     private static Tensor payload(Invocation inv) {

@@ -52,7 +52,7 @@ public final class Fuzzer {
             long ran = 0;
             long limit = f.maxCases() > 0 ? f.maxCases() : Long.MAX_VALUE;
             // generation and the oracle run one step ahead on a second thread (k-th case of this shard)
-            try (Lookahead<Prepared> ahead = new Lookahead<>(k -> prepare(f, f.shard().index() + k * f.shard().count()), 2, limit)) {
+            try (Lookahead<Prepared> ahead = new Lookahead<>(k -> prepare(f, f.shard().index() + k * f.shard().count()), 4, limit)) {
                 while (ran < limit && System.nanoTime() < deadline) {
                     Prepared p = ahead.take();
                     if (p == null) break;

@@ -8,16 +8,17 @@ import java.util.concurrent.Future;
 import java.util.function.LongFunction;
 
 /**
- * Prepares the next items of a sequence on a second thread while the current one is judged: case
- * generation and the oracle are pure and independent of the backend, so on a machine with two
- * cores they overlap with the backend call and the checks. The depth bounds the memory held.
+ * Prepares the next items of a sequence on two helper threads while the current one is judged:
+ * case generation and the oracle are pure and independent of the backend, so they overlap with
+ * the backend call and the checks (and with each other). Items come back in order; the depth
+ * bounds the memory held.
  */
 final class Lookahead<T> implements AutoCloseable {
     private final LongFunction<T> make;
     private final int depth;
     private final long limit;
     private final ArrayDeque<Future<T>> queue = new ArrayDeque<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService worker = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "permcheck-lookahead");
         t.setDaemon(true);
         return t;

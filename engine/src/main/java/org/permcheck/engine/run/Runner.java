@@ -54,7 +54,7 @@ public final class Runner implements AutoCloseable {
         long t0 = System.nanoTime();
         List<CaseResult> results = new ArrayList<>();
         long done = 0;
-        try (Lookahead<OracleAnswer> oracle = new Lookahead<>(i -> OracleAnswer.of(cases.get((int) i).invocation()), 2, cases.size())) {
+        try (Lookahead<OracleAnswer> oracle = new Lookahead<>(i -> OracleAnswer.of(cases.get((int) i).invocation()), 4, cases.size())) {
             for (Case c : cases) {
                 Verdict v = judge(c, oracle.take());
                 CaseResult r = report(v);
