@@ -7,7 +7,17 @@ import org.permcheck.tensor.DType;
 final class Units {
     private Units() {}
 
-    static final int THREADS = 128;
+    /**
+     * Threads per CTA of the per-token kernels (-Dpermcheck.cuda.threads, a multiple of 32 up to
+     * 1024; default 128). Results do not depend on it; only speed does.
+     */
+    static final int THREADS = threads();
+
+    private static int threads() {
+        int t = Integer.getInteger("permcheck.cuda.threads", 128);
+        if (t < 32 || t > 1024 || t % 32 != 0) throw new IllegalArgumentException("permcheck.cuda.threads must be a multiple of 32 in [32, 1024], got " + t);
+        return t;
+    }
 
     /** Data-moving kernels: 16, 8, 4, 2 or 1 bytes per access. */
     static int data(long rowBytes) {
