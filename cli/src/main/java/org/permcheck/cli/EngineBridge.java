@@ -104,13 +104,14 @@ final class EngineBridge {
         return result.conformant() ? ExitCodes.CONFORMANT : ExitCodes.NOT_CONFORMANT;
     }
 
-    /** The run seed is recorded even when every case that ran was a vector (which carry no seed). */
+    /** The run seed is recorded first, even when every case that ran was a vector. */
     private static RunResult withSeed(RunResult r, long seed) {
-        if (r.info().seeds().contains(seed)) return r;
         var i = r.info();
-        List<Long> seeds = new java.util.ArrayList<>();
-        seeds.add(seed);
-        seeds.addAll(i.seeds());
+        // the run's own seed first; then the seeds the cases carry (generated vectors have their own)
+        java.util.LinkedHashSet<Long> ordered = new java.util.LinkedHashSet<>();
+        ordered.add(seed);
+        ordered.addAll(i.seeds());
+        List<Long> seeds = List.copyOf(ordered);
         var info = new org.permcheck.engine.model.RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), seeds,
                 i.backend(), i.jdk(), i.startedAt(), i.wallMillis());
         return new RunResult(info, r.results(), r.coverage(), r.conformant(), r.expectationProblems());

@@ -28,7 +28,7 @@ public final class EndToEndBench {
 
     public static BenchResult run(String subject, BenchRequest r, Invocation inv, BackendFactory backend) throws Exception {
         Case c = new Case("bench/" + r.describe().replace(' ', '_'), inv, List.of(), Set.of(), r.seed(), "bench");
-        CopyBaseline baseline = new CopyBaseline(Oracle.expected(inv).values().values());
+        CopyBaseline baseline = new CopyBaseline(CopyBaseline.bytes(Oracle.expected(inv).values().values()));
         RunOptions opts = RunOptions.defaults().withTier("bench");
         String[] status = new String[1];
         Measurement.Sample[] both;

@@ -37,8 +37,10 @@ public final class EngineBench {
      * @param seconds       wall time of the measured part
      * @param casesPerSecond cases / seconds
      * @param conformant    whether every case passed (a bench on a failing suite means nothing)
+     * @param cpuSeconds    CPU time of the whole process meanwhile (all threads): on a shared, loaded
+     *                      machine cases / cpuSeconds is the steadier number
      */
-    public record Throughput(long cases, double seconds, double casesPerSecond, boolean conformant) {}
+    public record Throughput(long cases, double seconds, double casesPerSecond, boolean conformant, double cpuSeconds) {}
 
     /**
      * @param spec          the case (text form)
@@ -60,10 +62,17 @@ public final class EngineBench {
     public static Throughput fuzzThroughput(Duration budget, long seed) {
         RunOptions o = RunOptions.defaults().withTier("bench");
         new Fuzzer(CpuBackend::new, o).run(FuzzOptions.of(seed + 1, 0).withBudget(Duration.ofSeconds(2)).withShrink(false)); // JIT warm-up
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         RunResult r = new Fuzzer(CpuBackend::new, o).run(FuzzOptions.of(seed, 0).withBudget(budget).withShrink(false));
         double s = (System.nanoTime() - t0) / 1e9;
-        return new Throughput(r.results().size(), s, r.results().size() / s, r.conformant());
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        return new Throughput(r.results().size(), s, r.results().size() / s, r.conformant(), cpu);
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
     }
 
     /** The T=16384, E=256, top-8, H=7168 bf16 dispatch (about 1.9 GB of output). Needs a heap of about 6 GB. */
@@ -122,8 +131,9 @@ public final class EngineBench {
     public static void main(String[] args) {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Throughput t = fuzzThroughput(Duration.ofSeconds(seconds), 1);
-        System.out.printf("fuzz throughput (small shapes, %d cores): %d cases in %.1f s = %.0f checked cases/s, conformant=%s%n",
-                Runtime.getRuntime().availableProcessors(), t.cases(), t.seconds(), t.casesPerSecond(), t.conformant());
+        System.out.printf("fuzz throughput (small shapes, %d cores): %d cases in %.1f s = %.0f checked cases/s (%.1f CPU s: %.0f cases per CPU s), conformant=%s%n",
+                Runtime.getRuntime().availableProcessors(), t.cases(), t.seconds(), t.casesPerSecond(), t.cpuSeconds(),
+                t.cases() / Math.max(1e-9, t.cpuSeconds()), t.conformant());
         LargeCase l = largeDispatch();
         System.out.printf("large dispatch %s%n  output %.2f GB; generate %.0f ms; oracle %.0f ms; cpu backend %.0f ms; checks %.0f ms; "
                         + "plain copy %.0f ms%n  time ratio (oracle+backend+checks)/copy = %.1f; peak heap above baseline %.2f GB = %.2f x output; violations %d%n",

@@ -22,8 +22,18 @@ public final class RowIdMapBijectionCheck implements Check {
         long tokens = routing.dim(0);
         long experts = routing.dim(1);
         if (!a.sameShape(tokens, 2 * experts + 1) || !a.dtype().isInt()) return;
+        // routing rows read whole (values are 0 or 1: the low byte decides)
+        boolean[][] routed = new boolean[(int) tokens][(int) experts];
+        byte[] routingRow = new byte[routing.rowBytes()];
+        int size = routing.dtype().size();
         long used = 0;
-        for (long t = 0; t < tokens; t++) for (long x = 0; x < experts; x++) if (routing.bits(t, x) != 0) used++;
+        for (int t = 0; t < tokens; t++) {
+            routing.readRowBytes(t, routingRow, 0);
+            for (int x = 0; x < experts; x++) {
+                routed[t][x] = routingRow[x * size] != 0;
+                if (routed[t][x]) used++;
+            }
+        }
         if (used > Integer.MAX_VALUE) return;
         boolean[] seen = new boolean[(int) used];
         Mismatch first = null;
@@ -32,16 +42,16 @@ public final class RowIdMapBijectionCheck implements Check {
             String problem = null;
             long col = -1;
             long n = a.getLong(t, 2 * experts);
-            long routed = 0;
-            for (long x = 0; x < experts; x++) if (routing.bits(t, x) != 0) routed++;
-            if (n != routed) {
-                problem = "n(t)=" + n + " but the token is routed to " + routed + " experts";
+            long count = 0;
+            for (int x = 0; x < experts; x++) if (routed[(int) t][x]) count++;
+            if (n != count) {
+                problem = "n(t)=" + n + " but the token is routed to " + count + " experts";
                 col = 2 * experts;
             } else {
                 for (long i = 0; i < n && problem == null; i++) {
                     long row = a.getLong(t, i);
                     long ex = a.getLong(t, experts + i);
-                    if (ex < 0 || ex >= experts || routing.bits(t, ex) == 0) {
+                    if (ex < 0 || ex >= experts || !routed[(int) t][(int) ex]) {
                         problem = "slot lists expert " + ex + " which the token is not routed to";
                         col = experts + i;
                     } else if (row < 0 || row >= used) {

@@ -29,6 +29,7 @@ public final class SplitMix64 {
     /** Uniform-ish integer in [0, n): next() modulo n, unsigned (the tiny bias is accepted and specified). */
     public int below(int n) {
         if (n <= 0) throw new IllegalArgumentException("below(" + n + ")");
+        if ((n & (n - 1)) == 0) return (int) (next() & (n - 1)); // the same value, without a division
         return (int) Long.remainderUnsigned(next(), n);
     }
 

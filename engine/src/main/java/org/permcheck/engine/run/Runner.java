@@ -11,7 +11,6 @@ import java.util.TreeMap;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.engine.check.CheckContext;
 import org.permcheck.engine.check.Checks;
 import org.permcheck.engine.model.Case;
@@ -20,7 +19,6 @@ import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
-import org.permcheck.oracle.Oracle;
 import org.permcheck.spi.BackendInfo;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.Tensor;
@@ -56,13 +54,17 @@ public final class Runner implements AutoCloseable {
         long t0 = System.nanoTime();
         List<CaseResult> results = new ArrayList<>();
         long done = 0;
-        for (Case c : cases) {
-            Verdict v = judge(c);
-            CaseResult r = report(v);
-            results.add(r);
-            options.progress().onCase(++done, cases.size(), r);
+        try (Lookahead<OracleAnswer> oracle = new Lookahead<>(i -> OracleAnswer.of(cases.get((int) i).invocation()), 4, cases.size())) {
+            for (Case c : cases) {
+                Verdict v = judge(c, oracle.take());
+                CaseResult r = report(v);
+                results.add(r);
+                options.progress().onCase(++done, cases.size(), r);
+            }
         }
-        return summarize(results, cases, started, (System.nanoTime() - t0) / 1_000_000);
+        List<Long> seeds = new ArrayList<>();
+        for (Case c : cases) seeds.add(c.seed());
+        return summarize(results, seeds, started, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Hands a non-passing verdict to the failure sink and returns the result with its repro dir. */
@@ -79,7 +81,7 @@ public final class Runner implements AutoCloseable {
     }
 
     /** Builds the run's result: coverage, expectation problems and the conformance verdict. */
-    RunResult summarize(List<CaseResult> results, List<Case> cases, Instant started, long wallMillis) {
+    RunResult summarize(List<CaseResult> results, List<Long> caseSeeds, Instant started, long wallMillis) {
         Expectations exp = options.expectations();
         List<String> problems = exp.problems(results);
         boolean conformant = problems.isEmpty();
@@ -94,7 +96,7 @@ public final class Runner implements AutoCloseable {
             }
         }
         LinkedHashSet<Long> seeds = new LinkedHashSet<>();
-        for (Case c : cases) if (c.seed() != null) seeds.add(c.seed());
+        for (Long seed : caseSeeds) if (seed != null) seeds.add(seed);
         return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, conformant, problems);
     }
 
@@ -115,7 +117,10 @@ public final class Runner implements AutoCloseable {
     }
 
     /** Judges one case (no progress, no failure sink): what the fuzzer's shrinker calls repeatedly. */
-    public Verdict judge(Case c) {
+    public Verdict judge(Case c) { return judge(c, null); }
+
+    /** Judges one case with the oracle's answer already computed (null: compute it here). */
+    Verdict judge(Case c, OracleAnswer precomputed) {
         Invocation inv = c.invocation();
         Optional<Expectations.Entry> skip = options.expectations().skipFor(c.id());
         if (skip.isPresent()) return verdict(c, Status.NOT_SUPPORTED, List.of(), "skipped by expectations: " + skip.get().reason(), 0, null, null);
@@ -125,14 +130,9 @@ public final class Runner implements AutoCloseable {
         String why = info.capabilities().whyNot(inv);
         if (why != null) return verdict(c, Status.NOT_SUPPORTED, List.of(), why, 0, null, null);
 
-        Expected expected;
-        try {
-            expected = Oracle.expected(inv);
-        } catch (PreconditionViolation e) {
-            return verdict(c, Status.HARNESS_ERROR, List.of(), "the oracle rejected a generated case (generator bug): " + e.getMessage(), 0, null, null);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return verdict(c, Status.HARNESS_ERROR, List.of(), "oracle failed: " + BackendSession.oneLine(e), 0, null, null);
-        }
+        OracleAnswer answer = precomputed != null ? precomputed : OracleAnswer.of(inv);
+        if (answer.harnessError() != null) return verdict(c, Status.HARNESS_ERROR, List.of(), answer.harnessError(), 0, null, null);
+        Expected expected = answer.expected();
 
         BackendSession.Answer first = session.call(inv, options.caseTimeout());
         if (!first.ok()) return verdict(c, first.status(), List.of(), first.detail(), first.nanos(), expected, null);
@@ -150,7 +150,10 @@ public final class Runner implements AutoCloseable {
             Invocation combine = now == null ? null : RoundTrip.combineAfter(inv, first.outputs(), now.capabilities());
             if (combine != null) {
                 BackendSession.Answer rt = session.call(combine, options.caseTimeout());
-                roundTrip = new CheckContext.FollowUp(combine, rt.ok() ? rt.outputs() : null);
+                if (rt.status() == Status.NOT_SUPPORTED) combine = null; // the backend declines the combine: no round trip
+                if (combine != null) {
+                    roundTrip = new CheckContext.FollowUp(combine, rt.ok() ? rt.outputs() : null, rt.ok() ? null : rt.status() + ": " + rt.detail());
+                }
             }
         }
         CheckContext ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip);
