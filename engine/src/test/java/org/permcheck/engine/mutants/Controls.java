@@ -1,0 +1,27 @@
+package org.permcheck.engine.mutants;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.permcheck.engine.exec.ExecBackend;
+
+/** The clean backends the zoo's hunt must not flag (no false alarm). */
+final class Controls {
+    private Controls() {}
+
+    static Mutant cleanCpu() {
+        return new Mutant("control:cpu-planted(none)", "cpu", "no planted bug", "-", "-", () -> new PlantedCpuBackend(Bug.NONE));
+    }
+
+    static Mutant numpyPort() {
+        String cmd = "python3 " + Catalogue.numpyPort();
+        return new Mutant("control:numpy-port", "protocol", "no planted bug", "-", "-", () -> ExecBackend.forCommand(cmd));
+    }
+
+    static List<Mutant> all(boolean protocol) {
+        List<Mutant> out = new ArrayList<>();
+        out.add(cleanCpu());
+        if (protocol) out.add(numpyPort());
+        return out;
+    }
+}
