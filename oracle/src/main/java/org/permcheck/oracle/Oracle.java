@@ -24,6 +24,7 @@ public final class Oracle {
      *         (group X of docs/spec.md); the exception names the rule
      */
     public static Expected expected(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1: no unknown or missing tensors or attributes
         switch (inv.op()) {
             case DISPATCH: return Dispatch.expected(inv);
             case COMBINE: return Combine.expected(inv);

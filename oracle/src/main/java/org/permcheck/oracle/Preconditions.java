@@ -2,6 +2,9 @@ package org.permcheck.oracle;
 
 import java.util.Optional;
 
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Port;
 import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -18,7 +21,31 @@ public final class Preconditions {
         return new PreconditionViolation(rule, message);
     }
 
-    // ------------------------------------------------------------------ X1 shapes
+    // ------------------------------------------------------------------ X1 ports and shapes
+
+    /** X1: every input is a port of the op, every required port is present, every attribute known. */
+    public static void requirePorts(Invocation inv) {
+        Op op = inv.op();
+        for (String name : inv.inputs().keySet()) {
+            boolean known = false;
+            for (Port p : op.inputs()) known |= p.name().equals(name);
+            if (!known) throw violation("X1", op.wireName() + " has no input '" + name + "' (inputs: " + names(op.inputs()) + ")");
+        }
+        for (Port p : op.inputs()) {
+            if (p.required() && !inv.inputs().containsKey(p.name())) {
+                throw violation("X1", op.wireName() + " needs input '" + p.name() + "'");
+            }
+        }
+        for (String a : inv.attrs().keySet()) {
+            if (!op.attrs().contains(a)) throw violation("X1", op.wireName() + " has no attribute '" + a + "' (attributes: " + op.attrs() + ")");
+        }
+    }
+
+    private static String names(java.util.List<Port> ports) {
+        StringBuilder sb = new StringBuilder();
+        for (Port p : ports) sb.append(sb.length() == 0 ? "" : ", ").append(p.name()).append(p.required() ? "" : "?");
+        return sb.toString();
+    }
 
     /** X1: {@code t} has rank 2. */
     public static void requireRank2(String name, Tensor t) {

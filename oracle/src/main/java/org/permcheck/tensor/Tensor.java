@@ -188,6 +188,34 @@ public final class Tensor {
         System.arraycopy(src.chunkOf(srcRow), src.offsetOf(srcRow, 0), chunkOf(dstRow), offsetOf(dstRow, 0), rowBytes);
     }
 
+    /** Decodes a whole row of a floating tensor to f32 (exact but for f64), locating the chunk once. */
+    public void readRowF32(long row, float[] dst) {
+        if (rowElems == 0) return;
+        byte[] c = chunkOf(row);
+        int o = offsetOf(row, 0);
+        int n = (int) rowElems;
+        switch (dtype) {
+            case F32: for (int i = 0; i < n; i++) dst[i] = Float.intBitsToFloat((int) I32.get(c, o + 4 * i)); break;
+            case BF16: for (int i = 0; i < n; i++) dst[i] = FloatFormats.bf16ToF32((short) I16.get(c, o + 2 * i)); break;
+            case F16: for (int i = 0; i < n; i++) dst[i] = FloatFormats.f16ToF32(((short) I16.get(c, o + 2 * i)) & 0xFFFF); break;
+            default: for (int i = 0; i < n; i++) dst[i] = getF32(row, i);
+        }
+    }
+
+    /** Rounds a whole row of f32 values into this tensor's dtype (round to nearest even). */
+    public void writeRowF32(long row, float[] src) {
+        for (int i = 0; i < rowElems; i++) setF32(row, i, src[i]);
+    }
+
+    /** Stores a whole row of f64 values (an F64 tensor only). */
+    public void writeRowF64(long row, double[] src) {
+        if (dtype != DType.F64) throw new IllegalStateException("writeRowF64 on a " + dtype + " tensor");
+        if (rowElems == 0) return;
+        byte[] c = chunkOf(row);
+        int o = offsetOf(row, 0);
+        for (int i = 0; i < rowElems; i++) I64.set(c, o + 8 * i, Double.doubleToRawLongBits(src[i]));
+    }
+
     /** Sets every byte of a row to zero. */
     public void zeroRow(long row) {
         if (rowBytes == 0) return;

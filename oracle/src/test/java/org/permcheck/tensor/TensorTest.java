@@ -126,4 +126,29 @@ class TensorTest {
         t.fill(0);
         for (long i = 0; i < 6; i++) assertEquals(0, t.bits(i));
     }
+
+    @Test
+    void wholeRowDecodeAndEncodeAgreeWithElementAccessAcrossChunks() {
+        for (DType d : new DType[] {DType.F32, DType.BF16, DType.F16, DType.F8E4M3, DType.F8E5M2}) {
+            Tensor t = Tensor.zerosChunked(16, d, 9, 5);
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(d.ordinal());
+            for (long i = 0; i < t.numel(); i++) t.setBits(i, rnd.nextLong() & ((1L << (8 * d.size())) - 1));
+            float[] row = new float[5];
+            for (long r = 0; r < 9; r++) {
+                t.readRowF32(r, row);
+                for (int c = 0; c < 5; c++) {
+                    assertEquals(Float.floatToRawIntBits(t.getF32(r, c)), Float.floatToRawIntBits(row[c]), d + " [" + r + "," + c + "]");
+                }
+            }
+        }
+        Tensor h = Tensor.zerosChunked(8, DType.F16, 3, 2);
+        h.writeRowF32(2, new float[] {65520f, 0x1p-25f}); // overflow and a tie to zero, both rounded
+        assertEquals(0x7C00, h.bits(2, 0));
+        assertEquals(0x0000, h.bits(2, 1));
+        Tensor f = Tensor.zerosChunked(16, DType.F64, 3, 2);
+        f.writeRowF64(1, new double[] {-0.0, 0.1});
+        assertEquals(0x8000000000000000L, f.bits(1, 0));
+        assertEquals(0.1, f.getF64(1, 1));
+        assertThrows(IllegalStateException.class, () -> h.writeRowF64(0, new double[2]));
+    }
 }

@@ -97,4 +97,7 @@ public final class CheckContext {
 
     /** The rule an output is judged under. */
     public String ruleFor(String output) { return Rules.forOutput(op(), output, padded()); }
+
+    /** The rule an output's values are compared under. */
+    public String valueRuleFor(String output) { return Rules.forValues(op(), output, padded()); }
 }

@@ -15,7 +15,7 @@ public final class DeterminismCheck implements Check {
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.second() == null) return;
-        MismatchCounter m = new MismatchCounter(Rules.DETERMINISM);
+        MismatchCounter m = new MismatchCounter(Rules.R1_DETERMINISM);
         long judged = 0;
         for (Port p : ctx.op().outputs()) {
             if (p.kind() == Port.Kind.REDUCTION) continue;

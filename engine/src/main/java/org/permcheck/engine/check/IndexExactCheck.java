@@ -21,7 +21,7 @@ public final class IndexExactCheck implements Check {
             Tensor e = ctx.expectedValue(p.name());
             Tensor a = ctx.actualValue(p.name());
             Specified spec = Specified.of(ctx.expected(), p.name(), e);
-            MismatchCounter m = new MismatchCounter(ctx.ruleFor(p.name()));
+            MismatchCounter m = new MismatchCounter(ctx.valueRuleFor(p.name()));
             long judged = 0;
             for (long i = 0; i < e.numel(); i++) {
                 long r = i / Math.max(1, e.rowElems());

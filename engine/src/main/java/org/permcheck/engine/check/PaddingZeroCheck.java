@@ -7,34 +7,43 @@ import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
 /**
- * P1: in a padded dispatch, every specified row that holds no (token, expert) (pad rows after
- * each expert's group, tail rows of the worst-case buffer) is all zero bits, in output and in
- * permuted_probs. Judged on the backend's bytes directly: +0.0 only, -0.0 is a violation.
+ * P2 and P3: in a padded dispatch every row that holds no (token, expert) is all zero bits, in
+ * output and in permuted_probs: the pad rows after each expert's tokens (P2) and the tail rows
+ * [sum target, W) of the worst-case buffer (P3). Judged on the backend's bytes directly: +0.0
+ * only, -0.0 is a violation.
  */
 public final class PaddingZeroCheck implements Check {
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
-        if (ctx.op() != Op.DISPATCH) return;
+        if (ctx.op() != Op.DISPATCH || !ctx.padded()) return;
+        long groupRows = 0; // sum of target: rows below it are pad rows (P2), rows from it on are tail (P3)
+        Tensor tpe = ctx.expectedValue("tokens_per_expert");
+        if (tpe != null) for (long e = 0; e < tpe.numel(); e++) groupRows += tpe.getLong(e);
         for (String name : new String[] {"output", "permuted_probs"}) {
             if (!ctx.comparable(name)) continue;
             Tensor e = ctx.expectedValue(name);
             Tensor a = ctx.actualValue(name);
             Specified spec = Specified.of(ctx.expected(), name, e);
             RowOrigins origins = ctx.origins();
-            MismatchCounter m = new MismatchCounter(Rules.PADDING_ZERO);
-            long judged = 0;
+            MismatchCounter pad = new MismatchCounter(Rules.P2_PADDED_LAYOUT);
+            MismatchCounter tail = new MismatchCounter(Rules.P3_BUFFER_LENGTH);
+            long padRows = 0;
+            long tailRows = 0;
             for (long r = 0; r < e.rows(); r++) {
                 if (!spec.row(r) || origins.holdsToken(r)) continue;
-                judged++;
+                boolean isTail = r >= groupRows;
+                if (isTail) tailRows++;
+                else padRows++;
                 for (long c = 0; c < a.rowElems(); c++) {
                     long bits = a.bits(r, c);
                     if (bits != 0) {
-                        m.add(Positions.mismatch(ctx, name, r, c, ValueText.of(a.dtype(), 0), ValueText.of(a.dtype(), bits)));
+                        (isTail ? tail : pad).add(Positions.mismatch(ctx, name, r, c, ValueText.of(a.dtype(), 0), ValueText.of(a.dtype(), bits)));
                         break;
                     }
                 }
             }
-            m.emitTo(out, ctx.call(), "pad/tail rows of '" + name + "' must be zero", judged, "pad rows are not zero");
+            pad.emitTo(out, ctx.call(), "pad rows of '" + name + "' must be zero", padRows, "pad rows are not zero");
+            tail.emitTo(out, ctx.call(), "tail rows of '" + name + "' (past the last group) must be zero", tailRows, "tail rows are not zero");
         }
     }
 }

@@ -10,9 +10,10 @@ import org.permcheck.tensor.Tensor;
 
 /**
  * Data-moving outputs (DATA ports) are bit copies: compared bit for bit (-0.0 and NaN payloads
- * included) on every specified element. In the dispatch buffer only rows that hold a (token,
- * expert) are judged here, under D1, or D2 when probs[t,e] is +-0.0 (the row must be +0.0); pad
- * and tail rows belong to {@link PaddingZeroCheck}.
+ * included) on every specified element, under the output's rule. In the dispatch buffer only rows
+ * that hold a (token, expert) are judged here: under D2 (row copy), D1 when the row holds another
+ * token of the same expert (wrong order), D3 when probs[t,e] is +-0.0 (the row must be +0.0), D4
+ * for permuted_probs; pad and tail rows belong to {@link PaddingZeroCheck}.
  */
 public final class PayloadBitsCheck implements Check {
     @Override
@@ -29,7 +30,7 @@ public final class PayloadBitsCheck implements Check {
         Tensor e = ctx.expectedValue(name);
         Tensor a = ctx.actualValue(name);
         Specified spec = Specified.of(ctx.expected(), name, e);
-        MismatchCounter m = new MismatchCounter(ctx.ruleFor(name));
+        MismatchCounter m = new MismatchCounter(ctx.valueRuleFor(name));
         long judged = 0;
         for (long r = 0; r < e.rows(); r++) {
             if (!spec.row(r)) continue;
@@ -44,22 +45,48 @@ public final class PayloadBitsCheck implements Check {
         Tensor a = ctx.actualValue(name);
         Specified spec = Specified.of(ctx.expected(), name, e);
         RowOrigins origins = ctx.origins();
+        Tensor inp = ctx.invocation().input("inp");
+        Tensor routing = ctx.invocation().input("routing_map");
         Tensor probs = ctx.invocation().inputs().get("probs");
         boolean isOutput = name.equals("output");
-        MismatchCounter rows = new MismatchCounter(isOutput ? Rules.DISPATCH_ROWS : Rules.DISPATCH_PERMUTED_PROBS);
-        MismatchCounter zero = new MismatchCounter(Rules.DISPATCH_PROB_ZERO);
+        MismatchCounter copy = new MismatchCounter(isOutput ? Rules.D2_ROW_COPY : Rules.D4_PERMUTED_PROBS);
+        MismatchCounter order = new MismatchCounter(Rules.D1_EXPERT_MAJOR);
+        MismatchCounter zero = new MismatchCounter(Rules.D3_ZERO_PROB);
         long judged = 0;
         long judgedZero = 0;
         for (long r = 0; r < e.rows(); r++) {
             if (!spec.row(r) || !origins.holdsToken(r)) continue;
-            boolean probZero = isOutput && probs != null && isZero(probs, origins.token(r), origins.expert(r));
+            long t = origins.token(r);
+            long x = origins.expert(r);
+            boolean probZero = isOutput && probs != null && isZero(probs, t, x);
             if (probZero) judgedZero++;
             else judged++;
-            compareRow(ctx, name, e, a, spec, r, probZero ? zero : rows);
+            MismatchCounter target = probZero ? zero : copy;
+            if (isOutput && !probZero && order.count() + copy.count() < 64 && !(spec.wholeRow(r) && e.rowEquals(r, a, r))) {
+                // D1 rather than D2 when the row holds another token of the same expert: the order is wrong, not the copy
+                // (searched for the first 64 bad rows only, so a badly broken answer stays linear)
+                long other = otherTokenOfExpert(inp, routing, a, r, t, x);
+                if (other >= 0) {
+                    order.add(Positions.mismatch(ctx, name, r, -1, "the row of token " + t, "the row of token " + other));
+                    continue;
+                }
+            }
+            compareRow(ctx, name, e, a, spec, r, target);
         }
-        rows.emitTo(out, ctx.call(), isOutput ? "dispatched rows are not bit copies of their token's input row"
+        copy.emitTo(out, ctx.call(), isOutput ? "dispatched rows are not bit copies of their token's input row"
                 : "permuted_probs are not bit copies of probs[t,e]", judged, "token rows differ");
+        order.emitTo(out, ctx.call(), "rows of an expert's group are not in ascending token order", judged, "token rows hold another token");
         zero.emitTo(out, ctx.call(), "a routed entry with probs +-0.0 must give a +0.0 row", judgedZero, "such rows differ");
+    }
+
+    /** Another token routed to {@code expert} whose input row equals the actual row, or -1. */
+    private static long otherTokenOfExpert(Tensor inp, Tensor routing, Tensor actual, long row, long token, long expert) {
+        if (inp.rowBytes() != actual.rowBytes() || inp.dtype() != actual.dtype()) return -1;
+        if (inp.rowEquals(token, actual, row)) return -1; // equal rows (duplicate inputs): not an order question
+        for (long t = 0; t < routing.dim(0); t++) {
+            if (t != token && routing.bits(t, expert) != 0 && inp.rowEquals(t, actual, row)) return t;
+        }
+        return -1;
     }
 
     private static boolean isZero(Tensor probs, long token, long expert) {

@@ -8,7 +8,7 @@ import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
 /**
- * M2, an invariant judged on the backend's own row_id_map without the oracle: its valid slots map
+ * D1 (every routed pair produces exactly one row), an invariant judged on the backend's own row_id_map without the oracle: its valid slots map
  * the routed pairs {(t,e): routing_map[t,e]=1} one to one onto rows [0, N_used): n(t) equals the
  * token's routed count, the experts listed are exactly the routed ones, and no row is used twice.
  */
@@ -61,7 +61,7 @@ public final class RowIdMapBijectionCheck implements Check {
             }
         }
         if (first != null) {
-            out.add(new Violation(Rules.ROW_ID_MAP_BIJECTION, ctx.call()
+            out.add(new Violation(Rules.D1_EXPERT_MAJOR, ctx.call()
                     + ": row_id_map is not a bijection from routed (token, expert) pairs onto rows [0, " + used + ") ("
                     + bad + " of " + tokens + " tokens)", first, bad - 1));
         }

@@ -7,7 +7,7 @@ import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
 /**
- * M1: dispatch's row_id_map equals the oracle's on the valid slots only: columns [0,n) (rows,
+ * M2, M3, M4: dispatch's row_id_map equals the oracle's on the valid slots only: columns [0,n) (rows,
  * descending), [E,E+n) (their experts) and 2E (n), where n is the oracle's count for the token
  * (te-contract 2.1). The other slots hold garbage in TE and are never compared; when the oracle
  * also gives an element mask, both must agree that a slot is specified.
@@ -21,7 +21,9 @@ public final class RowIdMapCheck implements Check {
         if (e.rank() != 2) return;
         Specified spec = Specified.of(ctx.expected(), "row_id_map", e);
         long experts = (e.dim(1) - 1) / 2;
-        MismatchCounter m = new MismatchCounter(Rules.ROW_ID_MAP);
+        MismatchCounter dst = new MismatchCounter(Rules.M2_DESTINATIONS);
+        MismatchCounter exp = new MismatchCounter(Rules.M3_EXPERTS);
+        MismatchCounter cnt = new MismatchCounter(Rules.M4_COUNT);
         for (long t = 0; t < e.dim(0); t++) {
             long n = e.getLong(t, 2 * experts);
             for (long c = 0; c < e.dim(1); c++) {
@@ -30,11 +32,13 @@ public final class RowIdMapCheck implements Check {
                 long eb = e.getLong(t, c);
                 long ab = a.getLong(t, c);
                 if (eb != ab) {
+                    MismatchCounter m = c == 2 * experts ? cnt : c >= experts ? exp : dst;
                     m.add(Positions.mismatch(ctx, "row_id_map", t, c, Long.toString(eb), Long.toString(ab)));
-                    break; // one per token: the count says how many tokens are wrong
                 }
             }
         }
-        m.emitTo(out, ctx.call(), "row_id_map valid slots differ from the oracle's", e.dim(0), "tokens differ");
+        dst.emitTo(out, ctx.call(), "row_id_map destination columns [0,n) differ", e.dim(0) * experts, "slots");
+        exp.emitTo(out, ctx.call(), "row_id_map expert columns [E,E+n) differ", e.dim(0) * experts, "slots");
+        cnt.emitTo(out, ctx.call(), "row_id_map count column 2E differs", e.dim(0), "tokens");
     }
 }

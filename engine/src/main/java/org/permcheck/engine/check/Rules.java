@@ -5,89 +5,80 @@ import java.util.List;
 import org.permcheck.contract.Op;
 
 /**
- * The rule ids the checks cite (docs/spec.md numbers them; docs/checks.md lists which check
- * enforces which). Kept in one place so a renumbering of the spec is a change here only.
+ * The rule ids the checks cite: those of docs/spec.md, plus the run-level rules R1 and R2 defined
+ * in docs/checks.md. Kept in one place so a renumbering of the spec is a change here only.
  */
 public final class Rules {
     private Rules() {}
 
-    /** Dispatch: each routed (token, expert) row is a bit copy of the token's input row. */
-    public static final String DISPATCH_ROWS = "D1";
-    /** Dispatch: a routed entry with probs == +0.0 or -0.0 gets a +0.0 row. */
-    public static final String DISPATCH_PROB_ZERO = "D2";
-    /** Dispatch: permuted_probs carries probs[t,e] bit for bit to the token's row. */
-    public static final String DISPATCH_PERMUTED_PROBS = "D3";
-    /** Dispatch: output shapes (num_out_tokens rows unpadded). */
-    public static final String DISPATCH_SHAPE = "D4";
-    /** Padding: rows not holding a token (pad and tail) are zero, in output and permuted_probs. */
-    public static final String PADDING_ZERO = "P1";
-    /** Padding: pad_offsets is the exclusive cumsum of pad lengths (starts at 0, non-decreasing), dtype by profile. */
-    public static final String PAD_OFFSETS = "P2";
-    /** Padding: the buffer length (worst case for te-jax, exact for torch-mask-pad). */
-    public static final String PADDED_BUFFER = "P3";
-    /** tokens_per_expert: int of the profile's dtype, shape [E], actual or aligned counts. */
-    public static final String TOKENS_PER_EXPERT = "N1";
-    /** row_id_map: valid slots ([0,n) rows descending, [E,E+n) experts, 2E = n). */
-    public static final String ROW_ID_MAP = "M1";
-    /** row_id_map: the valid slots are a bijection onto the token-holding rows. */
-    public static final String ROW_ID_MAP_BIJECTION = "M2";
-    /** Combine: weighted sum over routed experts, one rounding (checked against f64 with tolerance). */
-    public static final String COMBINE = "C1";
-    /** Combine after dispatch with weights 1/n(t) gives the input back (within tolerance). */
-    public static final String COMBINE_ROUND_TRIP = "C2";
-    /** Dispatch backward: grad_inp is the sum of the token's row gradients. */
-    public static final String DISPATCH_BWD_INP = "G1";
-    /** Dispatch backward: grad_probs[t,e] = grad_permuted_probs[row], 0 where not routed. */
-    public static final String DISPATCH_BWD_PROBS = "G2";
-    /** Combine backward: grad_inp rows are grad_output[t] (times merging_probs[t,e]). */
-    public static final String COMBINE_BWD_INP = "G3";
-    /** Combine backward: grad_merging_probs[t,e] = sum_h fwd_input[row,h] * grad_output[t,h]. */
-    public static final String COMBINE_BWD_PROBS = "G4";
-    /** Chunk sort forward: output[map[i]] = inp[i] (and probs). */
-    public static final String CHUNK_SORT = "S1";
-    /** Chunk sort: the map (row_id_map int32[N]), tail rows identity. */
-    public static final String CHUNK_SORT_MAP = "S2";
-    /** Chunk sort backward: grad_inp[i] = grad_output[map[i]] (and probs). */
-    public static final String CHUNK_SORT_BWD = "S3";
-    /** Ragged all-to-all params, forward. */
-    public static final String RAGGED_PARAMS = "A1";
-    /** Ragged all-to-all params, reverse. */
-    public static final String RAGGED_PARAMS_REVERSE = "A2";
-    /** Local permute after all-to-all. */
-    public static final String LOCAL_PERMUTE = "A3";
-    /** Local unpermute before all-to-all. */
-    public static final String LOCAL_UNPERMUTE = "A4";
-    /** Run level: the same call twice gives the same bits on every specified DATA/INDEX element. */
-    public static final String DETERMINISM = "R1";
+    public static final String D1_EXPERT_MAJOR = "D1";
+    public static final String D2_ROW_COPY = "D2";
+    public static final String D3_ZERO_PROB = "D3";
+    public static final String D4_PERMUTED_PROBS = "D4";
+    public static final String D5_UNPADDED_BUFFER = "D5";
+    public static final String P1_PAD_OFFSETS = "P1";
+    public static final String P2_PADDED_LAYOUT = "P2";
+    public static final String P3_BUFFER_LENGTH = "P3";
+    public static final String P4_PAD_OFFSETS_PRESENCE = "P4";
+    public static final String N1_TOKENS_PER_EXPERT = "N1";
+    public static final String M1_ROW_ID_MAP_SHAPE = "M1";
+    public static final String M2_DESTINATIONS = "M2";
+    public static final String M3_EXPERTS = "M3";
+    public static final String M4_COUNT = "M4";
+    public static final String C1_COMBINE = "C1";
+    public static final String C3_ROUTED_NOWHERE = "C3";
+    public static final String G1_DISPATCH_BWD_INP = "G1";
+    public static final String G2_DISPATCH_BWD_PROBS = "G2";
+    public static final String G3_COMBINE_BWD_INP = "G3";
+    public static final String G4_COMBINE_BWD_PROBS = "G4";
+    public static final String S1_CHUNK_MAP = "S1";
+    public static final String S2_CHUNK_SORT = "S2";
+    public static final String S3_CHUNK_SORT_BWD = "S3";
+    public static final String A1_RAGGED_PARAMS = "A1";
+    public static final String A2_RAGGED_PARAMS_REVERSE = "A2";
+    public static final String A3_LOCAL_PERMUTE = "A3";
+    public static final String A4_LOCAL_UNPERMUTE = "A4";
+    /** Run level (docs/checks.md): the same call twice gives the same bits on every specified DATA/INDEX element. */
+    public static final String R1_DETERMINISM = "R1";
+    /** Run level (docs/checks.md): combine(dispatch(x)) with weights 1/n(t) gives x back within tolerance. */
+    public static final String R2_ROUND_TRIP = "R2";
 
-    /** The rule an output's values (and its presence, dtype and shape) are judged under. */
+    /** The rule an output's presence, dtype and shape (and by default its values) are judged under. */
     public static String forOutput(Op op, String output, boolean padded) {
         switch (op) {
             case DISPATCH:
                 switch (output) {
-                    case "output": return padded ? PADDED_BUFFER : DISPATCH_SHAPE;
-                    case "permuted_probs": return DISPATCH_PERMUTED_PROBS;
-                    case "row_id_map": return ROW_ID_MAP;
-                    case "pad_offsets": return PAD_OFFSETS;
-                    case "tokens_per_expert": return TOKENS_PER_EXPERT;
-                    default: return DISPATCH_ROWS;
+                    case "output": return padded ? P3_BUFFER_LENGTH : D5_UNPADDED_BUFFER;
+                    case "permuted_probs": return D4_PERMUTED_PROBS;
+                    case "row_id_map": return M1_ROW_ID_MAP_SHAPE;
+                    case "pad_offsets": return P4_PAD_OFFSETS_PRESENCE;
+                    case "tokens_per_expert": return N1_TOKENS_PER_EXPERT;
+                    default: return D2_ROW_COPY;
                 }
-            case COMBINE: return COMBINE;
-            case DISPATCH_BACKWARD: return output.equals("grad_probs") ? DISPATCH_BWD_PROBS : DISPATCH_BWD_INP;
-            case COMBINE_BACKWARD: return output.equals("grad_merging_probs") ? COMBINE_BWD_PROBS : COMBINE_BWD_INP;
-            case SORT_CHUNKS: return output.equals("row_id_map") ? CHUNK_SORT_MAP : CHUNK_SORT;
-            case SORT_CHUNKS_BACKWARD: return CHUNK_SORT_BWD;
-            case RAGGED_A2A_PARAMS: return RAGGED_PARAMS;
-            case REVERSE_RAGGED_A2A_PARAMS: return RAGGED_PARAMS_REVERSE;
-            case LOCAL_PERMUTE_AFTER_A2A: return LOCAL_PERMUTE;
-            case LOCAL_UNPERMUTE_BEFORE_A2A: return LOCAL_UNPERMUTE;
+            case COMBINE: return C1_COMBINE;
+            case DISPATCH_BACKWARD: return output.equals("grad_probs") ? G2_DISPATCH_BWD_PROBS : G1_DISPATCH_BWD_INP;
+            case COMBINE_BACKWARD: return output.equals("grad_merging_probs") ? G4_COMBINE_BWD_PROBS : G3_COMBINE_BWD_INP;
+            case SORT_CHUNKS: return output.equals("row_id_map") ? S1_CHUNK_MAP : S2_CHUNK_SORT;
+            case SORT_CHUNKS_BACKWARD: return S3_CHUNK_SORT_BWD;
+            case RAGGED_A2A_PARAMS: return A1_RAGGED_PARAMS;
+            case REVERSE_RAGGED_A2A_PARAMS: return A2_RAGGED_PARAMS_REVERSE;
+            case LOCAL_PERMUTE_AFTER_A2A: return A3_LOCAL_PERMUTE;
+            case LOCAL_UNPERMUTE_BEFORE_A2A: return A4_LOCAL_UNPERMUTE;
             default: throw new IllegalArgumentException(op.toString());
         }
     }
 
-    /** Every rule some check can cite (the quick tier must exercise each one). */
-    public static final List<String> ALL = List.of(DISPATCH_ROWS, DISPATCH_PROB_ZERO, DISPATCH_PERMUTED_PROBS, DISPATCH_SHAPE,
-            PADDING_ZERO, PAD_OFFSETS, PADDED_BUFFER, TOKENS_PER_EXPERT, ROW_ID_MAP, ROW_ID_MAP_BIJECTION, COMBINE,
-            COMBINE_ROUND_TRIP, DISPATCH_BWD_INP, DISPATCH_BWD_PROBS, COMBINE_BWD_INP, COMBINE_BWD_PROBS, CHUNK_SORT,
-            CHUNK_SORT_MAP, CHUNK_SORT_BWD, RAGGED_PARAMS, RAGGED_PARAMS_REVERSE, LOCAL_PERMUTE, LOCAL_UNPERMUTE, DETERMINISM);
+    /** The rule under which the values of an output are compared (pad_offsets values: P1, not P4). */
+    public static String forValues(Op op, String output, boolean padded) {
+        if (op == Op.DISPATCH && output.equals("pad_offsets")) return P1_PAD_OFFSETS;
+        return forOutput(op, output, padded);
+    }
+
+    /** Every rule some check can cite. */
+    public static final List<String> ALL = List.of(D1_EXPERT_MAJOR, D2_ROW_COPY, D3_ZERO_PROB, D4_PERMUTED_PROBS,
+            D5_UNPADDED_BUFFER, P1_PAD_OFFSETS, P2_PADDED_LAYOUT, P3_BUFFER_LENGTH, P4_PAD_OFFSETS_PRESENCE,
+            N1_TOKENS_PER_EXPERT, M1_ROW_ID_MAP_SHAPE, M2_DESTINATIONS, M3_EXPERTS, M4_COUNT, C1_COMBINE, C3_ROUTED_NOWHERE,
+            G1_DISPATCH_BWD_INP, G2_DISPATCH_BWD_PROBS, G3_COMBINE_BWD_INP, G4_COMBINE_BWD_PROBS, S1_CHUNK_MAP,
+            S2_CHUNK_SORT, S3_CHUNK_SORT_BWD, A1_RAGGED_PARAMS, A2_RAGGED_PARAMS_REVERSE, A3_LOCAL_PERMUTE,
+            A4_LOCAL_UNPERMUTE, R1_DETERMINISM, R2_ROUND_TRIP);
 }

@@ -31,6 +31,7 @@ final class BackendSession implements AutoCloseable {
     private final BackendFactory factory;
     private Backend backend;
     private BackendInfo info;
+    private BackendInfo lastInfo;
     private String createError;
     private ExecutorService worker;
 
@@ -44,17 +45,24 @@ final class BackendSession implements AutoCloseable {
         return info;
     }
 
+    /** The info of the latest backend made, without making one (for the run info); null if none was made. */
+    BackendInfo lastInfo() { return lastInfo; }
+
     /** Why the backend could not be created, or null. */
     String createError() {
         ensure();
         return createError;
     }
 
+    /** The creation error, if any, without trying to create. */
+    String lastCreateError() { return createError; }
+
     private void ensure() {
         if (backend != null || createError != null) return;
         try {
             backend = factory.create();
             info = backend.info();
+            lastInfo = info;
         } catch (Exception | LinkageError e) {
             createError = "backend could not be created: " + oneLine(e);
         }

@@ -100,7 +100,7 @@ public final class Runner implements AutoCloseable {
 
     RunInfo runInfo(Instant started, long wallMillis, List<Long> seeds) {
         Map<String, String> backend = new LinkedHashMap<>();
-        BackendInfo info = session.info();
+        BackendInfo info = session.lastInfo();
         if (info != null) {
             backend.put("name", info.name());
             backend.put("version", info.version());
@@ -108,7 +108,7 @@ public final class Runner implements AutoCloseable {
             info.unavailable().ifPresent(u -> backend.put("unavailable", u));
             backend.putAll(info.details());
         } else {
-            backend.put("error", session.createError());
+            backend.put("error", String.valueOf(session.lastCreateError()));
         }
         return new RunInfo(options.suiteVersion(), options.gitCommit(), options.commandLine(), options.tier(), seeds, backend,
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", started.toString(), wallMillis);

@@ -84,19 +84,21 @@ public final class CombineGradient {
         Tensor values = Tensor.zeros(dtype, nt, ne);
         Tensor reference = Tensor.zeros(DType.F64, nt, ne);
         Tensor slack = Tensor.zeros(DType.F64, nt, ne);
-        long h = grad.dim(1);
+        int h = (int) grad.dim(1);
+        float[] x = new float[h];
+        float[] g = new float[h];
         for (int t = 0; t < nt; t++) {
+            grad.readRowF32(t, g);
             for (int i = 0; i < routes.count(t); i++) {
                 long src = routes.source(t, i);
                 int e = routes.expert(t, i);
+                fwdInput.readRowF32(src, x);
                 float acc = 0f;
                 double ref = 0d;
                 double magnitude = 0d;
-                for (long c = 0; c < h; c++) {
-                    float x = fwdInput.getF32(src, c);
-                    float g = grad.getF32(t, c);
-                    acc = RowReduction.multiplyAdd(x, g, acc, fused);
-                    double term = (double) x * (double) g;
+                for (int c = 0; c < h; c++) {
+                    acc = RowReduction.multiplyAdd(x[c], g[c], acc, fused);
+                    double term = (double) x[c] * (double) g[c];
                     ref += term;
                     magnitude += Math.abs(term);
                 }

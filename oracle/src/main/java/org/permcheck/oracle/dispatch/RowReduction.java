@@ -29,30 +29,35 @@ final class RowReduction {
      */
     static Result sum(Tensor payload, Routes routes, Tensor weights, boolean fused, DType outDtype) {
         int nt = routes.numTokens();
-        long h = payload.rowElems();
+        int h = (int) payload.rowElems();
         Tensor values = Tensor.zeros(outDtype, nt, h);
         Tensor reference = Tensor.zeros(DType.F64, nt, h);
         Tensor slack = Tensor.zeros(DType.F64, nt, h);
+        float[] x = new float[h];
+        float[] acc = new float[h];
+        double[] ref = new double[h];
+        double[] magnitude = new double[h];
         for (int t = 0; t < nt; t++) {
             int n = routes.count(t);
             if (n == 0) continue; // C3: tokens routed nowhere stay exactly +0.0
-            float[] p = new float[n];
-            for (int i = 0; i < n; i++) p[i] = weights == null ? 1f : weights.getF32(t, routes.expert(t, i));
-            for (long c = 0; c < h; c++) {
-                float acc = 0f;
-                double ref = 0d;
-                double magnitude = 0d;
-                for (int i = 0; i < n; i++) { // i = 0 is the highest expert: descending order (C1)
-                    float x = payload.getF32(routes.source(t, i), c);
-                    acc = multiplyAdd(x, p[i], acc, fused);
-                    double term = (double) x * (double) p[i];
-                    ref += term;
-                    magnitude += Math.abs(term);
+            java.util.Arrays.fill(acc, 0f);
+            java.util.Arrays.fill(ref, 0d);
+            java.util.Arrays.fill(magnitude, 0d);
+            // i = 0 is the highest expert: every column accumulates in descending expert order (C1)
+            for (int i = 0; i < n; i++) {
+                float p = weights == null ? 1f : weights.getF32(t, routes.expert(t, i));
+                payload.readRowF32(routes.source(t, i), x);
+                for (int c = 0; c < h; c++) {
+                    acc[c] = multiplyAdd(x[c], p, acc[c], fused);
+                    double term = (double) x[c] * (double) p;
+                    ref[c] += term;
+                    magnitude[c] += Math.abs(term);
                 }
-                values.setF32(t, c, acc); // one final rounding into the output dtype
-                reference.setBits(t, c, Double.doubleToRawLongBits(ref));
-                slack.setBits(t, c, Double.doubleToRawLongBits((n + 1) * F32_UNIT_ROUNDOFF * magnitude));
             }
+            values.writeRowF32(t, acc); // one final rounding into the output dtype
+            reference.writeRowF64(t, ref);
+            for (int c = 0; c < h; c++) magnitude[c] *= (n + 1) * F32_UNIT_ROUNDOFF;
+            slack.writeRowF64(t, magnitude);
         }
         return new Result(values, reference, slack);
     }

@@ -52,7 +52,4 @@ public final class ExpertParallelSimulation {
         }
         return results;
     }
-
-    /** Experts per rank for a routing map of {@code ne} experts over {@code ns} ranks. */
-    public static int localExperts(int ne, int ns) { return ne / ns; }
 }

@@ -39,7 +39,8 @@ public final class AssignmentTable {
         Preconditions.requireRoutingMap(routingMap);
         if (routingMap.dim(1) < 1) throw Preconditions.violation("X1", "routing_map needs at least one expert, got " + routingMap.shapeString());
         if (routingMap.dim(0) * routingMap.dim(1) > Integer.MAX_VALUE) {
-            throw Preconditions.violation("X1", "routing_map " + routingMap.shapeString() + " is larger than the oracle's T*E limit of 2^31-1");
+            // a limit of this oracle, not of the contract: say so rather than call the input invalid
+            throw new IllegalArgumentException("routing_map " + routingMap.shapeString() + " exceeds the oracle's T*E limit of 2^31-1");
         }
         int t = (int) routingMap.dim(0);
         int e = (int) routingMap.dim(1);

@@ -1,0 +1,41 @@
+package org.permcheck.engine.cpu;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.Capabilities;
+import org.permcheck.spi.Outputs;
+
+/**
+ * The embedded default backend: a second, independent implementation of the whole contract (every
+ * op, both profiles, every dtype), shaped like the GPU kernels - per-block counts, a prefix scan,
+ * parallel scatter of whole rows over token blocks - so the suite has a real implementation to
+ * check and a fast one for large shapes. It never calls the oracle.
+ */
+public final class CpuBackend implements Backend {
+    private final BackendInfo info = new BackendInfo("cpu", "0.1.0", "CPU, " + Runtime.getRuntime().availableProcessors() + " threads",
+            Capabilities.everything(), Optional.empty(), Map.of("jdk", System.getProperty("java.version")));
+
+    @Override
+    public BackendInfo info() { return info; }
+
+    @Override
+    public Outputs run(Invocation inv) {
+        switch (inv.op()) {
+            case DISPATCH: return CpuDispatch.run(inv);
+            case COMBINE: return CpuReductions.combine(inv);
+            case DISPATCH_BACKWARD: return CpuReductions.dispatchBackward(inv);
+            case COMBINE_BACKWARD: return CpuReductions.combineBackward(inv);
+            case SORT_CHUNKS: return CpuChunkSort.forward(inv);
+            case SORT_CHUNKS_BACKWARD: return CpuChunkSort.backward(inv);
+            case RAGGED_A2A_PARAMS: return CpuExpertParallel.params(inv, false);
+            case REVERSE_RAGGED_A2A_PARAMS: return CpuExpertParallel.params(inv, true);
+            case LOCAL_PERMUTE_AFTER_A2A: return CpuExpertParallel.permuteAfter(inv);
+            case LOCAL_UNPERMUTE_BEFORE_A2A: return CpuExpertParallel.unpermuteBefore(inv);
+            default: throw new IllegalArgumentException("unknown op " + inv.op());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.permcheck.engine.cpu;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * sort_chunks_by_index and its backward pass, and the local permute helpers built on them:
+ * chunk start offsets by prefix sums on both sides (input order, sorted order), then one whole-row
+ * copy per row, in parallel over row ranges. Rows past the chunks map to themselves.
+ */
+final class CpuChunkSort {
+    private CpuChunkSort() {}
+
+    /** map[i] = where input row i goes. */
+    static int[] map(long[] sizes, long[] sortedIndices, int rows) {
+        int chunks = sizes.length;
+        long[] inStart = new long[chunks + 1];
+        for (int c = 0; c < chunks; c++) inStart[c + 1] = inStart[c] + sizes[c];
+        if (inStart[chunks] > rows) throw new IllegalArgumentException("split_sizes sum to " + inStart[chunks] + " > " + rows + " rows");
+        int[] map = new int[rows];
+        long out = 0;
+        for (int p = 0; p < chunks; p++) {
+            int c = (int) sortedIndices[p];
+            for (long i = 0; i < sizes[c]; i++) map[(int) (inStart[c] + i)] = (int) (out + i);
+            out += sizes[c];
+        }
+        for (int r = (int) inStart[chunks]; r < rows; r++) map[r] = r;
+        return map;
+    }
+
+    /** Forward: out[map[i]] = in[i]; backward: out[i] = in[map[i]]. */
+    static Tensor move(Tensor in, int[] map, boolean forward) {
+        Tensor out = Tensor.zeros(in.dtype(), in.shape());
+        int rows = map.length;
+        int chunk = 4096;
+        TokenBlocks.forRange(rows, chunk, in.numel(), b -> {
+            for (int i = b * chunk; i < Math.min(rows, (b + 1) * chunk); i++) {
+                if (forward) out.copyRowFrom(in, i, map[i]);
+                else out.copyRowFrom(in, map[i], i);
+            }
+        });
+        return out;
+    }
+
+    static long[] longs(Tensor t) {
+        long[] v = new long[(int) t.numel()];
+        for (int i = 0; i < v.length; i++) v[i] = t.getLong(i);
+        return v;
+    }
+
+    static Tensor i32(int[] v) {
+        Tensor t = Tensor.zeros(DType.I32, v.length);
+        for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
+        return t;
+    }
+
+    static Outputs forward(Invocation inv) {
+        Tensor inp = inv.input("inp");
+        Tensor probs = inv.inputs().get("probs");
+        int[] map = map(longs(inv.input("split_sizes")), longs(inv.input("sorted_indices")), (int) inp.dim(0));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("output", move(inp, map, true));
+        out.put("row_id_map", i32(map));
+        if (probs != null) out.put("permuted_probs", move(probs, map, true));
+        return new Outputs(out);
+    }
+
+    static Outputs backward(Invocation inv) {
+        Tensor grad = inv.input("grad_output");
+        Tensor gpp = inv.inputs().get("grad_permuted_probs");
+        Tensor m = inv.input("row_id_map");
+        int[] map = new int[(int) m.numel()];
+        for (int i = 0; i < map.length; i++) map[i] = (int) m.getLong(i);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("grad_inp", move(grad, map, false));
+        if (gpp != null) out.put("grad_probs", move(gpp, map, false));
+        return new Outputs(out);
+    }
+}

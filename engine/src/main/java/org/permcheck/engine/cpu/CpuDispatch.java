@@ -1,0 +1,132 @@
+package org.permcheck.engine.cpu;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Profile;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.FloatFormats;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * token_dispatch the way the GPU does it (TE's three row_id_map passes plus the permute kernel):
+ * pass 1 counts routed tokens per (token block, expert) in parallel; an expert-major exclusive
+ * scan over those counts gives every block its base row per expert; pass 2 walks each block's
+ * tokens in order, assigns rows, writes the token's row_id_map slots and copies the whole input
+ * row into each destination, blocks in parallel. Written from te-contract.md, not from the oracle.
+ */
+final class CpuDispatch {
+    private CpuDispatch() {}
+
+    static Outputs run(Invocation inv) {
+        Profile profile = inv.profile();
+        Tensor inp = inv.input("inp");
+        Tensor routing = inv.input("routing_map");
+        Tensor probs = inv.inputs().get("probs");
+        if (inp.rank() != 2 || routing.rank() != 2 || routing.dim(0) != inp.dim(0)) {
+            throw new IllegalArgumentException("inp [T,H] and routing_map [T,E] must agree, got " + inp.shapeString() + " and " + routing.shapeString());
+        }
+        int tokens = (int) routing.dim(0);
+        int experts = (int) routing.dim(1);
+        long hidden = inp.dim(1);
+        long numOut = inv.attr("num_out_tokens");
+        Long align = inv.optionalAttr("align_size").orElse(null);
+
+        // pass 1: counts per (block, expert)
+        int blocks = TokenBlocks.count(tokens);
+        long[][] blockCount = new long[blocks][experts];
+        TokenBlocks.forEach(blocks, (long) tokens * experts, b -> {
+            long[] c = blockCount[b];
+            for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, tokens); t++) {
+                for (int e = 0; e < experts; e++) if (routing.bits(t, e) != 0) c[e]++;
+            }
+        });
+        // expert-major exclusive scan: base[b][e] = sum of all counts before (e, b) in (e, b) order
+        long[][] base = new long[blocks][experts];
+        long[] count = new long[experts];
+        long used = 0;
+        for (int e = 0; e < experts; e++) {
+            for (int b = 0; b < blocks; b++) {
+                base[b][e] = used;
+                used += blockCount[b][e];
+                count[e] += blockCount[b][e];
+            }
+        }
+        if (used > numOut) throw new IllegalArgumentException("num_out_tokens " + numOut + " < routed pairs " + used);
+
+        // padding: aligned group sizes, offsets, buffer length
+        long[] groupRows = count.clone();
+        long[] padOffsets = new long[experts];
+        long rows = numOut;
+        boolean aligned = true;
+        if (align != null) {
+            long a = align;
+            long padSum = 0;
+            long total = 0;
+            for (int e = 0; e < experts; e++) {
+                groupRows[e] = (count[e] + a - 1) / a * a;
+                padOffsets[e] = padSum;
+                padSum += groupRows[e] - count[e];
+                total += groupRows[e];
+                if (groupRows[e] != count[e]) aligned = false;
+            }
+            rows = profile.bufferLength() == Profile.BufferLength.WORST_CASE ? (numOut + experts * (a - 1)) / a * a : total;
+        }
+
+        Tensor output = Tensor.zeros(inp.dtype(), rows, hidden);
+        Tensor permutedProbs = probs == null ? null : Tensor.zeros(probs.dtype(), rows);
+        Tensor rowIdMap = Tensor.zeros(DType.I32, tokens, 2L * experts + 1);
+        long[] pad = align == null ? null : padOffsets;
+
+        // pass 2: rows, map slots and row copies, block by block
+        TokenBlocks.forEach(blocks, (long) tokens * hidden * Math.max(1, used / Math.max(1, tokens)), b -> {
+            long[] next = base[b].clone();
+            long[] dst = new long[experts];
+            for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, tokens); t++) {
+                int n = 0;
+                for (int e = 0; e < experts; e++) {
+                    if (routing.bits(t, e) != 0) {
+                        dst[e] = next[e]++;
+                        n++;
+                    } else {
+                        dst[e] = -1;
+                    }
+                }
+                int slot = 0;
+                for (int e = experts - 1; e >= 0; e--) { // descending expert = descending row
+                    if (dst[e] < 0) continue;
+                    rowIdMap.setLong(t, slot, dst[e]);
+                    rowIdMap.setLong(t, experts + slot, e);
+                    slot++;
+                    long row = dst[e] + (pad == null ? 0 : pad[e]);
+                    boolean zeroProb = false;
+                    if (probs != null) {
+                        long pb = probs.bits(t, e);
+                        permutedProbs.setBits(row, 0, pb);
+                        zeroProb = FloatFormats.toF32(probs.dtype(), pb) == 0f; // +0.0 and -0.0: a +0.0 row
+                    }
+                    if (!zeroProb) output.copyRowFrom(inp, t, row);
+                }
+                for (int j = n; j < experts; j++) rowIdMap.setLong(t, j, -1);
+                for (int j = experts + n; j < 2 * experts; j++) rowIdMap.setLong(t, j, -1);
+                rowIdMap.setLong(t, 2L * experts, n);
+            }
+        });
+
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("output", output);
+        if (permutedProbs != null) out.put("permuted_probs", permutedProbs);
+        out.put("row_id_map", rowIdMap);
+        if (align != null && (profile.padOffsetsWhenAligned() || !aligned)) out.put("pad_offsets", counts(profile, padOffsets));
+        out.put("tokens_per_expert", counts(profile, groupRows));
+        return new Outputs(out);
+    }
+
+    static Tensor counts(Profile profile, long[] values) {
+        Tensor t = Tensor.zeros(profile.countsDtype(), values.length);
+        for (int i = 0; i < values.length; i++) t.setLong(i, values[i]);
+        return t;
+    }
+}

@@ -1,0 +1,91 @@
+package org.permcheck.engine.cpu;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/** The expert-parallel helpers (te-contract 4.5): all-to-all parameters and the local chunk sorts. */
+final class CpuExpertParallel {
+    private CpuExpertParallel() {}
+
+    /** sendTo[i][j] = tokens shard i sends to shard j = sum of M[i][j*L .. j*L+L). */
+    static long[][] sendTo(Tensor m, int shards) {
+        int experts = (int) m.dim(1);
+        int local = experts / shards;
+        long[][] s = new long[shards][shards];
+        for (int i = 0; i < shards; i++) for (int e = 0; e < experts; e++) s[i][e / local] += m.getLong(i, e);
+        return s;
+    }
+
+    static Outputs params(Invocation inv, boolean reverse) {
+        Tensor m = inv.input("all_shards_tokens_per_expert");
+        int shards = (int) inv.attr("num_shards");
+        int s = (int) inv.attr("shard_id");
+        long[][] to = sendTo(m, shards);
+        long[] send = new long[shards];
+        long[] recv = new long[shards];
+        long[] outOff = new long[shards];
+        for (int j = 0; j < shards; j++) {
+            send[j] = reverse ? to[j][s] : to[s][j];
+            recv[j] = reverse ? to[s][j] : to[j][s];
+            for (int i = 0; i < s; i++) outOff[j] += reverse ? to[j][i] : to[i][j];
+        }
+        long[] inOff = new long[shards];
+        for (int j = 1; j < shards; j++) inOff[j] = inOff[j - 1] + send[j - 1];
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("input_offsets", vector(m.dtype(), inOff));
+        out.put("send_sizes", vector(m.dtype(), send));
+        out.put("output_offsets", vector(m.dtype(), outOff));
+        out.put("recv_sizes", vector(m.dtype(), recv));
+        return new Outputs(out);
+    }
+
+    static Outputs permuteAfter(Invocation inv) {
+        Tensor inp = inv.input("inp");
+        Tensor m = inv.input("all_shards_tokens_per_expert");
+        int shards = (int) inv.attr("num_shards");
+        int s = (int) inv.attr("shard_id");
+        int local = (int) m.dim(1) / shards;
+        int chunks = shards * local;
+        long[] split = new long[chunks];
+        long[] sortedIdx = new long[chunks];
+        long[] groups = new long[local];
+        for (int i = 0; i < shards; i++) {
+            for (int l = 0; l < local; l++) {
+                split[i * local + l] = m.getLong(i, (long) s * local + l);
+                sortedIdx[l * shards + i] = (long) i * local + l;
+                groups[l] += split[i * local + l];
+            }
+        }
+        long[] sortedSizes = new long[chunks];
+        long[] inverse = new long[chunks];
+        for (int p = 0; p < chunks; p++) {
+            sortedSizes[p] = split[(int) sortedIdx[p]];
+            inverse[(int) sortedIdx[p]] = p;
+        }
+        int[] map = CpuChunkSort.map(split, sortedIdx, (int) inp.dim(0));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("output", CpuChunkSort.move(inp, map, true));
+        out.put("local_group_sizes", vector(m.dtype(), groups));
+        out.put("sorted_split_sizes", vector(m.dtype(), sortedSizes));
+        out.put("inverse_chunk_indices", vector(DType.I32, inverse));
+        return new Outputs(out);
+    }
+
+    static Outputs unpermuteBefore(Invocation inv) {
+        Tensor inp = inv.input("inp");
+        int[] map = CpuChunkSort.map(CpuChunkSort.longs(inv.input("sorted_split_sizes")),
+                CpuChunkSort.longs(inv.input("inverse_chunk_indices")), (int) inp.dim(0));
+        return new Outputs(Map.of("output", CpuChunkSort.move(inp, map, true)));
+    }
+
+    static Tensor vector(DType dtype, long[] v) {
+        Tensor t = Tensor.zeros(dtype, v.length);
+        for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
+        return t;
+    }
+}

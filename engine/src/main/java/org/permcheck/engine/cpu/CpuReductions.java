@@ -1,0 +1,108 @@
+package org.permcheck.engine.cpu;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * token_combine, and the backward passes of dispatch and combine: per token block in parallel,
+ * a float32 accumulator row per token, experts in the map's (descending) order, one final
+ * rounding - TE's _unpermute_kernel and _unpermute_bwd_with_merging_probs_kernel, in Java. The
+ * multiply-add is fused for torch-mask-pad and separate for te-jax (te-contract 16).
+ */
+final class CpuReductions {
+    private CpuReductions() {}
+
+    static Outputs combine(Invocation inv) {
+        Tensor inp = inv.input("inp");
+        Routes routes = new Routes(inv.input("row_id_map"), inv.inputs().get("pad_offsets"));
+        Tensor out = weightedSum(inp, routes, inv.inputs().get("merging_probs"), inv.profile().fusedMultiplyAdd());
+        return new Outputs(Map.of("output", out));
+    }
+
+    static Outputs dispatchBackward(Invocation inv) {
+        Tensor grad = inv.input("grad_output");
+        Tensor gpp = inv.inputs().get("grad_permuted_probs");
+        Routes routes = new Routes(inv.input("row_id_map"), inv.inputs().get("pad_offsets"));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("grad_inp", weightedSum(grad, routes, null, false));
+        if (gpp != null) {
+            Tensor gp = Tensor.zeros(gpp.dtype(), routes.tokens, routes.experts);
+            for (int t = 0; t < routes.tokens; t++) {
+                for (int i = 0; i < routes.count[t]; i++) gp.setBits(t, routes.expert[t][i], gpp.bits(routes.rows[t][i], 0));
+            }
+            out.put("grad_probs", gp);
+        }
+        return new Outputs(out);
+    }
+
+    static Outputs combineBackward(Invocation inv) {
+        Tensor grad = inv.input("grad_output");
+        Tensor fwd = inv.input("fwd_input");
+        Tensor mp = inv.inputs().get("merging_probs");
+        boolean fused = inv.profile().fusedMultiplyAdd();
+        Routes routes = new Routes(inv.input("row_id_map"), inv.inputs().get("pad_offsets"));
+        long hidden = grad.dim(1);
+        Tensor gradInp = Tensor.zeros(grad.dtype(), fwd.dim(0), hidden);
+        Tensor gradProbs = mp == null ? null : Tensor.zeros(mp.dtype(), routes.tokens, routes.experts);
+        int blocks = TokenBlocks.count(routes.tokens);
+        TokenBlocks.forEach(blocks, (long) routes.tokens * hidden * 4, b -> {
+            for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, routes.tokens); t++) {
+                for (int i = 0; i < routes.count[t]; i++) {
+                    long row = routes.rows[t][i];
+                    int e = routes.expert[t][i];
+                    if (mp == null) {
+                        gradInp.copyRowFrom(grad, t, row);
+                        continue;
+                    }
+                    float p = mp.getF32(t, e);
+                    float acc = 0f;
+                    for (long h = 0; h < hidden; h++) {
+                        float g = grad.getF32(t, h);
+                        gradInp.setF32(row, h, g * p);
+                        float x = fwd.getF32(row, h);
+                        acc = fused ? Math.fma(x, g, acc) : acc + x * g;
+                    }
+                    gradProbs.setF32(t, e, acc);
+                }
+            }
+        });
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("grad_inp", gradInp);
+        if (gradProbs != null) out.put("grad_merging_probs", gradProbs);
+        return new Outputs(out);
+    }
+
+    /** out[t] = cast(sum over the token's slots of f32(payload[row]) * f32(weight)), float32 accumulation. */
+    static Tensor weightedSum(Tensor payload, Routes routes, Tensor weights, boolean fused) {
+        int hidden = (int) payload.dim(1);
+        Tensor out = Tensor.zeros(payload.dtype(), routes.tokens, hidden);
+        int blocks = TokenBlocks.count(routes.tokens);
+        TokenBlocks.forEach(blocks, (long) routes.tokens * hidden * 4, b -> {
+            float[] acc = new float[hidden];
+            for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, routes.tokens); t++) {
+                int n = routes.count[t];
+                if (n == 0) continue; // tokens routed nowhere stay +0.0
+                Arrays.fill(acc, 0f);
+                for (int i = 0; i < n; i++) {
+                    long row = routes.rows[t][i];
+                    if (weights == null) {
+                        for (int h = 0; h < hidden; h++) acc[h] += payload.getF32(row, h);
+                    } else {
+                        float p = weights.getF32(t, routes.expert[t][i]);
+                        for (int h = 0; h < hidden; h++) {
+                            float x = payload.getF32(row, h);
+                            acc[h] = fused ? Math.fma(x, p, acc[h]) : acc[h] + x * p;
+                        }
+                    }
+                }
+                for (int h = 0; h < hidden; h++) out.setF32(t, h, acc[h]);
+            }
+        });
+        return out;
+    }
+}

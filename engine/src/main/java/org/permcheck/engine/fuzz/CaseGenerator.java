@@ -1,0 +1,297 @@
+package org.permcheck.engine.fuzz;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Profile;
+import org.permcheck.engine.model.Case;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * Turns a {@link CaseSpec} into a case: the same spec always gives the same input bits (the draw
+ * order per op is in docs/generator.md, which ports follow to rebuild the inputs byte for byte).
+ * Inputs of combine and the backward passes are derived from the generated routing through the
+ * layout rules (what a dispatch would have returned), so every op is reached from one routing.
+ */
+public final class CaseGenerator {
+    private CaseGenerator() {}
+
+    /** Why the spec cannot make a valid case, or null. */
+    public static String problem(CaseSpec s) {
+        if (s.hidden() < 1) return "H must be >= 1";
+        if (s.tokens() < 0) return "T must be >= 0";
+        if (s.extra() < 0) return "extra must be >= 0";
+        if (s.probsDtype() != DType.F32 && s.probsDtype() != DType.BF16 && s.probsDtype() != DType.F16) return "probs dtype must be f32, bf16 or f16";
+        switch (s.op()) {
+            case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
+                if (s.experts() < 1) return "E must be >= 1";
+                if (s.tokens() < 1) return "T must be >= 1";
+                if (s.topK() < 0) return "k must be >= 0";
+                if (s.align() < 0) return "align must be >= 0";
+                if (s.op() == Op.DISPATCH && s.profile().paddingRequired() && s.align() == 0) return "profile " + s.profile() + " needs align";
+                if (s.op() != Op.DISPATCH && s.op() != Op.COMBINE_BACKWARD && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
+                if (s.op() == Op.COMBINE_BACKWARD && s.mergingProbs() && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
+                return null;
+            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
+                if (s.chunks() < 1) return "chunks must be >= 1";
+                if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
+                return null;
+            default:
+                if (s.shards() < 1 || s.experts() < 1 || s.experts() % s.shards() != 0) return "E must be a positive multiple of shards";
+                return null;
+        }
+    }
+
+    static boolean reducible(DType d) { return d == DType.F32 || d == DType.BF16 || d == DType.F16; }
+
+    /** The case for {@code spec}, under the given id (origin "property" or "fuzz"). */
+    public static Case generate(String id, CaseSpec spec, Long runSeed, String origin) {
+        String why = problem(spec);
+        if (why != null) throw new IllegalArgumentException("invalid case spec (" + why + "): " + spec);
+        SplitMix64 rng = new SplitMix64(spec.seed());
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        Set<String> features = new LinkedHashSet<>();
+        features.add("op:" + spec.op().wireName());
+        features.add("dtype:" + spec.dtype().id());
+        features.add("values:" + spec.values().id());
+        switch (spec.op()) {
+            case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
+                dispatchFamily(spec, rng, in, attrs, features);
+                break;
+            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
+                chunkSort(spec, rng, in, features);
+                break;
+            default:
+                expertParallel(spec, rng, in, attrs, features);
+        }
+        Invocation inv = new Invocation(spec.op(), spec.profile(), in, attrs);
+        return new Case(id, inv, CaseRules.of(inv), features, runSeed, origin);
+    }
+
+    private static void dispatchFamily(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
+        Profile profile = s.profile();
+        f.add("profile:" + profile.id());
+        f.add("routing:" + s.routing().id());
+        Tensor routing = s.routing().generate(rng, s.tokens(), s.experts(), s.topK());
+        RoutingLayout layout = new RoutingLayout(routing, s.align(), s.extra(), profile);
+        routingFeatures(s, routing, layout, f);
+        int rows = (int) layout.bufferRows;
+        switch (s.op()) {
+            case DISPATCH: {
+                Tensor probs = s.probs() ? probabilities(rng, s, routing) : null;
+                in.put("inp", s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
+                in.put("routing_map", routing);
+                if (probs != null) in.put("probs", probs);
+                attrs.put("num_out_tokens", layout.numOut);
+                if (s.align() > 0) attrs.put("align_size", (long) s.align());
+                if (s.probs()) f.add("probs");
+                break;
+            }
+            case COMBINE: {
+                Tensor mp = s.mergingProbs() ? probabilities(rng, s, routing) : null;
+                in.put("inp", s.values().generate(rng, s.dtype(), rows, s.hidden()));
+                in.put("row_id_map", layout.rowIdMap());
+                if (mp != null) in.put("merging_probs", mp);
+                putPadOffsets(in, layout, profile);
+                if (s.mergingProbs()) f.add("merging_probs");
+                break;
+            }
+            case DISPATCH_BACKWARD: {
+                Tensor g = s.values().generate(rng, s.dtype(), rows, s.hidden());
+                Tensor gp = s.probs() ? probabilityVector(rng, s, rows) : null;
+                in.put("grad_output", g);
+                in.put("row_id_map", layout.rowIdMap());
+                if (gp != null) in.put("grad_permuted_probs", gp);
+                putPadOffsets(in, layout, profile);
+                if (s.probs()) f.add("probs");
+                break;
+            }
+            case COMBINE_BACKWARD: {
+                Tensor mp = s.mergingProbs() ? probabilities(rng, s, routing) : null;
+                Tensor g = s.values().generate(rng, s.dtype(), s.tokens(), s.hidden());
+                Tensor x = s.values().generate(rng, s.dtype(), rows, s.hidden());
+                in.put("grad_output", g);
+                in.put("row_id_map", layout.rowIdMap());
+                in.put("fwd_input", x);
+                if (mp != null) in.put("merging_probs", mp);
+                putPadOffsets(in, layout, profile);
+                if (s.mergingProbs()) f.add("merging_probs");
+                break;
+            }
+            default: throw new IllegalStateException();
+        }
+    }
+
+    private static void putPadOffsets(Map<String, Tensor> in, RoutingLayout layout, Profile profile) {
+        Tensor p = layout.padOffsetsInput(profile);
+        if (p != null) in.put("pad_offsets", p);
+    }
+
+    private static void routingFeatures(CaseSpec s, Tensor routing, RoutingLayout layout, Set<String> f) {
+        if (s.align() > 0) {
+            f.add("padded");
+            if (s.align() == 1) f.add("align:1");
+            long maxCount = 0;
+            for (long c : layout.count) maxCount = Math.max(maxCount, c);
+            if (s.align() > maxCount) f.add("align>counts");
+            if (layout.alreadyAligned) f.add("already_aligned");
+        }
+        if (s.zeroProbs() && (s.probs() || s.mergingProbs())) f.add("zero_probs");
+        for (long c : layout.count) if (c == 0) { f.add("empty_expert"); break; }
+        boolean nowhere = false;
+        boolean allExperts = false;
+        for (int t = 0; t < layout.tokens; t++) {
+            int n = 0;
+            for (int e = 0; e < layout.experts; e++) if (routing.bits(t, e) != 0) n++;
+            if (n == 0) nowhere = true;
+            if (n == layout.experts) allExperts = true;
+        }
+        if (nowhere) f.add("token_nowhere");
+        if (allExperts) f.add("k=E");
+        if (s.experts() == 1) f.add("E=1");
+        if (s.tokens() == 1) f.add("T=1");
+        if (s.hidden() == 1) f.add("H=1");
+        if (s.tokens() > 1024) f.add("T>1024");
+        if (s.op() == Op.DISPATCH && s.align() == 0 && s.extra() > 0) f.add("num_out>used");
+        if (s.profile() != Profile.TE_JAX) f.add("profile:" + s.profile().id());
+    }
+
+    /** probs / merging_probs [T,E] in row-major order (docs/generator.md, "Probabilities"). */
+    static Tensor probabilities(SplitMix64 rng, CaseSpec s, Tensor routing) {
+        Tensor p = Tensor.zeros(s.probsDtype(), routing.dim(0), routing.dim(1));
+        for (long t = 0; t < routing.dim(0); t++) {
+            for (long e = 0; e < routing.dim(1); e++) {
+                p.setBits(t, e, Values.probability(rng, s.probsDtype(), s.zeroProbs(), routing.bits(t, e) != 0));
+            }
+        }
+        return p;
+    }
+
+    /** A probability per row (every row counts as routed: no NaN). */
+    static Tensor probabilityVector(SplitMix64 rng, CaseSpec s, long rows) {
+        Tensor p = Tensor.zeros(s.probsDtype(), rows);
+        for (long r = 0; r < rows; r++) p.setBits(r, 0, Values.probability(rng, s.probsDtype(), s.zeroProbs(), true));
+        return p;
+    }
+
+    private static void chunkSort(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Set<String> f) {
+        int n = s.tokens();
+        int total = Math.max(0, n - s.extra());
+        int chunks = s.chunks();
+        int[] cuts = new int[chunks - 1];
+        for (int i = 0; i < cuts.length; i++) cuts[i] = rng.below(total + 1);
+        java.util.Arrays.sort(cuts);
+        long[] sizes = new long[chunks];
+        int prev = 0;
+        for (int i = 0; i < chunks; i++) {
+            int end = i < cuts.length ? cuts[i] : total;
+            sizes[i] = end - prev;
+            prev = end;
+        }
+        int[] order = new int[chunks];
+        for (int i = 0; i < chunks; i++) order[i] = s.chunkOrder().equals("reverse") ? chunks - 1 - i : i;
+        if (s.chunkOrder().equals("random")) {
+            for (int i = chunks - 1; i >= 1; i--) {
+                int j = rng.below(i + 1);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+        }
+        Tensor split = Tensor.zeros(DType.I32, chunks);
+        Tensor sorted = Tensor.zeros(DType.I32, chunks);
+        for (int i = 0; i < chunks; i++) {
+            split.setLong(i, sizes[i]);
+            sorted.setLong(i, order[i]);
+        }
+        for (long z : sizes) if (z == 0) { f.add("chunk:zero_size"); break; }
+        if (total < n) f.add("chunk:tail");
+        if (chunks == 1) f.add("chunk:S=1");
+        f.add("chunk_order:" + s.chunkOrder());
+        Tensor payload = s.values().generate(rng, s.dtype(), n, s.hidden());
+        Tensor probs = s.probs() ? probabilityVector(rng, s, n) : null;
+        if (s.probs()) f.add("probs");
+        if (s.op() == Op.SORT_CHUNKS) {
+            in.put("inp", payload);
+            in.put("split_sizes", split);
+            in.put("sorted_indices", sorted);
+            if (probs != null) in.put("probs", probs);
+        } else {
+            in.put("grad_output", payload);
+            in.put("row_id_map", chunkMap(sizes, order, n));
+            if (probs != null) in.put("grad_permuted_probs", probs);
+        }
+    }
+
+    /** The chunk-sort map (spec S1): input row i goes to map[i]; rows past the chunks stay. */
+    static Tensor chunkMap(long[] sizes, int[] order, int rows) {
+        int chunks = sizes.length;
+        long[] inStart = new long[chunks];
+        long acc = 0;
+        for (int c = 0; c < chunks; c++) {
+            inStart[c] = acc;
+            acc += sizes[c];
+        }
+        Tensor map = Tensor.zeros(DType.I32, rows);
+        for (int r = 0; r < rows; r++) map.setLong(r, r);
+        long out = 0;
+        for (int p = 0; p < chunks; p++) {
+            int c = order[p];
+            for (long i = 0; i < sizes[c]; i++) map.setLong(inStart[c] + i, out + i);
+            out += sizes[c];
+        }
+        return map;
+    }
+
+    private static void expertParallel(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
+        int shards = s.shards();
+        int experts = s.experts();
+        int local = experts / shards;
+        Tensor m = Tensor.zeros(DType.I32, shards, experts);
+        for (int i = 0; i < shards; i++) for (int e = 0; e < experts; e++) m.setLong(i, e, rng.below(s.tokens() + 1));
+        int shard = rng.below(shards);
+        f.add("shards:" + shards);
+        long received = 0;
+        for (int i = 0; i < shards; i++) for (int l = 0; l < local; l++) received += m.getLong(i, (long) shard * local + l);
+        switch (s.op()) {
+            case RAGGED_A2A_PARAMS: case REVERSE_RAGGED_A2A_PARAMS:
+                in.put("all_shards_tokens_per_expert", m);
+                attrs.put("shard_id", (long) shard);
+                attrs.put("num_shards", (long) shards);
+                break;
+            case LOCAL_PERMUTE_AFTER_A2A:
+                in.put("inp", s.values().generate(rng, s.dtype(), received + s.extra(), s.hidden()));
+                in.put("all_shards_tokens_per_expert", m);
+                attrs.put("shard_id", (long) shard);
+                attrs.put("num_shards", (long) shards);
+                break;
+            case LOCAL_UNPERMUTE_BEFORE_A2A: {
+                Tensor sortedSizes = Tensor.zeros(DType.I32, (long) shards * local);
+                Tensor inverse = Tensor.zeros(DType.I32, (long) shards * local);
+                for (int i = 0; i < shards; i++) {
+                    for (int l = 0; l < local; l++) {
+                        sortedSizes.setLong((long) l * shards + i, m.getLong(i, (long) shard * local + l));
+                        inverse.setLong((long) i * local + l, (long) l * shards + i);
+                    }
+                }
+                in.put("inp", s.values().generate(rng, s.dtype(), received + s.extra(), s.hidden()));
+                in.put("sorted_split_sizes", sortedSizes);
+                in.put("inverse_chunk_indices", inverse);
+                break;
+            }
+            default: throw new IllegalStateException();
+        }
+        if (s.extra() > 0) f.add("ep:slack_rows");
+    }
+
+    /** The ids of every generated input, in the order they were drawn (for docs and ports). */
+    public static List<String> inputOrder(Case c) { return new ArrayList<>(c.invocation().inputs().keySet()); }
+}

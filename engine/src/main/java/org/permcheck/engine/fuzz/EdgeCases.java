@@ -1,0 +1,117 @@
+package org.permcheck.engine.fuzz;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Profile;
+import org.permcheck.tensor.DType;
+
+/**
+ * Named edge cases, run before any sampled case (te-contract 12.2, peers.md 14.4): every op, both
+ * profiles, every payload dtype, every routing distribution, T = 1 and multiples of 1024 +-1,
+ * E = 1, primes, powers of two up to 512, H = 1, odd, 129 and 7168, align 1, 2, 16, 128 and
+ * larger than every count, probs of +-0.0, NaN payloads and -0.0 in inputs.
+ */
+public final class EdgeCases {
+    private EdgeCases() {}
+
+    /** The quick tier's edge cases (small: each runs in milliseconds). */
+    public static Map<String, CaseSpec> quick() {
+        Map<String, CaseSpec> m = new LinkedHashMap<>();
+        CaseSpec d = CaseSpec.of(Op.DISPATCH, 16, 5, 8, 2, 0x5eed0001L).withValues(Values.SPECIALS);
+        m.put("dispatch-uniform-f32", d);
+        m.put("dispatch-probs-zero", d.withProbs(true).withZeroProbs(true));
+        m.put("dispatch-probs-bf16", d.withDtype(DType.BF16).withProbs(true).withProbsDtype(DType.BF16).withZeroProbs(true));
+        m.put("dispatch-f16-bits", d.withDtype(DType.F16).withValues(Values.BITS));
+        m.put("dispatch-f8e4m3", d.withDtype(DType.F8E4M3).withValues(Values.BITS));
+        m.put("dispatch-f8e5m2-probs", d.withDtype(DType.F8E5M2).withValues(Values.SPECIALS).withProbs(true));
+        m.put("dispatch-num-out-above-used", d.withExtra(3).withProbs(true));
+        m.put("dispatch-padded-a4", d.withAlign(4).withProbs(true).withZeroProbs(true));
+        m.put("dispatch-padded-a1", d.withAlign(1));
+        m.put("dispatch-padded-a2-extra", d.withAlign(2).withExtra(5));
+        m.put("dispatch-padded-a128-above-counts", d.withAlign(128).withProbs(true));
+        m.put("dispatch-torch-a16", d.withProfile(Profile.TORCH_MASK_PAD).withAlign(16).withDtype(DType.BF16).withProbs(true));
+        m.put("dispatch-torch-already-aligned", d.withProfile(Profile.TORCH_MASK_PAD).withAlign(1).withProbs(true));
+        m.put("dispatch-T1", d.withTokens(1));
+        m.put("dispatch-E1", d.withExperts(1).withTopK(1).withProbs(true));
+        m.put("dispatch-k-equals-E", d.withRouting(Routing.ALL).withTopK(5));
+        m.put("dispatch-one-expert", d.withRouting(Routing.ONE_EXPERT).withAlign(16));
+        m.put("dispatch-empty-first", d.withRouting(Routing.EMPTY_FIRST).withAlign(4));
+        m.put("dispatch-empty-last", d.withRouting(Routing.EMPTY_LAST));
+        m.put("dispatch-empty-middle", d.withRouting(Routing.EMPTY_MIDDLE).withProfile(Profile.TORCH_MASK_PAD).withAlign(2));
+        m.put("dispatch-tokens-nowhere", d.withRouting(Routing.NOWHERE).withProbs(true));
+        m.put("dispatch-varying-k", d.withRouting(Routing.VARYING).withTopK(4).withAlign(2));
+        m.put("dispatch-zipf", d.withRouting(Routing.ZIPF).withTopK(3));
+        m.put("dispatch-H1", d.withHidden(1));
+        m.put("dispatch-H129", d.withHidden(129).withTokens(9));
+        m.put("dispatch-T1025-multiblock", d.withTokens(1025).withExperts(7).withHidden(3).withTopK(2).withAlign(16));
+        m.put("dispatch-E512", d.withTokens(64).withExperts(512).withHidden(2).withTopK(8));
+        m.put("dispatch-E127-prime", d.withTokens(33).withExperts(127).withHidden(3).withTopK(5).withRouting(Routing.ZIPF));
+
+        CaseSpec c = CaseSpec.of(Op.COMBINE, 12, 5, 8, 3, 0x5eed0002L).withValues(Values.NORMAL);
+        m.put("combine-plain", c);
+        m.put("combine-merging-probs-zero", c.withMergingProbs(true).withZeroProbs(true));
+        m.put("combine-bf16-merging-bf16", c.withDtype(DType.BF16).withMergingProbs(true).withProbsDtype(DType.BF16));
+        m.put("combine-f16-padded", c.withDtype(DType.F16).withAlign(4).withMergingProbs(true));
+        m.put("combine-nowhere", c.withRouting(Routing.NOWHERE).withMergingProbs(true).withZeroProbs(true));
+        m.put("combine-torch-padded", c.withProfile(Profile.TORCH_MASK_PAD).withAlign(8).withMergingProbs(true));
+        m.put("combine-k-equals-E", c.withRouting(Routing.ALL).withTopK(5).withMergingProbs(true));
+        m.put("combine-unpadded-extra", c.withExtra(4).withValues(Values.SMALL));
+
+        CaseSpec g = CaseSpec.of(Op.DISPATCH_BACKWARD, 12, 5, 8, 3, 0x5eed0003L).withValues(Values.NORMAL);
+        m.put("dispatch-bwd-plain", g);
+        m.put("dispatch-bwd-probs", g.withProbs(true).withProbsDtype(DType.BF16).withRouting(Routing.NOWHERE));
+        m.put("dispatch-bwd-padded", g.withAlign(4).withProbs(true).withDtype(DType.BF16));
+        m.put("dispatch-bwd-torch", g.withProfile(Profile.TORCH_MASK_PAD).withAlign(2).withDtype(DType.F16));
+
+        CaseSpec b = CaseSpec.of(Op.COMBINE_BACKWARD, 12, 5, 8, 3, 0x5eed0004L).withValues(Values.NORMAL);
+        m.put("combine-bwd-plain", b.withValues(Values.SPECIALS));
+        m.put("combine-bwd-merging-probs", b.withMergingProbs(true));
+        m.put("combine-bwd-padded-bf16", b.withAlign(4).withMergingProbs(true).withDtype(DType.BF16).withProbsDtype(DType.BF16));
+        m.put("combine-bwd-torch", b.withProfile(Profile.TORCH_MASK_PAD).withAlign(16).withMergingProbs(true).withRouting(Routing.NOWHERE));
+        m.put("combine-bwd-f8-no-probs", b.withDtype(DType.F8E4M3).withValues(Values.BITS).withExtra(2));
+
+        CaseSpec s = CaseSpec.of(Op.SORT_CHUNKS, 20, 1, 4, 1, 0x5eed0005L).withChunks(6).withValues(Values.SPECIALS);
+        m.put("chunk-sort-random", s.withProbs(true).withZeroProbs(true));
+        m.put("chunk-sort-tail", s.withExtra(5).withDtype(DType.BF16));
+        m.put("chunk-sort-identity", s.withChunkOrder("identity"));
+        m.put("chunk-sort-reverse", s.withChunkOrder("reverse").withDtype(DType.F8E5M2).withValues(Values.BITS));
+        m.put("chunk-sort-S1", s.withChunks(1));
+        m.put("chunk-sort-bwd", s.withOp(Op.SORT_CHUNKS_BACKWARD).withProbs(true).withExtra(3));
+        m.put("chunk-sort-bwd-reverse", s.withOp(Op.SORT_CHUNKS_BACKWARD).withChunkOrder("reverse"));
+
+        CaseSpec a = CaseSpec.of(Op.RAGGED_A2A_PARAMS, 6, 8, 4, 1, 0x5eed0006L).withShards(4).withValues(Values.BITS);
+        m.put("ragged-params", a);
+        m.put("ragged-params-1-shard", a.withShards(1).withExperts(3));
+        m.put("ragged-params-reverse", a.withOp(Op.REVERSE_RAGGED_A2A_PARAMS));
+        m.put("local-permute", a.withOp(Op.LOCAL_PERMUTE_AFTER_A2A).withExtra(2));
+        m.put("local-permute-2-shards", a.withOp(Op.LOCAL_PERMUTE_AFTER_A2A).withShards(2).withDtype(DType.BF16));
+        m.put("local-unpermute", a.withOp(Op.LOCAL_UNPERMUTE_BEFORE_A2A).withExtra(3));
+        return m;
+    }
+
+    /** The full tier adds large shapes: multi-block T, E up to 512, H = 7168. */
+    public static Map<String, CaseSpec> full() {
+        Map<String, CaseSpec> m = new LinkedHashMap<>(quick());
+        CaseSpec d = CaseSpec.of(Op.DISPATCH, 4096, 64, 64, 6, 0x5eed0101L).withValues(Values.BITS);
+        m.put("dispatch-T4096-E64", d.withProbs(true).withZeroProbs(true));
+        m.put("dispatch-T2049-E7-padded", d.withTokens(2049).withExperts(7).withAlign(16).withDtype(DType.BF16));
+        m.put("dispatch-T1023-E256-torch", d.withTokens(1023).withExperts(256).withTopK(8).withProfile(Profile.TORCH_MASK_PAD).withAlign(16));
+        m.put("dispatch-H7168-bf16", d.withTokens(64).withExperts(16).withHidden(7168).withTopK(4).withDtype(DType.BF16).withAlign(128));
+        m.put("dispatch-E512-k8", d.withTokens(2048).withExperts(512).withHidden(16).withTopK(8).withAlign(128));
+        m.put("combine-T4096-bf16", CaseSpec.of(Op.COMBINE, 4096, 32, 128, 2, 0x5eed0102L).withValues(Values.NORMAL)
+                .withDtype(DType.BF16).withMergingProbs(true).withAlign(16));
+        m.put("combine-bwd-H1024", CaseSpec.of(Op.COMBINE_BACKWARD, 1024, 16, 1024, 4, 0x5eed0103L).withValues(Values.NORMAL)
+                .withMergingProbs(true));
+        m.put("dispatch-bwd-T2048", CaseSpec.of(Op.DISPATCH_BACKWARD, 2048, 64, 256, 6, 0x5eed0104L).withValues(Values.NORMAL)
+                .withProbs(true).withAlign(8));
+        m.put("chunk-sort-S256", CaseSpec.of(Op.SORT_CHUNKS, 4096, 1, 256, 1, 0x5eed0105L).withChunks(256).withExtra(100));
+        return m;
+    }
+
+    /** Names in order (for ids). */
+    public static List<String> names(Map<String, CaseSpec> m) { return new ArrayList<>(m.keySet()); }
+}

@@ -1,0 +1,85 @@
+package org.permcheck.engine.fuzz;
+
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Profile;
+import org.permcheck.tensor.DType;
+
+/**
+ * Draws a {@link CaseSpec} from a case seed (docs/generator.md section 9). The draw order is
+ * fixed: op, profile, T, E, H, k, routing, align, extra, dtype, probs dtype, probs, merging_probs,
+ * zero_probs, values, chunks, chunk order, shards, then the data seed. Dependent fields are
+ * adjusted after the draws (never by more draws), so every spec costs the same draws.
+ */
+public final class SpecSampler {
+    private SpecSampler() {}
+
+    /** Weighted op table: dispatch most often, every op reachable. */
+    static final Op[] OPS = {Op.DISPATCH, Op.DISPATCH, Op.DISPATCH, Op.DISPATCH, Op.DISPATCH,
+            Op.COMBINE, Op.COMBINE, Op.COMBINE, Op.DISPATCH_BACKWARD, Op.DISPATCH_BACKWARD,
+            Op.COMBINE_BACKWARD, Op.COMBINE_BACKWARD, Op.SORT_CHUNKS, Op.SORT_CHUNKS_BACKWARD,
+            Op.RAGGED_A2A_PARAMS, Op.REVERSE_RAGGED_A2A_PARAMS, Op.LOCAL_PERMUTE_AFTER_A2A, Op.LOCAL_UNPERMUTE_BEFORE_A2A};
+    static final int[] ALIGNS = {1, 2, 4, 16, 128};
+    static final DType[] PAYLOAD = {DType.F32, DType.BF16, DType.F16, DType.F8E4M3, DType.F8E5M2};
+    static final DType[] REDUCIBLE = {DType.F32, DType.BF16, DType.F16};
+    static final Values[] MOVE_VALUES = {Values.BITS, Values.SPECIALS, Values.NORMAL, Values.SMALL, Values.INDEX};
+    static final Values[] REDUCE_VALUES = {Values.NORMAL, Values.SMALL};
+    static final String[] ORDERS = {"random", "identity", "reverse"};
+    static final int[] SHARDS = {1, 2, 4};
+
+    public static CaseSpec sample(long caseSeed, SizeClass size) {
+        SplitMix64 r = new SplitMix64(caseSeed);
+        Op op = OPS[r.below(OPS.length)];
+        boolean torch = r.below(4) == 0;
+        int tokens = size.tokens[r.below(size.tokens.length)];
+        int experts = size.experts[r.below(size.experts.length)];
+        int hidden = size.hidden[r.below(size.hidden.length)];
+        int topK = 1 + r.below(Math.min(experts, 8));
+        Routing routing = Routing.values()[r.below(Routing.values().length)];
+        int align = r.below(3) == 0 ? 0 : ALIGNS[r.below(ALIGNS.length)];
+        int extra = r.below(3) == 0 ? r.below(4) : 0;
+        DType movedDtype = PAYLOAD[r.below(PAYLOAD.length)];
+        DType probsDtype = REDUCIBLE[r.below(REDUCIBLE.length)];
+        boolean probs = r.below(2) == 0;
+        boolean mergingProbs = r.below(2) == 0;
+        boolean zeroProbs = r.below(2) == 0;
+        Values moveValues = MOVE_VALUES[r.below(MOVE_VALUES.length)];
+        int chunks = 1 + r.below(16);
+        String order = ORDERS[r.below(ORDERS.length)];
+        int shards = SHARDS[r.below(SHARDS.length)];
+        long seed = r.next();
+
+        boolean dispatchFamily = op == Op.DISPATCH || op == Op.COMBINE || op == Op.DISPATCH_BACKWARD || op == Op.COMBINE_BACKWARD;
+        boolean reduces = op == Op.COMBINE || op == Op.DISPATCH_BACKWARD || op == Op.COMBINE_BACKWARD;
+        Profile profile = dispatchFamily && torch ? Profile.TORCH_MASK_PAD : Profile.TE_JAX;
+        if (op == Op.DISPATCH && profile.paddingRequired() && align == 0) align = 16;
+        DType dtype = reduces ? REDUCIBLE[indexOf(PAYLOAD, movedDtype) % REDUCIBLE.length] : movedDtype;
+        Values values = reduces ? REDUCE_VALUES[indexOf(MOVE_VALUES, moveValues) % REDUCE_VALUES.length] : moveValues;
+        if (!dispatchFamily) align = 0;
+        if (op == Op.SORT_CHUNKS || op == Op.SORT_CHUNKS_BACKWARD) {
+            chunks = Math.min(chunks, Math.max(1, tokens));
+        } else {
+            chunks = 1;
+        }
+        if (isExpertParallel(op)) {
+            experts = shards * (1 + experts % 4); // E = shards * L with L in 1..4
+            tokens = tokens % 9;                  // counts per (shard, expert) up to 8
+        } else {
+            shards = 1;
+        }
+        // keep a MEDIUM case below MAX_ELEMENTS moved elements by narrowing H
+        long rowsMoved = (long) tokens * (dispatchFamily ? Math.min(topK, experts) : 1);
+        while (hidden > 1 && rowsMoved * hidden > SizeClass.MAX_ELEMENTS) hidden /= 2;
+        return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs,
+                mergingProbs, zeroProbs, values, chunks, order, shards, seed);
+    }
+
+    static boolean isExpertParallel(Op op) {
+        return op == Op.RAGGED_A2A_PARAMS || op == Op.REVERSE_RAGGED_A2A_PARAMS
+                || op == Op.LOCAL_PERMUTE_AFTER_A2A || op == Op.LOCAL_UNPERMUTE_BEFORE_A2A;
+    }
+
+    private static <T> int indexOf(T[] a, T v) {
+        for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package org.permcheck.engine.fuzz;
+
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.FloatFormats;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * How payload elements are made (docs/generator.md, "Payload values"). Listed from the most
+ * hostile to the simplest; the shrinker moves down this list.
+ */
+public enum Values {
+    /** Raw random bits: NaN payloads, -0.0, infinities and subnormals all occur. */
+    BITS("bits"),
+    /** One element in four from a table of special values, the rest raw bits. */
+    SPECIALS("specials"),
+    /** Uniform in [-2, 2) with 24 random bits, rounded to the dtype (finite: for reductions). */
+    NORMAL("normal"),
+    /** Small integers 0..7 (raw bits 0..7 for fp8). */
+    SMALL("small"),
+    /** No randomness: every element of row r is r + 1 (raw bits (r + 1) mod 256 for fp8). */
+    INDEX("index");
+
+    private final String id;
+
+    Values(String id) { this.id = id; }
+
+    public String id() { return id; }
+
+    public static Values byId(String id) {
+        for (Values v : values()) if (v.id.equals(id)) return v;
+        throw new IllegalArgumentException("unknown values '" + id + "'");
+    }
+
+    /** Special values, as raw bits, per dtype: +0, -0, +inf, -inf, quiet NaN, NaN with payload, min subnormal, max, -max, 1. */
+    static long[] specials(DType d) {
+        switch (d) {
+            case F32: return new long[] {0x00000000L, 0x80000000L, 0x7F800000L, 0xFF800000L, 0x7FC00000L, 0x7F800001L, 0x00000001L, 0x7F7FFFFFL, 0xFF7FFFFFL, 0x3F800000L};
+            case BF16: return new long[] {0x0000, 0x8000, 0x7F80, 0xFF80, 0x7FC0, 0x7F81, 0x0001, 0x7F7F, 0xFF7F, 0x3F80};
+            case F16: return new long[] {0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E00, 0x7C01, 0x0001, 0x7BFF, 0xFBFF, 0x3C00};
+            case F8E4M3: return new long[] {0x00, 0x80, 0x7F, 0xFF, 0x7F, 0xFF, 0x01, 0x7E, 0xFE, 0x38};
+            case F8E5M2: return new long[] {0x00, 0x80, 0x7C, 0xFC, 0x7E, 0x7D, 0x01, 0x7B, 0xFB, 0x3C};
+            default: throw new IllegalArgumentException("no specials for " + d);
+        }
+    }
+
+    private static boolean fp8(DType d) { return d == DType.F8E4M3 || d == DType.F8E5M2; }
+
+    /** A [rows, cols] payload of dtype d, elements in row-major order. */
+    public Tensor generate(SplitMix64 rng, DType d, long rows, long cols) {
+        Tensor out = Tensor.zeros(d, rows, cols);
+        long mask = d.size() == 8 ? -1L : (1L << (8 * d.size())) - 1;
+        long[] special = this == SPECIALS ? specials(d) : null;
+        for (long r = 0; r < rows; r++) {
+            for (long c = 0; c < cols; c++) {
+                long bits;
+                switch (this) {
+                    case BITS: bits = rng.next() & mask; break;
+                    case SPECIALS: {
+                        if (rng.below(4) == 0) bits = special[rng.below(special.length)];
+                        else bits = rng.next() & mask;
+                        break;
+                    }
+                    case NORMAL:
+                        if (fp8(d)) bits = rng.next() & mask;
+                        else bits = FloatFormats.fromF32(d, rng.unit24() * 4f - 2f);
+                        break;
+                    case SMALL: {
+                        int v = rng.below(8);
+                        bits = fp8(d) ? v : FloatFormats.fromF32(d, v);
+                        break;
+                    }
+                    case INDEX: bits = fp8(d) ? (r + 1) & 0xFF : FloatFormats.fromF32(d, r + 1); break;
+                    default: throw new IllegalStateException();
+                }
+                out.setBits(r, c, bits);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A probability of dtype d: unit24(); with {@code zeros}, first c = below(8): 0 gives +0.0,
+     * 1 gives -0.0, 2 gives NaN when the entry is not routed, else the unit24 draw.
+     */
+    static long probability(SplitMix64 rng, DType d, boolean zeros, boolean routed) {
+        float v;
+        if (zeros) {
+            int c = rng.below(8);
+            if (c == 0) v = 0f;
+            else if (c == 1) v = -0f;
+            else if (c == 2 && !routed) v = Float.NaN;
+            else v = rng.unit24();
+        } else {
+            v = rng.unit24();
+        }
+        return FloatFormats.fromF32(d, v);
+    }
+}

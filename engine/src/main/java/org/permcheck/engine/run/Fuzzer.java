@@ -1,0 +1,117 @@
+package org.permcheck.engine.run;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.permcheck.engine.fuzz.CaseGenerator;
+import org.permcheck.engine.fuzz.CaseSpec;
+import org.permcheck.engine.fuzz.Shrinker;
+import org.permcheck.engine.fuzz.SizeClass;
+import org.permcheck.engine.fuzz.SpecSampler;
+import org.permcheck.engine.fuzz.SplitMix64;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+
+/**
+ * Property-based fuzzing against one backend: sampled cases from a printed seed, every failure
+ * shrunk to a minimal case that fails the same rule, coverage per feature label.
+ *
+ * <pre>
+ *   RunResult r = new Fuzzer(BackendFactory.byName("cpu"), RunOptions.defaults().withTier("fuzz"))
+ *           .run(FuzzOptions.of(seed, 10_000));
+ * </pre>
+ */
+public final class Fuzzer {
+    private final BackendFactory factory;
+    private final RunOptions options;
+
+    public Fuzzer(BackendFactory factory, RunOptions options) {
+        this.factory = factory;
+        this.options = options;
+    }
+
+    /** The spec of case i of a fuzz run with this seed (what ports rebuild). */
+    public static CaseSpec specAt(long seed, long index, SizeClass size) {
+        return SpecSampler.sample(SplitMix64.nth(seed, index), size);
+    }
+
+    public RunResult run(FuzzOptions f) {
+        options.log().accept("fuzz seed=" + f.seed() + " shard=" + f.shard() + (f.maxCases() > 0 ? " cases=" + f.maxCases() : "")
+                + (f.budget() != null ? " budget=" + f.budget().toSeconds() + "s" : "") + " (replay: --seed " + f.seed() + ")");
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        long deadline = f.budget() == null ? Long.MAX_VALUE : t0 + f.budget().toNanos();
+        List<CaseResult> results = new ArrayList<>();
+        List<Case> cases = new ArrayList<>();
+        int shrinks = 0;
+        try (Runner runner = new Runner(factory, options)) {
+            long ran = 0;
+            for (long i = 0; (f.maxCases() <= 0 || ran < f.maxCases()) && System.nanoTime() < deadline; i++) {
+                if (!f.shard().contains(i)) continue;
+                CaseSpec spec = specAt(f.seed(), i, f.size());
+                Case c = CaseGenerator.generate("fuzz/seed=" + f.seed() + "/" + i, spec, f.seed(), "fuzz");
+                Verdict v = runner.judge(c);
+                ran++;
+                CaseResult r = v.result();
+                boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;
+                if (failed && f.shrink() && shrinks < f.maxShrinks() && !options.expectations().excuses(r)) {
+                    shrinks++;
+                    Verdict min = shrink(runner, spec, v, f.shrinkTries());
+                    r = Runner.withShrunk(r, "minimal: " + min.testCase().id().substring(5) + " [" + describe(min.result()) + "]");
+                    options.log().accept("shrunk " + c.id() + " to " + min.testCase().id());
+                    CaseResult rr = runner.report(min);
+                    if (rr.reproDir() != null) r = Runner.withRepro(r, rr.reproDir());
+                } else {
+                    r = runner.report(new Verdict(c, r, v.expected(), v.actual()));
+                }
+                results.add(r);
+                cases.add(c);
+                options.progress().onCase(ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
+            }
+            RunResult result = runner.summarize(results, cases, started, (System.nanoTime() - t0) / 1_000_000);
+            options.log().accept("fuzz seed=" + f.seed() + ": " + results.size() + " cases, "
+                    + results.stream().filter(x -> x.status() == Status.PASS).count() + " passed, conformant=" + result.conformant());
+            return result;
+        }
+    }
+
+    /**
+     * Shrinks a failing case: candidates must give the same status and, for FAIL, a violation of
+     * the same rule (the first one of the original). Returns the verdict on the minimal case,
+     * whose id is "spec:{minimal spec line}" (replayable).
+     */
+    static Verdict shrink(Runner runner, CaseSpec spec, Verdict failing, int maxTries) {
+        Status status = failing.result().status();
+        String rule = failing.result().violations().isEmpty() ? null : failing.result().violations().get(0).rule();
+        Shrinker.Result res = Shrinker.shrink(spec, candidate -> {
+            Case c = CaseGenerator.generate("spec:" + candidate, candidate, failing.testCase().seed(), "fuzz");
+            CaseResult r = runner.judge(c).result();
+            return r.status() == status && (rule == null || hasRule(r, rule));
+        }, maxTries);
+        Case min = CaseGenerator.generate("spec:" + res.minimal(), res.minimal(), failing.testCase().seed(), "fuzz");
+        return runner.judge(min);
+    }
+
+    /** Shrinks one failing case with a fresh runner (what replay and tests use). */
+    public static Verdict shrink(BackendFactory factory, RunOptions options, CaseSpec spec, int maxTries) {
+        try (Runner runner = new Runner(factory, options)) {
+            Verdict v = runner.judge(CaseGenerator.generate("spec:" + spec, spec, null, "fuzz"));
+            if (!v.result().status().breaksConformance()) return v;
+            return shrink(runner, spec, v, maxTries);
+        }
+    }
+
+    private static boolean hasRule(CaseResult r, String rule) {
+        for (Violation v : r.violations()) if (v.rule().equals(rule)) return true;
+        return false;
+    }
+
+    private static String describe(CaseResult r) {
+        if (r.violations().isEmpty()) return r.status() + (r.detail() == null ? "" : ": " + r.detail());
+        return r.violations().get(0).render();
+    }
+}

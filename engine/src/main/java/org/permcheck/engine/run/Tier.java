@@ -1,0 +1,97 @@
+package org.permcheck.engine.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.permcheck.engine.fuzz.CaseGenerator;
+import org.permcheck.engine.fuzz.CaseSpec;
+import org.permcheck.engine.fuzz.EdgeCases;
+import org.permcheck.engine.fuzz.SizeClass;
+import org.permcheck.engine.fuzz.SpecSampler;
+import org.permcheck.engine.fuzz.SplitMix64;
+import org.permcheck.engine.model.Case;
+
+/**
+ * The fixed case lists: named edge cases first, then cases sampled from the seed.
+ * {@code quick} is the CI gate (about a minute against the CPU backend on 2 cores, every rule
+ * exercised); {@code full} adds large shapes and many more sampled cases (about 10 minutes).
+ * Case ids are "{tier}/edge/{name}" and "{tier}/seed={seed}/{i}"; {@link #caseById} rebuilds any
+ * of them (and "fuzz/seed={seed}/{i}", and "spec:{spec line}") for replay.
+ */
+public enum Tier {
+    QUICK("quick", SizeClass.SMALL, 600),
+    FULL("full", SizeClass.MEDIUM, 4000);
+
+    /** The seed tiers use unless told otherwise (fixed, so CI runs are comparable). */
+    public static final long DEFAULT_SEED = 20261126L;
+
+    private final String id;
+    private final SizeClass size;
+    private final int sampled;
+
+    Tier(String id, SizeClass size, int sampled) {
+        this.id = id;
+        this.size = size;
+        this.sampled = sampled;
+    }
+
+    public String id() { return id; }
+
+    /** How many sampled cases follow the edge cases. */
+    public int sampledCount() { return sampled; }
+
+    public static Tier byName(String name) {
+        for (Tier t : values()) if (t.id.equals(name.toLowerCase(Locale.ROOT))) return t;
+        throw new IllegalArgumentException("unknown tier '" + name + "' (known: quick, full)");
+    }
+
+    Map<String, CaseSpec> edges() { return this == QUICK ? EdgeCases.quick() : EdgeCases.full(); }
+
+    /** The tier's cases for {@code seed}, restricted to {@code shard} (by position in the full list). */
+    public List<Case> cases(long seed, Shard shard) {
+        List<Case> out = new ArrayList<>();
+        long index = 0;
+        for (Map.Entry<String, CaseSpec> e : edges().entrySet()) {
+            if (shard.contains(index++)) out.add(CaseGenerator.generate(id + "/edge/" + e.getKey(), e.getValue(), null, "property"));
+        }
+        for (int i = 0; i < sampled; i++) {
+            if (shard.contains(index++)) out.add(sampledCase(id, seed, i, size, "property"));
+        }
+        return out;
+    }
+
+    static Case sampledCase(String prefix, long seed, long i, SizeClass size, String origin) {
+        CaseSpec spec = SpecSampler.sample(SplitMix64.nth(seed, i), size);
+        return CaseGenerator.generate(prefix + "/seed=" + seed + "/" + i, spec, seed, origin);
+    }
+
+    /** Rebuilds a case from its id, or from "spec:{spec line}"; empty when the id names no case. */
+    public static Optional<Case> caseById(String caseId) {
+        if (caseId.startsWith("spec:")) {
+            return Optional.of(CaseGenerator.generate(caseId, CaseSpec.parse(caseId.substring(5)), null, "replay"));
+        }
+        String[] p = caseId.split("/");
+        if (p.length == 3 && p[1].equals("edge")) {
+            for (Tier t : values()) {
+                if (!t.id.equals(p[0])) continue;
+                CaseSpec s = t.edges().get(p[2]);
+                return s == null ? Optional.empty() : Optional.of(CaseGenerator.generate(caseId, s, null, "property"));
+            }
+            return Optional.empty();
+        }
+        if (p.length >= 3 && p[1].startsWith("seed=")) {
+            try {
+                long seed = Long.parseLong(p[1].substring(5));
+                long i = Long.parseLong(p[2]);
+                if (p[0].equals("fuzz")) return Optional.of(sampledCase("fuzz", seed, i, SizeClass.SMALL, "fuzz"));
+                for (Tier t : values()) if (t.id.equals(p[0])) return Optional.of(sampledCase(t.id, seed, i, t.size, "property"));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,80 @@
+package org.permcheck.engine.tck;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.engine.run.Shard;
+import org.permcheck.engine.run.Tier;
+import org.permcheck.engine.run.Verdict;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendInfo;
+
+/**
+ * The conformance suite as JUnit 5 tests, for a backend written in Java (the Reactive Streams TCK
+ * pattern): extend this class in your test sources and implement {@link #createBackend()}; every
+ * quick-tier case becomes one dynamic test named with its rule ids and case id.
+ *
+ * <pre>
+ *   class MyBackendTckTest extends BackendTck {
+ *       protected Backend createBackend() { return new MyBackend(); }
+ *   }
+ * </pre>
+ *
+ * PASS passes; FAIL, ERROR, TIMEOUT, CRASH and HARNESS_ERROR fail with the rendered violations or
+ * the reason; NOT_SUPPORTED (outside the declared capabilities) is skipped, never passed; a backend
+ * whose {@link BackendInfo#unavailable()} is set (no GPU here) skips every test.
+ */
+public abstract class BackendTck {
+
+    /** A fresh backend; called again after a TIMEOUT or CRASH. */
+    protected abstract Backend createBackend() throws Exception;
+
+    /** Run options (per-case limit, determinism, round trip); override to change them. */
+    protected RunOptions options() { return RunOptions.defaults().withTier("tck"); }
+
+    /** The seed of the sampled cases. */
+    protected long seed() { return Tier.DEFAULT_SEED; }
+
+    /** The share of the tier this test class runs (split a slow backend across classes). */
+    protected Shard shard() { return Shard.ALL; }
+
+    @TestFactory
+    Stream<DynamicTest> quickTier() {
+        Runner runner = new Runner(this::createBackend, options());
+        BackendInfo info = runner.backendInfo();
+        List<Case> cases = Tier.QUICK.cases(seed(), shard());
+        return cases.stream().map(c -> DynamicTest.dynamicTest(displayName(c), () -> {
+            if (info != null) {
+                Assumptions.assumeTrue(info.available(), () -> "backend unavailable: " + info.unavailable().orElse(""));
+            }
+            check(runner.judge(c));
+        })).onClose(runner::close);
+    }
+
+    /** "[D1 D2 ...] quick/edge/dispatch-uniform-f32". */
+    static String displayName(Case c) {
+        return "[" + String.join(" ", c.rules()) + "] " + c.id();
+    }
+
+    /** Turns a verdict into a JUnit outcome. */
+    static void check(Verdict v) {
+        CaseResult r = v.result();
+        if (r.status() == Status.PASS) return;
+        Assumptions.assumeFalse(r.status() == Status.NOT_SUPPORTED, () -> "NOT_SUPPORTED: " + r.detail());
+        String why = r.violations().isEmpty() ? r.detail()
+                : r.violations().stream().map(Violation::render).collect(Collectors.joining("\n"));
+        Assertions.fail(r.status() + " " + r.caseId() + ": " + why);
+    }
+}

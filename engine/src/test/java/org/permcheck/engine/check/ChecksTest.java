@@ -1,0 +1,198 @@
+package org.permcheck.engine.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
+import org.permcheck.engine.cpu.CpuBackend;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.run.Tier;
+import org.permcheck.oracle.Oracle;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.FloatFormats;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * Each check against a hand-made wrong answer: the oracle's expectation (never the code under
+ * test) is the reference, the CPU backend's answer is mutated in one place, and the check must
+ * cite the right rule with the right position - or stay silent where the contract leaves freedom.
+ */
+class ChecksTest {
+
+    private static List<Violation> judge(String caseId, BiConsumer<Invocation, Map<String, Tensor>> mutation) {
+        Case c = Tier.caseById(caseId).orElseThrow();
+        Expected e = Oracle.expected(c.invocation());
+        Map<String, Tensor> out = new LinkedHashMap<>(new CpuBackend().run(c.invocation()).tensors());
+        out.replaceAll((k, v) -> v.copy());
+        mutation.accept(c.invocation(), out);
+        return Checks.run(new CheckContext(c.invocation(), e, new Outputs(out), null, null));
+    }
+
+    private static List<String> rules(List<Violation> v) { return v.stream().map(Violation::rule).collect(Collectors.toList()); }
+
+    @Test
+    void unmutatedAnswersPass() {
+        for (String id : List.of("quick/edge/dispatch-probs-zero", "quick/edge/combine-merging-probs-zero", "quick/edge/chunk-sort-tail",
+                "quick/edge/combine-bwd-padded-bf16", "quick/edge/local-permute")) {
+            assertEquals(List.of(), judge(id, (i, o) -> {}), id);
+        }
+    }
+
+    /** D2 is bitwise: -0.0 for +0.0 in a copied row is a violation; the mismatch names token, expert, row, column and bits. */
+    @Test
+    void payloadComparisonIsBitwise() {
+        List<Violation> v = judge("quick/edge/dispatch-uniform-f32", (inv, o) -> {
+            Tensor out = o.get("output");
+            out.setBits(2, 3, out.bits(2, 3) ^ 0x80000000L); // flip the sign bit of one element
+        });
+        assertEquals(List.of("D2"), rules(v));
+        Violation d2 = v.get(0);
+        assertEquals(2, d2.first().row());
+        assertEquals(3, d2.first().column());
+        assertTrue(d2.first().token() >= 0 && d2.first().expert() >= 0);
+        assertTrue(d2.first().expected().contains("(0x") && d2.first().actual().contains("(0x"), d2.render());
+        assertEquals(0, d2.more());
+    }
+
+    /** D5: rows past N_used of an unpadded buffer are unspecified: garbage there is never judged. */
+    @Test
+    void unspecifiedRowsAreNeverCompared() {
+        List<Violation> v = judge("quick/edge/dispatch-num-out-above-used", (inv, o) -> {
+            Tensor out = o.get("output");
+            Tensor pp = o.get("permuted_probs");
+            for (long r = out.rows() - 3; r < out.rows(); r++) {
+                out.setBits(r, 0, 0x7FC00001L);
+                pp.setBits(r, 0, 0x7FC00001L);
+            }
+        });
+        assertEquals(List.of(), v);
+    }
+
+    /** M5: row_id_map garbage slots are free; a wrong valid slot is M2, M3 or M4 by column. */
+    @Test
+    void rowIdMapIsComparedOnValidSlotsOnly() {
+        assertEquals(List.of(), judge("quick/edge/dispatch-varying-k", (inv, o) -> {
+            Tensor m = o.get("row_id_map");
+            long experts = (m.dim(1) - 1) / 2;
+            for (long t = 0; t < m.dim(0); t++) {
+                long n = m.getLong(t, 2 * experts);
+                for (long j = n; j < experts; j++) m.setLong(t, j, 12345);
+                for (long j = experts + n; j < 2 * experts; j++) m.setLong(t, j, -777);
+            }
+        }));
+        List<Violation> v = judge("quick/edge/dispatch-uniform-f32", (inv, o) -> {
+            Tensor m = o.get("row_id_map");
+            long experts = (m.dim(1) - 1) / 2;
+            m.setLong(1, 2 * experts, m.getLong(1, 2 * experts) - 1); // n(1) one too small
+        });
+        assertTrue(rules(v).contains("M4"), rules(v).toString());
+        assertTrue(rules(v).contains("D1"), "the bijection invariant sees the missing pair: " + rules(v));
+    }
+
+    /** D3: a routed +-0.0 probability must give a +0.0 row, not the token's row. */
+    @Test
+    void zeroProbabilityRowsAreD3() {
+        List<Violation> v = judge("quick/edge/dispatch-probs-zero", (inv, o) -> {
+            Tensor probs = inv.input("probs");
+            Tensor routing = inv.input("routing_map");
+            Tensor m = o.get("row_id_map");
+            long experts = routing.dim(1);
+            for (long t = 0; t < routing.dim(0); t++) {
+                for (long i = 0; i < m.getLong(t, 2 * experts); i++) {
+                    long e = m.getLong(t, experts + i);
+                    if (FloatFormats.toF64(probs.dtype(), probs.bits(t, e)) == 0.0) {
+                        o.get("output").copyRowFrom(inv.input("inp"), t, m.getLong(t, i)); // "forgot" the zeroing
+                        return;
+                    }
+                }
+            }
+            throw new AssertionError("the edge case must contain a zero prob");
+        });
+        assertEquals(List.of("D3"), rules(v));
+    }
+
+    /** C5: one bf16 ulp off the bit-faithful value is inside the tolerance; 10 % off is C1. */
+    @Test
+    void reductionsUseTheDtypeTolerance() {
+        assertEquals(List.of(), judge("quick/edge/combine-bf16-merging-bf16", (inv, o) -> {
+            Tensor out = o.get("output");
+            for (long r = 0; r < out.rows(); r++) {
+                float x = out.getF32(r, 0);
+                if (x != 0f && Float.isFinite(x) && Math.abs(x) > 0.5f) { out.setBits(r, 0, out.bits(r, 0) + 1); return; }
+            }
+        }));
+        List<Violation> v = judge("quick/edge/combine-bf16-merging-bf16", (inv, o) -> {
+            Tensor out = o.get("output");
+            for (long r = 0; r < out.rows(); r++) {
+                float x = out.getF32(r, 1);
+                if (Math.abs(x) > 0.5f) { out.setF32(r, 1, x * 1.1f); return; }
+            }
+        });
+        assertEquals(List.of("C1"), rules(v));
+        assertTrue(v.get(0).first().expected().contains("+-"), v.get(0).render());
+        assertEquals(1, v.get(0).first().column());
+    }
+
+    /** P4: an output the oracle says is absent must be absent (torch-mask-pad, already aligned: no pad_offsets). */
+    @Test
+    void anExtraOutputIsAViolation() {
+        List<Violation> v = judge("quick/edge/dispatch-torch-already-aligned", (inv, o) -> o.put("pad_offsets", Tensor.zeros(DType.I64, 5)));
+        assertEquals(List.of("P4"), rules(v));
+    }
+
+    @Test
+    void aMissingOutputIsAViolation() {
+        List<Violation> v = judge("quick/edge/dispatch-probs-bf16", (inv, o) -> o.remove("permuted_probs"));
+        assertEquals(List.of("D4"), rules(v));
+        assertTrue(v.get(0).message().contains("missing"));
+    }
+
+    /** S1: a wrong chunk-sort map; S2: a wrong moved row. */
+    @Test
+    void chunkSortMapAndRows() {
+        List<Violation> v = judge("quick/edge/chunk-sort-random", (inv, o) -> {
+            o.get("row_id_map").setLong(0, 99);
+            Tensor out = o.get("output");
+            out.setBits(1, 0, out.bits(1, 0) ^ 1);
+        });
+        assertEquals(List.of("S2", "S1"), rules(v));
+    }
+
+    /** A1: ragged all-to-all parameters are exact. */
+    @Test
+    void raggedParamsAreExact() {
+        List<Violation> v = judge("quick/edge/ragged-params", (inv, o) -> o.get("send_sizes").setLong(1, o.get("send_sizes").getLong(1) + 1));
+        assertEquals(List.of("A1"), rules(v));
+    }
+
+    /** G4 over H terms: the oracle's slack (n+1)*2^-24*sum|x*g| admits any f32 summation order. */
+    @Test
+    void combineBackwardGradProbsTolerateAnotherSummationOrder() {
+        assertEquals(List.of(), judge("quick/edge/combine-bwd-merging-probs", (inv, o) -> {
+            // recompute grad_merging_probs summing h in descending order (another admissible order)
+            Tensor g = inv.input("grad_output");
+            Tensor x = inv.input("fwd_input");
+            Tensor m = inv.input("row_id_map");
+            Tensor gp = o.get("grad_merging_probs");
+            long experts = (m.dim(1) - 1) / 2;
+            for (long t = 0; t < m.dim(0); t++) {
+                for (long i = 0; i < m.getLong(t, 2 * experts); i++) {
+                    float acc = 0f;
+                    for (long h = g.dim(1) - 1; h >= 0; h--) acc += x.getF32(m.getLong(t, i), h) * g.getF32(t, h);
+                    gp.setF32(t, m.getLong(t, experts + i), acc);
+                }
+            }
+        }));
+    }
+}

@@ -1,0 +1,94 @@
+package org.permcheck.engine.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.testbackends.Int64CountsBackend;
+
+/** Expected failures and skips per backend: honoured ones keep the gate green, stale ones break it. */
+class ExpectationsTest {
+    @TempDir
+    Path dir;
+
+    private static final Case DISPATCH = Tier.caseById("quick/edge/dispatch-uniform-f32").orElseThrow();
+    private static final Case COMBINE = Tier.caseById("quick/edge/combine-plain").orElseThrow();
+
+    private Expectations write(String json) throws Exception {
+        Path f = dir.resolve("cpu.json");
+        Files.writeString(f, json);
+        return Expectations.load(f);
+    }
+
+    private static RunResult run(BackendFactory f, Expectations e, Case... cases) {
+        try (Runner r = new Runner(f, RunOptions.defaults().withExpectations(e))) {
+            return r.run(List.of(cases));
+        }
+    }
+
+    @Test
+    void anHonouredExpectedFailureKeepsTheGateGreen() throws Exception {
+        Expectations e = write("{\"backend\":\"int64\",\"expected_failures\":[{\"case\":\"quick/edge/dispatch-*\",\"rule\":\"N1\","
+                + "\"reason\":\"counts are int64 (issue 12)\"}]}");
+        RunResult r = run(Int64CountsBackend::new, e, DISPATCH, COMBINE);
+        assertEquals(Status.FAIL, r.results().get(0).status());
+        assertTrue(r.results().get(0).detail().startsWith("expected failure: counts are int64"), r.results().get(0).detail());
+        assertEquals(List.of(), r.expectationProblems());
+        assertTrue(r.conformant());
+    }
+
+    @Test
+    void anExpectedFailureThatPassesBreaksTheGate() throws Exception {
+        Expectations e = write("{\"expected_failures\":[{\"case\":\"quick/edge/combine-plain\",\"reason\":\"was broken\"}]}");
+        RunResult r = run(Int64CountsBackend::new, e, COMBINE);
+        assertEquals(Status.PASS, r.results().get(0).status());
+        assertEquals(1, r.expectationProblems().size());
+        assertTrue(r.expectationProblems().get(0).contains("now passes"));
+        assertFalse(r.conformant());
+    }
+
+    @Test
+    void anEntryThatMatchesNothingBreaksTheGate() throws Exception {
+        Expectations e = write("{\"skips\":[{\"case\":\"quick/edge/no-such-case\",\"reason\":\"typo\"}]}");
+        RunResult r = run(Int64CountsBackend::new, e, COMBINE);
+        assertTrue(r.expectationProblems().get(0).contains("matches no case"), r.expectationProblems().toString());
+        assertFalse(r.conformant());
+    }
+
+    @Test
+    void aFailureOfAnotherRuleThanExpectedIsAProblem() throws Exception {
+        Expectations e = write("{\"expected_failures\":[{\"case\":\"quick/edge/dispatch-uniform-f32\",\"rule\":\"D2\",\"reason\":\"x\"}]}");
+        RunResult r = run(Int64CountsBackend::new, e, DISPATCH);
+        assertTrue(r.expectationProblems().get(0).contains("of rule D2 but got FAIL"), r.expectationProblems().toString());
+        assertFalse(r.conformant());
+    }
+
+    @Test
+    void skippedCasesAreNeverRunAndReportedNotSupported() throws Exception {
+        Expectations e = write("{\"skips\":[{\"case\":\"quick/edge/dispatch-uniform-f32\",\"reason\":\"hangs the driver\"}]}");
+        RunResult r = run(() -> { throw new AssertionError("backend must not even be made for a skipped case"); }, e, DISPATCH);
+        assertEquals(Status.NOT_SUPPORTED, r.results().get(0).status());
+        assertEquals("skipped by expectations: hangs the driver", r.results().get(0).detail());
+        assertTrue(r.conformant());
+    }
+
+    @Test
+    void malformedFilesGiveOneLineErrors() throws Exception {
+        IllegalArgumentException a = assertThrows(IllegalArgumentException.class, () -> write("{\"skips\":[{\"case\":\"x\"}]}"));
+        assertTrue(a.getMessage().contains("skips[0]: missing 'reason'"), a.getMessage());
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> write("{not json"));
+        assertTrue(b.getMessage().contains("not valid JSON"), b.getMessage());
+        assertFalse(b.getMessage().contains("\n"));
+    }
+}

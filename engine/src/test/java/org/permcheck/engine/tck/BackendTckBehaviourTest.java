@@ -1,0 +1,71 @@
+package org.permcheck.engine.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.engine.cpu.CpuBackend;
+import org.permcheck.engine.testbackends.Int64CountsBackend;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.Outputs;
+
+/** How the TCK turns verdicts into JUnit outcomes: unavailable skips, a wrong answer fails, names carry rule ids. */
+class BackendTckBehaviourTest {
+
+    /** A backend that cannot run here (like the CUDA one without a GPU). */
+    static final class Unavailable implements Backend {
+        @Override
+        public BackendInfo info() {
+            BackendInfo cpu = new CpuBackend().info();
+            return new BackendInfo("nogpu", "1", "none", cpu.capabilities(), Optional.of("no CUDA driver"), Map.of());
+        }
+
+        @Override
+        public Outputs run(Invocation inv) { throw new AssertionError("must never be called"); }
+    }
+
+    private static List<DynamicTest> tests(BackendTck tck) {
+        try (Stream<DynamicTest> s = tck.quickTier()) {
+            return s.limit(3).collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    void unavailableBackendSkipsEveryTestNeverPasses() {
+        List<DynamicTest> ts = tests(new BackendTck() {
+            @Override
+            protected Backend createBackend() { return new Unavailable(); }
+        });
+        assertEquals(3, ts.size());
+        for (DynamicTest t : ts) {
+            TestAbortedException e = assertThrows(TestAbortedException.class, () -> t.getExecutable().execute());
+            assertTrue(e.getMessage().contains("no CUDA driver"), e.getMessage());
+        }
+    }
+
+    @Test
+    void brokenBackendFailsWithTheRuleInTheMessage() {
+        List<DynamicTest> ts = tests(new BackendTck() {
+            @Override
+            protected Backend createBackend() { return new Int64CountsBackend(); }
+        });
+        DynamicTest first = ts.get(0); // quick/edge/dispatch-uniform-f32
+        assertTrue(first.getDisplayName().contains("N1") && first.getDisplayName().endsWith("quick/edge/dispatch-uniform-f32"),
+                first.getDisplayName());
+        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> first.getExecutable().execute());
+        assertTrue(e.getMessage().contains("[N1]"), e.getMessage());
+    }
+}
