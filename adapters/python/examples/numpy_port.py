@@ -137,11 +137,12 @@ def token_combine(inputs, attrs, profile):
     T = rid.shape[0]
     E = (rid.shape[1] - 1) // 2
     acc = np.zeros((T,) + x.shape[1:], dtype=np.float32)  # C3: unrouted tokens stay +0.0
-    for i, (ts, src, e) in enumerate(routed_slots(rid, inputs.get("pad_offsets"))):
-        v = x[src]
-        if mpf is not None and not (BUG == "combine-weights" and i == 0):
-            v = v * mpf[ts, e][:, None]                  # C2 (te-jax): separate multiply and add
-        acc[ts] = acc[ts] + v                            # C1: f32, descending expert order
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN are values here, not errors
+        for i, (ts, src, e) in enumerate(routed_slots(rid, inputs.get("pad_offsets"))):
+            v = x[src]
+            if mpf is not None and not (BUG == "combine-weights" and i == 0):
+                v = v * mpf[ts, e][:, None]              # C2 (te-jax): separate multiply and add
+            acc[ts] = acc[ts] + v                        # C1: f32, descending expert order
     return {"output": Tensor.from_f32(acc, inp.dtype)}   # one final rounding
 
 
@@ -160,7 +161,8 @@ def token_dispatch_backward(inputs, attrs, profile):
     acc = np.zeros((T,) + x.shape[1:], dtype=np.float32)
     gp = np.zeros((T, E), dtype=gpp.data.dtype) if gpp is not None else None
     for ts, src, e in routed_slots(rid, inputs.get("pad_offsets")):
-        acc[ts] = acc[ts] + x[src]                       # G1
+        with np.errstate(over="ignore", invalid="ignore"):
+            acc[ts] = acc[ts] + x[src]                   # G1
         if gp is not None:
             gp[ts, e] = gpp.data[src]                    # G2
     out = {"grad_inp": Tensor.from_f32(acc, g.dtype)}

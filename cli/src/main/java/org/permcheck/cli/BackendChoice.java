@@ -40,6 +40,7 @@ record BackendChoice(String selector, BackendInfo info, Maker maker) {
             String command = spec.substring(EXEC_PREFIX.length()).trim();
             if (command.isEmpty()) throw new UsageError("--backend exec: needs a command, e.g. --backend 'exec:python3 adapters/python/numpy_backend.py'");
             BackendChoice c = probe(spec, ExecBackends.maker(command));
+            if (!c.info().available()) throw new UsageError("backend '" + spec + "' did not start: " + c.info().unavailable().get());
             announce(err, c, "as asked");
             return c;
         }

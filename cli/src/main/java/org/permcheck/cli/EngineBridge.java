@@ -1,7 +1,22 @@
 package org.permcheck.cli;
 
+import java.io.PrintWriter;
+import java.util.List;
+
 import org.permcheck.cli.bench.BenchResult;
 import org.permcheck.contract.Invocation;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.run.Expectations;
+import org.permcheck.engine.run.FailureSink;
+import org.permcheck.engine.run.FuzzOptions;
+import org.permcheck.engine.run.Fuzzer;
+import org.permcheck.engine.run.ProgressListener;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.engine.run.Shard;
+import org.permcheck.engine.run.Tier;
 import org.permcheck.spi.BenchRequest;
 
 /**
@@ -11,15 +26,96 @@ import org.permcheck.spi.BenchRequest;
 final class EngineBridge {
     private EngineBridge() {}
 
-    private static UsageError notYet(String what) {
-        return new UsageError(what + " is not in this build yet (the engine's run API has not landed)");
+    /** permcheck run: vectors + the tier's properties against one backend, then the reports. */
+    static int run(RunCommand c) throws Exception {
+        PrintWriter out = c.spec.commandLine().getOut(), err = c.spec.commandLine().getErr();
+        // everything the user typed is checked before a backend starts
+        Shard shard = RunSetup.shard(c.shard);
+        Expectations exp = RunSetup.expectations(c.expectations);
+        Tier tier = Tier.byName(c.tier.name());
+        long seed = c.seed != null ? c.seed : Tier.DEFAULT_SEED;
+        boolean vectorsGiven = c.spec.commandLine().getParseResult().hasMatchedOption("--vectors");
+        BackendChoice choice = BackendChoice.resolve(c.backend, err);
+        List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, c.vectors, vectorsGiven);
+        err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
+                + ", " + cases.size() + " cases, reports in " + c.out);
+        err.flush();
+        RunSetup.prepareOut(c.out);
+        ProgressBar bar = ProgressBar.forStderr(err, "run");
+        RunOptions opts = RunSetup.options(tier.id(), c.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, shard);
+        RunResult result;
+        try (Runner r = new Runner(choice::create, opts)) {
+            result = r.run(cases);
+        } finally {
+            bar.finish();
+        }
+        return RunSetup.finish(RunSetup.withSelector(withSeed(result, seed), choice), c.out, out, err);
     }
 
-    static int run(RunCommand c) { throw notYet("run"); }
+    /** permcheck fuzz: seeded random cases until the count or the time budget is spent; failures shrunk. */
+    static int fuzz(FuzzCommand c) throws Exception {
+        PrintWriter out = c.spec.commandLine().getOut(), err = c.spec.commandLine().getErr();
+        Expectations exp = RunSetup.expectations(c.expectations);
+        long cases = c.cases();
+        java.time.Duration budget = c.time();
+        long seed = c.seed != null ? c.seed : FuzzOptions.randomSeed();
+        BackendChoice choice = BackendChoice.resolve(c.backend, err);
+        err.println("permcheck fuzz: seed " + seed + " (repeat with --seed " + seed + "), "
+                + (cases > 0 ? cases + " cases" : "for " + c.budget.time) + ", reports in " + c.out);
+        err.flush();
+        RunSetup.prepareOut(c.out);
+        ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
+        RunOptions opts = RunSetup.options("fuzz", c.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, Shard.ALL);
+        FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!c.noShrink);
+        RunResult result;
+        try {
+            result = new Fuzzer(choice::create, opts).run(f);
+        } finally {
+            bar.finish();
+        }
+        return RunSetup.finish(RunSetup.withSelector(withSeed(result, seed), choice), c.out, out, err);
+    }
 
-    static int fuzz(FuzzCommand c) { throw notYet("fuzz"); }
+    /** One saved case through the same runner as a run: the same checks, the same verdict. */
+    static int replay(ReplayCommand c) throws Exception {
+        PrintWriter out = c.spec.commandLine().getOut(), err = c.spec.commandLine().getErr();
+        CaseSources.Saved saved = CaseSources.saved(c.dir);
+        String backend = c.backend != null ? c.backend : saved.recordedBackend();
+        BackendChoice choice = BackendChoice.resolve(backend, err);
+        out.println("replaying " + saved.theCase().id() + ": " + saved.theCase().invocation().describe()
+                + (saved.recordedStatus() == null ? "" : " (was " + saved.recordedStatus() + " on " + saved.recordedBackend() + ")"));
+        out.flush();
+        if (c.out != null) RunSetup.prepareOut(c.out);
+        FailureSink sink = c.out == null ? FailureSink.NONE : RunSetup.bundles(c.out, choice);
+        RunOptions opts = RunSetup.options("replay", c.timeoutSeconds, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
+        RunResult result;
+        try (Runner r = new Runner(choice::create, opts)) {
+            result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
+        }
+        CaseResult r = result.results().get(0);
+        for (Violation v : r.violations()) out.println("  " + v.render());
+        if (r.detail() != null) out.println("  " + r.detail());
+        if (c.out != null) return RunSetup.finish(result, c.out, out, err);
+        out.println(r.status() + " " + r.caseId());
+        out.flush();
+        return result.conformant() ? ExitCodes.CONFORMANT : ExitCodes.NOT_CONFORMANT;
+    }
 
-    static int replay(ReplayCommand c) { throw notYet("replay"); }
+    /** The run seed is recorded even when every case that ran was a vector (which carry no seed). */
+    private static RunResult withSeed(RunResult r, long seed) {
+        if (r.info().seeds().contains(seed)) return r;
+        var i = r.info();
+        List<Long> seeds = new java.util.ArrayList<>();
+        seeds.add(seed);
+        seeds.addAll(i.seeds());
+        var info = new org.permcheck.engine.model.RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), seeds,
+                i.backend(), i.jdk(), i.startedAt(), i.wallMillis());
+        return new RunResult(info, r.results(), r.coverage(), r.conformant(), r.expectationProblems());
+    }
+
+    private static UsageError notYet(String what) {
+        return new UsageError(what + " is not in this build yet (needs the engine's CPU backend)");
+    }
 
     static BenchResult benchEndToEnd(BenchRequest r, Invocation inv) { throw notYet("bench e2e"); }
 

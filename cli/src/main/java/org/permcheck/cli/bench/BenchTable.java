@@ -61,7 +61,7 @@ public final class BenchTable {
     }
 
     private static String cell(String s) {
-        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;");
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
     }
 
     static ObjectNode tree(List<BenchResult> results, Map<String, String> machine) {

@@ -40,6 +40,36 @@ public final class Measurement {
         return new Sample(times[repeats / 2], Math.max(0, peak));
     }
 
+    /**
+     * Times a subject and its baseline alternately (baseline, subject, baseline, subject, ...), so
+     * both see the same machine: on a shared machine load comes and goes, and measuring one after
+     * the other would fold that into the ratio.
+     */
+    public static Sample[] paired(int warmups, int repeats, Subject subject, Subject baseline) throws Exception {
+        for (int i = 0; i < warmups; i++) {
+            blackhole(baseline.call());
+            blackhole(subject.call());
+        }
+        long[] s = new long[repeats], b = new long[repeats];
+        long peak = 0;
+        for (int i = 0; i < repeats; i++) {
+            settledHeap();
+            long t0 = System.nanoTime();
+            blackhole(baseline.call());
+            b[i] = System.nanoTime() - t0;
+            long before = settledHeap();
+            resetPeaks();
+            t0 = System.nanoTime();
+            Object result = subject.call();
+            s[i] = System.nanoTime() - t0;
+            peak = Math.max(peak, peakHeap() - before);
+            blackhole(result);
+        }
+        Arrays.sort(s);
+        Arrays.sort(b);
+        return new Sample[] {new Sample(s[repeats / 2], Math.max(0, peak)), new Sample(b[repeats / 2], -1)};
+    }
+
     private static volatile int sink;
 
     private static void blackhole(Object o) { sink += System.identityHashCode(o); }

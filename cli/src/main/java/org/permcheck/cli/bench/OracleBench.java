@@ -18,9 +18,10 @@ public final class OracleBench {
 
     public static BenchResult run(BenchRequest r, Invocation inv) throws Exception {
         Expected once = Oracle.expected(inv); // also the source of the baseline's bytes
-        long bytes = CopyBaseline.bytes(once.values().values());
-        Measurement.Sample oracle = Measurement.of(r.warmups(), r.repeats(), () -> Oracle.expected(inv));
-        Measurement.Sample copy = Measurement.of(r.warmups(), r.repeats(), () -> CopyBaseline.copyAll(once.values().values()));
+        CopyBaseline baseline = new CopyBaseline(once.values().values());
+        long bytes = baseline.bytes();
+        Measurement.Sample[] both = Measurement.paired(r.warmups(), r.repeats(), () -> Oracle.expected(inv), baseline::copy);
+        Measurement.Sample oracle = both[0], copy = both[1];
         Map<String, String> notes = new LinkedHashMap<>();
         notes.put("input_MB", String.format(java.util.Locale.ROOT, "%.1f", DispatchCase.inputBytes(inv) / 1e6));
         notes.put("repeats", String.valueOf(r.repeats()));

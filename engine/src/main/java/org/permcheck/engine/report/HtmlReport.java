@@ -70,7 +70,7 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
 
-        h.append("<h2>Rules &times; status</h2>\n<table id=\"rule-matrix\"><tr><th class=\"l\">rule</th>");
+        h.append("<h2>Rules &times; status</h2>\n<p>Cases per rule and status; a FAIL counts against the rules it violates (the other rules of the case held).</p>\n<table id=\"rule-matrix\"><tr><th class=\"l\">rule</th>");
         List<Status> shown = table.shownStatuses();
         for (Status s : shown) h.append("<th>").append(s.name()).append("</th>");
         h.append("</tr>\n");

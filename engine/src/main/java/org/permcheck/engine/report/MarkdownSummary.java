@@ -57,7 +57,7 @@ public final class MarkdownSummary {
             md.append('\n');
         }
 
-        md.append("## Rules\n\n| rule |");
+        md.append("## Rules\n\nCases per rule and status; a FAIL counts against the rules it violates (the other rules of the case held).\n\n| rule |");
         List<Status> shown = table.shownStatuses();
         for (Status s : shown) md.append(' ').append(s.name()).append(" |");
         md.append("\n|---|");

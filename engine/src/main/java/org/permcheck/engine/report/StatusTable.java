@@ -24,16 +24,34 @@ public final class StatusTable {
         for (Status s : Status.values()) perStatus.put(s, 0L);
         for (CaseResult r : run.results()) {
             perStatus.merge(r.status(), 1L, Long::sum);
-            List<String> rules = r.rules().isEmpty() ? List.of("(none)") : r.rules();
-            for (String rule : rules) {
-                perRule.computeIfAbsent(rule, k -> new EnumMap<>(Status.class)).merge(r.status(), 1L, Long::sum);
-            }
+            countRules(r);
             if (r.status() == Status.NOT_SUPPORTED) {
                 List<String> fs = r.features().isEmpty() ? List.of("(none)") : r.features();
                 for (String f : fs) notSupportedPerFeature.merge(f, 1L, Long::sum);
             }
             if (r.status() != Status.PASS && r.status() != Status.NOT_SUPPORTED) failures.add(r);
         }
+    }
+
+    /**
+     * A FAIL counts against the rules it violates, and as a PASS for the other rules the case
+     * exercises (they were checked and held), so one broken rule does not paint every rule of its
+     * cases red. Every other status counts under all the case's rules.
+     */
+    private void countRules(CaseResult r) {
+        if (r.status() == Status.FAIL && !r.violations().isEmpty()) {
+            java.util.Set<String> broken = new java.util.TreeSet<>();
+            for (var v : r.violations()) broken.add(v.rule());
+            for (String rule : broken) bump(rule, Status.FAIL);
+            for (String rule : r.rules()) if (!broken.contains(rule)) bump(rule, Status.PASS);
+            return;
+        }
+        List<String> rules = r.rules().isEmpty() ? List.of("(none)") : r.rules();
+        for (String rule : rules) bump(rule, r.status());
+    }
+
+    private void bump(String rule, Status s) {
+        perRule.computeIfAbsent(rule, k -> new EnumMap<>(Status.class)).merge(s, 1L, Long::sum);
     }
 
     /** Number of cases with this status (0 when none). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,10 @@ class ReproBundleTest {
         Tensor inp = Tensor.zeros(DType.BF16, 2, 2);
         inp.setBits(0, 0, 0x8000); inp.setBits(0, 1, 0x7fc1); inp.setBits(1, 0, 0x3f80); inp.setBits(1, 1, 0x4000);
         Tensor routing = Tensor.i32(Tensor.shape(2, 2), 0, 1, 1, 0);
-        Invocation inv = new Invocation(Op.DISPATCH, Profile.TE_JAX, Map.of("inp", inp, "routing_map", routing), Map.of("num_out_tokens", 2L));
+        Map<String, Tensor> inputs = new LinkedHashMap<>(); // ordered: describe() lists inputs in map order
+        inputs.put("inp", inp);
+        inputs.put("routing_map", routing);
+        Invocation inv = new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs, Map.of("num_out_tokens", 2L));
         Case c = new Case("prop/dispatch/seed=7/3", inv, List.of("D2"), Set.of("dtype:bf16"), 7L, "property");
         // expected output: expert 0's token (1) first, then expert 1's token (0)
         Tensor expOut = Tensor.zeros(DType.BF16, 2, 2);
@@ -55,7 +59,7 @@ class ReproBundleTest {
             assertTrue(Files.isRegularFile(bundle.resolve(f)), f);
         }
         String mismatch = Files.readString(bundle.resolve("mismatch.txt"));
-        assertTrue(mismatch.startsWith("FAIL: token_dispatch(inp=bf16[2, 2], routing_map=i32[2, 2], num_out_tokens=2)\n"));
+        assertTrue(mismatch.startsWith("FAIL: token_dispatch(inp=bf16[2, 2], routing_map=i32[2, 2], num_out_tokens=2)\n"), mismatch);
         assertTrue(mismatch.contains("first mismatch at output token=1 expert=0 row=0 column=0: expected 0x3f80, got 0x8000 (and 3 more)"));
         String replay = Files.readString(bundle.resolve("replay.sh"));
         assertTrue(replay.contains("replay \"$here\" --backend 'exec:python3 my adapter.py'"), replay);

@@ -1,0 +1,158 @@
+"""Tests of the Python adapter kit: protocol loop, dtypes, generator goldens, vector reader, and the
+numpy example port against the committed vectors (with planted bugs caught).
+
+    python3 -m unittest discover -s adapters/python/tests      (from the repository root)
+"""
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import hashlib
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KIT = os.path.join(HERE, "..")
+REPO = os.path.abspath(os.path.join(KIT, "..", ".."))
+sys.path.insert(0, KIT)
+sys.path.insert(0, os.path.join(KIT, "examples"))
+
+from permcheck_adapter import Adapter, Tensor, dtypes  # noqa: E402
+from permcheck_adapter.generator import SplitMix64, generate  # noqa: E402
+from permcheck_adapter.vectors import VectorError, load_vectors  # noqa: E402
+import check_vectors  # noqa: E402
+
+VECTORS = os.path.join(REPO, "vectors")
+PORT = os.path.join(KIT, "examples", "numpy_port.py")
+
+
+class ProtocolLoopTest(unittest.TestCase):
+    def serve(self, *lines):
+        a = Adapter("t", "1", dtypes=["f32"], features=["probs"])
+
+        @a.op("token_dispatch")
+        def dispatch(inputs, attrs, profile):
+            return {"output": inputs["inp"]}
+
+        out = io.StringIO()
+        a.serve(io.StringIO("".join(l + "\n" for l in lines)), out)
+        return [json.loads(l) for l in out.getvalue().splitlines()]
+
+    def test_hello_claims_registered_ops(self):
+        [h] = self.serve('{"type": "hello", "protocol": 1, "scratch": "/tmp"}')
+        self.assertEqual(h["type"], "hello")
+        self.assertEqual(h["protocol"], 1)
+        self.assertEqual(h["capabilities"]["ops"], ["token_dispatch"])
+        self.assertEqual(h["capabilities"]["features"], ["probs"])
+
+    def test_malformed_requests_get_errors_and_the_loop_goes_on(self):
+        answers = self.serve("this is not json", "[1, 2]", '{"type": "maybe", "id": 3}',
+                             '{"type": "run", "id": 4}', '{"type": "hello", "protocol": 2}', '{"type": "bye"}',
+                             '{"type": "hello", "protocol": 1}')
+        self.assertEqual([a["type"] for a in answers], ["error", "error", "error", "error", "error", "bye"])
+        self.assertIsNone(answers[0]["id"])
+        self.assertEqual(answers[2]["id"], 3)
+        self.assertIn("without dir, inputs", answers[3]["message"].replace("op, ", ""))
+        self.assertIn("protocol 2 not supported", answers[4]["message"])
+
+    def test_a_run_writes_outputs_inside_dir(self):
+        d = tempfile.mkdtemp()
+        try:
+            np.save(os.path.join(d, "in.npy"), np.arange(6, dtype=np.float32).reshape(2, 3))
+            req = {"type": "run", "id": 9, "op": "token_dispatch", "profile": "te-jax", "attrs": {}, "dir": d,
+                   "inputs": {"inp": {"path": os.path.join(d, "in.npy"), "dtype": "f32", "shape": [2, 3]}}}
+            [r] = self.serve(json.dumps(req))
+            self.assertEqual(r, {"type": "result", "id": 9, "outputs": {"output": {"path": "out_output.npy", "dtype": "f32", "shape": [2, 3]}}})
+            self.assertEqual(np.load(os.path.join(d, "out_output.npy")).tolist(), [[0, 1, 2], [3, 4, 5]])
+            req["op"] = "token_combine"
+            [r] = self.serve(json.dumps(req))
+            self.assertEqual(r["type"], "not_supported")
+        finally:
+            shutil.rmtree(d)
+
+
+class DtypesTest(unittest.TestCase):
+    def test_bf16_rounds_to_nearest_even(self):
+        # hand-computed: 0x3F808000 is exactly halfway between bf16 0x3F80 and 0x3F81 -> even 0x3F80;
+        # 0x3F818000 is halfway between 0x3F81 and 0x3F82 -> even 0x3F82; 0x3F808001 is above half -> 0x3F81
+        x = np.array([0x3F808000, 0x3F818000, 0x3F808001, 0x7FC00001, 0xFF800000], dtype=np.uint32).view(np.float32)
+        self.assertEqual(dtypes.f32_to_bf16(x).tolist(), [0x3F80, 0x3F82, 0x3F81, 0x7FC0, 0xFF80])
+
+    def test_fp8_decodes(self):
+        # e4m3: 0x38 = 1.0, 0x7E = 448 (largest finite), 0x01 = 2^-9; e5m2: 0x3C = 1.0
+        self.assertEqual(dtypes.f8e4m3_to_f32(np.array([0x38, 0x7E, 0x01], dtype=np.uint8)).tolist(), [1.0, 448.0, 2.0 ** -9])
+        self.assertTrue(np.isnan(dtypes.f8e4m3_to_f32(np.array([0x7F], dtype=np.uint8))[0]))
+        self.assertEqual(dtypes.f8e5m2_to_f32(np.array([0x3C], dtype=np.uint8)).tolist(), [1.0])
+
+    def test_tensor_refuses_wrong_storage(self):
+        with self.assertRaises(ValueError):
+            Tensor(np.zeros(3, dtype=np.float32), "bf16")
+
+
+class GeneratorTest(unittest.TestCase):
+    def test_splitmix64_reference_values(self):
+        r = SplitMix64(0)
+        self.assertEqual([r.next() for _ in range(3)], [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F])
+
+    def test_every_golden_hash_of_docs_generator_md(self):
+        with open(os.path.join(REPO, "docs", "generator.md")) as f:
+            block = f.read().split("<!-- goldens:begin -->")[1].split("<!-- goldens:end -->")[0]
+        checked = 0
+        inputs = attrs = None
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("spec: "):
+                inputs, attrs = generate(line[6:])
+            elif line.startswith("attr "):
+                k, v = line[5:].split("=")
+                self.assertEqual(attrs[k], int(v))
+                checked += 1
+            elif inputs is not None and line and not line.startswith("`"):
+                name, desc, sha = line.split()
+                t = inputs[name]
+                self.assertEqual(t.dtype + str(list(t.shape)).replace(" ", ""), desc)
+                self.assertEqual(hashlib.sha256(t.data.tobytes()).hexdigest(), sha, name)
+                checked += 1
+        self.assertGreater(checked, 40)
+
+
+class VectorsTest(unittest.TestCase):
+    def test_numpy_port_passes_every_vector(self):
+        out = io.StringIO()
+        counts = check_vectors.check(VECTORS, check_vectors.load_port(PORT), out=out)
+        self.assertEqual(counts.get("FAIL", 0) + counts.get("ERROR", 0), 0, out.getvalue())
+        self.assertGreaterEqual(counts["PASS"], 40)
+        self.assertGreaterEqual(counts["SKIP"], 8)
+
+    def test_planted_bugs_are_caught_offline(self):
+        for bug in ("zero-prob", "token-order", "pad-offsets", "combine-weights", "chunk-tail"):
+            env = dict(os.environ, PERMCHECK_PLANT_BUG=bug)
+            p = subprocess.run([sys.executable, os.path.join(KIT, "examples", "check_vectors.py"), VECTORS, "--port", PORT],
+                               env=env, capture_output=True, text=True)
+            self.assertEqual(p.returncode, 1, bug + ": " + p.stdout[-500:])
+            self.assertIn("FAIL", p.stdout)
+
+    def test_a_tampered_file_is_refused(self):
+        d = tempfile.mkdtemp()
+        try:
+            dst = os.path.join(d, "v")
+            shutil.copytree(VECTORS, dst)
+            f = os.path.join(dst, "dispatch", "worked-example", "in_inp.npy")
+            with open(f, "r+b") as fh:
+                fh.seek(-1, 2)
+                b = fh.read(1)
+                fh.seek(-1, 2)
+                fh.write(bytes([b[0] ^ 1]))
+            with self.assertRaises(VectorError) as cm:
+                load_vectors(dst)
+            self.assertIn("SHA-256", str(cm.exception))
+        finally:
+            shutil.rmtree(d)
+
+
+if __name__ == "__main__":
+    unittest.main()

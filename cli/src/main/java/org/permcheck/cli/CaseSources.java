@@ -1,0 +1,85 @@
+package org.permcheck.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.report.ReproBundle;
+import org.permcheck.engine.run.Shard;
+import org.permcheck.engine.run.Tier;
+import org.permcheck.engine.vectors.VectorFiles;
+import org.permcheck.engine.vectors.VectorSet;
+import org.permcheck.engine.vectors.VectorCase;
+import org.permcheck.tensor.npy.Npy;
+
+/** Where a command's cases come from: the vector set plus a tier's properties, or one saved case. */
+final class CaseSources {
+    private CaseSources() {}
+
+    /**
+     * A tier: every positive vector of {@code vectorsDir} (when the directory exists), then the tier's
+     * property cases for {@code seed}; a shard takes every n-th case of the combined list.
+     */
+    static List<Case> tier(Tier tier, long seed, Shard shard, Path vectorsDir, boolean vectorsRequired) throws IOException {
+        List<Case> all = new ArrayList<>();
+        if (Files.isDirectory(vectorsDir)) {
+            all.addAll(VectorSet.load(vectorsDir));
+        } else if (vectorsRequired) {
+            throw new UsageError("--vectors " + vectorsDir + ": no such directory");
+        }
+        int vectors = all.size();
+        List<Case> out = new ArrayList<>();
+        for (int i = 0; i < vectors; i++) if (shard.contains(i)) out.add(all.get(i));
+        // property cases are sharded by their own position, offset by the vectors, so shards stay disjoint and complete
+        for (Case c : tier.cases(seed, Shard.ALL)) {
+            if (shard.contains(all.size())) out.add(c);
+            all.add(c);
+        }
+        return out;
+    }
+
+    /** One saved case: a repro bundle (case.json of format permcheck-repro) or a vector directory. */
+    record Saved(Case theCase, String recordedBackend, String recordedStatus) {}
+
+    static Saved saved(Path dir) throws IOException {
+        Path json = dir.resolve("case.json");
+        if (!Files.isRegularFile(json)) {
+            throw new UsageError(dir + " holds no case.json: replay takes a repro bundle (reports/.../repro/<case>/) or a vector directory");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UsageError(json + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        String format = root == null ? "" : root.path("format").asText();
+        if (ReproBundle.FORMAT.equals(format)) {
+            ReproBundle.Loaded b = ReproBundle.read(dir, Npy::read);
+            Case c = new Case(b.id(), b.invocation(), b.rules(), Set.of(), b.seed(), "replay");
+            return new Saved(c, b.backend(), b.status());
+        }
+        if (VectorFiles.CASE_FORMAT.equals(format)) {
+            Path root2 = setRoot(dir);
+            String id = root2.relativize(dir.toAbsolutePath().normalize()).toString().replace('\\', '/');
+            VectorCase v = VectorSet.loadOne(root2, id, false).vector();
+            if (v.isNegative()) throw new UsageError("vector " + id + " is a negative vector (inputs outside the contract): nothing to replay");
+            return new Saved(new Case("vec/" + v.id(), v.invocation(), v.rules(), Set.copyOf(v.features()), v.seed(), "vector"), null, null);
+        }
+        throw new UsageError(json + ": neither a repro bundle nor a vector (format '" + format + "')");
+    }
+
+    /** The vector set a vector directory belongs to: the nearest parent holding index.json. */
+    private static Path setRoot(Path dir) {
+        for (Path p = dir.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(VectorFiles.INDEX))) return p;
+        }
+        throw new UsageError(dir + ": a vector directory outside any vector set (no " + VectorFiles.INDEX + " above it)");
+    }
+}

@@ -1,0 +1,97 @@
+package org.permcheck.cuda;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jcuda.CudaException;
+import org.permcheck.contract.Invocation;
+import org.permcheck.cuda.bench.CudaBench;
+import org.permcheck.cuda.ops.ChunkSortOp;
+import org.permcheck.cuda.ops.CombineBackwardOp;
+import org.permcheck.cuda.ops.CombineOp;
+import org.permcheck.cuda.ops.DispatchOp;
+import org.permcheck.cuda.ops.ExpertParallelOps;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendCrashedException;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.BenchRequest;
+import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.Benchmarkable;
+import org.permcheck.spi.Capabilities;
+import org.permcheck.spi.NotSupportedException;
+import org.permcheck.spi.Outputs;
+
+/**
+ * The CUDA backend: every op of the contract as PTX kernels, run through the JCuda driver API.
+ * Where no GPU (or no driver, or no PTX in the jar) is available, it still constructs, says why
+ * in {@link BackendInfo#unavailable()}, and answers every call with NOT_SUPPORTED: never a PASS
+ * without a GPU.
+ */
+public final class CudaBackend implements Backend, Benchmarkable {
+    public static final String VERSION = "0.1.0";
+
+    private final CudaDevice device;
+    private final BackendInfo info;
+
+    public CudaBackend() {
+        CudaDevice.Opening o = CudaDevice.open();
+        this.device = o.device();
+        Capabilities caps = Capabilities.everything();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("java", System.getProperty("java.version"));
+        if (device != null) {
+            details.putAll(device.details());
+            info = new BackendInfo("cuda", VERSION, device.name(), caps, Optional.empty(), details);
+        } else {
+            info = new BackendInfo("cuda", VERSION, "none", caps, Optional.of(o.reason()), details);
+        }
+    }
+
+    @Override
+    public BackendInfo info() { return info; }
+
+    /** The open device (for the benchmark), when there is one. */
+    public Optional<CudaDevice> device() { return Optional.ofNullable(device); }
+
+    @Override
+    public synchronized Outputs run(Invocation inv) throws Exception {
+        if (device == null) throw new NotSupportedException(info.unavailable().orElseThrow());
+        String why = info.capabilities().whyNot(inv);
+        if (why != null) throw new NotSupportedException(why);
+        try {
+            device.makeCurrent();
+            switch (inv.op()) {
+                case DISPATCH: return DispatchOp.run(device, inv);
+                case COMBINE: return CombineOp.combine(device, inv);
+                case DISPATCH_BACKWARD: return CombineOp.dispatchBackward(device, inv);
+                case COMBINE_BACKWARD: return CombineBackwardOp.run(device, inv);
+                case SORT_CHUNKS: return ChunkSortOp.forward(device, inv);
+                case SORT_CHUNKS_BACKWARD: return ChunkSortOp.backward(device, inv);
+                case RAGGED_A2A_PARAMS: return ExpertParallelOps.raggedParams(device, inv, false);
+                case REVERSE_RAGGED_A2A_PARAMS: return ExpertParallelOps.raggedParams(device, inv, true);
+                case LOCAL_PERMUTE_AFTER_A2A: return ExpertParallelOps.localPermute(device, inv);
+                case LOCAL_UNPERMUTE_BEFORE_A2A: return ExpertParallelOps.localUnpermute(device, inv);
+                default: throw new NotSupportedException("op " + inv.op().wireName() + " not implemented");
+            }
+        } catch (CudaException e) {
+            String msg = e.getMessage() == null ? "" : e.getMessage();
+            if (msg.contains("OUT_OF_MEMORY")) throw new IllegalStateException("GPU out of memory during " + inv.describe(), e);
+            // a kernel fault leaves the context unusable: report a crash, the engine re-creates us
+            throw new BackendCrashedException("CUDA error during " + inv.describe() + ": " + msg, e);
+        }
+    }
+
+    /** Kernel timings with device-resident inputs (CUDA events), each with its cuMemcpyDtoD baseline. */
+    @Override
+    public synchronized List<BenchRow> bench(BenchRequest request) throws Exception {
+        if (device == null) throw new NotSupportedException(info.unavailable().orElseThrow());
+        return CudaBench.measure(device, request);
+    }
+
+    @Override
+    public void close() {
+        if (device != null) device.close();
+    }
+}

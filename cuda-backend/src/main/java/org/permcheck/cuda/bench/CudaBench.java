@@ -1,0 +1,248 @@
+package org.permcheck.cuda.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import org.permcheck.cuda.CudaBackend;
+import org.permcheck.cuda.CudaDevice;
+import org.permcheck.cuda.DeviceArena;
+import org.permcheck.cuda.ops.CombineBackwardOp;
+import org.permcheck.cuda.ops.CombineOp;
+import org.permcheck.cuda.ops.DispatchKernels;
+import org.permcheck.cuda.ops.RowMapKernels;
+import org.permcheck.spi.BenchRequest;
+import org.permcheck.spi.BenchRow;
+import org.permcheck.tensor.DType;
+
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+
+/**
+ * Kernel timings of the CUDA backend, each as a ratio to cuMemcpyDtoD of the dispatch output's bytes
+ * on the same GPU in the same run: CUDA events around the launches, warmups first, median of the
+ * repeats, inputs resident on the device (no host transfers are timed).
+ *
+ * <p>Subjects: dispatch (row map + counts + permute with probs, + padding fill when aligned),
+ * combine with merging probs (te-jax numerics), the dispatch backward (gather-sum + grad_probs),
+ * the combine backward with merging probs (scatter of g*p + grad_merging_probs + unhit-row fill).
+ *
+ * <pre>java -cp ... org.permcheck.cuda.bench.CudaBench [--warmups 5] [--repeats 20] [--out FILE] [--quick]</pre>
+ */
+public final class CudaBench {
+    private CudaBench() {}
+
+    /** The shapes of issue 6: Mixtral-, Qwen3- and DeepSeek-V3-like, bf16, with and without align 128. */
+    public static List<BenchRequest> defaultRequests(int warmups, int repeats) {
+        List<BenchRequest> out = new ArrayList<>();
+        long[][] shapes = {{16384, 8, 2, 4096}, {16384, 128, 8, 4096}, {16384, 256, 8, 7168}};
+        for (long[] s : shapes) {
+            for (long align : new long[] {0, 128}) {
+                out.add(new BenchRequest(s[0], s[1], s[2], s[3], DType.BF16, true, align, 42, warmups, repeats));
+            }
+        }
+        return out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmups = 5, repeats = 20;
+        String outFile = null;
+        boolean quick = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--warmups": warmups = Integer.parseInt(args[++i]); break;
+                case "--repeats": repeats = Integer.parseInt(args[++i]); break;
+                case "--out": outFile = args[++i]; break;
+                case "--quick": quick = true; break;
+                default:
+                    System.err.println("usage: CudaBench [--warmups N] [--repeats N] [--out FILE] [--quick]");
+                    System.exit(2);
+            }
+        }
+        try (CudaBackend backend = new CudaBackend()) {
+            if (!backend.info().available()) {
+                System.err.println("cuda backend not available: " + backend.info().unavailable().orElse("?"));
+                System.exit(3);
+            }
+            CudaDevice dev = backend.device().orElseThrow();
+            List<BenchRequest> reqs = defaultRequests(warmups, repeats);
+            if (quick) reqs = List.of(new BenchRequest(4096, 64, 4, 1024, DType.BF16, true, 0, 42, 2, 5),
+                    new BenchRequest(4096, 64, 4, 1024, DType.BF16, true, 128, 42, 2, 5));
+            List<BenchRow> rows = new ArrayList<>();
+            for (BenchRequest r : reqs) {
+                List<BenchRow> got = measure(dev, r);
+                rows.addAll(got);
+                System.err.println(table(got));
+            }
+            String text = "# permcheck CUDA bench\n\ndevice: " + backend.info().device() + " " + backend.info().details()
+                    + "\n\nEach time is the median of " + repeats + " CUDA-event-timed repeats after " + warmups
+                    + " warmups; ratio = time / time of cuMemcpyDtoD of the dispatch output's bytes (same GPU, same run).\n\n"
+                    + table(rows);
+            System.out.println(text);
+            if (outFile != null) Files.writeString(Path.of(outFile), text);
+        }
+    }
+
+    public static String table(List<BenchRow> rows) {
+        StringBuilder sb = new StringBuilder("| shape | subject | ms | copy ms | ratio | copy GB/s (read+write) |\n|---|---|---|---|---|---|\n");
+        for (BenchRow r : rows) {
+            double ms = r.nanos() / 1e6, cms = r.baselineNanos() / 1e6;
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.3f | %.0f |%n", r.shape(), r.subject(), ms, cms,
+                    r.ratio(), 2.0 * r.bytes() / (r.baselineNanos() / 1e9) / 1e9));
+        }
+        return sb.toString();
+    }
+
+    /** Times every subject for one request on an open device. */
+    public static List<BenchRow> measure(CudaDevice dev, BenchRequest req) {
+        dev.makeCurrent();
+        long tokens = req.tokens();
+        int experts = Math.toIntExact(req.experts());
+        int topk = Math.toIntExact(req.topk());
+        DType dt = req.dtype();
+        long rowBytes = req.hidden() * dt.size();
+        long used = tokens * topk;
+        long align = req.alignSize();
+        long rows = align > 0 ? ((used + experts * (align - 1)) / align) * align : used;
+        long outBytes = rows * rowBytes;
+        boolean reducible = dt == DType.F32 || dt == DType.BF16 || dt == DType.F16;
+        Map<String, String> notes = new LinkedHashMap<>();
+        notes.put("device", "" + dev.name());
+        try (DeviceArena a = new DeviceArena()) {
+            SplittableRandom rnd = new SplittableRandom(req.seed());
+            CUdeviceptr routing = a.alloc(tokens * experts * 4);
+            fillRouting(routing, tokens, experts, topk, rnd);
+            CUdeviceptr inp = a.alloc(tokens * rowBytes);
+            fillPayload(inp, tokens * rowBytes, dt, rnd);
+            CUdeviceptr probs = a.alloc(tokens * experts * 4L);
+            fillProbs(probs, tokens * experts, rnd);
+            CUdeviceptr mprobs = a.alloc(tokens * experts * 4L);
+            fillProbs(mprobs, tokens * experts, rnd);
+
+            RowMapKernels rm = new RowMapKernels(a, tokens, experts);
+            CUdeviceptr out = a.alloc(outBytes), copy = a.alloc(outBytes);
+            CUdeviceptr pprobs = a.alloc(rows * 4), rowIdMap = a.alloc(tokens * (2L * experts + 1) * 4);
+            CUdeviceptr tpe = a.alloc(experts * 4L), pad = align > 0 ? a.alloc(experts * 4L) : null;
+            CUdeviceptr combined = a.alloc(tokens * rowBytes), gradInp = a.alloc(tokens * rowBytes);
+            CUdeviceptr gradProbs = a.alloc(tokens * experts * 4L), gradMp = a.alloc(tokens * experts * 4L), hit = a.alloc(rows);
+            int probsSize = req.probs() ? 4 : 0;
+
+            Runnable dispatch = () -> {
+                rm.enqueue(dev, routing, 4, align, tpe, pad, 4);
+                DispatchKernels.permute(dev, rm, routing, 4, inp, rowBytes, out, rows, req.probs() ? probs : null, probsSize,
+                        pprobs, rowIdMap);
+                if (align > 0) DispatchKernels.padFill(dev, rm, out, rowBytes, rows, pprobs, probsSize);
+            };
+            Runnable copyOut = () -> cuMemcpyDtoD(copy, out, outBytes);
+            Runnable combine = () -> CombineOp.enqueue(dev, out, rows, rowBytes, dt, rowIdMap, tokens, experts, mprobs, 0,
+                    pad, align > 0 ? 4 : 0, false, combined, null, 0, null);
+            Runnable dispatchBwd = () -> CombineOp.enqueue(dev, out, rows, rowBytes, dt, rowIdMap, tokens, experts, null, -1,
+                    pad, align > 0 ? 4 : 0, false, gradInp, pprobs, 4, gradProbs);
+            Runnable combineBwd = () -> CombineBackwardOp.enqueue(dev, combined, rowBytes, dt, rowIdMap, tokens, experts, out,
+                    rows, mprobs, 0, pad, align > 0 ? 4 : 0, copy, hit, gradMp);
+
+            dispatch.run(); // row map first: the other subjects read it
+            dev.synchronize();
+            long[] copyNs = time(dev, copyOut, req);
+            List<BenchRow> result = new ArrayList<>();
+            String shape = req.describe();
+            result.add(row("cuda token_dispatch (row map + counts + permute" + (req.probs() ? " with probs" : "") + (align > 0 ? " + padding" : "") + ")",
+                    shape, outBytes, time(dev, dispatch, req), copyNs, notes));
+            if (reducible) {
+                result.add(row("cuda token_combine (merging probs" + (align > 0 ? ", unpad" : "") + ")", shape, outBytes, time(dev, combine, req), copyNs, notes));
+                result.add(row("cuda token_dispatch_backward (grad_inp + grad_probs)", shape, outBytes, time(dev, dispatchBwd, req), copyNs, notes));
+                result.add(row("cuda token_combine_backward (grad_inp + grad_merging_probs)", shape, outBytes, time(dev, combineBwd, req), copyNs, notes));
+            }
+            long[] copyAgain = time(dev, copyOut, req); // the baseline again, after: its spread is the noise
+            notes.put("copy_ms_before_after", String.format(Locale.ROOT, "%.4f/%.4f", median(copyNs) / 1e6, median(copyAgain) / 1e6));
+            dev.synchronize();
+            return result;
+        }
+    }
+
+    private static BenchRow row(String subject, String shape, long bytes, long[] ns, long[] copyNs, Map<String, String> notes) {
+        return new BenchRow(subject, shape, bytes, median(ns), median(copyNs), "cuMemcpyDtoD", -1, notes);
+    }
+
+    private static long[] time(CudaDevice dev, Runnable work, BenchRequest req) {
+        for (int i = 0; i < req.warmups(); i++) work.run();
+        dev.synchronize();
+        CUevent start = new CUevent(), stop = new CUevent();
+        cuEventCreate(start, 0);
+        cuEventCreate(stop, 0);
+        long[] ns = new long[req.repeats()];
+        float[] ms = {0};
+        for (int i = 0; i < ns.length; i++) {
+            cuEventRecord(start, dev.stream());
+            work.run();
+            cuEventRecord(stop, dev.stream());
+            cuEventSynchronize(stop);
+            cuEventElapsedTime(ms, start, stop);
+            ns[i] = Math.round(ms[0] * 1e6);
+        }
+        cuEventDestroy(start);
+        cuEventDestroy(stop);
+        return ns;
+    }
+
+    static long median(long[] xs) {
+        long[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Exactly topk distinct experts per token, int32 0/1. */
+    private static void fillRouting(CUdeviceptr dst, long tokens, int experts, int topk, SplittableRandom rnd) {
+        long rowsPerPiece = Math.max(1, (16L << 20) / (experts * 4L));
+        for (long t0 = 0; t0 < tokens; t0 += rowsPerPiece) {
+            int n = (int) Math.min(rowsPerPiece, tokens - t0);
+            int[] buf = new int[n * experts];
+            for (int t = 0; t < n; t++) {
+                int placed = 0;
+                while (placed < topk) {
+                    int e = rnd.nextInt(experts);
+                    if (buf[t * experts + e] == 0) { buf[t * experts + e] = 1; placed++; }
+                }
+            }
+            cuMemcpyHtoD(dst.withByteOffset(t0 * experts * 4), Pointer.to(buf), (long) buf.length * 4);
+        }
+    }
+
+    /** Random finite nonzero values (zeros could run faster than real data). */
+    private static void fillPayload(CUdeviceptr dst, long bytes, DType dt, SplittableRandom rnd) {
+        int piece = 64 << 20;
+        byte[] buf = new byte[(int) Math.min(piece, bytes)];
+        for (long off = 0; off < bytes; off += buf.length) {
+            int n = (int) Math.min(buf.length, bytes - off);
+            for (int i = 0; i + 1 < n; i += 2) {
+                // a 16-bit pattern with a mid-range exponent: finite and nonzero as bf16, f16, or halves of f32
+                int v = (rnd.nextInt() & 0x83FF) | 0x3800;
+                buf[i] = (byte) v;
+                buf[i + 1] = (byte) (v >>> 8);
+            }
+            cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(buf), n);
+        }
+    }
+
+    private static void fillProbs(CUdeviceptr dst, long count, SplittableRandom rnd) {
+        float[] buf = new float[(int) count];
+        for (int i = 0; i < buf.length; i++) buf[i] = (float) (0.01 + 0.99 * rnd.nextDouble());
+        cuMemcpyHtoD(dst, Pointer.to(buf), count * 4);
+    }
+
+}

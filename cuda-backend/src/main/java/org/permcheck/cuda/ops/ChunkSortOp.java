@@ -1,0 +1,100 @@
+package org.permcheck.cuda.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jcuda.driver.CUdeviceptr;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.cuda.CudaDevice;
+import org.permcheck.cuda.DeviceArena;
+import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/** sort_chunks_by_index and its backward (S-rules): a chunk-sort map, then a row copy through it. */
+public final class ChunkSortOp {
+    private ChunkSortOp() {}
+
+    public static Outputs forward(CudaDevice dev, Invocation inv) {
+        Tensor inp = inv.input("inp");
+        Tensor split = inv.input("split_sizes");
+        Tensor sorted = inv.input("sorted_indices");
+        Optional<Tensor> probs = inv.optionalInput("probs");
+        checkSplits(split, sorted);
+        probs.ifPresent(p -> checkPerRow(p, inp.dim(0), "probs"));
+        try (DeviceArena arena = new DeviceArena()) {
+            CUdeviceptr dIn = arena.upload(inp);
+            CUdeviceptr dSplit = arena.uploadAsI64(split);
+            CUdeviceptr dSorted = arena.uploadAsI64(sorted);
+            CUdeviceptr dProbs = probs.map(arena::upload).orElse(null);
+            long n = inp.dim(0);
+            GuardedOutput out = arena.output("output", inp.dtype(), inp.shape());
+            GuardedOutput map = arena.output("row_id_map", DType.I32, n);
+            GuardedOutput pp = probs.isPresent() ? arena.output("permuted_probs", probs.get().dtype(), n) : null;
+            makeMap(dev, arena, dSplit, dSorted, Math.toIntExact(split.numel()), n, map.ptr());
+            sortRows(dev, dIn, n, inp.rowBytes(), map.ptr(), true, out.ptr(), dProbs, probs.map(p -> p.dtype().size()).orElse(0),
+                    pp == null ? null : pp.ptr());
+            dev.synchronize();
+            arena.checkGuards(inv.describe());
+            Map<String, Tensor> res = new LinkedHashMap<>();
+            res.put("output", out.download());
+            res.put("row_id_map", map.download());
+            if (pp != null) res.put("permuted_probs", pp.download());
+            return new Outputs(res);
+        }
+    }
+
+    public static Outputs backward(CudaDevice dev, Invocation inv) {
+        Tensor g = inv.input("grad_output");
+        Tensor map = inv.input("row_id_map");
+        Optional<Tensor> gpp = inv.optionalInput("grad_permuted_probs");
+        if (map.dtype() != DType.I32 || map.rank() != 1 || map.dim(0) != g.dim(0)) {
+            throw new PreconditionViolation("X1", "row_id_map must be int32[" + g.dim(0) + "], got " + map.dtype() + map.shapeString());
+        }
+        gpp.ifPresent(p -> checkPerRow(p, g.dim(0), "grad_permuted_probs"));
+        long n = g.dim(0);
+        try (DeviceArena arena = new DeviceArena()) {
+            CUdeviceptr dG = arena.upload(g);
+            CUdeviceptr dMap = arena.upload(map);
+            CUdeviceptr dGpp = gpp.map(arena::upload).orElse(null);
+            GuardedOutput gi = arena.output("grad_inp", g.dtype(), g.shape());
+            GuardedOutput gp = gpp.isPresent() ? arena.output("grad_probs", gpp.get().dtype(), n) : null;
+            sortRows(dev, dG, n, g.rowBytes(), dMap, false, gi.ptr(), dGpp, gpp.map(p -> p.dtype().size()).orElse(0),
+                    gp == null ? null : gp.ptr());
+            dev.synchronize();
+            arena.checkGuards(inv.describe());
+            Map<String, Tensor> res = new LinkedHashMap<>();
+            res.put("grad_inp", gi.download());
+            if (gp != null) res.put("grad_probs", gp.download());
+            return new Outputs(res);
+        }
+    }
+
+    static void checkSplits(Tensor split, Tensor sorted) {
+        if (split.rank() != 1 || sorted.rank() != 1 || split.dim(0) != sorted.dim(0)) {
+            throw new PreconditionViolation("X1", "split_sizes " + split.shapeString() + " and sorted_indices " + sorted.shapeString() + " must be [S]");
+        }
+        if (!split.dtype().isInt() || !sorted.dtype().isInt()) throw new PreconditionViolation("X5", "split_sizes and sorted_indices must be integers");
+    }
+
+    private static void checkPerRow(Tensor p, long n, String name) {
+        if (p.rank() != 1 || p.dim(0) != n) throw new PreconditionViolation("X1", name + " must be [" + n + "], got " + p.shapeString());
+        if (p.dtype().size() != 2 && p.dtype().size() != 4) throw new PreconditionViolation("X5", name + " must be f32, bf16 or f16, got " + p.dtype());
+    }
+
+    /** map[i] = destination of row i (split sizes and sorted indices as i64 on the device). */
+    static void makeMap(CudaDevice dev, DeviceArena arena, CUdeviceptr split, CUdeviceptr sorted, int chunks, long rows, CUdeviceptr map) {
+        CUdeviceptr inStart = arena.alloc(8L * chunks), incl = arena.alloc(8L * chunks), outStart = arena.alloc(8L * chunks);
+        dev.launch("chunk_prep", 1, 32, 0, split, sorted, chunks, inStart, incl, outStart);
+        dev.launch("chunk_map", (rows + 255) / 256, 256, 0, incl, inStart, outStart, chunks, rows, map);
+    }
+
+    static void sortRows(CudaDevice dev, CUdeviceptr in, long rows, long rowBytes, CUdeviceptr map, boolean forward,
+                         CUdeviceptr out, CUdeviceptr probs, int probsSize, CUdeviceptr pprobs) {
+        dev.launch("sort_rows_" + Units.data(rowBytes), rows, Units.THREADS, 0,
+                in, rows, rowBytes, map, forward ? 1 : 0, out, probs, probsSize, pprobs);
+    }
+}

@@ -1,0 +1,77 @@
+package org.permcheck.cuda.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jcuda.driver.CUdeviceptr;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.cuda.CudaDevice;
+import org.permcheck.cuda.DeviceArena;
+import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
+
+/**
+ * token_combine_backward (G-rules): grad_inp[row(t,e)] = g[t] (copy) or round(g[t] * p[t,e]),
+ * grad_merging_probs[t,e] = sum_h fwd_input[row,h] * g[t,h]; rows no token targets are zero.
+ */
+public final class CombineBackwardOp {
+    private CombineBackwardOp() {}
+
+    public static Outputs run(CudaDevice dev, Invocation inv) {
+        Tensor g = inv.input("grad_output");
+        Tensor fwd = inv.input("fwd_input");
+        RowIdMapInput rm = RowIdMapInput.of(inv.input("row_id_map"), inv.optionalInput("pad_offsets"));
+        Optional<Tensor> mp = inv.optionalInput("merging_probs");
+        mp.ifPresent(p -> CombineOp.checkTE(p, rm, "merging_probs"));
+        if (g.dim(0) != rm.tokens()) throw new PreconditionViolation("X1", "grad_output must have T=" + rm.tokens() + " rows, got " + g.shapeString());
+        if (g.dtype() != fwd.dtype() || g.rowBytes() != fwd.rowBytes()) {
+            throw new PreconditionViolation("X1", "grad_output " + g.dtype() + g.shapeString() + " and fwd_input " + fwd.dtype() + fwd.shapeString() + " differ in row type");
+        }
+        if (mp.isPresent()) Units.code(g.dtype());
+        long rows = fwd.dim(0);
+        long rowBytes = g.rowBytes();
+        try (DeviceArena arena = new DeviceArena()) {
+            CUdeviceptr dG = arena.upload(g);
+            CUdeviceptr dMap = arena.upload(rm.map());
+            CUdeviceptr dPad = rm.padOffsets().map(arena::upload).orElse(null);
+            CUdeviceptr dFwd = mp.isPresent() ? arena.upload(fwd) : null;
+            CUdeviceptr dMp = mp.map(arena::upload).orElse(null);
+            CUdeviceptr hit = arena.alloc(rows);
+            GuardedOutput gi = arena.output("grad_inp", g.dtype(), Units.withRows(fwd.shape(), rows));
+            GuardedOutput gmp = mp.isPresent() ? arena.output("grad_merging_probs", mp.get().dtype(), rm.tokens(), rm.experts()) : null;
+            enqueue(dev, dG, rowBytes, g.dtype(), dMap, rm.tokens(), rm.experts(), dFwd, rows,
+                    dMp, mp.map(p -> Units.code(p.dtype())).orElse(-1), dPad, rm.padSize(), gi.ptr(), hit,
+                    gmp == null ? null : gmp.ptr());
+            dev.synchronize();
+            arena.checkGuards(inv.describe());
+            Map<String, Tensor> res = new LinkedHashMap<>();
+            res.put("grad_inp", gi.download());
+            if (gmp != null) res.put("grad_merging_probs", gmp.download());
+            return new Outputs(res);
+        }
+    }
+
+    /** Launches on device pointers; {@code hit} is scratch of {@code rows} bytes. */
+    public static void enqueue(CudaDevice dev, CUdeviceptr g, long rowBytes, DType dt, CUdeviceptr rowIdMap, long tokens,
+                               int experts, CUdeviceptr fwd, long rows, CUdeviceptr mprobs, int mpCode, CUdeviceptr padOff,
+                               int padSize, CUdeviceptr gradIn, CUdeviceptr hit, CUdeviceptr gradMp) {
+        cuMemsetD8Async(hit, (byte) 0, Math.max(1, rows), dev.stream());
+        if (mprobs == null) {
+            int unit = Units.data(rowBytes);
+            dev.launch("scatter_rows_" + unit, tokens, Units.THREADS, experts * 8,
+                    g, rowBytes, rowIdMap, experts, rows, padOff, padSize, gradIn, hit);
+        } else {
+            int unit = Units.reduction(dt, rowBytes);
+            dev.launch("combine_bwd_" + Units.name(dt) + "_" + unit, tokens, Units.THREADS, experts * 16,
+                    g, rowBytes, rowIdMap, experts, fwd, rows, mprobs, mpCode, padOff, padSize, gradIn, hit, gradMp);
+        }
+        int unit = Units.data(rowBytes);
+        dev.launch("fill_unhit_" + unit, DispatchKernels.fillGrid(dev, rows), 256, 0, gradIn, rows, rowBytes, hit);
+    }
+}

@@ -1,0 +1,89 @@
+package org.permcheck.cuda.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jcuda.driver.CUdeviceptr;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.cuda.CudaDevice;
+import org.permcheck.cuda.DeviceArena;
+import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * token_combine (C-rules) and token_dispatch_backward (G-rules): both are the same gather-sum over
+ * a token's rows in descending expert order; the backward adds grad_probs and has no weights.
+ */
+public final class CombineOp {
+    private CombineOp() {}
+
+    public static Outputs combine(CudaDevice dev, Invocation inv) {
+        Tensor inp = inv.input("inp");
+        RowIdMapInput rm = RowIdMapInput.of(inv.input("row_id_map"), inv.optionalInput("pad_offsets"));
+        Optional<Tensor> mp = inv.optionalInput("merging_probs");
+        mp.ifPresent(p -> checkTE(p, rm, "merging_probs"));
+        Map<String, Tensor> res = new LinkedHashMap<>();
+        res.put("output", gatherSum(dev, inv.describe(), inp, rm, mp, inv.profile().fusedMultiplyAdd(), null, res, "output"));
+        return new Outputs(res);
+    }
+
+    public static Outputs dispatchBackward(CudaDevice dev, Invocation inv) {
+        Tensor g = inv.input("grad_output");
+        RowIdMapInput rm = RowIdMapInput.of(inv.input("row_id_map"), inv.optionalInput("pad_offsets"));
+        Optional<Tensor> gpp = inv.optionalInput("grad_permuted_probs");
+        gpp.ifPresent(p -> {
+            if (p.rank() != 1 || p.dim(0) != g.dim(0)) {
+                throw new PreconditionViolation("X1", "grad_permuted_probs must be [" + g.dim(0) + "], got " + p.shapeString());
+            }
+            Units.code(p.dtype());
+        });
+        Map<String, Tensor> res = new LinkedHashMap<>();
+        gatherSum(dev, inv.describe(), g, rm, Optional.empty(), false, gpp.orElse(null), res, "grad_inp");
+        return new Outputs(res);
+    }
+
+    static void checkTE(Tensor p, RowIdMapInput rm, String name) {
+        if (!p.sameShape(rm.tokens(), rm.experts())) {
+            throw new PreconditionViolation("X1", name + " must be [T, E] = [" + rm.tokens() + ", " + rm.experts() + "], got " + p.shapeString());
+        }
+        Units.code(p.dtype());
+    }
+
+    private static Tensor gatherSum(CudaDevice dev, String call, Tensor inp, RowIdMapInput rm, Optional<Tensor> mp, boolean fma,
+                                    Tensor gpp, Map<String, Tensor> res, String outName) {
+        DType dt = inp.dtype();
+        Units.code(dt);
+        long rowBytes = inp.rowBytes();
+        try (DeviceArena arena = new DeviceArena()) {
+            CUdeviceptr dInp = arena.upload(inp);
+            CUdeviceptr dMap = arena.upload(rm.map());
+            CUdeviceptr dMp = mp.map(arena::upload).orElse(null);
+            CUdeviceptr dPad = rm.padOffsets().map(arena::upload).orElse(null);
+            CUdeviceptr dGpp = gpp == null ? null : arena.upload(gpp);
+            GuardedOutput out = arena.output(outName, dt, Units.withRows(inp.shape(), rm.tokens()));
+            GuardedOutput gprobs = gpp == null ? null : arena.output("grad_probs", gpp.dtype(), rm.tokens(), rm.experts());
+            enqueue(dev, dInp, inp.dim(0), rowBytes, dt, dMap, rm.tokens(), rm.experts(), dMp,
+                    mp.map(p -> Units.code(p.dtype())).orElse(-1), dPad, rm.padSize(), fma, out.ptr(),
+                    dGpp, gpp == null ? 0 : gpp.dtype().size(), gprobs == null ? null : gprobs.ptr());
+            dev.synchronize();
+            arena.checkGuards(call);
+            Tensor o = out.download();
+            res.put(outName, o);
+            if (gprobs != null) res.put("grad_probs", gprobs.download());
+            return o;
+        }
+    }
+
+    /** The gather-sum launch on device pointers (also used by the benchmark). */
+    public static void enqueue(CudaDevice dev, CUdeviceptr inp, long inRows, long rowBytes, DType dt, CUdeviceptr rowIdMap,
+                               long tokens, int experts, CUdeviceptr mprobs, int mpCode, CUdeviceptr padOff, int padSize,
+                               boolean fma, CUdeviceptr out, CUdeviceptr gpp, int gppSize, CUdeviceptr gprobs) {
+        int unit = Units.reduction(dt, rowBytes);
+        dev.launch("gather_sum_" + Units.name(dt) + "_" + unit, tokens, Units.THREADS, experts * 12,
+                inp, inRows, rowBytes, rowIdMap, experts, mprobs, mpCode, padOff, padSize, fma ? 1 : 0, out, gpp, gppSize, gprobs);
+    }
+}

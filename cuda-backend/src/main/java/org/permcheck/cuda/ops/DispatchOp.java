@@ -1,0 +1,100 @@
+package org.permcheck.cuda.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jcuda.driver.CUdeviceptr;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.contract.Profile;
+import org.permcheck.cuda.CudaDevice;
+import org.permcheck.cuda.DeviceArena;
+import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/** token_dispatch: row map, counts, permute with probs and fused zero-filled padding. */
+public final class DispatchOp {
+    private DispatchOp() {}
+
+    public static Outputs run(CudaDevice dev, Invocation inv) {
+        Tensor inp = inv.input("inp");
+        Tensor routing = inv.input("routing_map");
+        Optional<Tensor> probs = inv.optionalInput("probs");
+        Profile profile = inv.profile();
+        if (routing.rank() != 2) throw new PreconditionViolation("X1", "routing_map must be [T, E], got " + routing.shapeString());
+        if (routing.dtype() != DType.I32 && routing.dtype() != DType.I64 && routing.dtype() != DType.BOOL) {
+            throw new PreconditionViolation("X5", "routing_map must be int32, int64 or bool, got " + routing.dtype());
+        }
+        long tokens = routing.dim(0);
+        int experts = Math.toIntExact(routing.dim(1));
+        if (inp.rank() < 1 || inp.dim(0) != tokens) {
+            throw new PreconditionViolation("X1", "inp " + inp.shapeString() + " does not have T=" + tokens + " rows");
+        }
+        probs.ifPresent(p -> {
+            if (!p.sameShape(tokens, experts)) throw new PreconditionViolation("X1", "probs must be [T, E], got " + p.shapeString());
+            Units.code(p.dtype());
+        });
+        long numOut = inv.attr("num_out_tokens");
+        if (numOut <= 0) throw new PreconditionViolation("X3", "num_out_tokens must be > 0, got " + numOut);
+        Optional<Long> align = inv.optionalAttr("align_size");
+        if (align.isPresent() && align.get() <= 0) throw new PreconditionViolation("X4", "align_size must be > 0, got " + align.get());
+        if (align.isEmpty() && profile.paddingRequired()) {
+            throw new PreconditionViolation("X4", "profile " + profile.id() + " requires align_size");
+        }
+        DType idx = profile.countsDtype();
+        int probsSize = probs.map(p -> p.dtype().size()).orElse(0);
+        String call = inv.describe();
+
+        try (DeviceArena arena = new DeviceArena()) {
+            CUdeviceptr dInp = arena.upload(inp);
+            CUdeviceptr dMap = arena.upload(routing);
+            CUdeviceptr dProbs = probs.map(arena::upload).orElse(null);
+            RowMapKernels rm = new RowMapKernels(arena, tokens, experts);
+            GuardedOutput tpe = arena.output("tokens_per_expert", idx, experts);
+            GuardedOutput pad = align.isPresent() ? arena.output("pad_offsets", idx, experts) : null;
+            rm.enqueue(dev, dMap, routing.dtype().size(), align.orElse(0L), tpe.ptr(), pad == null ? null : pad.ptr(), idx.size());
+
+            // counts decide the torch buffer's length and whether pad_offsets is returned; read them
+            Tensor meta = DeviceArena.download(rm.meta, DType.I64, 4L * experts + 2);
+            long nUsed = meta.getLong(4L * experts), sumTarget = meta.getLong(4L * experts + 1);
+            if (nUsed > numOut) {
+                throw new PreconditionViolation("X3", "num_out_tokens=" + numOut + " is below the " + nUsed + " routed (token, expert) pairs");
+            }
+            long rows;
+            if (align.isEmpty()) rows = numOut;
+            else if (profile.bufferLength() == Profile.BufferLength.WORST_CASE) {
+                long a = align.get();
+                rows = ((numOut + (long) experts * (a - 1)) / a) * a;
+            } else rows = sumTarget;
+            boolean padOffsetsOut = pad != null;
+            if (pad != null && !profile.padOffsetsWhenAligned()) {
+                boolean aligned = true;
+                for (int e = 0; e < experts; e++) aligned &= meta.getLong(e) == meta.getLong(experts + e);
+                padOffsetsOut = !aligned;
+            }
+
+            GuardedOutput out = arena.output("output", inp.dtype(), Units.withRows(inp.shape(), rows));
+            GuardedOutput pprobs = probs.isPresent() ? arena.output("permuted_probs", probs.get().dtype(), rows) : null;
+            GuardedOutput rowIdMap = arena.output("row_id_map", DType.I32, tokens, 2L * experts + 1);
+            long rowBytes = inp.rowBytes();
+            DispatchKernels.permute(dev, rm, dMap, routing.dtype().size(), dInp, rowBytes, out.ptr(), rows, dProbs, probsSize,
+                    pprobs == null ? null : pprobs.ptr(), rowIdMap.ptr());
+            if (align.isPresent()) {
+                DispatchKernels.padFill(dev, rm, out.ptr(), rowBytes, rows, pprobs == null ? null : pprobs.ptr(), probsSize);
+            }
+            dev.synchronize();
+            arena.checkGuards(call);
+
+            Map<String, Tensor> res = new LinkedHashMap<>();
+            res.put("output", out.download());
+            if (pprobs != null) res.put("permuted_probs", pprobs.download());
+            res.put("row_id_map", rowIdMap.download());
+            if (padOffsetsOut) res.put("pad_offsets", pad.download());
+            res.put("tokens_per_expert", tpe.download());
+            return new Outputs(res);
+        }
+    }
+}

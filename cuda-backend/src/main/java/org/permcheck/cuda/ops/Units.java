@@ -1,0 +1,52 @@
+package org.permcheck.cuda.ops;
+
+import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.tensor.DType;
+
+/** Which kernel variant moves a row: the widest access unit that divides the row's bytes. */
+final class Units {
+    private Units() {}
+
+    static final int THREADS = 128;
+
+    /** Data-moving kernels: 16, 8, 4, 2 or 1 bytes per access. */
+    static int data(long rowBytes) {
+        for (int b : new int[] {16, 8, 4, 2}) if (rowBytes % b == 0) return b;
+        return 1;
+    }
+
+    /** Reductions: 16 bytes when the row allows, else 4 (f32 always, 16-bit types when even), else 2. */
+    static int reduction(DType dt, long rowBytes) {
+        if (rowBytes % 16 == 0) return 16;
+        if (rowBytes % 4 == 0) return 4;
+        if (dt == DType.F32) throw new IllegalStateException("f32 row of " + rowBytes + " bytes");
+        return 2;
+    }
+
+    /** Kernel-name part and dtype code of a reduction dtype (f32 0, bf16 1, f16 2). */
+    static String name(DType dt) {
+        return code(dt) == 0 ? "f32" : code(dt) == 1 ? "bf16" : "f16";
+    }
+
+    static int code(DType dt) {
+        switch (dt) {
+            case F32: return 0;
+            case BF16: return 1;
+            case F16: return 2;
+            default: throw new PreconditionViolation("X5", "reductions are defined for f32, bf16 and f16 only, got " + dt);
+        }
+    }
+
+    /** Bytes of an index tensor's elements (pad_offsets may be i32 or i64). */
+    static int indexSize(DType dt) {
+        if (dt != DType.I32 && dt != DType.I64) throw new PreconditionViolation("X5", "index tensor must be i32 or i64, got " + dt);
+        return dt.size();
+    }
+
+    /** The same shape with a new first axis. */
+    static long[] withRows(long[] shape, long rows) {
+        long[] s = shape.clone();
+        s[0] = rows;
+        return s;
+    }
+}

@@ -1,0 +1,79 @@
+package org.permcheck.cuda;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import org.junit.jupiter.api.Test;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Profile;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.BackendProvider;
+import org.permcheck.spi.NotSupportedException;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The backend is always constructible; where it cannot run (no driver, no GPU, no PTX) it says why
+ * and answers NOT_SUPPORTED: never a PASS without a GPU. Runs everywhere (CI has no GPU).
+ */
+class CudaBackendAvailabilityTest {
+
+    private static Invocation tinyDispatch() {
+        // T=2, E=2: token 0 -> expert 1, token 1 -> nothing
+        Tensor inp = Tensor.ofFloats(DType.F32, new long[] {2, 2}, 1f, 2f, 3f, 4f);
+        Tensor map = Tensor.i32(new long[] {2, 2}, 0, 1, 0, 0);
+        return new Invocation(Op.DISPATCH, Profile.TE_JAX, Map.of("inp", inp, "routing_map", map), Map.of("num_out_tokens", 1L));
+    }
+
+    @Test
+    void providerIsRegisteredUnderCuda() {
+        boolean found = false;
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            if (p.name().equals("cuda")) {
+                found = true;
+                assertTrue(p instanceof CudaBackendProvider);
+            }
+        }
+        assertTrue(found, "META-INF/services must register the cuda provider");
+    }
+
+    @Test
+    void unavailableBackendAnswersNotSupportedWithItsReason() throws Exception {
+        try (Backend b = new CudaBackendProvider().create()) {
+            BackendInfo info = b.info();
+            assertEquals("cuda", info.name());
+            if (info.available()) return; // a GPU is here: CudaOracleAgreementTest covers it
+            String reason = info.unavailable().orElseThrow();
+            assertFalse(reason.isBlank());
+            NotSupportedException e = assertThrows(NotSupportedException.class, () -> b.run(tinyDispatch()));
+            assertEquals(reason, e.getMessage());
+        }
+    }
+
+    @Test
+    void withoutADriverTheReasonNamesTheLoaderOrTheMissingKernels() throws Exception {
+        try (CudaBackend b = new CudaBackend()) {
+            if (b.info().available()) return;
+            String reason = b.info().unavailable().orElseThrow();
+            // either the PTX was not built (no nvcc) or JCuda could not load libcuda / find a device
+            assertTrue(reason.startsWith("no CUDA kernels in this build") || reason.startsWith("no usable CUDA device"), reason);
+            assertTrue(b.device().isEmpty());
+        }
+    }
+
+    @Test
+    void secondBackendInTheSameProcessIsAlsoCleanlyUnavailable() throws Exception {
+        // JCuda's static initializer fails once (UnsatisfiedLinkError), then NoClassDefFoundError:
+        // both must become a reason, not an exception
+        try (CudaBackend a = new CudaBackend(); CudaBackend b = new CudaBackend()) {
+            assertEquals(a.info().available(), b.info().available());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.permcheck.engine.vectors;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The closed list of feature labels a case may carry (docs/vectors.md section 5), in the manner of
+ * test262's features.txt: a label not listed here is a lint error, so coverage statistics and
+ * feature filters can rely on the list. vectors/features.txt is written from this list.
+ */
+public final class FeatureLabels {
+    private FeatureLabels() {}
+
+    private static final Map<String, String> ALL = new LinkedHashMap<>();
+
+    static {
+        add("f32", "payload dtype float32");
+        add("bf16", "payload dtype bfloat16 (stored as <u2 bits)");
+        add("f16", "payload dtype float16");
+        add("fp8-e4m3", "payload dtype float8 e4m3fn (stored as |u1 bits, moved only)");
+        add("fp8-e5m2", "payload dtype float8 e5m2 (stored as |u1 bits, moved only)");
+        add("mixed-dtypes", "probabilities in another float dtype than the payload");
+        add("probs", "dispatch / chunk sort with probs (permuted_probs output)");
+        add("zero-prob", "a routed probability of +0.0 or -0.0 (the row is zeroed, D3)");
+        add("nan-prob", "a routed probability that is NaN (the row is copied)");
+        add("merging-probs", "combine with merging_probs");
+        add("padding", "align_size given (padded layout, pad_offsets)");
+        add("align-1", "align_size 1 (padded buffer with the unpadded layout)");
+        add("extra-rows", "num_out_tokens above the routed pairs (unspecified / zero tail)");
+        add("unrouted-token", "a token routed to no expert");
+        add("empty-expert", "an expert that receives no token");
+        add("single-expert", "E = 1");
+        add("all-routed", "every token routed to every expert");
+        add("bool-routing-map", "routing_map given as bool");
+        add("int64-index", "index inputs given as int64");
+        add("negative-zero", "-0.0 in a payload (bit copies keep it)");
+        add("nan-payload", "NaN with a payload in a payload tensor (bit copies keep it)");
+        add("special-values", "infinities, subnormals or extreme magnitudes in a reduction");
+        add("cancellation", "a reduction whose terms cancel (tolerance slack matters)");
+        add("unspecified-slots", "garbage in slots the contract leaves unspecified (must not be read)");
+        add("torch-mask-pad", "the torch-mask-pad profile");
+        add("gradient", "a backward (VJP) op");
+        add("chunk-sort", "sort_chunks_by_index or its backward");
+        add("zero-size-chunk", "a chunk of size 0");
+        add("tail-rows", "rows beyond sum(split_sizes), which stay in place");
+        add("expert-parallel", "ragged all-to-all parameters and local permutes");
+        add("precondition", "a negative vector: the input is outside the contract (group X)");
+        add("generated", "inputs made by the seeded generator (docs/generator.md)");
+        add("fuzz-found", "promoted from a shrunk fuzz counterexample");
+        add("large", "too large to commit: regenerated from its recipe, pinned by hash");
+    }
+
+    private static void add(String label, String description) {
+        ALL.put(label, description);
+    }
+
+    /** label -> one-line description, in list order. */
+    public static Map<String, String> all() { return Collections.unmodifiableMap(ALL); }
+
+    public static boolean known(String label) { return ALL.containsKey(label); }
+
+    /** The labels of {@code labels} that are not in the list. */
+    public static List<String> unknown(Iterable<String> labels) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String l : labels) if (!known(l)) out.add(l);
+        return out;
+    }
+
+    /** The text of vectors/features.txt. */
+    public static String featuresTxt() {
+        StringBuilder sb = new StringBuilder("# permcheck vector feature labels (closed list; docs/vectors.md section 5)\n");
+        sb.append("# generated from org.permcheck.engine.vectors.FeatureLabels; do not edit\n");
+        ALL.forEach((k, v) -> sb.append(k).append(" ".repeat(Math.max(1, 20 - k.length()))).append(v).append('\n'));
+        return sb.toString();
+    }
+}

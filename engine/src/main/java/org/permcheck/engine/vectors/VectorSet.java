@@ -1,0 +1,233 @@
+package org.permcheck.engine.vectors;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Profile;
+import org.permcheck.engine.model.Case;
+import org.permcheck.oracle.Oracle;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+import org.permcheck.tensor.npy.Npy;
+
+/**
+ * Reads a vector directory (docs/vectors.md): the index, every manifest, every tensor, each checked
+ * against its pinned SHA-256. A malformed set is an {@link IOException} with one line naming the
+ * file and the problem.
+ */
+public final class VectorSet {
+    private VectorSet() {}
+
+    /** A vector as read back: the documented call, plus the stored expected outputs (positive vectors). */
+    public record Loaded(VectorCase vector, Map<String, Tensor> expected, Map<String, Tensor> specified,
+                         Map<String, Tensor> reference) {}
+
+    /**
+     * The positive vectors of {@code dir} as engine cases (id "vec/&lt;vector id&gt;", origin "vector"),
+     * in index order. Negative vectors (inputs outside the contract) are left out: there is nothing
+     * to judge. Every input file's hash is checked.
+     */
+    public static List<Case> load(Path dir) throws IOException {
+        List<Case> out = new ArrayList<>();
+        for (Loaded l : loadAll(dir, false)) {
+            VectorCase v = l.vector();
+            if (v.isNegative()) continue;
+            out.add(new Case("vec/" + v.id(), v.invocation(), v.rules(), new LinkedHashSet<>(v.features()), v.seed(), "vector"));
+        }
+        return out;
+    }
+
+    /** Every vector, negative ones included; with {@code withExpected} also the stored expected tensors. */
+    public static List<Loaded> loadAll(Path dir, boolean withExpected) throws IOException {
+        List<Loaded> out = new ArrayList<>();
+        for (String id : ids(dir)) out.add(loadOne(dir, id, withExpected));
+        return out;
+    }
+
+    /** The case ids listed by the index, in order. */
+    public static List<String> ids(Path dir) throws IOException {
+        Path index = dir.resolve(VectorFiles.INDEX);
+        if (!Files.isRegularFile(index)) throw new IOException(dir + ": no " + VectorFiles.INDEX + " (not a vector directory)");
+        JsonNode root = json(index);
+        if (!VectorFiles.FORMAT.equals(root.path("format").asText())) throw new IOException(index + ": not a " + VectorFiles.FORMAT + " index");
+        checkVersion(index, root);
+        List<String> ids = new ArrayList<>();
+        for (JsonNode n : root.path("cases")) ids.add(n.asText());
+        return ids;
+    }
+
+    /** Ids the index marks as promoted from fuzzing (their inputs are the source of truth). */
+    static List<String> promotedIds(Path dir) throws IOException {
+        JsonNode root = json(dir.resolve(VectorFiles.INDEX));
+        List<String> ids = new ArrayList<>();
+        for (JsonNode n : root.path("promoted")) ids.add(n.asText());
+        return ids;
+    }
+
+    public static Loaded loadOne(Path dir, String id, boolean withExpected) throws IOException {
+        Path caseDir = dir.resolve(id).normalize();
+        if (!caseDir.startsWith(dir.normalize())) throw new IOException(dir + ": case id '" + id + "' leaves the vector directory");
+        Path mf = caseDir.resolve(VectorFiles.MANIFEST);
+        if (!Files.isRegularFile(mf)) throw new IOException(mf + ": missing (listed in " + VectorFiles.INDEX + ")");
+        JsonNode m = json(mf);
+        if (!VectorFiles.CASE_FORMAT.equals(m.path("format").asText())) throw new IOException(mf + ": not a " + VectorFiles.CASE_FORMAT + " manifest");
+        checkVersion(mf, m);
+        if (!id.equals(m.path("id").asText())) throw new IOException(mf + ": id '" + m.path("id").asText() + "' does not match its directory '" + id + "'");
+        Op op;
+        Profile profile;
+        try {
+            op = Op.byWireName(m.path("op").asText());
+            profile = Profile.byId(m.path("profile").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(mf + ": " + e.getMessage());
+        }
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = m.path("attrs").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isIntegralNumber()) throw new IOException(mf + ": attribute '" + e.getKey() + "' is not an integer");
+            attrs.put(e.getKey(), e.getValue().asLong());
+        }
+        List<String> rules = strings(m.path("rules"));
+        List<String> features = strings(m.path("features"));
+        List<String> unknown = FeatureLabels.unknown(features);
+        if (!unknown.isEmpty()) throw new IOException(mf + ": features not in the closed list: " + unknown);
+        Map<String, Tensor> inputs = tensors(caseDir, mf, m.path("inputs"));
+        String negative = m.has("negative") ? m.path("negative").path("rule").asText() : null;
+        Map<String, Object> generator = m.has("generator")
+                ? VectorJson.MAPPER.convertValue(m.get("generator"), VectorJson.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class))
+                : Map.of();
+        Map<String, String> provenance = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = m.path("provenance").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            provenance.put(e.getKey(), e.getValue().asText());
+        }
+        VectorCase vc;
+        try {
+            vc = new VectorCase(id, m.path("description").asText(), rules, features, new Invocation(op, profile, inputs, attrs),
+                    negative, generator, provenance);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(mf + ": " + e.getMessage());
+        }
+        if (!withExpected || negative != null) return new Loaded(vc, Map.of(), Map.of(), Map.of());
+        return new Loaded(vc, tensors(caseDir, mf, m.path("expected")), tensors(caseDir, mf, m.path("specified")),
+                tensors(caseDir, mf, m.path("reference")));
+    }
+
+    /**
+     * Checks a vector directory: every listed manifest reads, every file matches its SHA-256, the
+     * stored expected outputs are still what the oracle says, no file lies around unlisted. Returns
+     * one line per problem (empty: all good).
+     */
+    public static List<String> verify(Path dir) {
+        List<String> problems = new ArrayList<>();
+        List<String> ids;
+        try {
+            ids = ids(dir);
+        } catch (IOException e) {
+            return List.of(e.getMessage());
+        }
+        for (String id : ids) {
+            try {
+                Loaded l = loadOne(dir, id, true);
+                if (l.vector().isNegative()) continue;
+                Expected now = Oracle.expected(l.vector().invocation());
+                compare(problems, id, "expected", l.expected(), now.values());
+                compare(problems, id, "specified", l.specified(), now.specified());
+                compare(problems, id, "reference", l.reference(), now.reference());
+            } catch (IOException | RuntimeException e) {
+                problems.add(id + ": " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private static void compare(List<String> problems, String id, String what, Map<String, Tensor> stored, Map<String, Tensor> oracle) {
+        Set<String> names = new LinkedHashSet<>(stored.keySet());
+        names.addAll(oracle.keySet());
+        for (String n : names) {
+            Tensor s = stored.get(n);
+            Tensor o = oracle.get(n);
+            if (s == null) problems.add(id + ": " + what + " '" + n + "' is missing (the oracle gives one)");
+            else if (o == null) problems.add(id + ": " + what + " '" + n + "' is stored but the oracle gives none");
+            else if (!s.bitEquals(o)) problems.add(id + ": " + what + " '" + n + "' differs from the oracle's (regenerate, or the oracle changed)");
+        }
+    }
+
+    // ------------------------------------------------------------------
+
+    private static Map<String, Tensor> tensors(Path caseDir, Path mf, JsonNode node) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode t = e.getValue();
+            String file = t.path("file").asText();
+            Path p = caseDir.resolve(file).normalize();
+            if (file.isEmpty() || !p.startsWith(caseDir) || !p.getParent().equals(caseDir)) {
+                throw new IOException(mf + ": tensor '" + e.getKey() + "' names a bad file '" + file + "'");
+            }
+            if (!Files.isRegularFile(p)) throw new IOException(mf + ": tensor '" + e.getKey() + "': missing file " + file);
+            String sha = Sha256.of(p);
+            if (!sha.equals(t.path("sha256").asText())) {
+                throw new IOException(p + ": SHA-256 " + sha + " does not match the manifest's " + t.path("sha256").asText());
+            }
+            DType dtype;
+            try {
+                dtype = DType.byId(t.path("dtype").asText());
+            } catch (IllegalArgumentException ex) {
+                throw new IOException(mf + ": tensor '" + e.getKey() + "': " + ex.getMessage());
+            }
+            Tensor tensor = Npy.read(p, dtype);
+            List<Long> shape = new ArrayList<>();
+            t.path("shape").forEach(d -> shape.add(d.asLong()));
+            if (!shape.equals(toList(tensor.shape()))) {
+                throw new IOException(p + ": shape " + tensor.shapeString() + " does not match the manifest's " + shape);
+            }
+            out.put(e.getKey(), tensor);
+        }
+        return out;
+    }
+
+    private static List<Long> toList(long[] a) {
+        List<Long> l = new ArrayList<>();
+        for (long x : a) l.add(x);
+        return l;
+    }
+
+    private static List<String> strings(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static void checkVersion(Path f, JsonNode root) throws IOException {
+        int v = root.path("format_version").asInt(-1);
+        if (v != VectorFiles.FORMAT_VERSION) {
+            throw new IOException(f + ": format version " + root.path("format_version").asText("(none)") + ", this permcheck reads "
+                    + VectorFiles.FORMAT_VERSION);
+        }
+    }
+
+    static JsonNode json(Path f) throws IOException {
+        try {
+            JsonNode n = VectorJson.MAPPER.readTree(f.toFile());
+            if (n == null || !n.isObject()) throw new IOException(f + ": not a JSON object");
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new IOException(f + ": not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
+        }
+    }
+}
