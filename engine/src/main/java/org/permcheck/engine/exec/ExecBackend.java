@@ -118,15 +118,22 @@ public final class ExecBackend implements Backend {
 
     // ------------------------------------------------------------------ Backend
 
+    /**
+     * The backend's hello, starting it if needed.
+     *
+     * @throws BackendStartException when it cannot be started or speaks another protocol version
+     *         (a backend that cannot talk to us is an error, never "supports nothing")
+     */
     @Override
     public synchronized BackendInfo info() {
         if (info == null) {
             try {
                 ensureStarted();
             } catch (Exception e) {
-                return unavailableInfo(e.getMessage());
+                throw new BackendStartException(oneLine(e.getMessage()), e);
             }
         }
+        if (unusable != null) throw new BackendStartException(unusable, null);
         return info;
     }
 
@@ -356,11 +363,6 @@ public final class ExecBackend implements Backend {
             out.add(n.asText());
         }
         return out;
-    }
-
-    private BackendInfo unavailableInfo(String why) {
-        return new BackendInfo("exec", "", "", new Capabilities(Set.of(), Set.of(), Set.of(), Set.of()),
-                Optional.of(oneLine(why == null ? "cannot start" : why)), Map.of("command", command));
     }
 
     // ------------------------------------------------------------------ outputs

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -122,10 +123,10 @@ class ExecBackendRobustnessTest {
     }
 
     @Test
-    void anUnknownProtocolVersionMakesTheBackendUnavailableAndEveryCaseAnError() throws Exception {
+    void anUnknownProtocolVersionMakesInfoFailAndEveryCaseAnError() throws Exception {
         try (ExecBackend b = ExecBackend.forCommand(Python.fake("--version", "2", "good"))) {
-            assertFalse(b.info().available());
-            assertEquals("protocol version 2 not supported; this engine speaks 1", b.info().unavailable().orElseThrow());
+            BackendStartException e = assertThrows(BackendStartException.class, b::info);
+            assertEquals("protocol version 2 not supported; this engine speaks 1", e.getMessage());
             Attempt a = guard.call(b, chunkSort(), LIMIT);
             assertEquals(Status.ERROR, a.status());
             assertTrue(a.detail().contains("protocol version 2 not supported"), a.detail());
@@ -135,7 +136,7 @@ class ExecBackendRobustnessTest {
     @Test
     void aBackendThatExitsBeforeHelloCrashes() throws Exception {
         try (ExecBackend b = ExecBackend.forCommand(Python.fake("--no-hello"))) {
-            assertFalse(b.info().available());
+            assertTrue(assertThrows(BackendStartException.class, b::info).getMessage().startsWith("backend exited during hello"));
             Attempt a = guard.call(b, chunkSort(), LIMIT);
             assertEquals(Status.CRASH, a.status(), a.detail());
             assertTrue(a.detail().contains("backend exited during hello (exit status 0)"), a.detail());
@@ -166,6 +167,24 @@ class ExecBackendRobustnessTest {
             assertEquals(Status.NOT_SUPPORTED, a.status());
             assertEquals("op token_combine not implemented", a.detail());
             assertEquals(1, b.starts(), "the backend was not crashed by a call it never got");
+        }
+    }
+
+    /** Through the engine's runner: a backend that speaks another protocol is ERROR on every case, never "supports nothing". */
+    @Test
+    void theRunnerReportsAnUnusableBackendAsErrors() {
+        java.util.List<org.permcheck.engine.model.Case> cases = java.util.List.of(
+                new org.permcheck.engine.model.Case("a", chunkSort(), java.util.List.of("S1"), java.util.Set.of(), null, "vector"),
+                new org.permcheck.engine.model.Case("b", chunkSort(), java.util.List.of("S1"), java.util.Set.of(), null, "vector"));
+        org.permcheck.engine.model.RunResult r;
+        try (org.permcheck.engine.run.Runner runner = new org.permcheck.engine.run.Runner(
+                () -> ExecBackend.forCommand(Python.fake("--version", "2")), org.permcheck.engine.run.RunOptions.defaults())) {
+            r = runner.run(cases);
+        }
+        assertFalse(r.conformant());
+        for (org.permcheck.engine.model.CaseResult c : r.results()) {
+            assertEquals(Status.ERROR, c.status());
+            assertTrue(c.detail().contains("protocol version 2 not supported"), c.detail());
         }
     }
 
