@@ -94,7 +94,7 @@ enum Bug {
             "combine sums over every expert with a 0/1 mask: 0 * NaN merging prob of a non-routed expert leaks",
             "te-contract.md 12.2 (NaN merging prob on a non-routed entry must not leak)", "C4"),
     COMBINE_SENTINEL_SCAN("combine-scans-to-sentinel",
-            "combine walks row_id_map slots until a -1 instead of using n(t), reading pass-2 leftovers",
+            "combine walks the destination columns until a -1 instead of using n(t), reading pass-2 leftovers",
             "te-contract.md 16 (slots [n,E) hold leftovers, not -1)", "C4"),
     COMBINE_UNROUTED_NAN("combine-unrouted-uninitialized",
             "tokens routed nowhere are never written: their output rows stay uninitialized (NaN)",

@@ -28,7 +28,7 @@ final class PlantedCombine {
             int n = s.count(t);
             if (bug == Bug.COMBINE_SENTINEL_SCAN) {                                               // BUG: scan to -1
                 n = 0;
-                while (n < s.experts && s.dst(t, n) >= 0 && s.expert(t, n) >= 0 && s.expert(t, n) < s.experts) n++;
+                while (n < s.experts && s.dst(t, n) >= 0) n++;
             }
             if (n == 0 && bug == Bug.COMBINE_UNROUTED_NAN) {                                       // BUG: never written
                 for (long h = 0; h < hidden; h++) out.setBits(t, h, PlantedDispatch.nanBits(dt));
@@ -50,7 +50,7 @@ final class PlantedCombine {
                         float v = Slots.f32At(x, s.src(t, i), h);
                         if (probs != null) {
                             int col = bug == Bug.COMBINE_PROB_BY_SLOT ? i : s.expert(t, i);         // BUG when by slot
-                            float p = col >= 0 && col < s.experts ? probs.getF32(t, col) : 0f;
+                            float p = probs.getF32(t, Math.floorMod(col, s.experts)); // -1 wraps, as numpy indexing does
                             acc = fma ? Math.fma(v, p, acc) : acc + v * p;
                         } else {
                             acc = acc + v;

@@ -8,11 +8,12 @@ import org.permcheck.contract.Profile;
 import org.permcheck.tensor.DType;
 
 /**
- * The zoo's quick tier: a fixed list of small shapes, every one with the edge cases forced in
- * (te-contract.md 12.2), covering each op in both profiles, unpadded and padded (align 1, 2, 4 and
- * 8, i.e. already aligned, ordinary, and a target larger than T), every payload dtype. It stands in
- * for the engine's quick tier so that the zoo does not depend on its case list; a mutant it misses
- * goes on to the fuzzer.
+ * The first part of the zoo's extra cases (stage "zoo" of {@link KillSearch}, after the shipped
+ * suite's vectors, quick tier and fuzzer): a fixed list of small shapes, every one with the edge
+ * cases of te-contract.md 12.2 forced in, covering each op in both profiles, unpadded and padded
+ * (align 1, 2, 4 and 8: already aligned, ordinary, a target larger than T), every payload dtype,
+ * huge int64 counts for the all-to-all parameters. A mutant only these cases kill marks a gap in
+ * the suite's own generators (reports/kill-matrix.md lists it).
  */
 final class ZooQuick {
     private ZooQuick() {}
