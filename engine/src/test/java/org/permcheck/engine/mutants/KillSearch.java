@@ -248,6 +248,14 @@ final class KillSearch {
         return new ArrayList<>(r);
     }
 
+    /** The hunt's quick stage split into the vectors and the quick tier's property cases (for the coverage table). */
+    static List<List<Case>> quickStageCases(Budget budget) {
+        List<Case> vec = new ArrayList<>();
+        List<Case> props = new ArrayList<>();
+        for (Planned p : quickTier(budget)) (p.spec() == null ? vec : props).add(p.c());
+        return List.of(vec, props);
+    }
+
     /** How many cases the hunt's quick stage has. */
     static int quickCount(Budget budget) { return quickTier(budget).size(); }
 }
