@@ -12,6 +12,23 @@ package org.permcheck.engine.mutants;
 enum Bug {
     NONE("none", "", "", "-"),
 
+    // ------------------------------------------------------------ freedoms: deviations the contract allows (must PASS)
+    FREE_MAP_SLOTS("free:row-id-map-leftovers",
+            "unspecified row_id_map slots [n,E) and [E+n,2E) hold pass-2 leftovers and garbage",
+            "te-contract.md 16 (TE leaves them so)", "M5", true),
+    FREE_UNUSED_ROWS("free:unused-rows-garbage",
+            "unpadded rows [N_used, num_out_tokens) of output and permuted_probs hold NaN garbage",
+            "te-contract.md 4.1, 7 (TE leaves them uninitialized)", "D5", true),
+    FREE_COMBINE_ASCENDING("free:combine-ascending-f32",
+            "combine accumulates in f32 in ascending expert order (another admissible order)",
+            "te-contract.md 3.2, 11 (bit-faithful order is informational)", "C2", true),
+    FREE_COMBINE_FMA("free:combine-fma-in-te-jax",
+            "combine fuses the multiply-add in the te-jax profile (the PyTorch-launched kernels do)",
+            "te-contract.md 16 (FMA vs separate multiply-add)", "C5", true),
+    FREE_CBWD_UNTARGETED_ROWS("free:combine-bwd-untargeted-rows",
+            "combine backward leaves rows no (t,e) targets (padding, tail, unused) uninitialized",
+            "te-contract.md 9 (JAX leaves them uninitialized)", "G3", true),
+
     // ------------------------------------------------------------ token_dispatch
     NUM_OUT_IGNORED("dispatch-num-out-ignored",
             "num_out_tokens ignored: the unpadded buffer has sum(routing_map) rows instead of num_out_tokens",
@@ -76,6 +93,12 @@ enum Bug {
     UNALIGNED_WHEN_TARGET_EXCEEDS_T("dispatch-unaligned-when-target-exceeds-t",
             "an expert whose aligned count would exceed T keeps its unaligned count",
             "Megatron-LM #6086 (pad_routing_map unaligned counts)", "P1"),
+    ROW_ID_MAP_INT64("dispatch-row-id-map-int64",
+            "row_id_map returned as int64 (a torch long index map) instead of int32",
+            "TE #2908 / PR #2907 (index-map int64 arithmetic leaking into the output)", "M1"),
+    COUNT_COLUMN_SKIPS_ZERO_PROBS("dispatch-count-column-skips-zero-probs",
+            "row_id_map column 2E counts only routed experts with a nonzero probability",
+            "Megatron pad_routing_map (routed entries with prob 0), TE PR #1921", "M4"),
     NAN_PAYLOAD_CANONICALIZED("dispatch-payload-times-one",
             "rows moved as x * 1.0f through f32: NaN payloads quieted (f32/bf16/f16 payloads)",
             "te-contract.md 3.1 / brief: data moves are bit copies", "D2"),
@@ -99,6 +122,9 @@ enum Bug {
     COMBINE_UNROUTED_NAN("combine-unrouted-uninitialized",
             "tokens routed nowhere are never written: their output rows stay uninitialized (NaN)",
             "MaxText PR #4898/#4905 (lax.empty rows), torchtitan #1237", "C3"),
+    COMBINE_OUTPUT_PROMOTED("combine-output-type-promoted",
+            "combine returns f32 when inp is bf16/f16 and merging_probs f32 (type promotion of x * p)",
+            "TE #1336 / PyTorch type promotion in unpermute", "C6"),
     COMBINE_PROB_BY_SLOT("combine-prob-by-slot",
             "merging_probs indexed by slot i instead of by expert row_id_map[t, E+i]",
             "MaxText #4905 / marin (index confusion between slot and expert)", "C1"),
@@ -140,17 +166,25 @@ enum Bug {
             "TE #2912 (ragged A2A helpers, untested at HEAD)", "A2"),
     LOCAL_PERMUTE_SOURCE_MAJOR("local-permute-source-major",
             "local_permute_after_a2a keeps chunks source-major (no transposition to expert-major)",
-            "TE #2912 / #2672 (local permute helpers)", "A3");
+            "TE #2912 / #2672 (local permute helpers)", "A3"),
+    LOCAL_UNPERMUTE_FORWARD("local-unpermute-applies-forward",
+            "local_unpermute_before_a2a sorts by argsort(inverse_chunk_indices), i.e. applies the forward order again",
+            "TE #2912 (ragged A2A helpers, untested at HEAD)", "A4");
 
     final String id;
     final String bugClass;
     final String fieldRef;
     final String rule;
+    /** A deviation the contract allows: the suite must PASS it (no false alarm on the contract's freedoms). */
+    final boolean freedom;
 
-    Bug(String id, String bugClass, String fieldRef, String rule) {
+    Bug(String id, String bugClass, String fieldRef, String rule) { this(id, bugClass, fieldRef, rule, false); }
+
+    Bug(String id, String bugClass, String fieldRef, String rule, boolean freedom) {
         this.id = id;
         this.bugClass = bugClass;
         this.fieldRef = fieldRef;
         this.rule = rule;
+        this.freedom = freedom;
     }
 }

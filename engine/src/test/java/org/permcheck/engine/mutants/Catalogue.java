@@ -31,7 +31,7 @@ final class Catalogue {
     static List<Mutant> cpu() {
         List<Mutant> out = new ArrayList<>();
         for (Bug b : Bug.values()) {
-            if (b == Bug.NONE) continue;
+            if (b == Bug.NONE || b.freedom) continue;
             out.add(new Mutant(b.id, "cpu", b.bugClass, b.fieldRef, b.rule, () -> new PlantedCpuBackend(b)));
         }
         return out;

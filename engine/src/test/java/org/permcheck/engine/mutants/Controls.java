@@ -18,9 +18,19 @@ final class Controls {
         return new Mutant("control:numpy-port", "protocol", "no planted bug", "-", "-", () -> ExecBackend.forCommand(cmd));
     }
 
+    /** Deviations the contract allows (unspecified slots and rows, another summation order, FMA): each must PASS. */
+    static List<Mutant> freedoms() {
+        List<Mutant> out = new ArrayList<>();
+        for (Bug b : Bug.values()) {
+            if (b.freedom) out.add(new Mutant(b.id, "cpu", b.bugClass, b.fieldRef, b.rule, () -> new PlantedCpuBackend(b)));
+        }
+        return out;
+    }
+
     static List<Mutant> all(boolean protocol) {
         List<Mutant> out = new ArrayList<>();
         out.add(cleanCpu());
+        out.addAll(freedoms());
         if (protocol) out.add(numpyPort());
         return out;
     }

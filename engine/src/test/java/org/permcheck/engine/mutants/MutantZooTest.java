@@ -67,6 +67,16 @@ class MutantZooTest {
         assertTrue(k.cases() >= KillSearch.quickCount(BUDGET), "the whole quick tier ran");
     }
 
+    /** No false alarm on the contract's freedoms: deviations only where the spec leaves things unspecified or admissible. */
+    @TestFactory
+    Stream<DynamicTest> freedomControlsPass() {
+        return Controls.freedoms().stream().map(m -> DynamicTest.dynamicTest(m.id() + " (" + m.rule() + ")", () -> {
+            KillSearch.Kill k = KillSearch.hunt(m.factory(), BUDGET);
+            assertEquals("survived", k.stage(), "false alarm on " + m.id() + " (" + m.bugClass() + "): " + k.status() + " at " + k.caseId()
+                    + ": " + k.message());
+        }));
+    }
+
     /** No false alarm: the numpy example port (through the protocol) passes the same cases. */
     @Test
     void numpyPortSurvives() {

@@ -23,7 +23,9 @@ final class PlantedCombine {
         boolean fma = inv.profile().fusedMultiplyAdd();
         DType dt = x.dtype();
         long hidden = x.dim(1);
-        Tensor out = Tensor.zeros(dt, s.tokens, hidden);
+        DType outType = bug == Bug.COMBINE_OUTPUT_PROMOTED && probs != null && probs.dtype() == DType.F32 ? DType.F32 : dt; // BUG
+        Tensor out = Tensor.zeros(outType, s.tokens, hidden);
+        if (bug == Bug.FREE_COMBINE_FMA) fma = true;                                              // freedom: FMA (C2, C5)
         for (int t = 0; t < s.tokens; t++) {
             int n = s.count(t);
             if (bug == Bug.COMBINE_SENTINEL_SCAN) {                                               // BUG: scan to -1
@@ -31,7 +33,7 @@ final class PlantedCombine {
                 while (n < s.experts && s.dst(t, n) >= 0) n++;
             }
             if (n == 0 && bug == Bug.COMBINE_UNROUTED_NAN) {                                       // BUG: never written
-                for (long h = 0; h < hidden; h++) out.setBits(t, h, PlantedDispatch.nanBits(dt));
+                for (long h = 0; h < hidden; h++) out.setBits(t, h, PlantedDispatch.nanBits(outType));
                 continue;
             }
             for (long h = 0; h < hidden; h++) {
@@ -46,7 +48,8 @@ final class PlantedCombine {
                         if (routed) i++;
                     }
                 } else {
-                    for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < n; k++) {
+                        int i = bug == Bug.FREE_COMBINE_ASCENDING ? n - 1 - k : k;                  // freedom: ascending order (C2)
                         float v = Slots.f32At(x, s.src(t, i), h);
                         if (probs != null) {
                             int col = bug == Bug.COMBINE_PROB_BY_SLOT ? i : s.expert(t, i);         // BUG when by slot
@@ -60,7 +63,7 @@ final class PlantedCombine {
                         }
                     }
                 }
-                out.setBits(t, h, FloatFormats.fromF32(dt, acc));
+                out.setBits(t, h, FloatFormats.fromF32(outType, acc));
             }
         }
         return Map.of("output", out);

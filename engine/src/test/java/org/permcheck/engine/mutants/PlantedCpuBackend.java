@@ -44,7 +44,7 @@ final class PlantedCpuBackend implements Backend {
             case RAGGED_A2A_PARAMS: return new Outputs(PlantedExpertParallel.params(inv, bug, false));
             case REVERSE_RAGGED_A2A_PARAMS: return new Outputs(PlantedExpertParallel.params(inv, bug, true));
             case LOCAL_PERMUTE_AFTER_A2A: return new Outputs(PlantedExpertParallel.localPermute(inv, bug));
-            case LOCAL_UNPERMUTE_BEFORE_A2A: return new Outputs(PlantedExpertParallel.localUnpermute(inv));
+            case LOCAL_UNPERMUTE_BEFORE_A2A: return new Outputs(PlantedExpertParallel.localUnpermute(inv, bug));
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

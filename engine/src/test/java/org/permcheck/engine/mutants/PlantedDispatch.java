@@ -131,10 +131,22 @@ final class PlantedDispatch {
                 }
             }
         }
+        if (!padded && bug == Bug.FREE_UNUSED_ROWS) {                                          // freedom: rows past N_used (D5)
+            for (long row = used; row < rows; row++) {
+                for (long h = 0; h < hidden; h++) out.setBits(row, h, nanBits(dt));
+                if (permutedProbs != null) permutedProbs.setBits(row, 0, nanBits(ppType));
+            }
+        }
         if (padded) plantPaddingGarbage(out, permutedProbs, dst, r, count, target, padOffsets, sumTarget, rows, bug);
 
         // row_id_map (M1-M5): slots [0,n) destinations in descending expert order, [E,E+n) experts, 2E = n
-        Tensor map = Tensor.filled(DType.I32, 0xFFFFFFFFL, tokens, 2L * experts + 1);
+        DType mapType = bug == Bug.ROW_ID_MAP_INT64 ? DType.I64 : DType.I32;                   // BUG when int64
+        Tensor map = Tensor.filled(mapType, mapType == DType.I64 ? -1L : 0xFFFFFFFFL, tokens, 2L * experts + 1);
+        if (bug == Bug.FREE_MAP_SLOTS) {                                                        // freedom: leftovers (M5)
+            for (int t = 0; t < tokens; t++) {
+                for (int c = 0; c < 2 * experts; c++) map.setLong(t, c, c < experts ? used - 1 - c : (t * 7 + c) % (experts + 3));
+            }
+        }
         for (int t = 0; t < tokens; t++) {
             int i = 0;
             for (int k = 0; k < experts; k++) {
@@ -145,7 +157,11 @@ final class PlantedDispatch {
                 map.setLong(t, experts + i, e);
                 i++;
             }
-            map.setLong(t, 2L * experts, n[t]);
+            long slots = n[t];
+            if (bug == Bug.COUNT_COLUMN_SKIPS_ZERO_PROBS && probs != null) {                      // BUG: prob-0 entries not counted
+                for (int e = 0; e < experts; e++) if (r[t][e] && isZeroProb(probs, t, e, dt, Bug.NONE)) slots--;
+            }
+            map.setLong(t, 2L * experts, slots);
         }
 
         Map<String, Tensor> res = new LinkedHashMap<>();

@@ -103,10 +103,15 @@ final class PlantedExpertParallel {
     }
 
     /** A4: the chunk sort by (sorted_split_sizes, inverse_chunk_indices). */
-    static Map<String, Tensor> localUnpermute(Invocation inv) {
+    static Map<String, Tensor> localUnpermute(Invocation inv, Bug bug) {
         Tensor x = inv.input("inp");
-        long[] map = PlantedChunkSort.map(x.rows(), PlantedChunkSort.longs(inv.input("sorted_split_sizes")),
-                PlantedChunkSort.longs(inv.input("inverse_chunk_indices")), Bug.NONE);
+        long[] order = PlantedChunkSort.longs(inv.input("inverse_chunk_indices"));
+        if (bug == Bug.LOCAL_UNPERMUTE_FORWARD) {                                                 // BUG: argsort of the inverse
+            long[] fwd = new long[order.length];
+            for (int p = 0; p < order.length; p++) fwd[(int) order[p]] = p;
+            order = fwd;
+        }
+        long[] map = PlantedChunkSort.map(x.rows(), PlantedChunkSort.longs(inv.input("sorted_split_sizes")), order, Bug.NONE);
         return Map.of("output", PlantedChunkSort.scatter(x, map));
     }
 }

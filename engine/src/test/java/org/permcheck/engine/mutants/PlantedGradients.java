@@ -53,6 +53,7 @@ final class PlantedGradients {
         boolean fma = inv.profile().fusedMultiplyAdd();
         DType dt = g.dtype();
         Tensor gradInp = Tensor.zeros(dt, fwd.rows(), fwd.dim(1));
+        if (bug == Bug.FREE_CBWD_UNTARGETED_ROWS) gradInp.fill(PlantedDispatch.nanBits(dt));      // freedom: untargeted rows (G3)
         Tensor gmp = probs == null ? null : Tensor.zeros(probs.dtype(), s.tokens, s.experts);
         for (int t = 0; t < s.tokens; t++) {
             for (int i = 0; i < s.count(t); i++) {
