@@ -8,7 +8,7 @@ import java.util.List;
 import org.permcheck.engine.exec.ExecBackend;
 
 /**
- * The mutant zoo: every planted CPU bug, and the protocol-level mutants written with the Python
+ * The mutant zoo: every planted CPU bug, the engine's CPU backend with a post-hoc bug on its answer, and the protocol-level mutants written with the Python
  * kit (the numpy example port's own PERMCHECK_PLANT_BUG bugs and the wrappers of
  * adapters/python/examples/mutants/numpy_mutants.py), each run through ExecBackend.
  */
@@ -33,6 +33,9 @@ final class Catalogue {
         for (Bug b : Bug.values()) {
             if (b == Bug.NONE || b.freedom) continue;
             out.add(new Mutant(b.id, "cpu", b.bugClass, b.fieldRef, b.rule, () -> new PlantedCpuBackend(b)));
+        }
+        for (DecoratedCpuBackend.Decoration d : DecoratedCpuBackend.Decoration.values()) {
+            out.add(new Mutant(d.id, "cpu-decorated", d.bugClass, d.fieldRef, d.rule, () -> new DecoratedCpuBackend(d)));
         }
         return out;
     }

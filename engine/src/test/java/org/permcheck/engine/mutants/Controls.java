@@ -3,6 +3,7 @@ package org.permcheck.engine.mutants;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.permcheck.engine.cpu.CpuBackend;
 import org.permcheck.engine.exec.ExecBackend;
 
 /** The clean backends the zoo's hunt must not flag (no false alarm). */
@@ -11,6 +12,10 @@ final class Controls {
 
     static Mutant cleanCpu() {
         return new Mutant("control:cpu-planted(none)", "cpu", "no planted bug", "-", "-", () -> new PlantedCpuBackend(Bug.NONE));
+    }
+
+    static Mutant engineCpu() {
+        return new Mutant("control:cpu (engine)", "cpu", "the engine's CPU backend, no bug", "-", "-", CpuBackend::new);
     }
 
     static Mutant numpyPort() {
@@ -30,6 +35,7 @@ final class Controls {
     static List<Mutant> all(boolean protocol) {
         List<Mutant> out = new ArrayList<>();
         out.add(cleanCpu());
+        out.add(engineCpu());
         out.addAll(freedoms());
         if (protocol) out.add(numpyPort());
         return out;

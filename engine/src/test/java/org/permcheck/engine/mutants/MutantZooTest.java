@@ -77,6 +77,13 @@ class MutantZooTest {
         }));
     }
 
+    /** No false alarm: the engine's CPU backend (the base of the decorated mutants) passes the same cases. */
+    @Test
+    void engineCpuBackendSurvives() {
+        KillSearch.Kill k = KillSearch.hunt(Controls.engineCpu().factory(), BUDGET);
+        assertEquals("survived", k.stage(), "false alarm on the engine's CPU backend: " + k.status() + " at " + k.caseId() + ": " + k.message());
+    }
+
     /** No false alarm: the numpy example port (through the protocol) passes the same cases. */
     @Test
     void numpyPortSurvives() {
