@@ -6,7 +6,11 @@
 #   lib/        the CLI's runtime jars (permcheck modules incl. cuda-backend with its PTX, JCuda
 #               and its linux-x86_64 natives, picocli, Jackson)
 #   permcheck   launcher: unpacks the runtime to /tmp once, then runs the CLI
-#               (`DIR/permcheck run --backend cuda`, `DIR/permcheck bench backend --backend cuda`)
+#               (`DIR/permcheck run --backend cuda --vectors DIR/vectors`,
+#                `DIR/permcheck bench backend --backend cuda`)
+#   vectors/    the conformance vectors (the run tier's first part), when the project has them
+#   selftest    (with the dev part) the whole GPU check: JUnit, run quick+full, fuzz, bench
+#               (`DIR/selftest OUT`; see scripts/gpu-selftest.sh)
 #   classpath   the same jars plus every module's classes and test classes and the JUnit jars,
 #               as paths RELATIVE to the project root, for development runs:
 #               java -cp "$(cat .gpu/classpath)" org.permcheck.cuda.bench.CudaBench
@@ -57,6 +61,9 @@ cp cli/target/permcheck-cli-*.jar "$abs/lib/" 2>/dev/null || { echo "gpu-bundle:
 mvn -q -B -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$abs/lib" >/dev/null
 rm -f "$abs/lib"/*-tests.jar
 
+rm -rf "$abs/vectors"
+[[ -d vectors ]] && cp -r vectors "$abs/vectors"
+
 cat > "$abs/permcheck" <<'LAUNCHER'
 #!/usr/bin/env bash
 # permcheck from a GPU bundle: no JDK needed. PERMCHECK_JRE_DIR says where the runtime is unpacked.
@@ -70,6 +77,8 @@ exec "$jre/bin/java" ${JAVA_OPTS:--XX:MaxRAMPercentage=60} -Dpermcheck.script="$
   -cp "$here/lib/*" org.permcheck.cli.Main "$@"
 LAUNCHER
 chmod +x "$abs/permcheck"
+
+if [[ $dev == 1 ]]; then cp scripts/gpu-selftest.sh "$abs/selftest"; chmod +x "$abs/selftest"; fi
 
 rel=${abs#"$root"/}
 entries=()
@@ -96,4 +105,6 @@ for f in "$abs/lib"/*.jar; do
   entries+=("$rel/lib/$b")
 done
 ( IFS=:; echo "${entries[*]}" ) > "$abs/classpath"
+# the same entries relative to the bundle itself, for scripts that run inside it (selftest)
+( IFS=:; echo "${entries[*]}" ) | sed -e "s#^$rel/##" -e "s#:$rel/#:#g" > "$abs/classpath.bundle"
 du -sh "$abs" | awk '{print "gpu-bundle: "$2" is "$1" (a working tree that travels to the device machine must stay under 64 MiB)"}' >&2

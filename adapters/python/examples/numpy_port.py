@@ -85,7 +85,12 @@ def token_dispatch(inputs, attrs, profile):
             out["pad_offsets"] = Tensor(reported.astype(cnp), cname)
 
     data = np.zeros((rows,) + inp.data.shape[1:], dtype=inp.data.dtype)
-    data[row] = inp.data[tt]                             # D2: bit copy of whole rows
+    # D2: bit copy of whole rows, one expert at a time (a single fancy-indexed copy would first
+    # gather every routed row into a temporary as large as the output)
+    for e in range(E):
+        sel = ee == e
+        if sel.any():
+            data[row[sel]] = inp.data[tt[sel]]
     if probs is not None:
         p = probs.data[tt, ee]
         if BUG != "zero-prob":

@@ -2,6 +2,7 @@
 import json
 import os
 import sys
+import time
 import traceback
 
 from .tensor import Tensor, load, save
@@ -55,8 +56,12 @@ class Adapter:
             fn = self.functions.get(msg["op"])
             if fn is None:
                 return {"type": "not_supported", "id": rid, "reason": "op %s not implemented" % msg["op"]}
+            tl = time.perf_counter()
             inputs = {name: load(ref["path"], ref["dtype"]) for name, ref in msg["inputs"].items()}
+            tl = time.perf_counter() - tl
+            t0 = time.perf_counter()
             outputs = fn(inputs, dict(msg.get("attrs", {})), msg.get("profile", "te-jax"))
+            millis = (time.perf_counter() - t0) * 1000.0
             directory = msg["dir"]
             refs = {}
             for name, t in outputs.items():
@@ -65,7 +70,9 @@ class Adapter:
                 file = "out_%s.npy" % name
                 save(os.path.join(directory, file), t)
                 refs[name] = {"path": file, "dtype": t.dtype, "shape": list(t.shape)}
-            return {"type": "result", "id": rid, "outputs": refs}
+            if os.environ.get("PERMCHECK_TIMING"):
+                sys.stderr.write("adapter: load %.3f s, call %.3f s, save+reply %.3f s\n" % (tl, millis / 1000, time.perf_counter() - t0 - millis / 1000))
+            return {"type": "result", "id": rid, "outputs": refs, "millis": round(millis, 3)}
         except NotSupported as e:
             return {"type": "not_supported", "id": rid, "reason": str(e)}
         except Exception as e:  # the port's failure is an answer, not the adapter's death

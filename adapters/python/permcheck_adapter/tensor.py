@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import dtypes
+from . import npy
 
 
 class Tensor:
@@ -40,9 +41,8 @@ class Tensor:
 
 def load(path, dtype):
     """Loads a .npy file and applies the logical dtype (its storage must match)."""
-    arr = np.load(path, allow_pickle=False)
-    return Tensor(arr, dtype)
+    return Tensor(npy.load(path), dtype)
 
 
 def save(path, tensor):
-    np.save(path, np.ascontiguousarray(tensor.data), allow_pickle=False)
+    npy.save(path, tensor.data)

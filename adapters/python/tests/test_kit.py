@@ -66,6 +66,7 @@ class ProtocolLoopTest(unittest.TestCase):
             req = {"type": "run", "id": 9, "op": "token_dispatch", "profile": "te-jax", "attrs": {}, "dir": d,
                    "inputs": {"inp": {"path": os.path.join(d, "in.npy"), "dtype": "f32", "shape": [2, 3]}}}
             [r] = self.serve(json.dumps(req))
+            self.assertGreaterEqual(r.pop("millis"), 0)
             self.assertEqual(r, {"type": "result", "id": 9, "outputs": {"output": {"path": "out_output.npy", "dtype": "f32", "shape": [2, 3]}}})
             self.assertEqual(np.load(os.path.join(d, "out_output.npy")).tolist(), [[0, 1, 2], [3, 4, 5]])
             req["op"] = "token_combine"
@@ -91,6 +92,42 @@ class DtypesTest(unittest.TestCase):
     def test_tensor_refuses_wrong_storage(self):
         with self.assertRaises(ValueError):
             Tensor(np.zeros(3, dtype=np.float32), "bf16")
+
+
+class NpyTest(unittest.TestCase):
+    def test_files_are_byte_for_byte_what_numpy_save_writes(self):
+        from permcheck_adapter import npy
+        d = tempfile.mkdtemp()
+        try:
+            arrays = [np.zeros((3, 4), np.float32), np.arange(5, dtype=np.uint16), np.zeros((), np.int64),
+                      np.ones((2, 3, 4), bool), np.zeros((0, 7), np.float16), np.arange(12, dtype=np.int32).reshape(3, 4).T,
+                      np.zeros((1,) * 30, np.uint8), np.arange(3, dtype=np.float64)]
+            for a in arrays:
+                ref = io.BytesIO()
+                np.save(ref, np.asarray(a, order="C"))
+                path = os.path.join(d, "x.npy")
+                npy.save(path, a)
+                with open(path, "rb") as f:
+                    self.assertEqual(f.read(), ref.getvalue(), "%s%s" % (a.dtype, a.shape))
+                back = npy.load(path)
+                self.assertEqual((back.dtype, back.shape), (a.dtype, a.shape))
+                self.assertTrue((back == a).all())
+                self.assertTrue(back.flags.writeable)
+        finally:
+            shutil.rmtree(d)
+
+    def test_a_truncated_file_is_refused(self):
+        from permcheck_adapter import npy
+        d = tempfile.mkdtemp()
+        try:
+            path = os.path.join(d, "x.npy")
+            npy.save(path, np.zeros((4, 4), np.float32))
+            with open(path, "r+b") as f:
+                f.truncate(os.path.getsize(path) - 3)
+            with self.assertRaises(ValueError):
+                npy.load(path)
+        finally:
+            shutil.rmtree(d)
 
 
 class GeneratorTest(unittest.TestCase):

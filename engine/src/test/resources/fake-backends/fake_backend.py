@@ -28,6 +28,7 @@ MODE number i (the last mode repeats). Modes:
   mismatch       declare a shape the file does not have
   unknown-output name an output the op does not have
   exit-clean     exit(0) without answering
+  stale          name out.npy without writing it (a file of an earlier case must not be taken)
 Special first arguments: --version N (hello with protocol N), --no-hello (exit at once),
 --hello-garbage (answer hello with garbage).
 """
@@ -97,6 +98,8 @@ def run(msg):
         os._exit(3)
     if mode == "hang":
         time.sleep(3600)
+    if mode == "stale":
+        return result()
     if mode == "exit-clean":
         sys.exit(0)
     if mode == "garbage":

@@ -74,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
             todo.addAll(List.of("oracle", "e2e", "fuzz"));
             if (backend != null) todo.add("backend");
         }
+        if (todo.contains("protocol") && (backend == null || !backend.startsWith(BackendChoice.EXEC_PREFIX))) {
+            throw new UsageError("bench protocol needs --backend exec:<command>");
+        }
+        if (todo.contains("backend") && backend == null) throw new UsageError("bench backend needs --backend NAME");
         BenchRequest request;
         try {
             request = new BenchRequest(tokens, experts, topk, hidden, DType.byId(dtype), !noProbs, align, seed, warmups, repeats);
@@ -87,19 +91,15 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchResult> results = new ArrayList<>();
         Invocation inv = null;
-        if (todo.contains("oracle") || todo.contains("e2e")) inv = DispatchCase.of(request);
+        if (todo.contains("oracle") || todo.contains("e2e") || todo.contains("protocol")) inv = DispatchCase.of(request);
         if (todo.contains("oracle")) results.add(progress(err, OracleBench.run(request, inv)));
-        if (todo.contains("e2e")) results.add(progress(err, EngineBridge.benchEndToEnd(request, inv)));
-        inv = null; // the large case is not needed by the rest
-        if (todo.contains("fuzz")) results.add(progress(err, EngineBridge.benchFuzz(fuzzCases, seed)));
+        if (todo.contains("e2e")) results.add(progress(err, EngineBridge.benchEndToEnd(request, inv, err)));
         if (todo.contains("protocol")) {
-            if (backend == null || !backend.startsWith(BackendChoice.EXEC_PREFIX)) {
-                throw new UsageError("bench protocol needs --backend exec:<command>");
-            }
-            results.add(progress(err, EngineBridge.benchProtocol(BackendChoice.resolve(backend, err), request)));
+            results.add(progress(err, EngineBridge.benchProtocol(BackendChoice.resolve(backend, err), request, inv)));
         }
+        inv = null; // the large case is not needed by the rest
+        if (todo.contains("fuzz")) results.add(progress(err, EngineBridge.benchFuzz(fuzzCases, seed, err)));
         if (todo.contains("backend")) {
-            if (backend == null) throw new UsageError("bench backend needs --backend NAME");
             BackendChoice choice = BackendChoice.resolve(backend, err);
             try (Backend b = choice.create()) {
                 if (!(b instanceof Benchmarkable)) {

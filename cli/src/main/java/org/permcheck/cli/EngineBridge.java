@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.List;
 
 import org.permcheck.cli.bench.BenchResult;
+import org.permcheck.cli.bench.EndToEndBench;
+import org.permcheck.cli.bench.FuzzBench;
 import org.permcheck.contract.Invocation;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
@@ -35,6 +37,7 @@ final class EngineBridge {
         Tier tier = Tier.byName(c.tier.name());
         long seed = c.seed != null ? c.seed : Tier.DEFAULT_SEED;
         boolean vectorsGiven = c.spec.commandLine().getParseResult().hasMatchedOption("--vectors");
+        if (vectorsGiven && !java.nio.file.Files.isDirectory(c.vectors)) throw new UsageError("--vectors " + c.vectors + ": no such directory");
         BackendChoice choice = BackendChoice.resolve(c.backend, err);
         List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, c.vectors, vectorsGiven);
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
@@ -101,25 +104,33 @@ final class EngineBridge {
         return result.conformant() ? ExitCodes.CONFORMANT : ExitCodes.NOT_CONFORMANT;
     }
 
-    /** The run seed is recorded even when every case that ran was a vector (which carry no seed). */
+    /** The run seed is recorded first, even when every case that ran was a vector. */
     private static RunResult withSeed(RunResult r, long seed) {
-        if (r.info().seeds().contains(seed)) return r;
         var i = r.info();
-        List<Long> seeds = new java.util.ArrayList<>();
-        seeds.add(seed);
-        seeds.addAll(i.seeds());
+        // the run's own seed first; then the seeds the cases carry (generated vectors have their own)
+        java.util.LinkedHashSet<Long> ordered = new java.util.LinkedHashSet<>();
+        ordered.add(seed);
+        ordered.addAll(i.seeds());
+        List<Long> seeds = List.copyOf(ordered);
         var info = new org.permcheck.engine.model.RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), seeds,
                 i.backend(), i.jdk(), i.startedAt(), i.wallMillis());
         return new RunResult(info, r.results(), r.coverage(), r.conformant(), r.expectationProblems());
     }
 
-    private static UsageError notYet(String what) {
-        return new UsageError(what + " is not in this build yet (needs the engine's CPU backend)");
+    /** bench e2e: the run's judgement of one case (oracle + CPU backend + checks), on the bench shape. */
+    static BenchResult benchEndToEnd(BenchRequest r, Invocation inv, PrintWriter err) throws Exception {
+        BackendChoice cpu = BackendChoice.resolve("cpu", err);
+        return EndToEndBench.run("e2e: oracle + cpu backend + checks", r, inv, cpu::create);
     }
 
-    static BenchResult benchEndToEnd(BenchRequest r, Invocation inv) { throw notYet("bench e2e"); }
+    /** bench fuzz: checked cases per second, in process, against the CPU backend. */
+    static BenchResult benchFuzz(long cases, long seed, PrintWriter err) throws Exception {
+        BackendChoice cpu = BackendChoice.resolve("cpu", err);
+        return FuzzBench.run(cases, seed, cpu::create);
+    }
 
-    static BenchResult benchFuzz(long cases, long seed) { throw notYet("bench fuzz"); }
-
-    static BenchResult benchProtocol(BackendChoice choice, BenchRequest r) { throw notYet("bench protocol"); }
+    /** bench protocol: the same judgement as e2e, through an exec backend (process, .npy files, JSON lines). */
+    static BenchResult benchProtocol(BackendChoice choice, BenchRequest r, Invocation inv) throws Exception {
+        return EndToEndBench.run("protocol: oracle + " + choice.selector() + " + checks", r, inv, choice::create);
+    }
 }

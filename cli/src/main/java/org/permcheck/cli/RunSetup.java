@@ -115,7 +115,8 @@ final class RunSetup {
             if (r.reproDir() != null) stdout.println("    replay: " + org.permcheck.engine.report.ReplayCommand.of(r.reproDir(), result.info().backend().get("selector")));
         }
         for (String p : result.expectationProblems()) stdout.println("  expectation: " + p);
-        stdout.println("seeds: " + result.info().seeds());
+        List<Long> seeds = result.info().seeds();
+        stdout.println("seed: " + (seeds.isEmpty() ? "none" : seeds.get(0)) + (seeds.size() > 1 ? " (cases also carry seeds " + seeds.subList(1, seeds.size()) + ")" : ""));
         for (Path f : files) stdout.println("report: " + f);
         stdout.flush();
         err.flush();

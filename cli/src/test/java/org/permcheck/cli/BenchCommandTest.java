@@ -33,6 +33,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void tinyEndToEndAndFuzzRowsCarryTheirBaselinesAndTheFuzzTarget() throws Exception {
+        Cli c = Cli.run("bench", "e2e", "fuzz", "--tokens", "32", "--experts", "4", "--topk", "2", "--hidden", "8",
+                "--align", "0", "--warmups", "0", "--repeats", "1", "--fuzz-cases", "20", "--out", dir.toString());
+        assertEquals(0, c.exit(), c.err());
+        JsonNode rows = new ObjectMapper().readTree(dir.resolve("bench.json").toFile()).get("rows");
+        assertEquals(2, rows.size());
+        assertTrue(rows.get(0).get("subject").asText().startsWith("e2e"));
+        assertEquals("PASS", rows.get(0).at("/notes/status").asText());
+        assertEquals("20", rows.get(1).at("/notes/cases").asText());
+        assertEquals(">= 2000 cases/s", rows.get(1).get("target").asText());
+    }
+
+    @Test
     void badShapeIsAUsageError() {
         Cli c = Cli.run("bench", "oracle", "--topk", "9", "--experts", "8", "--out", dir.toString());
         assertEquals(2, c.exit());

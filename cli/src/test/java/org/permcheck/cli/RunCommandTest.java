@@ -27,6 +27,21 @@ class RunCommandTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final String PORT = "python3 " + ROOT.resolve("adapters/python/examples/numpy_port.py");
 
+    /** The README's main command, on the embedded CPU backend: the whole quick tier (a few seconds). */
+    @Test
+    void quickTierAgainstTheCpuBackendIsConformant() throws Exception {
+        Path out = dir.resolve("cpu");
+        Cli c = Cli.run("run", "--tier", "quick", "--backend", "cpu", "--vectors", ROOT.resolve("vectors").toString(), "--out", out.toString());
+        assertEquals(0, c.exit(), c.out() + c.err());
+        assertTrue(c.err().contains("permcheck: backend cpu"), c.err());
+        assertTrue(c.out().contains("seed: 20261126"), c.out());
+        RunResult back = JsonReport.read(out.resolve("report.json"));
+        assertTrue(back.conformant());
+        assertTrue(back.results().size() > 600, "vectors + quick tier: " + back.results().size());
+        assertEquals("cpu", back.info().backend().get("selector"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
+    }
+
     @Test
     void cleanPortIsConformantAndAllFourReportsAreWritten() throws Exception {
         Path out = dir.resolve("clean");

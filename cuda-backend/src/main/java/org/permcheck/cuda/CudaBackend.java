@@ -32,6 +32,10 @@ import org.permcheck.spi.Outputs;
 public final class CudaBackend implements Backend, Benchmarkable {
     public static final String VERSION = "0.1.0";
 
+    /** Driver errors after which the context cannot be used again (CUDA's "sticky" errors). */
+    private static final java.util.regex.Pattern STICKY = java.util.regex.Pattern.compile(
+            "ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|INVALID_ADDRESS_SPACE|INVALID_PC|LAUNCH_FAILED|HARDWARE_STACK_ERROR|ECC_UNCORRECTABLE|ASSERT|LAUNCH_TIMEOUT|CONTEXT_IS_DESTROYED|UNKNOWN");
+
     private final CudaDevice device;
     private final BackendInfo info;
 
@@ -77,9 +81,12 @@ public final class CudaBackend implements Backend, Benchmarkable {
             }
         } catch (CudaException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage();
-            if (msg.contains("OUT_OF_MEMORY")) throw new IllegalStateException("GPU out of memory during " + inv.describe(), e);
-            // a kernel fault leaves the context unusable: report a crash, the engine re-creates us
-            throw new BackendCrashedException("CUDA error during " + inv.describe() + ": " + msg, e);
+            if (STICKY.matcher(msg).find()) {
+                // a kernel fault leaves the context unusable: report a crash; the engine closes this
+                // backend (releasing the primary context resets it) and creates a fresh one
+                throw new BackendCrashedException("CUDA error during " + inv.describe() + ": " + msg, e);
+            }
+            throw new IllegalStateException("CUDA error during " + inv.describe() + ": " + msg, e);
         }
     }
 

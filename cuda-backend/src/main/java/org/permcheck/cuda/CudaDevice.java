@@ -12,6 +12,7 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
@@ -26,6 +27,7 @@ import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
@@ -156,7 +158,12 @@ public final class CudaDevice implements AutoCloseable {
             else if (a instanceof Long) ps[i] = Pointer.to(new long[] {(Long) a});
             else throw new IllegalArgumentException(kernel + ": unsupported argument type " + a.getClass());
         }
-        cuLaunchKernel(function(kernel), (int) grid, 1, 1, block, 1, 1, sharedBytes, stream, Pointer.to(ps), null);
+        CUfunction f = function(kernel);
+        if (sharedBytes > 48 * 1024) {
+            // above 48 KiB a kernel must opt in (large E: the per-token expert lists live in shared memory)
+            cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes);
+        }
+        cuLaunchKernel(f, (int) grid, 1, 1, block, 1, 1, sharedBytes, stream, Pointer.to(ps), null);
     }
 
     @Override

@@ -73,8 +73,8 @@ class CudaOracleAgreementTest {
             }
             List<String> problems = new ArrayList<>();
             try {
-                Outputs a = backend.run(inv);
-                Outputs b = backend.run(inv);
+                Outputs a = nanClassForG3(inv, x, backend.run(inv));
+                Outputs b = nanClassForG3(inv, x, backend.run(inv));
                 for (Violation v : Checks.run(new CheckContext(inv, x, a, b, null))) problems.add(v.render());
                 for (Port p : inv.op().outputs()) {
                     Tensor ta = a.get(p.name()), tb = b.get(p.name());
@@ -91,6 +91,25 @@ class CudaOracleAgreementTest {
         List<String> all = new ArrayList<>();
         for (Tally t : tallies.values()) all.addAll(t.failures);
         assertTrue(all.isEmpty(), all.size() + " failing calls, first: " + all.subList(0, Math.min(5, all.size())));
+    }
+
+    /**
+     * G3 with merging_probs: grad_inp = cast(g * p) is a computed value whose NaN payload, when both
+     * g and p are NaN, the oracle takes from whichever operand the JVM's JIT puts first (it changes
+     * within one run); TE on a GPU returns a canonical NaN. Such elements, NaN on both sides, are
+     * given the oracle's bits before the bit comparison; every other bit is compared as is.
+     */
+    private static Outputs nanClassForG3(Invocation inv, Expected x, Outputs a) {
+        if (inv.op() != Op.COMBINE_BACKWARD || !inv.inputs().containsKey("merging_probs")) return a;
+        Tensor e = x.values().get("grad_inp"), g = a.get("grad_inp");
+        if (e == null || g == null || !e.sameShape(g.shape()) || e.dtype() != g.dtype()) return a;
+        Tensor fixed = g.copy();
+        for (long i = 0; i < e.numel(); i++) {
+            if (Float.isNaN(e.getF32(i)) && Float.isNaN(g.getF32(i))) fixed.setBits(i, e.bits(i));
+        }
+        java.util.Map<String, Tensor> m = new java.util.LinkedHashMap<>(a.tensors());
+        m.put("grad_inp", fixed);
+        return new Outputs(m);
     }
 
     /** C2 / G1: the bit-faithful value (f32 accumulation, descending experts, one rounding). */

@@ -90,14 +90,18 @@ final class RandomCalls {
 
     long tokens() { return rnd.nextInt(10) == 0 ? pickL(1025, 2049, 1500) : 1 + rnd.nextInt(300); }
 
-    int experts() { return (int) pickL(1, 2, 3, 5, 7, 8, 16, 33, 64, 130, 257); }
+    /** Mostly small; now and then past the scan block (1024) and past 48 KiB of per-token shared memory (3100). */
+    int experts() {
+        if (rnd.nextInt(25) == 0) return (int) pickL(1100, 3100);
+        return (int) pickL(1, 2, 3, 5, 7, 8, 16, 33, 64, 130, 257);
+    }
 
     long hidden() { return pickL(1, 2, 3, 5, 8, 16, 33, 64, 129, 256); }
 
     /** A dispatch call. */
     Invocation dispatch() {
-        long tokens = tokens();
         int experts = experts();
+        long tokens = experts > 1000 ? 1 + rnd.nextInt(64) : tokens();
         long hidden = hidden();
         Profile profile = rnd.nextInt(3) == 0 ? Profile.TORCH_MASK_PAD : Profile.TE_JAX;
         Tensor routing = routing(tokens, experts);

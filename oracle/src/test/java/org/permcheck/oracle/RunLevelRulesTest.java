@@ -13,11 +13,11 @@ import org.permcheck.contract.Profile;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
-/** The run-level rules R1 and R2, for the oracle itself (the engine checks them for backends). */
+/** The run-level rules R1 and R2 (docs/checks.md, summarized in docs/spec.md), for the oracle itself; the engine checks them for backends. */
 class RunLevelRulesTest {
 
     @Test
-    void rule_R1_theSameCallTwiceGivesTheSameBits() {
+    void runLevelR1_theSameCallTwiceGivesTheSameBits() {
         SplittableRandom rnd = new SplittableRandom(11);
         for (int k = 0; k < 200; k++) {
             int nt = 1 + rnd.nextInt(8);
@@ -38,7 +38,7 @@ class RunLevelRulesTest {
     }
 
     @Test
-    void rule_R2_combineOfDispatchWithWeightsOneOverNGivesTheInputBack() {
+    void runLevelR2_combineOfDispatchWithWeightsOneOverNGivesTheInputBack() {
         SplittableRandom rnd = new SplittableRandom(12);
         for (int k = 0; k < 500; k++) {
             DType d = new DType[] {DType.F32, DType.BF16, DType.F16}[k % 3];

@@ -20,6 +20,7 @@ public final class IndexExactCheck implements Check {
             if (ctx.op() == Op.DISPATCH && (p.name().equals("row_id_map") || p.name().equals("tokens_per_expert"))) continue;
             Tensor e = ctx.expectedValue(p.name());
             Tensor a = ctx.actualValue(p.name());
+            if (a.bitEquals(e)) continue;
             Specified spec = Specified.of(ctx.expected(), p.name(), e);
             MismatchCounter m = new MismatchCounter(ctx.valueRuleFor(p.name()));
             long judged = 0;

@@ -21,6 +21,7 @@ public final class PaddingZeroCheck implements Check {
         if (tpe != null) for (long e = 0; e < tpe.numel(); e++) groupRows += tpe.getLong(e);
         for (String name : new String[] {"output", "permuted_probs"}) {
             if (!ctx.comparable(name)) continue;
+            if (ctx.actualValue(name).bitEquals(ctx.expectedValue(name))) continue; // the oracle's pad rows are zero: so are these
             Tensor e = ctx.expectedValue(name);
             Tensor a = ctx.actualValue(name);
             Specified spec = Specified.of(ctx.expected(), name, e);

@@ -32,6 +32,8 @@ public final class RoundTripCheck implements Check {
         Mismatch first = null;
         long bad = 0;
         long judged = 0;
+        float[] xr = new float[(int) x.rowElems()];
+        float[] yr = new float[(int) x.rowElems()];
         for (long t = 0; t < x.rows(); t++) {
             long n = 0;
             boolean zeroProb = false;
@@ -42,9 +44,11 @@ public final class RoundTripCheck implements Check {
             }
             if (zeroProb) continue;
             judged++;
-            for (long h = 0; h < x.rowElems(); h++) {
-                double want = n == 0 ? 0.0 : x.getF64(t, h);
-                double got = y.getF64(t, h);
+            x.readRowF32(t, xr); // exact widening (f32, bf16, f16)
+            y.readRowF32(t, yr);
+            for (int h = 0; h < xr.length; h++) {
+                double want = n == 0 ? 0.0 : xr[h];
+                double got = yr[h];
                 boolean ok;
                 if (Double.isNaN(want)) ok = Double.isNaN(got);
                 else if (n == 1) ok = got == want; // weight exactly 1: the value comes back exactly (R2)

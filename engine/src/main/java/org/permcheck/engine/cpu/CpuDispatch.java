@@ -39,8 +39,10 @@ final class CpuDispatch {
         long[][] blockCount = new long[blocks][experts];
         TokenBlocks.forEach(blocks, (long) tokens * experts, b -> {
             long[] c = blockCount[b];
+            RoutingRow row = new RoutingRow(routing);
             for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, tokens); t++) {
-                for (int e = 0; e < experts; e++) if (routing.bits(t, e) != 0) c[e]++;
+                row.read(t);
+                for (int e = 0; e < experts; e++) if (row.routed(e)) c[e]++;
             }
         });
         // expert-major exclusive scan: base[b][e] = sum of all counts before (e, b) in (e, b) order
@@ -84,10 +86,13 @@ final class CpuDispatch {
         TokenBlocks.forEach(blocks, (long) tokens * hidden * Math.max(1, used / Math.max(1, tokens)), b -> {
             long[] next = base[b].clone();
             long[] dst = new long[experts];
+            RoutingRow routed = new RoutingRow(routing);
+            MapRow mapRow = new MapRow(rowIdMap);
             for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, tokens); t++) {
                 int n = 0;
+                routed.read(t);
                 for (int e = 0; e < experts; e++) {
-                    if (routing.bits(t, e) != 0) {
+                    if (routed.routed(e)) {
                         dst[e] = next[e]++;
                         n++;
                     } else {
@@ -97,8 +102,8 @@ final class CpuDispatch {
                 int slot = 0;
                 for (int e = experts - 1; e >= 0; e--) { // descending expert = descending row
                     if (dst[e] < 0) continue;
-                    rowIdMap.setLong(t, slot, dst[e]);
-                    rowIdMap.setLong(t, experts + slot, e);
+                    mapRow.set(slot, (int) dst[e]);
+                    mapRow.set(experts + slot, e);
                     slot++;
                     long row = dst[e] + (pad == null ? 0 : pad[e]);
                     boolean zeroProb = false;
@@ -109,9 +114,10 @@ final class CpuDispatch {
                     }
                     if (!zeroProb) output.copyRowFrom(inp, t, row);
                 }
-                for (int j = n; j < experts; j++) rowIdMap.setLong(t, j, -1);
-                for (int j = experts + n; j < 2 * experts; j++) rowIdMap.setLong(t, j, -1);
-                rowIdMap.setLong(t, 2L * experts, n);
+                for (int j = n; j < experts; j++) mapRow.set(j, -1);
+                for (int j = experts + n; j < 2 * experts; j++) mapRow.set(j, -1);
+                mapRow.set(2 * experts, n);
+                mapRow.write(t);
             }
         });
 

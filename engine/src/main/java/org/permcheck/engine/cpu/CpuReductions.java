@@ -51,7 +51,12 @@ final class CpuReductions {
         Tensor gradProbs = mp == null ? null : Tensor.zeros(mp.dtype(), routes.tokens, routes.experts);
         int blocks = TokenBlocks.count(routes.tokens);
         TokenBlocks.forEach(blocks, (long) routes.tokens * hidden * 4, b -> {
+            float[] g = new float[(int) hidden];
+            float[] x = new float[(int) hidden];
+            float[] scaled = new float[(int) hidden];
+            RowEncoder enc = new RowEncoder(gradInp);
             for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, routes.tokens); t++) {
+                if (mp != null && routes.count[t] > 0) grad.readRowF32(t, g);
                 for (int i = 0; i < routes.count[t]; i++) {
                     long row = routes.rows[t][i];
                     int e = routes.expert[t][i];
@@ -60,13 +65,13 @@ final class CpuReductions {
                         continue;
                     }
                     float p = mp.getF32(t, e);
+                    fwd.readRowF32(row, x);
                     float acc = 0f;
-                    for (long h = 0; h < hidden; h++) {
-                        float g = grad.getF32(t, h);
-                        gradInp.setF32(row, h, g * p);
-                        float x = fwd.getF32(row, h);
-                        acc = fused ? Math.fma(x, g, acc) : acc + x * g;
+                    for (int h = 0; h < hidden; h++) {
+                        scaled[h] = g[h] * p;
+                        acc = fused ? Math.fma(x[h], g[h], acc) : acc + x[h] * g[h];
                     }
+                    enc.write(row, scaled);
                     gradProbs.setF32(t, e, acc);
                 }
             }
@@ -84,23 +89,23 @@ final class CpuReductions {
         int blocks = TokenBlocks.count(routes.tokens);
         TokenBlocks.forEach(blocks, (long) routes.tokens * hidden * 4, b -> {
             float[] acc = new float[hidden];
+            float[] x = new float[hidden];
+            RowEncoder enc = new RowEncoder(out);
             for (int t = TokenBlocks.start(b); t < TokenBlocks.end(b, routes.tokens); t++) {
                 int n = routes.count[t];
                 if (n == 0) continue; // tokens routed nowhere stay +0.0
                 Arrays.fill(acc, 0f);
                 for (int i = 0; i < n; i++) {
-                    long row = routes.rows[t][i];
+                    payload.readRowF32(routes.rows[t][i], x);
                     if (weights == null) {
-                        for (int h = 0; h < hidden; h++) acc[h] += payload.getF32(row, h);
+                        for (int h = 0; h < hidden; h++) acc[h] += x[h];
                     } else {
                         float p = weights.getF32(t, routes.expert[t][i]);
-                        for (int h = 0; h < hidden; h++) {
-                            float x = payload.getF32(row, h);
-                            acc[h] = fused ? Math.fma(x, p, acc[h]) : acc[h] + x * p;
-                        }
+                        if (fused) for (int h = 0; h < hidden; h++) acc[h] = Math.fma(x[h], p, acc[h]);
+                        else for (int h = 0; h < hidden; h++) acc[h] += x[h] * p;
                     }
                 }
-                for (int h = 0; h < hidden; h++) out.setF32(t, h, acc[h]);
+                enc.write(t, acc);
             }
         });
         return out;

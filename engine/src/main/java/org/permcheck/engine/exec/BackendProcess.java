@@ -86,7 +86,18 @@ final class BackendProcess {
 
     String stderrTail() { return stderr.tail(2000); }
 
+    String stderrTail(int max) { return stderr.tail(max); }
+
     long pid() { return process.pid(); }
+
+    /** CPU time of the process and its descendants (zero where the platform does not say). */
+    java.time.Duration cpuTime() {
+        java.time.Duration d = process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+        for (ProcessHandle h : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+            d = d.plus(h.info().totalCpuDuration().orElse(java.time.Duration.ZERO));
+        }
+        return d;
+    }
 
     String command() { return command; }
 

@@ -69,6 +69,9 @@ public final class ExecBackend implements Backend {
     private BackendInfo info;
     private String unusable; // protocol version mismatch: every call is ERROR
     private long nextId = 1;
+    private volatile double lastBackendMillis = Double.NaN;
+    private final java.util.List<Path> consumed = new java.util.ArrayList<>();
+    private boolean caseDirReady;
     private int starts;
 
     private ExecBackend(String command, Path scratch, boolean ownsScratch, Duration helloTimeout, Duration caseTimeout) {
@@ -104,14 +107,39 @@ public final class ExecBackend implements Backend {
         if (command == null || command.isBlank()) throw new IllegalArgumentException("exec backend: empty command (use --backend exec:'<command>')");
         try {
             boolean owns = scratch == null;
-            Path dir = owns ? Files.createTempDirectory("permcheck-exec-") : Files.createDirectories(scratch);
+            Path dir = owns ? Files.createTempDirectory(scratchRoot(), "permcheck-exec-") : Files.createDirectories(scratch);
             return new ExecBackend(command, dir.toRealPath(), owns, Duration.ofSeconds(60), caseTimeout);
         } catch (IOException e) {
             throw new UncheckedIOException("exec backend: cannot create scratch directory: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Where scratch directories go: {@code -Dpermcheck.scratch} or {@code $PERMCHECK_SCRATCH} when
+     * set, else /dev/shm when it is a writable directory (a RAM file system: on disks mounted with
+     * discard, every overwritten or deleted file costs milliseconds), else java.io.tmpdir.
+     */
+    public static Path scratchRoot() {
+        String p = System.getProperty("permcheck.scratch", System.getenv("PERMCHECK_SCRATCH"));
+        if (p != null && !p.isBlank()) return Path.of(p);
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) return shm;
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     public String command() { return command; }
+
+    /** The backend's own timing of the last answered call ("millis" of docs/protocol.md 3.3), or NaN. */
+    public double lastBackendMillis() { return lastBackendMillis; }
+
+    /**
+     * CPU time the current backend process and its descendants have used so far (for benchmarks on
+     * a shared machine, where wall time says more about the neighbours than about the protocol).
+     */
+    public java.time.Duration backendCpu() {
+        BackendProcess p = proc;
+        return p == null ? java.time.Duration.ZERO : p.cpuTime();
+    }
 
     /** How many times a process was started (1 + restarts); for tests and reports. */
     public int starts() { return starts; }
@@ -168,6 +196,7 @@ public final class ExecBackend implements Backend {
             }
             throw restart("protocol: answer for id " + reply.path("id") + " while waiting for id " + id);
         }
+        lastBackendMillis = reply.path("millis").isNumber() ? reply.path("millis").asDouble() : Double.NaN;
         switch (type) {
             case "result": return readOutputs(inv, reply.path("outputs"), OutputBudget.bytesFor(inv, inputBytes));
             case "not_supported": throw new NotSupportedException(oneLine(reply.path("reason").asText("no reason given")));
@@ -369,6 +398,17 @@ public final class ExecBackend implements Backend {
 
     private Outputs readOutputs(Invocation inv, JsonNode outs, long budget) throws ProtocolException {
         if (!outs.isObject()) throw restart("protocol: result without an 'outputs' object");
+        // every file the reply names is deleted before the next case, read or not (no stale answers)
+        for (JsonNode ref : outs) {
+            if (!ref.path("path").isTextual()) continue;
+            try {
+                Path p = Path.of(ref.path("path").asText());
+                Path r = (p.isAbsolute() ? p : caseDir.resolve(p)).normalize();
+                if (r.startsWith(caseDir) && !r.equals(caseDir)) consumed.add(r);
+            } catch (RuntimeException ignored) {
+                // an invalid path is reported when the output is read
+            }
+        }
         Map<String, Tensor> got = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = outs.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -404,12 +444,14 @@ public final class ExecBackend implements Backend {
             if (size > budget) {
                 throw new ProtocolException(where + ": " + size + " bytes, over the limit of " + budget + " bytes for this case", false);
             }
-            NpyHeader h = Npy.readHeader(file);
-            if (h.dtype() != dtype.storage() || !java.util.Arrays.equals(h.shape(), shape)) {
+            // one read: the codec checks the header against the file size before it allocates,
+            // and the size is within the budget
+            Tensor t = Npy.read(file);
+            if (t.dtype() != dtype.storage() || !java.util.Arrays.equals(t.shape(), shape)) {
                 throw new ProtocolException(where + ": reply says " + dtype.id() + java.util.Arrays.toString(shape) + ", file holds "
-                        + h.dtype().npyDescr() + h.shapeString(), false);
+                        + t.dtype().npyDescr() + t.shapeString(), false);
             }
-            return Npy.read(file, dtype);
+            return Npy.asLogical(t, dtype, file.toString());
         } catch (NpyException e) {
             throw new ProtocolException(where + ": " + e.getMessage(), false);
         } catch (IOException e) {
@@ -429,9 +471,6 @@ public final class ExecBackend implements Backend {
         if (!resolved.startsWith(caseDir) || resolved.equals(caseDir)) {
             throw new ProtocolException(where + ": path " + path + " is outside the case directory (refused)", false);
         }
-        if (!Files.exists(resolved, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(resolved)) {
-            throw new ProtocolException(where + ": no file at " + resolved, false);
-        }
         Path real;
         try {
             real = resolved.toRealPath();
@@ -447,11 +486,19 @@ public final class ExecBackend implements Backend {
 
     // ------------------------------------------------------------------ small things
 
+    /**
+     * Makes the case directory ready: the output files read last time are deleted (so a backend
+     * that names a file it did not write this time gets "no file", never a stale answer); inputs
+     * are overwritten in place. Listing and emptying the directory on every case cost more than
+     * the whole rest of a small round trip.
+     */
     private void clearCaseDir() throws IOException {
-        Files.createDirectories(caseDir);
-        try (Stream<Path> s = Files.list(caseDir)) {
-            for (Path p : (Iterable<Path>) s::iterator) deleteTree(p);
+        if (!caseDirReady) {
+            Files.createDirectories(caseDir);
+            caseDirReady = true;
         }
+        for (Path p : consumed) Files.deleteIfExists(p);
+        consumed.clear();
     }
 
     private static void deleteTree(Path root) {

@@ -59,9 +59,6 @@ public final class CaseGenerator {
         Map<String, Tensor> in = new LinkedHashMap<>();
         Map<String, Long> attrs = new LinkedHashMap<>();
         Set<String> features = new LinkedHashSet<>();
-        features.add("op:" + spec.op().wireName());
-        features.add("dtype:" + spec.dtype().id());
-        features.add("values:" + spec.values().id());
         switch (spec.op()) {
             case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
                 dispatchFamily(spec, rng, in, attrs, features);
@@ -73,16 +70,14 @@ public final class CaseGenerator {
                 expertParallel(spec, rng, in, attrs, features);
         }
         Invocation inv = new Invocation(spec.op(), spec.profile(), in, attrs);
+        features.addAll(CaseFeatures.of(spec, inv));
         return new Case(id, inv, CaseRules.of(inv), features, runSeed, origin);
     }
 
     private static void dispatchFamily(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         Profile profile = s.profile();
-        f.add("profile:" + profile.id());
-        f.add("routing:" + s.routing().id());
         Tensor routing = s.routing().generate(rng, s.tokens(), s.experts(), s.topK());
         RoutingLayout layout = new RoutingLayout(routing, s.align(), s.extra(), profile);
-        routingFeatures(s, routing, layout, f);
         int rows = (int) layout.bufferRows;
         switch (s.op()) {
             case DISPATCH: {
@@ -92,7 +87,6 @@ public final class CaseGenerator {
                 if (probs != null) in.put("probs", probs);
                 attrs.put("num_out_tokens", layout.numOut);
                 if (s.align() > 0) attrs.put("align_size", (long) s.align());
-                if (s.probs()) f.add("probs");
                 break;
             }
             case COMBINE: {
@@ -101,7 +95,6 @@ public final class CaseGenerator {
                 in.put("row_id_map", layout.rowIdMap());
                 if (mp != null) in.put("merging_probs", mp);
                 putPadOffsets(in, layout, profile);
-                if (s.mergingProbs()) f.add("merging_probs");
                 break;
             }
             case DISPATCH_BACKWARD: {
@@ -111,7 +104,6 @@ public final class CaseGenerator {
                 in.put("row_id_map", layout.rowIdMap());
                 if (gp != null) in.put("grad_permuted_probs", gp);
                 putPadOffsets(in, layout, profile);
-                if (s.probs()) f.add("probs");
                 break;
             }
             case COMBINE_BACKWARD: {
@@ -123,7 +115,6 @@ public final class CaseGenerator {
                 in.put("fwd_input", x);
                 if (mp != null) in.put("merging_probs", mp);
                 putPadOffsets(in, layout, profile);
-                if (s.mergingProbs()) f.add("merging_probs");
                 break;
             }
             default: throw new IllegalStateException();
@@ -133,35 +124,6 @@ public final class CaseGenerator {
     private static void putPadOffsets(Map<String, Tensor> in, RoutingLayout layout, Profile profile) {
         Tensor p = layout.padOffsetsInput(profile);
         if (p != null) in.put("pad_offsets", p);
-    }
-
-    private static void routingFeatures(CaseSpec s, Tensor routing, RoutingLayout layout, Set<String> f) {
-        if (s.align() > 0) {
-            f.add("padded");
-            if (s.align() == 1) f.add("align:1");
-            long maxCount = 0;
-            for (long c : layout.count) maxCount = Math.max(maxCount, c);
-            if (s.align() > maxCount) f.add("align>counts");
-            if (layout.alreadyAligned) f.add("already_aligned");
-        }
-        if (s.zeroProbs() && (s.probs() || s.mergingProbs())) f.add("zero_probs");
-        for (long c : layout.count) if (c == 0) { f.add("empty_expert"); break; }
-        boolean nowhere = false;
-        boolean allExperts = false;
-        for (int t = 0; t < layout.tokens; t++) {
-            int n = 0;
-            for (int e = 0; e < layout.experts; e++) if (routing.bits(t, e) != 0) n++;
-            if (n == 0) nowhere = true;
-            if (n == layout.experts) allExperts = true;
-        }
-        if (nowhere) f.add("token_nowhere");
-        if (allExperts) f.add("k=E");
-        if (s.experts() == 1) f.add("E=1");
-        if (s.tokens() == 1) f.add("T=1");
-        if (s.hidden() == 1) f.add("H=1");
-        if (s.tokens() > 1024) f.add("T>1024");
-        if (s.op() == Op.DISPATCH && s.align() == 0 && s.extra() > 0) f.add("num_out>used");
-        if (s.profile() != Profile.TE_JAX) f.add("profile:" + s.profile().id());
     }
 
     /** probs / merging_probs [T,E] in row-major order (docs/generator.md, "Probabilities"). */
@@ -212,13 +174,8 @@ public final class CaseGenerator {
             split.setLong(i, sizes[i]);
             sorted.setLong(i, order[i]);
         }
-        for (long z : sizes) if (z == 0) { f.add("chunk:zero_size"); break; }
-        if (total < n) f.add("chunk:tail");
-        if (chunks == 1) f.add("chunk:S=1");
-        f.add("chunk_order:" + s.chunkOrder());
         Tensor payload = s.values().generate(rng, s.dtype(), n, s.hidden());
         Tensor probs = s.probs() ? probabilityVector(rng, s, n) : null;
-        if (s.probs()) f.add("probs");
         if (s.op() == Op.SORT_CHUNKS) {
             in.put("inp", payload);
             in.put("split_sizes", split);
@@ -258,7 +215,6 @@ public final class CaseGenerator {
         Tensor m = Tensor.zeros(DType.I32, shards, experts);
         for (int i = 0; i < shards; i++) for (int e = 0; e < experts; e++) m.setLong(i, e, rng.below(s.tokens() + 1));
         int shard = rng.below(shards);
-        f.add("shards:" + shards);
         long received = 0;
         for (int i = 0; i < shards; i++) for (int l = 0; l < local; l++) received += m.getLong(i, (long) shard * local + l);
         switch (s.op()) {
@@ -289,7 +245,6 @@ public final class CaseGenerator {
             }
             default: throw new IllegalStateException();
         }
-        if (s.extra() > 0) f.add("ep:slack_rows");
     }
 
     /** The ids of every generated input, in the order they were drawn (for docs and ports). */

@@ -45,37 +45,58 @@ public enum Values {
 
     private static boolean fp8(DType d) { return d == DType.F8E4M3 || d == DType.F8E5M2; }
 
-    /** A [rows, cols] payload of dtype d, elements in row-major order. */
+    /** A [rows, cols] payload of dtype d, elements in row-major order (made and written a row at a time). */
     public Tensor generate(SplitMix64 rng, DType d, long rows, long cols) {
         Tensor out = Tensor.zeros(d, rows, cols);
+        int n = (int) cols;
         long mask = d.size() == 8 ? -1L : (1L << (8 * d.size())) - 1;
         long[] special = this == SPECIALS ? specials(d) : null;
+        boolean fp8 = fp8(d);
+        long[] bits = new long[n];
+        byte[] row = new byte[out.rowBytes()];
         for (long r = 0; r < rows; r++) {
-            for (long c = 0; c < cols; c++) {
-                long bits;
-                switch (this) {
-                    case BITS: bits = rng.next() & mask; break;
-                    case SPECIALS: {
-                        if (rng.below(4) == 0) bits = special[rng.below(special.length)];
-                        else bits = rng.next() & mask;
-                        break;
-                    }
-                    case NORMAL:
-                        if (fp8(d)) bits = rng.next() & mask;
-                        else bits = FloatFormats.fromF32(d, rng.unit24() * 4f - 2f);
-                        break;
-                    case SMALL: {
+            switch (this) {
+                case BITS:
+                    for (int c = 0; c < n; c++) bits[c] = rng.next() & mask;
+                    break;
+                case SPECIALS:
+                    for (int c = 0; c < n; c++) bits[c] = rng.below(4) == 0 ? special[rng.below(special.length)] : rng.next() & mask;
+                    break;
+                case NORMAL:
+                    for (int c = 0; c < n; c++) bits[c] = fp8 ? rng.next() & mask : FloatFormats.fromF32(d, rng.unit24() * 4f - 2f);
+                    break;
+                case SMALL:
+                    for (int c = 0; c < n; c++) {
                         int v = rng.below(8);
-                        bits = fp8(d) ? v : FloatFormats.fromF32(d, v);
-                        break;
+                        bits[c] = fp8 ? v : FloatFormats.fromF32(d, v);
                     }
-                    case INDEX: bits = fp8(d) ? (r + 1) & 0xFF : FloatFormats.fromF32(d, r + 1); break;
-                    default: throw new IllegalStateException();
+                    break;
+                case INDEX: {
+                    long v = fp8 ? (r + 1) & 0xFF : FloatFormats.fromF32(d, r + 1);
+                    java.util.Arrays.fill(bits, v);
+                    break;
                 }
-                out.setBits(r, c, bits);
+                default: throw new IllegalStateException();
             }
+            pack(bits, d.size(), row);
+            out.writeRowBytes(r, row, 0);
         }
         return out;
+    }
+
+    private static final java.lang.invoke.VarHandle LE16 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LE32 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Stores the low {@code size} bytes of each value, little endian. */
+    private static void pack(long[] bits, int size, byte[] row) {
+        switch (size) {
+            case 1: for (int c = 0; c < bits.length; c++) row[c] = (byte) bits[c]; break;
+            case 2: for (int c = 0; c < bits.length; c++) LE16.set(row, 2 * c, (short) bits[c]); break;
+            case 4: for (int c = 0; c < bits.length; c++) LE32.set(row, 4 * c, (int) bits[c]); break;
+            default: for (int c = 0; c < bits.length; c++) for (int k = 0; k < size; k++) row[c * size + k] = (byte) (bits[c] >>> (8 * k));
+        }
     }
 
     /**

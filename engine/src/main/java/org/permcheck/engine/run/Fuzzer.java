@@ -50,33 +50,47 @@ public final class Fuzzer {
         int shrinks = 0;
         try (Runner runner = new Runner(factory, options)) {
             long ran = 0;
-            for (long i = 0; (f.maxCases() <= 0 || ran < f.maxCases()) && System.nanoTime() < deadline; i++) {
-                if (!f.shard().contains(i)) continue;
-                CaseSpec spec = specAt(f.seed(), i, f.size());
-                Case c = CaseGenerator.generate("fuzz/seed=" + f.seed() + "/" + i, spec, f.seed(), "fuzz");
-                Verdict v = runner.judge(c);
-                ran++;
-                CaseResult r = v.result();
-                boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;
-                if (failed && f.shrink() && shrinks < f.maxShrinks() && !options.expectations().excuses(r)) {
-                    shrinks++;
-                    Verdict min = shrink(runner, spec, v, f.shrinkTries());
-                    r = Runner.withShrunk(r, "minimal: " + min.testCase().id().substring(5) + " [" + describe(min.result()) + "]");
-                    options.log().accept("shrunk " + c.id() + " to " + min.testCase().id());
-                    CaseResult rr = runner.report(min);
-                    if (rr.reproDir() != null) r = Runner.withRepro(r, rr.reproDir());
-                } else {
-                    r = runner.report(new Verdict(c, r, v.expected(), v.actual()));
+            long limit = f.maxCases() > 0 ? f.maxCases() : Long.MAX_VALUE;
+            // generation and the oracle run one step ahead on a second thread (k-th case of this shard)
+            try (Lookahead<Prepared> ahead = new Lookahead<>(k -> prepare(f, f.shard().index() + k * f.shard().count()), 2, limit)) {
+                while (ran < limit && System.nanoTime() < deadline) {
+                    Prepared p = ahead.take();
+                    if (p == null) break;
+                    CaseSpec spec = p.spec();
+                    Case c = p.testCase();
+                    Verdict v = runner.judge(c, p.oracle());
+                    ran++;
+                    CaseResult r = v.result();
+                    boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;
+                    if (failed && f.shrink() && shrinks < f.maxShrinks() && !options.expectations().excuses(r)) {
+                        shrinks++;
+                        Verdict min = shrink(runner, spec, v, f.shrinkTries());
+                        r = Runner.withShrunk(r, "minimal: " + min.testCase().id().substring(5) + " [" + describe(min.result()) + "]");
+                        options.log().accept("shrunk " + c.id() + " to " + min.testCase().id());
+                        CaseResult rr = runner.report(min);
+                        if (rr.reproDir() != null) r = Runner.withRepro(r, rr.reproDir());
+                    } else {
+                        r = runner.report(new Verdict(c, r, v.expected(), v.actual()));
+                    }
+                    results.add(r);
+                    cases.add(c);
+                    options.progress().onCase(ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
                 }
-                results.add(r);
-                cases.add(c);
-                options.progress().onCase(ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
             }
             RunResult result = runner.summarize(results, cases, started, (System.nanoTime() - t0) / 1_000_000);
             options.log().accept("fuzz seed=" + f.seed() + ": " + results.size() + " cases, "
                     + results.stream().filter(x -> x.status() == Status.PASS).count() + " passed, conformant=" + result.conformant());
             return result;
         }
+    }
+
+    /** A fuzz case made ahead of time: its spec, the case, the oracle's answer. */
+    private record Prepared(CaseSpec spec, Case testCase, OracleAnswer oracle) {}
+
+    private static Prepared prepare(FuzzOptions f, long i) {
+        CaseSpec spec = specAt(f.seed(), i, f.size());
+        Case c = CaseGenerator.generate("fuzz/seed=" + f.seed() + "/" + i, spec, f.seed(), "fuzz");
+        return new Prepared(spec, c, OracleAnswer.of(c.invocation()));
     }
 
     /**

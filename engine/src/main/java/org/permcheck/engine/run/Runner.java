@@ -11,7 +11,6 @@ import java.util.TreeMap;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.engine.check.CheckContext;
 import org.permcheck.engine.check.Checks;
 import org.permcheck.engine.model.Case;
@@ -20,7 +19,6 @@ import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
-import org.permcheck.oracle.Oracle;
 import org.permcheck.spi.BackendInfo;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.Tensor;
@@ -56,11 +54,13 @@ public final class Runner implements AutoCloseable {
         long t0 = System.nanoTime();
         List<CaseResult> results = new ArrayList<>();
         long done = 0;
-        for (Case c : cases) {
-            Verdict v = judge(c);
-            CaseResult r = report(v);
-            results.add(r);
-            options.progress().onCase(++done, cases.size(), r);
+        try (Lookahead<OracleAnswer> oracle = new Lookahead<>(i -> OracleAnswer.of(cases.get((int) i).invocation()), 2, cases.size())) {
+            for (Case c : cases) {
+                Verdict v = judge(c, oracle.take());
+                CaseResult r = report(v);
+                results.add(r);
+                options.progress().onCase(++done, cases.size(), r);
+            }
         }
         return summarize(results, cases, started, (System.nanoTime() - t0) / 1_000_000);
     }
@@ -115,7 +115,10 @@ public final class Runner implements AutoCloseable {
     }
 
     /** Judges one case (no progress, no failure sink): what the fuzzer's shrinker calls repeatedly. */
-    public Verdict judge(Case c) {
+    public Verdict judge(Case c) { return judge(c, null); }
+
+    /** Judges one case with the oracle's answer already computed (null: compute it here). */
+    Verdict judge(Case c, OracleAnswer precomputed) {
         Invocation inv = c.invocation();
         Optional<Expectations.Entry> skip = options.expectations().skipFor(c.id());
         if (skip.isPresent()) return verdict(c, Status.NOT_SUPPORTED, List.of(), "skipped by expectations: " + skip.get().reason(), 0, null, null);
@@ -125,14 +128,9 @@ public final class Runner implements AutoCloseable {
         String why = info.capabilities().whyNot(inv);
         if (why != null) return verdict(c, Status.NOT_SUPPORTED, List.of(), why, 0, null, null);
 
-        Expected expected;
-        try {
-            expected = Oracle.expected(inv);
-        } catch (PreconditionViolation e) {
-            return verdict(c, Status.HARNESS_ERROR, List.of(), "the oracle rejected a generated case (generator bug): " + e.getMessage(), 0, null, null);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return verdict(c, Status.HARNESS_ERROR, List.of(), "oracle failed: " + BackendSession.oneLine(e), 0, null, null);
-        }
+        OracleAnswer answer = precomputed != null ? precomputed : OracleAnswer.of(inv);
+        if (answer.harnessError() != null) return verdict(c, Status.HARNESS_ERROR, List.of(), answer.harnessError(), 0, null, null);
+        Expected expected = answer.expected();
 
         BackendSession.Answer first = session.call(inv, options.caseTimeout());
         if (!first.ok()) return verdict(c, first.status(), List.of(), first.detail(), first.nanos(), expected, null);

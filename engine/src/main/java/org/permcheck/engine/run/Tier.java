@@ -22,7 +22,7 @@ import org.permcheck.engine.model.Case;
  * of them (and "fuzz/seed={seed}/{i}", and "spec:{spec line}") for replay.
  */
 public enum Tier {
-    QUICK("quick", SizeClass.SMALL, 600),
+    QUICK("quick", SizeClass.SMALL, 1000),
     FULL("full", SizeClass.MEDIUM, 4000);
 
     /** The seed tiers use unless told otherwise (fixed, so CI runs are comparable). */
@@ -51,9 +51,18 @@ public enum Tier {
     Map<String, CaseSpec> edges() { return this == QUICK ? EdgeCases.quick() : EdgeCases.full(); }
 
     /** The tier's cases for {@code seed}, restricted to {@code shard} (by position in the full list). */
-    public List<Case> cases(long seed, Shard shard) {
+    public List<Case> cases(long seed, Shard shard) { return cases(seed, shard, List.of()); }
+
+    /**
+     * The tier with stored vectors first (e.g. {@code VectorSet.load(Path.of("vectors"))}, ids
+     * "vec/..."), then the edge cases, then the sampled cases; the shard applies to the whole list.
+     */
+    public List<Case> cases(long seed, Shard shard, List<Case> vectors) {
         List<Case> out = new ArrayList<>();
         long index = 0;
+        for (Case v : vectors) {
+            if (shard.contains(index++)) out.add(v);
+        }
         for (Map.Entry<String, CaseSpec> e : edges().entrySet()) {
             if (shard.contains(index++)) out.add(CaseGenerator.generate(id + "/edge/" + e.getKey(), e.getValue(), null, "property"));
         }

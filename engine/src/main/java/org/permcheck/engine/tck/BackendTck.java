@@ -18,6 +18,7 @@ import org.permcheck.engine.run.Runner;
 import org.permcheck.engine.run.Shard;
 import org.permcheck.engine.run.Tier;
 import org.permcheck.engine.run.Verdict;
+import org.permcheck.engine.vectors.VectorSet;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendInfo;
 
@@ -47,14 +48,27 @@ public abstract class BackendTck {
     /** The seed of the sampled cases. */
     protected long seed() { return Tier.DEFAULT_SEED; }
 
+    /**
+     * A vector directory to run first (e.g. {@code Path.of("../vectors")} from a module's tests), or
+     * null for none. A directory that does not load fails every test with the loader's message.
+     */
+    protected java.nio.file.Path vectors() { return null; }
+
     /** The share of the tier this test class runs (split a slow backend across classes). */
     protected Shard shard() { return Shard.ALL; }
 
     @TestFactory
     Stream<DynamicTest> quickTier() {
+        List<Case> vectorCases;
+        try {
+            vectorCases = vectors() == null ? List.of() : VectorSet.load(vectors());
+        } catch (java.io.IOException e) {
+            String why = e.getMessage();
+            return Stream.of(DynamicTest.dynamicTest("vectors " + vectors(), () -> Assertions.fail("cannot load vectors: " + why)));
+        }
+        List<Case> cases = Tier.QUICK.cases(seed(), shard(), vectorCases);
         Runner runner = new Runner(this::createBackend, options());
         BackendInfo info = runner.backendInfo();
-        List<Case> cases = Tier.QUICK.cases(seed(), shard());
         return cases.stream().map(c -> DynamicTest.dynamicTest(displayName(c), () -> {
             if (info != null) {
                 Assumptions.assumeTrue(info.available(), () -> "backend unavailable: " + info.unavailable().orElse(""));

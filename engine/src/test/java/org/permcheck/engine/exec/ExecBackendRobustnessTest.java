@@ -170,6 +170,17 @@ class ExecBackendRobustnessTest {
         }
     }
 
+    /** A file an earlier case wrote is gone before the next case: naming it again without writing it is "no file". */
+    @Test
+    void aStaleOutputOfAnEarlierCaseIsNeverTaken() throws Exception {
+        try (ExecBackend b = ExecBackend.forCommand(Python.fake("good", "stale"))) {
+            assertTrue(guard.call(b, chunkSort(), LIMIT).answered());
+            Attempt a = guard.call(b, chunkSort(), LIMIT);
+            assertEquals(Status.ERROR, a.status());
+            assertTrue(a.detail().startsWith("output 'output': no file at "), a.detail());
+        }
+    }
+
     /** Through the engine's runner: a backend that speaks another protocol is ERROR on every case, never "supports nothing". */
     @Test
     void theRunnerReportsAnUnusableBackendAsErrors() {

@@ -7,4 +7,7 @@ import org.permcheck.spi.Backend;
 class CpuBackendTckTest extends BackendTck {
     @Override
     protected Backend createBackend() { return new CpuBackend(); }
+
+    @Override
+    protected java.nio.file.Path vectors() { return java.nio.file.Path.of("..", "vectors"); }
 }

@@ -1,0 +1,148 @@
+package org.permcheck.engine.fuzz;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Profile;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.FloatFormats;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * The feature labels of a generated case, for coverage statistics: labels of the closed list
+ * (vectors/features.txt, {@code org.permcheck.engine.vectors.FeatureLabels}) where one applies,
+ * and generator statistics under the {@code gen:} prefix (op, routing distribution, value kind,
+ * boundary sizes), which are not vector features and are dropped when a case is promoted.
+ */
+public final class CaseFeatures {
+    private CaseFeatures() {}
+
+    public static Set<String> of(CaseSpec s, Invocation inv) {
+        Set<String> f = new LinkedHashSet<>();
+        f.add("generated");
+        f.add("gen:op=" + s.op().wireName());
+        f.add("gen:values=" + s.values().id());
+        Tensor payload = payload(inv);
+        if (payload != null) f.add(dtypeLabel(payload.dtype()));
+        boolean dispatchFamily = s.op() == Op.DISPATCH || s.op() == Op.COMBINE || s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD;
+        boolean gradient = s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD;
+        if (gradient) f.add("gradient");
+        if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
+        Tensor probs = firstPresent(inv, "probs", "merging_probs", "grad_permuted_probs");
+        if (probs != null) {
+            f.add(inv.inputs().containsKey("merging_probs") ? "merging-probs" : "probs");
+            if (payload != null && probs.dtype() != payload.dtype()) f.add("mixed-dtypes");
+        }
+        if (payload != null && (s.values() == Values.BITS || s.values() == Values.SPECIALS)) payloadFeatures(payload, f);
+        if (dispatchFamily) {
+            f.add("gen:routing=" + s.routing().id());
+            if (s.align() > 0) f.add("padding");
+            if (s.align() == 1) f.add("align-1");
+            if (s.experts() == 1) f.add("single-expert");
+            if (s.routing() == Routing.ALL) f.add("all-routed");
+            if (s.extra() > 0) f.add("extra-rows");
+            if (s.tokens() == 1) f.add("gen:T=1");
+            if (s.hidden() == 1) f.add("gen:H=1");
+            if (s.tokens() > 1024) f.add("gen:T>1024");
+            if (s.op() != Op.DISPATCH) f.add("unspecified-slots"); // the row_id_map input carries TE's garbage slots
+            routingFeatures(inv, s, f);
+        }
+        if (s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD) {
+            f.add("chunk-sort");
+            f.add("gen:chunk-order=" + s.chunkOrder());
+            if (s.chunks() == 1) f.add("gen:S=1");
+            if (s.extra() > 0) f.add("tail-rows");
+            Tensor split = inv.inputs().get("split_sizes");
+            if (split != null) for (long i = 0; i < split.numel(); i++) if (split.getLong(i) == 0) { f.add("zero-size-chunk"); break; }
+        }
+        if (SpecSampler.isExpertParallel(s.op())) {
+            f.add("expert-parallel");
+            f.add("gen:shards=" + s.shards());
+            if (s.extra() > 0) f.add("tail-rows");
+        }
+        return f;
+    }
+
+    private static void routingFeatures(Invocation inv, CaseSpec s, Set<String> f) {
+        Tensor routing = inv.inputs().get("routing_map");
+        Tensor map = inv.inputs().get("row_id_map");
+        long tokens = s.tokens();
+        long experts = s.experts();
+        long[] count = new long[(int) experts];
+        boolean nowhere = false;
+        boolean toAll = false;
+        Tensor probs = firstPresent(inv, "probs", "merging_probs");
+        boolean zeroProb = false;
+        boolean[] inMap = new boolean[(int) experts];
+        for (long t = 0; t < tokens; t++) {
+            long n = 0;
+            if (routing == null) {
+                java.util.Arrays.fill(inMap, false);
+                for (long i = 0; i < map.getLong(t, 2 * experts); i++) inMap[(int) map.getLong(t, experts + i)] = true;
+            }
+            for (long e = 0; e < experts; e++) {
+                boolean routed = routing != null ? routing.bits(t, e) != 0 : inMap[(int) e];
+                if (!routed) continue;
+                n++;
+                count[(int) e]++;
+                if (probs != null && FloatFormats.toF64(probs.dtype(), probs.bits(t, e)) == 0.0) zeroProb = true;
+            }
+            if (n == 0) nowhere = true;
+            if (n == experts) toAll = true;
+        }
+        if (nowhere) f.add("unrouted-token");
+        if (toAll) f.add("gen:token-to-all-experts");
+        if (zeroProb) f.add("zero-prob");
+        long max = 0;
+        for (long c : count) {
+            if (c == 0) f.add("empty-expert");
+            max = Math.max(max, c);
+        }
+        if (s.align() > max) f.add("gen:align>counts");
+    }
+
+    private static void payloadFeatures(Tensor p, Set<String> f) {
+        DType d = p.dtype();
+        boolean nan = false;
+        boolean negZero = false;
+        if (d == DType.F32 || d == DType.BF16 || d == DType.F16) {
+            float[] row = new float[(int) p.rowElems()]; // exact widening keeps the sign of zero and NaN-ness
+            for (long r = 0; r < p.rows() && !(nan && negZero); r++) {
+                p.readRowF32(r, row);
+                for (float v : row) {
+                    if (v != v) nan = true;
+                    else if (v == 0f && Float.floatToRawIntBits(v) != 0) negZero = true;
+                }
+            }
+        } else {
+            long signBit = 1L << (8 * d.size() - 1);
+            for (long i = 0; i < p.numel() && !(nan && negZero); i++) {
+                long bits = p.bits(i);
+                double v = FloatFormats.toF64(d, bits);
+                if (v == 0.0 && (bits & signBit) != 0) negZero = true;
+                if (Double.isNaN(v)) nan = true;
+            }
+        }
+        if (nan) f.add("nan-payload");
+        if (negZero) f.add("negative-zero");
+    }
+
+    private static Tensor payload(Invocation inv) {
+        return firstPresent(inv, "inp", "grad_output");
+    }
+
+    private static Tensor firstPresent(Invocation inv, String... names) {
+        for (String n : names) if (inv.inputs().containsKey(n)) return inv.inputs().get(n);
+        return null;
+    }
+
+    static String dtypeLabel(DType d) {
+        switch (d) {
+            case F8E4M3: return "fp8-e4m3";
+            case F8E5M2: return "fp8-e5m2";
+            default: return d.id();
+        }
+    }
+}
