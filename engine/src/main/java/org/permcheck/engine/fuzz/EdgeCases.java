@@ -47,6 +47,9 @@ public final class EdgeCases {
         m.put("dispatch-zipf", d.withRouting(Routing.ZIPF).withTopK(3));
         m.put("dispatch-H1", d.withHidden(1));
         m.put("dispatch-H129", d.withHidden(129).withTokens(9));
+        m.put("dispatch-H7168-bf16", d.withTokens(4).withExperts(4).withHidden(7168).withDtype(DType.BF16).withAlign(16).withProbs(true));
+        m.put("dispatch-T1024-E2", d.withTokens(1024).withExperts(2).withHidden(2).withTopK(1));
+        m.put("dispatch-T2047-E8-torch", d.withTokens(2047).withExperts(8).withHidden(1).withTopK(2).withProfile(Profile.TORCH_MASK_PAD).withAlign(128));
         m.put("dispatch-T1025-multiblock", d.withTokens(1025).withExperts(7).withHidden(3).withTopK(2).withAlign(16));
         m.put("dispatch-E512", d.withTokens(64).withExperts(512).withHidden(2).withTopK(8));
         m.put("dispatch-E127-prime", d.withTokens(33).withExperts(127).withHidden(3).withTopK(5).withRouting(Routing.ZIPF));
@@ -60,6 +63,7 @@ public final class EdgeCases {
         m.put("combine-torch-padded", c.withProfile(Profile.TORCH_MASK_PAD).withAlign(8).withMergingProbs(true));
         m.put("combine-k-equals-E", c.withRouting(Routing.ALL).withTopK(5).withMergingProbs(true));
         m.put("combine-unpadded-extra", c.withExtra(4).withValues(Values.SMALL));
+        m.put("combine-H7168-bf16", c.withTokens(3).withHidden(7168).withDtype(DType.BF16).withMergingProbs(true).withAlign(2));
 
         CaseSpec g = CaseSpec.of(Op.DISPATCH_BACKWARD, 12, 5, 8, 3, 0x5eed0003L).withValues(Values.NORMAL);
         m.put("dispatch-bwd-plain", g);

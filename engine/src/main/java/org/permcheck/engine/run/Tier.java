@@ -22,7 +22,7 @@ import org.permcheck.engine.model.Case;
  * of them (and "fuzz/seed={seed}/{i}", and "spec:{spec line}") for replay.
  */
 public enum Tier {
-    QUICK("quick", SizeClass.SMALL, 1000),
+    QUICK("quick", SizeClass.SMALL, 2000),
     FULL("full", SizeClass.MEDIUM, 4000);
 
     /** The seed tiers use unless told otherwise (fixed, so CI runs are comparable). */
