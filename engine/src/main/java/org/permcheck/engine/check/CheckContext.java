@@ -13,8 +13,11 @@ import org.permcheck.tensor.Tensor;
  */
 public final class CheckContext {
 
-    /** A follow-up call the runner made with the backend's own outputs, and what came back. */
-    public record FollowUp(Invocation call, Outputs result) {}
+    /**
+     * A follow-up call the runner made with the backend's own outputs, and what came back
+     * ({@code result} null when the call failed; {@code failure} then says how).
+     */
+    public record FollowUp(Invocation call, Outputs result, String failure) {}
 
     private final Invocation invocation;
     private final Expected expected;

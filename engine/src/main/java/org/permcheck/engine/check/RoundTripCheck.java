@@ -24,6 +24,10 @@ public final class RoundTripCheck implements Check {
         Tensor probs = ctx.invocation().inputs().get("probs");
         Tensor y = rt.result() == null ? null : rt.result().get("output");
         String call = ctx.call() + " then " + rt.call().op().wireName() + "(merging_probs=1/n(t))";
+        if (rt.result() == null) {
+            out.add(Violation.of(Rules.R2_ROUND_TRIP, call + ": the combine failed: " + rt.failure()));
+            return;
+        }
         if (y == null || y.dtype() != x.dtype() || !y.sameShape(x.shape())) {
             out.add(Violation.of(Rules.R2_ROUND_TRIP, call + ": combine returned "
                     + (y == null ? "no output" : y.dtype() + y.shapeString()) + ", expected " + x.dtype() + x.shapeString()));

@@ -22,6 +22,10 @@ public final class CpuBackend implements Backend {
     @Override
     public BackendInfo info() { return info; }
 
+    /** Nothing to release: the CPU backend holds no native resources or threads of its own. */
+    @Override
+    public void close() {}
+
     @Override
     public Outputs run(Invocation inv) {
         switch (inv.op()) {

@@ -86,6 +86,9 @@ final class BackendProcess {
 
     String stderrTail() { return stderr.tail(2000); }
 
+    /** Lets the stderr drain reach the end of the stream (after an exit or a kill), at most {@code millis}. */
+    void awaitStderr(long millis) { stderr.awaitEnd(millis); }
+
     String stderrTail(int max) { return stderr.tail(max); }
 
     long pid() { return process.pid(); }

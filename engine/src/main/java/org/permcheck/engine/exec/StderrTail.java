@@ -12,11 +12,26 @@ final class StderrTail {
     static final int KEEP = 8 * 1024;
     private final byte[] ring = new byte[KEEP];
     private long written;
+    private final Thread drainer;
 
     StderrTail(InputStream in, String threadName) {
-        Thread t = new Thread(() -> drain(in), threadName);
-        t.setDaemon(true);
-        t.start();
+        drainer = new Thread(() -> drain(in), threadName);
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    /**
+     * Waits until the stream has ended (the process and its children are gone), at most
+     * {@code millis}. A process that dies at once may still have its last words in the pipe when
+     * the crash is noticed; reading the tail before they are drained would lose the very message
+     * (for example the shell's "not found") that explains the crash.
+     */
+    void awaitEnd(long millis) {
+        try {
+            drainer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void drain(InputStream in) {

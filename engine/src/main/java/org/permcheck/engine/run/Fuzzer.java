@@ -46,7 +46,6 @@ public final class Fuzzer {
         long t0 = System.nanoTime();
         long deadline = f.budget() == null ? Long.MAX_VALUE : t0 + f.budget().toNanos();
         List<CaseResult> results = new ArrayList<>();
-        List<Case> cases = new ArrayList<>();
         int shrinks = 0;
         try (Runner runner = new Runner(factory, options)) {
             long ran = 0;
@@ -73,11 +72,11 @@ public final class Fuzzer {
                         r = runner.report(new Verdict(c, r, v.expected(), v.actual()));
                     }
                     results.add(r);
-                    cases.add(c);
                     options.progress().onCase(ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
                 }
             }
-            RunResult result = runner.summarize(results, cases, started, (System.nanoTime() - t0) / 1_000_000);
+            // only the results are kept: a long run must not hold every case's tensors
+            RunResult result = runner.summarize(results, List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000);
             options.log().accept("fuzz seed=" + f.seed() + ": " + results.size() + " cases, "
                     + results.stream().filter(x -> x.status() == Status.PASS).count() + " passed, conformant=" + result.conformant());
             return result;

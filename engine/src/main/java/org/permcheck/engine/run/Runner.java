@@ -62,7 +62,9 @@ public final class Runner implements AutoCloseable {
                 options.progress().onCase(++done, cases.size(), r);
             }
         }
-        return summarize(results, cases, started, (System.nanoTime() - t0) / 1_000_000);
+        List<Long> seeds = new ArrayList<>();
+        for (Case c : cases) seeds.add(c.seed());
+        return summarize(results, seeds, started, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Hands a non-passing verdict to the failure sink and returns the result with its repro dir. */
@@ -79,7 +81,7 @@ public final class Runner implements AutoCloseable {
     }
 
     /** Builds the run's result: coverage, expectation problems and the conformance verdict. */
-    RunResult summarize(List<CaseResult> results, List<Case> cases, Instant started, long wallMillis) {
+    RunResult summarize(List<CaseResult> results, List<Long> caseSeeds, Instant started, long wallMillis) {
         Expectations exp = options.expectations();
         List<String> problems = exp.problems(results);
         boolean conformant = problems.isEmpty();
@@ -94,7 +96,7 @@ public final class Runner implements AutoCloseable {
             }
         }
         LinkedHashSet<Long> seeds = new LinkedHashSet<>();
-        for (Case c : cases) if (c.seed() != null) seeds.add(c.seed());
+        for (Long seed : caseSeeds) if (seed != null) seeds.add(seed);
         return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, conformant, problems);
     }
 
@@ -148,7 +150,10 @@ public final class Runner implements AutoCloseable {
             Invocation combine = now == null ? null : RoundTrip.combineAfter(inv, first.outputs(), now.capabilities());
             if (combine != null) {
                 BackendSession.Answer rt = session.call(combine, options.caseTimeout());
-                roundTrip = new CheckContext.FollowUp(combine, rt.ok() ? rt.outputs() : null);
+                if (rt.status() == Status.NOT_SUPPORTED) combine = null; // the backend declines the combine: no round trip
+                if (combine != null) {
+                    roundTrip = new CheckContext.FollowUp(combine, rt.ok() ? rt.outputs() : null, rt.ok() ? null : rt.status() + ": " + rt.detail());
+                }
             }
         }
         CheckContext ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip);

@@ -174,6 +174,26 @@ class RunnerStatusTest {
         assertTrue(r.violations().stream().anyMatch(v -> v.rule().equals("R1")), r.violations().toString());
     }
 
+    /** R2: the round trip uses the backend's own combine; a combine that fails makes the dispatch case fail R2. */
+    @Test
+    void aFailingRoundTripCombineIsR2() {
+        BackendFactory f = () -> new Scripted() {
+            @Override
+            public Outputs run(Invocation inv) throws Exception {
+                if (inv.op() == Op.COMBINE) throw new IllegalStateException("combine kernel missing");
+                return cpu.run(inv);
+            }
+
+            @Override
+            Outputs first(Invocation inv) { throw new AssertionError(); }
+        };
+        CaseResult r = run(f, RunOptions.defaults().withDeterminism(false), DISPATCH).results().get(0);
+        assertEquals(Status.FAIL, r.status());
+        assertEquals("R2", r.violations().get(0).rule());
+        assertTrue(r.violations().get(0).message().contains("the combine failed: ERROR: IllegalStateException: combine kernel missing"),
+                r.violations().get(0).message());
+    }
+
     @Test
     void reductionsReportBitFaithfulAgreementAsInformation() {
         CaseResult r = run(CpuBackend::new, RunOptions.defaults(), COMBINE).results().get(0);
