@@ -320,6 +320,14 @@ __device__ void dispatch_permute_impl(const void* rmap, int rmBytes, i64 T, int 
     __shared__ int s_above;
     const i64 t = blockIdx.x;
     const int tid = threadIdx.x, nt = blockDim.x, warp = tid >> 5, lane = tid & 31, nw = nt >> 5;
+    typedef typename Unit<B>::T U;
+    const i64 nv = rowBytes / B;
+    const U* src = (const U*) (inp + t * rowBytes);
+    const U z = zero_unit<B>();
+    // the token's first vectors do not depend on the row map: start loading them now, so their
+    // latency overlaps the prologue below
+    const U pre0 = tid < nv ? src[tid] : z;
+    const U pre1 = tid + nt < nv ? src[tid + nt] : z;
     if (tid == 0) s_above = 0;
     const i64 blk = t / (32 * G);
     const i64 c = t >> 5;
@@ -375,14 +383,11 @@ __device__ void dispatch_permute_impl(const void* rmap, int rmBytes, i64 T, int 
         for (int j = tid; j < n; j += nt) s_p[j] = 0u;
     }
     __syncthreads();
-    typedef typename Unit<B>::T U;
-    const i64 nv = rowBytes / B;
-    const U* src = (const U*) (inp + t * rowBytes);
-    const U z = zero_unit<B>();
     for (i64 v = tid; v < nv; v += 2 * nt) {
         i64 v2 = v + nt;
-        U x0 = src[v];
-        U x1 = v2 < nv ? src[v2] : z;
+        const bool first = v == tid;
+        U x0 = first ? pre0 : src[v];
+        U x1 = first ? pre1 : (v2 < nv ? src[v2] : z);
         for (int j = 0; j < n; j++) {
             i64 d = s_dst[j];
             if (d < 0 || d >= outRows) continue;

@@ -38,7 +38,7 @@ record BackendChoice(String selector, BackendInfo info, Maker maker) {
         if (spec == null || spec.isBlank()) return defaultChoice(providers, err);
         if (spec.startsWith(EXEC_PREFIX)) {
             String command = spec.substring(EXEC_PREFIX.length()).trim();
-            if (command.isEmpty()) throw new UsageError("--backend exec: needs a command, e.g. --backend 'exec:python3 adapters/python/numpy_backend.py'");
+            if (command.isEmpty()) throw new UsageError("--backend exec: needs a command, e.g. --backend 'exec:python3 adapters/python/examples/numpy_port.py'");
             BackendChoice c = probe(spec, ExecBackends.maker(command));
             if (!c.info().available()) throw new UsageError("backend '" + spec + "' did not start: " + c.info().unavailable().get());
             announce(err, c, "as asked");

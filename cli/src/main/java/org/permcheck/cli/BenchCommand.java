@@ -86,7 +86,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         var err = spec.commandLine().getErr();
         var stdout = spec.commandLine().getOut();
-        err.println("permcheck bench: " + String.join(" ", todo) + " on " + request.describe() + ", seed " + seed);
+        boolean shaped = todo.contains("oracle") || todo.contains("e2e") || todo.contains("protocol") || todo.contains("backend");
+        err.println("permcheck bench: " + String.join(" ", todo) + (shaped ? " on " + request.describe() : "")
+                + (todo.contains("fuzz") ? (shaped ? "; " : " on ") + "fuzz: " + fuzzCases + " SMALL cases" : "") + ", seed " + seed);
         err.flush();
 
         List<BenchResult> results = new ArrayList<>();

@@ -37,9 +37,11 @@ final class EngineBridge {
         Tier tier = Tier.byName(c.tier.name());
         long seed = c.seed != null ? c.seed : Tier.DEFAULT_SEED;
         boolean vectorsGiven = c.spec.commandLine().getParseResult().hasMatchedOption("--vectors");
-        if (vectorsGiven && !java.nio.file.Files.isDirectory(c.vectors)) throw new UsageError("--vectors " + c.vectors + ": no such directory");
+        java.nio.file.Path vectors = vectorsGiven ? c.vectors : defaultVectors(c.vectors);
+        if (vectorsGiven && !java.nio.file.Files.isDirectory(vectors)) throw new UsageError("--vectors " + vectors + ": no such directory");
         BackendChoice choice = BackendChoice.resolve(c.backend, err);
-        List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, c.vectors, vectorsGiven);
+        if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
+        List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, vectors, vectorsGiven);
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
                 + ", " + cases.size() + " cases, reports in " + c.out);
         err.flush();
@@ -53,6 +55,18 @@ final class EngineBridge {
             bar.finish();
         }
         return RunSetup.finish(RunSetup.withSelector(withSeed(result, seed), choice), c.out, out, err);
+    }
+
+    /**
+     * The committed vector set: ./vectors when run from the repository root, else the one beside
+     * the ./permcheck script that started us (so the main command works from any directory).
+     */
+    private static java.nio.file.Path defaultVectors(java.nio.file.Path asDefault) {
+        if (java.nio.file.Files.isDirectory(asDefault)) return asDefault;
+        String script = System.getProperty("permcheck.script");
+        if (script == null) return asDefault;
+        java.nio.file.Path beside = java.nio.file.Path.of(script).toAbsolutePath().getParent().resolve("vectors");
+        return java.nio.file.Files.isDirectory(beside) ? beside : asDefault;
     }
 
     /** permcheck fuzz: seeded random cases until the count or the time budget is spent; failures shrunk. */

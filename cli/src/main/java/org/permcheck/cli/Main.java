@@ -30,6 +30,8 @@ public final class Main {
         cmd.setParameterExceptionHandler(handlers);
         cmd.setExecutionExceptionHandler(handlers);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setUsageHelpWidth(100); // the examples in the footers are long command lines
+        cmd.setUsageHelpAutoWidth(true);
         return cmd;
     }
 }

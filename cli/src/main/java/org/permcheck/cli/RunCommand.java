@@ -15,13 +15,14 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error.",
                 "", "Examples:", "  ./permcheck run                                  (quick tier, default backend)",
                 "  ./permcheck run --tier full --backend cpu --out reports/nightly",
-                "  ./permcheck run --backend 'exec:python3 adapters/python/numpy_backend.py' --shard 0/4"})
+                "  ./permcheck run --backend 'exec:python3 adapters/python/examples/numpy_port.py'",
+                "  ./permcheck run --shard 0/4 --out reports/shard0     (CI machine 1 of 4)"})
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     enum Tier { quick, full }
 
-    @Option(names = "--tier", defaultValue = "quick", description = "quick (CI gate, minutes) or full (nightly) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tier", defaultValue = "quick", paramLabel = "quick|full", description = "quick (CI gate, minutes) or full (nightly) (default: ${DEFAULT-VALUE})")
     Tier tier;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "cpu, cuda or exec:<command> (default: cuda when available, else cpu)")

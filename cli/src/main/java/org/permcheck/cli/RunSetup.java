@@ -111,7 +111,9 @@ final class RunSetup {
                 break;
             }
             String first = r.violations().isEmpty() ? String.valueOf(r.detail()) : r.violations().get(0).render();
-            stdout.println("  " + r.status() + " " + r.caseId() + ": " + ErrorHandlers.oneLine(first));
+            // the runner notes an excused failure in the detail ("expected failure: <reason>")
+            boolean excused = r.detail() != null && r.detail().startsWith("expected failure");
+            stdout.println("  " + r.status() + (excused ? " (expected)" : "") + " " + r.caseId() + ": " + ErrorHandlers.oneLine(first));
             if (r.reproDir() != null) stdout.println("    replay: " + org.permcheck.engine.report.ReplayCommand.of(r.reproDir(), result.info().backend().get("selector")));
         }
         for (String p : result.expectationProblems()) stdout.println("  expectation: " + p);

@@ -31,6 +31,7 @@ import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 
 /**
@@ -148,6 +149,7 @@ public final class CudaBench {
                         pprobs, rowIdMap);
                 if (align > 0) DispatchKernels.padFill(dev, rm, out, rowBytes, rows, pprobs, probsSize);
             };
+            Runnable writeOnly = () -> cuMemsetD32Async(copy, 0x3F803F80, outBytes / 4, dev.stream());
             Runnable rowMapOnly = () -> rm.enqueue(dev, routing, 4, align, tpe, pad, 4);
             Runnable copyOut = () -> cuMemcpyDtoDAsync(copy, out, outBytes, dev.stream());
             Runnable combine = () -> CombineOp.enqueue(dev, out, rows, rowBytes, dt, rowIdMap, tokens, experts, mprobs, 0,
@@ -164,6 +166,7 @@ public final class CudaBench {
             String shape = req.describe();
             result.add(row("cuda token_dispatch (row map + counts + permute" + (req.probs() ? " with probs" : "") + (align > 0 ? " + padding" : "") + ")",
                     shape, outBytes, time(dev, dispatch, req), copyNs, notes));
+            result.add(row("  reference: cuMemsetD32 of the output bytes (write-only floor)", shape, outBytes, time(dev, writeOnly, req), copyNs, notes));
             result.add(row("  of which row map + counts (2 launches)", shape, outBytes, time(dev, rowMapOnly, req), copyNs, notes));
             if (reducible) {
                 result.add(row("cuda token_combine (merging probs" + (align > 0 ? ", unpad" : "") + ")", shape, outBytes, time(dev, combine, req), copyNs, notes));

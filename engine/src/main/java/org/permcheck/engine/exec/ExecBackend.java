@@ -86,6 +86,18 @@ public final class ExecBackend implements Backend {
             t.setDaemon(true);
             return t;
         });
+        // a JVM that exits without close() (Ctrl-C, an abandoned backend) must not leave a process
+        // running or case files in /dev/shm, which is RAM
+        this.exitHook = new Thread(this::cleanUpAtExit, "permcheck-exec-exit");
+        Runtime.getRuntime().addShutdownHook(exitHook);
+    }
+
+    private final Thread exitHook;
+
+    private void cleanUpAtExit() {
+        BackendProcess p = proc;
+        if (p != null) p.killTree();
+        if (ownsScratch) deleteTree(scratch);
     }
 
     /**
@@ -232,6 +244,11 @@ public final class ExecBackend implements Backend {
         }
         watchdog.shutdownNow();
         if (ownsScratch) deleteTree(scratch);
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway; it finds nothing left to do
+        }
     }
 
     // ------------------------------------------------------------------ the conversation

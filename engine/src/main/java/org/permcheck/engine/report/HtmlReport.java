@@ -24,10 +24,15 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     public static void write(RunResult run, Path file) throws IOException {
-        Files.writeString(file, render(run), StandardCharsets.UTF_8);
+        Files.writeString(file, render(run, file.toAbsolutePath().getParent()), StandardCharsets.UTF_8);
     }
 
     public static String render(RunResult run) {
+        return render(run, null);
+    }
+
+    /** @param reportDir where the page will live, so bundle links can be relative (null: no links) */
+    public static String render(RunResult run, Path reportDir) {
         RunInfo info = run.info();
         StatusTable table = new StatusTable(run);
         String backend = BackendLabel.name(info);
@@ -91,7 +96,7 @@ public final class HtmlReport {
 
         h.append("<h2>Failures</h2>\n");
         if (table.failures().isEmpty()) h.append("<p>None.</p>\n");
-        for (CaseResult r : table.failures()) failure(h, r, backend);
+        for (CaseResult r : table.failures()) failure(h, r, backend, reportDir);
 
         h.append("<h2>Time per case versus case size</h2>\n").append(TimeSizePlot.svg(run.results()));
 
@@ -108,7 +113,7 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    private static void failure(StringBuilder h, CaseResult r, String backend) {
+    private static void failure(StringBuilder h, CaseResult r, String backend, Path reportDir) {
         h.append("<div class=\"failure\">\n<h3>").append(r.status().name()).append(": <code>").append(Markup.escape(r.caseId())).append("</code></h3>\n");
         h.append("<p>op <code>").append(Markup.escape(r.op())).append("</code>, rules ").append(Markup.escape(String.join(", ", r.rules())));
         if (r.seed() != null) h.append(", seed ").append(r.seed());
@@ -122,10 +127,35 @@ public final class HtmlReport {
             if (r.detail() != null) h.append(Markup.escape(r.detail())).append('\n');
             h.append("</pre>\n");
         }
+        String link = bundleLink(r.reproDir(), reportDir);
+        if (link != null) {
+            h.append("<p>repro bundle: <a href=\"").append(Markup.attr(link)).append("\">").append(Markup.escape(link)).append("</a></p>\n");
+        }
         if (r.reproDir() != null) {
             h.append("<p>replay:</p>\n<pre class=\"replay\">").append(Markup.escape(ReplayCommand.of(r.reproDir(), backend))).append("</pre>\n");
         }
         h.append("</div>\n");
+    }
+
+    /**
+     * A relative link from the page to a bundle under it ("repro/x/"), percent-encoded per path
+     * segment; null when there is no bundle or it lies outside the report directory.
+     */
+    static String bundleLink(String reproDir, Path reportDir) {
+        if (reproDir == null || reportDir == null) return null;
+        Path bundle;
+        try {
+            bundle = Path.of(reproDir).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+        Path base = reportDir.toAbsolutePath().normalize();
+        if (!bundle.startsWith(base)) return null;
+        StringBuilder sb = new StringBuilder();
+        for (Path seg : base.relativize(bundle)) {
+            sb.append(java.net.URLEncoder.encode(seg.toString(), StandardCharsets.UTF_8).replace("+", "%20")).append('/');
+        }
+        return sb.toString();
     }
 
     private static void row(StringBuilder h, String key, String value) {

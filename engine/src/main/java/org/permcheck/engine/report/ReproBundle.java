@@ -107,11 +107,17 @@ public final class ReproBundle {
         String script = System.getProperty("permcheck.script", "./permcheck");
         String text = "#!/usr/bin/env bash\n"
                 + "# Replays this saved case: " + ReplayCommand.of(dir.toString(), backend).replace('\n', ' ') + "\n"
-                + "# Set PERMCHECK to the permcheck script when this bundle has moved to another checkout.\n"
+                + "# Set PERMCHECK to the permcheck script (and PERMCHECK_CWD to the directory the run started in)\n"
+                + "# when this bundle has moved to another machine or checkout.\n"
                 + "set -euo pipefail\n"
                 + "here=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\n"
-                + "exec \"${PERMCHECK:-" + ShellQuote.word(script).replace("\"", "\\\"") + "}\" replay \"$here\" --backend "
-                + ShellQuote.word(backend) + " \"$@\"\n";
+                + "permcheck=${PERMCHECK:-}\n"
+                + "if [ -z \"$permcheck\" ]; then permcheck=" + ShellQuote.word(script) + "; fi\n"
+                // an exec backend's command may name files relative to where the run started
+                + "cwd=${PERMCHECK_CWD:-}\n"
+                + "if [ -z \"$cwd\" ]; then cwd=" + ShellQuote.word(System.getProperty("user.dir")) + "; fi\n"
+                + "cd \"$cwd\"\n"
+                + "exec \"$permcheck\" replay \"$here\" --backend " + ShellQuote.word(backend) + " \"$@\"\n";
         Path f = dir.resolve("replay.sh");
         Files.writeString(f, text, StandardCharsets.UTF_8);
         try {

@@ -68,6 +68,39 @@ public final class FeatureLabels {
         return out;
     }
 
+    /**
+     * The closed-list label for one of the engine generator's coverage labels
+     * ({@code org.permcheck.engine.fuzz.CaseGenerator}: "padded", "dtype:bf16", "token_nowhere", ...),
+     * or null when it has none. Lets a promoted fuzz case keep what is known about it.
+     */
+    public static String fromEngineLabel(String l) {
+        if (known(l)) return l;
+        if (l.startsWith("dtype:")) {
+            String d = l.substring(6);
+            return d.equals("f8e4m3") ? "fp8-e4m3" : d.equals("f8e5m2") ? "fp8-e5m2" : known(d) ? d : null;
+        }
+        if (l.startsWith("shards:")) return "expert-parallel";
+        if (l.startsWith("values:")) {
+            return l.equals("values:specials") ? "special-values" : l.equals("values:bits") ? "nan-payload" : null;
+        }
+        switch (l) {
+            case "padded": return "padding";
+            case "align:1": return "align-1";
+            case "zero_probs": return "zero-prob";
+            case "merging_probs": return "merging-probs";
+            case "empty_expert": return "empty-expert";
+            case "token_nowhere": return "unrouted-token";
+            case "k=E": return "all-routed";
+            case "E=1": return "single-expert";
+            case "num_out>used": return "extra-rows";
+            case "profile:torch-mask-pad": return "torch-mask-pad";
+            case "chunk:zero_size": return "zero-size-chunk";
+            case "chunk:tail": return "tail-rows";
+            case "ep:slack_rows": return "tail-rows";
+            default: return null;
+        }
+    }
+
     /** The text of vectors/features.txt. */
     public static String featuresTxt() {
         StringBuilder sb = new StringBuilder("# permcheck vector feature labels (closed list; docs/vectors.md section 5)\n");

@@ -48,8 +48,11 @@ public final class VectorPromoter {
 
         Set<String> features = new LinkedHashSet<>();
         raw.path("features").forEach(f -> {
-            if (FeatureLabels.known(f.asText())) features.add(f.asText());
+            String label = FeatureLabels.fromEngineLabel(f.asText());
+            if (label != null) features.add(label);
         });
+        if (inv.op().wireName().endsWith("_backward")) features.add("gradient");
+        if (inv.op() == org.permcheck.contract.Op.SORT_CHUNKS || inv.op() == org.permcheck.contract.Op.SORT_CHUNKS_BACKWARD) features.add("chunk-sort");
         features.add("fuzz-found");
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("source", "fuzz");

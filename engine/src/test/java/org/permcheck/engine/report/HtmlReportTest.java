@@ -33,6 +33,16 @@ class HtmlReportTest {
     }
 
     @Test
+    void bundlesUnderTheReportDirectoryAreLinkedRelatively() {
+        java.nio.file.Path reports = java.nio.file.Path.of("reports", "x").toAbsolutePath();
+        String html = HtmlReport.render(SampleRuns.mixed(), reports);
+        // SampleRuns.mixed holds reports/x/repro/prop_dispatch_seed_42_3-0badf00d and reports/x/repro/it's here
+        assertTrue(html.contains("<a href=\"repro/prop_dispatch_seed_42_3-0badf00d/\">"), html);
+        assertTrue(html.contains("<a href=\"repro/it%27s%20here/\">"), html);
+        assertEquals(null, HtmlReport.bundleLink("/elsewhere/repro/a", reports));
+    }
+
+    @Test
     void hostileStringsAreEscaped() {
         String html = HtmlReport.render(SampleRuns.mixed());
         assertFalse(html.contains("<script>alert"));

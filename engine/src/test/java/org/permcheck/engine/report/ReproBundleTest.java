@@ -34,7 +34,7 @@ class ReproBundleTest {
     @TempDir Path dir;
 
     @Test
-    void bundleHoldsInputsExpectedActualMismatchAndReplayAndReadsBack() throws IOException {
+    void bundleHoldsInputsExpectedActualMismatchAndReplayAndReadsBack() throws Exception {
         // token 0 -> expert 1, token 1 -> expert 0 (hand-made, E=2, topk=1); bf16 payload with a -0.0 and a NaN payload
         Tensor inp = Tensor.zeros(DType.BF16, 2, 2);
         inp.setBits(0, 0, 0x8000); inp.setBits(0, 1, 0x7fc1); inp.setBits(1, 0, 0x3f80); inp.setBits(1, 1, 0x4000);
@@ -64,6 +64,18 @@ class ReproBundleTest {
         String replay = Files.readString(bundle.resolve("replay.sh"));
         assertTrue(replay.contains("replay \"$here\" --backend 'exec:python3 my adapter.py'"), replay);
         assertTrue(Files.isExecutable(bundle.resolve("replay.sh")));
+        // replay.sh really calls permcheck with the bundle and the backend as separate, intact arguments
+        Path fake = dir.resolve("fake permcheck");
+        Files.writeString(fake, "#!/bin/sh\nprintf '%s|' \"$PWD\" \"$@\"\n");
+        fake.toFile().setExecutable(true);
+        Path cwd = Files.createDirectories(dir.resolve("where it ran"));
+        ProcessBuilder pb = new ProcessBuilder("bash", bundle.resolve("replay.sh").toString()).redirectErrorStream(true);
+        pb.environment().put("PERMCHECK", fake.toString());
+        pb.environment().put("PERMCHECK_CWD", cwd.toString());
+        Process p = pb.start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), said);
+        assertEquals(cwd.toRealPath() + "|replay|" + bundle.toRealPath() + "|--backend|exec:python3 my adapter.py|", said);
 
         ReproBundle.Loaded back = ReproBundle.read(bundle, Npy::read);
         assertEquals(c.id(), back.id());

@@ -60,7 +60,7 @@ class VectorPromoteAndErrorsTest {
         attrs.put("num_out_tokens", 3L);
         attrs.put("align_size", 2L);
         Invocation inv = new Invocation(Op.DISPATCH, Profile.TE_JAX, in, attrs);
-        Case c = new Case("fuzz/seed=7/41", inv, List.of("P2"), Set.of("padding"), 7L, "fuzz");
+        Case c = new Case("fuzz/seed=7/41", inv, List.of("P2"), Set.of("padded", "dtype:bf16", "token_nowhere", "op:token_dispatch"), 7L, "fuzz");
         CaseResult r = new CaseResult(c.id(), "token_dispatch", c.rules(), List.of("padding"), Status.FAIL,
                 List.of(Violation.of("P2", "padded rows not zero")), null, 1, 12, 7L, "T=3 E=2 H=2", null);
         return ReproBundle.write(tmp.resolve("repro"), c, Oracle.expected(inv), new Outputs(Map.of()), r, "exec:python3 port.py", Npy::write);
@@ -75,7 +75,8 @@ class VectorPromoteAndErrorsTest {
         VectorSet.Loaded l = VectorSet.loadOne(vectors, "dispatch/fuzz-padded-rows", true);
         assertEquals(List.of("P2"), l.vector().rules(), "the bundle's rules by default");
         assertTrue(l.vector().features().contains("fuzz-found"));
-        assertTrue(l.vector().features().contains("padding"), "labels of the closed list are kept");
+        // the engine's coverage labels are mapped onto the closed list; those without a counterpart are dropped
+        assertEquals(Set.of("padding", "bf16", "unrouted-token", "fuzz-found"), Set.copyOf(l.vector().features()));
         assertEquals("fuzz", l.vector().provenance().get("source"));
         assertEquals("fuzz/seed=7/41", l.vector().provenance().get("bundle_case"));
         assertEquals("7", l.vector().provenance().get("seed"));
