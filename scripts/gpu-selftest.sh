@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gpu-selftest.sh: the CUDA backend's whole check on a GPU node, from a bundle made by
-# scripts/gpu-bundle.sh (copied into it as DIR/selftest). Writes a few small files into OUT:
+# scripts/gpu-bundle.sh (copied into it as DIR/selftest). Writes a few small files into OUT
+# (default ./permcheck-selftest):
 #   gpu.txt        nvidia-smi's card, driver and memory
 #   junit.txt      the org.permcheck.cuda tests (oracle agreement on random calls of every op,
 #                  guard bands, buffers past 2^31 bytes) via the JUnit console launcher
@@ -8,18 +9,19 @@
 #   run-quick.md, run-full.md   `permcheck run --backend cuda` summaries (tiers quick and full)
 #   fuzz.md        `permcheck fuzz --backend cuda` summary
 #   bench.md       CudaBench: issue 6's shapes, ratios to cuMemcpyDtoD in the same run
-# Usage: DIR/selftest OUT [--skip-full] [--cases N] [--fuzz-time 120s]
+# Usage: DIR/selftest [OUT] [--skip-full] [--cases N] [--fuzz-time 120s]   (OUT: ./permcheck-selftest)
 # Exit status: 0 when every step passed.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-out=${1:?usage: selftest OUT [--skip-full] [--cases N] [--fuzz-time 120s]}; shift
-full=1 cases=100 fuzztime=120s
+out=permcheck-selftest full=1 cases=100 fuzztime=120s
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --skip-full) full=0 ;;
     --cases) cases=$2; shift ;;
     --fuzz-time) fuzztime=$2; shift ;;
-    *) echo "selftest: unknown option $1" >&2; exit 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -*) echo "selftest: unknown option $1" >&2; exit 2 ;;
+    *) out=$1 ;;
   esac
   shift
 done
