@@ -84,9 +84,13 @@ final class BackendProcess {
         return null;
     }
 
-    String stderrTail() { return stderr.tail(2000); }
+    String stderrTail() { return stderrTail(2000); }
 
-    String stderrTail(int max) { return stderr.tail(max); }
+    /** The stderr tail; once the process is gone, after the drain thread has read the pipe to its end (bounded wait). */
+    String stderrTail(int max) {
+        if (!process.isAlive()) stderr.awaitEnd(500);
+        return stderr.tail(max);
+    }
 
     long pid() { return process.pid(); }
 

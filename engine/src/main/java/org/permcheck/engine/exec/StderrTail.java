@@ -12,11 +12,21 @@ final class StderrTail {
     static final int KEEP = 8 * 1024;
     private final byte[] ring = new byte[KEEP];
     private long written;
+    private final Thread thread;
 
     StderrTail(InputStream in, String threadName) {
-        Thread t = new Thread(() -> drain(in), threadName);
-        t.setDaemon(true);
-        t.start();
+        thread = new Thread(() -> drain(in), threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits (bounded) until the pipe is drained to its end: after the process died, its last words are in. */
+    void awaitEnd(long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void drain(InputStream in) {
