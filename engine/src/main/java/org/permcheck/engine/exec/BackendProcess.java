@@ -84,12 +84,13 @@ final class BackendProcess {
         return null;
     }
 
-    String stderrTail() { return stderr.tail(2000); }
+    String stderrTail() { return stderrTail(2000); }
 
-    /** Lets the stderr drain reach the end of the stream (after an exit or a kill), at most {@code millis}. */
-    void awaitStderr(long millis) { stderr.awaitEnd(millis); }
-
-    String stderrTail(int max) { return stderr.tail(max); }
+    /** The stderr tail; once the process is gone, after the drain thread has read the pipe to its end (bounded wait). */
+    String stderrTail(int max) {
+        if (!process.isAlive()) stderr.awaitEnd(500);
+        return stderr.tail(max);
+    }
 
     long pid() { return process.pid(); }
 

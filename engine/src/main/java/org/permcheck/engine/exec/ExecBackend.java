@@ -333,9 +333,7 @@ public final class ExecBackend implements Backend {
         if (proc == p) proc = null;
     }
 
-    /** The stderr tail of a process that has exited or been killed (waits briefly for the pipe to drain). */
     private static String stderrSuffix(BackendProcess p) {
-        p.awaitStderr(1000);
         String t = p.stderrTail();
         return t.isEmpty() ? "" : "; stderr: " + t;
     }

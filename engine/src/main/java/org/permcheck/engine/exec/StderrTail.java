@@ -12,23 +12,18 @@ final class StderrTail {
     static final int KEEP = 8 * 1024;
     private final byte[] ring = new byte[KEEP];
     private long written;
-    private final Thread drainer;
+    private final Thread thread;
 
     StderrTail(InputStream in, String threadName) {
-        drainer = new Thread(() -> drain(in), threadName);
-        drainer.setDaemon(true);
-        drainer.start();
+        thread = new Thread(() -> drain(in), threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /**
-     * Waits until the stream has ended (the process and its children are gone), at most
-     * {@code millis}. A process that dies at once may still have its last words in the pipe when
-     * the crash is noticed; reading the tail before they are drained would lose the very message
-     * (for example the shell's "not found") that explains the crash.
-     */
+    /** Waits (bounded) until the pipe is drained to its end: after the process died, its last words are in. */
     void awaitEnd(long millis) {
         try {
-            drainer.join(millis);
+            thread.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
