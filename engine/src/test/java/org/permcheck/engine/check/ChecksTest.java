@@ -195,4 +195,49 @@ class ChecksTest {
             }
         }));
     }
+
+    /**
+     * G3 with merging probs is a product: a NaN there has no contractual payload (TE's GPU returns
+     * the canonical NaN), so another NaN payload passes, while a number where NaN is due still fails.
+     */
+    @Test
+    void computedNanInCombineBackwardMatchesAnyNan() {
+        String id = "quick/edge/combine-bwd-merging-probs";
+        Case c = Tier.caseById(id).orElseThrow();
+        Tensor g = c.invocation().input("grad_output");
+        long canonical = FloatFormats.fromF32(g.dtype(), Float.intBitsToFloat(0x7fffffff)); // CUDA's canonical NaN
+        long[] target = firstTargetedElement(c);
+        // the oracle's NaN (quiet, payload of an input) vs the canonical one: both NaN -> no violation
+        assertEquals(List.of(), judgeWithNan(c, target, canonical));
+        // a finite value where the oracle has NaN -> G3
+        assertEquals(List.of("G3"), rules(judgeWithNan(c, target, FloatFormats.fromF32(g.dtype(), 1.0f))));
+    }
+
+    /** Makes grad_output[t,0] NaN (so the oracle's grad_inp at the first row t feeds is NaN) and sets the answer there. */
+    private static List<Violation> judgeWithNan(Case c, long[] target, long answerBits) {
+        Map<String, Tensor> in = new LinkedHashMap<>(c.invocation().inputs());
+        Tensor g = in.get("grad_output").copy();
+        g.setBits(target[0], 0, FloatFormats.fromF32(g.dtype(), Float.intBitsToFloat(0x7fc01234)));
+        in.put("grad_output", g);
+        Invocation inv = new Invocation(c.invocation().op(), c.invocation().profile(), in, c.invocation().attrs());
+        Expected e = Oracle.expected(inv);
+        Map<String, Tensor> out = new LinkedHashMap<>(new CpuBackend().run(inv).tensors());
+        out.replaceAll((k, v) -> v.copy());
+        out.get("grad_inp").setBits(target[1], 0, answerBits);
+        return Checks.run(new CheckContext(inv, e, new Outputs(out), null, null));
+    }
+
+    /** {token, row}: the first token with a routed expert and the row its first slot targets (row_id_map column 0). */
+    private static long[] firstTargetedElement(Case c) {
+        Tensor m = c.invocation().input("row_id_map");
+        long experts = (m.dim(1) - 1) / 2;
+        Tensor pad = c.invocation().inputs().get("pad_offsets");
+        for (long t = 0; t < m.dim(0); t++) {
+            if (m.getLong(t, 2 * experts) > 0) {
+                long row = m.getLong(t, 0) + (pad == null ? 0 : pad.getLong(m.getLong(t, experts)));
+                return new long[] {t, row};
+            }
+        }
+        throw new IllegalStateException("no routed token in " + c.id());
+    }
 }
