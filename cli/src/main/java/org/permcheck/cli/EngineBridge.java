@@ -128,7 +128,7 @@ final class EngineBridge {
         List<Long> seeds = List.copyOf(ordered);
         var info = new org.permcheck.engine.model.RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), seeds,
                 i.backend(), i.jdk(), i.startedAt(), i.wallMillis());
-        return new RunResult(info, r.results(), r.coverage(), r.conformant(), r.expectationProblems());
+        return r.withInfo(info);
     }
 
     /** bench e2e: the run's judgement of one case (oracle + CPU backend + checks), on the bench shape. */

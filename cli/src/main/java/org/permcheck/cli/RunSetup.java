@@ -92,7 +92,7 @@ final class RunSetup {
         backend.put("selector", choice.selector());
         RunInfo info = new RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), i.seeds(), backend, i.jdk(),
                 i.startedAt(), i.wallMillis());
-        return new RunResult(info, r.results(), r.coverage(), r.conformant(), r.expectationProblems());
+        return r.withInfo(info);
     }
 
     /** Writes the reports, prints the verdict, counts and paths; returns the exit code. */
@@ -103,7 +103,7 @@ final class RunSetup {
         for (Status s : Status.values()) {
             if (t.count(s) > 0) counts.append(counts.length() == 0 ? "" : ", ").append(t.count(s)).append(' ').append(s.name());
         }
-        stdout.println(Verdict.of(result) + ": " + result.results().size() + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
+        stdout.println(Verdict.of(result) + ": " + result.totalCases() + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
         int shown = 0;
         for (var r : t.failures()) {
             if (shown++ == 5) {

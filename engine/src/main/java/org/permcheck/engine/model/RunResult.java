@@ -13,12 +13,28 @@ import java.util.Map;
  *                   and every expectation honoured
  * @param expectationProblems stale or violated expectations (an expected failure that passed, an
  *                   entry that matched nothing); each one breaks conformance
+ * @param unlisted  passing cases counted but not listed in {@code results} (long fuzz campaigns)
  */
 public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, boolean conformant,
-                        List<String> expectationProblems) {
+                        List<String> expectationProblems, UnlistedPasses unlisted) {
     public RunResult {
         results = List.copyOf(results);
         coverage = Map.copyOf(coverage);
         expectationProblems = List.copyOf(expectationProblems);
+        if (unlisted == null) unlisted = UnlistedPasses.NONE;
+    }
+
+    /** A run that listed every case. */
+    public RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, boolean conformant,
+                     List<String> expectationProblems) {
+        this(info, results, coverage, conformant, expectationProblems, UnlistedPasses.NONE);
+    }
+
+    /** Every case of the run, listed or not. */
+    public long totalCases() { return results.size() + unlisted.cases(); }
+
+    /** The same run with another run info (the CLI adds the command line and backend details). */
+    public RunResult withInfo(RunInfo newInfo) {
+        return new RunResult(newInfo, results, coverage, conformant, expectationProblems, unlisted);
     }
 }

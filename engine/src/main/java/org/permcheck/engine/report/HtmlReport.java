@@ -100,7 +100,9 @@ public final class HtmlReport {
 
         h.append("<h2>Time per case versus case size</h2>\n").append(TimeSizePlot.svg(run.results()));
 
-        h.append("<h2>All cases</h2>\n<details><summary>").append(run.results().size()).append(" cases</summary>\n")
+        h.append("<h2>All cases</h2>\n<details><summary>").append(run.results().size()).append(" cases")
+         .append(run.unlisted().cases() > 0 ? " listed; " + run.unlisted().cases() + " further passing cases counted, not listed" : "")
+         .append("</summary>\n")
          .append("<table id=\"cases\"><tr><th class=\"l\">case</th><th class=\"l\">op</th><th class=\"l\">status</th><th class=\"l\">rules</th><th>bytes</th><th>ms</th></tr>\n");
         for (CaseResult r : run.results()) {
             h.append("<tr><td class=\"l\">").append(Markup.escape(r.caseId())).append("</td><td class=\"l\">").append(Markup.escape(r.op()))

@@ -18,6 +18,7 @@ import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.UnlistedPasses;
 import org.permcheck.engine.model.Violation;
 
 /**
@@ -59,6 +60,13 @@ public final class JsonReport {
         new java.util.TreeMap<>(run.coverage()).forEach(cov::put);
         ArrayNode problems = root.putArray("expectation_problems");
         run.expectationProblems().forEach(problems::add);
+
+        ObjectNode unlisted = root.putObject("unlisted_passes");
+        unlisted.put("cases", run.unlisted().cases());
+        ObjectNode unlistedRules = unlisted.putObject("per_rule");
+        new java.util.TreeMap<>(run.unlisted().perRule()).forEach(unlistedRules::put);
+        ObjectNode unlistedFeatures = unlisted.putObject("features");
+        new java.util.TreeMap<>(run.unlisted().features()).forEach(unlistedFeatures::put);
 
         ArrayNode cases = root.putArray("cases");
         for (CaseResult r : run.results()) cases.add(caseNode(r));
@@ -164,7 +172,14 @@ public final class JsonReport {
         root.path("coverage").fields().forEachRemaining(e -> coverage.put(e.getKey(), e.getValue().asLong()));
         List<String> problems = new ArrayList<>();
         root.path("expectation_problems").forEach(n -> problems.add(n.asText()));
-        return new RunResult(info, results, coverage, root.path("conformant").asBoolean(), problems);
+        JsonNode u = root.path("unlisted_passes");
+        Map<String, Long> unlistedRules = new LinkedHashMap<>();
+        u.path("per_rule").fields().forEachRemaining(e -> unlistedRules.put(e.getKey(), e.getValue().asLong()));
+        Map<String, Long> unlistedFeatures = new LinkedHashMap<>();
+        u.path("features").fields().forEachRemaining(e -> unlistedFeatures.put(e.getKey(), e.getValue().asLong()));
+        UnlistedPasses unlisted = u.path("cases").asLong() == 0 ? UnlistedPasses.NONE
+                : new UnlistedPasses(u.path("cases").asLong(), unlistedRules, unlistedFeatures);
+        return new RunResult(info, results, coverage, root.path("conformant").asBoolean(), problems, unlisted);
     }
 
     private static String text(JsonNode o, String field) {

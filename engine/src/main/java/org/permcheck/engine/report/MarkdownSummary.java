@@ -36,11 +36,15 @@ public final class MarkdownSummary {
         StringBuilder md = new StringBuilder();
         md.append("# permcheck: ").append(Verdict.of(run)).append("\n\n");
         md.append("**Verdict: ").append(Verdict.of(run)).append("** for backend `").append(Markup.mdCell(BackendLabel.describe(info)))
-          .append("`, tier `").append(Markup.mdCell(info.tier())).append("`, ").append(run.results().size()).append(" cases");
+          .append("`, tier `").append(Markup.mdCell(info.tier())).append("`, ").append(run.totalCases()).append(" cases");
         if (table.count(Status.NOT_SUPPORTED) > 0) {
             md.append(" (").append(table.count(Status.NOT_SUPPORTED)).append(" NOT_SUPPORTED: outside the declared capabilities, not counted as passes)");
         }
         md.append(".\n\n");
+        if (run.unlisted().cases() > 0) {
+            md.append(run.unlisted().cases()).append(" passing cases of this long run are counted below but not listed one by one ")
+              .append("(every case that did not pass is).\n\n");
+        }
         md.append("- suite ").append(Markup.mdCell(info.suiteVersion())).append(" at commit `").append(Markup.mdCell(info.gitCommit())).append("`\n");
         md.append("- seeds: ").append(info.seeds().isEmpty() ? "none" : Markup.mdCell(String.valueOf(info.seeds()))).append('\n');
         md.append("- JDK ").append(Markup.mdCell(info.jdk())).append(", started ").append(Markup.mdCell(info.startedAt()))

@@ -31,6 +31,10 @@ public final class StatusTable {
             }
             if (r.status() != Status.PASS && r.status() != Status.NOT_SUPPORTED) failures.add(r);
         }
+        // passes a long campaign tallied instead of listing them count like listed ones
+        perStatus.merge(Status.PASS, run.unlisted().cases(), Long::sum);
+        run.unlisted().perRule().forEach((rule, n) -> perRule.computeIfAbsent(rule, k -> new EnumMap<>(Status.class))
+                .merge(Status.PASS, n, Long::sum));
     }
 
     /**

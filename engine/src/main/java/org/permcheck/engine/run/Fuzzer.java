@@ -13,6 +13,7 @@ import org.permcheck.engine.fuzz.SplitMix64;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.UnlistedPasses;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
 
@@ -39,6 +40,12 @@ public final class Fuzzer {
         return SpecSampler.sample(SplitMix64.nth(seed, index), size);
     }
 
+    /**
+     * Passing cases listed one by one in a fuzz result; the rest are tallied (UnlistedPasses), so a
+     * campaign of hours keeps bounded memory and bounded reports. Every non-passing case is listed.
+     */
+    public static final int MAX_LISTED_PASSES = 2000;
+
     public RunResult run(FuzzOptions f) {
         options.log().accept("fuzz seed=" + f.seed() + " shard=" + f.shard() + (f.maxCases() > 0 ? " cases=" + f.maxCases() : "")
                 + (f.budget() != null ? " budget=" + f.budget().toSeconds() + "s" : "") + " (replay: --seed " + f.seed() + ")");
@@ -46,6 +53,8 @@ public final class Fuzzer {
         long t0 = System.nanoTime();
         long deadline = f.budget() == null ? Long.MAX_VALUE : t0 + f.budget().toNanos();
         List<CaseResult> results = new ArrayList<>();
+        UnlistedPasses.Tally unlisted = new UnlistedPasses.Tally();
+        long listedPasses = 0;
         int shrinks = 0;
         try (Runner runner = new Runner(factory, options)) {
             long ran = 0;
@@ -71,14 +80,17 @@ public final class Fuzzer {
                     } else {
                         r = runner.report(new Verdict(c, r, v.expected(), v.actual()));
                     }
-                    results.add(r);
+                    // every non-passing case is listed; passes only up to a limit, then tallied
+                    if (r.status() != Status.PASS || listedPasses++ < MAX_LISTED_PASSES) results.add(r);
+                    else unlisted.add(r);
                     options.progress().onCase(ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
                 }
             }
             // only the results are kept: a long run must not hold every case's tensors
-            RunResult result = runner.summarize(results, List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000);
-            options.log().accept("fuzz seed=" + f.seed() + ": " + results.size() + " cases, "
-                    + results.stream().filter(x -> x.status() == Status.PASS).count() + " passed, conformant=" + result.conformant());
+            RunResult result = runner.summarize(results, unlisted.done(), List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000);
+            options.log().accept("fuzz seed=" + f.seed() + ": " + result.totalCases() + " cases, "
+                    + (results.stream().filter(x -> x.status() == Status.PASS).count() + result.unlisted().cases())
+                    + " passed, conformant=" + result.conformant());
             return result;
         }
     }

@@ -17,6 +17,7 @@ import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.UnlistedPasses;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.spi.BackendInfo;
@@ -82,6 +83,11 @@ public final class Runner implements AutoCloseable {
 
     /** Builds the run's result: coverage, expectation problems and the conformance verdict. */
     RunResult summarize(List<CaseResult> results, List<Long> caseSeeds, Instant started, long wallMillis) {
+        return summarize(results, UnlistedPasses.NONE, caseSeeds, started, wallMillis);
+    }
+
+    /** As above, with passing cases that were tallied instead of listed (they count in the coverage too). */
+    RunResult summarize(List<CaseResult> results, UnlistedPasses unlisted, List<Long> caseSeeds, Instant started, long wallMillis) {
         Expectations exp = options.expectations();
         List<String> problems = exp.problems(results);
         boolean conformant = problems.isEmpty();
@@ -95,9 +101,11 @@ public final class Runner implements AutoCloseable {
                 for (String rule : r.rules()) coverage.merge("rule:" + rule, 1L, Long::sum);
             }
         }
+        unlisted.features().forEach((f, n) -> coverage.merge(f, n, Long::sum));
+        unlisted.perRule().forEach((rule, n) -> coverage.merge("rule:" + rule, n, Long::sum));
         LinkedHashSet<Long> seeds = new LinkedHashSet<>();
         for (Long seed : caseSeeds) if (seed != null) seeds.add(seed);
-        return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, conformant, problems);
+        return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, conformant, problems, unlisted);
     }
 
     RunInfo runInfo(Instant started, long wallMillis, List<Long> seeds) {

@@ -107,4 +107,22 @@ class FuzzReplayTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Shard.parse("5/5"));
         assertTrue(e.getMessage().contains("0 <= i < n"));
     }
+
+    /**
+     * A campaign keeps bounded memory and reports: past Fuzzer.MAX_LISTED_PASSES its passing cases
+     * are tallied, not listed, and still count (in the total and in the coverage).
+     */
+    @Test
+    void passesBeyondTheListingLimitAreTalliedNotListed() {
+        int n = Fuzzer.MAX_LISTED_PASSES + 300;
+        RunResult r = new Fuzzer(CpuBackend::new, RunOptions.defaults().withDeterminism(false).withRoundTrip(false).withLog(x -> {}))
+                .run(FuzzOptions.of(7, n));
+        assertTrue(r.conformant());
+        assertEquals(Fuzzer.MAX_LISTED_PASSES, r.results().size());
+        assertEquals(300, r.unlisted().cases());
+        assertEquals(n, r.totalCases());
+        long ruleD1 = r.coverage().getOrDefault("rule:D1", 0L);
+        long listedD1 = r.results().stream().filter(c -> c.rules().contains("D1")).count();
+        assertEquals(listedD1 + r.unlisted().perRule().getOrDefault("D1", 0L), ruleD1);
+    }
 }
