@@ -63,6 +63,8 @@ rm -f "$abs/lib"/*-tests.jar
 
 rm -rf "$abs/vectors"
 [[ -d vectors ]] && cp -r vectors "$abs/vectors"
+# the suite's commit, recorded in every report made from the bundle (a GPU node has no git checkout)
+git -C "$root" rev-parse HEAD 2>/dev/null > "$abs/COMMIT" || echo unknown > "$abs/COMMIT"
 
 cat > "$abs/permcheck" <<'LAUNCHER'
 #!/usr/bin/env bash
@@ -74,6 +76,7 @@ if [[ ! -x $jre/bin/java ]]; then
   mkdir -p "$jre.tmp.$$" && tar xzf "$here/jre.tgz" -C "$jre.tmp.$$" --strip-components=1 && mv "$jre.tmp.$$" "$jre" 2>/dev/null || rm -rf "$jre.tmp.$$"
 fi
 exec "$jre/bin/java" ${JAVA_OPTS:--XX:MaxRAMPercentage=60} -Dpermcheck.script="$here/permcheck" \
+  -Dpermcheck.commit="$(cat "$here/COMMIT" 2>/dev/null || echo unknown)" \
   -cp "$here/lib/*" org.permcheck.cli.Main "$@"
 LAUNCHER
 chmod +x "$abs/permcheck"
