@@ -18,6 +18,7 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BenchRequest;
 import org.permcheck.spi.BenchRow;
+import org.permcheck.engine.exec.bench.ProtocolBench;
 import org.permcheck.spi.Benchmarkable;
 import org.permcheck.tensor.DType;
 
@@ -55,10 +56,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the routing map (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--warmups", defaultValue = "1", description = "untimed calls first (default: ${DEFAULT-VALUE})") int warmups;
     @Option(names = "--repeats", defaultValue = "3", description = "timed calls; the median is reported (default: ${DEFAULT-VALUE})") int repeats;
-    @Option(names = "--fuzz-cases", defaultValue = "4000", description = "cases for the fuzz subject (default: ${DEFAULT-VALUE})") long fuzzCases;
+    @Option(names = "--fuzz-cases", defaultValue = "20000", description = "cases for the fuzz subject (default: ${DEFAULT-VALUE})") long fuzzCases;
     @Option(names = "--backend", paramLabel = "NAME", description = "backend for the backend/protocol subjects: cpu, cuda, exec:<command>") String backend;
     @Option(names = "--out", defaultValue = "reports/bench", paramLabel = "DIR", description = "where bench.md and bench.json go (default: ${DEFAULT-VALUE})") Path out;
     @Option(names = "--check-targets", description = "exit 1 when a target is missed (for CI)") boolean checkTargets;
+
+    /** Issue 4: at least 300 protocol round trips per second on small shapes. */
+    static final double PROTOCOL_TARGET = 300;
+    static final int PROTOCOL_CASES = 1000;
 
     private static final Set<String> KNOWN = Set.of("oracle", "e2e", "fuzz", "protocol", "backend");
 
@@ -93,11 +98,18 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchResult> results = new ArrayList<>();
         Invocation inv = null;
-        if (todo.contains("oracle") || todo.contains("e2e") || todo.contains("protocol")) inv = DispatchCase.of(request);
+        if (todo.contains("oracle") || todo.contains("e2e")) inv = DispatchCase.of(request);
         if (todo.contains("oracle")) results.add(progress(err, OracleBench.run(request, inv)));
         if (todo.contains("e2e")) results.add(progress(err, EngineBridge.benchEndToEnd(request, inv, err)));
         if (todo.contains("protocol")) {
-            results.add(progress(err, EngineBridge.benchProtocol(BackendChoice.resolve(backend, err), request, inv)));
+            // issue 4's two measures: round trips per second on a small shape (warm process), and the
+            // overhead on the requested shape against writing and reading its tensors once
+            String command = backend.substring(BackendChoice.EXEC_PREFIX.length());
+            BenchRequest small = new BenchRequest(16, 8, 2, 32, DType.F32, true, 0, seed, 20, request.repeats());
+            BenchRow trips = ProtocolBench.throughput(command, small, PROTOCOL_CASES);
+            double perSecond = Double.parseDouble(trips.notes().get("cases/s"));
+            results.add(progress(err, new BenchResult(trips, ">= " + (long) PROTOCOL_TARGET + " cases/s", perSecond >= PROTOCOL_TARGET)));
+            results.add(progress(err, BenchResult.untargeted(ProtocolBench.overhead(command, request))));
         }
         inv = null; // the large case is not needed by the rest
         if (todo.contains("fuzz")) results.add(progress(err, EngineBridge.benchFuzz(fuzzCases, seed, err)));

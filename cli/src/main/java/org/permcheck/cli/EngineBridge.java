@@ -144,7 +144,5 @@ final class EngineBridge {
     }
 
     /** bench protocol: the same judgement as e2e, through an exec backend (process, .npy files, JSON lines). */
-    static BenchResult benchProtocol(BackendChoice choice, BenchRequest r, Invocation inv) throws Exception {
-        return EndToEndBench.run("protocol: oracle + " + choice.selector() + " + checks", r, inv, choice::create);
-    }
+
 }
