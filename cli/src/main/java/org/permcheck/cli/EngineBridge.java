@@ -39,7 +39,7 @@ final class EngineBridge {
         boolean vectorsGiven = c.spec.commandLine().getParseResult().hasMatchedOption("--vectors");
         java.nio.file.Path vectors = vectorsGiven ? c.vectors : defaultVectors(c.vectors);
         if (vectorsGiven && !java.nio.file.Files.isDirectory(vectors)) throw new UsageError("--vectors " + vectors + ": no such directory");
-        BackendChoice choice = BackendChoice.resolve(c.backend, err);
+        BackendChoice choice = BackendChoice.resolve(c.backendOptions.backend, err);
         if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
         List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, vectors, vectorsGiven);
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
@@ -47,7 +47,7 @@ final class EngineBridge {
         err.flush();
         RunSetup.prepareOut(c.out);
         ProgressBar bar = ProgressBar.forStderr(err, "run");
-        RunOptions opts = RunSetup.options(tier.id(), c.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, shard);
+        RunOptions opts = RunSetup.options(tier.id(), c.backendOptions.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, shard);
         RunResult result;
         try (Runner r = new Runner(choice::create, opts)) {
             result = r.run(cases);
@@ -76,13 +76,13 @@ final class EngineBridge {
         long cases = c.cases();
         java.time.Duration budget = c.time();
         long seed = c.seed != null ? c.seed : FuzzOptions.randomSeed();
-        BackendChoice choice = BackendChoice.resolve(c.backend, err);
+        BackendChoice choice = BackendChoice.resolve(c.backendOptions.backend, err);
         err.println("permcheck fuzz: seed " + seed + " (repeat with --seed " + seed + "), "
                 + (cases > 0 ? cases + " cases" : "for " + c.budget.time) + ", reports in " + c.out);
         err.flush();
         RunSetup.prepareOut(c.out);
         ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
-        RunOptions opts = RunSetup.options("fuzz", c.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, Shard.ALL);
+        RunOptions opts = RunSetup.options("fuzz", c.backendOptions.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, Shard.ALL);
         FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!c.noShrink);
         RunResult result;
         try {
@@ -97,14 +97,14 @@ final class EngineBridge {
     static int replay(ReplayCommand c) throws Exception {
         PrintWriter out = c.spec.commandLine().getOut(), err = c.spec.commandLine().getErr();
         CaseSources.Saved saved = CaseSources.saved(c.dir);
-        String backend = c.backend != null ? c.backend : saved.recordedBackend();
+        String backend = c.backendOptions.backend != null ? c.backendOptions.backend : saved.recordedBackend();
         BackendChoice choice = BackendChoice.resolve(backend, err);
         out.println("replaying " + saved.theCase().id() + ": " + saved.theCase().invocation().describe()
                 + (saved.recordedStatus() == null ? "" : " (was " + saved.recordedStatus() + " on " + saved.recordedBackend() + ")"));
         out.flush();
         if (c.out != null) RunSetup.prepareOut(c.out);
         FailureSink sink = c.out == null ? FailureSink.NONE : RunSetup.bundles(c.out, choice);
-        RunOptions opts = RunSetup.options("replay", c.timeoutSeconds, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
+        RunOptions opts = RunSetup.options("replay", c.backendOptions.timeoutSeconds, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
         RunResult result;
         try (Runner r = new Runner(choice::create, opts)) {
             result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +26,7 @@ final class FuzzCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Budget budget;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "cpu, cuda or exec:<command> (default: cuda when available, else cpu)")
-    String backend;
+    @Mixin BackendOptions backendOptions;
 
     @Option(names = "--seed", paramLabel = "LONG", description = "campaign seed (default: random, printed)")
     Long seed;
@@ -34,8 +34,6 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "reports/fuzz", paramLabel = "DIR", description = "report directory (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "per-case time limit (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds;
 
     @Option(names = "--no-shrink", description = "report failures as found, without shrinking")
     boolean noShrink;
@@ -57,7 +55,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
+        if (backendOptions.timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
         cases();
         time();
         return EngineBridge.fuzz(this);

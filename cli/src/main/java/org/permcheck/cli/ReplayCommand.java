@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,11 +21,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "repro bundle (holds case.json) or vector directory")
     Path dir;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "cpu, cuda or exec:<command> (default: cuda when available, else cpu)")
-    String backend;
+    @Mixin BackendOptions backendOptions;
 
-    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "time limit (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "also write the replay's reports here")
     Path out;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +26,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--tier", defaultValue = "quick", paramLabel = "quick|full", description = "quick (CI gate, minutes) or full (nightly) (default: ${DEFAULT-VALUE})")
     Tier tier;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "cpu, cuda or exec:<command> (default: cuda when available, else cpu)")
-    String backend;
+    @Mixin BackendOptions backendOptions;
 
     @Option(names = "--seed", paramLabel = "LONG", description = "seed of the property cases (default: the tier's fixed seed)")
     Long seed;
@@ -40,15 +40,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--expectations", paramLabel = "FILE", description = "known failures and skips of this backend (JSON)")
     Path expectations;
 
-    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "per-case time limit (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds;
 
     @Option(names = "--vectors", defaultValue = "vectors", paramLabel = "DIR", description = "vector directory (default: ${DEFAULT-VALUE})")
     Path vectors;
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
+        if (backendOptions.timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
         return EngineBridge.run(this);
     }
 }
