@@ -12,4 +12,14 @@ final class BackendOptions {
 
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "per-case time limit (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
+
+    /** The longest per-case limit accepted (a week): past it the limit's nanoseconds would near overflow, and no case needs it. */
+    static final long MAX_TIMEOUT_SECONDS = 7 * 86400;
+
+    /** --timeout, checked: a positive number of seconds, at most a week. */
+    long timeoutSeconds() {
+        if (timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
+        if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw new UsageError("--timeout " + timeoutSeconds + " is too long (at most " + MAX_TIMEOUT_SECONDS + " s, a week)");
+        return timeoutSeconds;
+    }
 }

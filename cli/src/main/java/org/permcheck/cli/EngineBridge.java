@@ -47,7 +47,7 @@ final class EngineBridge {
         err.flush();
         RunSetup.prepareOut(c.out);
         ProgressBar bar = ProgressBar.forStderr(err, "run");
-        RunOptions opts = RunSetup.options(tier.id(), c.backendOptions.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, shard);
+        RunOptions opts = RunSetup.options(tier.id(), c.backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, shard);
         RunResult result;
         try (Runner r = new Runner(choice::create, opts)) {
             result = r.run(cases);
@@ -82,7 +82,7 @@ final class EngineBridge {
         err.flush();
         RunSetup.prepareOut(c.out);
         ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
-        RunOptions opts = RunSetup.options("fuzz", c.backendOptions.timeoutSeconds, exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, Shard.ALL);
+        RunOptions opts = RunSetup.options("fuzz", c.backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, Shard.ALL);
         FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!c.noShrink);
         RunResult result;
         try {
@@ -97,14 +97,14 @@ final class EngineBridge {
     static int replay(ReplayCommand c) throws Exception {
         PrintWriter out = c.spec.commandLine().getOut(), err = c.spec.commandLine().getErr();
         CaseSources.Saved saved = CaseSources.saved(c.dir);
-        String backend = c.backendOptions.backend != null ? c.backendOptions.backend : saved.recordedBackend();
+        String backend = c.backendOptions.backend != null ? c.backendOptions.backend : replayBackend(saved.recordedBackend());
         BackendChoice choice = BackendChoice.resolve(backend, err);
         out.println("replaying " + saved.theCase().id() + ": " + saved.theCase().invocation().describe()
                 + (saved.recordedStatus() == null ? "" : " (was " + saved.recordedStatus() + " on " + saved.recordedBackend() + ")"));
         out.flush();
         if (c.out != null) RunSetup.prepareOut(c.out);
         FailureSink sink = c.out == null ? FailureSink.NONE : RunSetup.bundles(c.out, choice);
-        RunOptions opts = RunSetup.options("replay", c.backendOptions.timeoutSeconds, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
+        RunOptions opts = RunSetup.options("replay", c.backendOptions.timeoutSeconds(), Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
         RunResult result;
         try (Runner r = new Runner(choice::create, opts)) {
             result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
@@ -113,9 +113,23 @@ final class EngineBridge {
         for (Violation v : r.violations()) out.println("  " + v.render());
         if (r.detail() != null) out.println("  " + r.detail());
         if (c.out != null) return RunSetup.finish(result, c.out, out, err);
-        out.println(r.status() + " " + r.caseId());
+        out.println(r.status() + " " + r.caseId() + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
         out.flush();
-        return result.conformant() ? ExitCodes.CONFORMANT : ExitCodes.NOT_CONFORMANT;
+        return result.verdict().exitCode();
+    }
+
+    /**
+     * The backend a replay uses when --backend is not given. A bundle is a file anyone may attach to
+     * an issue, so a shell command recorded in it (exec:...) is never run unless the user types it:
+     * only the built-in backends (cpu, cuda) are taken from the bundle.
+     */
+    static String replayBackend(String recorded) {
+        if (recorded == null || recorded.isBlank()) return null;
+        if (recorded.startsWith(BackendChoice.EXEC_PREFIX)) {
+            throw new UsageError("this case was recorded against " + recorded + "; a command from a file is never run: "
+                    + "name the backend yourself with --backend");
+        }
+        return recorded;
     }
 
     /** The run seed is recorded first, even when every case that ran was a vector. */

@@ -55,7 +55,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (backendOptions.timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
+        backendOptions.timeoutSeconds();
         cases();
         time();
         return EngineBridge.fuzz(this);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
                 "(TransformerEngine token_dispatch / token_combine / sort_chunks_by_index and relatives).", ""},
         subcommands = {RunCommand.class, FuzzCommand.class, ReplayCommand.class, ExpectCommand.class, BenchCommand.class,
                 VectorsCommand.class, SmokeCommand.class},
-        footer = {"", "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error.",
+        footer = {"", "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",
                 "Main command: ./permcheck run   (quick tier, default backend, reports in reports/latest)"})
 final class PermcheckCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the conformance suite (vectors + properties) against a backend and write the reports.", ""},
         footer = {"", "Writes report.json, summary.md, report.html, junit.xml and repro/<case>/ bundles into --out.",
-                "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error.",
+                "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",
                 "", "Examples:", "  ./permcheck run                                  (quick tier, default backend)",
                 "  ./permcheck run --tier full --backend cpu --out reports/nightly",
                 "  ./permcheck run --backend 'exec:python3 adapters/python/examples/numpy_port.py'",
@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (backendOptions.timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
+        backendOptions.timeoutSeconds();
         return EngineBridge.run(this);
     }
 }

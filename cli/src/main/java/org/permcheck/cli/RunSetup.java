@@ -17,7 +17,6 @@ import org.permcheck.engine.model.Status;
 import org.permcheck.engine.report.ReportSet;
 import org.permcheck.engine.report.ReproBundle;
 import org.permcheck.engine.report.StatusTable;
-import org.permcheck.engine.report.Verdict;
 import org.permcheck.engine.run.Expectations;
 import org.permcheck.engine.run.FailureSink;
 import org.permcheck.engine.run.ProgressListener;
@@ -103,7 +102,8 @@ final class RunSetup {
         for (Status s : Status.values()) {
             if (t.count(s) > 0) counts.append(counts.length() == 0 ? "" : ", ").append(t.count(s)).append(' ').append(s.name());
         }
-        stdout.println(Verdict.of(result) + ": " + result.totalCases() + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
+        stdout.println(result.verdict().label() + ": " + result.totalCases() + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
+        for (String reason : result.verdictReasons()) stdout.println("  " + reason);
         int shown = 0;
         for (var r : t.failures()) {
             if (shown++ == 5) {
@@ -111,9 +111,7 @@ final class RunSetup {
                 break;
             }
             String first = r.violations().isEmpty() ? String.valueOf(r.detail()) : r.violations().get(0).render();
-            // the runner notes an excused failure in the detail ("expected failure: <reason>")
-            boolean excused = r.detail() != null && r.detail().startsWith("expected failure");
-            stdout.println("  " + r.status() + (excused ? " (expected)" : "") + " " + r.caseId() + ": " + ErrorHandlers.oneLine(first));
+            stdout.println("  " + r.status() + (r.excused() ? " (expected)" : "") + " " + r.caseId() + ": " + ErrorHandlers.oneLine(first));
             if (r.reproDir() != null) stdout.println("    replay: " + org.permcheck.engine.report.ReplayCommand.of(r.reproDir(), result.info().backend().get("selector")));
         }
         for (String p : result.expectationProblems()) stdout.println("  expectation: " + p);
@@ -122,6 +120,6 @@ final class RunSetup {
         for (Path f : files) stdout.println("report: " + f);
         stdout.flush();
         err.flush();
-        return result.conformant() ? ExitCodes.CONFORMANT : ExitCodes.NOT_CONFORMANT;
+        return result.verdict().exitCode();
     }
 }

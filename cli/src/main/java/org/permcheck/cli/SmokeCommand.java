@@ -32,6 +32,7 @@ final class SmokeCommand implements Callable<Integer> {
             throw new UsageError("smoke checks protocol adapters: use --backend exec:'<command>'");
         }
         if (timeoutSeconds <= 0) throw new UsageError("--timeout must be positive");
+        if (timeoutSeconds > BackendOptions.MAX_TIMEOUT_SECONDS) throw new UsageError("--timeout " + timeoutSeconds + " is too long (at most " + BackendOptions.MAX_TIMEOUT_SECONDS + " s, a week)");
         String command = backend.substring(BackendChoice.EXEC_PREFIX.length()).trim();
         List<ProtocolSmoke.Check> checks = ProtocolSmoke.run(command, Duration.ofSeconds(timeoutSeconds));
         PrintWriter out = spec.commandLine().getOut();

@@ -9,32 +9,42 @@ import java.util.Map;
  * @param info      run information
  * @param results   one entry per case, in execution order
  * @param coverage  feature label -> number of cases that exercised it (generator statistics)
- * @param conformant no FAIL, ERROR, TIMEOUT, CRASH or HARNESS_ERROR within declared capabilities,
- *                   and every expectation honoured
+ * @param verdict   the run's verdict (decided by org.permcheck.engine.run.Conformance, nowhere else)
+ * @param verdictReasons why the verdict is not CONFORMANT, one line each (empty when it is)
  * @param expectationProblems stale or violated expectations (an expected failure that passed, an
  *                   entry that matched nothing); each one breaks conformance
  * @param unlisted  passing cases counted but not listed in {@code results} (long fuzz campaigns)
  */
-public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, boolean conformant,
-                        List<String> expectationProblems, UnlistedPasses unlisted) {
+public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, RunVerdict verdict,
+                        List<String> verdictReasons, List<String> expectationProblems, UnlistedPasses unlisted) {
     public RunResult {
         results = List.copyOf(results);
         coverage = Map.copyOf(coverage);
+        verdictReasons = List.copyOf(verdictReasons);
         expectationProblems = List.copyOf(expectationProblems);
         if (unlisted == null) unlisted = UnlistedPasses.NONE;
     }
 
-    /** A run that listed every case. */
+    /** A run with a plain yes/no verdict (report fixtures). */
+    public RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, boolean conformant,
+                     List<String> expectationProblems, UnlistedPasses unlisted) {
+        this(info, results, coverage, conformant ? RunVerdict.CONFORMANT : RunVerdict.NOT_CONFORMANT, List.of(), expectationProblems, unlisted);
+    }
+
+    /** A run that listed every case, with a plain yes/no verdict (report fixtures). */
     public RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, boolean conformant,
                      List<String> expectationProblems) {
         this(info, results, coverage, conformant, expectationProblems, UnlistedPasses.NONE);
     }
+
+    /** True only for the CONFORMANT verdict. */
+    public boolean conformant() { return verdict == RunVerdict.CONFORMANT; }
 
     /** Every case of the run, listed or not. */
     public long totalCases() { return results.size() + unlisted.cases(); }
 
     /** The same run with another run info (the CLI adds the command line and backend details). */
     public RunResult withInfo(RunInfo newInfo) {
-        return new RunResult(newInfo, results, coverage, conformant, expectationProblems, unlisted);
+        return new RunResult(newInfo, results, coverage, verdict, verdictReasons, expectationProblems, unlisted);
     }
 }

@@ -38,7 +38,7 @@ public final class HtmlReport {
         String backend = BackendLabel.name(info);
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>permcheck: ")
-         .append(Markup.escape(Verdict.of(run))).append(" - ").append(Markup.escape(BackendLabel.describe(info))).append("</title>\n")
+         .append(Markup.escape(run.verdict().label())).append(" - ").append(Markup.escape(BackendLabel.describe(info))).append("</title>\n")
          .append("<style>\n")
          .append("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}\n")
          .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\n")
@@ -50,7 +50,8 @@ public final class HtmlReport {
          .append("</style>\n</head>\n<body>\n");
 
         h.append("<h1>permcheck report</h1>\n<p class=\"verdict ").append(run.conformant() ? "ok" : "bad").append("\" id=\"verdict\">")
-         .append(Markup.escape(Verdict.of(run))).append("</p>\n");
+         .append(Markup.escape(run.verdict().label())).append("</p>\n");
+        for (String reason : run.verdictReasons()) h.append("<p class=\"reason\">").append(Markup.escape(reason)).append("</p>\n");
         h.append("<table id=\"run-info\">\n");
         row(h, "backend", BackendLabel.describe(info));
         for (Map.Entry<String, String> e : info.backend().entrySet()) row(h, "backend." + e.getKey(), e.getValue());

@@ -45,7 +45,7 @@ public final class JUnitXmlReport {
          .append("\" time=\"").append(seconds(info.wallMillis() * 1_000_000L))
          .append("\" timestamp=\"").append(Markup.attr(info.startedAt())).append("\">\n");
         x.append("    <properties>\n");
-        property(x, "verdict", Verdict.of(run));
+        property(x, "verdict", run.verdict().label());
         property(x, "suite_version", info.suiteVersion());
         property(x, "git_commit", info.gitCommit());
         property(x, "tier", info.tier());

@@ -15,8 +15,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.Mismatch;
+import org.permcheck.engine.model.NotJudged;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.RunVerdict;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.UnlistedPasses;
 import org.permcheck.engine.model.Violation;
@@ -43,7 +45,9 @@ public final class JsonReport {
         root.put("format", "permcheck-report");
         root.put("format_version", FORMAT_VERSION);
         root.put("conformant", run.conformant());
-        root.put("verdict", Verdict.of(run));
+        root.put("verdict", run.verdict().label());
+        ArrayNode reasons = root.putArray("verdict_reasons");
+        run.verdictReasons().forEach(reasons::add);
         root.set("run_info", runInfo(run.info()));
 
         StatusTable table = new StatusTable(run);
@@ -106,6 +110,8 @@ public final class JsonReport {
         if (r.detail() != null) o.put("detail", r.detail());
         if (r.shrunk() != null) o.put("shrunk", r.shrunk());
         if (r.reproDir() != null) o.put("repro_dir", r.reproDir());
+        if (r.notJudged() != null) o.put("not_judged", r.notJudged().id());
+        if (r.excused()) o.put("excuse", r.excuse());
         ArrayNode vs = o.putArray("violations");
         for (Violation v : r.violations()) {
             ObjectNode vn = vs.addObject();
@@ -166,7 +172,8 @@ public final class JsonReport {
             results.add(new CaseResult(c.path("id").asText(), c.path("op").asText(), rules, features,
                     Status.valueOf(c.path("status").asText()), vs, text(c, "detail"), c.path("nanos").asLong(),
                     c.path("size_bytes").asLong(), c.hasNonNull("seed") ? c.get("seed").asLong() : null,
-                    text(c, "shrunk"), text(c, "repro_dir")));
+                    text(c, "shrunk"), text(c, "repro_dir"), c.hasNonNull("not_judged") ? NotJudged.byId(c.get("not_judged").asText()) : null,
+                    text(c, "excuse")));
         }
         Map<String, Long> coverage = new LinkedHashMap<>();
         root.path("coverage").fields().forEachRemaining(e -> coverage.put(e.getKey(), e.getValue().asLong()));
@@ -179,7 +186,15 @@ public final class JsonReport {
         u.path("features").fields().forEachRemaining(e -> unlistedFeatures.put(e.getKey(), e.getValue().asLong()));
         UnlistedPasses unlisted = u.path("cases").asLong() == 0 ? UnlistedPasses.NONE
                 : new UnlistedPasses(u.path("cases").asLong(), unlistedRules, unlistedFeatures);
-        return new RunResult(info, results, coverage, root.path("conformant").asBoolean(), problems, unlisted);
+        List<String> reasons = new ArrayList<>();
+        root.path("verdict_reasons").forEach(n -> reasons.add(n.asText()));
+        RunVerdict verdict;
+        try {
+            verdict = RunVerdict.byLabel(root.path("verdict").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage());
+        }
+        return new RunResult(info, results, coverage, verdict, reasons, problems, unlisted);
     }
 
     private static String text(JsonNode o, String field) {

@@ -34,22 +34,24 @@ public final class MarkdownSummary {
         StatusTable table = new StatusTable(run);
         String backend = BackendLabel.name(info);
         StringBuilder md = new StringBuilder();
-        md.append("# permcheck: ").append(Verdict.of(run)).append("\n\n");
-        md.append("**Verdict: ").append(Verdict.of(run)).append("** for backend `").append(Markup.mdCell(BackendLabel.describe(info)))
-          .append("`, tier `").append(Markup.mdCell(info.tier())).append("`, ").append(run.totalCases()).append(" cases");
+        md.append("# permcheck: ").append(run.verdict().label()).append("\n\n");
+        md.append("**Verdict: ").append(run.verdict().label()).append("** for backend ").append(Markup.mdCode(BackendLabel.describe(info)))
+          .append(", tier ").append(Markup.mdCode(info.tier())).append(", ").append(run.totalCases()).append(" cases");
         if (table.count(Status.NOT_SUPPORTED) > 0) {
-            md.append(" (").append(table.count(Status.NOT_SUPPORTED)).append(" NOT_SUPPORTED: outside the declared capabilities, not counted as passes)");
+            md.append(" (").append(table.count(Status.NOT_SUPPORTED)).append(" NOT_SUPPORTED, never counted as passes)");
         }
         md.append(".\n\n");
+        for (String reason : run.verdictReasons()) md.append("- ").append(Markup.mdCell(reason)).append('\n');
+        if (!run.verdictReasons().isEmpty()) md.append('\n');
         if (run.unlisted().cases() > 0) {
             md.append(run.unlisted().cases()).append(" passing cases of this long run are counted below but not listed one by one ")
               .append("(every case that did not pass is).\n\n");
         }
-        md.append("- suite ").append(Markup.mdCell(info.suiteVersion())).append(" at commit `").append(Markup.mdCell(info.gitCommit())).append("`\n");
+        md.append("- suite ").append(Markup.mdCell(info.suiteVersion())).append(" at commit ").append(Markup.mdCode(info.gitCommit())).append("\n");
         md.append("- seeds: ").append(info.seeds().isEmpty() ? "none" : Markup.mdCell(String.valueOf(info.seeds()))).append('\n');
         md.append("- JDK ").append(Markup.mdCell(info.jdk())).append(", started ").append(Markup.mdCell(info.startedAt()))
           .append(", took ").append(String.format(Locale.ROOT, "%.1f s", info.wallMillis() / 1000.0)).append('\n');
-        md.append("- command: `").append(Markup.mdCell(String.join(" ", info.commandLine()))).append("`\n\n");
+        md.append("- command: ").append(Markup.mdCode(String.join(" ", info.commandLine()))).append("\n\n");
 
         md.append("## Counts\n\n| status | cases |\n|---|---:|\n");
         for (Status s : Status.values()) md.append("| ").append(s.name()).append(" | ").append(table.count(s)).append(" |\n");
@@ -95,10 +97,11 @@ public final class MarkdownSummary {
     }
 
     private static void appendFailure(StringBuilder md, CaseResult r, String backend) {
-        md.append("### ").append(r.status().name()).append(": `").append(Markup.mdCell(r.caseId())).append("`\n\n");
-        md.append("- op `").append(Markup.mdCell(r.op())).append("`, rules ").append(Markup.mdCell(String.join(", ", r.rules())));
+        md.append("### ").append(r.status().name()).append(r.excused() ? " (expected)" : "").append(": ").append(Markup.mdCode(r.caseId())).append("\n\n");
+        md.append("- op ").append(Markup.mdCode(r.op())).append(", rules ").append(Markup.mdCell(String.join(", ", r.rules())));
         if (r.seed() != null) md.append(", seed ").append(r.seed());
         md.append('\n');
+        if (r.excused()) md.append("- excused by the expectations: ").append(Markup.mdCell(r.excuse())).append('\n');
         if (r.shrunk() != null) md.append("- minimal counterexample: ").append(Markup.mdCell(r.shrunk())).append('\n');
         StringBuilder text = new StringBuilder();
         for (Violation v : r.violations()) text.append(v.render()).append('\n');

@@ -61,6 +61,31 @@ final class Markup {
         return one.replace("|", "\\|").replace("`", "\\`");
     }
 
+    /**
+     * A Markdown code span holding {@code s} literally. Inside a code span a backslash escapes
+     * nothing, so a backtick in a backend's name would close the span and let the rest render as
+     * Markdown (a fake "CONFORMANT" badge): the span is delimited by a backtick run longer than any
+     * in the content, padded with spaces when the content starts or ends with a backtick. Raw HTML
+     * is not parsed inside a span; pipes are escaped for GFM tables, which split cells even there.
+     */
+    static String mdCode(String s) {
+        String one = s == null ? "" : s.replace("\r", " ").replace("\n", " ").replace("\t", " ");
+        StringBuilder clean = new StringBuilder(one.length());
+        for (int i = 0; i < one.length(); i++) {
+            char c = one.charAt(i);
+            clean.append(c < 0x20 || c == 0x7f ? '\uFFFD' : c);
+        }
+        String body = clean.toString().replace("|", "\\|");
+        int longest = 0, run = 0;
+        for (int i = 0; i < body.length(); i++) {
+            run = body.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(longest + 1);
+        boolean pad = body.isEmpty() || body.startsWith("`") || body.endsWith("`");
+        return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+    }
+
     /** A fence for a Markdown code block that the content cannot close: longer than any backtick run. */
     static String fenceFor(String content) {
         int longest = 0, run = 0;

@@ -70,13 +70,13 @@ public final class Fuzzer {
                     ran++;
                     CaseResult r = v.result();
                     boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;
-                    if (failed && f.shrink() && shrinks < f.maxShrinks() && !options.expectations().excuses(r)) {
+                    if (failed && f.shrink() && shrinks < f.maxShrinks() && !r.excused()) {
                         shrinks++;
                         Verdict min = shrink(runner, spec, v, f.shrinkTries());
-                        r = Runner.withShrunk(r, "minimal: " + min.testCase().id().substring(5) + " [" + describe(min.result()) + "]");
+                        r = r.withShrunk("minimal: " + min.testCase().id().substring(5) + " [" + describe(min.result()) + "]");
                         options.log().accept("shrunk " + c.id() + " to " + min.testCase().id());
                         CaseResult rr = runner.report(min);
-                        if (rr.reproDir() != null) r = Runner.withRepro(r, rr.reproDir());
+                        if (rr.reproDir() != null) r = r.withRepro(rr.reproDir());
                     } else {
                         r = runner.report(new Verdict(c, r, v.expected(), v.actual()));
                     }
@@ -87,10 +87,10 @@ public final class Fuzzer {
                 }
             }
             // only the results are kept: a long run must not hold every case's tensors
-            RunResult result = runner.summarize(results, unlisted.done(), List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000);
+            RunResult result = runner.summarize(results, unlisted.done(), List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000, null);
             options.log().accept("fuzz seed=" + f.seed() + ": " + result.totalCases() + " cases, "
                     + (results.stream().filter(x -> x.status() == Status.PASS).count() + result.unlisted().cases())
-                    + " passed, conformant=" + result.conformant());
+                    + " passed, verdict " + result.verdict().label());
             return result;
         }
     }

@@ -15,6 +15,7 @@ import org.permcheck.engine.check.CheckContext;
 import org.permcheck.engine.check.Checks;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.NotJudged;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.UnlistedPasses;
@@ -74,30 +75,30 @@ public final class Runner implements AutoCloseable {
         if (r.status() == Status.PASS || r.status() == Status.NOT_SUPPORTED) return r;
         try {
             String dir = options.failureSink().write(v.testCase(), v.expected(), v.actual(), r);
-            if (dir != null) return withRepro(r, dir);
+            if (dir != null) return r.withRepro(dir);
         } catch (Exception e) {
             options.log().accept("could not write the repro bundle of " + r.caseId() + ": " + BackendSession.oneLine(e));
         }
         return r;
     }
 
-    /** Builds the run's result: coverage, expectation problems and the conformance verdict. */
+    /** Builds the run's result: coverage, expectation problems and the verdict ({@link Conformance}). */
     RunResult summarize(List<CaseResult> results, List<Long> caseSeeds, Instant started, long wallMillis) {
-        return summarize(results, UnlistedPasses.NONE, caseSeeds, started, wallMillis);
+        return summarize(results, UnlistedPasses.NONE, caseSeeds, started, wallMillis, null);
     }
 
-    /** As above, with passing cases that were tallied instead of listed (they count in the coverage too). */
-    RunResult summarize(List<CaseResult> results, UnlistedPasses unlisted, List<Long> caseSeeds, Instant started, long wallMillis) {
-        Expectations exp = options.expectations();
-        List<String> problems = exp.problems(results);
-        boolean conformant = problems.isEmpty();
-        for (CaseResult r : results) {
-            if (r.status().breaksConformance() && !exp.excuses(r)) conformant = false;
-        }
+    /**
+     * As above, with passing cases that were tallied instead of listed (they count in the coverage
+     * too) and, for a run cut short, why (null when it ran to its end).
+     */
+    RunResult summarize(List<CaseResult> results, UnlistedPasses unlisted, List<Long> caseSeeds, Instant started, long wallMillis,
+                        String incomplete) {
+        List<String> problems = options.expectations().problems(results);
+        Conformance.Judgement judgement = Conformance.judge(results, unlisted, problems, incomplete);
         Map<String, Long> coverage = new TreeMap<>();
         for (CaseResult r : results) {
             for (String f : r.features()) coverage.merge(f, 1L, Long::sum);
-            if (r.status() == Status.PASS || r.status() == Status.FAIL) {
+            if (r.judged()) {
                 for (String rule : r.rules()) coverage.merge("rule:" + rule, 1L, Long::sum);
             }
         }
@@ -105,7 +106,8 @@ public final class Runner implements AutoCloseable {
         unlisted.perRule().forEach((rule, n) -> coverage.merge("rule:" + rule, n, Long::sum));
         LinkedHashSet<Long> seeds = new LinkedHashSet<>();
         for (Long seed : caseSeeds) if (seed != null) seeds.add(seed);
-        return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, conformant, problems, unlisted);
+        return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, judgement.verdict(),
+                judgement.reasons(), problems, unlisted);
     }
 
     RunInfo runInfo(Instant started, long wallMillis, List<Long> seeds) {
@@ -131,12 +133,12 @@ public final class Runner implements AutoCloseable {
     Verdict judge(Case c, OracleAnswer precomputed) {
         Invocation inv = c.invocation();
         Optional<Expectations.Entry> skip = options.expectations().skipFor(c.id());
-        if (skip.isPresent()) return verdict(c, Status.NOT_SUPPORTED, List.of(), "skipped by expectations: " + skip.get().reason(), 0, null, null);
+        if (skip.isPresent()) return notJudged(c, NotJudged.SKIPPED, "skipped by expectations: " + skip.get().reason());
         BackendInfo info = session.info();
         if (info == null) return verdict(c, Status.ERROR, List.of(), session.createError(), 0, null, null);
-        if (!info.available()) return verdict(c, Status.NOT_SUPPORTED, List.of(), "backend unavailable: " + info.unavailable().get(), 0, null, null);
+        if (!info.available()) return notJudged(c, NotJudged.UNAVAILABLE, "backend unavailable: " + info.unavailable().get());
         String why = info.capabilities().whyNot(inv);
-        if (why != null) return verdict(c, Status.NOT_SUPPORTED, List.of(), why, 0, null, null);
+        if (why != null) return notJudged(c, NotJudged.DECLARED, why);
 
         OracleAnswer answer = precomputed != null ? precomputed : OracleAnswer.of(inv);
         if (answer.harnessError() != null) return verdict(c, Status.HARNESS_ERROR, List.of(), answer.harnessError(), 0, null, null);
@@ -173,18 +175,29 @@ public final class Runner implements AutoCloseable {
         }
         String notes = ctx.notes().isEmpty() ? null : String.join("; ", ctx.notes());
         Status status = violations.isEmpty() ? Status.PASS : Status.FAIL;
-        String detail = notes;
-        if (status == Status.FAIL) {
-            Optional<Expectations.Entry> xf = options.expectations().expectedFailureFor(c.id());
-            if (xf.isPresent()) detail = "expected failure: " + xf.get().reason() + (notes == null ? "" : "; " + notes);
-        }
-        return verdict(c, status, violations, detail, first.nanos(), expected, first.outputs());
+        return verdict(c, status, violations, notes, first.nanos(), expected, first.outputs());
     }
 
-    private static Verdict verdict(Case c, Status status, List<Violation> violations, String detail, long nanos,
-                                   Expected expected, Outputs actual) {
+    private Verdict notJudged(Case c, NotJudged why, String detail) {
+        CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), Status.NOT_SUPPORTED, List.of(),
+                detail, 0, inputBytes(c.invocation()), c.seed(), null, null, why, null);
+        return new Verdict(c, r, null, null);
+    }
+
+    /**
+     * The one place a case result is made from an answer. A breaking status that an expectations
+     * entry honours (same status, the named rule among the violations) is marked excused here, once;
+     * nobody downstream re-derives it. A NOT_SUPPORTED answer from the backend itself is REFUSED: it
+     * was inside the declared capabilities (those outside never reach the backend).
+     */
+    private Verdict verdict(Case c, Status status, List<Violation> violations, String detail, long nanos,
+                            Expected expected, Outputs actual) {
         CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), status, violations, detail,
-                nanos, inputBytes(c.invocation()), c.seed(), null, null);
+                nanos, inputBytes(c.invocation()), c.seed(), null, null, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null, null);
+        if (status.breaksConformance()) {
+            Optional<Expectations.Entry> xf = options.expectations().expectedFailureFor(c.id());
+            if (xf.isPresent() && options.expectations().excuses(r)) r = r.withExcuse(xf.get().reason());
+        }
         return new Verdict(c, r, expected, actual);
     }
 
@@ -198,16 +211,6 @@ public final class Runner implements AutoCloseable {
         long n = 0;
         for (Tensor t : inv.inputs().values()) n += t.byteSize();
         return n;
-    }
-
-    static CaseResult withRepro(CaseResult r, String dir) {
-        return new CaseResult(r.caseId(), r.op(), r.rules(), r.features(), r.status(), r.violations(), r.detail(), r.nanos(),
-                r.sizeBytes(), r.seed(), r.shrunk(), dir);
-    }
-
-    static CaseResult withShrunk(CaseResult r, String shrunk) {
-        return new CaseResult(r.caseId(), r.op(), r.rules(), r.features(), r.status(), r.violations(), r.detail(), r.nanos(),
-                r.sizeBytes(), r.seed(), shrunk, r.reproDir());
     }
 
     @Override

@@ -16,7 +16,7 @@ public record Shard(int index, int count) {
 
     /** Parses "i/n" as typed after {@code --shard}. */
     public static Shard parse(String text) {
-        String[] parts = text.trim().split("/");
+        String[] parts = text.trim().split("/", -1); // -1 keeps trailing empty parts: "0/2/" is refused
         if (parts.length != 2) throw new IllegalArgumentException("bad shard '" + text + "' (expected i/n, e.g. 0/4)");
         try {
             return new Shard(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));

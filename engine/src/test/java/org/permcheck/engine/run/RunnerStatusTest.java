@@ -122,7 +122,7 @@ class RunnerStatusTest {
     }
 
     @Test
-    void notSupportedIsReportedAndNeverAPassButDoesNotBreakConformance() {
+    void notSupportedIsReportedAndNeverAPassAndARunOfOnlyThatJudgedNothing() {
         Capabilities dispatchOnly = new Capabilities(EnumSet.of(Op.DISPATCH), Capabilities.everything().dtypes(),
                 Capabilities.everything().profiles(), Capabilities.everything().features());
         BackendFactory f = () -> new Scripted() {
@@ -140,7 +140,10 @@ class RunnerStatusTest {
         assertEquals("no fp32 path yet", r.results().get(0).detail());
         assertEquals(Status.NOT_SUPPORTED, r.results().get(1).status());
         assertTrue(r.results().get(1).detail().contains("token_combine not implemented"));
-        assertTrue(r.conformant());
+        assertEquals(org.permcheck.engine.model.NotJudged.REFUSED, r.results().get(0).notJudged());
+        assertEquals(org.permcheck.engine.model.NotJudged.DECLARED, r.results().get(1).notJudged());
+        // nothing was judged: never CONFORMANT (issue 9)
+        assertEquals(org.permcheck.engine.model.RunVerdict.NOTHING_JUDGED, r.verdict());
     }
 
     @Test

@@ -140,7 +140,11 @@ public final class Npy {
         }
         NpyHeader h = new NpyHeader(major * 10 + minor, dtype, shape, 6 + 2 + lenBytes + hlen);
         try {
-            h.dataBytes();
+            // every size a reader computes from the header must fit a long: the whole file, and one
+            // row (a [0, 2^40, 2^40] shape has no elements but its rows overflow)
+            Math.addExact(h.dataOffset(), h.dataBytes());
+            long row = dtype.size();
+            for (int i = 1; i < shape.length; i++) row = Math.multiplyExact(row, shape[i]);
         } catch (ArithmeticException e) {
             throw new NpyException(name + ": shape " + h.shapeString() + " overflows");
         }
