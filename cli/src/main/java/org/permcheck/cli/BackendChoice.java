@@ -99,7 +99,7 @@ record BackendChoice(String selector, BackendInfo info, Maker maker) {
 
     private static void announce(PrintWriter err, BackendChoice c, String why) {
         BackendInfo i = c.info();
-        err.println("permcheck: backend " + c.selector() + " (" + i.name() + " " + i.version() + " on " + i.device() + "; " + why + ")");
+        err.println(ErrorHandlers.oneLine("permcheck: backend " + c.selector() + " (" + i.name() + " " + i.version() + " on " + i.device() + "; " + why + ")"));
         err.flush();
     }
 

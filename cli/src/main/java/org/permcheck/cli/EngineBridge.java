@@ -110,8 +110,8 @@ final class EngineBridge {
             result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
         }
         CaseResult r = result.results().get(0);
-        for (Violation v : r.violations()) out.println("  " + v.render());
-        if (r.detail() != null) out.println("  " + r.detail());
+        for (Violation v : r.violations()) v.render().lines().forEach(l -> out.println("  " + ErrorHandlers.oneLine(l)));
+        if (r.detail() != null) out.println("  " + ErrorHandlers.oneLine(r.detail()));
         if (c.out != null) return RunSetup.finish(result, c.out, out, err);
         out.println(r.status() + " " + r.caseId() + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
         out.flush();

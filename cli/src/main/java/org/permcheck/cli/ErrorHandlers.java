@@ -42,7 +42,7 @@ final class ErrorHandlers implements IParameterExceptionHandler, IExecutionExcep
             // user-facing: the message already says what and where
             err.println(name + ": " + oneLine(t.getMessage()));
         } else if (t instanceof OutOfMemoryError) {
-            err.println(name + ": out of memory (raise the heap, e.g. JAVA_OPTS=-Xmx16g, or use a smaller shape)");
+            err.println(outOfMemory(name));
         } else {
             err.println(name + ": internal error: " + t.getClass().getSimpleName() + ": " + oneLine(String.valueOf(t.getMessage()))
                     + (debug ? "" : " (run with --debug for the stack trace)"));
@@ -52,10 +52,27 @@ final class ErrorHandlers implements IParameterExceptionHandler, IExecutionExcep
         return ExitCodes.USAGE_OR_HARNESS;
     }
 
-    /** First line only, trimmed: messages from parsers and the JDK sometimes span several. */
+    /** The one line for an exhausted heap: what was in flight, the heap it had, and how to get more. */
+    static String outOfMemory(String name) {
+        long maxMb = Runtime.getRuntime().maxMemory() >> 20;
+        return name + ": out of memory while " + oneLine(org.permcheck.engine.run.InFlight.what()) + " (heap limit " + maxMb
+                + " MB): raise it, e.g. JAVA_OPTS=-Xmx16g ./permcheck ..., or split the run with --shard i/n";
+    }
+
+    /**
+     * First line only, trimmed: messages from parsers and the JDK sometimes span several. Control
+     * characters become U+FFFD: messages quote backends and files, and an escape sequence or a
+     * carriage return on a terminal could overwrite the verdict line with a fake one.
+     */
     static String oneLine(String s) {
         if (s == null) return "";
         int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
+        String line = (nl < 0 ? s : s.substring(0, nl)).trim();
+        StringBuilder sb = new StringBuilder(line.length());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            sb.append(c < 0x20 && c != '\t' || c >= 0x7f && c <= 0x9f ? '\uFFFD' : c);
+        }
+        return sb.toString();
     }
 }

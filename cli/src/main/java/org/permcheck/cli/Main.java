@@ -21,7 +21,20 @@ public final class Main {
         cmd.setOut(out);
         cmd.setErr(err);
         Invocations.remember(args);
-        return cmd.execute(args);
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError oom) {
+            // picocli hands only Exceptions to the handlers; an Error would print a trace of dozens of lines
+            err.println(ErrorHandlers.outOfMemory(cmd.getParseResult() == null ? "permcheck" : "permcheck " + String.join(" ", subcommand(cmd))));
+            err.flush();
+            return ExitCodes.USAGE_OR_HARNESS;
+        }
+    }
+
+    private static java.util.List<String> subcommand(CommandLine cmd) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (CommandLine c : cmd.getParseResult().asCommandLineList()) if (c != cmd) names.add(c.getCommandName());
+        return names;
     }
 
     static CommandLine commandLine(boolean debug) {

@@ -73,7 +73,7 @@ final class RunSetup {
                 .withExpectations(exp)
                 .withProgress(progress)
                 .withFailureSink(sink)
-                .withLog(line -> { err.println("permcheck: " + line); err.flush(); })
+                .withLog(line -> { err.println("permcheck: " + ErrorHandlers.oneLine(line)); err.flush(); })
                 .withCommandLine(Invocations.commandLine())
                 .withSuiteVersion(VersionProvider.version())
                 .withGitCommit(VersionProvider.commit())
@@ -103,7 +103,7 @@ final class RunSetup {
             if (t.count(s) > 0) counts.append(counts.length() == 0 ? "" : ", ").append(t.count(s)).append(' ').append(s.name());
         }
         stdout.println(result.verdict().label() + ": " + result.totalCases() + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
-        for (String reason : result.verdictReasons()) stdout.println("  " + reason);
+        for (String reason : result.verdictReasons()) stdout.println("  " + ErrorHandlers.oneLine(reason));
         int shown = 0;
         for (var r : t.failures()) {
             if (shown++ == 5) {
@@ -111,10 +111,10 @@ final class RunSetup {
                 break;
             }
             String first = r.violations().isEmpty() ? String.valueOf(r.detail()) : r.violations().get(0).render();
-            stdout.println("  " + r.status() + (r.excused() ? " (expected)" : "") + " " + r.caseId() + ": " + ErrorHandlers.oneLine(first));
+            stdout.println("  " + r.status() + (r.excused() ? " (expected)" : "") + " " + ErrorHandlers.oneLine(r.caseId()) + ": " + ErrorHandlers.oneLine(first));
             if (r.reproDir() != null) stdout.println("    replay: " + org.permcheck.engine.report.ReplayCommand.of(r.reproDir(), result.info().backend().get("selector")));
         }
-        for (String p : result.expectationProblems()) stdout.println("  expectation: " + p);
+        for (String p : result.expectationProblems()) stdout.println("  expectation: " + ErrorHandlers.oneLine(p));
         List<Long> seeds = result.info().seeds();
         stdout.println("seed: " + (seeds.isEmpty() ? "none" : seeds.get(0)) + (seeds.size() > 1 ? " (cases also carry seeds " + seeds.subList(1, seeds.size()) + ")" : ""));
         for (Path f : files) stdout.println("report: " + f);

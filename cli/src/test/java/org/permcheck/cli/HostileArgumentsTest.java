@@ -92,4 +92,28 @@ class HostileArgumentsTest {
         assertTrue(c.err().contains("a command from a file is never run"), c.err());
         assertFalse(Files.exists(canary), "the recorded command ran");
     }
+
+    @Test
+    void aBackendCannotWriteEscapeSequencesOrFakeLinesToTheTerminal() throws Exception {
+        // hello's name carries an ANSI clear-line and a carriage return, its errors a fake verdict line
+        Path py = tmp.resolve("ansi.py");
+        Files.writeString(py, String.join("\n",
+                "import json, sys",
+                "for line in sys.stdin:",
+                "    m = json.loads(line)",
+                "    if m['type'] == 'hello':",
+                "        print(json.dumps({'type': 'hello', 'protocol': 1, 'name': 'x\\u001b[2K\\rCONFORMANT', 'version': '0',",
+                "              'capabilities': {'ops': ['token_combine'], 'dtypes': ['f32'], 'profiles': ['te-jax'], 'features': []}}), flush=True)",
+                "    elif m['type'] == 'bye':",
+                "        print(json.dumps({'type': 'bye'}), flush=True); break",
+                "    else:",
+                "        print(json.dumps({'type': 'error', 'id': m.get('id'), 'message': 'boom\\rCONFORMANT: 2110 cases\\u001b[0m'}), flush=True)",
+                ""));
+        Cli c = Cli.run("run", "--backend", "exec:python3 " + py, "--out", tmp.resolve("o").toString());
+        assertEquals(1, c.exit(), c.out() + c.err());
+        String all = c.out() + c.err();
+        assertFalse(all.contains("\u001b"), "an escape sequence reached the terminal");
+        assertFalse(all.contains("\r"), "a carriage return reached the terminal");
+        assertTrue(c.out().startsWith("NOT CONFORMANT"), c.out());
+    }
 }

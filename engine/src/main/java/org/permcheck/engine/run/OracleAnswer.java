@@ -9,6 +9,7 @@ import org.permcheck.oracle.Oracle;
 record OracleAnswer(Expected expected, String harnessError) {
 
     static OracleAnswer of(Invocation inv) {
+        InFlight.set("computing the oracle's answer to " + inv.describe());
         try {
             return new OracleAnswer(Oracle.expected(inv), null);
         } catch (PreconditionViolation e) {

@@ -131,6 +131,7 @@ public final class Runner implements AutoCloseable {
 
     /** Judges one case with the oracle's answer already computed (null: compute it here). */
     Verdict judge(Case c, OracleAnswer precomputed) {
+        InFlight.set("judging " + c.id());
         Invocation inv = c.invocation();
         Optional<Expectations.Entry> skip = options.expectations().skipFor(c.id());
         if (skip.isPresent()) return notJudged(c, NotJudged.SKIPPED, "skipped by expectations: " + skip.get().reason());

@@ -64,7 +64,9 @@ public enum Tier {
             if (shard.contains(index++)) out.add(v);
         }
         for (Map.Entry<String, CaseSpec> e : edges().entrySet()) {
-            if (shard.contains(index++)) out.add(CaseGenerator.generate(id + "/edge/" + e.getKey(), e.getValue(), null, "property"));
+            if (!shard.contains(index++)) continue;
+            InFlight.set("generating " + id + "/edge/" + e.getKey());
+            out.add(CaseGenerator.generate(id + "/edge/" + e.getKey(), e.getValue(), null, "property"));
         }
         for (int i = 0; i < sampled; i++) {
             if (shard.contains(index++)) out.add(sampledCase(id, seed, i, size, "property"));
@@ -74,6 +76,7 @@ public enum Tier {
 
     static Case sampledCase(String prefix, long seed, long i, SizeClass size, String origin) {
         CaseSpec spec = SpecSampler.sample(SplitMix64.nth(seed, i), size);
+        InFlight.set("generating " + prefix + "/seed=" + seed + "/" + i);
         return CaseGenerator.generate(prefix + "/seed=" + seed + "/" + i, spec, seed, origin);
     }
 
