@@ -117,7 +117,9 @@ public final class HtmlReport {
     }
 
     private static void failure(StringBuilder h, CaseResult r, String backend, Path reportDir) {
-        h.append("<div class=\"failure\">\n<h3>").append(r.status().name()).append(": <code>").append(Markup.escape(r.caseId())).append("</code></h3>\n");
+        h.append("<div class=\"failure\">\n<h3>").append(r.status().name()).append(r.excused() ? " (expected)" : "").append(": <code>")
+         .append(Markup.escape(r.caseId())).append("</code></h3>\n");
+        if (r.excused()) h.append("<p>excused by the expectations: ").append(Markup.escape(r.excuse())).append("</p>\n");
         h.append("<p>op <code>").append(Markup.escape(r.op())).append("</code>, rules ").append(Markup.escape(String.join(", ", r.rules())));
         if (r.seed() != null) h.append(", seed ").append(r.seed());
         h.append("</p>\n");

@@ -10,14 +10,18 @@ import java.util.Map;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.RunVerdict;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
 
 /**
  * junit.xml: one {@code <testsuite>} with one {@code <testcase>} per case, in the Ant/Surefire dialect
  * every CI understands. FAIL is {@code <failure>}; NOT_SUPPORTED is {@code <skipped>} (visible, never
- * a pass); ERROR, TIMEOUT, CRASH and HARNESS_ERROR are {@code <error type="STATUS">}. Each expectation
- * problem becomes a failing testcase of its own, so a stale expectation breaks the CI gate too.
+ * a pass); ERROR, TIMEOUT, CRASH and HARNESS_ERROR are {@code <error type="STATUS">}. A failure an
+ * expectation excuses is {@code <skipped>} with the excuse, so a CI reading junit.xml agrees with the
+ * exit code. Each expectation problem becomes a failing testcase of its own, and so does a verdict
+ * that no case carries (NOTHING JUDGED, INCOMPLETE): a gate reading only this file never sees green
+ * where permcheck said otherwise.
  */
 public final class JUnitXmlReport {
     private JUnitXmlReport() {}
@@ -29,19 +33,25 @@ public final class JUnitXmlReport {
     public static String render(RunResult run) {
         RunInfo info = run.info();
         StatusTable table = new StatusTable(run);
-        long failures = table.count(Status.FAIL) + run.expectationProblems().size();
-        long errors = table.count(Status.ERROR) + table.count(Status.TIMEOUT) + table.count(Status.CRASH) + table.count(Status.HARNESS_ERROR);
+        long excused = run.results().stream().filter(CaseResult::excused).count();
+        long excusedErrors = run.results().stream().filter(r -> r.excused() && r.status() != Status.FAIL).count();
+        boolean verdictCase = run.verdict() == RunVerdict.NOTHING_JUDGED || run.verdict() == RunVerdict.INCOMPLETE;
+        long failures = table.count(Status.FAIL) - (excused - excusedErrors) + run.expectationProblems().size() + (verdictCase ? 1 : 0);
+        long errors = table.count(Status.ERROR) + table.count(Status.TIMEOUT) + table.count(Status.CRASH) + table.count(Status.HARNESS_ERROR)
+                - excusedErrors;
+        long skipped = table.count(Status.NOT_SUPPORTED) + excused;
         long unlisted = run.unlisted().cases() > 0 ? 1 : 0; // one testcase stands for the tallied passes
-        long tests = run.results().size() + unlisted + run.expectationProblems().size();
+        long tests = run.results().size() + unlisted + run.expectationProblems().size() + (verdictCase ? 1 : 0);
         String suite = "permcheck." + BackendLabel.name(info) + "." + info.tier();
 
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        // (the JUnit schema CI reporters read has no skipped attribute on <testsuites>)
         x.append("<testsuites name=\"permcheck\" tests=\"").append(tests).append("\" failures=\"").append(failures)
-         .append("\" errors=\"").append(errors).append("\" skipped=\"").append(table.count(Status.NOT_SUPPORTED))
+         .append("\" errors=\"").append(errors)
          .append("\" time=\"").append(seconds(info.wallMillis() * 1_000_000L)).append("\">\n");
         x.append("  <testsuite name=\"").append(Markup.attr(suite)).append("\" tests=\"").append(tests)
          .append("\" failures=\"").append(failures).append("\" errors=\"").append(errors)
-         .append("\" skipped=\"").append(table.count(Status.NOT_SUPPORTED))
+         .append("\" skipped=\"").append(skipped)
          .append("\" time=\"").append(seconds(info.wallMillis() * 1_000_000L))
          .append("\" timestamp=\"").append(Markup.attr(info.startedAt())).append("\">\n");
         x.append("    <properties>\n");
@@ -59,6 +69,11 @@ public final class JUnitXmlReport {
         if (unlisted > 0) {
             x.append("    <testcase classname=\"permcheck.").append(Markup.attr(BackendLabel.name(info)))
              .append(".unlisted\" name=\"").append(run.unlisted().cases()).append(" further passing cases (counted, not listed)\" time=\"0\"/>\n");
+        }
+        if (verdictCase) {
+            String why = run.verdict().label() + (run.verdictReasons().isEmpty() ? "" : ": " + String.join("; ", run.verdictReasons()));
+            x.append("    <testcase classname=\"permcheck.verdict\" name=\"").append(Markup.attr(run.verdict().label())).append("\" time=\"0\">\n")
+             .append("      <failure message=\"").append(Markup.attr(why)).append("\" type=\"").append(run.verdict().name()).append("\"/>\n    </testcase>\n");
         }
         for (String p : run.expectationProblems()) {
             x.append("    <testcase classname=\"permcheck.expectations\" name=\"").append(Markup.attr(p)).append("\" time=\"0\">\n")
@@ -82,6 +97,11 @@ public final class JUnitXmlReport {
         if (r.shrunk() != null) body.append("minimal counterexample: ").append(r.shrunk()).append('\n');
         if (r.seed() != null) body.append("seed: ").append(r.seed()).append('\n');
         if (r.reproDir() != null) body.append("replay: ").append(ReplayCommand.of(r.reproDir(), backend)).append('\n');
+        if (r.excused()) {
+            x.append("      <skipped message=\"").append(Markup.attr("expected " + r.status() + " (excused: " + r.excuse() + "): " + first)).append("\"/>\n");
+            x.append("    </testcase>\n");
+            return;
+        }
         switch (r.status()) {
             case FAIL:
                 x.append("      <failure message=\"").append(Markup.attr(first)).append("\" type=\"FAIL\">")

@@ -58,4 +58,46 @@ class JUnitXmlReportTest {
         assertEquals(0, doc.getElementsByTagName("error").getLength());
         assertEquals(1, doc.getElementsByTagName("skipped").getLength());
     }
+
+    private static org.permcheck.engine.model.CaseResult failing(String id, String excuse) {
+        var v = new org.permcheck.engine.model.Violation("N1", "counts are int64", null, 0);
+        return new org.permcheck.engine.model.CaseResult(id, "token_dispatch", java.util.List.of("N1"), java.util.List.of(),
+                org.permcheck.engine.model.Status.FAIL, java.util.List.of(v), null, 0, 0, null, null, null, null, excuse);
+    }
+
+    @Test
+    void anExcusedFailureIsSkippedNotFailedSoTheCiAgreesWithTheExitCode() throws Exception {
+        var clean = SampleRuns.clean();
+        java.util.List<org.permcheck.engine.model.CaseResult> results = new java.util.ArrayList<>(clean.results());
+        results.add(failing("vec/excused", "int64 counts (issue 12)"));
+        results.add(failing("vec/real", null));
+        var run = new org.permcheck.engine.model.RunResult(clean.info(), results, java.util.Map.of(), false, java.util.List.of());
+        Document doc = parse(JUnitXmlReport.render(run));
+        Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+        assertEquals("1", suite.getAttribute("failures"), "only the unexcused failure");
+        assertEquals(String.valueOf(clean.results().size() + 2), suite.getAttribute("tests"));
+        assertEquals("2", suite.getAttribute("skipped")); // the NOT_SUPPORTED of the clean run and the excused one
+        NodeList skipped = doc.getElementsByTagName("skipped");
+        boolean found = false;
+        for (int i = 0; i < skipped.getLength(); i++) {
+            found |= ((Element) skipped.item(i)).getAttribute("message").startsWith("expected FAIL (excused: int64 counts (issue 12)): [N1]");
+        }
+        assertTrue(found);
+        assertEquals("", ((Element) doc.getElementsByTagName("testsuites").item(0)).getAttribute("skipped"),
+                "the schema has no skipped on <testsuites>");
+    }
+
+    @Test
+    void aRunThatJudgedNothingIsAFailingTestcaseOfItsOwn() throws Exception {
+        var clean = SampleRuns.clean();
+        var run = new org.permcheck.engine.model.RunResult(clean.info(), clean.results(), java.util.Map.of(),
+                org.permcheck.engine.model.RunVerdict.NOTHING_JUDGED, java.util.List.of("no case was judged (1 refused by the backend)"),
+                java.util.List.of(), null);
+        Document doc = parse(JUnitXmlReport.render(run));
+        assertEquals(1, doc.getElementsByTagName("failure").getLength());
+        Element f = (Element) doc.getElementsByTagName("failure").item(0);
+        assertEquals("NOTHING_JUDGED", f.getAttribute("type"));
+        assertTrue(f.getAttribute("message").contains("no case was judged"), f.getAttribute("message"));
+        assertEquals("permcheck.verdict", ((Element) f.getParentNode()).getAttribute("classname"));
+    }
 }
