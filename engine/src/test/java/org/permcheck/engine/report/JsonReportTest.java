@@ -47,4 +47,27 @@ class JsonReportTest {
         IOException e = assertThrows(IOException.class, () -> JsonReport.read(f));
         assertFalse(e.getMessage().contains("\n"));
     }
+
+    @Test
+    void theVerdictItsReasonsAndEachCasesJudgementReadBack(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        var clean = SampleRuns.clean();
+        java.util.List<org.permcheck.engine.model.CaseResult> results = new java.util.ArrayList<>();
+        results.add(new org.permcheck.engine.model.CaseResult("a", "token_combine", java.util.List.of(), java.util.List.of(),
+                org.permcheck.engine.model.Status.NOT_SUPPORTED, java.util.List.of(), "skipped by expectations: x", 0, 0, null, null, null,
+                org.permcheck.engine.model.NotJudged.SKIPPED, null));
+        results.add(new org.permcheck.engine.model.CaseResult("b", "token_dispatch", java.util.List.of("N1"), java.util.List.of(),
+                org.permcheck.engine.model.Status.FAIL, java.util.List.of(new org.permcheck.engine.model.Violation("N1", "m", null, 0)),
+                null, 0, 0, null, null, null, null, "known (issue 1)"));
+        var run = new org.permcheck.engine.model.RunResult(clean.info(), results, java.util.Map.of(),
+                org.permcheck.engine.model.RunVerdict.NOTHING_JUDGED, java.util.List.of("token_combine: only 0 of 1"), java.util.List.of(), null);
+        Path f = tmp.resolve("report.json");
+        JsonReport.write(run, f);
+        var back = JsonReport.read(f);
+        assertEquals(run, back);
+        assertEquals(org.permcheck.engine.model.NotJudged.SKIPPED, back.results().get(0).notJudged());
+        assertEquals("known (issue 1)", back.results().get(1).excuse());
+        String text = java.nio.file.Files.readString(f);
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("\"verdict\" : \"NOTHING JUDGED\""));
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("\"conformant\" : false"));
+    }
 }
