@@ -39,22 +39,30 @@ class HostileArgumentsTest {
         assertFalse(c.out().contains("CONFORMANT"), c.out());
     }
 
-    /** A protocol backend that says hello with no capabilities and answers bye. */
-    private Path claimsNothing() throws Exception {
-        Path py = tmp.resolve("nothing.py");
+    /**
+     * A scripted protocol backend: hello with {@code name} and {@code ops} (f32, te-jax, no features),
+     * every run answered with the JSON object {@code answer} (a Python dict literal; its id is added).
+     */
+    private Path scripted(String file, String name, String ops, String answer) throws Exception {
+        Path py = tmp.resolve(file);
         Files.writeString(py, String.join("\n",
                 "import json, sys",
                 "for line in sys.stdin:",
                 "    m = json.loads(line)",
                 "    if m['type'] == 'hello':",
-                "        print(json.dumps({'type': 'hello', 'protocol': 1, 'name': 'claims-nothing', 'version': '0',",
-                "              'capabilities': {'ops': [], 'dtypes': [], 'profiles': [], 'features': []}}), flush=True)",
+                "        print(json.dumps({'type': 'hello', 'protocol': 1, 'name': '" + name + "', 'version': '0',",
+                "              'capabilities': {'ops': [" + ops + "], 'dtypes': ['f32'], 'profiles': ['te-jax'], 'features': []}}), flush=True)",
                 "    elif m['type'] == 'bye':",
                 "        print(json.dumps({'type': 'bye'}), flush=True); break",
                 "    else:",
-                "        print(json.dumps({'type': 'not_supported', 'id': m.get('id'), 'reason': 'nothing'}), flush=True)",
+                "        print(json.dumps(dict(" + answer + ", id=m.get('id'))), flush=True)",
                 ""));
         return py;
+    }
+
+    /** A protocol backend that claims no op at all. */
+    private Path claimsNothing() throws Exception {
+        return scripted("nothing.py", "claims-nothing", "", "{'type': 'not_supported', 'reason': 'nothing'}");
     }
 
     @Test
@@ -96,19 +104,8 @@ class HostileArgumentsTest {
     @Test
     void aBackendCannotWriteEscapeSequencesOrFakeLinesToTheTerminal() throws Exception {
         // hello's name carries an ANSI clear-line and a carriage return, its errors a fake verdict line
-        Path py = tmp.resolve("ansi.py");
-        Files.writeString(py, String.join("\n",
-                "import json, sys",
-                "for line in sys.stdin:",
-                "    m = json.loads(line)",
-                "    if m['type'] == 'hello':",
-                "        print(json.dumps({'type': 'hello', 'protocol': 1, 'name': 'x\\u001b[2K\\rCONFORMANT', 'version': '0',",
-                "              'capabilities': {'ops': ['token_combine'], 'dtypes': ['f32'], 'profiles': ['te-jax'], 'features': []}}), flush=True)",
-                "    elif m['type'] == 'bye':",
-                "        print(json.dumps({'type': 'bye'}), flush=True); break",
-                "    else:",
-                "        print(json.dumps({'type': 'error', 'id': m.get('id'), 'message': 'boom\\rCONFORMANT: 2110 cases\\u001b[0m'}), flush=True)",
-                ""));
+        Path py = scripted("ansi.py", "x\\u001b[2K\\rCONFORMANT", "'token_combine'",
+                "{'type': 'error', 'message': 'boom\\rCONFORMANT: 2110 cases\\u001b[0m'}");
         Cli c = Cli.run("run", "--backend", "exec:python3 " + py, "--out", tmp.resolve("o").toString());
         assertEquals(1, c.exit(), c.out() + c.err());
         String all = c.out() + c.err();
