@@ -1,4 +1,4 @@
-package org.permcheck.cuda;
+package org.permcheck.cuda.device;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,6 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
@@ -134,7 +133,7 @@ public final class CudaDevice implements AutoCloseable {
 
     public void synchronize() { cuCtxSynchronize(); }
 
-    public CUfunction function(String kernel) {
+    private CUfunction function(String kernel) {
         return functions.computeIfAbsent(kernel, k -> {
             CUfunction f = new CUfunction();
             cuModuleGetFunction(f, module, k);
@@ -142,22 +141,10 @@ public final class CudaDevice implements AutoCloseable {
         });
     }
 
-    /**
-     * Launches {@code kernel} on a 1-D grid. Arguments map to kernel parameters by Java type:
-     * {@link CUdeviceptr} (null = a null device pointer), Integer (C int), Long (C long long).
-     */
-    public void launch(String kernel, long grid, int block, int sharedBytes, Object... args) {
+    /** Launches a PTX entry on a 1-D grid; the arguments were checked against {@link Kernel} by {@link Launch}. */
+    void launch(String kernel, long grid, int block, int sharedBytes, Pointer[] ps) {
         if (grid <= 0) return;
         if (grid > Integer.MAX_VALUE) throw new IllegalArgumentException(kernel + ": grid of " + grid + " blocks is too large");
-        Pointer[] ps = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) ps[i] = Pointer.to(new CUdeviceptr());
-            else if (a instanceof CUdeviceptr) ps[i] = Pointer.to((CUdeviceptr) a);
-            else if (a instanceof Integer) ps[i] = Pointer.to(new int[] {(Integer) a});
-            else if (a instanceof Long) ps[i] = Pointer.to(new long[] {(Long) a});
-            else throw new IllegalArgumentException(kernel + ": unsupported argument type " + a.getClass());
-        }
         CUfunction f = function(kernel);
         if (sharedBytes > 48 * 1024) {
             // above 48 KiB a kernel must opt in (large E: the per-token expert lists live in shared memory)

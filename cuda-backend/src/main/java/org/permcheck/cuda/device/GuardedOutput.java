@@ -1,4 +1,4 @@
-package org.permcheck.cuda;
+package org.permcheck.cuda.device;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;

@@ -1,4 +1,4 @@
-package org.permcheck.cuda;
+package org.permcheck.cuda.device;
 
 /**
  * A kernel wrote outside an output buffer (a guard band changed). Thrown from

@@ -1,18 +1,16 @@
-package org.permcheck.oracle;
+package org.permcheck.contract;
 
 import java.util.Optional;
 
-import org.permcheck.contract.Invocation;
-import org.permcheck.contract.Op;
-import org.permcheck.contract.Port;
-import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
  * The group-X rules of docs/spec.md: every check throws {@link PreconditionViolation} naming the
  * rule, with the offending argument in the message. The reference classes call these before they
- * compute anything, so an input outside the contract never yields expected values.
+ * compute anything, so an input outside the contract never yields expected values. They live in
+ * the model, beside the ops and ports they check, so that the oracle's sub-packages need nothing
+ * from the oracle's front door (no cycle) and a backend may use the same checks.
  */
 public final class Preconditions {
     private Preconditions() {}

@@ -1,4 +1,4 @@
-package org.permcheck.cuda;
+package org.permcheck.cuda.device;
 
 import java.util.ArrayList;
 import java.util.List;
