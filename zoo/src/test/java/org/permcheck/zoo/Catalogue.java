@@ -1,4 +1,4 @@
-package org.permcheck.engine.mutants;
+package org.permcheck.zoo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import org.permcheck.engine.exec.ExecBackend;
 final class Catalogue {
     private Catalogue() {}
 
-    /** The repository root (tests run in engine/, the kill-matrix main from the root or engine/). */
+    /** The repository root (tests run in zoo/, the kill-matrix main from the root or zoo/). */
     static Path repoRoot() {
         Path here = Path.of("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {

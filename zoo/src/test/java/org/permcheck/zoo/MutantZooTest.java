@@ -1,4 +1,4 @@
-package org.permcheck.engine.mutants;
+package org.permcheck.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

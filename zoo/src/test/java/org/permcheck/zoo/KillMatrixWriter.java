@@ -1,4 +1,4 @@
-package org.permcheck.engine.mutants;
+package org.permcheck.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Regenerates reports/kill-matrix.md and the Coverage section of docs/spec.md (about a minute and a
  * half on 2 cores). Off in ordinary builds; run it with
- * {@code mvn -B -o verify -pl engine -am -Dtest=KillMatrixWriter -Dsurefire.failIfNoSpecifiedTests=false -Dpermcheck.killMatrix=write}.
+ * {@code mvn -B -o verify -pl zoo -am -Dtest=KillMatrixWriter -Dsurefire.failIfNoSpecifiedTests=false -Dpermcheck.killMatrix=write}.
  */
 class KillMatrixWriter {
 

@@ -1,4 +1,4 @@
-package org.permcheck.engine.mutants;
+package org.permcheck.zoo;
 
 /**
  * The bugs that can be planted in {@link PlantedCpuBackend}, one at a time. Each is modelled on a

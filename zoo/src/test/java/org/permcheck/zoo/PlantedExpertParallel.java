@@ -1,4 +1,4 @@
-package org.permcheck.engine.mutants;
+package org.permcheck.zoo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
