@@ -3,7 +3,7 @@
 
     python3 adapters/python/examples/mutants/numpy_mutants.py --mutant NAME
 
-permcheck's mutant zoo (engine/src/test/java/org/permcheck/engine/mutants, docs/mutants.md) runs
+permcheck's mutant zoo (zoo/src/test/java/org/permcheck/zoo, docs/mutants.md) runs
 these through ExecBackend and asserts that the suite FAILs each one. The port itself is imported
 unchanged; each mutant wraps one of its op functions, the way a port's own post-processing
 (dtype casts, a hand-written offsets formula, a "small" reordering) goes wrong in practice.

@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import org.permcheck.cli.bench.BenchResult;
 import org.permcheck.cli.bench.BenchTable;
 import org.permcheck.cli.bench.DispatchCase;
+import org.permcheck.cli.bench.EndToEndBench;
+import org.permcheck.cli.bench.FuzzBench;
 import org.permcheck.cli.bench.OracleBench;
 import org.permcheck.contract.Invocation;
 import org.permcheck.spi.Backend;
@@ -100,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
         Invocation inv = null;
         if (todo.contains("oracle") || todo.contains("e2e")) inv = DispatchCase.of(request);
         if (todo.contains("oracle")) results.add(progress(err, OracleBench.run(request, inv)));
-        if (todo.contains("e2e")) results.add(progress(err, EngineBridge.benchEndToEnd(request, inv, err)));
+        if (todo.contains("e2e")) results.add(progress(err, EndToEndBench.run("e2e: oracle + cpu backend + checks", request, inv, BackendChoice.resolve("cpu", err)::create)));
         if (todo.contains("protocol")) {
             // issue 4's two measures: round trips per second on a small shape (warm process), and the
             // overhead on the requested shape against writing and reading its tensors once
@@ -112,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
             results.add(progress(err, BenchResult.untargeted(ProtocolBench.overhead(command, request))));
         }
         inv = null; // the large case is not needed by the rest
-        if (todo.contains("fuzz")) results.add(progress(err, EngineBridge.benchFuzz(fuzzCases, seed, err)));
+        if (todo.contains("fuzz")) results.add(progress(err, FuzzBench.run(fuzzCases, seed, BackendChoice.resolve("cpu", err)::create)));
         if (todo.contains("backend")) {
             BackendChoice choice = BackendChoice.resolve(backend, err);
             try (Backend b = choice.create()) {

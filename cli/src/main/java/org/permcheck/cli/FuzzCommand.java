@@ -1,8 +1,15 @@
 package org.permcheck.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.run.Expectations;
+import org.permcheck.engine.run.FuzzOptions;
+import org.permcheck.engine.run.Fuzzer;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Shard;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,8 +63,25 @@ final class FuzzCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         backendOptions.timeoutSeconds();
-        cases();
-        time();
-        return EngineBridge.fuzz(this);
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        Expectations exp = RunSetup.expectations(expectations);
+        long cases = cases();
+        java.time.Duration budget = time();
+        long seed = this.seed != null ? this.seed : FuzzOptions.randomSeed();
+        BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
+        err.println("permcheck fuzz: seed " + seed + " (repeat with --seed " + seed + "), "
+                + (cases > 0 ? cases + " cases" : "for " + this.budget.time) + ", reports in " + this.out);
+        err.flush();
+        RunSetup.prepareOut(this.out);
+        ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
+        RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(this.out, choice), err, Shard.ALL);
+        FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink);
+        RunResult result;
+        try {
+            result = new Fuzzer(choice::create, opts).run(f);
+        } finally {
+            bar.finish();
+        }
+        return RunSetup.finish(RunSetup.withSelector(RunSetup.withSeed(result, seed), choice), this.out, out, err);
     }
 }

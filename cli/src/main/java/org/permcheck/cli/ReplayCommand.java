@@ -1,8 +1,19 @@
 package org.permcheck.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.run.Expectations;
+import org.permcheck.engine.run.FailureSink;
+import org.permcheck.engine.run.ProgressListener;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.engine.run.Shard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +41,41 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!java.nio.file.Files.isDirectory(dir)) throw new UsageError("no such directory: " + dir);
-        return EngineBridge.replay(this);
+        long timeout = backendOptions.timeoutSeconds();
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        CaseSources.Saved saved = CaseSources.saved(dir);
+        String backend = backendOptions.backend != null ? backendOptions.backend : replayBackend(saved.recordedBackend());
+        BackendChoice choice = BackendChoice.resolve(backend, err);
+        out.println("replaying " + saved.theCase().id() + ": " + saved.theCase().invocation().describe()
+                + (saved.recordedStatus() == null ? "" : " (was " + saved.recordedStatus() + " on " + saved.recordedBackend() + ")"));
+        out.flush();
+        if (this.out != null) RunSetup.prepareOut(this.out);
+        FailureSink sink = this.out == null ? FailureSink.NONE : RunSetup.bundles(this.out, choice);
+        RunOptions opts = RunSetup.options("replay", timeout, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
+        RunResult result;
+        try (Runner r = new Runner(choice::create, opts)) {
+            result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
+        }
+        CaseResult r = result.results().get(0);
+        for (Violation v : r.violations()) v.render().lines().forEach(l -> out.println("  " + ErrorHandlers.oneLine(l)));
+        if (r.detail() != null) out.println("  " + ErrorHandlers.oneLine(r.detail()));
+        if (this.out != null) return RunSetup.finish(result, this.out, out, err);
+        out.println(r.status() + " " + ErrorHandlers.oneLine(r.caseId()) + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
+        out.flush();
+        return result.verdict().exitCode();
+    }
+
+    /**
+     * The backend a replay uses when --backend is not given. A bundle is a file anyone may attach to
+     * an issue, so a shell command recorded in it (exec:...) is never run unless the user types it:
+     * only the built-in backends (cpu, cuda) are taken from the bundle.
+     */
+    static String replayBackend(String recorded) {
+        if (recorded == null || recorded.isBlank()) return null;
+        if (recorded.startsWith(BackendChoice.EXEC_PREFIX)) {
+            throw new UsageError("this case was recorded against " + recorded + "; a command from a file is never run: "
+                    + "name the backend yourself with --backend");
+        }
+        return recorded;
     }
 }

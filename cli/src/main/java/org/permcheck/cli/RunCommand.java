@@ -1,8 +1,16 @@
 package org.permcheck.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.run.Expectations;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.engine.run.Shard;
+import org.permcheck.engine.run.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,10 +29,11 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    enum Tier { quick, full }
+    /** The tier names the command line accepts (the engine's Tier has the cases). */
+    enum TierName { quick, full }
 
     @Option(names = "--tier", defaultValue = "quick", paramLabel = "quick|full", description = "quick (CI gate, minutes) or full (nightly) (default: ${DEFAULT-VALUE})")
-    Tier tier;
+    TierName tier;
 
     @Mixin BackendOptions backendOptions;
 
@@ -47,6 +56,42 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         backendOptions.timeoutSeconds();
-        return EngineBridge.run(this);
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        // everything the user typed is checked before a backend starts
+        Shard shard = RunSetup.shard(this.shard);
+        Expectations exp = RunSetup.expectations(expectations);
+        Tier tier = Tier.byName(this.tier.name());
+        long seed = this.seed != null ? this.seed : Tier.DEFAULT_SEED;
+        boolean vectorsGiven = spec.commandLine().getParseResult().hasMatchedOption("--vectors");
+        java.nio.file.Path vectors = vectorsGiven ? this.vectors : defaultVectors(this.vectors);
+        if (vectorsGiven && !java.nio.file.Files.isDirectory(vectors)) throw new UsageError("--vectors " + vectors + ": no such directory");
+        BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
+        if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
+        List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, vectors, vectorsGiven);
+        err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
+                + ", " + cases.size() + " cases, reports in " + this.out);
+        err.flush();
+        RunSetup.prepareOut(this.out);
+        ProgressBar bar = ProgressBar.forStderr(err, "run");
+        RunOptions opts = RunSetup.options(tier.id(), backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(this.out, choice), err, shard);
+        RunResult result;
+        try (Runner r = new Runner(choice::create, opts)) {
+            result = r.run(cases);
+        } finally {
+            bar.finish();
+        }
+        return RunSetup.finish(RunSetup.withSelector(RunSetup.withSeed(result, seed), choice), this.out, out, err);
+    }
+
+    /**
+     * The committed vector set: ./vectors when run from the repository root, else the one beside
+     * the ./permcheck script that started us (so the main command works from any directory).
+     */
+    private static java.nio.file.Path defaultVectors(java.nio.file.Path asDefault) {
+        if (java.nio.file.Files.isDirectory(asDefault)) return asDefault;
+        String script = System.getProperty("permcheck.script");
+        if (script == null) return asDefault;
+        java.nio.file.Path beside = java.nio.file.Path.of(script).toAbsolutePath().getParent().resolve("vectors");
+        return java.nio.file.Files.isDirectory(beside) ? beside : asDefault;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -121,5 +122,18 @@ final class RunSetup {
         stdout.flush();
         err.flush();
         return result.verdict().exitCode();
+    }
+
+    /** The run seed is recorded first, even when every case that ran was a vector. */
+    static RunResult withSeed(RunResult r, long seed) {
+        var i = r.info();
+        // the run's own seed first; then the seeds the cases carry (generated vectors have their own)
+        LinkedHashSet<Long> ordered = new LinkedHashSet<>();
+        ordered.add(seed);
+        ordered.addAll(i.seeds());
+        List<Long> seeds = List.copyOf(ordered);
+        var info = new RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), seeds,
+                i.backend(), i.jdk(), i.startedAt(), i.wallMillis());
+        return r.withInfo(info);
     }
 }

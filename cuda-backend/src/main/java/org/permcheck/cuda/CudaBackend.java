@@ -8,6 +8,7 @@ import java.util.Optional;
 import jcuda.CudaException;
 import org.permcheck.contract.Invocation;
 import org.permcheck.cuda.bench.CudaBench;
+import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.ops.ChunkSortOp;
 import org.permcheck.cuda.ops.CombineBackwardOp;
 import org.permcheck.cuda.ops.CombineOp;

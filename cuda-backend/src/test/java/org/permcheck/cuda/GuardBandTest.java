@@ -2,6 +2,9 @@ package org.permcheck.cuda;
 
 import jcuda.Pointer;
 import org.junit.jupiter.api.Test;
+import org.permcheck.cuda.device.DeviceArena;
+import org.permcheck.cuda.device.GuardBandViolation;
+import org.permcheck.cuda.device.GuardedOutput;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 

@@ -2,6 +2,7 @@ package org.permcheck.oracle;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.chunks.ChunkSort;
 import org.permcheck.oracle.dispatch.Combine;
 import org.permcheck.oracle.dispatch.CombineGradient;

@@ -14,9 +14,8 @@ import java.util.SplittableRandom;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
-import org.permcheck.cuda.CudaBackend;
-import org.permcheck.cuda.CudaDevice;
-import org.permcheck.cuda.DeviceArena;
+import org.permcheck.cuda.device.CudaDevice;
+import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.ops.CombineBackwardOp;
 import org.permcheck.cuda.ops.CombineOp;
 import org.permcheck.cuda.ops.DispatchKernels;
@@ -75,12 +74,13 @@ public final class CudaBench {
                     System.exit(2);
             }
         }
-        try (CudaBackend backend = new CudaBackend()) {
-            if (!backend.info().available()) {
-                System.err.println("cuda backend not available: " + backend.info().unavailable().orElse("?"));
-                System.exit(3);
-            }
-            CudaDevice dev = backend.device().orElseThrow();
+        // the device directly, not the backend: the backend offers this bench, so the bench never needs it
+        CudaDevice.Opening opening = CudaDevice.open();
+        if (!opening.ok()) {
+            System.err.println("cuda backend not available: " + opening.reason());
+            System.exit(3);
+        }
+        try (CudaDevice dev = opening.device()) {
             List<BenchRequest> reqs = defaultRequests(warmups, repeats);
             if (quick) reqs = List.of(new BenchRequest(4096, 64, 4, 1024, DType.BF16, true, 0, 42, 2, 5),
                     new BenchRequest(4096, 64, 4, 1024, DType.BF16, true, 128, 42, 2, 5));
@@ -90,7 +90,7 @@ public final class CudaBench {
                 rows.addAll(got);
                 System.err.println(table(got));
             }
-            String text = "# permcheck CUDA bench\n\ndevice: " + backend.info().device() + " " + backend.info().details()
+            String text = "# permcheck CUDA bench\n\ndevice: " + dev.name() + " " + dev.details()
                     + "\n\nEach time is the median of " + repeats + " CUDA-event-timed repeats after " + warmups
                     + " warmups; ratio = time / time of cuMemcpyDtoD of the dispatch output's bytes (same GPU, same run).\n\n"
                     + table(rows);

@@ -7,9 +7,10 @@ import java.util.Optional;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
-import org.permcheck.cuda.CudaDevice;
-import org.permcheck.cuda.DeviceArena;
-import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.cuda.device.CudaDevice;
+import org.permcheck.cuda.device.DeviceArena;
+import org.permcheck.cuda.device.GuardedOutput;
+import org.permcheck.cuda.device.Kernel;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -88,13 +89,13 @@ public final class ChunkSortOp {
     /** map[i] = destination of row i (split sizes and sorted indices as i64 on the device). */
     static void makeMap(CudaDevice dev, DeviceArena arena, CUdeviceptr split, CUdeviceptr sorted, int chunks, long rows, CUdeviceptr map) {
         CUdeviceptr inStart = arena.alloc(8L * chunks), incl = arena.alloc(8L * chunks), outStart = arena.alloc(8L * chunks);
-        dev.launch("chunk_prep", 1, 32, 0, split, sorted, chunks, inStart, incl, outStart);
-        dev.launch("chunk_map", (rows + 255) / 256, 256, 0, incl, inStart, outStart, chunks, rows, map);
+        Kernel.CHUNK_PREP.launch(dev, 1, 32, 0).ptr(split).ptr(sorted).i32(chunks).ptr(inStart).ptr(incl).ptr(outStart).go();
+        Kernel.CHUNK_MAP.launch(dev, (rows + 255) / 256, 256, 0).ptr(incl).ptr(inStart).ptr(outStart).i32(chunks).i64(rows).ptr(map).go();
     }
 
     static void sortRows(CudaDevice dev, CUdeviceptr in, long rows, long rowBytes, CUdeviceptr map, boolean forward,
                          CUdeviceptr out, CUdeviceptr probs, int probsSize, CUdeviceptr pprobs) {
-        dev.launch("sort_rows_" + Units.data(rowBytes), rows, Units.THREADS, 0,
-                in, rows, rowBytes, map, forward ? 1 : 0, out, probs, probsSize, pprobs);
+        Kernel.SORT_ROWS.launch(dev, Units.data(rowBytes), rows, Units.THREADS, 0)
+                .ptr(in).i64(rows).i64(rowBytes).ptr(map).i32(forward ? 1 : 0).ptr(out).ptr(probs).i32(probsSize).ptr(pprobs).go();
     }
 }

@@ -7,9 +7,10 @@ import java.util.Optional;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
-import org.permcheck.cuda.CudaDevice;
-import org.permcheck.cuda.DeviceArena;
-import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.cuda.device.CudaDevice;
+import org.permcheck.cuda.device.DeviceArena;
+import org.permcheck.cuda.device.GuardedOutput;
+import org.permcheck.cuda.device.Kernel;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -64,14 +65,15 @@ public final class CombineBackwardOp {
         cuMemsetD8Async(hit, (byte) 0, Math.max(1, rows), dev.stream());
         if (mprobs == null) {
             int unit = Units.data(rowBytes);
-            dev.launch("scatter_rows_" + unit, tokens, Units.THREADS, experts * 8,
-                    g, rowBytes, rowIdMap, experts, rows, padOff, padSize, gradIn, hit);
+            Kernel.SCATTER_ROWS.launch(dev, unit, tokens, Units.THREADS, experts * 8)
+                    .ptr(g).i64(rowBytes).ptr(rowIdMap).i32(experts).i64(rows).ptr(padOff).i32(padSize).ptr(gradIn).ptr(hit).go();
         } else {
             int unit = Units.reduction(dt, rowBytes);
-            dev.launch("combine_bwd_" + Units.name(dt) + "_" + unit, tokens, Units.THREADS, experts * 16,
-                    g, rowBytes, rowIdMap, experts, fwd, rows, mprobs, mpCode, padOff, padSize, gradIn, hit, gradMp);
+            Kernel.COMBINE_BWD.launch(dev, Units.name(dt) + "_" + unit, tokens, Units.THREADS, experts * 16)
+                    .ptr(g).i64(rowBytes).ptr(rowIdMap).i32(experts).ptr(fwd).i64(rows).ptr(mprobs).i32(mpCode).ptr(padOff)
+                    .i32(padSize).ptr(gradIn).ptr(hit).ptr(gradMp).go();
         }
         int unit = Units.data(rowBytes);
-        dev.launch("fill_unhit_" + unit, DispatchKernels.fillGrid(dev, rows), 256, 0, gradIn, rows, rowBytes, hit);
+        Kernel.FILL_UNHIT.launch(dev, unit, DispatchKernels.fillGrid(dev, rows), 256, 0).ptr(gradIn).i64(rows).i64(rowBytes).ptr(hit).go();
     }
 }

@@ -7,9 +7,10 @@ import java.util.Optional;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
-import org.permcheck.cuda.CudaDevice;
-import org.permcheck.cuda.DeviceArena;
-import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.cuda.device.CudaDevice;
+import org.permcheck.cuda.device.DeviceArena;
+import org.permcheck.cuda.device.GuardedOutput;
+import org.permcheck.cuda.device.Kernel;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -83,7 +84,8 @@ public final class CombineOp {
                                long tokens, int experts, CUdeviceptr mprobs, int mpCode, CUdeviceptr padOff, int padSize,
                                boolean fma, CUdeviceptr out, CUdeviceptr gpp, int gppSize, CUdeviceptr gprobs) {
         int unit = Units.reduction(dt, rowBytes);
-        dev.launch("gather_sum_" + Units.name(dt) + "_" + unit, tokens, Units.THREADS, experts * 12,
-                inp, inRows, rowBytes, rowIdMap, experts, mprobs, mpCode, padOff, padSize, fma ? 1 : 0, out, gpp, gppSize, gprobs);
+        Kernel.GATHER_SUM.launch(dev, Units.name(dt) + "_" + unit, tokens, Units.THREADS, experts * 12)
+                .ptr(inp).i64(inRows).i64(rowBytes).ptr(rowIdMap).i32(experts).ptr(mprobs).i32(mpCode).ptr(padOff).i32(padSize)
+                .i32(fma ? 1 : 0).ptr(out).ptr(gpp).i32(gppSize).ptr(gprobs).go();
     }
 }

@@ -1,7 +1,8 @@
 package org.permcheck.cuda.ops;
 
 import jcuda.driver.CUdeviceptr;
-import org.permcheck.cuda.CudaDevice;
+import org.permcheck.cuda.device.CudaDevice;
+import org.permcheck.cuda.device.Kernel;
 
 /** The permute launch of dispatch (row_id_map rows + copies, D-rules) and the padding fill (P-rules). */
 public final class DispatchKernels {
@@ -11,9 +12,10 @@ public final class DispatchKernels {
                                long rowBytes, CUdeviceptr out, long outRows, CUdeviceptr probs, int probsSize,
                                CUdeviceptr permutedProbs, CUdeviceptr rowIdMap) {
         int unit = Units.data(rowBytes);
-        dev.launch("dispatch_permute_" + unit, rm.tokens, Units.THREADS, rm.experts * 16,
-                routingMap, rmBytes, rm.tokens, rm.experts, rm.g, rm.masks, rm.chunkPrefix, rm.blockOff, rm.meta,
-                inp, rowBytes, out, outRows, probs, probsSize, permutedProbs, rowIdMap);
+        Kernel.DISPATCH_PERMUTE.launch(dev, unit, rm.tokens, Units.THREADS, rm.experts * 16)
+                .ptr(routingMap).i32(rmBytes).i64(rm.tokens).i32(rm.experts).i32(rm.g).ptr(rm.masks).ptr(rm.chunkPrefix)
+                .ptr(rm.blockOff).ptr(rm.meta).ptr(inp).i64(rowBytes).ptr(out).i64(outRows).ptr(probs).i32(probsSize)
+                .ptr(permutedProbs).ptr(rowIdMap).go();
     }
 
     /** Zero rows (and permuted_probs) no token targets; only for padded layouts. */
@@ -22,7 +24,8 @@ public final class DispatchKernels {
         int unit = Units.data(rowBytes);
         long warps = Math.min(outRows, 64L * dev.multiprocessors());
         long grid = Math.max(1, (warps * 32 + 255) / 256);
-        dev.launch("dispatch_pad_fill_" + unit, grid, 256, 0, rm.meta, rm.experts, out, rowBytes, outRows, permutedProbs, probsSize);
+        Kernel.DISPATCH_PAD_FILL.launch(dev, unit, grid, 256, 0)
+                .ptr(rm.meta).i32(rm.experts).ptr(out).i64(rowBytes).i64(outRows).ptr(permutedProbs).i32(probsSize).go();
     }
 
     /** Grid of a warp-per-row fill over {@code rows} rows. */

@@ -6,9 +6,10 @@ import java.util.Map;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
-import org.permcheck.cuda.CudaDevice;
-import org.permcheck.cuda.DeviceArena;
-import org.permcheck.cuda.GuardedOutput;
+import org.permcheck.cuda.device.CudaDevice;
+import org.permcheck.cuda.device.DeviceArena;
+import org.permcheck.cuda.device.GuardedOutput;
+import org.permcheck.cuda.device.Kernel;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -41,7 +42,8 @@ public final class ExpertParallelOps {
         try (DeviceArena arena = new DeviceArena()) {
             CUdeviceptr m = arena.uploadAsI64(sh.counts());
             GuardedOutput out = arena.output("ragged_params", DType.I64, 4L * sh.shards());
-            dev.launch("ragged_params", 1, 32, 0, m, sh.shards(), sh.experts(), sh.shard(), reverse ? 1 : 0, out.ptr());
+            Kernel.RAGGED_PARAMS.launch(dev, 1, 32, 0)
+                    .ptr(m).i32(sh.shards()).i32(sh.experts()).i32(sh.shard()).i32(reverse ? 1 : 0).ptr(out.ptr()).go();
             dev.synchronize();
             arena.checkGuards(inv.describe());
             Tensor all = out.download();
@@ -66,8 +68,9 @@ public final class ExpertParallelOps {
             GuardedOutput inverse = arena.output("inverse_chunk_indices", DType.I64, chunks);
             GuardedOutput out = arena.output("output", inp.dtype(), inp.shape());
             CUdeviceptr map = arena.alloc(4L * Math.max(1, inp.dim(0)));
-            dev.launch("local_a2a_params", 1, 32, 0, m, sh.shards(), sh.experts(), sh.shard(), split, sorted,
-                    group.ptr(), sortedSplit.ptr(), inverse.ptr());
+            Kernel.LOCAL_A2A_PARAMS.launch(dev, 1, 32, 0)
+                    .ptr(m).i32(sh.shards()).i32(sh.experts()).i32(sh.shard()).ptr(split).ptr(sorted)
+                    .ptr(group.ptr()).ptr(sortedSplit.ptr()).ptr(inverse.ptr()).go();
             ChunkSortOp.makeMap(dev, arena, split, sorted, chunks, inp.dim(0), map);
             ChunkSortOp.sortRows(dev, dIn, inp.dim(0), inp.rowBytes(), map, true, out.ptr(), null, 0, null);
             dev.synchronize();

@@ -1,8 +1,9 @@
 package org.permcheck.cuda.ops;
 
 import jcuda.driver.CUdeviceptr;
-import org.permcheck.cuda.CudaDevice;
-import org.permcheck.cuda.DeviceArena;
+import org.permcheck.cuda.device.CudaDevice;
+import org.permcheck.cuda.device.DeviceArena;
+import org.permcheck.cuda.device.Kernel;
 
 /**
  * The row map (M-rules) and counts (N-rules) on the device, as two launches: per-block routing
@@ -33,9 +34,9 @@ public final class RowMapKernels {
     public void enqueue(CudaDevice dev, CUdeviceptr routingMap, int rmBytes, long align, CUdeviceptr tpeOut,
                         CUdeviceptr padOut, int idxSize) {
         int threads = (int) Math.min(1024, ((long) g * experts + 31) / 32 * 32);
-        dev.launch("rowmap_count", blocks, threads, g * experts * 4,
-                routingMap, rmBytes, tokens, experts, g, masks, chunkPrefix, blockCounts);
-        dev.launch("rowmap_scan", 1, 1024, 0,
-                blockCounts, blocks, experts, align, blockOff, meta, tpeOut, padOut, idxSize);
+        Kernel.ROWMAP_COUNT.launch(dev, blocks, threads, g * experts * 4)
+                .ptr(routingMap).i32(rmBytes).i64(tokens).i32(experts).i32(g).ptr(masks).ptr(chunkPrefix).ptr(blockCounts).go();
+        Kernel.ROWMAP_SCAN.launch(dev, 1, 1024, 0)
+                .ptr(blockCounts).i64(blocks).i32(experts).i64(align).ptr(blockOff).ptr(meta).ptr(tpeOut).ptr(padOut).i32(idxSize).go();
     }
 }

@@ -1,6 +1,7 @@
 package org.permcheck.cuda.ops;
 
 import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.cuda.device.Kernel;
 import org.permcheck.tensor.DType;
 
 /** Which kernel variant moves a row: the widest access unit that divides the row's bytes. */
@@ -21,8 +22,8 @@ final class Units {
 
     /** Data-moving kernels: 16, 8, 4, 2 or 1 bytes per access. */
     static int data(long rowBytes) {
-        for (int b : new int[] {16, 8, 4, 2}) if (rowBytes % b == 0) return b;
-        return 1;
+        for (int b : Kernel.Variants.DATA_UNITS) if (rowBytes % b == 0) return b;
+        throw new IllegalStateException("no data unit divides " + rowBytes); // unreachable: the table ends with 1
     }
 
     /** Reductions: 16 bytes when the row allows, else 4 (f32 always, 16-bit types when even), else 2. */

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 

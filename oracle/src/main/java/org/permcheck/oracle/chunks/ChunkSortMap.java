@@ -1,6 +1,6 @@
 package org.permcheck.oracle.chunks;
 
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 
 /** S1: the chunk-sort map, written as TE's {@code _make_chunk_sort_map_kernel} states it (TE 3.4). */
 public final class ChunkSortMap {

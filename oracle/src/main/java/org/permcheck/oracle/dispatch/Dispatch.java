@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Profile;
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.chunks.ChunkSort;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;

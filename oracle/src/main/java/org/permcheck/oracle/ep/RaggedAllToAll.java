@@ -3,7 +3,7 @@ package org.permcheck.oracle.ep;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.Tensor;
 
 /**

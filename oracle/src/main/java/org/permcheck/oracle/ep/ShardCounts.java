@@ -1,7 +1,7 @@
 package org.permcheck.oracle.ep;
 
 import org.permcheck.contract.Invocation;
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 

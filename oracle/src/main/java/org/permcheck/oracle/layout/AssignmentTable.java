@@ -1,6 +1,6 @@
 package org.permcheck.oracle.layout;
 
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.Tensor;
 
 /**

@@ -1,7 +1,7 @@
 package org.permcheck.oracle.layout;
 
 import org.permcheck.contract.Profile;
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 
 /**
  * Where each expert's group lies in the dispatch buffer: unpadded (D1, D5) or padded to a

@@ -2,7 +2,7 @@ package org.permcheck.oracle.layout;
 
 import java.util.Optional;
 
-import org.permcheck.oracle.Preconditions;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 

@@ -1,0 +1,63 @@
+package org.permcheck.cli.layering;
+
+import java.util.List;
+
+/**
+ * The floors of docs/architecture.md as data: which module holds a package and which floors it may
+ * import. A package of ours that no floor claims is itself a finding (give it a floor here).
+ */
+final class Floors {
+    private Floors() {}
+
+    /** One floor: the package prefixes it owns, the module directory they live in, the floors below it. */
+    record Floor(String name, String module, List<String> prefixes, List<String> mayImport) {
+        boolean owns(String pkg) {
+            for (String p : prefixes) if (pkg.equals(p) || pkg.startsWith(p + ".")) return true;
+            return false;
+        }
+    }
+
+    /**
+     * Ground: model. Then oracle and spi side by side (neither sees the other). Engine's packages
+     * are floors of their own so that its inner order is checked too: lower ones never import
+     * higher ones, peers never import each other. cuda-backend sees only spi + model (the engine
+     * finds it through ServiceLoader; cli never imports it).
+     */
+    static final List<Floor> HOUSE = List.of(
+            floor("model", "model", List.of("org.permcheck.tensor", "org.permcheck.contract")),
+            floor("oracle", "oracle", List.of("org.permcheck.oracle"), "model"),
+            floor("spi", "spi", List.of("org.permcheck.spi"), "model"),
+            floor("engine.model", "engine", List.of("org.permcheck.engine.model"), "model", "spi"),
+            // the engine's first floor: independent of one another
+            floor("engine.check", "engine", List.of("org.permcheck.engine.check"), "model", "spi", "oracle", "engine.model"),
+            floor("engine.fuzz", "engine", List.of("org.permcheck.engine.fuzz"), "model", "spi", "oracle", "engine.model"),
+            floor("engine.cpu", "engine", List.of("org.permcheck.engine.cpu"), "model", "spi"),
+            // the second: the protocol client and the vector set build on generators, never on the runner
+            floor("engine.exec", "engine", List.of("org.permcheck.engine.exec"), "model", "spi", "oracle", "engine.model", "engine.fuzz"),
+            floor("engine.vectors", "engine", List.of("org.permcheck.engine.vectors"), "model", "spi", "oracle", "engine.model", "engine.fuzz", "engine.check"),
+            // the third: the runner (case -> status) and the reports of its results
+            floor("engine.run", "engine", List.of("org.permcheck.engine.run"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors"),
+            floor("engine.report", "engine", List.of("org.permcheck.engine.report"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.vectors"),
+            floor("engine.tck", "engine", List.of("org.permcheck.engine.tck"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report"),
+            floor("cuda", "cuda-backend", List.of("org.permcheck.cuda"), "model", "spi"),
+            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck"));
+
+    private static Floor floor(String name, String module, List<String> prefixes, String... mayImport) {
+        return new Floor(name, module, prefixes, List.of(mayImport));
+    }
+
+    /** The floor owning a package (the longest prefix wins), or null. */
+    static Floor of(List<Floor> floors, String pkg) {
+        Floor best = null;
+        int bestLen = -1;
+        for (Floor f : floors) {
+            for (String p : f.prefixes()) {
+                if ((pkg.equals(p) || pkg.startsWith(p + ".")) && p.length() > bestLen) {
+                    best = f;
+                    bestLen = p.length();
+                }
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,95 @@
+package org.permcheck.zoo;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.engine.cpu.CpuBackend;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * The engine's own CPU backend with one post-hoc bug applied to its answer: the bugs that live in
+ * a port's packaging of the outputs (an extra or missing output, a widened dtype, one column too
+ * many) rather than in the algorithm.
+ */
+final class DecoratedCpuBackend implements Backend {
+
+    /** The post-hoc bugs. */
+    enum Decoration {
+        EXTRA_PAD_OFFSETS_UNPADDED("cpu+extra-pad-offsets-unpadded",
+                "unpadded dispatch also returns pad_offsets (all zero) instead of leaving it out",
+                "TE #2613 (JAX 5-tuple: pad_offsets only when padding)", "P4"),
+        MISSING_PERMUTED_PROBS_PADDED("cpu+missing-permuted-probs-padded",
+                "padded dispatch with probs drops permuted_probs",
+                "TE PR #1921 (fused permute+pad with probs)", "D4"),
+        ROW_ID_MAP_EXTRA_COLUMN("cpu+row-id-map-extra-column",
+                "row_id_map has 2E+2 columns (a trailing padding column kept from the workspace)",
+                "te-contract.md 2.1 (row_id_map is [T, 2E+1])", "M1"),
+        GRAD_PROBS_WIDENED("cpu+grad-probs-widened",
+                "dispatch backward returns grad_probs as f32 whatever the dtype of grad_permuted_probs",
+                "te-contract.md 9 (gradients keep the dtype of their cotangent)", "G2");
+
+        final String id;
+        final String bugClass;
+        final String fieldRef;
+        final String rule;
+
+        Decoration(String id, String bugClass, String fieldRef, String rule) {
+            this.id = id;
+            this.bugClass = bugClass;
+            this.fieldRef = fieldRef;
+            this.rule = rule;
+        }
+    }
+
+    private final CpuBackend cpu = new CpuBackend();
+    private final Decoration decoration;
+
+    DecoratedCpuBackend(Decoration decoration) { this.decoration = decoration; }
+
+    @Override
+    public BackendInfo info() {
+        BackendInfo i = cpu.info();
+        return new BackendInfo(i.name() + "+" + decoration.id, i.version(), i.device(), i.capabilities(), Optional.empty(),
+                Map.of("planted_bug", decoration.id));
+    }
+
+    @Override
+    public Outputs run(Invocation inv) {
+        Map<String, Tensor> out = new LinkedHashMap<>(cpu.run(inv).tensors());
+        boolean padded = inv.attrs().containsKey("align_size");
+        switch (decoration) {
+            case EXTRA_PAD_OFFSETS_UNPADDED:
+                if (inv.op() == Op.DISPATCH && !padded) out.put("pad_offsets", Tensor.zeros(DType.I32, inv.input("routing_map").dim(1)));
+                break;
+            case MISSING_PERMUTED_PROBS_PADDED:
+                if (inv.op() == Op.DISPATCH && padded) out.remove("permuted_probs");
+                break;
+            case ROW_ID_MAP_EXTRA_COLUMN:
+                if (inv.op() == Op.DISPATCH) {
+                    Tensor m = out.get("row_id_map");
+                    Tensor wide = Tensor.zeros(m.dtype(), m.dim(0), m.dim(1) + 1);
+                    for (long t = 0; t < m.dim(0); t++) for (long c = 0; c < m.dim(1); c++) wide.setBits(t, c, m.bits(t, c));
+                    out.put("row_id_map", wide);
+                }
+                break;
+            case GRAD_PROBS_WIDENED:
+                Tensor g = out.get("grad_probs");
+                if (inv.op() == Op.DISPATCH_BACKWARD && g != null && g.dtype() != DType.F32) {
+                    Tensor w = Tensor.zeros(DType.F32, g.shape());
+                    for (long i = 0; i < g.numel(); i++) w.setF32(i, g.getF32(i));
+                    out.put("grad_probs", w);
+                }
+                break;
+            default:
+                break;
+        }
+        return new Outputs(out);
+    }
+}

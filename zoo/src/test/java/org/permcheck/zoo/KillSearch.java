@@ -1,0 +1,261 @@
+package org.permcheck.zoo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.engine.fuzz.CaseGenerator;
+import org.permcheck.engine.fuzz.CaseSpec;
+import org.permcheck.engine.fuzz.EdgeCases;
+import org.permcheck.engine.fuzz.SizeClass;
+import org.permcheck.engine.fuzz.SpecSampler;
+import org.permcheck.engine.fuzz.SplitMix64;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.run.BackendFactory;
+import org.permcheck.engine.run.Fuzzer;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.engine.run.Tier;
+import org.permcheck.engine.run.Verdict;
+import org.permcheck.engine.vectors.VectorSet;
+
+/**
+ * Hunts one backend with the suite as a user runs it: first what {@code permcheck run} runs (the
+ * committed vectors, then the quick tier's edge cases and sampled cases), then the engine's fuzzer
+ * ("fuzz/seed=S/i") up to a budget of cases and seconds. The first case that does not pass ends the
+ * hunt; a FAIL is shrunk by the engine's shrinker to a minimal case failing the same rule.
+ */
+final class KillSearch {
+    private KillSearch() {}
+
+    /**
+     * How hard to look.
+     *
+     * @param quickSampled how many of the quick tier's sampled cases to run after its edge cases
+     *                     (the tier has 600; fewer keeps the meta-test's CI time down)
+     * @param fuzzCases    fuzz cases at most
+     * @param fuzzTime     fuzz seconds at most
+     * @param fuzzSeed     the fuzz run's seed
+     * @param shrinkTries  candidate cases the shrinker may try
+     * @param zooCases     the zoo's own extra cases (stage "zoo": its quick list, then seeded cases up to
+     *                     this count) for what the shipped suite does not generate; a kill there is a gap
+     *                     of the suite's generators, listed as such in the kill matrix
+     */
+    record Budget(int quickSampled, int fuzzCases, Duration fuzzTime, long fuzzSeed, int shrinkTries, int zooCases) {
+        static Budget standard() { return new Budget(Tier.QUICK.sampledCount(), 1000, Duration.ofSeconds(30), Tier.DEFAULT_SEED, 400, 300); }
+    }
+
+    /**
+     * What a hunt found.
+     *
+     * @param stage   "vector", "quick" (the quick tier's properties), "fuzz", "zoo" (only the zoo's extra cases), or "survived"
+     * @param status  the first non-passing status (FAIL for a clean kill), PASS when it survived
+     * @param caseId  the killing case (a vector "vec/...", "quick/edge/...", "quick/seed=S/i", "fuzz/seed=S/i")
+     * @param cases   cases run up to and including the kill
+     * @param rules   the rules the killing case's verdict cites
+     * @param shrunk  the minimal failing case's id ("spec:..."), or the killing case when it cannot be shrunk (a vector)
+     * @param size    the minimal case's size
+     * @param message the minimal case's first violation, or the detail of a non-FAIL status
+     */
+    record Kill(String stage, Status status, String caseId, int cases, List<String> rules, String shrunk, Size size, String message) {
+        boolean killed() { return status == Status.FAIL; }
+    }
+
+    /** T, E, H, k of a case. */
+    record Size(int tokens, int experts, int hidden, int topK) {
+        @Override
+        public String toString() { return tokens + ", " + experts + ", " + hidden + ", " + topK; }
+
+        boolean small() { return tokens <= 8 && experts <= 4; }
+
+        /** For the chunk sort, E is the chunk count; for the EP helpers, k is the shard count. */
+        static Size of(CaseSpec s) {
+            switch (s.op()) {
+                case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD: return new Size(s.tokens(), s.chunks(), s.hidden(), 0);
+                case RAGGED_A2A_PARAMS: case REVERSE_RAGGED_A2A_PARAMS: case LOCAL_PERMUTE_AFTER_A2A: case LOCAL_UNPERMUTE_BEFORE_A2A:
+                    return new Size(s.tokens(), s.experts(), s.hidden(), s.shards());
+                default: return new Size(s.tokens(), s.experts(), s.hidden(), s.topK());
+            }
+        }
+
+        static Size of(ZooShape s) { return new Size(s.tokens(), s.experts(), s.hidden(), s.topK()); }
+
+        /** Read off the tensors (for vectors, which have no spec). */
+        static Size of(Invocation inv) {
+            var r = inv.inputs().get("routing_map");
+            var m = inv.inputs().get("row_id_map");
+            var x = inv.inputs().containsKey("inp") ? inv.inputs().get("inp") : inv.inputs().get("grad_output");
+            int h = x == null || x.rank() < 2 ? 0 : (int) x.dim(1);
+            if (r != null) return new Size((int) r.dim(0), (int) r.dim(1), h, maxPerToken(r));
+            if (m != null && m.rank() == 2) return new Size((int) m.dim(0), (int) ((m.dim(1) - 1) / 2), h, 0);
+            return new Size(x == null ? 0 : (int) x.dim(0), 0, h, 0);
+        }
+
+        private static int maxPerToken(org.permcheck.tensor.Tensor r) {
+            int k = 0;
+            for (long t = 0; t < r.dim(0); t++) {
+                int n = 0;
+                for (long e = 0; e < r.dim(1); e++) if (r.bits(t, e) != 0) n++;
+                k = Math.max(k, n);
+            }
+            return k;
+        }
+    }
+
+    /** One case to run, with the spec it was generated from (null for a vector); generated when first asked for. */
+    private static final class Planned {
+        private final String id;
+        private final CaseSpec spec;
+        private final Long seed;
+        private Case c;
+
+        Planned(Case c, CaseSpec spec) { this.id = c.id(); this.spec = spec; this.seed = null; this.c = c; }
+
+        Planned(String id, CaseSpec spec, Long seed) { this.id = id; this.spec = spec; this.seed = seed; }
+
+        CaseSpec spec() { return spec; }
+
+        Case c() {
+            if (c == null) c = CaseGenerator.generate(id, spec, seed, "property");
+            return c;
+        }
+    }
+
+    private static List<Case> vectorCases;
+
+    /** The committed vectors, loaded (and their hashes checked) once per JVM. */
+    private static synchronized List<Case> vectors() {
+        if (vectorCases == null) {
+            Path dir = Catalogue.repoRoot().resolve("vectors");
+            try {
+                vectorCases = Files.isDirectory(dir) ? VectorSet.load(dir) : List.of();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return vectorCases;
+    }
+
+    static Kill hunt(BackendFactory factory, Budget budget) { return hunt(factory, budget, true); }
+
+    /** With {@code vectors} false only generated cases run (quick-tier properties, fuzz, zoo): every kill then has a shrunk case. */
+    static Kill hunt(BackendFactory factory, Budget budget, boolean vectors) {
+        RunOptions options = RunOptions.defaults().withTier("mutants").withCaseTimeout(Duration.ofSeconds(60));
+        int n = 0;
+        try (Runner runner = new Runner(factory, options)) {
+            for (Planned p : quickTier(budget)) {
+                if (!vectors && p.spec() == null) continue;
+                n++;
+                Verdict v = runner.judge(p.c());
+                if (failed(v)) return finish(factory, options, p.spec() == null ? "vector" : "quick", v, p, n, budget);
+            }
+            long deadline = System.nanoTime() + budget.fuzzTime().toNanos();
+            for (int i = 0; i < budget.fuzzCases() && System.nanoTime() < deadline; i++) {
+                n++;
+                CaseSpec spec = Fuzzer.specAt(budget.fuzzSeed(), i, SizeClass.SMALL);
+                Case c = CaseGenerator.generate("fuzz/seed=" + budget.fuzzSeed() + "/" + i, spec, budget.fuzzSeed(), "fuzz");
+                Verdict v = runner.judge(c);
+                if (failed(v)) return finish(factory, options, "fuzz", v, new Planned(c, spec), n, budget);
+            }
+            List<ZooShape> zoo = new ArrayList<>(ZooQuick.shapes());
+            for (int i = 0; zoo.size() < budget.zooCases(); i++) zoo.add(ZooGenerator.randomShape(budget.fuzzSeed() * 1_000_003L + i));
+            for (int i = 0; i < zoo.size(); i++) {
+                n++;
+                ZooShape z = zoo.get(i);
+                Verdict v = runner.judge(zooCase("zoo/" + i + "/" + z, z));
+                if (failed(v)) return finishZoo(runner, v, z, n, budget);
+            }
+        }
+        return new Kill("survived", Status.PASS, null, n, List.of(), null, null, null);
+    }
+
+    private static boolean failed(Verdict v) {
+        Status s = v.result().status();
+        return s != Status.PASS && s != Status.NOT_SUPPORTED;
+    }
+
+    /** What {@code permcheck run} runs by default: the vectors, then Tier.QUICK (edge cases, then sampled cases). */
+    static List<Planned> quickTier(Budget budget) {
+        List<Planned> out = new ArrayList<>();
+        for (Case c : vectors()) out.add(new Planned(c, null));
+        for (var e : EdgeCases.quick().entrySet()) out.add(new Planned("quick/edge/" + e.getKey(), e.getValue(), null));
+        long seed = Tier.DEFAULT_SEED;
+        for (int i = 0; i < budget.quickSampled(); i++) {
+            out.add(new Planned("quick/seed=" + seed + "/" + i, SpecSampler.sample(SplitMix64.nth(seed, i), SizeClass.SMALL), seed));
+        }
+        return out;
+    }
+
+    private static Kill finish(BackendFactory factory, RunOptions options, String stage, Verdict v, Planned p, int n, Budget budget) {
+        Status st = v.result().status();
+        if (st != Status.FAIL) {
+            return new Kill(stage, st, v.result().caseId(), n, List.of(), v.result().caseId(), size(p), v.result().detail());
+        }
+        if (p.spec() == null) {
+            return new Kill(stage, st, v.result().caseId(), n, rules(v), v.result().caseId(), size(p), v.result().violations().get(0).render());
+        }
+        Verdict min = Fuzzer.shrink(factory, options, p.spec(), budget.shrinkTries());
+        boolean ok = min.result().status() == Status.FAIL && min.testCase().id().startsWith("spec:");
+        Verdict shown = ok ? min : v;
+        Size size = ok ? Size.of(CaseSpec.parse(min.testCase().id().substring(5))) : size(p);
+        return new Kill(stage, st, v.result().caseId(), n, rules(v), shown.testCase().id(), size, shown.result().violations().get(0).render());
+    }
+
+    /** Shrinks a zoo case with the zoo's own candidates (smaller T, E, H, k, tail, align; no probs; same seed). */
+    private static Kill finishZoo(Runner runner, Verdict v, ZooShape found, int n, Budget budget) {
+        if (v.result().status() != Status.FAIL) {
+            return new Kill("zoo", v.result().status(), v.result().caseId(), n, List.of(), v.result().caseId(), Size.of(found), v.result().detail());
+        }
+        ZooShape best = found;
+        Verdict bestVerdict = v;
+        int calls = 0;
+        boolean progress = true;
+        while (progress && calls < budget.shrinkTries()) {
+            progress = false;
+            for (ZooShape cand : best.shrinkCandidates()) {
+                if (calls++ >= budget.shrinkTries()) break;
+                Verdict cv = runner.judge(zooCase("zoo/shrink/" + cand, cand));
+                if (cv.result().status() == Status.FAIL && cv.result().violations().get(0).rule().equals(v.result().violations().get(0).rule())) {
+                    best = cand;
+                    bestVerdict = cv;
+                    progress = true;
+                    break;
+                }
+            }
+        }
+        return new Kill("zoo", Status.FAIL, v.result().caseId(), n, rules(v), "zoo/" + best, Size.of(best),
+                bestVerdict.result().violations().get(0).render());
+    }
+
+    static Case zooCase(String id, ZooShape s) {
+        return new Case(id, ZooGenerator.invocation(s), List.of(), Set.of(), s.seed(), "fuzz");
+    }
+
+    private static Size size(Planned p) { return p.spec() != null ? Size.of(p.spec()) : Size.of(p.c().invocation()); }
+
+    static List<String> rules(Verdict v) {
+        Set<String> r = new LinkedHashSet<>();
+        for (Violation x : v.result().violations()) r.add(x.rule());
+        return new ArrayList<>(r);
+    }
+
+    /** The hunt's quick stage split into the vectors and the quick tier's property cases (for the coverage table). */
+    static List<List<Case>> quickStageCases(Budget budget) {
+        List<Case> vec = new ArrayList<>();
+        List<Case> props = new ArrayList<>();
+        for (Planned p : quickTier(budget)) (p.spec() == null ? vec : props).add(p.c());
+        return List.of(vec, props);
+    }
+
+    /** How many cases the hunt's quick stage has. */
+    static int quickCount(Budget budget) { return quickTier(budget).size(); }
+}

@@ -1,0 +1,164 @@
+package org.permcheck.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.permcheck.engine.model.Status;
+
+/**
+ * The meta-test of the suite: every mutant of the zoo is caught with FAIL (not ERROR, CRASH or a
+ * pass) by the zoo's quick tier or by fuzzing within the budget (at most 1,000 cases or 30 s), and
+ * the clean backends (the planted CPU backend without a bug, the numpy example port) are not.
+ * A mutant that survives means a hole in the checks or the generators, not in the mutant.
+ */
+class MutantZooTest {
+
+    private static final KillSearch.Budget BUDGET = KillSearch.Budget.standard();
+
+    /**
+     * Mutants the shipped suite (vectors, quick tier, fuzzer) is known to miss, so that only the zoo's
+     * extra cases kill them: each is a generator gap, reported in reports/kill-matrix.md. A mutant
+     * killed only by the zoo and not listed here fails the meta-test (a new gap), and so does a
+     * listed one the suite now kills (a stale entry: remove it).
+     */
+    static final Set<String> KNOWN_GENERATOR_GAPS = Set.of(
+            // the generators draw all_shards_tokens_per_expert as small int32 counts; int64 counts near 2^30 are needed
+            "a2a-int32-offsets");
+    /**
+     * The protocol backends run as subprocesses (tens of ms a case with the follow-up calls): the
+     * vectors, the quick tier's edge cases and its first 100 sampled cases, 100 fuzz cases, 60 zoo
+     * cases. (NumpyPortConformanceTest runs the whole quick tier against the clean port; the kill
+     * matrix hunts with the full budget.)
+     */
+    private static final KillSearch.Budget PROTOCOL_BUDGET = new KillSearch.Budget(100, 100, Duration.ofSeconds(30), BUDGET.fuzzSeed(), 100, 60);
+
+    @TestFactory
+    Stream<DynamicTest> everyCpuMutantIsKilledWithFail() {
+        return Catalogue.cpu().stream().map(m -> DynamicTest.dynamicTest(m.id() + " (" + m.rule() + ")", () -> assertKilled(m, BUDGET)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyProtocolMutantIsKilledWithFail() {
+        return Catalogue.protocol().stream().map(m -> DynamicTest.dynamicTest(m.id() + " (" + m.rule() + ")", () -> {
+            assumeTrue(hasNumpy(), "python3 with numpy is not available");
+            assertKilled(m, PROTOCOL_BUDGET);
+        }));
+    }
+
+    private static void assertKilled(Mutant m, KillSearch.Budget budget) {
+        KillSearch.Kill k = KillSearch.hunt(m.factory(), budget);
+        assertEquals(Status.FAIL, k.status(), m.id() + " was not killed with FAIL: " + k.stage() + " " + k.status() + " at " + k.caseId()
+                + " after " + k.cases() + " cases: " + k.message());
+        assertFalse(k.rules().isEmpty(), m.id() + ": a FAIL must cite the rules it breaks");
+        if (budget == BUDGET) {
+            boolean zooOnly = k.stage().equals("zoo");
+            assertEquals(KNOWN_GENERATOR_GAPS.contains(m.id()), zooOnly, m.id() + (zooOnly
+                    ? " is killed only by the zoo's extra cases: a new gap in the suite's generators (" + k.message() + ")"
+                    : " is listed in KNOWN_GENERATOR_GAPS but the suite kills it at " + k.caseId() + ": remove the entry"));
+        }
+        assertTrue(k.cases() <= KillSearch.quickCount(budget) + budget.fuzzCases() + budget.zooCases(), m.id() + " needed " + k.cases() + " cases");
+    }
+
+    /** No false alarm: the planted backend without a bug passes the quick tier and 1,000 fuzz cases. */
+    @Test
+    void cleanPlantedCpuBackendSurvives() {
+        KillSearch.Kill k = KillSearch.hunt(Controls.cleanCpu().factory(), BUDGET);
+        assertEquals("survived", k.stage(), "false alarm on the clean CPU backend: " + k.status() + " at " + k.caseId() + ": " + k.message()
+                + (k.shrunk() == null ? "" : " (shrunk: " + k.shrunk() + ")"));
+        assertTrue(k.cases() >= KillSearch.quickCount(BUDGET), "the whole quick tier ran");
+    }
+
+    /** No false alarm on the contract's freedoms: deviations only where the spec leaves things unspecified or admissible. */
+    @TestFactory
+    Stream<DynamicTest> freedomControlsPass() {
+        return Controls.freedoms().stream().map(m -> DynamicTest.dynamicTest(m.id() + " (" + m.rule() + ")", () -> {
+            KillSearch.Kill k = KillSearch.hunt(m.factory(), BUDGET);
+            assertEquals("survived", k.stage(), "false alarm on " + m.id() + " (" + m.bugClass() + "): " + k.status() + " at " + k.caseId()
+                    + ": " + k.message());
+        }));
+    }
+
+    /** No false alarm: the engine's CPU backend (the base of the decorated mutants) passes the same cases. */
+    @Test
+    void engineCpuBackendSurvives() {
+        KillSearch.Kill k = KillSearch.hunt(Controls.engineCpu().factory(), BUDGET);
+        assertEquals("survived", k.stage(), "false alarm on the engine's CPU backend: " + k.status() + " at " + k.caseId() + ": " + k.message());
+    }
+
+    /** No false alarm: the numpy example port (through the protocol) passes the same cases. */
+    @Test
+    void numpyPortSurvives() {
+        assumeTrue(hasNumpy(), "python3 with numpy is not available");
+        KillSearch.Kill k = KillSearch.hunt(Controls.numpyPort().factory(), PROTOCOL_BUDGET);
+        assertEquals("survived", k.stage(), "false alarm on the numpy port: " + k.status() + " at " + k.caseId() + ": " + k.message()
+                + (k.shrunk() == null ? "" : " (shrunk: " + k.shrunk() + ")"));
+    }
+
+    /** The catalogue as the issue asks: at least 30 mutants, at least 3 at protocol level, unique ids, a rule and a field reference each. */
+    @Test
+    void catalogueIsLargeEnoughAndWellFormed() {
+        List<Mutant> all = Catalogue.all();
+        assertTrue(all.size() >= 30, "only " + all.size() + " mutants");
+        assertTrue(Catalogue.protocol().size() >= 3, "fewer than 3 protocol-level mutants");
+        Set<String> ids = new HashSet<>();
+        for (Mutant m : all) {
+            assertTrue(ids.add(m.id()), "duplicate mutant id " + m.id());
+            assertTrue(m.rule().matches("[DPNMCGSAXR][0-9]+"), m.id() + ": expected rule '" + m.rule() + "' is not a rule id");
+            assertFalse(m.fieldRef().isBlank(), m.id() + ": no field reference");
+            assertFalse(m.bugClass().isBlank(), m.id() + ": no bug description");
+        }
+    }
+
+    /** Every expected rule is one docs/spec.md defines (a renumbering there must be followed here). */
+    @Test
+    void expectedRulesExistInTheSpec() throws Exception {
+        String spec = Files.readString(Catalogue.repoRoot().resolve("docs/spec.md"));
+        List<String> missing = new ArrayList<>();
+        for (Mutant m : Catalogue.all()) {
+            if (m.rule().startsWith("R")) continue; // run-level rules live in docs/checks.md
+            if (!spec.contains("**" + m.rule() + "**")) missing.add(m.id() + " -> " + m.rule());
+        }
+        assertTrue(missing.isEmpty(), "rules not defined in docs/spec.md: " + missing);
+    }
+
+    /** The committed kill matrix lists every mutant (regenerate it when the catalogue changes, docs/mutants.md). */
+    @Test
+    void committedKillMatrixListsEveryMutant() throws Exception {
+        Path matrix = Catalogue.repoRoot().resolve("reports/kill-matrix.md");
+        assumeTrue(Files.isRegularFile(matrix), "reports/kill-matrix.md not generated yet");
+        String text = Files.readString(matrix);
+        List<String> missing = new ArrayList<>();
+        for (Mutant m : Catalogue.all()) if (!text.contains("| " + m.id() + " |")) missing.add(m.id());
+        assertTrue(missing.isEmpty(), "reports/kill-matrix.md is stale, missing: " + missing);
+    }
+
+    private static Boolean numpy;
+
+    static synchronized boolean hasNumpy() {
+        if (numpy == null) {
+            try {
+                Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                numpy = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (Exception e) {
+                numpy = false;
+            }
+        }
+        return numpy;
+    }
+}

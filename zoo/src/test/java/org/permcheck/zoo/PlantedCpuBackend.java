@@ -1,0 +1,51 @@
+package org.permcheck.zoo;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.permcheck.contract.Invocation;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.Capabilities;
+import org.permcheck.spi.Outputs;
+
+/**
+ * A plain CPU implementation of every op, written from docs/spec.md in the style of the kernels
+ * (a counting pass, a cumsum, a placement pass; f32 accumulation in descending expert order), with
+ * at most one {@link Bug} planted. With {@link Bug#NONE} it is a second, independent CPU backend and
+ * must pass everything (the zoo's no-false-alarm control).
+ *
+ * <p>It never throws on an input inside the contract: a planted bug that would write or read past a
+ * buffer drops the write or reads zero instead, so the suite sees a wrong answer (FAIL), not an
+ * exception (ERROR), as it would from a kernel with unchecked indexing.
+ */
+final class PlantedCpuBackend implements Backend {
+    private final Bug bug;
+    private long calls;
+
+    PlantedCpuBackend(Bug bug) { this.bug = bug; }
+
+    @Override
+    public BackendInfo info() {
+        return new BackendInfo(bug == Bug.NONE ? "cpu-planted" : "cpu-planted+" + bug.id, "0.1.0", "CPU (test scope)",
+                Capabilities.everything(), Optional.empty(), Map.of("planted_bug", bug.id));
+    }
+
+    @Override
+    public Outputs run(Invocation inv) {
+        long call = calls++;
+        switch (inv.op()) {
+            case DISPATCH: return new Outputs(PlantedDispatch.run(inv, bug, call));
+            case COMBINE: return new Outputs(PlantedCombine.run(inv, bug));
+            case DISPATCH_BACKWARD: return new Outputs(PlantedGradients.dispatchBackward(inv, bug));
+            case COMBINE_BACKWARD: return new Outputs(PlantedGradients.combineBackward(inv, bug));
+            case SORT_CHUNKS: return new Outputs(PlantedChunkSort.forward(inv, bug));
+            case SORT_CHUNKS_BACKWARD: return new Outputs(PlantedChunkSort.backward(inv, bug));
+            case RAGGED_A2A_PARAMS: return new Outputs(PlantedExpertParallel.params(inv, bug, false));
+            case REVERSE_RAGGED_A2A_PARAMS: return new Outputs(PlantedExpertParallel.params(inv, bug, true));
+            case LOCAL_PERMUTE_AFTER_A2A: return new Outputs(PlantedExpertParallel.localPermute(inv, bug));
+            case LOCAL_UNPERMUTE_BEFORE_A2A: return new Outputs(PlantedExpertParallel.localUnpermute(inv, bug));
+            default: throw new IllegalStateException("unknown op " + inv.op());
+        }
+    }
+}
