@@ -1,5 +1,5 @@
 // permcheck CUDA backend: every kernel of the MoE token-permutation contract
-// (docs/spec.md on the oracle branch; /work/shared/reference/te-contract.md sections 1-10).
+// (docs/spec.md; upstream facts: docs/sources.md#te-1 to #te-10).
 //
 // Compiled ahead of time to PTX by nvcc (-arch=compute_80, so the driver JIT-compiles it on
 // Ampere and Hopper) and loaded through the driver API (cuModuleLoadData). No NVRTC.
@@ -306,7 +306,7 @@ extern "C" __global__ void rowmap_scan(const int* blockCounts, i64 nTB, int E, i
 // One CTA per token: builds the token's row_id_map row (destinations in descending expert order,
 // then expert ids, then n), writes permuted_probs, and copies the token's row to its n
 // destinations, reading it once. A routed entry whose prob is +0.0 or -0.0 gets a zero row (D-rule
-// "prob == 0 => zero row", te-contract 3.1).
+// "prob == 0 => zero row", D3, docs/sources.md#te-3-1).
 template <int B>
 __device__ void dispatch_permute_impl(const void* rmap, int rmBytes, i64 T, int E, int G, const unsigned* masks,
                                       const int* chunkPrefix, const int* blockOff, const i64* meta, const char* inp,

@@ -7,7 +7,7 @@ import org.permcheck.tensor.DType;
 
 /**
  * A contract profile: the explicit parameters in which implementations of the same contract
- * differ (reference/peers.md section 14.2). The oracle computes one canonical assignment table and
+ * differ (docs/sources.md#profile-parameters). The oracle computes one canonical assignment table and
  * derives every output from it through these parameters; a new profile is a new constant here,
  * never a change of the core.
  *
@@ -15,7 +15,7 @@ import org.permcheck.tensor.DType;
  * @param bufferLength          how many rows the padded dispatch output has
  * @param padOffsetsWhenAligned whether pad_offsets is returned when every count is already aligned
  * @param countsDtype           dtype of tokens_per_expert (and pad_offsets)
- * @param fusedMultiplyAdd      whether combine's bit-faithful mode fuses x*p+acc (te-contract.md 16)
+ * @param fusedMultiplyAdd      whether combine's bit-faithful mode fuses x*p+acc (docs/sources.md#te-16)
  * @param paddingRequired       whether dispatch must be called with align_size
  */
 public record Profile(String id, BufferLength bufferLength, boolean padOffsetsWhenAligned, DType countsDtype,

@@ -51,7 +51,7 @@ class ExpertParallelTest {
         assertParams(params(Op.REVERSE_RAGGED_A2A_PARAMS, 1), new long[] {0, 7}, new long[] {7, 15}, new long[] {3, 11}, new long[] {11, 15});
     }
 
-    /** The jax.lax.ragged_all_to_all docstring example (peers.md 4): [1,2,2] / [3,4,0] -> [1,3,0,0] / [2,2,4,0]. */
+    /** The jax.lax.ragged_all_to_all docstring example (docs/sources.md#ragged-all-to-all): [1,2,2] / [3,4,0] -> [1,3,0,0] / [2,2,4,0]. */
     @Test
     void rule_A5_raggedAllToAllDocstringExample() {
         List<Tensor> operands = List.of(Calls.f32(shape(3), 1, 2, 2), Calls.f32(shape(3), 3, 4, 0));

@@ -16,7 +16,7 @@ import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
- * te-contract.md section 1 worked example, computed by hand from the formulas there: T=5, E=3,
+ * docs/sources.md#te-1 worked example, computed by hand from the formulas there: T=5, E=3,
  * R = [[1,1,0],[1,0,1],[0,0,1],[1,1,0],[0,0,0]]; count = [3,2,2], offset = [0,3,5]; unpadded rows
  * 0:(t0,e0) 1:(t1,e0) 2:(t3,e0) 3:(t0,e1) 4:(t3,e1) 5:(t1,e2) 6:(t2,e2). With A=4: target [4,4,4],
  * pad_offsets [0,1,3]; te-jax buffer 16 rows, torch-mask-pad 12 rows. row_id_map rows from TE 2.1.

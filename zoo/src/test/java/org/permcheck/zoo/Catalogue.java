@@ -51,7 +51,7 @@ final class Catalogue {
         out.add(env("chunk-tail", "chunk sort zeroes the rows past sum(split_sizes)", "TE #2672", "S2", port));
         String wrapper = "python3 " + numpyMutants() + " --mutant ";
         out.add(wrapped("tpe-int64", "tokens_per_expert int64 in the te-jax profile", "TE #2613", "N1", wrapper));
-        out.add(wrapped("row-id-map-ascending", "row_id_map valid slots in ascending expert order", "te-contract.md 2.1", "M2", wrapper));
+        out.add(wrapped("row-id-map-ascending", "row_id_map valid slots in ascending expert order", "docs/sources.md#te-2-1", "M2", wrapper));
         out.add(wrapped("receiver-offsets", "receiver-side ragged all-to-all output_offsets", "marin PR #4867", "A1", wrapper));
         out.add(wrapped("unrouted-garbage", "combine leaves tokens routed nowhere uninitialized (NaN)", "MaxText PR #4898", "C3", wrapper));
         return out;

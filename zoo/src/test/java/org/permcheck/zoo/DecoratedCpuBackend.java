@@ -30,10 +30,10 @@ final class DecoratedCpuBackend implements Backend {
                 "TE PR #1921 (fused permute+pad with probs)", "D4"),
         ROW_ID_MAP_EXTRA_COLUMN("cpu+row-id-map-extra-column",
                 "row_id_map has 2E+2 columns (a trailing padding column kept from the workspace)",
-                "te-contract.md 2.1 (row_id_map is [T, 2E+1])", "M1"),
+                "docs/sources.md#te-2-1 (row_id_map is [T, 2E+1])", "M1"),
         GRAD_PROBS_WIDENED("cpu+grad-probs-widened",
                 "dispatch backward returns grad_probs as f32 whatever the dtype of grad_permuted_probs",
-                "te-contract.md 9 (gradients keep the dtype of their cotangent)", "G2");
+                "docs/sources.md#te-9 (gradients keep the dtype of their cotangent)", "G2");
 
         final String id;
         final String bugClass;

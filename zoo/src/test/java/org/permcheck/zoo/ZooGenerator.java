@@ -16,7 +16,7 @@ import org.permcheck.tensor.Tensor;
 
 /**
  * Seeded cases for the mutant zoo: a random {@link ZooShape} per seed, and the tensors of a shape
- * from its seed. Values are drawn the way te-contract.md 12.2 asks for: signalling NaNs with
+ * from its seed. Values are drawn the way docs/sources.md#te-12-2 asks for: signalling NaNs with
  * payloads, -0.0, +-0.0 probabilities on routed entries, NaN merging probabilities off the routing,
  * magnitudes that cancel (so accumulation order and precision show), empty experts, tokens routed
  * nowhere, zero-size chunks, tail rows, row_id_map slots holding pass-2 leftovers (TE 16) and huge

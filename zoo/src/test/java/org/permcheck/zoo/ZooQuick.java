@@ -10,7 +10,7 @@ import org.permcheck.tensor.DType;
 /**
  * The first part of the zoo's extra cases (stage "zoo" of {@link KillSearch}, after the shipped
  * suite's vectors, quick tier and fuzzer): a fixed list of small shapes, every one with the edge
- * cases of te-contract.md 12.2 forced in, covering each op in both profiles, unpadded and padded
+ * cases of docs/sources.md#te-12-2 forced in, covering each op in both profiles, unpadded and padded
  * (align 1, 2, 4 and 8: already aligned, ordinary, a target larger than T), every payload dtype,
  * huge int64 counts for the all-to-all parameters. A mutant only these cases kill marks a gap in
  * the suite's own generators (reports/kill-matrix.md lists it).

@@ -18,7 +18,7 @@ import org.permcheck.tensor.DType;
  * @param align   align_size, 0 for none
  * @param extra   num_out_tokens minus the used rows (dispatch family), tail rows (chunk sort)
  * @param probs   probs / merging_probs / grad_permuted_probs given
- * @param edges   force the edge cases of te-contract.md 12.2 into the values (empty expert,
+ * @param edges   force the edge cases of docs/sources.md#te-12-2 into the values (empty expert,
  *                token routed nowhere, +-0.0 probabilities, NaN payloads, NaN merging probs
  *                off the routing, row_id_map leftovers, huge int64 counts)
  */

@@ -13,7 +13,7 @@ import org.permcheck.tensor.Tensor;
  * grad_merging_probs) are judged against the oracle's float64 reference with the dtype-aware
  * tolerance of {@link Tolerance}, on every specified element. Whether the answer also equals the
  * oracle's bit-faithful value is recorded as a note (informational, never a FAIL): TE-JAX and
- * TE-PyTorch legitimately differ in the last ulp (te-contract 16).
+ * TE-PyTorch legitimately differ in the last ulp (docs/sources.md#te-16).
  */
 public final class ReductionToleranceCheck implements Check {
     @Override

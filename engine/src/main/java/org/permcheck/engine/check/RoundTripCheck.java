@@ -11,7 +11,7 @@ import org.permcheck.tensor.Tensor;
 /**
  * R2 (docs/checks.md), a metamorphic invariant that needs no oracle: combining the backend's own dispatch output
  * with merging weights 1/n(t) on the routed experts gives each token's input row back, within the
- * dtype tolerance (te-contract 12.1.3), exactly when the token has one expert. Tokens routed nowhere must come back as zero; tokens with a
+ * dtype tolerance (docs/sources.md#te-12-1, item 3), exactly when the token has one expert. Tokens routed nowhere must come back as zero; tokens with a
  * +-0.0 prob on a routed entry are skipped (their zeroed rows make the sum partial by design).
  */
 public final class RoundTripCheck implements Check {

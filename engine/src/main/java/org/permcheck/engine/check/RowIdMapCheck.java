@@ -9,7 +9,7 @@ import org.permcheck.tensor.Tensor;
 /**
  * M2, M3, M4: dispatch's row_id_map equals the oracle's on the valid slots only: columns [0,n) (rows,
  * descending), [E,E+n) (their experts) and 2E (n), where n is the oracle's count for the token
- * (te-contract 2.1). The other slots hold garbage in TE and are never compared; when the oracle
+ * (docs/sources.md#te-2-1). The other slots hold garbage in TE and are never compared; when the oracle
  * also gives an element mask, both must agree that a slot is specified.
  */
 public final class RowIdMapCheck implements Check {

@@ -15,7 +15,7 @@ import org.permcheck.tensor.Tensor;
  * pass 1 counts routed tokens per (token block, expert) in parallel; an expert-major exclusive
  * scan over those counts gives every block its base row per expert; pass 2 walks each block's
  * tokens in order, assigns rows, writes the token's row_id_map slots and copies the whole input
- * row into each destination, blocks in parallel. Written from te-contract.md, not from the oracle.
+ * row into each destination, blocks in parallel. Written from docs/sources.md#te-3-1, not from the oracle.
  */
 final class CpuDispatch {
     private CpuDispatch() {}

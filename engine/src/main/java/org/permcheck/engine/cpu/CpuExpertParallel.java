@@ -8,7 +8,7 @@ import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
-/** The expert-parallel helpers (te-contract 4.5): all-to-all parameters and the local chunk sorts. */
+/** The expert-parallel helpers (docs/sources.md#te-4-5): all-to-all parameters and the local chunk sorts. */
 final class CpuExpertParallel {
     private CpuExpertParallel() {}
 

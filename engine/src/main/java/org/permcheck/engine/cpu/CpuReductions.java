@@ -12,7 +12,7 @@ import org.permcheck.tensor.Tensor;
  * token_combine, and the backward passes of dispatch and combine: per token block in parallel,
  * a float32 accumulator row per token, experts in the map's (descending) order, one final
  * rounding - TE's _unpermute_kernel and _unpermute_bwd_with_merging_probs_kernel, in Java. The
- * multiply-add is fused for torch-mask-pad and separate for te-jax (te-contract 16).
+ * multiply-add is fused for torch-mask-pad and separate for te-jax (docs/sources.md#te-16).
  */
 final class CpuReductions {
     private CpuReductions() {}

@@ -10,7 +10,7 @@ import org.permcheck.contract.Profile;
 import org.permcheck.tensor.DType;
 
 /**
- * Named edge cases, run before any sampled case (te-contract 12.2, peers.md 14.4): every op, both
+ * Named edge cases, run before any sampled case (docs/sources.md#te-12-2, #peer-edge-cases): every op, both
  * profiles, every payload dtype, every routing distribution, T = 1 and multiples of 1024 +-1,
  * E = 1, primes, powers of two up to 512, H = 1, odd, 129 and 7168, align 1, 2, 16, 128 and
  * larger than every count, probs of +-0.0, NaN payloads and -0.0 in inputs.

@@ -16,7 +16,7 @@ import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
- * The CPU backend on the worked examples of te-contract.md (section 1 and 3.4), expected values
+ * The CPU backend on the worked examples of docs/sources.md#te-1 and #te-3-4, expected values
  * copied from there by hand: T=5, E=3, R=[[1,1,0],[1,0,1],[0,0,1],[1,1,0],[0,0,0]], count=[3,2,2];
  * unpadded rows 0:(t0,e0) 1:(t1,e0) 2:(t3,e0) 3:(t0,e1) 4:(t3,e1) 5:(t1,e2) 6:(t2,e2).
  */
@@ -93,7 +93,7 @@ class CpuBackendWorkedExampleTest {
         assertEquals(0, Float.floatToRawIntBits(out.getF32(4, 1)), "routed nowhere: +0.0");
     }
 
-    /** te-contract 3.4: split=[2,0,3], sorted_indices=[2,0,1], 5 rows => map=[3,4,0,1,2]. */
+    /** docs/sources.md#te-3-4: split=[2,0,3], sorted_indices=[2,0,1], 5 rows => map=[3,4,0,1,2]. */
     @Test
     void chunkSortMap() {
         Tensor inp = Tensor.ofFloats(DType.F32, Tensor.shape(6, 1), 10, 11, 12, 13, 14, 15);

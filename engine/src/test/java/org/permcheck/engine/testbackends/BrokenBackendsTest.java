@@ -26,7 +26,7 @@ import org.permcheck.engine.run.Runner;
 import org.permcheck.engine.run.Tier;
 import org.permcheck.engine.run.Verdict;
 
-/** Deliberately broken backends must FAIL under the right rule (conformance-suites.md lesson 15). */
+/** Deliberately broken backends must FAIL under the right rule (docs/sources.md#harness-self-tests). */
 class BrokenBackendsTest {
 
     private static Verdict judge(org.permcheck.engine.run.BackendFactory f, String caseId) {

@@ -8,7 +8,7 @@ import org.permcheck.tensor.Tensor;
 
 /**
  * A5: {@code jax.lax.ragged_all_to_all} over S simulated ranks, verbatim from its documentation
- * (peers.md section 4): sender r writes {@code operand_r[input_offsets_r[j] : +send_sizes_r[j]]} on
+ * (docs/sources.md#ragged-all-to-all): sender r writes {@code operand_r[input_offsets_r[j] : +send_sizes_r[j]]} on
  * receiver j at {@code output_offsets_r[j]} (SENDER-side offsets); rows no slice writes keep the
  * value of the receiver's {@code output} operand. One slice per device.
  */

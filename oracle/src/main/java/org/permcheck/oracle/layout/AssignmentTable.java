@@ -4,11 +4,11 @@ import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.Tensor;
 
 /**
- * The canonical object (docs/spec.md, "The canonical assignment table"; peers.md 14.1): every
+ * The canonical object (docs/spec.md, "The canonical assignment table"; docs/sources.md#canonical-table): every
  * (token, expert) assignment of a routing map, its rank inside the expert's group, the counts and
  * the unpadded offsets. Every output of every profile is a view of this table.
  *
- * <p>Computed with the counting formulation of te-contract.md section 1, in plain loops. Arrays of
+ * <p>Computed with the counting formulation of docs/sources.md#te-1, in plain loops. Arrays of
  * size T*E are fine (a 16384 x 256 map is 4M entries).
  */
 public final class AssignmentTable {
