@@ -52,7 +52,7 @@ final class LayeringCheck {
             String pkg = s.refs().pkg(), file = s.refs().file();
             Floors.Floor home = Floors.of(floors, pkg);
             if (home == null) {
-                out.add("no floor: package " + pkg + " (" + file + ") belongs to no floor of Floors.HOUSE");
+                out.add("no floor: package " + pkg + " (" + file + ") belongs to no floor of Floors.HOUSE (cli/src/test/java/org/permcheck/cli/layering/Floors.java)");
                 continue;
             }
             if (!home.module().equals(s.module())) {

@@ -106,7 +106,7 @@ class LayeringTest {
         List<LayeringCheck.Source> tree = List.of(
                 src("engine", "engine/D.java", "package org.permcheck.engine.misc;\nclass D {}"),
                 src("spi", "spi/E.java", "package org.permcheck.oracle;\nclass E {}"));
-        assertEquals(List.of("no floor: package org.permcheck.engine.misc (engine/D.java) belongs to no floor of Floors.HOUSE",
+        assertEquals(List.of("no floor: package org.permcheck.engine.misc (engine/D.java) belongs to no floor of Floors.HOUSE (cli/src/test/java/org/permcheck/cli/layering/Floors.java)",
                 "misplaced: spi/E.java is package org.permcheck.oracle of floor oracle, which lives in oracle/"),
                 LayeringCheck.findings(Floors.HOUSE, tree));
     }
