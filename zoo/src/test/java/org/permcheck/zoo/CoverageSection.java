@@ -104,13 +104,13 @@ final class CoverageSection {
 
     /** Why a rule is a gap, where the reason is known (shown under the table). */
     private static final Map<String, String> WHY = Map.of(
-            "C4", "the mutants planted against it are killed, but the checks report a combine output under C1 (its values) or R2, never C4",
-            "C6", "the dtype of a combine output is judged under C1 (Rules.forOutput); the planted mutant is killed under R2/C1",
+            "C4", "C4 is cited for a NaN leaked from the merging prob of a non-routed expert; a read of a free row_id_map slot shows only as a wrong value (C1, C3): telling it apart needs a second call with other garbage there",
+            "C6", "the dtype of a combine output is judged under C1 (check/OutputRules); the planted mutant is killed under R2/C1",
             "S4", "a property of two chunk sorts composed; no check composes them (the vectors exercise it through the oracle only)",
             "A5", "the ragged all-to-all is simulated by the oracle, not an op a backend answers",
             "A6", "the expert-parallel invariant is checked on the oracle's simulation, not on a backend's answers",
             "M1", "no planted mutant returns a wrong row_id_map shape or dtype",
-            "C5", "no check cites C5 by id: tolerance violations are reported under the output's own rule (C1, G1, G4)");
+            "C5", "finite tolerance misses are cited under the output's formula (C1, G1, G4); C5 is cited for its non-finite clauses, which no mutant breaks");
 
     private static Map<String, List<String>> byRule(List<Case> cases) {
         Map<String, List<String>> out = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package org.permcheck.engine.check;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.Tensor;
 
@@ -98,9 +99,9 @@ public final class CheckContext {
 
     public java.util.List<String> notes() { return java.util.List.copyOf(notes); }
 
-    /** The rule an output is judged under. */
-    public String ruleFor(String output) { return Rules.forOutput(op(), output, padded()); }
+    /** The rule that defines an output (its presence, dtype and shape are judged under it). */
+    public Rule ruleFor(String output) { return OutputRules.of(op(), output, padded()); }
 
     /** The rule an output's values are compared under. */
-    public String valueRuleFor(String output) { return Rules.forValues(op(), output, padded()); }
+    public Rule valueRuleFor(String output) { return OutputRules.ofValues(op(), output, padded()); }
 }

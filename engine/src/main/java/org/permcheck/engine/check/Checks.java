@@ -1,8 +1,11 @@
 package org.permcheck.engine.check;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 
 /** Every check, in the order their violations are listed in a report. */
@@ -15,10 +18,12 @@ public final class Checks {
             new RowIdMapCheck(),
             new RowIdMapBijectionCheck(),
             new PayloadBitsCheck(),
+            new ZeroProbRowCheck(),
             new PaddingZeroCheck(),
+            new PadOffsetsCheck(),
             new IndexExactCheck(),
-            new PadOffsetsMonotoneCheck(),
             new ReductionToleranceCheck(),
+            new EmptySumCheck(),
             new RoundTripCheck(),
             new DeterminismCheck());
 
@@ -27,5 +32,12 @@ public final class Checks {
         List<Violation> out = new ArrayList<>();
         for (Check c : ALL) c.check(ctx, out);
         return out;
+    }
+
+    /** Every rule some check can cite (the union of {@link Check#rules()}). */
+    public static Set<Rule> judgedRules() {
+        Set<Rule> all = EnumSet.noneOf(Rule.class);
+        for (Check c : ALL) all.addAll(c.rules());
+        return all;
     }
 }

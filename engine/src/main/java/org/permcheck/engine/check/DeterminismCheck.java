@@ -1,8 +1,10 @@
 package org.permcheck.engine.check;
 
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Port;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
@@ -13,9 +15,12 @@ import org.permcheck.tensor.Tensor;
  */
 public final class DeterminismCheck implements Check {
     @Override
+    public Set<Rule> rules() { return Set.of(Rule.R1); }
+
+    @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.second() == null) return;
-        MismatchCounter m = new MismatchCounter(Rules.R1_DETERMINISM);
+        MismatchCounter m = new MismatchCounter(Rule.R1);
         long judged = 0;
         for (Port p : ctx.op().outputs()) {
             if (p.kind() == Port.Kind.REDUCTION) continue;

@@ -1,23 +1,31 @@
 package org.permcheck.engine.check;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
 /**
- * INDEX outputs other than dispatch's row_id_map and tokens_per_expert (pad_offsets, the chunk
- * sort map, ragged all-to-all parameters, local permute metadata) are compared exactly on every
- * specified element, under the output's rule.
+ * INDEX outputs the dispatch checks do not own (the chunk sort map, S1; ragged all-to-all
+ * parameters, A1, A2; local permute metadata, A3) are compared exactly on every specified element,
+ * under the output's rule. Dispatch's INDEX outputs have checks of their own: row_id_map
+ * ({@link RowIdMapCheck}), tokens_per_expert ({@link TokensPerExpertCheck}), pad_offsets
+ * ({@link PadOffsetsCheck}).
  */
 public final class IndexExactCheck implements Check {
+    @Override
+    public Set<Rule> rules() { return EnumSet.of(Rule.S1, Rule.A1, Rule.A2, Rule.A3); }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         for (Port p : ctx.op().outputs()) {
             if (p.kind() != Port.Kind.INDEX || !ctx.comparable(p.name())) continue;
-            if (ctx.op() == Op.DISPATCH && (p.name().equals("row_id_map") || p.name().equals("tokens_per_expert"))) continue;
+            if (ctx.op() == Op.DISPATCH) continue;
             Tensor e = ctx.expectedValue(p.name());
             Tensor a = ctx.actualValue(p.name());
             if (a.bitEquals(e)) continue;

@@ -2,16 +2,17 @@ package org.permcheck.engine.check;
 
 import java.util.List;
 
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.Violation;
 
 /** Collects the mismatches of one rule: keeps the first, counts the rest, then emits one violation. */
 final class MismatchCounter {
-    private final String rule;
+    private final Rule rule;
     private Mismatch first;
     private long count;
 
-    MismatchCounter(String rule) { this.rule = rule; }
+    MismatchCounter(Rule rule) { this.rule = rule; }
 
     void add(Mismatch m) {
         if (first == null) first = m;
@@ -25,6 +26,6 @@ final class MismatchCounter {
     /** Emits the violation, if any, with the message "{call}: {what} ({count} of {total} {unit})". */
     void emitTo(List<Violation> out, String call, String what, long total, String unit) {
         if (count == 0) return;
-        out.add(new Violation(rule, call + ": " + what + " (" + count + " of " + total + " " + unit + ")", first, count - 1));
+        out.add(new Violation(rule.id(), call + ": " + what + " (" + count + " of " + total + " " + unit + ")", first, count - 1));
     }
 }

@@ -1,8 +1,11 @@
 package org.permcheck.engine.check;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
@@ -13,6 +16,9 @@ import org.permcheck.tensor.Tensor;
  * only, -0.0 is a violation.
  */
 public final class PaddingZeroCheck implements Check {
+    @Override
+    public Set<Rule> rules() { return EnumSet.of(Rule.P2, Rule.P3); }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH || !ctx.padded()) return;
@@ -26,8 +32,8 @@ public final class PaddingZeroCheck implements Check {
             Tensor a = ctx.actualValue(name);
             Specified spec = Specified.of(ctx.expected(), name, e);
             RowOrigins origins = ctx.origins();
-            MismatchCounter pad = new MismatchCounter(Rules.P2_PADDED_LAYOUT);
-            MismatchCounter tail = new MismatchCounter(Rules.P3_BUFFER_LENGTH);
+            MismatchCounter pad = new MismatchCounter(Rule.P2);
+            MismatchCounter tail = new MismatchCounter(Rule.P3);
             long padRows = 0;
             long tailRows = 0;
             for (long r = 0; r < e.rows(); r++) {

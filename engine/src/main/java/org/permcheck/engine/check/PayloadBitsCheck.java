@@ -1,9 +1,12 @@
 package org.permcheck.engine.check;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.FloatFormats;
 import org.permcheck.tensor.Tensor;
@@ -12,8 +15,8 @@ import org.permcheck.tensor.Tensor;
  * Data-moving outputs (DATA ports) are bit copies: compared bit for bit (-0.0 and NaN payloads
  * included) on every specified element, under the output's rule. In the dispatch buffer only rows
  * that hold a (token, expert) are judged here: under D2 (row copy), D1 when the row holds another
- * token of the same expert (wrong order), D3 when probs[t,e] is +-0.0 (the row must be +0.0), D4
- * for permuted_probs; pad and tail rows belong to {@link PaddingZeroCheck}.
+ * token of the same expert (wrong order), D4 for permuted_probs; rows whose probs[t,e] is +-0.0
+ * belong to {@link ZeroProbRowCheck} (D3), pad and tail rows to {@link PaddingZeroCheck} (P2, P3).
  *
  * <p>One DATA output is computed rather than moved: combine-backward's {@code grad_inp} with
  * merging probs, {@code cast(g*p)} (G3). A NaN there has no contractual payload (TE's GPU kernels
@@ -21,6 +24,11 @@ import org.permcheck.tensor.Tensor;
  * bit, -0.0 included, is still compared exactly.
  */
 public final class PayloadBitsCheck implements Check {
+    @Override
+    public Set<Rule> rules() {
+        return EnumSet.of(Rule.D1, Rule.D2, Rule.D4, Rule.G2, Rule.G3, Rule.S2, Rule.S3, Rule.A3, Rule.A4);
+    }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         for (Port p : ctx.op().outputs()) {
@@ -56,20 +64,16 @@ public final class PayloadBitsCheck implements Check {
         Tensor routing = ctx.invocation().input("routing_map");
         Tensor probs = ctx.invocation().inputs().get("probs");
         boolean isOutput = name.equals("output");
-        MismatchCounter copy = new MismatchCounter(isOutput ? Rules.D2_ROW_COPY : Rules.D4_PERMUTED_PROBS);
-        MismatchCounter order = new MismatchCounter(Rules.D1_EXPERT_MAJOR);
-        MismatchCounter zero = new MismatchCounter(Rules.D3_ZERO_PROB);
+        MismatchCounter copy = new MismatchCounter(isOutput ? Rule.D2 : Rule.D4);
+        MismatchCounter order = new MismatchCounter(Rule.D1);
         long judged = 0;
-        long judgedZero = 0;
         for (long r = 0; r < e.rows(); r++) {
             if (!spec.row(r) || !origins.holdsToken(r)) continue;
             long t = origins.token(r);
             long x = origins.expert(r);
-            boolean probZero = isOutput && probs != null && isZero(probs, t, x);
-            if (probZero) judgedZero++;
-            else judged++;
-            MismatchCounter target = probZero ? zero : copy;
-            if (isOutput && !probZero && order.count() + copy.count() < 64 && !(spec.wholeRow(r) && e.rowEquals(r, a, r))) {
+            if (isOutput && ZeroProbRowCheck.zeroed(probs, t, x)) continue; // D3, not a copy: ZeroProbRowCheck
+            judged++;
+            if (isOutput && order.count() + copy.count() < 64 && !(spec.wholeRow(r) && e.rowEquals(r, a, r))) {
                 // D1 rather than D2 when the row holds another token of the same expert: the order is wrong, not the copy
                 // (searched for the first 64 bad rows only, so a badly broken answer stays linear)
                 long other = otherTokenOfExpert(inp, routing, a, r, t, x);
@@ -78,12 +82,11 @@ public final class PayloadBitsCheck implements Check {
                     continue;
                 }
             }
-            compareRow(ctx, name, e, a, spec, r, target, false);
+            compareRow(ctx, name, e, a, spec, r, copy, false);
         }
         copy.emitTo(out, ctx.call(), isOutput ? "dispatched rows are not bit copies of their token's input row"
                 : "permuted_probs are not bit copies of probs[t,e]", judged, "token rows differ");
         order.emitTo(out, ctx.call(), "rows of an expert's group are not in ascending token order", judged, "token rows hold another token");
-        zero.emitTo(out, ctx.call(), "a routed entry with probs +-0.0 must give a +0.0 row", judgedZero, "such rows differ");
     }
 
     /** Another token routed to {@code expert} whose input row equals the actual row, or -1. */
@@ -98,11 +101,6 @@ public final class PayloadBitsCheck implements Check {
 
     private static boolean isNaN(Tensor t, long bits) {
         return t.dtype().isFloat() && Double.isNaN(FloatFormats.toF64(t.dtype(), bits));
-    }
-
-    private static boolean isZero(Tensor probs, long token, long expert) {
-        if (token < 0 || expert < 0) return false;
-        return FloatFormats.toF64(probs.dtype(), probs.bits(token, expert)) == 0.0;
     }
 
     /** G3 with merging probs: the one DATA output that is a product, not a copy. */

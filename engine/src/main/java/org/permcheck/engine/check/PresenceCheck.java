@@ -1,8 +1,11 @@
 package org.permcheck.engine.check;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Port;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
@@ -13,13 +16,19 @@ import org.permcheck.tensor.Tensor;
  */
 public final class PresenceCheck implements Check {
     @Override
+    public Set<Rule> rules() {
+        return EnumSet.of(Rule.D4, Rule.D5, Rule.P3, Rule.P4, Rule.M1, Rule.C1, Rule.G1, Rule.G2, Rule.G3, Rule.G4,
+                Rule.S1, Rule.S2, Rule.S3, Rule.A1, Rule.A2, Rule.A3, Rule.A4);
+    }
+
+    @Override
     public void check(CheckContext ctx, List<Violation> out) {
         for (Port p : ctx.op().outputs()) {
             String name = p.name();
             if (name.equals("tokens_per_expert")) continue;
             Tensor e = ctx.expectedValue(name);
             Tensor a = ctx.actualValue(name);
-            String rule = ctx.ruleFor(name);
+            String rule = ctx.ruleFor(name).id();
             if (e == null && a != null) {
                 out.add(Violation.of(rule, ctx.call() + ": output '" + name + "' must be absent here, got " + a.dtype() + a.shapeString()));
             } else if (e != null && a == null) {

@@ -1,21 +1,35 @@
 package org.permcheck.engine.check;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.FloatFormats;
 import org.permcheck.tensor.Tensor;
 
 /**
- * REDUCTION outputs (combine's output, dispatch backward's grad_inp, combine backward's
+ * C5: REDUCTION outputs (combine's output, dispatch backward's grad_inp, combine backward's
  * grad_merging_probs) are judged against the oracle's float64 reference with the dtype-aware
- * tolerance of {@link Tolerance}, on every specified element. Whether the answer also equals the
- * oracle's bit-faithful value is recorded as a note (informational, never a FAIL): TE-JAX and
- * TE-PyTorch legitimately differ in the last ulp (docs/sources.md#te-16).
+ * tolerance of {@link Tolerance}, on every specified element that sums at least one term (the
+ * empty sums are exactly +0.0: {@link EmptySumCheck}). A miss cites the most specific rule:
+ * <ul>
+ * <li>C4 when a combine element is NaN, its reference is not, and the token has a non-finite
+ *     {@code merging_probs} at an expert it is not routed to: the backend read a slot C4 says is
+ *     never read (a dense 0 * NaN);
+ * <li>C5 when the miss is one of C5's non-finite clauses (a NaN or infinity against a finite
+ *     cast reference, or a finite value where the cast reference is an infinity or NaN);
+ * <li>otherwise the output's formula, C1, G1 or G4: finite, and outside the band.
+ * </ul>
+ * Whether the answer also equals the oracle's bit-faithful value (C2) is a note, never a FAIL.
  */
 public final class ReductionToleranceCheck implements Check {
+    @Override
+    public Set<Rule> rules() { return EnumSet.of(Rule.C1, Rule.C4, Rule.C5, Rule.G1, Rule.G4); }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         for (Port p : ctx.op().outputs()) {
@@ -28,9 +42,11 @@ public final class ReductionToleranceCheck implements Check {
             Specified spec = Specified.of(ctx.expected(), name, bitFaithful);
             Tensor slack = ctx.expected().reference().get(name + ".slack");
             if (slack != null && slack.numel() != a.numel()) slack = null;
-            Tensor map = ctx.op() == Op.COMBINE ? ctx.invocation().inputs().get("row_id_map") : null;
-            MismatchCounter m = new MismatchCounter(ctx.ruleFor(name));
-            MismatchCounter nowhere = new MismatchCounter(Rules.C3_ROUTED_NOWHERE);
+            EmptySums empty = EmptySums.of(ctx, name);
+            Tensor unreadProbs = ctx.op() == Op.COMBINE ? ctx.invocation().inputs().get("merging_probs") : null;
+            MismatchCounter wrong = new MismatchCounter(ctx.valueRuleFor(name));
+            MismatchCounter nonFinite = new MismatchCounter(Rule.C5);
+            MismatchCounter leak = new MismatchCounter(Rule.C4);
             long judged = 0;
             long bitDiffer = 0;
             for (long r = 0; r < a.rows(); r++) {
@@ -40,7 +56,7 @@ public final class ReductionToleranceCheck implements Check {
                     continue;
                 }
                 for (long c = 0; c < a.rowElems(); c++) {
-                    if (!spec.element(r, c)) continue;
+                    if (!spec.element(r, c) || (empty != null && empty.at(r, c))) continue;
                     judged++;
                     long ab = a.bits(r, c);
                     if (ab != bitFaithful.bits(r, c)) bitDiffer++;
@@ -48,18 +64,37 @@ public final class ReductionToleranceCheck implements Check {
                     double rv = ref.getF64(r, c);
                     double sl = slack == null ? 0 : slack.getF64(r, c);
                     double castRef = FloatFormats.toF64(a.dtype(), FloatFormats.fromF64(a.dtype(), rv));
-                    if (!Tolerance.within(a.dtype(), av, rv, castRef, sl)) {
-                        boolean routedNowhere = map != null && map.rank() == 2 && r < map.dim(0) && map.getLong(r, map.dim(1) - 1) == 0;
-                        (routedNowhere ? nowhere : m).add(Positions.mismatch(ctx, name, r, c,
-                                ValueText.ofF64(rv) + " +- " + String.format("%.3g", Tolerance.allowed(a.dtype(), rv, sl)),
-                                ValueText.of(a.dtype(), ab)));
-                    }
+                    if (Tolerance.within(a.dtype(), av, rv, castRef, sl)) continue;
+                    MismatchCounter target = Double.isNaN(av) && !Double.isNaN(castRef) && readsUnroutedNonFinite(ctx, unreadProbs, r)
+                            ? leak
+                            : !Double.isFinite(av) || !Double.isFinite(castRef) ? nonFinite : wrong;
+                    target.add(Positions.mismatch(ctx, name, r, c,
+                            ValueText.ofF64(rv) + " +- " + String.format("%.3g", Tolerance.allowed(a.dtype(), rv, sl)),
+                            ValueText.of(a.dtype(), ab)));
                 }
             }
-            m.emitTo(out, ctx.call(), "'" + name + "' is outside the " + a.dtype() + " tolerance (C5) of the float64 reference",
+            wrong.emitTo(out, ctx.call(), "'" + name + "' is outside the " + a.dtype() + " tolerance (C5) of the float64 reference",
                     judged, "elements");
-            nowhere.emitTo(out, ctx.call(), "tokens routed nowhere must combine to +0.0", judged, "elements");
+            nonFinite.emitTo(out, ctx.call(), "'" + name + "' is not finite where the reference is, or finite where it is not",
+                    judged, "elements");
+            leak.emitTo(out, ctx.call(), "'" + name + "' is NaN where only a merging prob of a non-routed expert is NaN or infinite"
+                    + " (read though never to be read)", judged, "elements");
             ctx.note(name + ": bit-faithful agreement " + (judged - bitDiffer) + "/" + judged + " elements (informational)");
         }
+    }
+
+    /** C4: token {@code t} has a NaN or infinite merging prob at an expert its valid slots do not list. */
+    private static boolean readsUnroutedNonFinite(CheckContext ctx, Tensor probs, long t) {
+        Tensor map = ctx.invocation().inputs().get("row_id_map");
+        if (probs == null || map == null || probs.rank() != 2 || t >= probs.dim(0) || t >= map.dim(0)) return false;
+        long experts = probs.dim(1);
+        long n = map.getLong(t, map.dim(1) - 1);
+        for (long e = 0; e < experts; e++) {
+            if (Double.isFinite(FloatFormats.toF64(probs.dtype(), probs.bits(t, e)))) continue;
+            boolean routed = false;
+            for (long i = 0; i < n && i < experts; i++) routed |= map.getLong(t, experts + i) == e;
+            if (!routed) return true;
+        }
+        return false;
     }
 }

@@ -1,8 +1,10 @@
 package org.permcheck.engine.check;
 
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.FloatFormats;
@@ -11,10 +13,14 @@ import org.permcheck.tensor.Tensor;
 /**
  * R2 (docs/checks.md), a metamorphic invariant that needs no oracle: combining the backend's own dispatch output
  * with merging weights 1/n(t) on the routed experts gives each token's input row back, within the
- * dtype tolerance (docs/sources.md#te-12-1, item 3), exactly when the token has one expert. Tokens routed nowhere must come back as zero; tokens with a
- * +-0.0 prob on a routed entry are skipped (their zeroed rows make the sum partial by design).
+ * dtype tolerance (C5), exactly when the token has one expert. Tokens routed nowhere must come back as +0.0, bit
+ * for bit (C3); tokens with a +-0.0 prob on a routed entry are skipped (their zeroed rows make the sum partial by
+ * design, D3).
  */
 public final class RoundTripCheck implements Check {
+    @Override
+    public Set<Rule> rules() { return Set.of(Rule.R2); }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         CheckContext.FollowUp rt = ctx.roundTrip();
@@ -25,11 +31,11 @@ public final class RoundTripCheck implements Check {
         Tensor y = rt.result() == null ? null : rt.result().get("output");
         String call = ctx.call() + " then " + rt.call().op().wireName() + "(merging_probs=1/n(t))";
         if (rt.result() == null) {
-            out.add(Violation.of(Rules.R2_ROUND_TRIP, call + ": the combine failed: " + rt.failure()));
+            out.add(Violation.of(Rule.R2.id(), call + ": the combine failed: " + rt.failure()));
             return;
         }
         if (y == null || y.dtype() != x.dtype() || !y.sameShape(x.shape())) {
-            out.add(Violation.of(Rules.R2_ROUND_TRIP, call + ": combine returned "
+            out.add(Violation.of(Rule.R2.id(), call + ": combine returned "
                     + (y == null ? "no output" : y.dtype() + y.shapeString()) + ", expected " + x.dtype() + x.shapeString()));
             return;
         }
@@ -54,7 +60,8 @@ public final class RoundTripCheck implements Check {
                 double want = n == 0 ? 0.0 : xr[h];
                 double got = yr[h];
                 boolean ok;
-                if (Double.isNaN(want)) ok = Double.isNaN(got);
+                if (n == 0) ok = y.bits(t, h) == 0; // routed nowhere: exactly +0.0, bits 0 (R2, C3), -0.0 is not
+                else if (Double.isNaN(want)) ok = Double.isNaN(got);
                 else if (n == 1) ok = got == want; // weight exactly 1: the value comes back exactly (R2)
                 else if (Double.isInfinite(want) || Math.abs(want) > 1e30) ok = true; // overflow of n * (x/n) is allowed
                 else ok = Tolerance.within(x.dtype(), got, want, want, (n + 1) * 0x1p-24 * Math.abs(want) * 2);
@@ -69,7 +76,7 @@ public final class RoundTripCheck implements Check {
             }
         }
         if (first != null) {
-            out.add(new Violation(Rules.R2_ROUND_TRIP, call + ": does not give the input back (" + bad + " of " + judged
+            out.add(new Violation(Rule.R2.id(), call + ": does not give the input back (" + bad + " of " + judged
                     + " tokens)", first, bad - 1));
         }
     }

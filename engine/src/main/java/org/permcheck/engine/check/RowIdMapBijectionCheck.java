@@ -1,8 +1,10 @@
 package org.permcheck.engine.check;
 
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
@@ -13,6 +15,9 @@ import org.permcheck.tensor.Tensor;
  * token's routed count, the experts listed are exactly the routed ones, and no row is used twice.
  */
 public final class RowIdMapBijectionCheck implements Check {
+    @Override
+    public Set<Rule> rules() { return Set.of(Rule.D1); }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH) return;
@@ -71,7 +76,7 @@ public final class RowIdMapBijectionCheck implements Check {
             }
         }
         if (first != null) {
-            out.add(new Violation(Rules.D1_EXPERT_MAJOR, ctx.call()
+            out.add(new Violation(Rule.D1.id(), ctx.call()
                     + ": row_id_map is not a bijection from routed (token, expert) pairs onto rows [0, " + used + ") ("
                     + bad + " of " + tokens + " tokens)", first, bad - 1));
         }

@@ -1,18 +1,24 @@
 package org.permcheck.engine.check;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
 /**
  * M2, M3, M4: dispatch's row_id_map equals the oracle's on the valid slots only: columns [0,n) (rows,
  * descending), [E,E+n) (their experts) and 2E (n), where n is the oracle's count for the token
- * (docs/sources.md#te-2-1). The other slots hold garbage in TE and are never compared; when the oracle
+ * (M2-M4). The other slots hold garbage in TE (M5) and are never compared; when the oracle
  * also gives an element mask, both must agree that a slot is specified.
  */
 public final class RowIdMapCheck implements Check {
+    @Override
+    public Set<Rule> rules() { return EnumSet.of(Rule.M2, Rule.M3, Rule.M4); }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH || !ctx.comparable("row_id_map")) return;
@@ -21,9 +27,9 @@ public final class RowIdMapCheck implements Check {
         if (e.rank() != 2 || a.bitEquals(e)) return;
         Specified spec = Specified.of(ctx.expected(), "row_id_map", e);
         long experts = (e.dim(1) - 1) / 2;
-        MismatchCounter dst = new MismatchCounter(Rules.M2_DESTINATIONS);
-        MismatchCounter exp = new MismatchCounter(Rules.M3_EXPERTS);
-        MismatchCounter cnt = new MismatchCounter(Rules.M4_COUNT);
+        MismatchCounter dst = new MismatchCounter(Rule.M2);
+        MismatchCounter exp = new MismatchCounter(Rule.M3);
+        MismatchCounter cnt = new MismatchCounter(Rule.M4);
         for (long t = 0; t < e.dim(0); t++) {
             long n = e.getLong(t, 2 * experts);
             for (long c = 0; c < e.dim(1); c++) {

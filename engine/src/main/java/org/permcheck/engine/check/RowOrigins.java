@@ -6,7 +6,7 @@ import org.permcheck.tensor.Tensor;
 
 /**
  * Which (token, expert) each row of a permuted buffer holds, read from the valid slots of a
- * mask-family row_id_map (docs/sources.md#te-2-1: columns [0,n) rows, [E,E+n) experts, 2E = n) plus
+ * mask-family row_id_map (M2-M4: columns [0,n) rows, [E,E+n) experts, 2E = n) plus
  * pad_offsets when padded. Used to name the token and expert of a mismatching row. Rows that no
  * (token, expert) targets (padding, tail) have token -1.
  */

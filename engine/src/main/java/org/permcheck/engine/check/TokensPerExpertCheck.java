@@ -1,8 +1,10 @@
 package org.permcheck.engine.check;
 
 import java.util.List;
+import java.util.Set;
 
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
 
@@ -15,6 +17,9 @@ public final class TokensPerExpertCheck implements Check {
     private static final String NAME = "tokens_per_expert";
 
     @Override
+    public Set<Rule> rules() { return Set.of(Rule.N1); }
+
+    @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH) return;
         Tensor a = ctx.actualValue(NAME);
@@ -22,22 +27,22 @@ public final class TokensPerExpertCheck implements Check {
         Tensor routing = ctx.invocation().inputs().get("routing_map");
         String call = ctx.call();
         if (a == null) {
-            out.add(Violation.of(Rules.N1_TOKENS_PER_EXPERT, call + ": tokens_per_expert is missing (it is always returned)"));
+            out.add(Violation.of(Rule.N1.id(), call + ": tokens_per_expert is missing (it is always returned)"));
             return;
         }
         if (a.dtype() != ctx.invocation().profile().countsDtype()) {
-            out.add(Violation.of(Rules.N1_TOKENS_PER_EXPERT, call + ": tokens_per_expert has dtype " + a.dtype()
+            out.add(Violation.of(Rule.N1.id(), call + ": tokens_per_expert has dtype " + a.dtype()
                     + ", expected " + ctx.invocation().profile().countsDtype() + " (profile " + ctx.invocation().profile() + ")"));
             return;
         }
         long experts = routing != null && routing.rank() == 2 ? routing.dim(1) : (e == null ? -1 : e.numel());
         if (a.rank() != 1 || a.dim(0) != experts) {
-            out.add(Violation.of(Rules.N1_TOKENS_PER_EXPERT, call + ": tokens_per_expert has shape " + a.shapeString()
+            out.add(Violation.of(Rule.N1.id(), call + ": tokens_per_expert has shape " + a.shapeString()
                     + ", expected [" + experts + "]"));
             return;
         }
         if (e == null || !e.sameShape(a.shape())) return;
-        MismatchCounter m = new MismatchCounter(Rules.N1_TOKENS_PER_EXPERT);
+        MismatchCounter m = new MismatchCounter(Rule.N1);
         for (long x = 0; x < experts; x++) {
             long ev = e.getLong(x);
             long av = a.getLong(x);

@@ -36,7 +36,21 @@ class ChecksTest {
         Map<String, Tensor> out = new LinkedHashMap<>(new CpuBackend().run(c.invocation()).tensors());
         out.replaceAll((k, v) -> v.copy());
         mutation.accept(c.invocation(), out);
-        return Checks.run(new CheckContext(c.invocation(), e, new Outputs(out), null, null));
+        return runDeclared(c.invocation(), e, out);
+    }
+
+    /** Checks.run, and on the way: every check cites only rules it declares (Check.rules()). */
+    private static List<Violation> runDeclared(Invocation inv, Expected e, Map<String, Tensor> out) {
+        CheckContext ctx = new CheckContext(inv, e, new Outputs(out), null, null);
+        for (Check check : Checks.ALL) {
+            List<Violation> own = new java.util.ArrayList<>();
+            check.check(ctx, own);
+            for (Violation v : own) {
+                assertTrue(check.rules().stream().anyMatch(r -> r.id().equals(v.rule())),
+                        check.getClass().getSimpleName() + " cites " + v.rule() + " but declares " + check.rules());
+            }
+        }
+        return Checks.run(new CheckContext(inv, e, new Outputs(out), null, null));
     }
 
     private static List<String> rules(List<Violation> v) { return v.stream().map(Violation::rule).collect(Collectors.toList()); }
@@ -144,6 +158,79 @@ class ChecksTest {
         assertEquals(1, v.get(0).first().column());
     }
 
+    /** C3: a token routed nowhere combines to exactly +0.0; -0.0 is within the tolerance of 0 but still C3 (issue 9). */
+    @Test
+    void routedNowhereIsExactlyPositiveZero() {
+        List<Violation> v = judge("quick/edge/combine-nowhere", (inv, o) -> {
+            Tensor m = inv.input("row_id_map");
+            Tensor out = o.get("output");
+            for (long t = 0; t < m.dim(0); t++) {
+                if (m.getLong(t, m.dim(1) - 1) == 0) { out.setBits(t, 1, 0x8000L << (out.dtype().size() == 4 ? 16 : 0)); return; }
+            }
+            throw new AssertionError("the edge case must route a token nowhere");
+        });
+        assertEquals(List.of("C3"), rules(v));
+        assertEquals(1, v.get(0).first().column());
+        assertTrue(v.get(0).first().actual().startsWith("-0.0"), v.get(0).render());
+    }
+
+    /**
+     * C4: merging_probs of an expert a token is not routed to is never read. A NaN answer for a
+     * token whose only non-finite merging prob sits there is C4 (a dense 0 * NaN); the same NaN
+     * with every merging prob finite is C5's non-finite clause (a NaN against a finite reference).
+     */
+    @Test
+    void nanFromAnUnreadMergingProbIsC4AndOtherwiseC5() {
+        Case c = Tier.caseById("quick/edge/combine-plain").orElseThrow();
+        Tensor m = c.invocation().input("row_id_map");
+        long experts = (m.dim(1) - 1) / 2;
+        long token = -1;
+        long unrouted = -1;
+        for (long t = 0; t < m.dim(0) && token < 0; t++) {
+            long n = m.getLong(t, 2 * experts);
+            if (n == 0 || n == experts) continue;
+            java.util.Set<Long> routed = new java.util.HashSet<>();
+            for (long i = 0; i < n; i++) routed.add(m.getLong(t, experts + i));
+            for (long e = 0; e < experts; e++) if (!routed.contains(e)) { token = t; unrouted = e; break; }
+        }
+        assertTrue(token >= 0, "combine-plain has a token routed to some but not all experts");
+        Map<String, Tensor> in = new LinkedHashMap<>(c.invocation().inputs());
+        Tensor probs = in.containsKey("merging_probs") ? in.get("merging_probs").copy() : Tensor.zeros(DType.F32, m.dim(0), experts);
+        for (long t = 0; t < m.dim(0); t++) for (long e = 0; e < experts; e++) if (!Float.isFinite(probs.getF32(t, e))) probs.setF32(t, e, 0.5f);
+        Invocation finite = withMergingProbs(c.invocation(), in, probs.copy());
+        probs.setF32(token, unrouted, Float.NaN);
+        Invocation leaky = withMergingProbs(c.invocation(), in, probs);
+        assertEquals(List.of("C4"), rules(nanAt(leaky, token)));
+        assertEquals(List.of("C5"), rules(nanAt(finite, token)));
+    }
+
+    private static Invocation withMergingProbs(Invocation base, Map<String, Tensor> inputs, Tensor probs) {
+        Map<String, Tensor> in = new LinkedHashMap<>(inputs);
+        in.put("merging_probs", probs);
+        return new Invocation(base.op(), base.profile(), in, base.attrs());
+    }
+
+    /** The oracle's answer to {@code inv} (C4: the unread NaN changes nothing) with output[token, 0] = NaN. */
+    private static List<Violation> nanAt(Invocation inv, long token) {
+        Expected e = Oracle.expected(inv);
+        Map<String, Tensor> out = new LinkedHashMap<>(new CpuBackend().run(inv).tensors());
+        out.replaceAll((k, v) -> v.copy());
+        assertEquals(List.of(), runDeclared(inv, e, out), "the CPU backend reads no unrouted merging prob");
+        out.get("output").setF32(token, 0, Float.NaN);
+        return runDeclared(inv, e, out);
+    }
+
+    /** P1 has a check of its own: a wrong pad_offsets value cites P1 (not the generic INDEX comparison). */
+    @Test
+    void wrongPadOffsetsAreP1() {
+        List<Violation> v = judge("quick/edge/dispatch-padded-a4", (inv, o) -> {
+            Tensor p = o.get("pad_offsets");
+            p.setLong(p.numel() - 1, p.getLong(p.numel() - 1) + 1);
+        });
+        assertTrue(rules(v).contains("P1"), rules(v).toString());
+        assertEquals(List.of(), judge("quick/edge/dispatch-padded-a4", (inv, o) -> {}));
+    }
+
     /** P4: an output the oracle says is absent must be absent (torch-mask-pad, already aligned: no pad_offsets). */
     @Test
     void anExtraOutputIsAViolation() {
@@ -224,7 +311,7 @@ class ChecksTest {
         Map<String, Tensor> out = new LinkedHashMap<>(new CpuBackend().run(inv).tensors());
         out.replaceAll((k, v) -> v.copy());
         out.get("grad_inp").setBits(target[1], 0, answerBits);
-        return Checks.run(new CheckContext(inv, e, new Outputs(out), null, null));
+        return runDeclared(inv, e, out);
     }
 
     /** {token, row}: the first token with a routed expert and the row its first slot targets (row_id_map column 0). */

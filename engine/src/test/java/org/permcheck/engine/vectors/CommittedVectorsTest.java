@@ -100,18 +100,10 @@ class CommittedVectorsTest {
         assertEquals(0, worked.invocation().input("routing_map").getLong(1, 1));
     }
 
-    /** Run-level rules (R group: determinism, round trip) are the engine's, in org.permcheck.engine.check.Rules. */
+    /** Run-level rules (R group: determinism, round trip) are the engine's: the run-level constants of Rule. */
     static Set<String> runLevelRules() {
         Set<String> ids = new TreeSet<>();
-        for (java.lang.reflect.Field f : org.permcheck.engine.check.Rules.class.getFields()) {
-            if (f.getType() == String.class && f.getName().startsWith("R")) {
-                try {
-                    ids.add((String) f.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
+        for (org.permcheck.contract.Rule r : org.permcheck.contract.Rule.values()) if (r.runLevel()) ids.add(r.id());
         return ids;
     }
 

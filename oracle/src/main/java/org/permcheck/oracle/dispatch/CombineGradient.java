@@ -92,7 +92,7 @@ public final class CombineGradient {
     /**
      * G4: grad_merging_probs[t,e] = cast(sum_h f32(x[src,h]) * f32(g[t,h])) for routed pairs, in
      * ascending h with the profile's contraction (one admissible order; TE's depends on a block
-     * size), plus the f64 reference and the C5 slack with n = H terms.
+     * size), plus the f64 reference and the C5 slack with n = H terms; exactly +0.0 for pairs not routed.
      */
     static Tensor[] gradMergingProbs(Tensor grad, Tensor fwdInput, RowIdMap.Routes routes, DType dtype, boolean fused) {
         int nt = routes.numTokens();

@@ -5,8 +5,9 @@ import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
- * The one reduction of the mask family (C1, C2, C5; reused by G1): for every token, the sum over
- * its routed experts in descending expert order of {@code f32(payload[src]) * f32(weight)}.
+ * The one reduction of the mask family (C1, C2, C3, C5; reused by G1): for every token, the sum over
+ * its routed experts in descending expert order of {@code f32(payload[src]) * f32(weight)}; a token
+ * routed nowhere sums nothing and stays exactly +0.0 (C3; G1 says the same for the gradient).
  * Computes three things side by side, element by element:
  * <ul>
  *   <li>the bit-faithful value: fp32 accumulator starting at +0.0, separate multiply and add or a
@@ -24,6 +25,8 @@ final class RowReduction {
     private RowReduction() {}
 
     /**
+     * C1 (C3 for n(t) = 0), with the C5 reference and slack alongside.
+     *
      * @param weights {@code [T,E]} merging probabilities, or null for a plain sum (C1 without
      *                merging_probs: the factor is absent, which equals multiplying by exactly 1)
      */

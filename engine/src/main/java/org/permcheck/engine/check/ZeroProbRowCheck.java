@@ -1,0 +1,52 @@
+package org.permcheck.engine.check;
+
+import java.util.List;
+import java.util.Set;
+
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.tensor.FloatFormats;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * D3: in a dispatch with probs, the row of a routed (t,e) whose probs[t,e] is +0.0 or -0.0 is
+ * +0.0 in every element (bits 0), not a copy of inp[t]; a NaN probability copies the row (D2).
+ * Judged on the backend's bits directly, on the rows the oracle's row_id_map assigns to such pairs.
+ */
+public final class ZeroProbRowCheck implements Check {
+    @Override
+    public Set<Rule> rules() { return Set.of(Rule.D3); }
+
+    @Override
+    public void check(CheckContext ctx, List<Violation> out) {
+        if (ctx.op() != Op.DISPATCH || !ctx.comparable("output")) return;
+        Tensor probs = ctx.invocation().inputs().get("probs");
+        if (probs == null) return;
+        Tensor e = ctx.expectedValue("output");
+        Tensor a = ctx.actualValue("output");
+        if (a.bitEquals(e)) return; // the oracle's D3 rows are +0.0: so are these
+        Specified spec = Specified.of(ctx.expected(), "output", e);
+        RowOrigins origins = ctx.origins();
+        MismatchCounter m = new MismatchCounter(Rule.D3);
+        long judged = 0;
+        for (long r = 0; r < a.rows(); r++) {
+            if (!spec.row(r) || !zeroed(probs, origins.token(r), origins.expert(r))) continue;
+            judged++;
+            for (long c = 0; c < a.rowElems(); c++) {
+                long bits = a.bits(r, c);
+                if (spec.element(r, c) && bits != 0) {
+                    m.add(Positions.mismatch(ctx, "output", r, c, ValueText.of(a.dtype(), 0), ValueText.of(a.dtype(), bits)));
+                    break;
+                }
+            }
+        }
+        m.emitTo(out, ctx.call(), "a routed entry with probs +-0.0 must give a +0.0 row", judged, "such rows differ");
+    }
+
+    /** D3's condition: probs given and probs[token, expert] is +0.0 or -0.0 (a NaN is not zero). */
+    static boolean zeroed(Tensor probs, long token, long expert) {
+        if (probs == null || token < 0 || expert < 0) return false;
+        return FloatFormats.toF64(probs.dtype(), probs.bits(token, expert)) == 0.0;
+    }
+}

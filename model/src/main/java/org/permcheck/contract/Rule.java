@@ -1,0 +1,86 @@
+package org.permcheck.contract;
+
+import java.util.Optional;
+
+/**
+ * Every rule id of docs/spec.md (the bold {@code **D1**} paragraphs) plus the two run-level rules
+ * R1 and R2 the engine defines (docs/checks.md; named in spec.md's "Run-level rules" section).
+ * Checks, vectors, reports and the oracle cite these ids; {@code RuleTest} keeps this list and the
+ * spec equal both ways, so a renumbering of the spec is a change here and nowhere else.
+ *
+ * <p>The id on the wire and in JSON is {@link #id()} (the constant's name).
+ */
+public enum Rule {
+    D1("expert-major order"),
+    D2("row copy"),
+    D3("zero probability zeroes the row"),
+    D4("permuted_probs"),
+    D5("unpadded buffer"),
+    P1("targets and pad offsets"),
+    P2("padded layout"),
+    P3("buffer length"),
+    P4("pad_offsets output"),
+    N1("tokens_per_expert always returned"),
+    M1("row_id_map shape and dtype"),
+    M2("row_id_map destination columns"),
+    M3("row_id_map expert columns"),
+    M4("row_id_map count column"),
+    M5("row_id_map unspecified slots"),
+    C1("combine weighted sum"),
+    C2("multiply-add contraction, bit-faithful mode"),
+    C3("tokens routed nowhere combine to exactly +0.0"),
+    C4("combine reads valid slots only"),
+    C5("REDUCTION tolerance"),
+    C6("reduction dtypes"),
+    G1("dispatch backward grad_inp"),
+    G2("dispatch backward grad_probs"),
+    G3("combine backward grad_inp"),
+    G4("combine backward grad_merging_probs"),
+    S1("chunk-sort map"),
+    S2("chunk sort forward"),
+    S3("chunk sort backward"),
+    S4("chunk sort inverse"),
+    A1("ragged all-to-all forward params"),
+    A2("ragged all-to-all reverse params"),
+    A3("local_permute_after_a2a"),
+    A4("local_unpermute_before_a2a"),
+    A5("ragged all-to-all, simulated"),
+    A6("expert-parallel invariant"),
+    X1("ports and shapes"),
+    X2("routing values"),
+    X3("num_out_tokens"),
+    X4("align_size"),
+    X5("dtypes"),
+    X6("row_id_map input"),
+    X7("chunk sort inputs"),
+    X8("expert-parallel inputs"),
+    /** Run level: the same call twice gives the same bits on every specified DATA and INDEX element. */
+    R1("determinism"),
+    /** Run level: combine(dispatch(x)) with weights 1/n(t) gives x back within C5. */
+    R2("round trip");
+
+    private final String title;
+
+    Rule(String title) { this.title = title; }
+
+    /** The id as docs/spec.md writes it ("D3"): what a Violation, a manifest and a report carry. */
+    public String id() { return name(); }
+
+    /** A few words on what the rule is about (the spec's parenthesis, shortened). */
+    public String title() { return title; }
+
+    /** R1, R2: judged across calls by the engine, not numbered as a spec paragraph. */
+    public boolean runLevel() { return this == R1 || this == R2; }
+
+    /** X1-X8: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    public boolean precondition() { return name().charAt(0) == 'X'; }
+
+    /** The rule of an id ("D3"), or empty for an id the spec does not define. */
+    public static Optional<Rule> byId(String id) {
+        for (Rule r : values()) if (r.name().equals(id)) return Optional.of(r);
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() { return name(); }
+}
