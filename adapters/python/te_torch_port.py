@@ -6,7 +6,7 @@ profile torch-mask-pad. docs/adapters.md says which TE it was verified with and 
       permcheck run --backend exec:'python3 adapters/python/te_torch_port.py'
 
 Without torch, triton, a CUDA device or TE it still speaks the protocol: hello says "unavailable"
-with the one-line reason (every case NOT_SUPPORTED, the run NOTHING JUDGED), and stderr says it too.
+with the one-line reason (permcheck: "did not start: <reason>", exit 2), and stderr says it too.
 """
 import os
 import sys

@@ -22,9 +22,9 @@ stage() {  # stage NAME SECONDS COMMAND...
 { nvidia-smi -L; python3 -c 'import torch, triton; print("torch", torch.__version__, "triton", triton.__version__)'; } >>"$log" 2>&1
 python3 -c 'import sys; sys.path.insert(0, "adapters/python"); from te_torch import loader; print(loader.load()[1])' >>"$log" 2>&1
 stage smoke 60 .gpu/permcheck smoke --backend "$port"
-stage quick 160 .gpu/permcheck run --backend "$port" --vectors .gpu/vectors --out "$runs/quick"
-stage quick-pinned 70 env PERMCHECK_TE_BLOCK_SIZE=${PIN:-128} .gpu/permcheck run --backend "$port" --vectors .gpu/vectors --out "$runs/quick-pinned"
-stage full 150 env PERMCHECK_TE_BLOCK_SIZE=${PIN:-128} .gpu/permcheck run --tier full --backend "$port" --vectors .gpu/vectors --out "$runs/full"
+stage quick 150 .gpu/permcheck run --backend "$port" --vectors .gpu/vectors --out "$runs/quick"
+stage quick-pinned 60 env PERMCHECK_TE_BLOCK_SIZE=${PIN:-128} .gpu/permcheck run --backend "$port" --vectors .gpu/vectors --out "$runs/quick-pinned"
+stage full 140 env PERMCHECK_TE_BLOCK_SIZE=${PIN:-128} .gpu/permcheck run --tier full --backend "$port" --vectors .gpu/vectors --out "$runs/full"
 stage fuzz 140 env PERMCHECK_TE_BLOCK_SIZE=${PIN:-128} .gpu/permcheck fuzz --time ${FUZZ:-2m} --seed 20261202 --backend "$port" --out "$runs/fuzz"
 python3 adapters/python/te_torch/summarize.py "$out" quick="$runs/quick" quick-pinned="$runs/quick-pinned" full="$runs/full" fuzz="$runs/fuzz"
 cat "$runs/stages" >> "$out/summary.md"

@@ -19,7 +19,7 @@ def load(d):
 
 def first_violation(c):
     v = c.get("violations") or []
-    text = json.dumps(v[0]) if v else (c.get("details") or c.get("message") or "")
+    text = json.dumps(v[0]) if v else (c.get("detail") or "")
     return str(text).replace("|", "/").replace("\n", " ")[:240]
 
 
@@ -34,7 +34,7 @@ def main(out, pairs):
         cases = r["cases"]
         status = collections.Counter(c["status"] for c in cases)
         bad = [c for c in cases if c["status"] not in ("PASS", "NOT_SUPPORTED")]
-        reasons = collections.Counter(str(c.get("details") or c.get("reason") or first_violation(c))[:160]
+        reasons = collections.Counter(str(c.get("detail") or "")[:160]
                                       for c in cases if c["status"] == "NOT_SUPPORTED")
         js[name] = {"verdict": r.get("verdict"), "counts": dict(status), "run_info": r.get("run_info"),
                     "not_passing": [{"id": c["id"], "op": c["op"], "status": c["status"], "rules": c.get("rules"),
