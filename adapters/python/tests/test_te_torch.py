@@ -70,6 +70,23 @@ class UnavailableTest(unittest.TestCase):
     def test_without_torch_hello_says_unavailable_in_one_line(self):
         self.assert_unavailable({}, "torch and triton are needed: No module named 'torch'")
 
+    def fake_torch(self, root, cuda):
+        """Importable torch and triton that are neither: enough for the loader to get past them."""
+        write(root, "torch/__init__.py", "__version__ = 'fake'\nclass version:\n    cuda = None\n"
+              "class cuda:\n    @staticmethod\n    def is_available():\n        return %r\n"
+              "    @staticmethod\n    def get_device_name(i):\n        return 'Fake GPU'\n" % cuda)
+        write(root, "triton/__init__.py", "__version__ = 'fake'\n")
+        return {"PYTHONPATH": root}
+
+    def test_torch_without_a_gpu_is_one_line(self):
+        with tempfile.TemporaryDirectory() as root:
+            self.assert_unavailable(self.fake_torch(root, False), "no CUDA device visible to torch fake")
+
+    def test_torch_without_te_is_one_line(self):
+        with tempfile.TemporaryDirectory() as root:
+            self.assert_unavailable(self.fake_torch(root, True), "cannot import transformer_engine.pytorch.permutation "
+                                    "(installed; or set PERMCHECK_TE_PATH to a TE source tree): ModuleNotFoundError")
+
     def test_a_te_path_without_te_is_one_line(self):
         self.assert_unavailable({"PERMCHECK_TE_PATH": "/nonexistent/te"},
                                 "PERMCHECK_TE_PATH=/nonexistent/te holds no transformer_engine/pytorch/permutation.py")
@@ -118,6 +135,25 @@ class SourceTreeTest(unittest.TestCase):
             self.assertEqual(out.returncode, 0, out.stderr)
             self.assertIn("TE's compiled extension is not loaded", out.stdout)
 
+    def test_a_te_tree_serves_and_a_print_in_te_cannot_break_the_protocol(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tree, fake = os.path.join(tmp, "te"), os.path.join(tmp, "fake")
+            self.fake_tree(tree)
+            write(tree, "transformer_engine/common/triton/permutation.py", "print('stray output from TE')\nMARK = 42\n")
+            write(tree, "COMMIT", "0123abc\n")
+            env = UnavailableTest.fake_torch(None, fake, True)
+            env["PERMCHECK_TE_PATH"] = tree
+            p, answers = serve(env, HELLO, BYE)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual([a["type"] for a in answers], ["hello", "bye"])     # stdout held only protocol lines
+            hello = answers[0]
+            self.assertNotIn("unavailable", hello)
+            self.assertEqual(hello["device"], "Fake GPU (torch fake)")
+            self.assertEqual(hello["details"]["te_commit"], "0123abc")
+            self.assertEqual(hello["details"]["te_source"], os.path.abspath(tree))
+            self.assertEqual(hello["capabilities"]["ops"], capabilities.OPS)    # registered == claimed
+            self.assertIn("stray output from TE", p.stderr)
+
     def test_copy_te_source_copies_the_files_and_records_the_commit(self):
         with tempfile.TemporaryDirectory() as tmp:
             src, dest = os.path.join(tmp, "te"), os.path.join(tmp, "copy")
@@ -137,6 +173,24 @@ class SourceTreeTest(unittest.TestCase):
             self.assertEqual(loader.te_commit(dest), head)
             self.assertEqual(loader.te_version(dest), "9.9.9")
             self.assertFalse(os.path.exists(os.path.join(dest, "transformer_engine", "__init__.py")))
+
+
+class SummaryTest(unittest.TestCase):
+    def test_two_runs_of_the_same_cases_are_compared_case_by_case(self):
+        sys.path.insert(0, os.path.join(KIT, "te_torch"))
+        import summarize
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, second in (("quick", "PASS"), ("quick-pinned", "FAIL")):
+                cases = [{"id": "a", "op": "token_combine", "status": "PASS"},
+                         {"id": "b", "op": "token_combine", "status": second, "violations": [{"rule": "C1"}]}]
+                write(tmp, name + "/report.json", json.dumps({"verdict": "V", "cases": cases}))
+            summarize.main(tmp, ["quick=" + os.path.join(tmp, "quick"), "quick-pinned=" + os.path.join(tmp, "quick-pinned"),
+                                 "full=" + os.path.join(tmp, "missing")])
+            with open(os.path.join(tmp, "report.json")) as f:
+                js = json.load(f)
+            self.assertEqual(js["agreement quick vs quick-pinned"], {"common": 2, "differ": ["b"]})
+            self.assertEqual([c["id"] for c in js["quick-pinned"]["not_passing"]], ["b"])
+            self.assertIsNone(js["full"])
 
 
 if __name__ == "__main__":
