@@ -21,7 +21,8 @@ class Adapter:
     returns a dict output name -> Tensor. Outputs the call does not produce are left out.
     """
 
-    def __init__(self, name, version, device="CPU", ops=None, dtypes=(), profiles=("te-jax",), features=(), details=None):
+    def __init__(self, name, version, device="CPU", ops=None, dtypes=(), profiles=("te-jax",), features=(), details=None,
+                 unavailable=None):
         self.name = name
         self.version = version
         self.device = device
@@ -31,6 +32,9 @@ class Adapter:
         self.profiles = list(profiles)
         self.features = list(features)
         self.details = dict(details or {})
+        # docs/protocol.md 3.1: a backend that cannot run here says why in hello; every case is then
+        # NOT_SUPPORTED with that reason (never a pass), and run requests are refused the same way
+        self.unavailable = unavailable
 
     def op(self, wire_name):
         """Decorator: registers the function that implements op `wire_name`."""
@@ -40,7 +44,7 @@ class Adapter:
         return register
 
     def hello(self):
-        return {
+        answer = {
             "type": "hello", "protocol": PROTOCOL, "name": self.name, "version": self.version, "device": self.device,
             "capabilities": {
                 "ops": list(self.declared_ops if self.declared_ops is not None else self.functions),
@@ -48,10 +52,15 @@ class Adapter:
             },
             "details": self.details,
         }
+        if self.unavailable:
+            answer["unavailable"] = self.unavailable
+        return answer
 
     def run_case(self, msg):
         """Answers one run request (a dict); never raises."""
         rid = msg.get("id")
+        if self.unavailable:
+            return {"type": "not_supported", "id": rid, "reason": "unavailable: %s" % self.unavailable}
         try:
             fn = self.functions.get(msg["op"])
             if fn is None:

@@ -49,6 +49,20 @@ class ProtocolLoopTest(unittest.TestCase):
         self.assertEqual(h["capabilities"]["ops"], ["token_dispatch"])
         self.assertEqual(h["capabilities"]["features"], ["probs"])
 
+    def test_an_unavailable_adapter_says_why_in_hello_and_refuses_every_run(self):
+        a = Adapter("t", "1", dtypes=["f32"], unavailable="no GPU here")
+
+        @a.op("token_dispatch")
+        def dispatch(inputs, attrs, profile):
+            raise AssertionError("must not be called")
+
+        out = io.StringIO()
+        a.serve(io.StringIO('{"type": "hello", "protocol": 1}\n{"type": "run", "id": 2, "op": "token_dispatch", '
+                            '"dir": "/tmp", "inputs": {}}\n'), out)
+        hello, refused = [json.loads(l) for l in out.getvalue().splitlines()]
+        self.assertEqual(hello["unavailable"], "no GPU here")       # docs/protocol.md 3.1
+        self.assertEqual(refused, {"type": "not_supported", "id": 2, "reason": "unavailable: no GPU here"})
+
     def test_malformed_requests_get_errors_and_the_loop_goes_on(self):
         answers = self.serve("this is not json", "[1, 2]", '{"type": "maybe", "id": 3}',
                              '{"type": "run", "id": 4}', '{"type": "hello", "protocol": 2}', '{"type": "bye"}',

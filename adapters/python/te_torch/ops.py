@@ -1,0 +1,144 @@
+"""One function per op, each calling TE's PyTorch permutation API on CUDA (profile torch-mask-pad).
+
+`te` is transformer_engine.pytorch.permutation (loader.py). Rule ids are those of docs/spec.md.
+"""
+import numpy as np
+import torch
+
+from permcheck_adapter import NotSupported, Tensor
+
+FP8 = ("f8e4m3", "f8e5m2")
+
+
+def dev(t):
+    """A protocol Tensor on the GPU: bf16 bits reinterpreted as bfloat16, fp8 kept as uint8 bits."""
+    a = np.ascontiguousarray(t.data)
+    if t.dtype == "bf16":
+        return torch.from_numpy(a.view(np.int16)).cuda().view(torch.bfloat16)
+    return torch.from_numpy(a).cuda()
+
+
+def opt(inputs, name):
+    return dev(inputs[name]) if name in inputs else None
+
+
+def host(x, dtype):
+    """A result back as a protocol Tensor of logical `dtype` (bits unchanged)."""
+    x = x.detach().contiguous()
+    if dtype == "bf16":
+        return Tensor(x.view(torch.int16).cpu().numpy().view(np.uint16), dtype)
+    return Tensor(x.cpu().numpy(), dtype)
+
+
+def no_fp8_reduction(*dtypes):
+    if any(d in FP8 for d in dtypes):
+        raise NotSupported("[X5] fp8 is moved, never reduced")
+
+
+def register(adapter, te):
+    @adapter.op("token_dispatch")
+    def token_dispatch(inputs, attrs, profile):
+        A = attrs.get("align_size")
+        if A is None:
+            raise NotSupported("[X4] torch-mask-pad requires align_size")
+        inp, probs = inputs["inp"], inputs.get("probs")
+        x, R, p = dev(inp), dev(inputs["routing_map"]), opt(inputs, "probs")
+        # tokens_per_expert as TE's own tests feed the padded wrapper (tests/pytorch/test_permutation.py:
+        # routing_map.sum(dim=0)); the targets by the formula of moe_permute_and_pad_with_probs
+        # (transformer_engine/pytorch/permutation.py), which returns them as its fifth output
+        tpe = R.sum(dim=0)
+        target = (torch.ceil(tpe / A) * A).long()
+        # Nothing routed makes rows 0, and TE asserts num_out_tokens > 0 (reports/te/README.md, TE-2):
+        # its AssertionError is answered as an error, not refused, so the verdict shows it.
+        rows = int(target.sum())
+        pp = pad = None
+        if torch.equal(tpe, target):
+            # no group needs padding: TE's padded wrapper then runs the unpadded path (pad_offsets None)
+            # with num_out_tokens = sum(target); call that path's public entry points
+            if p is None:
+                out, rid = te.moe_permute(x, R, num_out_tokens=rows, map_type="mask")
+            else:
+                out, pp, rid = te.moe_permute_with_probs(x, p, R, num_out_tokens=rows)
+        else:
+            # TE has no padded permute without probs: its wrapper hands probs (Optional there) through
+            out, pp, rid, pad, target = te.moe_permute_and_pad_with_probs(x, p, R, tpe, A)
+        res = {"output": host(out, inp.dtype), "row_id_map": host(rid, "i32"),
+               "tokens_per_expert": host(target, "i64")}                     # N1: int64 targets
+        if probs is not None:
+            res["permuted_probs"] = host(pp, probs.dtype)
+        if pad is not None:                                                  # P4: absent when unpadded
+            res["pad_offsets"] = host(pad, "i64")
+        return res
+
+    @adapter.op("token_combine")
+    def token_combine(inputs, attrs, profile):
+        inp = inputs["inp"]
+        no_fp8_reduction(inp.dtype)
+        rid = dev(inputs["row_id_map"])
+        y = te.moe_unpermute(dev(inp), rid, merging_probs=opt(inputs, "merging_probs"),
+                             restore_shape=(rid.shape[0], inp.shape[1]), map_type="mask",
+                             pad_offsets=opt(inputs, "pad_offsets"))
+        return {"output": host(y, inp.dtype)}
+
+    @adapter.op("token_dispatch_backward")
+    def token_dispatch_backward(inputs, attrs, profile):
+        g, gpp = inputs["grad_output"], inputs.get("grad_permuted_probs")
+        no_fp8_reduction(g.dtype)
+        rid = dev(inputs["row_id_map"])
+        T, E = rid.shape[0], (rid.shape[1] - 1) // 2
+        # The op TE's autograd runs for the backward of moe_permute* (register_autograd in
+        # permutation.py), called directly: torch.autograd would first need the forward's routing_map,
+        # and this op's inputs carry the row_id_map it made instead.
+        gi, gp = torch.ops.te_moe.permute_mask_map_bwd(dev(g), opt(inputs, "grad_permuted_probs"), rid,
+                                                       opt(inputs, "pad_offsets"), T, E, g.shape[1])
+        res = {"grad_inp": host(gi, g.dtype)}
+        if gpp is not None:
+            res["grad_probs"] = host(gp, gpp.dtype)
+        return res
+
+    @adapter.op("token_combine_backward")
+    def token_combine_backward(inputs, attrs, profile):
+        g, fwd, mp = inputs["grad_output"], inputs["fwd_input"], inputs.get("merging_probs")
+        rid, pad = dev(inputs["row_id_map"]), opt(inputs, "pad_offsets")
+        T, E = rid.shape[0], (rid.shape[1] - 1) // 2
+        if g.dtype in FP8 or fwd.dtype in FP8:
+            if mp is not None:
+                no_fp8_reduction(g.dtype, fwd.dtype)
+            # autograd cannot track uint8 storage (TE tracks fp8 through Float8Tensor, which needs its
+            # extension): run the op TE's autograd runs for moe_unpermute without merging_probs
+            gi = torch.ops.te_moe.unpermute_mask_map_bwd_no_probs(dev(g), rid, pad, T, E, fwd.shape[0], fwd.shape[1])
+            return {"grad_inp": host(gi, g.dtype)}
+        if g.dtype != fwd.dtype:
+            raise NotSupported("autograd hands TE a gradient of the forward output's dtype (%s), not %s" % (fwd.dtype, g.dtype))
+        # the backward through torch.autograd: moe_unpermute's forward takes exactly this op's inputs
+        x = dev(fwd).clone().requires_grad_(True)
+        m = dev(mp).clone().requires_grad_(True) if mp is not None else None
+        y = te.moe_unpermute(x, rid, merging_probs=m, restore_shape=(T, fwd.shape[1]), map_type="mask", pad_offsets=pad)
+        grads = torch.autograd.grad(y, [x] if m is None else [x, m], grad_outputs=dev(g))
+        res = {"grad_inp": host(grads[0], g.dtype)}
+        if mp is not None:
+            res["grad_merging_probs"] = host(grads[1], mp.dtype)
+        return res
+
+    @adapter.op("sort_chunks_by_index")
+    def sort_chunks_by_index(inputs, attrs, profile):
+        inp, probs = inputs["inp"], inputs.get("probs")
+        # the custom op behind moe_sort_chunks_by_index[_with_probs]: those return only the data,
+        # and S1 judges the row_id_map too
+        out, pp, m = torch.ops.te_moe.chunk_sort_fwd(dev(inp), dev(inputs["split_sizes"]),
+                                                    dev(inputs["sorted_indices"]), opt(inputs, "probs"))
+        res = {"output": host(out, inp.dtype), "row_id_map": host(m, "i32")}
+        if probs is not None:
+            res["permuted_probs"] = host(pp, probs.dtype)
+        return res
+
+    @adapter.op("sort_chunks_by_index_backward")
+    def sort_chunks_by_index_backward(inputs, attrs, profile):
+        g, gpp = inputs["grad_output"], inputs.get("grad_permuted_probs")
+        # the op TE's autograd runs for the chunk sort's backward (its forward inputs are not given)
+        gi, gp = torch.ops.te_moe.chunk_sort_bwd(dev(g), opt(inputs, "grad_permuted_probs"),
+                                                 dev(inputs["row_id_map"]), g.shape[0], g.shape[1])
+        res = {"grad_inp": host(gi, g.dtype)}
+        if gpp is not None:
+            res["grad_probs"] = host(gp, gpp.dtype)
+        return res
