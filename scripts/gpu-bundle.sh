@@ -60,6 +60,13 @@ fi
 cp cli/target/permcheck-cli-*.jar "$abs/lib/" 2>/dev/null || { echo "gpu-bundle: no cli jar" >&2; exit 1; }
 mvn -q -B -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$abs/lib" >/dev/null
 rm -f "$abs/lib"/*-tests.jar
+# copy-dependencies takes our own modules from ~/.m2, which may be older than this tree (with
+# --no-build, or after a build of a sibling checkout): the jars this tree built win
+for built in */target/permcheck-*.jar; do
+  [[ $built == *-tests.jar || $built == *-sources.jar ]] && continue
+  rm -f "$abs/lib/$(basename "$built")"
+  cp "$built" "$abs/lib/"
+done
 
 rm -rf "$abs/vectors"
 [[ -d vectors ]] && cp -r vectors "$abs/vectors"

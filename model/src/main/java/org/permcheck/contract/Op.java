@@ -22,22 +22,22 @@ public enum Op {
             List.of(in("inp"), in("routing_map"), optIn("probs")),
             List.of(out("output", DATA), optOut("permuted_probs", DATA), out("row_id_map", INDEX),
                     optOut("pad_offsets", INDEX), out("tokens_per_expert", INDEX)),
-            List.of("num_out_tokens", "align_size")),
+            List.of("num_out_tokens", "align_size"), true),
     /** TE {@code token_combine}. */
     COMBINE("token_combine",
             List.of(in("inp"), in("row_id_map"), optIn("merging_probs"), optIn("pad_offsets")),
             List.of(out("output", REDUCTION)),
-            List.of()),
+            List.of(), true),
     /** VJP of dispatch: the cotangents of output (and permuted_probs) back to inp (and probs). */
     DISPATCH_BACKWARD("token_dispatch_backward",
             List.of(in("grad_output"), in("row_id_map"), optIn("grad_permuted_probs"), optIn("pad_offsets")),
             List.of(out("grad_inp", REDUCTION), optOut("grad_probs", DATA)),
-            List.of()),
+            List.of(), true),
     /** VJP of combine: the cotangent of the combined output back to the permuted rows and merging probs. */
     COMBINE_BACKWARD("token_combine_backward",
             List.of(in("grad_output"), in("row_id_map"), in("fwd_input"), optIn("merging_probs"), optIn("pad_offsets")),
             List.of(out("grad_inp", DATA), optOut("grad_merging_probs", REDUCTION)),
-            List.of()),
+            List.of(), true),
     /** TE {@code sort_chunks_by_index}. */
     SORT_CHUNKS("sort_chunks_by_index",
             List.of(in("inp"), in("split_sizes"), in("sorted_indices"), optIn("probs")),
@@ -74,8 +74,15 @@ public enum Op {
     private final List<Port> inputs;
     private final List<Port> outputs;
     private final List<String> attrs;
+    private final boolean profileSpecific;
 
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
+        this(wireName, inputs, outputs, attrs, false);
+    }
+
+    Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs, boolean profileSpecific) {
+        this.profileSpecific = profileSpecific;
         this.wireName = wireName;
         this.inputs = inputs;
         this.outputs = outputs;
@@ -88,6 +95,13 @@ public enum Op {
     public List<Port> inputs() { return inputs; }
 
     public List<Port> outputs() { return outputs; }
+
+    /**
+     * True when the profile changes what the op must return (the mask family: D, P, N, M, C and G
+     * rules); false for chunk sort and the expert-parallel helpers, whose rules no profile touches,
+     * so a backend claiming any profile is judged on them (docs/spec.md, "Profiles").
+     */
+    public boolean profileSpecific() { return profileSpecific; }
 
     /** Names of the integer attributes the op understands. */
     public List<String> attrs() { return attrs; }

@@ -152,4 +152,19 @@ class VerdictIntegrityTest {
         assertNull(wrongRule.results().get(0).excuse());
         assertEquals(RunVerdict.NOT_CONFORMANT, wrongRule.verdict());
     }
+
+    @Test
+    void aBackendOfOneProfileIsJudgedOnTheOpsNoProfileTouches() {
+        // the TE PyTorch adapter claims torch-mask-pad only; chunk-sort cases are generated under te-jax
+        Capabilities all = Capabilities.everything();
+        Capabilities torchOnly = new Capabilities(all.ops(), all.dtypes(), Set.of("torch-mask-pad"), all.features());
+        RunResult r = run(() -> cpuWith(torchOnly, Optional.empty(), Set.of()), Expectations.none(), QUICK);
+        long chunkSortJudged = r.results().stream().filter(x -> x.op().equals(Op.SORT_CHUNKS.wireName()) && x.judged()).count();
+        long chunkSortTotal = r.results().stream().filter(x -> x.op().equals(Op.SORT_CHUNKS.wireName())).count();
+        assertTrue(chunkSortTotal > 0);
+        assertEquals(chunkSortTotal, chunkSortJudged, "every chunk-sort case is judged whatever profile it carries");
+        assertTrue(r.results().stream().anyMatch(x -> x.op().equals(Op.DISPATCH.wireName()) && x.notJudged() == NotJudged.DECLARED),
+                "te-jax dispatch cases stay outside a torch-only backend's claims");
+        assertEquals(RunVerdict.CONFORMANT, r.verdict(), r.verdictReasons().toString());
+    }
 }
