@@ -2,6 +2,8 @@ package org.permcheck.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.permcheck.cli.bench.BenchResult;
 import org.permcheck.cli.bench.EndToEndBench;
@@ -10,11 +12,13 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.report.BundleBudget;
 import org.permcheck.engine.run.Expectations;
 import org.permcheck.engine.run.FailureSink;
 import org.permcheck.engine.run.FuzzOptions;
 import org.permcheck.engine.run.Fuzzer;
 import org.permcheck.engine.run.ProgressListener;
+import org.permcheck.engine.run.RunControl;
 import org.permcheck.engine.run.RunOptions;
 import org.permcheck.engine.run.Runner;
 import org.permcheck.engine.run.Shard;
@@ -45,16 +49,22 @@ final class EngineBridge {
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
                 + ", " + cases.size() + " cases, reports in " + c.out);
         err.flush();
-        RunSetup.prepareOut(c.out);
-        ProgressBar bar = ProgressBar.forStderr(err, "run");
-        RunOptions opts = RunSetup.options(tier.id(), c.backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, shard);
-        RunResult result;
-        try (Runner r = new Runner(choice::create, opts)) {
-            result = r.run(cases);
-        } finally {
-            bar.finish();
+        BundleBudget budget = c.bundleOption.budget();
+        try (OutDirectory dir = OutDirectory.claim(c.out)) {
+            UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(withSeed(r, seed), choice);
+            RunControl control = dir.control(dress);
+            ProgressBar bar = ProgressBar.forStderr(err, "run");
+            RunOptions opts = RunSetup.options(tier.id(), c.backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
+                    RunSetup.bundles(c.out, choice, budget), err, shard).withControl(control);
+            dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
+            RunResult result;
+            try (SignalStop signals = SignalStop.install(control, err); Runner r = new Runner(choice::create, opts)) {
+                result = r.run(cases);
+            } finally {
+                bar.finish();
+            }
+            return dir.finish(dress.apply(result), out, err);
         }
-        return RunSetup.finish(RunSetup.withSelector(withSeed(result, seed), choice), c.out, out, err);
     }
 
     /**
@@ -80,17 +90,23 @@ final class EngineBridge {
         err.println("permcheck fuzz: seed " + seed + " (repeat with --seed " + seed + "), "
                 + (cases > 0 ? cases + " cases" : "for " + c.budget.time) + ", reports in " + c.out);
         err.flush();
-        RunSetup.prepareOut(c.out);
-        ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
-        RunOptions opts = RunSetup.options("fuzz", c.backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(c.out, choice), err, Shard.ALL);
-        FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!c.noShrink);
-        RunResult result;
-        try {
-            result = new Fuzzer(choice::create, opts).run(f);
-        } finally {
-            bar.finish();
+        BundleBudget bundles = c.bundleOption.budget();
+        try (OutDirectory dir = OutDirectory.claim(c.out)) {
+            UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(withSeed(r, seed), choice);
+            RunControl control = dir.control(dress);
+            ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
+            RunOptions opts = RunSetup.options("fuzz", c.backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
+                    RunSetup.bundles(c.out, choice, bundles), err, Shard.ALL).withControl(control);
+            FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!c.noShrink);
+            dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
+            RunResult result;
+            try (SignalStop signals = SignalStop.install(control, err)) {
+                result = new Fuzzer(choice::create, opts).run(f);
+            } finally {
+                bar.finish();
+            }
+            return dir.finish(dress.apply(result), out, err);
         }
-        return RunSetup.finish(RunSetup.withSelector(withSeed(result, seed), choice), c.out, out, err);
     }
 
     /** One saved case through the same runner as a run: the same checks, the same verdict. */
@@ -102,20 +118,22 @@ final class EngineBridge {
         out.println("replaying " + saved.theCase().id() + ": " + saved.theCase().invocation().describe()
                 + (saved.recordedStatus() == null ? "" : " (was " + saved.recordedStatus() + " on " + saved.recordedBackend() + ")"));
         out.flush();
-        if (c.out != null) RunSetup.prepareOut(c.out);
-        FailureSink sink = c.out == null ? FailureSink.NONE : RunSetup.bundles(c.out, choice);
-        RunOptions opts = RunSetup.options("replay", c.backendOptions.timeoutSeconds(), Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
-        RunResult result;
-        try (Runner r = new Runner(choice::create, opts)) {
-            result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
+        // one case: the --out directory is claimed (locked, cleared) like a run's; no journal or checkpoints
+        try (OutDirectory dir = c.out == null ? null : OutDirectory.claim(c.out)) {
+            FailureSink sink = c.out == null ? FailureSink.NONE : RunSetup.bundles(c.out, choice, new BundleBudget(1));
+            RunOptions opts = RunSetup.options("replay", c.backendOptions.timeoutSeconds(), Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
+            RunResult result;
+            try (Runner r = new Runner(choice::create, opts)) {
+                result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
+            }
+            CaseResult r = result.results().get(0);
+            for (Violation v : r.violations()) out.println("  " + v.render());
+            if (r.detail() != null) out.println("  " + r.detail());
+            if (dir != null) return dir.finish(result, out, err);
+            out.println(r.status() + " " + r.caseId() + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
+            out.flush();
+            return result.verdict().exitCode();
         }
-        CaseResult r = result.results().get(0);
-        for (Violation v : r.violations()) out.println("  " + v.render());
-        if (r.detail() != null) out.println("  " + r.detail());
-        if (c.out != null) return RunSetup.finish(result, c.out, out, err);
-        out.println(r.status() + " " + r.caseId() + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
-        out.flush();
-        return result.verdict().exitCode();
     }
 
     /**

@@ -28,6 +28,8 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions;
 
+    @Mixin BundleOption bundleOption;
+
     @Option(names = "--seed", paramLabel = "LONG", description = "campaign seed (default: random, printed)")
     Long seed;
 
@@ -56,6 +58,7 @@ final class FuzzCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         backendOptions.timeoutSeconds();
+        bundleOption.budget();
         cases();
         time();
         return EngineBridge.fuzz(this);

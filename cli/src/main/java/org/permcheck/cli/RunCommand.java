@@ -28,6 +28,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions;
 
+    @Mixin BundleOption bundleOption;
+
     @Option(names = "--seed", paramLabel = "LONG", description = "seed of the property cases (default: the tier's fixed seed)")
     Long seed;
 
@@ -47,6 +49,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         backendOptions.timeoutSeconds();
+        bundleOption.budget();
         return EngineBridge.run(this);
     }
 }
