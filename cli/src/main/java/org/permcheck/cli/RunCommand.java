@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** The main command: vectors + properties of one tier against one backend, then the reports. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the conformance suite (vectors + properties) against a backend and write the reports.", ""},
-        footer = {"", "Writes report.json, summary.md, report.html, junit.xml and repro/<case>/ bundles into --out.",
+        footer = {"", "Writes report.json, summary.md, report.html, junit.xml, journal.jsonl and repro/<case>/ bundles into --out.",
+                "SIGTERM/SIGINT stop after the case in flight and write reports marked INCOMPLETE with what was found.",
                 "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",
                 "", "Examples:", "  ./permcheck run                                  (quick tier, default backend)",
                 "  ./permcheck run --tier full --backend cpu --out reports/nightly",
