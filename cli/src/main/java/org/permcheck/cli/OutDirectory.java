@@ -50,8 +50,12 @@ final class OutDirectory implements AutoCloseable {
 
     /** Writes the placeholder reports (verdict INCOMPLETE) and starts the journal, before the first case. */
     void begin(RunResult placeholder) throws IOException {
-        ReportSet.write(placeholder, dir.path());
-        journal = RunJournal.open(dir.path().resolve(RunJournal.FILE), placeholder.info());
+        try {
+            ReportSet.write(placeholder, dir.path());
+            journal = RunJournal.open(dir.path().resolve(RunJournal.FILE), placeholder.info());
+        } catch (IOException e) {
+            throw new IOException("could not start the reports in " + dir.path() + ": " + ErrorHandlers.oneLine(e.getMessage()), e);
+        }
     }
 
     /** Journals one finished case (the progress listener calls this). */
