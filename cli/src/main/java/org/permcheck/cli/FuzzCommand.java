@@ -1,5 +1,11 @@
 package org.permcheck.cli;
 
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.permcheck.engine.report.BundleBudget;
+import org.permcheck.engine.run.RunControl;
+import org.permcheck.engine.run.Runner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,6 +41,8 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions;
 
+    @Mixin BundleOption bundleOption;
+
     @Option(names = "--seed", paramLabel = "LONG", description = "campaign seed (default: random, printed)")
     Long seed;
 
@@ -63,6 +71,7 @@ final class FuzzCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         backendOptions.timeoutSeconds();
+        BundleBudget bundles = bundleOption.budget();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         Expectations exp = RunSetup.expectations(expectations);
         long cases = cases();
@@ -72,16 +81,21 @@ final class FuzzCommand implements Callable<Integer> {
         err.println("permcheck fuzz: seed " + seed + " (repeat with --seed " + seed + "), "
                 + (cases > 0 ? cases + " cases" : "for " + this.budget.time) + ", reports in " + this.out);
         err.flush();
-        RunSetup.prepareOut(this.out);
-        ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
-        RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(this.out, choice), err, Shard.ALL);
-        FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink);
-        RunResult result;
-        try {
-            result = new Fuzzer(choice::create, opts).run(f);
-        } finally {
-            bar.finish();
+        try (OutDirectory dir = OutDirectory.claim(this.out)) {
+            UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(RunSetup.withSeed(r, seed), choice);
+            RunControl control = dir.control(dress);
+            ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
+            RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
+                    RunSetup.bundles(this.out, choice, bundles), err, Shard.ALL).withControl(control);
+            FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink);
+            dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
+            RunResult result;
+            try (SignalStop signals = SignalStop.install(control, err)) {
+                result = new Fuzzer(choice::create, opts).run(f);
+            } finally {
+                bar.finish();
+            }
+            return dir.finish(dress.apply(result), out, err);
         }
-        return RunSetup.finish(RunSetup.withSelector(RunSetup.withSeed(result, seed), choice), this.out, out, err);
     }
 }

@@ -1,5 +1,6 @@
 package org.permcheck.cli;
 
+import org.permcheck.engine.report.BundleBudget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,20 +50,22 @@ final class ReplayCommand implements Callable<Integer> {
         out.println("replaying " + saved.theCase().id() + ": " + saved.theCase().invocation().describe()
                 + (saved.recordedStatus() == null ? "" : " (was " + saved.recordedStatus() + " on " + saved.recordedBackend() + ")"));
         out.flush();
-        if (this.out != null) RunSetup.prepareOut(this.out);
-        FailureSink sink = this.out == null ? FailureSink.NONE : RunSetup.bundles(this.out, choice);
-        RunOptions opts = RunSetup.options("replay", timeout, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
-        RunResult result;
-        try (Runner r = new Runner(choice::create, opts)) {
-            result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
+        // one case: the --out directory is claimed (locked, cleared) like a run's; no journal or checkpoints
+        try (OutDirectory dir = this.out == null ? null : OutDirectory.claim(this.out)) {
+            FailureSink sink = this.out == null ? FailureSink.NONE : RunSetup.bundles(this.out, choice, new BundleBudget(1));
+            RunOptions opts = RunSetup.options("replay", timeout, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
+            RunResult result;
+            try (Runner r = new Runner(choice::create, opts)) {
+                result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
+            }
+            CaseResult r = result.results().get(0);
+            for (Violation v : r.violations()) v.render().lines().forEach(l -> out.println("  " + ErrorHandlers.oneLine(l)));
+            if (r.detail() != null) out.println("  " + ErrorHandlers.oneLine(r.detail()));
+            if (dir != null) return dir.finish(result, out, err);
+            out.println(r.status() + " " + ErrorHandlers.oneLine(r.caseId()) + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
+            out.flush();
+            return result.verdict().exitCode();
         }
-        CaseResult r = result.results().get(0);
-        for (Violation v : r.violations()) v.render().lines().forEach(l -> out.println("  " + ErrorHandlers.oneLine(l)));
-        if (r.detail() != null) out.println("  " + ErrorHandlers.oneLine(r.detail()));
-        if (this.out != null) return RunSetup.finish(result, this.out, out, err);
-        out.println(r.status() + " " + ErrorHandlers.oneLine(r.caseId()) + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
-        out.flush();
-        return result.verdict().exitCode();
     }
 
     /**

@@ -1,5 +1,9 @@
 package org.permcheck.cli;
 
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.permcheck.engine.report.BundleBudget;
+import org.permcheck.engine.run.RunControl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** The main command: vectors + properties of one tier against one backend, then the reports. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the conformance suite (vectors + properties) against a backend and write the reports.", ""},
-        footer = {"", "Writes report.json, summary.md, report.html, junit.xml and repro/<case>/ bundles into --out.",
+        footer = {"", "Writes report.json, summary.md, report.html, junit.xml, journal.jsonl and repro/<case>/ bundles into --out.",
+                "SIGTERM/SIGINT stop after the case in flight and write reports marked INCOMPLETE with what was found.",
                 "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",
                 "", "Examples:", "  ./permcheck run                                  (quick tier, default backend)",
                 "  ./permcheck run --tier full --backend cpu --out reports/nightly",
@@ -36,6 +41,8 @@ final class RunCommand implements Callable<Integer> {
     TierName tier;
 
     @Mixin BackendOptions backendOptions;
+
+    @Mixin BundleOption bundleOption;
 
     @Option(names = "--seed", paramLabel = "LONG", description = "seed of the property cases (default: the tier's fixed seed)")
     Long seed;
@@ -56,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         backendOptions.timeoutSeconds();
+        BundleBudget budget = bundleOption.budget();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         // everything the user typed is checked before a backend starts
         Shard shard = RunSetup.shard(this.shard);
@@ -71,16 +79,21 @@ final class RunCommand implements Callable<Integer> {
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
                 + ", " + cases.size() + " cases, reports in " + this.out);
         err.flush();
-        RunSetup.prepareOut(this.out);
-        ProgressBar bar = ProgressBar.forStderr(err, "run");
-        RunOptions opts = RunSetup.options(tier.id(), backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar), RunSetup.bundles(this.out, choice), err, shard);
-        RunResult result;
-        try (Runner r = new Runner(choice::create, opts)) {
-            result = r.run(cases);
-        } finally {
-            bar.finish();
+        try (OutDirectory dir = OutDirectory.claim(this.out)) {
+            UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(RunSetup.withSeed(r, seed), choice);
+            RunControl control = dir.control(dress);
+            ProgressBar bar = ProgressBar.forStderr(err, "run");
+            RunOptions opts = RunSetup.options(tier.id(), backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
+                    RunSetup.bundles(this.out, choice, budget), err, shard).withControl(control);
+            dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
+            RunResult result;
+            try (SignalStop signals = SignalStop.install(control, err); Runner r = new Runner(choice::create, opts)) {
+                result = r.run(cases);
+            } finally {
+                bar.finish();
+            }
+            return dir.finish(dress.apply(result), out, err);
         }
-        return RunSetup.finish(RunSetup.withSelector(RunSetup.withSeed(result, seed), choice), this.out, out, err);
     }
 
     /**

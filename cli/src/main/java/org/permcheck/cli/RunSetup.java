@@ -5,18 +5,19 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
+import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.report.BundleBudget;
 import org.permcheck.engine.report.ReportSet;
 import org.permcheck.engine.report.ReproBundle;
+import org.permcheck.engine.report.SignatureTable;
 import org.permcheck.engine.report.StatusTable;
 import org.permcheck.engine.run.Expectations;
 import org.permcheck.engine.run.FailureSink;
@@ -45,25 +46,13 @@ final class RunSetup {
     }
 
     /**
-     * Prepares the report directory. Repro bundles of an earlier run in the same directory would be
-     * mistaken for this run's, so its repro/ is removed, but only when the directory is recognisably
-     * ours (it holds a report.json), never an arbitrary directory the user pointed at.
+     * Writes a repro bundle into out/repro/ for every non-passing case the budget admits (a few per
+     * failure signature); the others are counted in the reports, not bundled.
      */
-    static void prepareOut(Path out) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new UsageError("--out " + out + " is a file, not a directory");
-        Files.createDirectories(out);
-        Path repro = out.resolve(ReportSet.REPRO_DIR);
-        if (Files.isDirectory(repro) && Files.isRegularFile(out.resolve(ReportSet.JSON))) {
-            try (Stream<Path> walk = Files.walk(repro)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        }
-    }
-
-    /** Writes a repro bundle for every non-passing case into out/repro/. */
-    static FailureSink bundles(Path out, BackendChoice choice) {
+    static FailureSink bundles(Path out, BackendChoice choice, BundleBudget budget) {
         Path root = out.resolve(ReportSet.REPRO_DIR);
-        return (c, expected, actual, result) -> ReproBundle.write(root, c, expected, actual, result, choice.selector(), Npy::write).toString();
+        return (c, expected, actual, result) -> budget.admit(result)
+                ? ReproBundle.write(root, c, expected, actual, result, choice.selector(), Npy::write).toString() : null;
     }
 
     static RunOptions options(String tier, long timeoutSeconds, Expectations exp, ProgressListener progress, FailureSink sink,
@@ -81,8 +70,12 @@ final class RunSetup {
                 .withShard(shard);
     }
 
-    static ProgressListener progress(ProgressBar bar) {
-        return (done, total, result) -> bar.onCase(done, total, result.status());
+    /** Draws the bar and journals every case. */
+    static ProgressListener progress(ProgressBar bar, OutDirectory dir) {
+        return (done, total, result) -> {
+            dir.record(result);
+            bar.onCase(done, total, result.status());
+        };
     }
 
     /** The run's result with the --backend selector recorded, so reports can print the replay command. */
@@ -97,7 +90,14 @@ final class RunSetup {
 
     /** Writes the reports, prints the verdict, counts and paths; returns the exit code. */
     static int finish(RunResult result, Path out, PrintWriter stdout, PrintWriter err) throws IOException {
-        List<Path> files = ReportSet.write(result, out);
+        List<Path> files;
+        try {
+            files = ReportSet.write(result, out);
+        } catch (IOException e) {
+            // ReportSet leaves the previous set whole (this run's placeholder or last checkpoint: INCOMPLETE)
+            throw new IOException("could not write the reports to " + out + ": " + ErrorHandlers.oneLine(e.getMessage())
+                    + " (no report was left half-written)", e);
+        }
         StatusTable t = new StatusTable(result);
         StringBuilder counts = new StringBuilder();
         for (Status s : Status.values()) {
@@ -105,15 +105,21 @@ final class RunSetup {
         }
         stdout.println(result.verdict().label() + ": " + result.totalCases() + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
         for (String reason : result.verdictReasons()) stdout.println("  " + ErrorHandlers.oneLine(reason));
+        // failures by signature: a backend broken everywhere prints a few lines, not thousands
+        List<SignatureTable.Group> groups = SignatureTable.of(result);
+        Map<String, CaseResult> firstOf = new LinkedHashMap<>();
+        for (CaseResult r : t.failures()) firstOf.putIfAbsent(r.caseId(), r);
         int shown = 0;
-        for (var r : t.failures()) {
+        for (SignatureTable.Group g : groups) {
             if (shown++ == 5) {
-                stdout.println("  ... and " + (t.failures().size() - 5) + " more in " + out.resolve(ReportSet.MARKDOWN));
+                stdout.println("  ... and " + (groups.size() - 5) + " more signatures in " + out.resolve(ReportSet.MARKDOWN));
                 break;
             }
+            CaseResult r = firstOf.get(g.firstCase());
             String first = r.violations().isEmpty() ? String.valueOf(r.detail()) : r.violations().get(0).render();
             stdout.println("  " + r.status() + (r.excused() ? " (expected)" : "") + " " + ErrorHandlers.oneLine(r.caseId()) + ": " + ErrorHandlers.oneLine(first));
-            if (r.reproDir() != null) stdout.println("    replay: " + org.permcheck.engine.report.ReplayCommand.of(r.reproDir(), result.info().backend().get("selector")));
+            if (g.cases() > 1) stdout.println("    " + g.cases() + " cases with signature " + ErrorHandlers.oneLine(g.signature().label()) + ", " + g.bundles().size() + " bundled");
+            if (!g.bundles().isEmpty()) stdout.println("    replay: " + org.permcheck.engine.report.ReplayCommand.of(g.bundles().get(0), result.info().backend().get("selector")));
         }
         for (String p : result.expectationProblems()) stdout.println("  expectation: " + ErrorHandlers.oneLine(p));
         List<Long> seeds = result.info().seeds();

@@ -95,6 +95,14 @@ public final class HtmlReport {
             h.append("</table>\n");
         }
 
+        if (!table.failures().isEmpty()) {
+            h.append("<h2>Failure signatures</h2>\n<table id=\"signatures\"><tr><th class=\"l\">signature</th><th>cases</th><th>bundles kept</th><th class=\"l\">first case</th></tr>\n");
+            for (SignatureTable.Group g : SignatureTable.of(run)) {
+                h.append("<tr><td class=\"l\">").append(Markup.escape(g.signature().label())).append("</td><td>").append(g.cases())
+                 .append("</td><td>").append(g.bundles().size()).append("</td><td class=\"l\">").append(Markup.escape(g.firstCase())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
         h.append("<h2>Failures</h2>\n");
         if (table.failures().isEmpty()) h.append("<p>None.</p>\n");
         for (CaseResult r : table.failures()) failure(h, r, backend, reportDir);

@@ -64,6 +64,16 @@ public final class JsonReport {
         new java.util.TreeMap<>(run.coverage()).forEach(cov::put);
         ArrayNode problems = root.putArray("expectation_problems");
         run.expectationProblems().forEach(problems::add);
+        ArrayNode signatures = root.putArray("failure_signatures");
+        for (SignatureTable.Group g : SignatureTable.of(run)) {
+            ObjectNode o = signatures.addObject();
+            o.put("signature", g.signature().label());
+            o.put("cases", g.cases());
+            o.put("first_case", g.firstCase());
+            ArrayNode b = o.putArray("bundles");
+            g.bundles().forEach(b::add);
+            o.put("unbundled", g.unbundled());
+        }
 
         ObjectNode unlisted = root.putObject("unlisted_passes");
         unlisted.put("cases", run.unlisted().cases());
@@ -77,7 +87,7 @@ public final class JsonReport {
         return root;
     }
 
-    private static ObjectNode runInfo(RunInfo info) {
+    static ObjectNode runInfo(RunInfo info) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("suite_version", info.suiteVersion());
         o.put("git_commit", info.gitCommit());
@@ -95,7 +105,7 @@ public final class JsonReport {
         return o;
     }
 
-    private static ObjectNode caseNode(CaseResult r) {
+    static ObjectNode caseNode(CaseResult r) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("id", r.caseId());
         o.put("op", r.op());

@@ -86,6 +86,13 @@ public final class MarkdownSummary {
 
         List<CaseResult> failures = table.failures();
         if (!failures.isEmpty()) {
+            md.append("## Failure signatures\n\nFailures grouped by op, status, rule and output of the first mismatch; each case counts, ")
+              .append("only a few bundles are kept per signature.\n\n| signature | cases | bundles kept | first case |\n|---|---:|---:|---|\n");
+            for (SignatureTable.Group g : SignatureTable.of(run)) {
+                md.append("| ").append(Markup.mdCell(g.signature().label())).append(" | ").append(g.cases()).append(" | ")
+                  .append(g.bundles().size()).append(" | ").append(Markup.mdCode(g.firstCase())).append(" |\n");
+            }
+            md.append('\n');
             md.append("## First failures\n\n");
             int shownCount = Math.min(FIRST_FAILURES, failures.size());
             for (int i = 0; i < shownCount; i++) appendFailure(md, failures.get(i), backend);

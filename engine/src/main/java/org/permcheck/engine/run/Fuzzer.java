@@ -56,23 +56,29 @@ public final class Fuzzer {
         UnlistedPasses.Tally unlisted = new UnlistedPasses.Tally();
         long listedPasses = 0;
         int shrinks = 0;
+        RunControl control = options.control();
+        long failures = 0;
         try (Runner runner = new Runner(factory, options)) {
             long ran = 0;
             long limit = f.maxCases() > 0 ? f.maxCases() : Long.MAX_VALUE;
             // generation and the oracle run one step ahead on a second thread (k-th case of this shard)
             try (Lookahead<Prepared> ahead = new Lookahead<>(k -> prepare(f, f.shard().index() + k * f.shard().count()), 4, limit)) {
-                while (ran < limit && System.nanoTime() < deadline) {
+                while (ran < limit && System.nanoTime() < deadline && !control.stopped()) {
                     Prepared p = ahead.take();
                     if (p == null) break;
                     CaseSpec spec = p.spec();
                     Case c = p.testCase();
                     Verdict v = runner.judge(c, p.oracle());
+                    if (control.stopped() && !RunControl.countsAfterStop(v.result())) {
+                        options.log().accept("stopped: the case in flight (" + c.id() + ", " + v.result().status() + ") is not counted");
+                        break;
+                    }
                     ran++;
                     CaseResult r = v.result();
                     boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;
                     if (failed && f.shrink() && shrinks < f.maxShrinks() && !r.excused()) {
                         shrinks++;
-                        Verdict min = shrink(runner, spec, v, f.shrinkTries());
+                        Verdict min = shrink(runner, spec, v, f.shrinkTries(), control);
                         r = r.withShrunk("minimal: " + min.testCase().id().substring(5) + " [" + describe(min.result()) + "]");
                         options.log().accept("shrunk " + c.id() + " to " + min.testCase().id());
                         CaseResult rr = runner.report(min);
@@ -84,10 +90,17 @@ public final class Fuzzer {
                     if (r.status() != Status.PASS || listedPasses++ < MAX_LISTED_PASSES) results.add(r);
                     else unlisted.add(r);
                     options.progress().onCase(ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
+                    if (r.status().breaksConformance()) failures++;
+                    if (control.due(failures)) {
+                        control.save(runner.summarize(results, unlisted.done(), List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000,
+                                RunControl.IN_PROGRESS), failures);
+                    }
                 }
             }
+            // a stop (signal) makes the run incomplete; the end of --cases or --time does not
+            String incomplete = control.stopped() ? control.stopReason() + " after " + ran + " cases" : null;
             // only the results are kept: a long run must not hold every case's tensors
-            RunResult result = runner.summarize(results, unlisted.done(), List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000, null);
+            RunResult result = runner.summarize(results, unlisted.done(), List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000, incomplete);
             options.log().accept("fuzz seed=" + f.seed() + ": " + result.totalCases() + " cases, "
                     + (results.stream().filter(x -> x.status() == Status.PASS).count() + result.unlisted().cases())
                     + " passed, verdict " + result.verdict().label());
@@ -109,10 +122,11 @@ public final class Fuzzer {
      * the same rule (the first one of the original). Returns the verdict on the minimal case,
      * whose id is "spec:{minimal spec line}" (replayable).
      */
-    static Verdict shrink(Runner runner, CaseSpec spec, Verdict failing, int maxTries) {
+    static Verdict shrink(Runner runner, CaseSpec spec, Verdict failing, int maxTries, RunControl control) {
         Status status = failing.result().status();
         String rule = failing.result().violations().isEmpty() ? null : failing.result().violations().get(0).rule();
         Shrinker.Result res = Shrinker.shrink(spec, candidate -> {
+            if (control.stopped()) return false; // a stop cuts shrinking short: no further backend calls
             Case c = CaseGenerator.generate("spec:" + candidate, candidate, failing.testCase().seed(), "fuzz");
             CaseResult r = runner.judge(c).result();
             return r.status() == status && (rule == null || hasRule(r, rule));
@@ -126,7 +140,7 @@ public final class Fuzzer {
         try (Runner runner = new Runner(factory, options)) {
             Verdict v = runner.judge(CaseGenerator.generate("spec:" + spec, spec, null, "fuzz"));
             if (!v.result().status().breaksConformance()) return v;
-            return shrink(runner, spec, v, maxTries);
+            return shrink(runner, spec, v, maxTries, options.control());
         }
     }
 

@@ -21,11 +21,12 @@ import java.util.function.Consumer;
  * @param suiteVersion  permcheck's version, for the run info
  * @param gitCommit     the suite's commit, for the run info
  * @param shard         the shard this run covers (recorded; the case lists are already sharded)
+ * @param control       stops the run between cases and receives its checkpoints
  */
 public record RunOptions(String tier, Duration caseTimeout, boolean determinism, boolean roundTrip,
                          Expectations expectations, ProgressListener progress, FailureSink failureSink,
                          Consumer<String> log, List<String> commandLine, String suiteVersion, String gitCommit,
-                         Shard shard) {
+                         Shard shard, RunControl control) {
 
     public RunOptions {
         commandLine = List.copyOf(commandLine);
@@ -33,30 +34,32 @@ public record RunOptions(String tier, Duration caseTimeout, boolean determinism,
 
     public static RunOptions defaults() {
         return new RunOptions("quick", Duration.ofSeconds(60), true, true, Expectations.none(), ProgressListener.NONE,
-                FailureSink.NONE, line -> {}, List.of(), "0.1.0-SNAPSHOT", "unknown", Shard.ALL);
+                FailureSink.NONE, line -> {}, List.of(), "0.1.0-SNAPSHOT", "unknown", Shard.ALL, RunControl.none());
     }
 
-    public RunOptions withTier(String v) { return new RunOptions(v, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withTier(String v) { return new RunOptions(v, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withCaseTimeout(Duration v) { return new RunOptions(tier, v, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withCaseTimeout(Duration v) { return new RunOptions(tier, v, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withDeterminism(boolean v) { return new RunOptions(tier, caseTimeout, v, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withDeterminism(boolean v) { return new RunOptions(tier, caseTimeout, v, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withRoundTrip(boolean v) { return new RunOptions(tier, caseTimeout, determinism, v, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withRoundTrip(boolean v) { return new RunOptions(tier, caseTimeout, determinism, v, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withExpectations(Expectations v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, v, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withExpectations(Expectations v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, v, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withProgress(ProgressListener v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, v, failureSink, log, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withProgress(ProgressListener v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, v, failureSink, log, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withFailureSink(FailureSink v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, v, log, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withFailureSink(FailureSink v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, v, log, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withLog(Consumer<String> v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, v, commandLine, suiteVersion, gitCommit, shard); }
+    public RunOptions withLog(Consumer<String> v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, v, commandLine, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withCommandLine(List<String> v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, v, suiteVersion, gitCommit, shard); }
+    public RunOptions withCommandLine(List<String> v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, v, suiteVersion, gitCommit, shard, control); }
 
-    public RunOptions withSuiteVersion(String v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, v, gitCommit, shard); }
+    public RunOptions withSuiteVersion(String v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, v, gitCommit, shard, control); }
 
-    public RunOptions withGitCommit(String v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, v, shard); }
+    public RunOptions withGitCommit(String v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, v, shard, control); }
 
-    public RunOptions withShard(Shard v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, v); }
+    public RunOptions withShard(Shard v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, v, control); }
+
+    public RunOptions withControl(RunControl v) { return new RunOptions(tier, caseTimeout, determinism, roundTrip, expectations, progress, failureSink, log, commandLine, suiteVersion, gitCommit, shard, v); }
 }

@@ -55,18 +55,40 @@ public final class Runner implements AutoCloseable {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<CaseResult> results = new ArrayList<>();
-        long done = 0;
-        try (Lookahead<OracleAnswer> oracle = new Lookahead<>(i -> OracleAnswer.of(cases.get((int) i).invocation()), 4, cases.size())) {
-            for (Case c : cases) {
-                Verdict v = judge(c, oracle.take());
-                CaseResult r = report(v);
-                results.add(r);
-                options.progress().onCase(++done, cases.size(), r);
-            }
-        }
         List<Long> seeds = new ArrayList<>();
         for (Case c : cases) seeds.add(c.seed());
-        return summarize(results, seeds, started, (System.nanoTime() - t0) / 1_000_000);
+        RunControl control = options.control();
+        long done = 0, failures = 0;
+        try (Lookahead<OracleAnswer> oracle = new Lookahead<>(i -> OracleAnswer.of(cases.get((int) i).invocation()), 4, cases.size())) {
+            for (Case c : cases) {
+                if (control.stopped()) break;
+                Verdict v = judge(c, oracle.take());
+                if (control.stopped() && !RunControl.countsAfterStop(v.result())) {
+                    options.log().accept("stopped: the case in flight (" + c.id() + ", " + v.result().status() + ") is not counted");
+                    break;
+                }
+                CaseResult r = report(v);
+                results.add(r);
+                if (r.status().breaksConformance()) failures++;
+                options.progress().onCase(++done, cases.size(), r);
+                if (control.due(failures)) {
+                    control.save(summarize(results, UnlistedPasses.NONE, seeds, started, (System.nanoTime() - t0) / 1_000_000, RunControl.IN_PROGRESS), failures);
+                }
+            }
+        }
+        String incomplete = control.stopped() ? control.stopReason() + " after " + done + " of " + cases.size() + " cases" : null;
+        return summarize(results, UnlistedPasses.NONE, seeds, started, (System.nanoTime() - t0) / 1_000_000, incomplete);
+    }
+
+    /**
+     * The reports a run writes before its first case (docs/checks.md, "Guarantees"): no case,
+     * verdict INCOMPLETE ({@link RunControl#IN_PROGRESS}), the run info known so far. A run
+     * killed before its first checkpoint leaves these, never an older run's verdict.
+     */
+    public static RunResult placeholder(RunOptions options, Map<String, String> backend, List<Long> seeds) {
+        Conformance.Judgement j = Conformance.judge(List.of(), UnlistedPasses.NONE, List.of(), RunControl.IN_PROGRESS);
+        return new RunResult(runInfo(options, backend, Instant.now(), 0, seeds), List.of(), Map.of(), j.verdict(), j.reasons(),
+                List.of(), UnlistedPasses.NONE);
     }
 
     /** Hands a non-passing verdict to the failure sink and returns the result with its repro dir. */
@@ -122,6 +144,10 @@ public final class Runner implements AutoCloseable {
         } else {
             backend.put("error", String.valueOf(session.lastCreateError()));
         }
+        return runInfo(options, backend, started, wallMillis, seeds);
+    }
+
+    private static RunInfo runInfo(RunOptions options, Map<String, String> backend, Instant started, long wallMillis, List<Long> seeds) {
         return new RunInfo(options.suiteVersion(), options.gitCommit(), options.commandLine(), options.tier(), seeds, backend,
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", started.toString(), wallMillis);
     }
