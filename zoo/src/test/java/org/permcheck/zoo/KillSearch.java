@@ -204,9 +204,10 @@ final class KillSearch {
             return new Kill(stage, st, v.result().caseId(), n, rules(v), v.result().caseId(), size(p), v.result().violations().get(0).render());
         }
         Verdict min = Fuzzer.shrink(factory, options, p.spec(), budget.shrinkTries());
-        boolean ok = min.result().status() == Status.FAIL && min.testCase().id().startsWith("spec:");
+        var minSpec = org.permcheck.engine.fuzz.CaseIds.parse(min.testCase().id()).filter(org.permcheck.engine.fuzz.CaseIds.Parsed::isSpec);
+        boolean ok = min.result().status() == Status.FAIL && minSpec.isPresent();
         Verdict shown = ok ? min : v;
-        Size size = ok ? Size.of(CaseSpec.parse(min.testCase().id().substring(5))) : size(p);
+        Size size = ok ? Size.of(minSpec.get().spec()) : size(p);
         return new Kill(stage, st, v.result().caseId(), n, rules(v), shown.testCase().id(), size, shown.result().violations().get(0).render());
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.permcheck.engine.fuzz.CaseGenerator;
+import org.permcheck.engine.fuzz.CaseIds;
 import org.permcheck.engine.fuzz.CaseSpec;
 import org.permcheck.engine.fuzz.Shrinker;
 import org.permcheck.engine.fuzz.SizeClass;
@@ -78,8 +79,9 @@ public final class Fuzzer {
                     boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;
                     if (failed && f.shrink() && shrinks < f.maxShrinks() && !r.excused()) {
                         shrinks++;
-                        Verdict min = shrink(runner, spec, v, f.shrinkTries(), control);
-                        r = r.withShrunk("minimal: " + min.testCase().id().substring(5) + " [" + describe(min.result()) + "]");
+                        Shrunk shrunk = shrink(runner, spec, v, f.shrinkTries(), control);
+                        Verdict min = shrunk.verdict();
+                        r = r.withShrunk("minimal: " + shrunk.minimal() + " [" + describe(min.result()) + "]");
                         options.log().accept("shrunk " + c.id() + " to " + min.testCase().id());
                         CaseResult rr = runner.report(min);
                         if (rr.reproDir() != null) r = r.withRepro(rr.reproDir());
@@ -108,12 +110,15 @@ public final class Fuzzer {
         }
     }
 
+    /** The prefix of a campaign's case ids ("fuzz/seed={seed}/{i}"). */
+    public static final String PREFIX = "fuzz";
+
     /** A fuzz case made ahead of time: its spec, the case, the oracle's answer. */
     private record Prepared(CaseSpec spec, Case testCase, OracleAnswer oracle) {}
 
     private static Prepared prepare(FuzzOptions f, long i) {
         CaseSpec spec = specAt(f.seed(), i, f.size());
-        Case c = CaseGenerator.generate("fuzz/seed=" + f.seed() + "/" + i, spec, f.seed(), "fuzz");
+        Case c = CaseGenerator.generate(CaseIds.sampled(PREFIX, f.seed(), i), spec, f.seed(), "fuzz");
         return new Prepared(spec, c, OracleAnswer.of(c.invocation()));
     }
 
@@ -122,25 +127,28 @@ public final class Fuzzer {
      * the same rule (the first one of the original). Returns the verdict on the minimal case,
      * whose id is "spec:{minimal spec line}" (replayable).
      */
-    static Verdict shrink(Runner runner, CaseSpec spec, Verdict failing, int maxTries, RunControl control) {
+    /** The minimal failing spec the shrinker settled on, and the verdict on it. */
+    record Shrunk(CaseSpec minimal, Verdict verdict) {}
+
+    static Shrunk shrink(Runner runner, CaseSpec spec, Verdict failing, int maxTries, RunControl control) {
         Status status = failing.result().status();
         String rule = failing.result().violations().isEmpty() ? null : failing.result().violations().get(0).rule();
         Shrinker.Result res = Shrinker.shrink(spec, candidate -> {
             if (control.stopped()) return false; // a stop cuts shrinking short: no further backend calls
-            Case c = CaseGenerator.generate("spec:" + candidate, candidate, failing.testCase().seed(), "fuzz");
+            Case c = CaseGenerator.generate(CaseIds.spec(candidate), candidate, failing.testCase().seed(), "fuzz");
             CaseResult r = runner.judge(c).result();
             return r.status() == status && (rule == null || hasRule(r, rule));
         }, maxTries);
-        Case min = CaseGenerator.generate("spec:" + res.minimal(), res.minimal(), failing.testCase().seed(), "fuzz");
-        return runner.judge(min);
+        Case min = CaseGenerator.generate(CaseIds.spec(res.minimal()), res.minimal(), failing.testCase().seed(), "fuzz");
+        return new Shrunk(res.minimal(), runner.judge(min));
     }
 
     /** Shrinks one failing case with a fresh runner (what replay and tests use). */
     public static Verdict shrink(BackendFactory factory, RunOptions options, CaseSpec spec, int maxTries) {
         try (Runner runner = new Runner(factory, options)) {
-            Verdict v = runner.judge(CaseGenerator.generate("spec:" + spec, spec, null, "fuzz"));
+            Verdict v = runner.judge(CaseGenerator.generate(CaseIds.spec(spec), spec, null, "fuzz"));
             if (!v.result().status().breaksConformance()) return v;
-            return shrink(runner, spec, v, maxTries, options.control());
+            return shrink(runner, spec, v, maxTries, options.control()).verdict();
         }
     }
 

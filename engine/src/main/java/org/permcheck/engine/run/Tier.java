@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.permcheck.engine.fuzz.CaseGenerator;
+import org.permcheck.engine.fuzz.CaseIds;
 import org.permcheck.engine.fuzz.CaseSpec;
 import org.permcheck.engine.fuzz.EdgeCases;
 import org.permcheck.engine.fuzz.SizeClass;
@@ -65,8 +66,9 @@ public enum Tier {
         }
         for (Map.Entry<String, CaseSpec> e : edges().entrySet()) {
             if (!shard.contains(index++)) continue;
-            InFlight.set("generating " + id + "/edge/" + e.getKey());
-            out.add(CaseGenerator.generate(id + "/edge/" + e.getKey(), e.getValue(), null, "property"));
+            String caseId = CaseIds.edge(id, e.getKey());
+            InFlight.set("generating " + caseId);
+            out.add(CaseGenerator.generate(caseId, e.getValue(), null, "property"));
         }
         for (int i = 0; i < sampled; i++) {
             if (shard.contains(index++)) out.add(sampledCase(id, seed, i, size, "property"));
@@ -76,34 +78,27 @@ public enum Tier {
 
     static Case sampledCase(String prefix, long seed, long i, SizeClass size, String origin) {
         CaseSpec spec = SpecSampler.sample(SplitMix64.nth(seed, i), size);
-        InFlight.set("generating " + prefix + "/seed=" + seed + "/" + i);
-        return CaseGenerator.generate(prefix + "/seed=" + seed + "/" + i, spec, seed, origin);
+        String caseId = CaseIds.sampled(prefix, seed, i);
+        InFlight.set("generating " + caseId);
+        return CaseGenerator.generate(caseId, spec, seed, origin);
     }
 
     /** Rebuilds a case from its id, or from "spec:{spec line}"; empty when the id names no case. */
     public static Optional<Case> caseById(String caseId) {
-        if (caseId.startsWith("spec:")) {
-            return Optional.of(CaseGenerator.generate(caseId, CaseSpec.parse(caseId.substring(5)), null, "replay"));
-        }
-        String[] p = caseId.split("/");
-        if (p.length == 3 && p[1].equals("edge")) {
+        Optional<CaseIds.Parsed> parsed = CaseIds.parse(caseId);
+        if (parsed.isEmpty()) return Optional.empty();
+        CaseIds.Parsed p = parsed.get();
+        if (p.isSpec()) return Optional.of(CaseGenerator.generate(caseId, p.spec(), null, "replay"));
+        if (p.isEdge()) {
             for (Tier t : values()) {
-                if (!t.id.equals(p[0])) continue;
-                CaseSpec s = t.edges().get(p[2]);
+                if (!t.id.equals(p.tier())) continue;
+                CaseSpec s = t.edges().get(p.edge());
                 return s == null ? Optional.empty() : Optional.of(CaseGenerator.generate(caseId, s, null, "property"));
             }
             return Optional.empty();
         }
-        if (p.length >= 3 && p[1].startsWith("seed=")) {
-            try {
-                long seed = Long.parseLong(p[1].substring(5));
-                long i = Long.parseLong(p[2]);
-                if (p[0].equals("fuzz")) return Optional.of(sampledCase("fuzz", seed, i, SizeClass.SMALL, "fuzz"));
-                for (Tier t : values()) if (t.id.equals(p[0])) return Optional.of(sampledCase(t.id, seed, i, t.size, "property"));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
+        if (p.prefix().equals(Fuzzer.PREFIX)) return Optional.of(sampledCase(Fuzzer.PREFIX, p.seed(), p.index(), SizeClass.SMALL, "fuzz"));
+        for (Tier t : values()) if (t.id.equals(p.prefix())) return Optional.of(sampledCase(t.id, p.seed(), p.index(), t.size, "property"));
         return Optional.empty();
     }
 }

@@ -47,7 +47,7 @@ class BrokenBackendsTest {
         Verdict min = Fuzzer.shrink(SwappedTokensBackend::new, RunOptions.defaults(), big, 400);
         assertEquals(Status.FAIL, min.result().status());
         assertTrue(rules(min.result()).contains("D1"), min.result().violations().toString());
-        CaseSpec minimal = CaseSpec.parse(min.testCase().id().substring("spec:".length()));
+        CaseSpec minimal = org.permcheck.engine.fuzz.CaseIds.parse(min.testCase().id()).orElseThrow().spec();
         assertTrue(minimal.tokens() <= 4, "shrunk only to " + minimal);
         Violation d1 = min.result().violations().stream().filter(v -> v.rule().equals("D1")).findFirst().orElseThrow();
         assertNotNull(d1.first());
