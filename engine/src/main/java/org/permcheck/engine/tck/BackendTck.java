@@ -11,8 +11,11 @@ import org.junit.jupiter.api.TestFactory;
 
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunVerdict;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.UnlistedPasses;
 import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.run.Conformance;
 import org.permcheck.engine.run.RunOptions;
 import org.permcheck.engine.run.Runner;
 import org.permcheck.engine.run.Shard;
@@ -35,7 +38,9 @@ import org.permcheck.spi.BackendInfo;
  *
  * PASS passes; FAIL, ERROR, TIMEOUT, CRASH and HARNESS_ERROR fail with the rendered violations or
  * the reason; NOT_SUPPORTED (outside the declared capabilities) is skipped, never passed; a backend
- * whose {@link BackendInfo#unavailable()} is set (no GPU here) skips every test.
+ * whose {@link BackendInfo#unavailable()} is set (no GPU here) skips every test. A last test fails
+ * when the cases that ran judged nothing, or under half of an op inside the declared capabilities
+ * ({@link Conformance}): a backend that refuses every call is not green.
  */
 public abstract class BackendTck {
 
@@ -69,12 +74,30 @@ public abstract class BackendTck {
         List<Case> cases = Tier.QUICK.cases(seed(), shard(), vectorCases);
         Runner runner = new Runner(this::createBackend, options());
         BackendInfo info = runner.backendInfo();
-        return cases.stream().map(c -> DynamicTest.dynamicTest(displayName(c), () -> {
+        List<CaseResult> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Stream<DynamicTest> perCase = cases.stream().map(c -> DynamicTest.dynamicTest(displayName(c), () -> {
             if (info != null) {
                 Assumptions.assumeTrue(info.available(), () -> "backend unavailable: " + info.unavailable().orElse(""));
             }
-            check(runner.judge(c));
-        })).onClose(runner::close);
+            Verdict v = runner.judge(c);
+            seen.add(v.result());
+            check(v);
+        }));
+        // last: the run's verdict, so a backend that refuses (or declares away) everything is not green
+        DynamicTest verdict = DynamicTest.dynamicTest(VERDICT, () -> {
+            if (info != null) Assumptions.assumeTrue(info.available(), () -> "backend unavailable: " + info.unavailable().orElse(""));
+            checkVerdict(seen);
+        });
+        return Stream.concat(perCase, Stream.of(verdict)).onClose(runner::close);
+    }
+
+    /** The display name of the closing test. */
+    static final String VERDICT = "verdict: something was judged (docs/checks.md, Guarantees)";
+
+    /** Fails unless the cases judged so far reach the verdict CONFORMANT or NOT CONFORMANT (never NOTHING JUDGED). */
+    static void checkVerdict(List<CaseResult> results) {
+        Conformance.Judgement j = Conformance.judge(results, UnlistedPasses.NONE, List.of(), null);
+        if (j.verdict() == RunVerdict.NOTHING_JUDGED) Assertions.fail(j.verdict().label() + ": " + String.join("; ", j.reasons()));
     }
 
     /** "[D1 D2 ...] quick/edge/dispatch-uniform-f32". */

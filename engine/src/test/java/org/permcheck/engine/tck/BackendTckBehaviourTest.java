@@ -68,4 +68,32 @@ class BackendTckBehaviourTest {
         AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> first.getExecutable().execute());
         assertTrue(e.getMessage().contains("[N1]"), e.getMessage());
     }
+
+    @Test
+    void aBackendRefusingEveryCallFailsTheClosingVerdictTest() throws Throwable {
+        BackendTck refusing = new BackendTck() {
+            @Override
+            protected Backend createBackend() {
+                return new Backend() {
+                    @Override public BackendInfo info() { return new CpuBackend().info(); }
+                    @Override public Outputs run(Invocation inv) throws Exception {
+                        throw new org.permcheck.spi.NotSupportedException("not today");
+                    }
+                };
+            }
+            @Override
+            protected org.permcheck.engine.run.Shard shard() { return new org.permcheck.engine.run.Shard(0, 200); }
+        };
+        List<DynamicTest> all;
+        try (Stream<DynamicTest> s = refusing.quickTier()) {
+            all = s.collect(Collectors.toList());
+        }
+        DynamicTest last = all.get(all.size() - 1);
+        assertEquals(BackendTck.VERDICT, last.getDisplayName());
+        for (DynamicTest t : all.subList(0, all.size() - 1)) {
+            assertThrows(TestAbortedException.class, () -> t.getExecutable().execute()); // each case: skipped, never passed
+        }
+        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> last.getExecutable().execute());
+        assertTrue(e.getMessage().startsWith("NOTHING JUDGED: no case was judged"), e.getMessage());
+    }
 }
