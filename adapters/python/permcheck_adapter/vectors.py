@@ -88,7 +88,20 @@ def load_vectors(root):
         raise VectorError("%s: %s" % (index, e)) from None
     if idx.get("format") != "permcheck-vectors" or idx.get("format_version") != FORMAT_VERSION:
         raise VectorError("%s: not a permcheck-vectors index of format version %d" % (index, FORMAT_VERSION))
-    return [Vector(root, vid) for vid in idx["cases"]]
+    # the same refusals as Java's VectorSet.ids/unlisted (docs/vectors.md section 11)
+    cases = idx.get("cases")
+    if not isinstance(cases, list):
+        raise VectorError('%s: "cases" must be an array of vector ids' % index)
+    if not cases:
+        raise VectorError('%s: "cases" is empty (a vector set with no vectors judges nothing)' % index)
+    if not all(isinstance(c, str) for c in cases) or len(set(cases)) != len(cases):
+        raise VectorError('%s: "cases" holds a non-string or duplicate entry' % index)
+    unlisted = sorted(os.path.relpath(d, root).replace(os.sep, "/") for d, _, files in os.walk(root)
+                      if "case.json" in files and os.path.relpath(d, root).replace(os.sep, "/") not in set(cases))
+    if unlisted:
+        raise VectorError('%s: %d vector director%s not listed in "cases": %s' % (
+            index, len(unlisted), "y" if len(unlisted) == 1 else "ies", ", ".join(unlisted[:5])))
+    return [Vector(root, vid) for vid in cases]
 
 
 def _bits(t):

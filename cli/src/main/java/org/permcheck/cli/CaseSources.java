@@ -55,7 +55,7 @@ final class CaseSources {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json.toFile());
+            root = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UsageError(json + ": not valid JSON: " + e.getOriginalMessage());
         }

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
+import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.contract.Profile;
 import org.permcheck.engine.model.Case;
 import org.permcheck.oracle.Oracle;
@@ -45,7 +48,12 @@ public final class VectorSet {
         List<Case> out = new ArrayList<>();
         for (Loaded l : loadAll(dir, false)) {
             VectorCase v = l.vector();
-            if (v.isNegative()) continue;
+            if (v.isNegative()) {
+                // a vector flipped to negative would silently leave the run: its inputs must really be refused
+                String p = negativeProblem(v);
+                if (p != null) throw new IOException(dir.resolve(v.id()).resolve(VectorFiles.MANIFEST) + ": " + p);
+                continue;
+            }
             out.add(new Case("vec/" + v.id(), v.invocation(), v.rules(), new LinkedHashSet<>(v.features()), v.seed(), "vector"));
         }
         return out;
@@ -54,7 +62,10 @@ public final class VectorSet {
     /** Every vector, negative ones included; with {@code withExpected} also the stored expected tensors. */
     public static List<Loaded> loadAll(Path dir, boolean withExpected) throws IOException {
         List<Loaded> out = new ArrayList<>();
-        for (String id : ids(dir)) out.add(loadOne(dir, id, withExpected));
+        List<String> ids = ids(dir);
+        List<String> unlisted = unlisted(dir, ids);
+        if (!unlisted.isEmpty()) throw new IOException(unlistedMessage(dir, unlisted));
+        for (String id : ids) out.add(loadOne(dir, id, withExpected));
         return out;
     }
 
@@ -65,9 +76,60 @@ public final class VectorSet {
         JsonNode root = json(index);
         if (!VectorFiles.FORMAT.equals(root.path("format").asText())) throw new IOException(index + ": not a " + VectorFiles.FORMAT + " index");
         checkVersion(index, root);
+        JsonNode cases = root.get("cases");
+        // a missing, empty or non-array "cases" would verify as a set of nothing
+        if (cases == null || !cases.isArray()) throw new IOException(index + ": \"cases\" must be an array of vector ids");
+        if (cases.isEmpty()) throw new IOException(index + ": \"cases\" is empty (a vector set with no vectors judges nothing)");
         List<String> ids = new ArrayList<>();
-        for (JsonNode n : root.path("cases")) ids.add(n.asText());
+        Set<String> seen = new HashSet<>();
+        for (JsonNode n : cases) {
+            if (!n.isTextual()) throw new IOException(index + ": \"cases\" holds a non-string entry " + n);
+            if (!seen.add(n.asText())) throw new IOException(index + ": \"cases\" lists '" + n.asText() + "' twice");
+            if (!dir.resolve(n.asText()).normalize().startsWith(dir.normalize())) {
+                throw new IOException(dir + ": case id '" + n.asText() + "' leaves the vector directory");
+            }
+            ids.add(n.asText());
+        }
         return ids;
+    }
+
+    /**
+     * Directories under {@code dir} holding a manifest that the index does not list, sorted. A vector
+     * dropped from the index with its files left would otherwise vanish from every run unnoticed.
+     */
+    static List<String> unlisted(Path dir, List<String> ids) throws IOException {
+        Set<String> listed = new HashSet<>(ids);
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (!p.getFileName().toString().equals(VectorFiles.MANIFEST) || !Files.isRegularFile(p)) continue;
+                String id = dir.relativize(p.getParent()).toString().replace('\\', '/');
+                if (!listed.contains(id)) out.add(id);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static String unlistedMessage(Path dir, List<String> unlisted) {
+        return dir.resolve(VectorFiles.INDEX) + ": " + unlisted.size() + " vector director" + (unlisted.size() == 1 ? "y" : "ies")
+                + " not listed in \"cases\": " + String.join(", ", unlisted.subList(0, Math.min(5, unlisted.size())))
+                + (unlisted.size() > 5 ? ", ..." : "");
+    }
+
+    /**
+     * Null when a negative vector's inputs are refused by the oracle (a precondition is violated, X
+     * rules); else why not. A positive vector flipped to negative is caught here.
+     */
+    static String negativeProblem(VectorCase v) {
+        try {
+            Oracle.expected(v.invocation());
+        } catch (PreconditionViolation e) {
+            return null;
+        } catch (RuntimeException e) {
+            return "marked negative (" + v.negative() + ") but the oracle fails on its inputs: " + e;
+        }
+        return "marked negative (" + v.negative() + ") but the oracle accepts its inputs (a positive vector with its flag flipped?)";
     }
 
     /** Ids the index marks as promoted from fuzzing (their inputs are the source of truth). */
@@ -140,10 +202,20 @@ public final class VectorSet {
         } catch (IOException e) {
             return List.of(e.getMessage());
         }
+        try {
+            List<String> unlisted = unlisted(dir, ids);
+            if (!unlisted.isEmpty()) problems.add(unlistedMessage(dir, unlisted));
+        } catch (IOException e) {
+            problems.add(dir + ": " + e.getMessage());
+        }
         for (String id : ids) {
             try {
                 Loaded l = loadOne(dir, id, true);
-                if (l.vector().isNegative()) continue;
+                if (l.vector().isNegative()) {
+                    String p = negativeProblem(l.vector());
+                    if (p != null) problems.add(id + ": " + p);
+                    continue;
+                }
                 Expected now = Oracle.expected(l.vector().invocation());
                 compare(problems, id, "expected", l.expected(), now.values());
                 compare(problems, id, "specified", l.specified(), now.specified());

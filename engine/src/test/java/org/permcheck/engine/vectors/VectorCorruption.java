@@ -1,0 +1,52 @@
+package org.permcheck.engine.vectors;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one table of gutted vector sets (issue 9): each corrupts one thing in a fresh copy of the
+ * committed set, so the corpus cannot go stale, and names a fragment of the one-line refusal
+ * expected from both the loader and the verifier.
+ */
+enum VectorCorruption {
+    CASES_MISSING("\"cases\" must be an array") {
+        void apply(Path d) throws IOException { edit(d.resolve("index.json"), s -> s.replaceFirst("\"cases\"", "\"kases\"")); }
+    },
+    CASES_EMPTY("\"cases\" is empty") {
+        void apply(Path d) throws IOException { edit(d.resolve("index.json"), s -> s.replaceFirst("\"cases\" : \\[[^\\]]*\\]", "\"cases\" : []")); }
+    },
+    CASES_STRING("\"cases\" must be an array") {
+        void apply(Path d) throws IOException { edit(d.resolve("index.json"), s -> s.replaceFirst("\"cases\" : \\[[^\\]]*\\]", "\"cases\" : \"dispatch/worked-example\"")); }
+    },
+    VECTOR_UNLISTED("not listed in \"cases\": dispatch/worked-example") {
+        void apply(Path d) throws IOException { edit(d.resolve("index.json"), s -> s.replaceFirst("\"dispatch/worked-example\", ", "")); }
+    },
+    POSITIVE_FLIPPED_NEGATIVE("the oracle accepts its inputs") {
+        void apply(Path d) throws IOException {
+            edit(d.resolve("dispatch/worked-example/case.json"),
+                    s -> s.replaceFirst("\"op\" : \"token_dispatch\",", "\"op\" : \"token_dispatch\",\n  \"negative\" : { \"rule\" : \"X2\", \"message\" : \"flipped\" },"));
+        }
+    },
+    MANIFEST_TRAILING_GARBAGE("not valid JSON") {
+        void apply(Path d) throws IOException { edit(d.resolve("dispatch/worked-example/case.json"), s -> s + "{\"garbage\": 1}\n"); }
+    },
+    INDEX_TRAILING_GARBAGE("not valid JSON") {
+        void apply(Path d) throws IOException { edit(d.resolve("index.json"), s -> s + "]\n"); }
+    };
+
+    /** A fragment of the one-line error every checker must give. */
+    final String expected;
+
+    VectorCorruption(String expected) { this.expected = expected; }
+
+    abstract void apply(Path dir) throws IOException;
+
+    private static void edit(Path f, java.util.function.UnaryOperator<String> change) throws IOException {
+        String before = Files.readString(f, StandardCharsets.UTF_8);
+        String after = change.apply(before);
+        if (after.equals(before)) throw new IllegalStateException(f + ": the corruption changed nothing (the committed set moved on?)");
+        Files.writeString(f, after, StandardCharsets.UTF_8);
+    }
+}
