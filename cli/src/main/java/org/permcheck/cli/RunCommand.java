@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.permcheck.engine.report.BundleBudget;
 import org.permcheck.engine.run.RunControl;
+import org.permcheck.engine.model.VectorSetPin;
+import org.permcheck.engine.vectors.VectorSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,11 +78,13 @@ final class RunCommand implements Callable<Integer> {
         BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
         if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
         List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, vectors, vectorsGiven);
+        // which vector set was judged goes into every report (loading has checked it against its PIN)
+        VectorSetPin pin = java.nio.file.Files.isDirectory(vectors) ? VectorSet.pin(vectors) : null;
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
                 + ", " + cases.size() + " cases, reports in " + this.out);
         err.flush();
         try (OutDirectory dir = OutDirectory.claim(this.out)) {
-            UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(RunSetup.withSeed(r, seed), choice);
+            UnaryOperator<RunResult> dress = r -> RunSetup.withVectorSet(RunSetup.withSelector(RunSetup.withSeed(r, seed), choice), pin);
             RunControl control = dir.control(dress);
             ProgressBar bar = ProgressBar.forStderr(err, "run");
             RunOptions opts = RunSetup.options(tier.id(), backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),

@@ -78,13 +78,18 @@ final class RunSetup {
         };
     }
 
+    /** The run's result with the pin of the vector set it judged (null: no vectors ran), for every report. */
+    static RunResult withVectorSet(RunResult r, org.permcheck.engine.model.VectorSetPin pin) {
+        return pin == null ? r : r.withInfo(r.info().withVectorSet(pin));
+    }
+
     /** The run's result with the --backend selector recorded, so reports can print the replay command. */
     static RunResult withSelector(RunResult r, BackendChoice choice) {
         RunInfo i = r.info();
         Map<String, String> backend = new LinkedHashMap<>(i.backend());
         backend.put("selector", choice.selector());
         RunInfo info = new RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), i.seeds(), backend, i.jdk(),
-                i.startedAt(), i.wallMillis());
+                i.startedAt(), i.wallMillis(), i.vectorSet());
         return r.withInfo(info);
     }
 
@@ -139,7 +144,7 @@ final class RunSetup {
         ordered.addAll(i.seeds());
         List<Long> seeds = List.copyOf(ordered);
         var info = new RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), seeds,
-                i.backend(), i.jdk(), i.startedAt(), i.wallMillis());
+                i.backend(), i.jdk(), i.startedAt(), i.wallMillis(), i.vectorSet());
         return r.withInfo(info);
     }
 }

@@ -40,6 +40,10 @@ class RunCommandTest {
         assertTrue(back.results().size() > 600, "vectors + quick tier: " + back.results().size());
         assertEquals("cpu", back.info().backend().get("selector"));
         assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
+        // the judged vector set is pinned in the reports: the committed PIN file says which one it must be
+        String pin = Files.readString(ROOT.resolve("vectors/PIN")).strip();
+        assertEquals(pin, back.info().vectorSet().line());
+        assertTrue(Files.readString(out.resolve("summary.md")).contains(pin.split(" ")[1]));
     }
 
     @Test

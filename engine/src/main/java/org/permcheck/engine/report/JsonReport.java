@@ -21,6 +21,7 @@ import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.RunVerdict;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.UnlistedPasses;
+import org.permcheck.engine.model.VectorSetPin;
 import org.permcheck.engine.model.Violation;
 
 /**
@@ -102,6 +103,11 @@ public final class JsonReport {
         o.put("jdk", info.jdk());
         o.put("started_at", info.startedAt());
         o.put("wall_millis", info.wallMillis());
+        if (info.vectorSet() != null) {
+            ObjectNode v = o.putObject("vector_set");
+            v.put("count", info.vectorSet().count());
+            v.put("sha256", info.vectorSet().sha256());
+        }
         return o;
     }
 
@@ -163,7 +169,8 @@ public final class JsonReport {
         ri.path("backend").fields().forEachRemaining(e -> backend.put(e.getKey(), e.getValue().asText()));
         RunInfo info = new RunInfo(ri.path("suite_version").asText(), ri.path("git_commit").asText(), cmd,
                 ri.path("tier").asText(), seeds, backend, ri.path("jdk").asText(), ri.path("started_at").asText(),
-                ri.path("wall_millis").asLong());
+                ri.path("wall_millis").asLong(), ri.hasNonNull("vector_set")
+                        ? new VectorSetPin(ri.path("vector_set").path("count").asInt(), ri.path("vector_set").path("sha256").asText()) : null);
 
         List<CaseResult> results = new ArrayList<>();
         for (JsonNode c : root.path("cases")) {

@@ -10,6 +10,8 @@ public final class VectorFiles {
     public static final int FORMAT_VERSION = 1;
 
     public static final String INDEX = "index.json";
+    /** The set's pin, "{count} {sha256}" (VectorSet.pin), written with the index. */
+    public static final String PIN = "PIN";
     public static final String FEATURES = "features.txt";
     public static final String RECIPES = "recipes.json";
     public static final String MANIFEST = "case.json";

@@ -80,6 +80,8 @@ public final class VectorGenerator {
         ArrayNode p = idx.putArray("promoted");
         promoted.forEach(p::add);
         Files.write(out.resolve(VectorFiles.INDEX), VectorJson.bytes(idx));
+        // the pin covers the index and every manifest, so it is written last, once they are all on disk
+        Files.writeString(out.resolve(VectorFiles.PIN), VectorSet.pin(out).line() + "\n", StandardCharsets.UTF_8);
     }
 
     /** Empties a vector directory (everything but files we do not own is ours) or creates it. */

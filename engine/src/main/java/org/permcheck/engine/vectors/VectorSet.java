@@ -1,6 +1,7 @@
 package org.permcheck.engine.vectors;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.contract.Profile;
 import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.VectorSetPin;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -56,6 +58,10 @@ public final class VectorSet {
             }
             out.add(new Case("vec/" + v.id(), v.invocation(), v.rules(), new LinkedHashSet<>(v.features()), v.seed(), "vector"));
         }
+        // last, so a more specific problem above is the one reported; what is left (a vector removed
+        // from the index together with its directory, a manifest edited consistently) only the pin sees
+        String pinProblem = pinProblem(dir);
+        if (pinProblem != null) throw new IOException(pinProblem);
         return out;
     }
 
@@ -91,6 +97,46 @@ public final class VectorSet {
             ids.add(n.asText());
         }
         return ids;
+    }
+
+    /**
+     * The set's pin: the number of vectors the index lists and a SHA-256 over index.json followed,
+     * for each listed id in order, by the id, a NUL byte and the bytes of its case.json. A manifest
+     * holds the SHA-256 of each of its tensor files (checked when it is read), so the digest pins
+     * every byte of the set.
+     */
+    public static VectorSetPin pin(Path dir) throws IOException {
+        List<String> ids = ids(dir);
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        md.update(Files.readAllBytes(dir.resolve(VectorFiles.INDEX)));
+        for (String id : ids) {
+            md.update(id.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            Path mf = dir.resolve(id).resolve(VectorFiles.MANIFEST);
+            if (!Files.isRegularFile(mf)) throw new IOException(mf + ": missing (listed in " + VectorFiles.INDEX + ")");
+            md.update(Files.readAllBytes(mf));
+        }
+        return new VectorSetPin(ids.size(), java.util.HexFormat.of().formatHex(md.digest()));
+    }
+
+    /**
+     * Null when the set has no PIN file or matches it; else the one-line problem. A set edited by
+     * hand (a vector dropped from the index with its directory, a manifest changed) no longer
+     * matches the pin its generator wrote.
+     */
+    static String pinProblem(Path dir) throws IOException {
+        Path file = dir.resolve(VectorFiles.PIN);
+        if (!Files.isRegularFile(file)) return null;
+        String want = Files.readString(file, StandardCharsets.UTF_8).strip();
+        VectorSetPin got = pin(dir);
+        if (want.equals(got.line())) return null;
+        return file + ": the set does not match its pin (pinned " + want + ", found " + got.line()
+                + "); restore the set, or regenerate it with permcheck vectors generate";
     }
 
     /**
@@ -222,6 +268,15 @@ public final class VectorSet {
                 compare(problems, id, "reference", l.reference(), now.reference());
             } catch (IOException | RuntimeException e) {
                 problems.add(id + ": " + e.getMessage());
+            }
+        }
+        if (problems.isEmpty()) {
+            // only when nothing more specific drifted: the pin is what catches a whole vector removed
+            try {
+                String p = pinProblem(dir);
+                if (p != null) problems.add(p);
+            } catch (IOException e) {
+                problems.add(e.getMessage());
             }
         }
         return problems;

@@ -34,6 +34,13 @@ enum VectorCorruption {
     },
     INDEX_TRAILING_GARBAGE("not valid JSON") {
         void apply(Path d) throws IOException { edit(d.resolve("index.json"), s -> s + "]\n"); }
+    },
+    /** A vector removed whole (index entry and directory): everything left is consistent, only the pin sees it. */
+    VECTOR_REMOVED("does not match its pin") {
+        void apply(Path d) throws IOException {
+            edit(d.resolve("index.json"), s -> s.replaceFirst("\"dispatch/worked-example\", ", ""));
+            VectorGenerator.deleteTree(d.resolve("dispatch/worked-example"));
+        }
     };
 
     /** A fragment of the one-line error every checker must give. */
