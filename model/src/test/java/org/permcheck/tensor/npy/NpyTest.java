@@ -177,6 +177,14 @@ class NpyTest {
     }
 
     @Test
+    void shapesWhoseSizesOverflowAreOneLine() {
+        // no elements, but a row of 2^40 * 2^40 bytes: was "internal error: ArithmeticException" (issue 9)
+        assertMessage(handMade(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 1099511627776, 1099511627776)}", new byte[0]), "overflows");
+        // header offset plus data bytes past a long
+        assertMessage(handMade(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (1152921504606846975,)}", new byte[0]), "overflows");
+    }
+
+    @Test
     void shapeSizeMismatch() {
         assertMessage(handMade(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,)}", new byte[16]), "truncated");
     }
