@@ -1,5 +1,7 @@
 package org.permcheck.oracle;
 
+import java.util.Optional;
+
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
@@ -10,6 +12,7 @@ import org.permcheck.oracle.dispatch.Dispatch;
 import org.permcheck.oracle.dispatch.DispatchGradient;
 import org.permcheck.oracle.ep.LocalPermute;
 import org.permcheck.oracle.ep.RaggedAllToAllParams;
+import org.permcheck.oracle.layout.GroupLayout;
 
 /**
  * The oracle's front door: what the contract (docs/spec.md) says a call must return.
@@ -38,6 +41,19 @@ public final class Oracle {
             case LOCAL_PERMUTE_AFTER_A2A: return LocalPermute.expectedAfter(inv);
             case LOCAL_UNPERMUTE_BEFORE_A2A: return LocalPermute.expectedBefore(inv);
             default: throw new IllegalStateException("no reference for " + inv.op());
+        }
+    }
+
+    /**
+     * The dispatch layout view of a {@code token_dispatch} call (D1, D3, D5, P1-P4, N1), checked by
+     * the same X1-X4 rules {@link #expected} applies to the routing map and attributes; empty for
+     * every other op (combine and the gradients read theirs with {@code RowIdMap.read}, M1-M5).
+     */
+    public static Optional<GroupLayout> layout(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1
+        switch (inv.op()) {
+            case DISPATCH: return Optional.of(GroupLayout.of(inv));
+            default: return Optional.empty();
         }
     }
 }

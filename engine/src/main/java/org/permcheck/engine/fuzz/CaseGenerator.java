@@ -11,6 +11,8 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
 import org.permcheck.engine.model.Case;
+import org.permcheck.oracle.layout.AssignmentTable;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -77,33 +79,36 @@ public final class CaseGenerator {
     private static void dispatchFamily(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         Profile profile = s.profile();
         Tensor routing = s.routing().generate(rng, s.tokens(), s.experts(), s.topK());
-        RoutingLayout layout = new RoutingLayout(routing, s.align(), s.extra(), profile);
-        int rows = (int) layout.bufferRows;
+        AssignmentTable table = AssignmentTable.of(routing);
+        long numOut = Math.max(1, table.used() + s.extra());
+        // the layout a dispatch of this routing would have had (D1, P1-P3): the oracle's view
+        GroupLayout layout = s.align() > 0 ? GroupLayout.padded(table, s.align(), numOut, profile) : GroupLayout.unpadded(table, numOut);
+        int rows = (int) layout.bufferRows();
         switch (s.op()) {
             case DISPATCH: {
                 Tensor probs = s.probs() ? probabilities(rng, s, routing) : null;
                 in.put("inp", s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
                 in.put("routing_map", routing);
                 if (probs != null) in.put("probs", probs);
-                attrs.put("num_out_tokens", layout.numOut);
+                attrs.put("num_out_tokens", numOut);
                 if (s.align() > 0) attrs.put("align_size", (long) s.align());
                 break;
             }
             case COMBINE: {
                 Tensor mp = s.mergingProbs() ? probabilities(rng, s, routing) : null;
                 in.put("inp", s.values().generate(rng, s.dtype(), rows, s.hidden()));
-                in.put("row_id_map", layout.rowIdMap());
+                in.put("row_id_map", TeRowIdMap.of(table));
                 if (mp != null) in.put("merging_probs", mp);
-                putPadOffsets(in, layout, profile);
+                layout.padOffsets().ifPresent(p -> in.put("pad_offsets", p)); // P4
                 break;
             }
             case DISPATCH_BACKWARD: {
                 Tensor g = s.values().generate(rng, s.dtype(), rows, s.hidden());
                 Tensor gp = s.probs() ? probabilityVector(rng, s, rows) : null;
                 in.put("grad_output", g);
-                in.put("row_id_map", layout.rowIdMap());
+                in.put("row_id_map", TeRowIdMap.of(table));
                 if (gp != null) in.put("grad_permuted_probs", gp);
-                putPadOffsets(in, layout, profile);
+                layout.padOffsets().ifPresent(p -> in.put("pad_offsets", p)); // P4
                 break;
             }
             case COMBINE_BACKWARD: {
@@ -111,19 +116,14 @@ public final class CaseGenerator {
                 Tensor g = s.values().generate(rng, s.dtype(), s.tokens(), s.hidden());
                 Tensor x = s.values().generate(rng, s.dtype(), rows, s.hidden());
                 in.put("grad_output", g);
-                in.put("row_id_map", layout.rowIdMap());
+                in.put("row_id_map", TeRowIdMap.of(table));
                 in.put("fwd_input", x);
                 if (mp != null) in.put("merging_probs", mp);
-                putPadOffsets(in, layout, profile);
+                layout.padOffsets().ifPresent(p -> in.put("pad_offsets", p)); // P4
                 break;
             }
             default: throw new IllegalStateException();
         }
-    }
-
-    private static void putPadOffsets(Map<String, Tensor> in, RoutingLayout layout, Profile profile) {
-        Tensor p = layout.padOffsetsInput(profile);
-        if (p != null) in.put("pad_offsets", p);
     }
 
     /** probs / merging_probs [T,E] in row-major order (docs/generator.md, "Probabilities"). */

@@ -11,7 +11,6 @@ import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
-import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -38,7 +37,7 @@ public final class Dispatch {
             Preconditions.requireProbs("probs", probs.get());
             Preconditions.requireShape("probs", probs.get(), routingMap.shape());
         }
-        GroupLayout layout = layout(inv, table, profile);
+        GroupLayout layout = GroupLayout.of(inv, table); // X3, X4
 
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, Tensor> specified = new LinkedHashMap<>();
@@ -46,37 +45,16 @@ public final class Dispatch {
         values.put("output", output);
         probs.ifPresent(p -> values.put("permuted_probs", permuteProbs(p, table, layout)));
         values.put("row_id_map", RowIdMap.build(table));
-        padOffsets(layout, profile).ifPresent(p -> values.put("pad_offsets", p));
+        layout.padOffsets().ifPresent(p -> values.put("pad_offsets", p));
         values.put("tokens_per_expert", tokensPerExpert(layout, profile));
 
         // D5: unpadded rows past N_used are unspecified (output and permuted_probs alike)
-        if (!layout.padded() && layout.bufferRows() > table.used()) {
-            Tensor rows = usedRows(layout.bufferRows(), table.used());
+        layout.specifiedRows().ifPresent(rows -> {
             specified.put("output", rows);
             if (probs.isPresent()) specified.put("permuted_probs", rows);
-        }
+        });
         specified.put("row_id_map", RowIdMap.validSlots(table)); // M5
         return new Expected(values, specified, Map.of());
-    }
-
-    /** X3, X4, then D5 or P1-P3. */
-    static GroupLayout layout(Invocation inv, AssignmentTable table, Profile profile) {
-        Optional<Long> n = inv.optionalAttr("num_out_tokens");
-        if (n.isEmpty()) throw Preconditions.violation("X3", "token_dispatch needs the num_out_tokens attribute");
-        long numOut = n.get();
-        if (numOut <= 0) throw Preconditions.violation("X3", "num_out_tokens must be > 0, got " + numOut);
-        if (numOut < table.used()) {
-            throw Preconditions.violation("X3", "num_out_tokens = " + numOut + " is below the " + table.used()
-                    + " routed (token, expert) pairs (TE writes out of bounds, #3346)");
-        }
-        Optional<Long> align = inv.optionalAttr("align_size");
-        if (align.isEmpty()) {
-            if (profile.paddingRequired()) {
-                throw Preconditions.violation("X4", "profile " + profile.id() + " requires the align_size attribute");
-            }
-            return GroupLayout.unpadded(table, numOut);
-        }
-        return GroupLayout.padded(table, align.get(), numOut, profile);
     }
 
     /**
@@ -88,7 +66,7 @@ public final class Dispatch {
         for (int t = 0; t < table.numTokens(); t++) {
             for (int e = 0; e < table.numExperts(); e++) {
                 if (!table.routed(t, e)) continue;
-                if (probs != null && probs.getF32(t, e) == 0f) continue; // D3: +0.0 and -0.0 leave a +0.0 row
+                if (probs != null && layout.zeroProb(probs, t, e)) continue; // D3: +0.0 and -0.0 leave a +0.0 row
                 out.copyRowFrom(inp, t, layout.row(t, e));              // D2
             }
         }
@@ -106,28 +84,11 @@ public final class Dispatch {
         return out;
     }
 
-    /** P4: absent unpadded; te-jax always when padded; torch-mask-pad unless already aligned. */
-    static Optional<Tensor> padOffsets(GroupLayout layout, Profile profile) {
-        if (!layout.padded()) return Optional.empty();
-        if (!profile.padOffsetsWhenAligned() && layout.alreadyAligned()) return Optional.empty();
-        int ne = layout.table().numExperts();
-        Tensor t = Tensor.zeros(profile.countsDtype(), ne);
-        for (int e = 0; e < ne; e++) t.setLong(e, layout.padOffset(e));
-        return Optional.of(t);
-    }
-
     /** N1: count (unpadded) or target (padded), in the profile's counts dtype. */
     static Tensor tokensPerExpert(GroupLayout layout, Profile profile) {
         int ne = layout.table().numExperts();
         Tensor t = Tensor.zeros(profile.countsDtype(), ne);
         for (int e = 0; e < ne; e++) t.setLong(e, layout.groupRows(e));
         return t;
-    }
-
-    /** A per-row BOOL mask: true for rows [0, used), false after (D5). */
-    static Tensor usedRows(long rows, long used) {
-        Tensor m = Tensor.zeros(DType.BOOL, rows);
-        for (long r = 0; r < used; r++) m.setLong(r, 1);
-        return m;
     }
 }

@@ -102,7 +102,7 @@ public final class RowIdMap {
                 src[start[t] + i] = s;
             }
         }
-        return new Routes(nt, ne, start, expert, src);
+        return new Routes(nt, ne, start, expert, src, payloadRows);
     }
 
     /** The valid slots of a row_id_map: for each token its routed experts (descending) and source rows. */
@@ -112,8 +112,12 @@ public final class RowIdMap {
         private final int[] start;
         private final int[] expert;
         private final long[] src;
+        private final long rows;
+        /** Inverse of source(t,i): the first slot t*E+i naming each source row, -1 for none; built on first use. */
+        private int[] slotOfRow;
 
-        Routes(int numTokens, int numExperts, int[] start, int[] expert, long[] src) {
+        Routes(int numTokens, int numExperts, int[] start, int[] expert, long[] src, long rows) {
+            this.rows = rows;
             this.numTokens = numTokens;
             this.numExperts = numExperts;
             this.start = start;
@@ -133,6 +137,30 @@ public final class RowIdMap {
 
         /** src(t,i) = row_id_map[t,i] (+ pad_offsets[e_i]). */
         public long source(int t, int i) { return src[start[t] + i]; }
+
+        /** The token of the first valid slot whose source is row {@code r}, or -1 when no slot names it. */
+        public int sourceToken(long r) {
+            int k = slotOfRow()[(int) r];
+            return k < 0 ? -1 : k / numExperts;
+        }
+
+        /** The expert e_i of the first valid slot whose source is row {@code r}, or -1 when no slot names it. */
+        public int sourceExpert(long r) {
+            int k = slotOfRow()[(int) r];
+            return k < 0 ? -1 : expert(k / numExperts, k % numExperts);
+        }
+
+        private int[] slotOfRow() {
+            if (slotOfRow == null) {
+                int[] inv = new int[(int) Math.min(rows, Integer.MAX_VALUE)];
+                java.util.Arrays.fill(inv, -1);
+                for (int t = numTokens - 1; t >= 0; t--) {
+                    for (int i = count(t) - 1; i >= 0; i--) inv[(int) source(t, i)] = t * numExperts + i;
+                }
+                slotOfRow = inv;
+            }
+            return slotOfRow;
+        }
 
         /** True when no two routed slots name the same source row (needed to scatter into it, X6). */
         public long firstDuplicateSource(long rows) {
