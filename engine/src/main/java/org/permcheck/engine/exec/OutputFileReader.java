@@ -79,7 +79,7 @@ final class OutputFileReader {
             } catch (IOException e) {
                 throw new ProtocolException(where + ": no file at " + file, false);
             }
-            if (a.isSymbolicLink()) throw new ProtocolException(where + ": path " + path + " leads outside the case directory (refused: a symlink)", false);
+            if (a.isSymbolicLink()) throw new ProtocolException(where + ": path " + path + " leads outside the case directory (refused): it is a symlink", false);
             boolean last = i == rel.getNameCount() - 1;
             if (last && !a.isRegularFile()) throw new ProtocolException(where + ": " + file + " is not a regular file (refused)", false);
             if (!last && !a.isDirectory()) throw new ProtocolException(where + ": no file at " + file, false);
