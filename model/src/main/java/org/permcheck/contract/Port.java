@@ -6,8 +6,10 @@ package org.permcheck.contract;
  * @param name     the tensor's name, the same in Java, in vector manifests and on the wire
  * @param required whether the tensor must be present (optional ones depend on the call)
  * @param kind     how an output is judged
+ * @param shape    for an output, the most elements it may hold for a call (null for an input);
+ *                 the one declaration every reader of answers bounds its reads with
  */
-public record Port(String name, boolean required, Kind kind) {
+public record Port(String name, boolean required, Kind kind, OutputShape shape) {
 
     /** How an output is compared against the oracle. */
     public enum Kind {
@@ -21,11 +23,11 @@ public record Port(String name, boolean required, Kind kind) {
         INPUT
     }
 
-    public static Port in(String name) { return new Port(name, true, Kind.INPUT); }
+    public static Port in(String name) { return new Port(name, true, Kind.INPUT, null); }
 
-    public static Port optIn(String name) { return new Port(name, false, Kind.INPUT); }
+    public static Port optIn(String name) { return new Port(name, false, Kind.INPUT, null); }
 
-    public static Port out(String name, Kind kind) { return new Port(name, true, kind); }
+    public static Port out(String name, Kind kind, OutputShape shape) { return new Port(name, true, kind, shape); }
 
-    public static Port optOut(String name, Kind kind) { return new Port(name, false, kind); }
+    public static Port optOut(String name, Kind kind, OutputShape shape) { return new Port(name, false, kind, shape); }
 }

@@ -39,7 +39,6 @@ import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 import org.permcheck.tensor.npy.Npy;
 import org.permcheck.tensor.npy.NpyException;
-import org.permcheck.tensor.npy.NpyHeader;
 
 /**
  * A backend in another process, spoken to through the protocol of docs/protocol.md: JSON lines on
@@ -60,6 +59,7 @@ public final class ExecBackend implements Backend {
     private final Path scratch;
     private final boolean ownsScratch;
     private final Path caseDir;
+    private final OutputFileReader outputFiles;
     private final Duration helloTimeout;
     private final Duration caseTimeout;
     private final ScheduledExecutorService watchdog;
@@ -79,6 +79,7 @@ public final class ExecBackend implements Backend {
         this.scratch = scratch;
         this.ownsScratch = ownsScratch;
         this.caseDir = scratch.resolve("case");
+        this.outputFiles = new OutputFileReader(caseDir);
         this.helloTimeout = helloTimeout;
         this.caseTimeout = caseTimeout;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -192,11 +193,9 @@ public final class ExecBackend implements Backend {
         inv.attrs().forEach(attrs::put);
         req.put("dir", caseDir.toString());
         ObjectNode inputs = req.putObject("inputs");
-        Map<String, Long> inputBytes = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : inv.inputs().entrySet()) {
             Path p = caseDir.resolve("in_" + e.getKey() + ".npy");
             Npy.write(e.getValue(), p);
-            inputBytes.put(e.getKey(), Files.size(p));
             tensorRef(inputs.putObject(e.getKey()), p.toString(), e.getValue().dtype(), e.getValue().shape());
         }
         JsonNode reply = exchange(req, "case " + inv.describe(), caseTimeout);
@@ -210,7 +209,7 @@ public final class ExecBackend implements Backend {
         }
         lastBackendMillis = reply.path("millis").isNumber() ? reply.path("millis").asDouble() : Double.NaN;
         switch (type) {
-            case "result": return readOutputs(inv, reply.path("outputs"), OutputBudget.bytesFor(inv, inputBytes));
+            case "result": return readOutputs(inv, reply.path("outputs"));
             case "not_supported": throw new NotSupportedException(oneLine(reply.path("reason").asText("no reason given")));
             case "error": throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false);
             default: throw restart("protocol: unexpected answer type '" + type + "' to run");
@@ -413,7 +412,7 @@ public final class ExecBackend implements Backend {
 
     // ------------------------------------------------------------------ outputs
 
-    private Outputs readOutputs(Invocation inv, JsonNode outs, long budget) throws ProtocolException {
+    private Outputs readOutputs(Invocation inv, JsonNode outs) throws ProtocolException {
         if (!outs.isObject()) throw restart("protocol: result without an 'outputs' object");
         // every file the reply names is deleted before the next case, read or not (no stale answers)
         for (JsonNode ref : outs) {
@@ -430,16 +429,16 @@ public final class ExecBackend implements Backend {
         for (Iterator<Map.Entry<String, JsonNode>> it = outs.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
-            boolean known = false;
-            for (Port p : inv.op().outputs()) known |= p.name().equals(name);
-            if (!known) throw new ProtocolException("unknown output '" + name + "' for " + inv.op().wireName(), false);
-            got.put(name, readOutput(name, e.getValue(), budget));
+            Port port = null;
+            for (Port p : inv.op().outputs()) if (p.name().equals(name)) port = p;
+            if (port == null) throw new ProtocolException("unknown output '" + name + "' for " + inv.op().wireName(), false);
+            got.put(name, readOutput(port, e.getValue(), inv));
         }
         return new Outputs(got);
     }
 
-    private Tensor readOutput(String name, JsonNode ref, long budget) throws ProtocolException {
-        String where = "output '" + name + "'";
+    private Tensor readOutput(Port port, JsonNode ref, Invocation inv) throws ProtocolException {
+        String where = "output '" + port.name() + "'";
         if (!ref.isObject() || !ref.path("path").isTextual() || !ref.path("dtype").isTextual() || !ref.path("shape").isArray()) {
             throw new ProtocolException(where + ": needs path, dtype and shape", false);
         }
@@ -455,50 +454,17 @@ public final class ExecBackend implements Backend {
             if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) throw new ProtocolException(where + ": bad shape " + shapeNode, false);
             shape[i] = shapeNode.get(i).asLong();
         }
-        Path file = insideCaseDir(where, ref.path("path").asText());
+        // opened once, no symlink followed, at most budget + 1 bytes read (section 5)
+        Tensor t = outputFiles.read(where, ref.path("path").asText(), OutputBudget.bytesFor(inv, port));
+        if (t.dtype() != dtype.storage() || !java.util.Arrays.equals(t.shape(), shape)) {
+            throw new ProtocolException(where + ": reply says " + dtype.id() + java.util.Arrays.toString(shape) + ", file holds "
+                    + t.dtype().npyDescr() + t.shapeString(), false);
+        }
         try {
-            long size = Files.size(file);
-            if (size > budget) {
-                throw new ProtocolException(where + ": " + size + " bytes, over the limit of " + budget + " bytes for this case", false);
-            }
-            // one read: the codec checks the header against the file size before it allocates,
-            // and the size is within the budget
-            Tensor t = Npy.read(file);
-            if (t.dtype() != dtype.storage() || !java.util.Arrays.equals(t.shape(), shape)) {
-                throw new ProtocolException(where + ": reply says " + dtype.id() + java.util.Arrays.toString(shape) + ", file holds "
-                        + t.dtype().npyDescr() + t.shapeString(), false);
-            }
-            return Npy.asLogical(t, dtype, file.toString());
+            return Npy.asLogical(t, dtype, where);
         } catch (NpyException e) {
             throw new ProtocolException(where + ": " + e.getMessage(), false);
-        } catch (IOException e) {
-            throw new ProtocolException(where + ": cannot read " + file + ": " + oneLine(String.valueOf(e.getMessage())), false);
         }
-    }
-
-    /** Resolves an output path; refuses anything that leaves the case directory, symlinks included. */
-    private Path insideCaseDir(String where, String path) throws ProtocolException {
-        Path p;
-        try {
-            p = Path.of(path);
-        } catch (RuntimeException e) {
-            throw new ProtocolException(where + ": invalid path '" + oneLine(path) + "'", false);
-        }
-        Path resolved = (p.isAbsolute() ? p : caseDir.resolve(p)).normalize();
-        if (!resolved.startsWith(caseDir) || resolved.equals(caseDir)) {
-            throw new ProtocolException(where + ": path " + path + " is outside the case directory (refused)", false);
-        }
-        Path real;
-        try {
-            real = resolved.toRealPath();
-        } catch (IOException e) {
-            throw new ProtocolException(where + ": no file at " + resolved, false);
-        }
-        if (!real.startsWith(caseDir)) {
-            throw new ProtocolException(where + ": path " + path + " leads outside the case directory (refused)", false);
-        }
-        if (!Files.isRegularFile(real)) throw new ProtocolException(where + ": " + resolved + " is not a regular file", false);
-        return real;
     }
 
     // ------------------------------------------------------------------ small things

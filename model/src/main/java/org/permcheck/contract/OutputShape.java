@@ -1,0 +1,72 @@
+package org.permcheck.contract;
+
+import org.permcheck.tensor.Tensor;
+
+/**
+ * The most elements one output port may hold for a call, as a function of the call's input dims
+ * and attributes only (never of the data: a reader must know the bound before it reads an answer).
+ * Declared once per output port in {@link Op}; the protocol client derives the size of the largest
+ * file it reads from it (docs/protocol.md section 5). A bound, not the exact shape: profiles differ
+ * in buffer length (D5/P1) and a bound must hold for all of them.
+ */
+@FunctionalInterface
+public interface OutputShape {
+
+    /** The widest element any output may carry (f64 payloads, i64 counts and maps). */
+    int MAX_ELEMENT_BYTES = 8;
+
+    long maxElements(Invocation inv);
+
+    // ------------------------------------------------------------------ the rules Op declares
+
+    /** Dim {@code axis} of input {@code name}; 0 when it is absent or has fewer axes. */
+    static long dim(Invocation inv, String name, int axis) {
+        Tensor t = inv.inputs().get(name);
+        return t == null || t.rank() <= axis ? 0 : t.dim(axis);
+    }
+
+    /** Elements of input {@code name}; 0 when absent. */
+    static long numel(Invocation inv, String name) {
+        Tensor t = inv.inputs().get(name);
+        return t == null ? 0 : t.numel();
+    }
+
+    /** Elements of one row (dims after the first) of input {@code name}; 1 for rank 1, 0 when absent. */
+    static long rowElems(Invocation inv, String name) {
+        Tensor t = inv.inputs().get(name);
+        if (t == null) return 0;
+        long n = 1;
+        for (int i = 1; i < t.rank(); i++) n *= t.dim(i);
+        return n;
+    }
+
+    /**
+     * D5/P1: rows of the dispatch buffer, at most {@code num_out_tokens + E*(align_size-1)} in every
+     * profile (WORST_CASE rounds that down to a multiple of align_size; EXACT is the sum of counts
+     * rounded up, each count at most align_size-1 short, and the counts sum to at most
+     * num_out_tokens by X3).
+     */
+    static long dispatchRows(Invocation inv) {
+        long n = Math.max(0, inv.optionalAttr("num_out_tokens").orElse(0L));
+        long a = Math.max(1, inv.optionalAttr("align_size").orElse(1L));
+        return n + dim(inv, "routing_map", 1) * (a - 1);
+    }
+
+    /** The expert-parallel helpers: per-shard or per-chunk vectors, at most one per element of the counts. */
+    OutputShape COUNTS = inv -> numel(inv, "all_shards_tokens_per_expert");
+
+    /** Input {@code name} again, element for element (a permutation of its rows). */
+    static OutputShape sameAs(String name) {
+        return inv -> numel(inv, name);
+    }
+
+    /** One element per row of input {@code name} (a map or probabilities over those rows). */
+    static OutputShape rowsOf(String name) {
+        return inv -> dim(inv, name, 0);
+    }
+
+    /** {@code [T, row]}: the row count T of {@code rowsFrom} (row_id_map's tokens) times a row of {@code rowFrom}. */
+    static OutputShape rowsTimesRow(String rowsFrom, String rowFrom) {
+        return inv -> dim(inv, rowsFrom, 0) * rowElems(inv, rowFrom);
+    }
+}
