@@ -26,69 +26,69 @@ import static org.permcheck.contract.OutputShape.sameAs;
 public enum Op {
     /** TE {@code token_dispatch}: attrs num_out_tokens (required), align_size (absent = no padding). */
     DISPATCH("token_dispatch",
-            List.of(in("inp"), in("routing_map"), optIn("probs")),
-            List.of(out("output", DATA, inv -> dispatchRows(inv) * rowElems(inv, "inp")),
-                    optOut("permuted_probs", DATA, OutputShape::dispatchRows),
+            List.of(in(Ports.INP), in(Ports.ROUTING_MAP), optIn(Ports.PROBS)),
+            List.of(out(Ports.OUTPUT, DATA, inv -> dispatchRows(inv) * rowElems(inv, Ports.INP)),
+                    optOut(Ports.PERMUTED_PROBS, DATA, OutputShape::dispatchRows),
                     // M1: [T, 2E+1]
-                    out("row_id_map", INDEX, inv -> dim(inv, "routing_map", 0) * (2 * dim(inv, "routing_map", 1) + 1)),
-                    optOut("pad_offsets", INDEX, inv -> dim(inv, "routing_map", 1)),
-                    out("tokens_per_expert", INDEX, inv -> dim(inv, "routing_map", 1))),
-            List.of("num_out_tokens", "align_size"), true),
+                    out(Ports.ROW_ID_MAP, INDEX, inv -> dim(inv, Ports.ROUTING_MAP, 0) * (2 * dim(inv, Ports.ROUTING_MAP, 1) + 1)),
+                    optOut(Ports.PAD_OFFSETS, INDEX, inv -> dim(inv, Ports.ROUTING_MAP, 1)),
+                    out(Ports.TOKENS_PER_EXPERT, INDEX, inv -> dim(inv, Ports.ROUTING_MAP, 1))),
+            List.of(Attrs.NUM_OUT_TOKENS, Attrs.ALIGN_SIZE), true),
     /** TE {@code token_combine}. */
     COMBINE("token_combine",
-            List.of(in("inp"), in("row_id_map"), optIn("merging_probs"), optIn("pad_offsets")),
+            List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS), optIn(Ports.PAD_OFFSETS)),
             // C1: [T, H], T from row_id_map, however few rows inp has
-            List.of(out("output", REDUCTION, rowsTimesRow("row_id_map", "inp"))),
+            List.of(out(Ports.OUTPUT, REDUCTION, rowsTimesRow(Ports.ROW_ID_MAP, Ports.INP))),
             List.of(), true),
     /** VJP of dispatch: the cotangents of output (and permuted_probs) back to inp (and probs). */
     DISPATCH_BACKWARD("token_dispatch_backward",
-            List.of(in("grad_output"), in("row_id_map"), optIn("grad_permuted_probs"), optIn("pad_offsets")),
+            List.of(in(Ports.GRAD_OUTPUT), in(Ports.ROW_ID_MAP), optIn(Ports.GRAD_PERMUTED_PROBS), optIn(Ports.PAD_OFFSETS)),
             // [T, H] and [T, E] (E <= 2E+1, the width of row_id_map)
-            List.of(out("grad_inp", REDUCTION, rowsTimesRow("row_id_map", "grad_output")),
-                    optOut("grad_probs", DATA, rowsTimesRow("row_id_map", "row_id_map"))),
+            List.of(out(Ports.GRAD_INP, REDUCTION, rowsTimesRow(Ports.ROW_ID_MAP, Ports.GRAD_OUTPUT)),
+                    optOut(Ports.GRAD_PROBS, DATA, rowsTimesRow(Ports.ROW_ID_MAP, Ports.ROW_ID_MAP))),
             List.of(), true),
     /** VJP of combine: the cotangent of the combined output back to the permuted rows and merging probs. */
     COMBINE_BACKWARD("token_combine_backward",
-            List.of(in("grad_output"), in("row_id_map"), in("fwd_input"), optIn("merging_probs"), optIn("pad_offsets")),
+            List.of(in(Ports.GRAD_OUTPUT), in(Ports.ROW_ID_MAP), in(Ports.FWD_INPUT), optIn(Ports.MERGING_PROBS), optIn(Ports.PAD_OFFSETS)),
             // the shape of fwd_input (the dispatch buffer) and [T, E]
-            List.of(out("grad_inp", DATA, sameAs("fwd_input")),
-                    optOut("grad_merging_probs", REDUCTION, rowsTimesRow("row_id_map", "row_id_map"))),
+            List.of(out(Ports.GRAD_INP, DATA, sameAs(Ports.FWD_INPUT)),
+                    optOut(Ports.GRAD_MERGING_PROBS, REDUCTION, rowsTimesRow(Ports.ROW_ID_MAP, Ports.ROW_ID_MAP))),
             List.of(), true),
     /** TE {@code sort_chunks_by_index}. */
     SORT_CHUNKS("sort_chunks_by_index",
-            List.of(in("inp"), in("split_sizes"), in("sorted_indices"), optIn("probs")),
-            List.of(out("output", DATA, sameAs("inp")), out("row_id_map", INDEX, rowsOf("inp")),
-                    optOut("permuted_probs", DATA, rowsOf("inp"))),
+            List.of(in(Ports.INP), in(Ports.SPLIT_SIZES), in(Ports.SORTED_INDICES), optIn(Ports.PROBS)),
+            List.of(out(Ports.OUTPUT, DATA, sameAs(Ports.INP)), out(Ports.ROW_ID_MAP, INDEX, rowsOf(Ports.INP)),
+                    optOut(Ports.PERMUTED_PROBS, DATA, rowsOf(Ports.INP))),
             List.of()),
     /** VJP of the chunk sort: gathers the cotangent back through the chunk-sort map. */
     SORT_CHUNKS_BACKWARD("sort_chunks_by_index_backward",
-            List.of(in("grad_output"), in("row_id_map"), optIn("grad_permuted_probs")),
-            List.of(out("grad_inp", DATA, sameAs("grad_output")), optOut("grad_probs", DATA, rowsOf("grad_output"))),
+            List.of(in(Ports.GRAD_OUTPUT), in(Ports.ROW_ID_MAP), optIn(Ports.GRAD_PERMUTED_PROBS)),
+            List.of(out(Ports.GRAD_INP, DATA, sameAs(Ports.GRAD_OUTPUT)), optOut(Ports.GRAD_PROBS, DATA, rowsOf(Ports.GRAD_OUTPUT))),
             List.of()),
     /** TE {@code compute_ragged_all_to_all_params}: attrs shard_id, num_shards. */
     RAGGED_A2A_PARAMS("compute_ragged_all_to_all_params",
-            List.of(in("all_shards_tokens_per_expert")),
+            List.of(in(Ports.ALL_SHARDS_TOKENS_PER_EXPERT)),
             // one entry per shard (at most the [num_shards, E] counts' elements)
-            List.of(out("input_offsets", INDEX, COUNTS), out("send_sizes", INDEX, COUNTS),
-                    out("output_offsets", INDEX, COUNTS), out("recv_sizes", INDEX, COUNTS)),
-            List.of("shard_id", "num_shards")),
+            List.of(out(Ports.INPUT_OFFSETS, INDEX, COUNTS), out(Ports.SEND_SIZES, INDEX, COUNTS),
+                    out(Ports.OUTPUT_OFFSETS, INDEX, COUNTS), out(Ports.RECV_SIZES, INDEX, COUNTS)),
+            List.of(Attrs.SHARD_ID, Attrs.NUM_SHARDS)),
     /** TE {@code compute_reverse_ragged_all_to_all_params}: attrs shard_id, num_shards. */
     REVERSE_RAGGED_A2A_PARAMS("compute_reverse_ragged_all_to_all_params",
-            List.of(in("all_shards_tokens_per_expert")),
+            List.of(in(Ports.ALL_SHARDS_TOKENS_PER_EXPERT)),
             // one entry per shard (at most the [num_shards, E] counts' elements)
-            List.of(out("input_offsets", INDEX, COUNTS), out("send_sizes", INDEX, COUNTS),
-                    out("output_offsets", INDEX, COUNTS), out("recv_sizes", INDEX, COUNTS)),
-            List.of("shard_id", "num_shards")),
+            List.of(out(Ports.INPUT_OFFSETS, INDEX, COUNTS), out(Ports.SEND_SIZES, INDEX, COUNTS),
+                    out(Ports.OUTPUT_OFFSETS, INDEX, COUNTS), out(Ports.RECV_SIZES, INDEX, COUNTS)),
+            List.of(Attrs.SHARD_ID, Attrs.NUM_SHARDS)),
     /** TE {@code local_permute_after_a2a}: attrs shard_id, num_shards. */
     LOCAL_PERMUTE_AFTER_A2A("local_permute_after_a2a",
-            List.of(in("inp"), in("all_shards_tokens_per_expert")),
-            List.of(out("output", DATA, sameAs("inp")), out("local_group_sizes", INDEX, COUNTS),
-                    out("sorted_split_sizes", INDEX, COUNTS), out("inverse_chunk_indices", INDEX, COUNTS)),
-            List.of("shard_id", "num_shards")),
+            List.of(in(Ports.INP), in(Ports.ALL_SHARDS_TOKENS_PER_EXPERT)),
+            List.of(out(Ports.OUTPUT, DATA, sameAs(Ports.INP)), out(Ports.LOCAL_GROUP_SIZES, INDEX, COUNTS),
+                    out(Ports.SORTED_SPLIT_SIZES, INDEX, COUNTS), out(Ports.INVERSE_CHUNK_INDICES, INDEX, COUNTS)),
+            List.of(Attrs.SHARD_ID, Attrs.NUM_SHARDS)),
     /** TE {@code local_unpermute_before_a2a}. */
     LOCAL_UNPERMUTE_BEFORE_A2A("local_unpermute_before_a2a",
-            List.of(in("inp"), in("sorted_split_sizes"), in("inverse_chunk_indices")),
-            List.of(out("output", DATA, sameAs("inp"))),
+            List.of(in(Ports.INP), in(Ports.SORTED_SPLIT_SIZES), in(Ports.INVERSE_CHUNK_INDICES)),
+            List.of(out(Ports.OUTPUT, DATA, sameAs(Ports.INP))),
             List.of());
 
     private final String wireName;

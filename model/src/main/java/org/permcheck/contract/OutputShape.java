@@ -47,13 +47,13 @@ public interface OutputShape {
      * num_out_tokens by X3).
      */
     static long dispatchRows(Invocation inv) {
-        long n = Math.max(0, inv.optionalAttr("num_out_tokens").orElse(0L));
-        long a = Math.max(1, inv.optionalAttr("align_size").orElse(1L));
-        return n + dim(inv, "routing_map", 1) * (a - 1);
+        long n = Math.max(0, inv.optionalAttr(Attrs.NUM_OUT_TOKENS).orElse(0L));
+        long a = Math.max(1, inv.optionalAttr(Attrs.ALIGN_SIZE).orElse(1L));
+        return n + dim(inv, Ports.ROUTING_MAP, 1) * (a - 1);
     }
 
     /** The expert-parallel helpers: per-shard or per-chunk vectors, at most one per element of the counts. */
-    OutputShape COUNTS = inv -> numel(inv, "all_shards_tokens_per_expert");
+    OutputShape COUNTS = inv -> numel(inv, Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
 
     /** Input {@code name} again, element for element (a permutation of its rows). */
     static OutputShape sameAs(String name) {

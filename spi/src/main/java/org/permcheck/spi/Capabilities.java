@@ -1,5 +1,7 @@
 package org.permcheck.spi;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -50,17 +52,17 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         // chunk sort and the EP helpers mean the same in every profile: a backend of any profile is judged on them
         if (inv.op().profileSpecific() && !profiles.contains(inv.profile().id())) return "profile " + inv.profile().id() + " not implemented";
         if (!inv.op().profileSpecific() && profiles.isEmpty()) return "no profile implemented";
-        for (String payload : new String[] {"inp", "grad_output"}) {
+        for (String payload : new String[] {Ports.INP, Ports.GRAD_OUTPUT}) {
             Tensor t = inv.inputs().get(payload);
             if (t != null && t.dtype().isFloat() && !dtypes.contains(t.dtype())) return "dtype " + t.dtype() + " not implemented";
         }
-        if (inv.attrs().containsKey("align_size") || inv.inputs().containsKey("pad_offsets")) {
+        if (inv.attrs().containsKey(Attrs.ALIGN_SIZE) || inv.inputs().containsKey(Ports.PAD_OFFSETS)) {
             if (!features.contains(Feature.PADDING)) return "padding (align_size / pad_offsets) not implemented";
         }
-        if (inv.inputs().containsKey("probs") || inv.inputs().containsKey("grad_permuted_probs")) {
+        if (inv.inputs().containsKey(Ports.PROBS) || inv.inputs().containsKey(Ports.GRAD_PERMUTED_PROBS)) {
             if (!features.contains(Feature.PROBS)) return "probs not implemented";
         }
-        if (inv.inputs().containsKey("merging_probs") && !features.contains(Feature.MERGING_PROBS)) {
+        if (inv.inputs().containsKey(Ports.MERGING_PROBS) && !features.contains(Feature.MERGING_PROBS)) {
             return "merging_probs not implemented";
         }
         return null;

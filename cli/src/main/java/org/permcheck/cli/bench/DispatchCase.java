@@ -1,5 +1,7 @@
 package org.permcheck.cli.bench;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -39,18 +41,18 @@ public final class DispatchCase {
         Random bytes = new Random(r.seed() ^ 0x9E3779B97F4A7C15L);
         for (int c = 0; c < inp.chunkCount(); c++) bytes.nextBytes(inp.chunk(c));
         Map<String, Tensor> inputs = new LinkedHashMap<>();
-        inputs.put("inp", inp);
-        inputs.put("routing_map", routing);
+        inputs.put(Ports.INP, inp);
+        inputs.put(Ports.ROUTING_MAP, routing);
         if (r.probs()) {
             Tensor probs = Tensor.zeros(DType.F32, t, e);
             for (long tok = 0; tok < t; tok++) {
                 for (long x = 0; x < e; x++) if (routing.getLong(tok, x) != 0) probs.setF32(tok, x, (float) rng.nextDouble());
             }
-            inputs.put("probs", probs);
+            inputs.put(Ports.PROBS, probs);
         }
         Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put("num_out_tokens", t * k);
-        if (r.alignSize() > 0) attrs.put("align_size", r.alignSize());
+        attrs.put(Attrs.NUM_OUT_TOKENS, t * k);
+        if (r.alignSize() > 0) attrs.put(Attrs.ALIGN_SIZE, r.alignSize());
         return new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs, attrs);
     }
 

@@ -1,5 +1,6 @@
 package org.permcheck.cuda.ops;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,56 +21,56 @@ public final class ChunkSortOp {
     private ChunkSortOp() {}
 
     public static Outputs forward(CudaDevice dev, Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor split = inv.input("split_sizes");
-        Tensor sorted = inv.input("sorted_indices");
-        Optional<Tensor> probs = inv.optionalInput("probs");
+        Tensor inp = inv.input(Ports.INP);
+        Tensor split = inv.input(Ports.SPLIT_SIZES);
+        Tensor sorted = inv.input(Ports.SORTED_INDICES);
+        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
         checkSplits(split, sorted);
-        probs.ifPresent(p -> checkPerRow(p, inp.dim(0), "probs"));
+        probs.ifPresent(p -> checkPerRow(p, inp.dim(0), Ports.PROBS));
         try (DeviceArena arena = new DeviceArena()) {
             CUdeviceptr dIn = arena.upload(inp);
             CUdeviceptr dSplit = arena.uploadAsI64(split);
             CUdeviceptr dSorted = arena.uploadAsI64(sorted);
             CUdeviceptr dProbs = probs.map(arena::upload).orElse(null);
             long n = inp.dim(0);
-            GuardedOutput out = arena.output("output", inp.dtype(), inp.shape());
-            GuardedOutput map = arena.output("row_id_map", DType.I32, n);
-            GuardedOutput pp = probs.isPresent() ? arena.output("permuted_probs", probs.get().dtype(), n) : null;
+            GuardedOutput out = arena.output(Ports.OUTPUT, inp.dtype(), inp.shape());
+            GuardedOutput map = arena.output(Ports.ROW_ID_MAP, DType.I32, n);
+            GuardedOutput pp = probs.isPresent() ? arena.output(Ports.PERMUTED_PROBS, probs.get().dtype(), n) : null;
             makeMap(dev, arena, dSplit, dSorted, Math.toIntExact(split.numel()), n, map.ptr());
             sortRows(dev, dIn, n, inp.rowBytes(), map.ptr(), true, out.ptr(), dProbs, probs.map(p -> p.dtype().size()).orElse(0),
                     pp == null ? null : pp.ptr());
             dev.synchronize();
             arena.checkGuards(inv.describe());
             Map<String, Tensor> res = new LinkedHashMap<>();
-            res.put("output", out.download());
-            res.put("row_id_map", map.download());
-            if (pp != null) res.put("permuted_probs", pp.download());
+            res.put(Ports.OUTPUT, out.download());
+            res.put(Ports.ROW_ID_MAP, map.download());
+            if (pp != null) res.put(Ports.PERMUTED_PROBS, pp.download());
             return new Outputs(res);
         }
     }
 
     public static Outputs backward(CudaDevice dev, Invocation inv) {
-        Tensor g = inv.input("grad_output");
-        Tensor map = inv.input("row_id_map");
-        Optional<Tensor> gpp = inv.optionalInput("grad_permuted_probs");
+        Tensor g = inv.input(Ports.GRAD_OUTPUT);
+        Tensor map = inv.input(Ports.ROW_ID_MAP);
+        Optional<Tensor> gpp = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
         if (map.dtype() != DType.I32 || map.rank() != 1 || map.dim(0) != g.dim(0)) {
             throw new PreconditionViolation("X1", "row_id_map must be int32[" + g.dim(0) + "], got " + map.dtype() + map.shapeString());
         }
-        gpp.ifPresent(p -> checkPerRow(p, g.dim(0), "grad_permuted_probs"));
+        gpp.ifPresent(p -> checkPerRow(p, g.dim(0), Ports.GRAD_PERMUTED_PROBS));
         long n = g.dim(0);
         try (DeviceArena arena = new DeviceArena()) {
             CUdeviceptr dG = arena.upload(g);
             CUdeviceptr dMap = arena.upload(map);
             CUdeviceptr dGpp = gpp.map(arena::upload).orElse(null);
-            GuardedOutput gi = arena.output("grad_inp", g.dtype(), g.shape());
-            GuardedOutput gp = gpp.isPresent() ? arena.output("grad_probs", gpp.get().dtype(), n) : null;
+            GuardedOutput gi = arena.output(Ports.GRAD_INP, g.dtype(), g.shape());
+            GuardedOutput gp = gpp.isPresent() ? arena.output(Ports.GRAD_PROBS, gpp.get().dtype(), n) : null;
             sortRows(dev, dG, n, g.rowBytes(), dMap, false, gi.ptr(), dGpp, gpp.map(p -> p.dtype().size()).orElse(0),
                     gp == null ? null : gp.ptr());
             dev.synchronize();
             arena.checkGuards(inv.describe());
             Map<String, Tensor> res = new LinkedHashMap<>();
-            res.put("grad_inp", gi.download());
-            if (gp != null) res.put("grad_probs", gp.download());
+            res.put(Ports.GRAD_INP, gi.download());
+            if (gp != null) res.put(Ports.GRAD_PROBS, gp.download());
             return new Outputs(res);
         }
     }

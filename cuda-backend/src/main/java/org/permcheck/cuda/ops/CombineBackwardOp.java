@@ -1,5 +1,6 @@
 package org.permcheck.cuda.ops;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,11 +26,11 @@ public final class CombineBackwardOp {
     private CombineBackwardOp() {}
 
     public static Outputs run(CudaDevice dev, Invocation inv) {
-        Tensor g = inv.input("grad_output");
-        Tensor fwd = inv.input("fwd_input");
-        RowIdMapInput rm = RowIdMapInput.of(inv.input("row_id_map"), inv.optionalInput("pad_offsets"));
-        Optional<Tensor> mp = inv.optionalInput("merging_probs");
-        mp.ifPresent(p -> CombineOp.checkTE(p, rm, "merging_probs"));
+        Tensor g = inv.input(Ports.GRAD_OUTPUT);
+        Tensor fwd = inv.input(Ports.FWD_INPUT);
+        RowIdMapInput rm = RowIdMapInput.of(inv.input(Ports.ROW_ID_MAP), inv.optionalInput(Ports.PAD_OFFSETS));
+        Optional<Tensor> mp = inv.optionalInput(Ports.MERGING_PROBS);
+        mp.ifPresent(p -> CombineOp.checkTE(p, rm, Ports.MERGING_PROBS));
         if (g.dim(0) != rm.tokens()) throw new PreconditionViolation("X1", "grad_output must have T=" + rm.tokens() + " rows, got " + g.shapeString());
         if (g.dtype() != fwd.dtype() || g.rowBytes() != fwd.rowBytes()) {
             throw new PreconditionViolation("X1", "grad_output " + g.dtype() + g.shapeString() + " and fwd_input " + fwd.dtype() + fwd.shapeString() + " differ in row type");
@@ -44,16 +45,16 @@ public final class CombineBackwardOp {
             CUdeviceptr dFwd = mp.isPresent() ? arena.upload(fwd) : null;
             CUdeviceptr dMp = mp.map(arena::upload).orElse(null);
             CUdeviceptr hit = arena.alloc(rows);
-            GuardedOutput gi = arena.output("grad_inp", g.dtype(), Units.withRows(fwd.shape(), rows));
-            GuardedOutput gmp = mp.isPresent() ? arena.output("grad_merging_probs", mp.get().dtype(), rm.tokens(), rm.experts()) : null;
+            GuardedOutput gi = arena.output(Ports.GRAD_INP, g.dtype(), Units.withRows(fwd.shape(), rows));
+            GuardedOutput gmp = mp.isPresent() ? arena.output(Ports.GRAD_MERGING_PROBS, mp.get().dtype(), rm.tokens(), rm.experts()) : null;
             enqueue(dev, dG, rowBytes, g.dtype(), dMap, rm.tokens(), rm.experts(), dFwd, rows,
                     dMp, mp.map(p -> Units.code(p.dtype())).orElse(-1), dPad, rm.padSize(), gi.ptr(), hit,
                     gmp == null ? null : gmp.ptr());
             dev.synchronize();
             arena.checkGuards(inv.describe());
             Map<String, Tensor> res = new LinkedHashMap<>();
-            res.put("grad_inp", gi.download());
-            if (gmp != null) res.put("grad_merging_probs", gmp.download());
+            res.put(Ports.GRAD_INP, gi.download());
+            if (gmp != null) res.put(Ports.GRAD_MERGING_PROBS, gmp.download());
             return new Outputs(res);
         }
     }

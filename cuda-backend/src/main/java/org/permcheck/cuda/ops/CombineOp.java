@@ -1,5 +1,6 @@
 package org.permcheck.cuda.ops;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,19 +24,19 @@ public final class CombineOp {
     private CombineOp() {}
 
     public static Outputs combine(CudaDevice dev, Invocation inv) {
-        Tensor inp = inv.input("inp");
-        RowIdMapInput rm = RowIdMapInput.of(inv.input("row_id_map"), inv.optionalInput("pad_offsets"));
-        Optional<Tensor> mp = inv.optionalInput("merging_probs");
-        mp.ifPresent(p -> checkTE(p, rm, "merging_probs"));
+        Tensor inp = inv.input(Ports.INP);
+        RowIdMapInput rm = RowIdMapInput.of(inv.input(Ports.ROW_ID_MAP), inv.optionalInput(Ports.PAD_OFFSETS));
+        Optional<Tensor> mp = inv.optionalInput(Ports.MERGING_PROBS);
+        mp.ifPresent(p -> checkTE(p, rm, Ports.MERGING_PROBS));
         Map<String, Tensor> res = new LinkedHashMap<>();
-        res.put("output", gatherSum(dev, inv.describe(), inp, rm, mp, inv.profile().fusedMultiplyAdd(), null, res, "output"));
+        res.put(Ports.OUTPUT, gatherSum(dev, inv.describe(), inp, rm, mp, inv.profile().fusedMultiplyAdd(), null, res, Ports.OUTPUT));
         return new Outputs(res);
     }
 
     public static Outputs dispatchBackward(CudaDevice dev, Invocation inv) {
-        Tensor g = inv.input("grad_output");
-        RowIdMapInput rm = RowIdMapInput.of(inv.input("row_id_map"), inv.optionalInput("pad_offsets"));
-        Optional<Tensor> gpp = inv.optionalInput("grad_permuted_probs");
+        Tensor g = inv.input(Ports.GRAD_OUTPUT);
+        RowIdMapInput rm = RowIdMapInput.of(inv.input(Ports.ROW_ID_MAP), inv.optionalInput(Ports.PAD_OFFSETS));
+        Optional<Tensor> gpp = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
         gpp.ifPresent(p -> {
             if (p.rank() != 1 || p.dim(0) != g.dim(0)) {
                 throw new PreconditionViolation("X1", "grad_permuted_probs must be [" + g.dim(0) + "], got " + p.shapeString());
@@ -43,7 +44,7 @@ public final class CombineOp {
             Units.code(p.dtype());
         });
         Map<String, Tensor> res = new LinkedHashMap<>();
-        gatherSum(dev, inv.describe(), g, rm, Optional.empty(), false, gpp.orElse(null), res, "grad_inp");
+        gatherSum(dev, inv.describe(), g, rm, Optional.empty(), false, gpp.orElse(null), res, Ports.GRAD_INP);
         return new Outputs(res);
     }
 
@@ -66,7 +67,7 @@ public final class CombineOp {
             CUdeviceptr dPad = rm.padOffsets().map(arena::upload).orElse(null);
             CUdeviceptr dGpp = gpp == null ? null : arena.upload(gpp);
             GuardedOutput out = arena.output(outName, dt, Units.withRows(inp.shape(), rm.tokens()));
-            GuardedOutput gprobs = gpp == null ? null : arena.output("grad_probs", gpp.dtype(), rm.tokens(), rm.experts());
+            GuardedOutput gprobs = gpp == null ? null : arena.output(Ports.GRAD_PROBS, gpp.dtype(), rm.tokens(), rm.experts());
             enqueue(dev, dInp, inp.dim(0), rowBytes, dt, dMap, rm.tokens(), rm.experts(), dMp,
                     mp.map(p -> Units.code(p.dtype())).orElse(-1), dPad, rm.padSize(), fma, out.ptr(),
                     dGpp, gpp == null ? 0 : gpp.dtype().size(), gprobs == null ? null : gprobs.ptr());
@@ -74,7 +75,7 @@ public final class CombineOp {
             arena.checkGuards(call);
             Tensor o = out.download();
             res.put(outName, o);
-            if (gprobs != null) res.put("grad_probs", gprobs.download());
+            if (gprobs != null) res.put(Ports.GRAD_PROBS, gprobs.download());
             return o;
         }
     }

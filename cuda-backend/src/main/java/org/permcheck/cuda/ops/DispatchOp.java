@@ -1,5 +1,7 @@
 package org.permcheck.cuda.ops;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +22,9 @@ public final class DispatchOp {
     private DispatchOp() {}
 
     public static Outputs run(CudaDevice dev, Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor routing = inv.input("routing_map");
-        Optional<Tensor> probs = inv.optionalInput("probs");
+        Tensor inp = inv.input(Ports.INP);
+        Tensor routing = inv.input(Ports.ROUTING_MAP);
+        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
         Profile profile = inv.profile();
         if (routing.rank() != 2) throw new PreconditionViolation("X1", "routing_map must be [T, E], got " + routing.shapeString());
         if (routing.dtype() != DType.I32 && routing.dtype() != DType.I64 && routing.dtype() != DType.BOOL) {
@@ -37,9 +39,9 @@ public final class DispatchOp {
             if (!p.sameShape(tokens, experts)) throw new PreconditionViolation("X1", "probs must be [T, E], got " + p.shapeString());
             Units.code(p.dtype());
         });
-        long numOut = inv.attr("num_out_tokens");
+        long numOut = inv.attr(Attrs.NUM_OUT_TOKENS);
         if (numOut <= 0) throw new PreconditionViolation("X3", "num_out_tokens must be > 0, got " + numOut);
-        Optional<Long> align = inv.optionalAttr("align_size");
+        Optional<Long> align = inv.optionalAttr(Attrs.ALIGN_SIZE);
         if (align.isPresent() && align.get() <= 0) throw new PreconditionViolation("X4", "align_size must be > 0, got " + align.get());
         if (align.isEmpty() && profile.paddingRequired()) {
             throw new PreconditionViolation("X4", "profile " + profile.id() + " requires align_size");
@@ -53,8 +55,8 @@ public final class DispatchOp {
             CUdeviceptr dMap = arena.upload(routing);
             CUdeviceptr dProbs = probs.map(arena::upload).orElse(null);
             RowMapKernels rm = new RowMapKernels(arena, tokens, experts);
-            GuardedOutput tpe = arena.output("tokens_per_expert", idx, experts);
-            GuardedOutput pad = align.isPresent() ? arena.output("pad_offsets", idx, experts) : null;
+            GuardedOutput tpe = arena.output(Ports.TOKENS_PER_EXPERT, idx, experts);
+            GuardedOutput pad = align.isPresent() ? arena.output(Ports.PAD_OFFSETS, idx, experts) : null;
             rm.enqueue(dev, dMap, routing.dtype().size(), align.orElse(0L), tpe.ptr(), pad == null ? null : pad.ptr(), idx.size());
 
             // counts decide the torch buffer's length and whether pad_offsets is returned; read them
@@ -76,9 +78,9 @@ public final class DispatchOp {
                 padOffsetsOut = !aligned;
             }
 
-            GuardedOutput out = arena.output("output", inp.dtype(), Units.withRows(inp.shape(), rows));
-            GuardedOutput pprobs = probs.isPresent() ? arena.output("permuted_probs", probs.get().dtype(), rows) : null;
-            GuardedOutput rowIdMap = arena.output("row_id_map", DType.I32, tokens, 2L * experts + 1);
+            GuardedOutput out = arena.output(Ports.OUTPUT, inp.dtype(), Units.withRows(inp.shape(), rows));
+            GuardedOutput pprobs = probs.isPresent() ? arena.output(Ports.PERMUTED_PROBS, probs.get().dtype(), rows) : null;
+            GuardedOutput rowIdMap = arena.output(Ports.ROW_ID_MAP, DType.I32, tokens, 2L * experts + 1);
             long rowBytes = inp.rowBytes();
             DispatchKernels.permute(dev, rm, dMap, routing.dtype().size(), dInp, rowBytes, out.ptr(), rows, dProbs, probsSize,
                     pprobs == null ? null : pprobs.ptr(), rowIdMap.ptr());
@@ -89,11 +91,11 @@ public final class DispatchOp {
             arena.checkGuards(call);
 
             Map<String, Tensor> res = new LinkedHashMap<>();
-            res.put("output", out.download());
-            if (pprobs != null) res.put("permuted_probs", pprobs.download());
-            res.put("row_id_map", rowIdMap.download());
-            if (padOffsetsOut) res.put("pad_offsets", pad.download());
-            res.put("tokens_per_expert", tpe.download());
+            res.put(Ports.OUTPUT, out.download());
+            if (pprobs != null) res.put(Ports.PERMUTED_PROBS, pprobs.download());
+            res.put(Ports.ROW_ID_MAP, rowIdMap.download());
+            if (padOffsetsOut) res.put(Ports.PAD_OFFSETS, pad.download());
+            res.put(Ports.TOKENS_PER_EXPERT, tpe.download());
             return new Outputs(res);
         }
     }

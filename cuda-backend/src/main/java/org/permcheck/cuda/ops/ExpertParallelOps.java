@@ -1,5 +1,7 @@
 package org.permcheck.cuda.ops;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,8 +29,8 @@ public final class ExpertParallelOps {
 
     private record Shards(Tensor counts, int shards, int experts, int shard) {
         static Shards of(Invocation inv) {
-            Tensor m = inv.input("all_shards_tokens_per_expert");
-            long s = inv.attr("num_shards"), id = inv.attr("shard_id");
+            Tensor m = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
+            long s = inv.attr(Attrs.NUM_SHARDS), id = inv.attr(Attrs.SHARD_ID);
             if (m.rank() != 2 || !m.dtype().isInt()) throw new PreconditionViolation("X1", "all_shards_tokens_per_expert must be an integer [S, E], got " + m.dtype() + m.shapeString());
             if (s <= 0 || m.dim(0) != s) throw new PreconditionViolation("X8", "num_shards=" + s + " does not match " + m.shapeString());
             if (m.dim(1) % s != 0) throw new PreconditionViolation("X8", "E=" + m.dim(1) + " is not divisible by num_shards=" + s);
@@ -48,7 +50,7 @@ public final class ExpertParallelOps {
             arena.checkGuards(inv.describe());
             Tensor all = out.download();
             Map<String, Tensor> res = new LinkedHashMap<>();
-            String[] names = {"input_offsets", "send_sizes", "output_offsets", "recv_sizes"};
+            String[] names = {Ports.INPUT_OFFSETS, Ports.SEND_SIZES, Ports.OUTPUT_OFFSETS, Ports.RECV_SIZES};
             for (int k = 0; k < 4; k++) res.put(names[k], slice(all, (long) k * sh.shards(), sh.shards(), sh.counts().dtype()));
             return new Outputs(res);
         }
@@ -56,17 +58,17 @@ public final class ExpertParallelOps {
 
     public static Outputs localPermute(CudaDevice dev, Invocation inv) {
         Shards sh = Shards.of(inv);
-        Tensor inp = inv.input("inp");
+        Tensor inp = inv.input(Ports.INP);
         int l = sh.experts() / sh.shards();
         int chunks = sh.shards() * l;
         try (DeviceArena arena = new DeviceArena()) {
             CUdeviceptr m = arena.uploadAsI64(sh.counts());
             CUdeviceptr dIn = arena.upload(inp);
             CUdeviceptr split = arena.alloc(8L * chunks), sorted = arena.alloc(8L * chunks);
-            GuardedOutput group = arena.output("local_group_sizes", DType.I64, l);
-            GuardedOutput sortedSplit = arena.output("sorted_split_sizes", DType.I64, chunks);
-            GuardedOutput inverse = arena.output("inverse_chunk_indices", DType.I64, chunks);
-            GuardedOutput out = arena.output("output", inp.dtype(), inp.shape());
+            GuardedOutput group = arena.output(Ports.LOCAL_GROUP_SIZES, DType.I64, l);
+            GuardedOutput sortedSplit = arena.output(Ports.SORTED_SPLIT_SIZES, DType.I64, chunks);
+            GuardedOutput inverse = arena.output(Ports.INVERSE_CHUNK_INDICES, DType.I64, chunks);
+            GuardedOutput out = arena.output(Ports.OUTPUT, inp.dtype(), inp.shape());
             CUdeviceptr map = arena.alloc(4L * Math.max(1, inp.dim(0)));
             Kernel.LOCAL_A2A_PARAMS.launch(dev, 1, 32, 0)
                     .ptr(m).i32(sh.shards()).i32(sh.experts()).i32(sh.shard()).ptr(split).ptr(sorted)
@@ -76,30 +78,30 @@ public final class ExpertParallelOps {
             dev.synchronize();
             arena.checkGuards(inv.describe());
             Map<String, Tensor> res = new LinkedHashMap<>();
-            res.put("output", out.download());
-            res.put("local_group_sizes", convert(group.download(), sh.counts().dtype()));
-            res.put("sorted_split_sizes", convert(sortedSplit.download(), sh.counts().dtype()));
-            res.put("inverse_chunk_indices", convert(inverse.download(), INVERSE_DTYPE));
+            res.put(Ports.OUTPUT, out.download());
+            res.put(Ports.LOCAL_GROUP_SIZES, convert(group.download(), sh.counts().dtype()));
+            res.put(Ports.SORTED_SPLIT_SIZES, convert(sortedSplit.download(), sh.counts().dtype()));
+            res.put(Ports.INVERSE_CHUNK_INDICES, convert(inverse.download(), INVERSE_DTYPE));
             return new Outputs(res);
         }
     }
 
     public static Outputs localUnpermute(CudaDevice dev, Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor split = inv.input("sorted_split_sizes");
-        Tensor order = inv.input("inverse_chunk_indices");
+        Tensor inp = inv.input(Ports.INP);
+        Tensor split = inv.input(Ports.SORTED_SPLIT_SIZES);
+        Tensor order = inv.input(Ports.INVERSE_CHUNK_INDICES);
         ChunkSortOp.checkSplits(split, order);
         try (DeviceArena arena = new DeviceArena()) {
             CUdeviceptr dIn = arena.upload(inp);
             CUdeviceptr dSplit = arena.uploadAsI64(split), dOrder = arena.uploadAsI64(order);
-            GuardedOutput out = arena.output("output", inp.dtype(), inp.shape());
+            GuardedOutput out = arena.output(Ports.OUTPUT, inp.dtype(), inp.shape());
             CUdeviceptr map = arena.alloc(4L * Math.max(1, inp.dim(0)));
             ChunkSortOp.makeMap(dev, arena, dSplit, dOrder, Math.toIntExact(split.numel()), inp.dim(0), map);
             ChunkSortOp.sortRows(dev, dIn, inp.dim(0), inp.rowBytes(), map, true, out.ptr(), null, 0, null);
             dev.synchronize();
             arena.checkGuards(inv.describe());
             Map<String, Tensor> res = new LinkedHashMap<>();
-            res.put("output", out.download());
+            res.put(Ports.OUTPUT, out.download());
             return new Outputs(res);
         }
     }

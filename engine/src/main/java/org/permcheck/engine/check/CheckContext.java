@@ -1,5 +1,7 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
@@ -54,7 +56,7 @@ public final class CheckContext {
 
     /** Whether the call uses padding (align_size on dispatch, pad_offsets elsewhere). */
     public boolean padded() {
-        return invocation.attrs().containsKey("align_size") || invocation.inputs().containsKey("pad_offsets");
+        return invocation.attrs().containsKey(Attrs.ALIGN_SIZE) || invocation.inputs().containsKey(Ports.PAD_OFFSETS);
     }
 
     public Tensor expectedValue(String output) { return expected.values().get(output); }
@@ -77,17 +79,17 @@ public final class CheckContext {
     private RowOrigins computeOrigins() {
         switch (op()) {
             case DISPATCH: {
-                Tensor out = expectedValue("output");
+                Tensor out = expectedValue(Ports.OUTPUT);
                 return out == null ? RowOrigins.unknown()
-                        : RowOrigins.of(expectedValue("row_id_map"), expectedValue("pad_offsets"), out.rows());
+                        : RowOrigins.of(expectedValue(Ports.ROW_ID_MAP), expectedValue(Ports.PAD_OFFSETS), out.rows());
             }
             case COMBINE:
             case DISPATCH_BACKWARD:
             case COMBINE_BACKWARD: {
-                String buffer = op() == Op.COMBINE ? "inp" : op() == Op.DISPATCH_BACKWARD ? "grad_output" : "fwd_input";
+                String buffer = op() == Op.COMBINE ? Ports.INP : op() == Op.DISPATCH_BACKWARD ? Ports.GRAD_OUTPUT : Ports.FWD_INPUT;
                 Tensor b = invocation.inputs().get(buffer);
                 return b == null ? RowOrigins.unknown()
-                        : RowOrigins.of(invocation.inputs().get("row_id_map"), invocation.inputs().get("pad_offsets"), b.rows());
+                        : RowOrigins.of(invocation.inputs().get(Ports.ROW_ID_MAP), invocation.inputs().get(Ports.PAD_OFFSETS), b.rows());
             }
             default:
                 return RowOrigins.unknown();

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 import org.permcheck.tensor.Tensor;
@@ -24,12 +25,12 @@ final class EmptySums {
 
     /** The empty sums of one output, or null when the output has none by construction. */
     static EmptySums of(CheckContext ctx, String output) {
-        Tensor map = ctx.invocation().inputs().get("row_id_map");
+        Tensor map = ctx.invocation().inputs().get(Ports.ROW_ID_MAP);
         if (map == null || map.rank() != 2 || map.dim(1) % 2 != 1) return null;
         Op op = ctx.op();
-        if (op == Op.COMBINE && output.equals("output")) return new EmptySums(Rule.C3, map, false);
-        if (op == Op.DISPATCH_BACKWARD && output.equals("grad_inp")) return new EmptySums(Rule.G1, map, false);
-        if (op == Op.COMBINE_BACKWARD && output.equals("grad_merging_probs")) return new EmptySums(Rule.G4, map, true);
+        if (op == Op.COMBINE && output.equals(Ports.OUTPUT)) return new EmptySums(Rule.C3, map, false);
+        if (op == Op.DISPATCH_BACKWARD && output.equals(Ports.GRAD_INP)) return new EmptySums(Rule.G1, map, false);
+        if (op == Op.COMBINE_BACKWARD && output.equals(Ports.GRAD_MERGING_PROBS)) return new EmptySums(Rule.G4, map, true);
         return null;
     }
 

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 
@@ -16,17 +17,17 @@ final class OutputRules {
         switch (op) {
             case DISPATCH:
                 switch (output) {
-                    case "output": return padded ? Rule.P3 : Rule.D5;
-                    case "permuted_probs": return Rule.D4;
-                    case "row_id_map": return Rule.M1;
-                    case "pad_offsets": return Rule.P4;
-                    case "tokens_per_expert": return Rule.N1;
+                    case Ports.OUTPUT: return padded ? Rule.P3 : Rule.D5;
+                    case Ports.PERMUTED_PROBS: return Rule.D4;
+                    case Ports.ROW_ID_MAP: return Rule.M1;
+                    case Ports.PAD_OFFSETS: return Rule.P4;
+                    case Ports.TOKENS_PER_EXPERT: return Rule.N1;
                     default: return Rule.D2;
                 }
             case COMBINE: return Rule.C1;
-            case DISPATCH_BACKWARD: return output.equals("grad_probs") ? Rule.G2 : Rule.G1;
-            case COMBINE_BACKWARD: return output.equals("grad_merging_probs") ? Rule.G4 : Rule.G3;
-            case SORT_CHUNKS: return output.equals("row_id_map") ? Rule.S1 : Rule.S2;
+            case DISPATCH_BACKWARD: return output.equals(Ports.GRAD_PROBS) ? Rule.G2 : Rule.G1;
+            case COMBINE_BACKWARD: return output.equals(Ports.GRAD_MERGING_PROBS) ? Rule.G4 : Rule.G3;
+            case SORT_CHUNKS: return output.equals(Ports.ROW_ID_MAP) ? Rule.S1 : Rule.S2;
             case SORT_CHUNKS_BACKWARD: return Rule.S3;
             case RAGGED_A2A_PARAMS: return Rule.A1;
             case REVERSE_RAGGED_A2A_PARAMS: return Rule.A2;
@@ -38,7 +39,7 @@ final class OutputRules {
 
     /** The rule an output's values are compared under (pad_offsets: P1, its formula, not P4, its presence). */
     static Rule ofValues(Op op, String output, boolean padded) {
-        if (op == Op.DISPATCH && output.equals("pad_offsets")) return Rule.P1;
+        if (op == Op.DISPATCH && output.equals(Ports.PAD_OFFSETS)) return Rule.P1;
         return of(op, output, padded);
     }
 }

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.List;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ import org.permcheck.tensor.Tensor;
  * tensor gives one P1 violation.
  */
 public final class PadOffsetsCheck implements Check {
-    private static final String NAME = "pad_offsets";
+    private static final String NAME = Ports.PAD_OFFSETS;
 
     @Override
     public Set<Rule> rules() { return Set.of(Rule.P1); }

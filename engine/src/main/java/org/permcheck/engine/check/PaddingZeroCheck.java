@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -23,9 +24,9 @@ public final class PaddingZeroCheck implements Check {
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH || !ctx.padded()) return;
         long groupRows = 0; // sum of target: rows below it are pad rows (P2), rows from it on are tail (P3)
-        Tensor tpe = ctx.expectedValue("tokens_per_expert");
+        Tensor tpe = ctx.expectedValue(Ports.TOKENS_PER_EXPERT);
         if (tpe != null) for (long e = 0; e < tpe.numel(); e++) groupRows += tpe.getLong(e);
-        for (String name : new String[] {"output", "permuted_probs"}) {
+        for (String name : new String[] {Ports.OUTPUT, Ports.PERMUTED_PROBS}) {
             if (!ctx.comparable(name)) continue;
             if (ctx.actualValue(name).bitEquals(ctx.expectedValue(name))) continue; // the oracle's pad rows are zero: so are these
             Tensor e = ctx.expectedValue(name);

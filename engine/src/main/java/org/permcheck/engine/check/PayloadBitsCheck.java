@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -60,10 +61,10 @@ public final class PayloadBitsCheck implements Check {
         Tensor a = ctx.actualValue(name);
         Specified spec = Specified.of(ctx.expected(), name, e);
         RowOrigins origins = ctx.origins();
-        Tensor inp = ctx.invocation().input("inp");
-        Tensor routing = ctx.invocation().input("routing_map");
-        Tensor probs = ctx.invocation().inputs().get("probs");
-        boolean isOutput = name.equals("output");
+        Tensor inp = ctx.invocation().input(Ports.INP);
+        Tensor routing = ctx.invocation().input(Ports.ROUTING_MAP);
+        Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
+        boolean isOutput = name.equals(Ports.OUTPUT);
         MismatchCounter copy = new MismatchCounter(isOutput ? Rule.D2 : Rule.D4);
         MismatchCounter order = new MismatchCounter(Rule.D1);
         long judged = 0;
@@ -105,7 +106,7 @@ public final class PayloadBitsCheck implements Check {
 
     /** G3 with merging probs: the one DATA output that is a product, not a copy. */
     static boolean isComputedProduct(CheckContext ctx, String name) {
-        return ctx.op() == Op.COMBINE_BACKWARD && name.equals("grad_inp") && ctx.invocation().inputs().containsKey("merging_probs");
+        return ctx.op() == Op.COMBINE_BACKWARD && name.equals(Ports.GRAD_INP) && ctx.invocation().inputs().containsKey(Ports.MERGING_PROBS);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import org.permcheck.contract.Op;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.tensor.Tensor;
@@ -15,8 +16,8 @@ final class Positions {
         long token = -1;
         long expert = -1;
         Op op = ctx.op();
-        boolean permutedBuffer = (op == Op.DISPATCH && (output.equals("output") || output.equals("permuted_probs")))
-                || (op == Op.COMBINE_BACKWARD && output.equals("grad_inp"));
+        boolean permutedBuffer = (op == Op.DISPATCH && (output.equals(Ports.OUTPUT) || output.equals(Ports.PERMUTED_PROBS)))
+                || (op == Op.COMBINE_BACKWARD && output.equals(Ports.GRAD_INP));
         if (permutedBuffer) {
             token = ctx.origins().token(row);
             expert = ctx.origins().expert(row);
@@ -25,13 +26,13 @@ final class Positions {
             expert = col;
         } else if (tokenRows(op, output)) {
             token = row;
-        } else if (op == Op.DISPATCH && output.equals("row_id_map")) {
+        } else if (op == Op.DISPATCH && output.equals(Ports.ROW_ID_MAP)) {
             token = row;
-            Tensor e = ctx.expectedValue("row_id_map");
+            Tensor e = ctx.expectedValue(Ports.ROW_ID_MAP);
             long experts = (e.dim(1) - 1) / 2;
             if (col < experts) expert = e.getLong(row, experts + col);
             else if (col < 2 * experts) expert = e.getLong(row, col);
-        } else if (op == Op.DISPATCH && (output.equals("tokens_per_expert") || output.equals("pad_offsets"))) {
+        } else if (op == Op.DISPATCH && (output.equals(Ports.TOKENS_PER_EXPERT) || output.equals(Ports.PAD_OFFSETS))) {
             expert = row;
         }
         Tensor t = ctx.expectedValue(output);
@@ -40,11 +41,11 @@ final class Positions {
     }
 
     private static boolean tokenByExpert(Op op, String output) {
-        return (op == Op.DISPATCH_BACKWARD && output.equals("grad_probs"))
-                || (op == Op.COMBINE_BACKWARD && output.equals("grad_merging_probs"));
+        return (op == Op.DISPATCH_BACKWARD && output.equals(Ports.GRAD_PROBS))
+                || (op == Op.COMBINE_BACKWARD && output.equals(Ports.GRAD_MERGING_PROBS));
     }
 
     private static boolean tokenRows(Op op, String output) {
-        return (op == Op.COMBINE && output.equals("output")) || (op == Op.DISPATCH_BACKWARD && output.equals("grad_inp"));
+        return (op == Op.COMBINE && output.equals(Ports.OUTPUT)) || (op == Op.DISPATCH_BACKWARD && output.equals(Ports.GRAD_INP));
     }
 }

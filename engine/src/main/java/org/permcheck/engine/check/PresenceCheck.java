@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +26,7 @@ public final class PresenceCheck implements Check {
     public void check(CheckContext ctx, List<Violation> out) {
         for (Port p : ctx.op().outputs()) {
             String name = p.name();
-            if (name.equals("tokens_per_expert")) continue;
+            if (name.equals(Ports.TOKENS_PER_EXPERT)) continue;
             Tensor e = ctx.expectedValue(name);
             Tensor a = ctx.actualValue(name);
             String rule = ctx.ruleFor(name).id();

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +44,7 @@ public final class ReductionToleranceCheck implements Check {
             Tensor slack = ctx.expected().reference().get(name + ".slack");
             if (slack != null && slack.numel() != a.numel()) slack = null;
             EmptySums empty = EmptySums.of(ctx, name);
-            Tensor unreadProbs = ctx.op() == Op.COMBINE ? ctx.invocation().inputs().get("merging_probs") : null;
+            Tensor unreadProbs = ctx.op() == Op.COMBINE ? ctx.invocation().inputs().get(Ports.MERGING_PROBS) : null;
             MismatchCounter wrong = new MismatchCounter(ctx.valueRuleFor(name));
             MismatchCounter nonFinite = new MismatchCounter(Rule.C5);
             MismatchCounter leak = new MismatchCounter(Rule.C4);
@@ -85,7 +86,7 @@ public final class ReductionToleranceCheck implements Check {
 
     /** C4: token {@code t} has a NaN or infinite merging prob at an expert its valid slots do not list. */
     private static boolean readsUnroutedNonFinite(CheckContext ctx, Tensor probs, long t) {
-        Tensor map = ctx.invocation().inputs().get("row_id_map");
+        Tensor map = ctx.invocation().inputs().get(Ports.ROW_ID_MAP);
         if (probs == null || map == null || probs.rank() != 2 || t >= probs.dim(0) || t >= map.dim(0)) return false;
         long experts = probs.dim(1);
         long n = map.getLong(t, map.dim(1) - 1);

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.List;
 import java.util.Set;
 
@@ -25,10 +26,10 @@ public final class RoundTripCheck implements Check {
     public void check(CheckContext ctx, List<Violation> out) {
         CheckContext.FollowUp rt = ctx.roundTrip();
         if (ctx.op() != Op.DISPATCH || rt == null) return;
-        Tensor x = ctx.invocation().input("inp");
-        Tensor routing = ctx.invocation().input("routing_map");
-        Tensor probs = ctx.invocation().inputs().get("probs");
-        Tensor y = rt.result() == null ? null : rt.result().get("output");
+        Tensor x = ctx.invocation().input(Ports.INP);
+        Tensor routing = ctx.invocation().input(Ports.ROUTING_MAP);
+        Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
+        Tensor y = rt.result() == null ? null : rt.result().get(Ports.OUTPUT);
         String call = ctx.call() + " then " + rt.call().op().wireName() + "(merging_probs=1/n(t))";
         if (rt.result() == null) {
             out.add(Violation.of(Rule.R2.id(), call + ": the combine failed: " + rt.failure()));
@@ -67,7 +68,7 @@ public final class RoundTripCheck implements Check {
                 else ok = Tolerance.within(x.dtype(), got, want, want, (n + 1) * 0x1p-24 * Math.abs(want) * 2);
                 if (!ok) {
                     if (first == null) {
-                        first = new Mismatch("output", t, -1, t, h, ValueText.of(x.dtype(), n == 0 ? 0 : x.bits(t, h)) + " (the input)",
+                        first = new Mismatch(Ports.OUTPUT, t, -1, t, h, ValueText.of(x.dtype(), n == 0 ? 0 : x.bits(t, h)) + " (the input)",
                                 ValueText.of(y.dtype(), y.bits(t, h)));
                     }
                     bad++;

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.List;
 import java.util.Set;
 
@@ -21,8 +22,8 @@ public final class RowIdMapBijectionCheck implements Check {
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH) return;
-        Tensor a = ctx.actualValue("row_id_map");
-        Tensor routing = ctx.invocation().inputs().get("routing_map");
+        Tensor a = ctx.actualValue(Ports.ROW_ID_MAP);
+        Tensor routing = ctx.invocation().inputs().get(Ports.ROUTING_MAP);
         if (a == null || routing == null || routing.rank() != 2) return;
         long tokens = routing.dim(0);
         long experts = routing.dim(1);
@@ -71,7 +72,7 @@ public final class RowIdMapBijectionCheck implements Check {
                 }
             }
             if (problem != null) {
-                if (first == null) first = new Mismatch("row_id_map", t, -1, t, col, "a one-to-one map", problem);
+                if (first == null) first = new Mismatch(Ports.ROW_ID_MAP, t, -1, t, col, "a one-to-one map", problem);
                 bad++;
             }
         }

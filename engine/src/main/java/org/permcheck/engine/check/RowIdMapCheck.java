@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -21,11 +22,11 @@ public final class RowIdMapCheck implements Check {
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
-        if (ctx.op() != Op.DISPATCH || !ctx.comparable("row_id_map")) return;
-        Tensor e = ctx.expectedValue("row_id_map");
-        Tensor a = ctx.actualValue("row_id_map");
+        if (ctx.op() != Op.DISPATCH || !ctx.comparable(Ports.ROW_ID_MAP)) return;
+        Tensor e = ctx.expectedValue(Ports.ROW_ID_MAP);
+        Tensor a = ctx.actualValue(Ports.ROW_ID_MAP);
         if (e.rank() != 2 || a.bitEquals(e)) return;
-        Specified spec = Specified.of(ctx.expected(), "row_id_map", e);
+        Specified spec = Specified.of(ctx.expected(), Ports.ROW_ID_MAP, e);
         long experts = (e.dim(1) - 1) / 2;
         MismatchCounter dst = new MismatchCounter(Rule.M2);
         MismatchCounter exp = new MismatchCounter(Rule.M3);
@@ -39,7 +40,7 @@ public final class RowIdMapCheck implements Check {
                 long ab = a.getLong(t, c);
                 if (eb != ab) {
                     MismatchCounter m = c == 2 * experts ? cnt : c >= experts ? exp : dst;
-                    m.add(Positions.mismatch(ctx, "row_id_map", t, c, Long.toString(eb), Long.toString(ab)));
+                    m.add(Positions.mismatch(ctx, Ports.ROW_ID_MAP, t, c, Long.toString(eb), Long.toString(ab)));
                 }
             }
         }

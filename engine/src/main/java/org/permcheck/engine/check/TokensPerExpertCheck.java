@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.List;
 import java.util.Set;
 
@@ -14,7 +15,7 @@ import org.permcheck.tensor.Tensor;
  * counts when padded), with and without padding and probs.
  */
 public final class TokensPerExpertCheck implements Check {
-    private static final String NAME = "tokens_per_expert";
+    private static final String NAME = Ports.TOKENS_PER_EXPERT;
 
     @Override
     public Set<Rule> rules() { return Set.of(Rule.N1); }
@@ -24,7 +25,7 @@ public final class TokensPerExpertCheck implements Check {
         if (ctx.op() != Op.DISPATCH) return;
         Tensor a = ctx.actualValue(NAME);
         Tensor e = ctx.expectedValue(NAME);
-        Tensor routing = ctx.invocation().inputs().get("routing_map");
+        Tensor routing = ctx.invocation().inputs().get(Ports.ROUTING_MAP);
         String call = ctx.call();
         if (a == null) {
             out.add(Violation.of(Rule.N1.id(), call + ": tokens_per_expert is missing (it is always returned)"));

@@ -1,5 +1,6 @@
 package org.permcheck.engine.check;
 
+import org.permcheck.contract.Ports;
 import java.util.List;
 import java.util.Set;
 
@@ -20,13 +21,13 @@ public final class ZeroProbRowCheck implements Check {
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
-        if (ctx.op() != Op.DISPATCH || !ctx.comparable("output")) return;
-        Tensor probs = ctx.invocation().inputs().get("probs");
+        if (ctx.op() != Op.DISPATCH || !ctx.comparable(Ports.OUTPUT)) return;
+        Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
         if (probs == null) return;
-        Tensor e = ctx.expectedValue("output");
-        Tensor a = ctx.actualValue("output");
+        Tensor e = ctx.expectedValue(Ports.OUTPUT);
+        Tensor a = ctx.actualValue(Ports.OUTPUT);
         if (a.bitEquals(e)) return; // the oracle's D3 rows are +0.0: so are these
-        Specified spec = Specified.of(ctx.expected(), "output", e);
+        Specified spec = Specified.of(ctx.expected(), Ports.OUTPUT, e);
         RowOrigins origins = ctx.origins();
         MismatchCounter m = new MismatchCounter(Rule.D3);
         long judged = 0;
@@ -36,7 +37,7 @@ public final class ZeroProbRowCheck implements Check {
             for (long c = 0; c < a.rowElems(); c++) {
                 long bits = a.bits(r, c);
                 if (spec.element(r, c) && bits != 0) {
-                    m.add(Positions.mismatch(ctx, "output", r, c, ValueText.of(a.dtype(), 0), ValueText.of(a.dtype(), bits)));
+                    m.add(Positions.mismatch(ctx, Ports.OUTPUT, r, c, ValueText.of(a.dtype(), 0), ValueText.of(a.dtype(), bits)));
                     break;
                 }
             }

@@ -1,5 +1,6 @@
 package org.permcheck.engine.cpu;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -60,25 +61,25 @@ final class CpuChunkSort {
     }
 
     static Outputs forward(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor probs = inv.inputs().get("probs");
-        int[] map = map(longs(inv.input("split_sizes")), longs(inv.input("sorted_indices")), (int) inp.dim(0));
+        Tensor inp = inv.input(Ports.INP);
+        Tensor probs = inv.inputs().get(Ports.PROBS);
+        int[] map = map(longs(inv.input(Ports.SPLIT_SIZES)), longs(inv.input(Ports.SORTED_INDICES)), (int) inp.dim(0));
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("output", move(inp, map, true));
-        out.put("row_id_map", i32(map));
-        if (probs != null) out.put("permuted_probs", move(probs, map, true));
+        out.put(Ports.OUTPUT, move(inp, map, true));
+        out.put(Ports.ROW_ID_MAP, i32(map));
+        if (probs != null) out.put(Ports.PERMUTED_PROBS, move(probs, map, true));
         return new Outputs(out);
     }
 
     static Outputs backward(Invocation inv) {
-        Tensor grad = inv.input("grad_output");
-        Tensor gpp = inv.inputs().get("grad_permuted_probs");
-        Tensor m = inv.input("row_id_map");
+        Tensor grad = inv.input(Ports.GRAD_OUTPUT);
+        Tensor gpp = inv.inputs().get(Ports.GRAD_PERMUTED_PROBS);
+        Tensor m = inv.input(Ports.ROW_ID_MAP);
         int[] map = new int[(int) m.numel()];
         for (int i = 0; i < map.length; i++) map[i] = (int) m.getLong(i);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("grad_inp", move(grad, map, false));
-        if (gpp != null) out.put("grad_probs", move(gpp, map, false));
+        out.put(Ports.GRAD_INP, move(grad, map, false));
+        if (gpp != null) out.put(Ports.GRAD_PROBS, move(gpp, map, false));
         return new Outputs(out);
     }
 }

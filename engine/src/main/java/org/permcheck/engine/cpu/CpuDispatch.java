@@ -1,5 +1,7 @@
 package org.permcheck.engine.cpu;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,17 +24,17 @@ final class CpuDispatch {
 
     static Outputs run(Invocation inv) {
         Profile profile = inv.profile();
-        Tensor inp = inv.input("inp");
-        Tensor routing = inv.input("routing_map");
-        Tensor probs = inv.inputs().get("probs");
+        Tensor inp = inv.input(Ports.INP);
+        Tensor routing = inv.input(Ports.ROUTING_MAP);
+        Tensor probs = inv.inputs().get(Ports.PROBS);
         if (inp.rank() != 2 || routing.rank() != 2 || routing.dim(0) != inp.dim(0)) {
             throw new IllegalArgumentException("inp [T,H] and routing_map [T,E] must agree, got " + inp.shapeString() + " and " + routing.shapeString());
         }
         int tokens = (int) routing.dim(0);
         int experts = (int) routing.dim(1);
         long hidden = inp.dim(1);
-        long numOut = inv.attr("num_out_tokens");
-        Long align = inv.optionalAttr("align_size").orElse(null);
+        long numOut = inv.attr(Attrs.NUM_OUT_TOKENS);
+        Long align = inv.optionalAttr(Attrs.ALIGN_SIZE).orElse(null);
 
         // pass 1: counts per (block, expert)
         int blocks = TokenBlocks.count(tokens);
@@ -122,11 +124,11 @@ final class CpuDispatch {
         });
 
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("output", output);
-        if (permutedProbs != null) out.put("permuted_probs", permutedProbs);
-        out.put("row_id_map", rowIdMap);
-        if (align != null && (profile.padOffsetsWhenAligned() || !aligned)) out.put("pad_offsets", counts(profile, padOffsets));
-        out.put("tokens_per_expert", counts(profile, groupRows));
+        out.put(Ports.OUTPUT, output);
+        if (permutedProbs != null) out.put(Ports.PERMUTED_PROBS, permutedProbs);
+        out.put(Ports.ROW_ID_MAP, rowIdMap);
+        if (align != null && (profile.padOffsetsWhenAligned() || !aligned)) out.put(Ports.PAD_OFFSETS, counts(profile, padOffsets));
+        out.put(Ports.TOKENS_PER_EXPERT, counts(profile, groupRows));
         return new Outputs(out);
     }
 

@@ -1,5 +1,7 @@
 package org.permcheck.engine.cpu;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,9 +24,9 @@ final class CpuExpertParallel {
     }
 
     static Outputs params(Invocation inv, boolean reverse) {
-        Tensor m = inv.input("all_shards_tokens_per_expert");
-        int shards = (int) inv.attr("num_shards");
-        int s = (int) inv.attr("shard_id");
+        Tensor m = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
+        int shards = (int) inv.attr(Attrs.NUM_SHARDS);
+        int s = (int) inv.attr(Attrs.SHARD_ID);
         long[][] to = sendTo(m, shards);
         long[] send = new long[shards];
         long[] recv = new long[shards];
@@ -37,18 +39,18 @@ final class CpuExpertParallel {
         long[] inOff = new long[shards];
         for (int j = 1; j < shards; j++) inOff[j] = inOff[j - 1] + send[j - 1];
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("input_offsets", vector(m.dtype(), inOff));
-        out.put("send_sizes", vector(m.dtype(), send));
-        out.put("output_offsets", vector(m.dtype(), outOff));
-        out.put("recv_sizes", vector(m.dtype(), recv));
+        out.put(Ports.INPUT_OFFSETS, vector(m.dtype(), inOff));
+        out.put(Ports.SEND_SIZES, vector(m.dtype(), send));
+        out.put(Ports.OUTPUT_OFFSETS, vector(m.dtype(), outOff));
+        out.put(Ports.RECV_SIZES, vector(m.dtype(), recv));
         return new Outputs(out);
     }
 
     static Outputs permuteAfter(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor m = inv.input("all_shards_tokens_per_expert");
-        int shards = (int) inv.attr("num_shards");
-        int s = (int) inv.attr("shard_id");
+        Tensor inp = inv.input(Ports.INP);
+        Tensor m = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
+        int shards = (int) inv.attr(Attrs.NUM_SHARDS);
+        int s = (int) inv.attr(Attrs.SHARD_ID);
         int local = (int) m.dim(1) / shards;
         int chunks = shards * local;
         long[] split = new long[chunks];
@@ -69,18 +71,18 @@ final class CpuExpertParallel {
         }
         int[] map = CpuChunkSort.map(split, sortedIdx, (int) inp.dim(0));
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("output", CpuChunkSort.move(inp, map, true));
-        out.put("local_group_sizes", vector(m.dtype(), groups));
-        out.put("sorted_split_sizes", vector(m.dtype(), sortedSizes));
-        out.put("inverse_chunk_indices", vector(DType.I32, inverse));
+        out.put(Ports.OUTPUT, CpuChunkSort.move(inp, map, true));
+        out.put(Ports.LOCAL_GROUP_SIZES, vector(m.dtype(), groups));
+        out.put(Ports.SORTED_SPLIT_SIZES, vector(m.dtype(), sortedSizes));
+        out.put(Ports.INVERSE_CHUNK_INDICES, vector(DType.I32, inverse));
         return new Outputs(out);
     }
 
     static Outputs unpermuteBefore(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        int[] map = CpuChunkSort.map(CpuChunkSort.longs(inv.input("sorted_split_sizes")),
-                CpuChunkSort.longs(inv.input("inverse_chunk_indices")), (int) inp.dim(0));
-        return new Outputs(Map.of("output", CpuChunkSort.move(inp, map, true)));
+        Tensor inp = inv.input(Ports.INP);
+        int[] map = CpuChunkSort.map(CpuChunkSort.longs(inv.input(Ports.SORTED_SPLIT_SIZES)),
+                CpuChunkSort.longs(inv.input(Ports.INVERSE_CHUNK_INDICES)), (int) inp.dim(0));
+        return new Outputs(Map.of(Ports.OUTPUT, CpuChunkSort.move(inp, map, true)));
     }
 
     static Tensor vector(DType dtype, long[] v) {

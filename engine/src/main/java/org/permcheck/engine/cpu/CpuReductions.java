@@ -1,5 +1,6 @@
 package org.permcheck.engine.cpu;
 
+import org.permcheck.contract.Ports;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,34 +19,34 @@ final class CpuReductions {
     private CpuReductions() {}
 
     static Outputs combine(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Routes routes = new Routes(inv.input("row_id_map"), inv.inputs().get("pad_offsets"));
-        Tensor out = weightedSum(inp, routes, inv.inputs().get("merging_probs"), inv.profile().fusedMultiplyAdd());
-        return new Outputs(Map.of("output", out));
+        Tensor inp = inv.input(Ports.INP);
+        Routes routes = new Routes(inv.input(Ports.ROW_ID_MAP), inv.inputs().get(Ports.PAD_OFFSETS));
+        Tensor out = weightedSum(inp, routes, inv.inputs().get(Ports.MERGING_PROBS), inv.profile().fusedMultiplyAdd());
+        return new Outputs(Map.of(Ports.OUTPUT, out));
     }
 
     static Outputs dispatchBackward(Invocation inv) {
-        Tensor grad = inv.input("grad_output");
-        Tensor gpp = inv.inputs().get("grad_permuted_probs");
-        Routes routes = new Routes(inv.input("row_id_map"), inv.inputs().get("pad_offsets"));
+        Tensor grad = inv.input(Ports.GRAD_OUTPUT);
+        Tensor gpp = inv.inputs().get(Ports.GRAD_PERMUTED_PROBS);
+        Routes routes = new Routes(inv.input(Ports.ROW_ID_MAP), inv.inputs().get(Ports.PAD_OFFSETS));
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("grad_inp", weightedSum(grad, routes, null, false));
+        out.put(Ports.GRAD_INP, weightedSum(grad, routes, null, false));
         if (gpp != null) {
             Tensor gp = Tensor.zeros(gpp.dtype(), routes.tokens, routes.experts);
             for (int t = 0; t < routes.tokens; t++) {
                 for (int i = 0; i < routes.count[t]; i++) gp.setBits(t, routes.expert[t][i], gpp.bits(routes.rows[t][i], 0));
             }
-            out.put("grad_probs", gp);
+            out.put(Ports.GRAD_PROBS, gp);
         }
         return new Outputs(out);
     }
 
     static Outputs combineBackward(Invocation inv) {
-        Tensor grad = inv.input("grad_output");
-        Tensor fwd = inv.input("fwd_input");
-        Tensor mp = inv.inputs().get("merging_probs");
+        Tensor grad = inv.input(Ports.GRAD_OUTPUT);
+        Tensor fwd = inv.input(Ports.FWD_INPUT);
+        Tensor mp = inv.inputs().get(Ports.MERGING_PROBS);
         boolean fused = inv.profile().fusedMultiplyAdd();
-        Routes routes = new Routes(inv.input("row_id_map"), inv.inputs().get("pad_offsets"));
+        Routes routes = new Routes(inv.input(Ports.ROW_ID_MAP), inv.inputs().get(Ports.PAD_OFFSETS));
         long hidden = grad.dim(1);
         Tensor gradInp = Tensor.zeros(grad.dtype(), fwd.dim(0), hidden);
         Tensor gradProbs = mp == null ? null : Tensor.zeros(mp.dtype(), routes.tokens, routes.experts);
@@ -77,8 +78,8 @@ final class CpuReductions {
             }
         });
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("grad_inp", gradInp);
-        if (gradProbs != null) out.put("grad_merging_probs", gradProbs);
+        out.put(Ports.GRAD_INP, gradInp);
+        if (gradProbs != null) out.put(Ports.GRAD_MERGING_PROBS, gradProbs);
         return new Outputs(out);
     }
 

@@ -1,5 +1,7 @@
 package org.permcheck.engine.exec;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,18 +98,18 @@ public final class ProtocolSmoke {
         for (long i = 0; i < 4; i++) inp.setBits(i, (i + 1) * 0x11);
         if (caps.ops().contains(Op.DISPATCH)) {
             Map<String, Long> attrs = new LinkedHashMap<>();
-            attrs.put("num_out_tokens", 2L);
-            if (p.paddingRequired()) attrs.put("align_size", 1L);
+            attrs.put(Attrs.NUM_OUT_TOKENS, 2L);
+            if (p.paddingRequired()) attrs.put(Attrs.ALIGN_SIZE, 1L);
             Map<String, Tensor> in = new LinkedHashMap<>();
-            in.put("inp", inp);
-            in.put("routing_map", Tensor.i32(new long[] {2, 2}, 0, 1, 1, 0));
+            in.put(Ports.INP, inp);
+            in.put(Ports.ROUTING_MAP, Tensor.i32(new long[] {2, 2}, 0, 1, 1, 0));
             return new Invocation(Op.DISPATCH, p, in, attrs);
         }
         if (caps.ops().contains(Op.SORT_CHUNKS)) {
             Map<String, Tensor> in = new LinkedHashMap<>();
-            in.put("inp", inp);
-            in.put("split_sizes", Tensor.i32(new long[] {2}, 1, 1));
-            in.put("sorted_indices", Tensor.i32(new long[] {2}, 1, 0));
+            in.put(Ports.INP, inp);
+            in.put(Ports.SPLIT_SIZES, Tensor.i32(new long[] {2}, 1, 1));
+            in.put(Ports.SORTED_INDICES, Tensor.i32(new long[] {2}, 1, 0));
             return new Invocation(Op.SORT_CHUNKS, p, in, Map.of());
         }
         return null;

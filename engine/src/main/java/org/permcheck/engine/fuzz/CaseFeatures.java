@@ -1,5 +1,6 @@
 package org.permcheck.engine.fuzz;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -30,9 +31,9 @@ public final class CaseFeatures {
         boolean gradient = s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD;
         if (gradient) f.add("gradient");
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
-        Tensor probs = firstPresent(inv, "probs", "merging_probs", "grad_permuted_probs");
+        Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS, Ports.GRAD_PERMUTED_PROBS);
         if (probs != null) {
-            f.add(inv.inputs().containsKey("merging_probs") ? "merging-probs" : "probs");
+            f.add(inv.inputs().containsKey(Ports.MERGING_PROBS) ? "merging-probs" : "probs");
             if (payload != null && probs.dtype() != payload.dtype()) f.add("mixed-dtypes");
         }
         if (payload != null && (s.values() == Values.BITS || s.values() == Values.SPECIALS)) payloadFeatures(payload, f);
@@ -54,7 +55,7 @@ public final class CaseFeatures {
             f.add("gen:chunk-order=" + s.chunkOrder());
             if (s.chunks() == 1) f.add("gen:S=1");
             if (s.extra() > 0) f.add("tail-rows");
-            Tensor split = inv.inputs().get("split_sizes");
+            Tensor split = inv.inputs().get(Ports.SPLIT_SIZES);
             if (split != null) for (long i = 0; i < split.numel(); i++) if (split.getLong(i) == 0) { f.add("zero-size-chunk"); break; }
         }
         if (SpecSampler.isExpertParallel(s.op())) {
@@ -66,14 +67,14 @@ public final class CaseFeatures {
     }
 
     private static void routingFeatures(Invocation inv, CaseSpec s, Set<String> f) {
-        Tensor routing = inv.inputs().get("routing_map");
-        Tensor map = inv.inputs().get("row_id_map");
+        Tensor routing = inv.inputs().get(Ports.ROUTING_MAP);
+        Tensor map = inv.inputs().get(Ports.ROW_ID_MAP);
         long tokens = s.tokens();
         long experts = s.experts();
         long[] count = new long[(int) experts];
         boolean nowhere = false;
         boolean toAll = false;
-        Tensor probs = firstPresent(inv, "probs", "merging_probs");
+        Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS);
         boolean zeroProb = false;
         boolean[] inMap = new boolean[(int) experts];
         byte[] routingRow = routing == null ? null : new byte[routing.rowBytes()];
@@ -135,7 +136,7 @@ public final class CaseFeatures {
     }
 
     private static Tensor payload(Invocation inv) {
-        return firstPresent(inv, "inp", "grad_output");
+        return firstPresent(inv, Ports.INP, Ports.GRAD_OUTPUT);
     }
 
     private static Tensor firstPresent(Invocation inv, String... names) {

@@ -1,5 +1,7 @@
 package org.permcheck.engine.fuzz;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -87,39 +89,39 @@ public final class CaseGenerator {
         switch (s.op()) {
             case DISPATCH: {
                 Tensor probs = s.probs() ? probabilities(rng, s, routing) : null;
-                in.put("inp", s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
-                in.put("routing_map", routing);
-                if (probs != null) in.put("probs", probs);
-                attrs.put("num_out_tokens", numOut);
-                if (s.align() > 0) attrs.put("align_size", (long) s.align());
+                in.put(Ports.INP, s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
+                in.put(Ports.ROUTING_MAP, routing);
+                if (probs != null) in.put(Ports.PROBS, probs);
+                attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
+                if (s.align() > 0) attrs.put(Attrs.ALIGN_SIZE, (long) s.align());
                 break;
             }
             case COMBINE: {
                 Tensor mp = s.mergingProbs() ? probabilities(rng, s, routing) : null;
-                in.put("inp", s.values().generate(rng, s.dtype(), rows, s.hidden()));
-                in.put("row_id_map", TeRowIdMap.of(table));
-                if (mp != null) in.put("merging_probs", mp);
-                layout.padOffsets().ifPresent(p -> in.put("pad_offsets", p)); // P4
+                in.put(Ports.INP, s.values().generate(rng, s.dtype(), rows, s.hidden()));
+                in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
+                if (mp != null) in.put(Ports.MERGING_PROBS, mp);
+                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             case DISPATCH_BACKWARD: {
                 Tensor g = s.values().generate(rng, s.dtype(), rows, s.hidden());
                 Tensor gp = s.probs() ? probabilityVector(rng, s, rows) : null;
-                in.put("grad_output", g);
-                in.put("row_id_map", TeRowIdMap.of(table));
-                if (gp != null) in.put("grad_permuted_probs", gp);
-                layout.padOffsets().ifPresent(p -> in.put("pad_offsets", p)); // P4
+                in.put(Ports.GRAD_OUTPUT, g);
+                in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
+                if (gp != null) in.put(Ports.GRAD_PERMUTED_PROBS, gp);
+                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             case COMBINE_BACKWARD: {
                 Tensor mp = s.mergingProbs() ? probabilities(rng, s, routing) : null;
                 Tensor g = s.values().generate(rng, s.dtype(), s.tokens(), s.hidden());
                 Tensor x = s.values().generate(rng, s.dtype(), rows, s.hidden());
-                in.put("grad_output", g);
-                in.put("row_id_map", TeRowIdMap.of(table));
-                in.put("fwd_input", x);
-                if (mp != null) in.put("merging_probs", mp);
-                layout.padOffsets().ifPresent(p -> in.put("pad_offsets", p)); // P4
+                in.put(Ports.GRAD_OUTPUT, g);
+                in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
+                in.put(Ports.FWD_INPUT, x);
+                if (mp != null) in.put(Ports.MERGING_PROBS, mp);
+                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             default: throw new IllegalStateException();
@@ -177,14 +179,14 @@ public final class CaseGenerator {
         Tensor payload = s.values().generate(rng, s.dtype(), n, s.hidden());
         Tensor probs = s.probs() ? probabilityVector(rng, s, n) : null;
         if (s.op() == Op.SORT_CHUNKS) {
-            in.put("inp", payload);
-            in.put("split_sizes", split);
-            in.put("sorted_indices", sorted);
-            if (probs != null) in.put("probs", probs);
+            in.put(Ports.INP, payload);
+            in.put(Ports.SPLIT_SIZES, split);
+            in.put(Ports.SORTED_INDICES, sorted);
+            if (probs != null) in.put(Ports.PROBS, probs);
         } else {
-            in.put("grad_output", payload);
-            in.put("row_id_map", chunkMap(sizes, order, n));
-            if (probs != null) in.put("grad_permuted_probs", probs);
+            in.put(Ports.GRAD_OUTPUT, payload);
+            in.put(Ports.ROW_ID_MAP, chunkMap(sizes, order, n));
+            if (probs != null) in.put(Ports.GRAD_PERMUTED_PROBS, probs);
         }
     }
 
@@ -219,15 +221,15 @@ public final class CaseGenerator {
         for (int i = 0; i < shards; i++) for (int l = 0; l < local; l++) received += m.getLong(i, (long) shard * local + l);
         switch (s.op()) {
             case RAGGED_A2A_PARAMS: case REVERSE_RAGGED_A2A_PARAMS:
-                in.put("all_shards_tokens_per_expert", m);
-                attrs.put("shard_id", (long) shard);
-                attrs.put("num_shards", (long) shards);
+                in.put(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m);
+                attrs.put(Attrs.SHARD_ID, (long) shard);
+                attrs.put(Attrs.NUM_SHARDS, (long) shards);
                 break;
             case LOCAL_PERMUTE_AFTER_A2A:
-                in.put("inp", s.values().generate(rng, s.dtype(), received + s.extra(), s.hidden()));
-                in.put("all_shards_tokens_per_expert", m);
-                attrs.put("shard_id", (long) shard);
-                attrs.put("num_shards", (long) shards);
+                in.put(Ports.INP, s.values().generate(rng, s.dtype(), received + s.extra(), s.hidden()));
+                in.put(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m);
+                attrs.put(Attrs.SHARD_ID, (long) shard);
+                attrs.put(Attrs.NUM_SHARDS, (long) shards);
                 break;
             case LOCAL_UNPERMUTE_BEFORE_A2A: {
                 Tensor sortedSizes = Tensor.zeros(DType.I32, (long) shards * local);
@@ -238,9 +240,9 @@ public final class CaseGenerator {
                         inverse.setLong((long) i * local + l, (long) l * shards + i);
                     }
                 }
-                in.put("inp", s.values().generate(rng, s.dtype(), received + s.extra(), s.hidden()));
-                in.put("sorted_split_sizes", sortedSizes);
-                in.put("inverse_chunk_indices", inverse);
+                in.put(Ports.INP, s.values().generate(rng, s.dtype(), received + s.extra(), s.hidden()));
+                in.put(Ports.SORTED_SPLIT_SIZES, sortedSizes);
+                in.put(Ports.INVERSE_CHUNK_INDICES, inverse);
                 break;
             }
             default: throw new IllegalStateException();

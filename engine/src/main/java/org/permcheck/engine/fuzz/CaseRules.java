@@ -1,5 +1,7 @@
 package org.permcheck.engine.fuzz;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,13 +16,13 @@ public final class CaseRules {
 
     public static List<String> of(Invocation inv) {
         List<String> r = new ArrayList<>();
-        boolean padded = inv.attrs().containsKey("align_size") || inv.inputs().containsKey("pad_offsets");
+        boolean padded = inv.attrs().containsKey(Attrs.ALIGN_SIZE) || inv.inputs().containsKey(Ports.PAD_OFFSETS);
         switch (inv.op()) {
             case DISPATCH: {
                 r.add("D1");
                 r.add("D2");
-                if (inv.inputs().containsKey("probs")) {
-                    if (hasZero(inv.input("probs"), inv.input("routing_map"))) r.add("D3");
+                if (inv.inputs().containsKey(Ports.PROBS)) {
+                    if (hasZero(inv.input(Ports.PROBS), inv.input(Ports.ROUTING_MAP))) r.add("D3");
                     r.add("D4");
                 }
                 if (padded) {
@@ -36,24 +38,24 @@ public final class CaseRules {
                 r.add("M2");
                 r.add("M3");
                 r.add("M4");
-                DType d = inv.input("inp").dtype();
+                DType d = inv.input(Ports.INP).dtype();
                 if (d == DType.F32 || d == DType.BF16 || d == DType.F16) r.add("R2");
                 break;
             }
             case COMBINE:
                 r.add("C1");
-                if (hasTokenNowhere(inv.input("row_id_map"))) r.add("C3");
+                if (hasTokenNowhere(inv.input(Ports.ROW_ID_MAP))) r.add("C3");
                 r.add("C4");
                 r.add("C5");
                 break;
             case DISPATCH_BACKWARD:
                 r.add("G1");
-                if (inv.inputs().containsKey("grad_permuted_probs")) r.add("G2");
+                if (inv.inputs().containsKey(Ports.GRAD_PERMUTED_PROBS)) r.add("G2");
                 r.add("C5");
                 break;
             case COMBINE_BACKWARD:
                 r.add("G3");
-                if (inv.inputs().containsKey("merging_probs")) {
+                if (inv.inputs().containsKey(Ports.MERGING_PROBS)) {
                     r.add("G4");
                     r.add("C5");
                 }

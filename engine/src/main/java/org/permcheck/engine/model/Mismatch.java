@@ -1,10 +1,12 @@
 package org.permcheck.engine.model;
 
+import org.permcheck.contract.Ports;
+
 /**
  * Where a comparison first went wrong, in the terms of the contract. Coordinates that do not apply
  * are -1.
  *
- * @param output   the output's name ("output", "row_id_map", ...)
+ * @param output   the output's name (Ports.OUTPUT, Ports.ROW_ID_MAP, ...)
  * @param token    the token, when the position maps back to one
  * @param expert   the expert, when known
  * @param row      the row of the output

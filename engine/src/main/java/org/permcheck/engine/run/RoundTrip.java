@@ -1,5 +1,6 @@
 package org.permcheck.engine.run;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,11 +21,11 @@ final class RoundTrip {
     /** The combine call, or null when the invariant does not apply (fp8 payload, combine not claimed, outputs malformed). */
     static Invocation combineAfter(Invocation dispatch, Outputs out, Capabilities caps) {
         if (dispatch.op() != Op.DISPATCH) return null;
-        Tensor x = dispatch.input("inp");
+        Tensor x = dispatch.input(Ports.INP);
         if (x.dtype() != DType.F32 && x.dtype() != DType.BF16 && x.dtype() != DType.F16) return null;
-        Tensor y = out.get("output");
-        Tensor map = out.get("row_id_map");
-        Tensor routing = dispatch.input("routing_map");
+        Tensor y = out.get(Ports.OUTPUT);
+        Tensor map = out.get(Ports.ROW_ID_MAP);
+        Tensor routing = dispatch.input(Ports.ROUTING_MAP);
         long tokens = routing.dim(0);
         long experts = routing.dim(1);
         if (y == null || map == null || y.dtype() != x.dtype() || y.rank() != 2 || y.dim(1) != x.dim(1)) return null;
@@ -38,13 +39,13 @@ final class RoundTrip {
             for (long e = 0; e < experts; e++) if (routing.bits(t, e) != 0) weights.setF32(t, e, w);
         }
         Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put("inp", y);
-        in.put("row_id_map", map);
-        in.put("merging_probs", weights);
-        Tensor pad = out.get("pad_offsets");
+        in.put(Ports.INP, y);
+        in.put(Ports.ROW_ID_MAP, map);
+        in.put(Ports.MERGING_PROBS, weights);
+        Tensor pad = out.get(Ports.PAD_OFFSETS);
         if (pad != null) {
             if (!pad.sameShape(experts) || !pad.dtype().isInt()) return null;
-            in.put("pad_offsets", pad);
+            in.put(Ports.PAD_OFFSETS, pad);
         }
         Invocation combine = new Invocation(Op.COMBINE, dispatch.profile(), in, Map.of());
         return caps.whyNot(combine) == null ? combine : null;

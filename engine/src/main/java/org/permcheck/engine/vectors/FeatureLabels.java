@@ -1,5 +1,6 @@
 package org.permcheck.engine.vectors;
 
+import org.permcheck.contract.Ports;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ public final class FeatureLabels {
             case "padded": return "padding";
             case "align:1": return "align-1";
             case "zero_probs": return "zero-prob";
-            case "merging_probs": return "merging-probs";
+            case Ports.MERGING_PROBS: return "merging-probs";
             case "empty_expert": return "empty-expert";
             case "token_nowhere": return "unrouted-token";
             case "k=E": return "all-routed";

@@ -1,5 +1,6 @@
 package org.permcheck.engine.vectors;
 
+import org.permcheck.contract.Ports;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -97,7 +98,7 @@ public final class GeneratedRecipes {
         if (s.probs() && (s.op() == Op.DISPATCH || s.op() == Op.SORT_CHUNKS || s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD)) f.add("probs");
         if (s.mergingProbs() && (s.op() == Op.COMBINE || s.op() == Op.COMBINE_BACKWARD)) f.add("merging-probs");
         if (s.zeroProbs() && (f.contains("probs") || f.contains("merging-probs"))) f.add("zero-prob");
-        if (s.align() > 0 && (s.op() == Op.DISPATCH || inv.inputs().containsKey("pad_offsets"))) f.add("padding");
+        if (s.align() > 0 && (s.op() == Op.DISPATCH || inv.inputs().containsKey(Ports.PAD_OFFSETS))) f.add("padding");
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
         if (s.op() == Op.DISPATCH && s.align() == 0 && s.extra() > 0) f.add("extra-rows");
         if (s.op().wireName().endsWith("_backward")) f.add("gradient");

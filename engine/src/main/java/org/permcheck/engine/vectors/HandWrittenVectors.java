@@ -1,5 +1,7 @@
 package org.permcheck.engine.vectors;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,7 +128,7 @@ public final class HandWrittenVectors {
         Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
         Expected d = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null));
         Expected dp = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, 4L));
-        Tensor rid = d.values().get("row_id_map");
+        Tensor rid = d.values().get(Ports.ROW_ID_MAP);
         Tensor mp = Tensor.zeros(DType.F32, 5, 3);
         for (long i = 0; i < mp.numel(); i++) mp.setF32(i, 0.1f + 0.3f * (i % 4));
         v.add(vec("combine/worked-example", "combine of the worked example with merging probs: descending expert f32 accumulation",
@@ -138,7 +140,7 @@ public final class HandWrittenVectors {
         v.add(vec("combine/padded", "combine of a padded buffer through pad_offsets; padded rows hold NaN and are never read",
                 rules("C1", "C4"), feats("f32", "padding", "merging-probs", "unspecified-slots"),
                 combine(Profile.TE_JAX, nanPadRows(payload(DType.F32, 16, 4), new long[] {3, 6, 7, 10, 11, 12, 13, 14, 15}),
-                        dp.values().get("row_id_map"), mp, dp.values().get("pad_offsets"))));
+                        dp.values().get(Ports.ROW_ID_MAP), mp, dp.values().get(Ports.PAD_OFFSETS))));
         Tensor junk = rid.copy();
         for (long t = 0; t < 5; t++) {
             long n = junk.getLong(t, 6);
@@ -158,7 +160,7 @@ public final class HandWrittenVectors {
                 combine(Profile.TE_JAX, payload(DType.F16, 7, 8), rid, convert(mp, DType.BF16), null)));
         v.add(vec("combine/torch-mask-pad-fma", "torch-mask-pad: the bit-faithful value uses fused multiply-add",
                 rules("C2", "C5"), feats("f32", "merging-probs", "torch-mask-pad", "padding"),
-                combine(Profile.TORCH_MASK_PAD, payload(DType.F32, 12, 4), dp.values().get("row_id_map"), mp, dp.values().get("pad_offsets"))));
+                combine(Profile.TORCH_MASK_PAD, payload(DType.F32, 12, 4), dp.values().get(Ports.ROW_ID_MAP), mp, dp.values().get(Ports.PAD_OFFSETS))));
         Tensor cancel = Tensor.zeros(DType.F32, 7, 2);
         float[] cv = {1e8f, 3f, 1.5f, -1e8f, -1e8f, 1f, 2f, 2f, 1e8f, -4f, 5f, 6f, 7f, 8f};
         for (int i = 0; i < cv.length; i++) cancel.setF32(i, cv[i]);
@@ -179,29 +181,29 @@ public final class HandWrittenVectors {
         Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
         Expected d = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null));
         Expected dp = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, 4L));
-        Tensor rid = d.values().get("row_id_map");
+        Tensor rid = d.values().get(Ports.ROW_ID_MAP);
         Tensor gpp = Tensor.zeros(DType.F32, 7);
         for (long i = 0; i < 7; i++) gpp.setF32(i, 0.5f + i);
         v.add(vec("dispatch-backward/probs", "dispatch VJP: grad_inp sums routed rows, grad_probs copies grad_permuted_probs",
                 rules("G1", "G2", "C5"), feats("f32", "gradient", "probs", "unrouted-token"),
                 new Invocation(Op.DISPATCH_BACKWARD, Profile.TE_JAX,
-                        inputs("grad_output", payload(DType.F32, 7, 4), "row_id_map", rid, "grad_permuted_probs", gpp), Map.of())));
+                        inputs(Ports.GRAD_OUTPUT, payload(DType.F32, 7, 4), Ports.ROW_ID_MAP, rid, Ports.GRAD_PERMUTED_PROBS, gpp), Map.of())));
         v.add(vec("dispatch-backward/padded", "dispatch VJP through pad_offsets (bf16)",
                 rules("G1", "C5"), feats("bf16", "gradient", "padding"),
                 new Invocation(Op.DISPATCH_BACKWARD, Profile.TE_JAX,
-                        inputs("grad_output", payload(DType.BF16, 16, 4), "row_id_map", dp.values().get("row_id_map"),
-                                "pad_offsets", dp.values().get("pad_offsets")), Map.of())));
+                        inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 16, 4), Ports.ROW_ID_MAP, dp.values().get(Ports.ROW_ID_MAP),
+                                Ports.PAD_OFFSETS, dp.values().get(Ports.PAD_OFFSETS)), Map.of())));
         v.add(vec("combine-backward/no-merging-probs", "combine VJP without merging probs: bit copies of grad_output rows; unused rows free",
                 rules("G3"), feats("f32", "gradient", "extra-rows"),
                 new Invocation(Op.COMBINE_BACKWARD, Profile.TE_JAX,
-                        inputs("grad_output", payload(DType.F32, 5, 4), "row_id_map", rid, "fwd_input", payload(DType.F32, 9, 4)), Map.of())));
+                        inputs(Ports.GRAD_OUTPUT, payload(DType.F32, 5, 4), Ports.ROW_ID_MAP, rid, Ports.FWD_INPUT, payload(DType.F32, 9, 4)), Map.of())));
         Tensor mp = Tensor.zeros(DType.F32, 5, 3);
         for (long i = 0; i < mp.numel(); i++) mp.setF32(i, 0.2f + 0.15f * (i % 5));
         v.add(vec("combine-backward/merging-probs", "combine VJP with merging probs: scaled rows (DATA) and per-(t,e) dot products (REDUCTION)",
                 rules("G3", "G4", "C5"), feats("bf16", "gradient", "merging-probs", "padding"),
                 new Invocation(Op.COMBINE_BACKWARD, Profile.TE_JAX,
-                        inputs("grad_output", payload(DType.BF16, 5, 4), "row_id_map", dp.values().get("row_id_map"),
-                                "fwd_input", payload(DType.BF16, 16, 4), "merging_probs", mp, "pad_offsets", dp.values().get("pad_offsets")),
+                        inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 5, 4), Ports.ROW_ID_MAP, dp.values().get(Ports.ROW_ID_MAP),
+                                Ports.FWD_INPUT, payload(DType.BF16, 16, 4), Ports.MERGING_PROBS, mp, Ports.PAD_OFFSETS, dp.values().get(Ports.PAD_OFFSETS)),
                         Map.of())));
     }
 
@@ -218,7 +220,7 @@ public final class HandWrittenVectors {
         v.add(vec("chunk-sort/tail-rows-probs", "7 rows, sum(split_sizes) = 5: rows 5 and 6 stay in place; probs follow their rows",
                 rules("S1", "S2"), feats("bf16", "chunk-sort", "tail-rows", "probs"),
                 chunks(ramp(DType.BF16, 7, 2), Tensor.i32(shape(2), 2, 3), Tensor.i32(shape(2), 1, 0), probs)));
-        Tensor fwdOut = Oracle.expected(fwd).values().get("output");
+        Tensor fwdOut = Oracle.expected(fwd).values().get(Ports.OUTPUT);
         v.add(vec("chunk-sort/inverse", "the chunk sort with (split[perm], argsort(perm)) undoes the worked example",
                 rules("S4", "S1", "S2"), feats("f32", "chunk-sort", "zero-size-chunk"),
                 chunks(fwdOut, Tensor.i32(shape(3), 3, 2, 0), Tensor.i32(shape(3), 1, 2, 0), null)));
@@ -227,7 +229,7 @@ public final class HandWrittenVectors {
         v.add(vec("chunk-sort-backward/worked-example", "chunk sort VJP: gathers through the map [3,4,0,1,2]",
                 rules("S3"), feats("f32", "chunk-sort", "gradient"),
                 new Invocation(Op.SORT_CHUNKS_BACKWARD, Profile.TE_JAX,
-                        inputs("grad_output", ramp(DType.F32, 5, 3), "row_id_map", Tensor.i32(shape(5), 3, 4, 0, 1, 2), "grad_permuted_probs", gp),
+                        inputs(Ports.GRAD_OUTPUT, ramp(DType.F32, 5, 3), Ports.ROW_ID_MAP, Tensor.i32(shape(5), 3, 4, 0, 1, 2), Ports.GRAD_PERMUTED_PROBS, gp),
                         Map.of())));
     }
 
@@ -235,23 +237,23 @@ public final class HandWrittenVectors {
 
     private static void expertParallel(List<VectorCase> v) {
         Tensor m = Tensor.i32(shape(2, 4), 1, 2, 0, 3, 2, 0, 4, 1);
-        Map<String, Long> shard1 = Map.of("shard_id", 1L, "num_shards", 2L);
+        Map<String, Long> shard1 = Map.of(Attrs.SHARD_ID, 1L, Attrs.NUM_SHARDS, 2L);
         v.add(vec("ep/ragged-params", "forward ragged all-to-all parameters of shard 1 of 2 (sender-side output offsets)",
                 rules("A1"), feats("expert-parallel"),
-                new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX, inputs("all_shards_tokens_per_expert", m), shard1)));
+                new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX, inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m), shard1)));
         v.add(vec("ep/reverse-ragged-params", "reverse ragged all-to-all parameters of shard 1 of 2",
                 rules("A2"), feats("expert-parallel"),
-                new Invocation(Op.REVERSE_RAGGED_A2A_PARAMS, Profile.TE_JAX, inputs("all_shards_tokens_per_expert", m), shard1)));
+                new Invocation(Op.REVERSE_RAGGED_A2A_PARAMS, Profile.TE_JAX, inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m), shard1)));
         Invocation after = new Invocation(Op.LOCAL_PERMUTE_AFTER_A2A, Profile.TE_JAX,
-                inputs("inp", ramp(DType.F32, 10, 2), "all_shards_tokens_per_expert", m), shard1);
+                inputs(Ports.INP, ramp(DType.F32, 10, 2), Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m), shard1);
         v.add(vec("ep/local-permute", "expert-major local sort after the all-to-all, with 2 slack rows that stay in place",
                 rules("A3", "S1", "S2"), feats("f32", "expert-parallel", "tail-rows", "zero-size-chunk"), after));
         Expected a = Oracle.expected(after);
         v.add(vec("ep/local-unpermute", "the inverse local sort before the reverse all-to-all",
                 rules("A4", "S4"), feats("f32", "expert-parallel", "tail-rows"),
                 new Invocation(Op.LOCAL_UNPERMUTE_BEFORE_A2A, Profile.TE_JAX,
-                        inputs("inp", a.values().get("output"), "sorted_split_sizes", a.values().get("sorted_split_sizes"),
-                                "inverse_chunk_indices", a.values().get("inverse_chunk_indices")), Map.of())));
+                        inputs(Ports.INP, a.values().get(Ports.OUTPUT), Ports.SORTED_SPLIT_SIZES, a.values().get(Ports.SORTED_SPLIT_SIZES),
+                                Ports.INVERSE_CHUNK_INDICES, a.values().get(Ports.INVERSE_CHUNK_INDICES)), Map.of())));
     }
 
     // ------------------------------------------------------------------ X (negative vectors)
@@ -271,8 +273,8 @@ public final class HandWrittenVectors {
         Expected d = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null));
         Tensor f8 = Tensor.zeros(DType.F8E4M3, 7, 4);
         v.add(neg("precondition/x5-fp8-reduction", "combine of an fp8 payload (fp8 is moved, never reduced)", "X5",
-                combine(Profile.TE_JAX, f8, d.values().get("row_id_map"), null, null)));
-        Tensor bad = d.values().get("row_id_map").copy();
+                combine(Profile.TE_JAX, f8, d.values().get(Ports.ROW_ID_MAP), null, null)));
+        Tensor bad = d.values().get(Ports.ROW_ID_MAP).copy();
         bad.setLong(0, 0, 9);
         v.add(neg("precondition/x6-source-row-out-of-range", "row_id_map names source row 9 of a 7-row payload", "X6",
                 combine(Profile.TE_JAX, payload(DType.F32, 7, 4), bad, null, null)));
@@ -280,8 +282,8 @@ public final class HandWrittenVectors {
                 chunks(ramp(DType.F32, 5, 3), Tensor.i32(shape(3), 2, 0, 3), Tensor.i32(shape(3), 0, 0, 1), null)));
         v.add(neg("precondition/x8-shards-do-not-divide", "4 experts over 3 shards", "X8",
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX,
-                        inputs("all_shards_tokens_per_expert", Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),
-                        Map.of("shard_id", 0L, "num_shards", 3L))));
+                        inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),
+                        Map.of(Attrs.SHARD_ID, 0L, Attrs.NUM_SHARDS, 3L))));
     }
 
     // ------------------------------------------------------------------ small builders
@@ -296,30 +298,30 @@ public final class HandWrittenVectors {
 
     static Invocation dispatch(Profile profile, Tensor inp, Tensor map, Tensor probs, long numOut, Long align) {
         Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put("inp", inp);
-        in.put("routing_map", map);
-        if (probs != null) in.put("probs", probs);
+        in.put(Ports.INP, inp);
+        in.put(Ports.ROUTING_MAP, map);
+        if (probs != null) in.put(Ports.PROBS, probs);
         Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put("num_out_tokens", numOut);
-        if (align != null) attrs.put("align_size", align);
+        attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
+        if (align != null) attrs.put(Attrs.ALIGN_SIZE, align);
         return new Invocation(Op.DISPATCH, profile, in, attrs);
     }
 
     static Invocation combine(Profile profile, Tensor inp, Tensor rid, Tensor mp, Tensor pad) {
         Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put("inp", inp);
-        in.put("row_id_map", rid);
-        if (mp != null) in.put("merging_probs", mp);
-        if (pad != null) in.put("pad_offsets", pad);
+        in.put(Ports.INP, inp);
+        in.put(Ports.ROW_ID_MAP, rid);
+        if (mp != null) in.put(Ports.MERGING_PROBS, mp);
+        if (pad != null) in.put(Ports.PAD_OFFSETS, pad);
         return new Invocation(Op.COMBINE, profile, in, Map.of());
     }
 
     static Invocation chunks(Tensor inp, Tensor split, Tensor order, Tensor probs) {
         Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put("inp", inp);
-        in.put("split_sizes", split);
-        in.put("sorted_indices", order);
-        if (probs != null) in.put("probs", probs);
+        in.put(Ports.INP, inp);
+        in.put(Ports.SPLIT_SIZES, split);
+        in.put(Ports.SORTED_INDICES, order);
+        if (probs != null) in.put(Ports.PROBS, probs);
         return new Invocation(Op.SORT_CHUNKS, Profile.TE_JAX, in, Map.of());
     }
 

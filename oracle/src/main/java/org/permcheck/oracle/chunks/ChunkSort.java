@@ -1,5 +1,6 @@
 package org.permcheck.oracle.chunks;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,45 +35,45 @@ public final class ChunkSort {
     }
 
     public static Expected expected(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor split = inv.input("split_sizes");
-        Tensor sorted = inv.input("sorted_indices");
-        Optional<Tensor> probs = inv.optionalInput("probs");
-        Preconditions.requireRank2("inp", inp);
-        Preconditions.requireMovablePayload("inp", inp);
-        Preconditions.requireIndex("split_sizes", split);
-        Preconditions.requireIndex("sorted_indices", sorted);
-        Preconditions.requireRank1("split_sizes", split);
-        Preconditions.requireRank1("sorted_indices", sorted);
+        Tensor inp = inv.input(Ports.INP);
+        Tensor split = inv.input(Ports.SPLIT_SIZES);
+        Tensor sorted = inv.input(Ports.SORTED_INDICES);
+        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
+        Preconditions.requireRank2(Ports.INP, inp);
+        Preconditions.requireMovablePayload(Ports.INP, inp);
+        Preconditions.requireIndex(Ports.SPLIT_SIZES, split);
+        Preconditions.requireIndex(Ports.SORTED_INDICES, sorted);
+        Preconditions.requireRank1(Ports.SPLIT_SIZES, split);
+        Preconditions.requireRank1(Ports.SORTED_INDICES, sorted);
         probs.ifPresent(p -> {
-            Preconditions.requireProbs("probs", p);
-            Preconditions.requireShape("probs", p, inp.dim(0));
+            Preconditions.requireProbs(Ports.PROBS, p);
+            Preconditions.requireShape(Ports.PROBS, p, inp.dim(0));
         });
         long[] map = ChunkSortMap.of(Preconditions.longs(split), Preconditions.longs(sorted), inp.dim(0)); // S1, X7
         Map<String, Tensor> values = new LinkedHashMap<>();
-        values.put("output", forward(inp, map));
-        values.put("row_id_map", toI32(map));
-        probs.ifPresent(p -> values.put("permuted_probs", forward(p, map)));
+        values.put(Ports.OUTPUT, forward(inp, map));
+        values.put(Ports.ROW_ID_MAP, toI32(map));
+        probs.ifPresent(p -> values.put(Ports.PERMUTED_PROBS, forward(p, map)));
         return new Expected(values, Map.of(), Map.of());
     }
 
     public static Expected expectedBackward(Invocation inv) {
-        Tensor grad = inv.input("grad_output");
-        Tensor mapT = inv.input("row_id_map");
-        Optional<Tensor> gradProbs = inv.optionalInput("grad_permuted_probs");
-        Preconditions.requireRank2("grad_output", grad);
-        Preconditions.requireMovablePayload("grad_output", grad);
-        Preconditions.requireIndex("row_id_map", mapT);
-        Preconditions.requireShape("row_id_map", mapT, grad.dim(0));
+        Tensor grad = inv.input(Ports.GRAD_OUTPUT);
+        Tensor mapT = inv.input(Ports.ROW_ID_MAP);
+        Optional<Tensor> gradProbs = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
+        Preconditions.requireRank2(Ports.GRAD_OUTPUT, grad);
+        Preconditions.requireMovablePayload(Ports.GRAD_OUTPUT, grad);
+        Preconditions.requireIndex(Ports.ROW_ID_MAP, mapT);
+        Preconditions.requireShape(Ports.ROW_ID_MAP, mapT, grad.dim(0));
         long[] map = Preconditions.longs(mapT);
-        ChunkSortMap.requirePermutation("row_id_map", map);
+        ChunkSortMap.requirePermutation(Ports.ROW_ID_MAP, map);
         gradProbs.ifPresent(p -> {
-            Preconditions.requireProbs("grad_permuted_probs", p);
-            Preconditions.requireShape("grad_permuted_probs", p, grad.dim(0));
+            Preconditions.requireProbs(Ports.GRAD_PERMUTED_PROBS, p);
+            Preconditions.requireShape(Ports.GRAD_PERMUTED_PROBS, p, grad.dim(0));
         });
         Map<String, Tensor> values = new LinkedHashMap<>();
-        values.put("grad_inp", backward(grad, map));
-        gradProbs.ifPresent(p -> values.put("grad_probs", backward(p, map)));
+        values.put(Ports.GRAD_INP, backward(grad, map));
+        gradProbs.ifPresent(p -> values.put(Ports.GRAD_PROBS, backward(p, map)));
         return new Expected(values, Map.of(), Map.of());
     }
 

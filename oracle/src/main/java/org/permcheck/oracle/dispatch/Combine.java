@@ -1,5 +1,6 @@
 package org.permcheck.oracle.dispatch;
 
+import org.permcheck.contract.Ports;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,22 +15,22 @@ public final class Combine {
     private Combine() {}
 
     public static Expected expected(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor rowIdMap = inv.input("row_id_map");
-        Optional<Tensor> mergingProbs = inv.optionalInput("merging_probs");
-        Optional<Tensor> padOffsets = inv.optionalInput("pad_offsets");
+        Tensor inp = inv.input(Ports.INP);
+        Tensor rowIdMap = inv.input(Ports.ROW_ID_MAP);
+        Optional<Tensor> mergingProbs = inv.optionalInput(Ports.MERGING_PROBS);
+        Optional<Tensor> padOffsets = inv.optionalInput(Ports.PAD_OFFSETS);
 
-        Preconditions.requireRank2("inp", inp);
-        Preconditions.requireReduciblePayload("inp", inp); // C6, X5
+        Preconditions.requireRank2(Ports.INP, inp);
+        Preconditions.requireReduciblePayload(Ports.INP, inp); // C6, X5
         RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, inp.dim(0)); // C4, X6
         if (mergingProbs.isPresent()) {
-            Preconditions.requireProbs("merging_probs", mergingProbs.get());
-            Preconditions.requireShape("merging_probs", mergingProbs.get(), routes.numTokens(), routes.numExperts());
+            Preconditions.requireProbs(Ports.MERGING_PROBS, mergingProbs.get());
+            Preconditions.requireShape(Ports.MERGING_PROBS, mergingProbs.get(), routes.numTokens(), routes.numExperts());
         }
         // C1, C2 (contraction per profile), C3, C5
         RowReduction.Result r = RowReduction.sum(inp, routes, mergingProbs.orElse(null),
                 inv.profile().fusedMultiplyAdd(), inp.dtype());
-        return new Expected(Map.of("output", r.values()), Map.of(),
-                Map.of("output", r.reference(), "output.slack", r.slack()));
+        return new Expected(Map.of(Ports.OUTPUT, r.values()), Map.of(),
+                Map.of(Ports.OUTPUT, r.reference(), "output.slack", r.slack()));
     }
 }

@@ -1,5 +1,6 @@
 package org.permcheck.oracle.dispatch;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,40 +17,40 @@ public final class CombineGradient {
     private CombineGradient() {}
 
     public static Expected expected(Invocation inv) {
-        Tensor grad = inv.input("grad_output");
-        Tensor rowIdMap = inv.input("row_id_map");
-        Tensor fwdInput = inv.input("fwd_input");
-        Optional<Tensor> mergingProbs = inv.optionalInput("merging_probs");
-        Optional<Tensor> padOffsets = inv.optionalInput("pad_offsets");
+        Tensor grad = inv.input(Ports.GRAD_OUTPUT);
+        Tensor rowIdMap = inv.input(Ports.ROW_ID_MAP);
+        Tensor fwdInput = inv.input(Ports.FWD_INPUT);
+        Optional<Tensor> mergingProbs = inv.optionalInput(Ports.MERGING_PROBS);
+        Optional<Tensor> padOffsets = inv.optionalInput(Ports.PAD_OFFSETS);
         boolean fused = inv.profile().fusedMultiplyAdd();
 
-        Preconditions.requireRank2("grad_output", grad);
-        Preconditions.requireRank2("fwd_input", fwdInput);
+        Preconditions.requireRank2(Ports.GRAD_OUTPUT, grad);
+        Preconditions.requireRank2(Ports.FWD_INPUT, fwdInput);
         RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, fwdInput.dim(0)); // X6
-        Preconditions.requireShape("grad_output", grad, routes.numTokens(), fwdInput.dim(1)); // X1
+        Preconditions.requireShape(Ports.GRAD_OUTPUT, grad, routes.numTokens(), fwdInput.dim(1)); // X1
         long dup = routes.firstDuplicateSource(fwdInput.dim(0));
         if (dup >= 0) throw Preconditions.violation("X6", "row_id_map names source row " + dup + " twice; the gradient would be scattered into it twice");
         if (mergingProbs.isPresent()) {
             // a product is computed: X5 as for a reduction
-            Preconditions.requireReduciblePayload("grad_output", grad);
-            Preconditions.requireReduciblePayload("fwd_input", fwdInput);
-            Preconditions.requireProbs("merging_probs", mergingProbs.get());
-            Preconditions.requireShape("merging_probs", mergingProbs.get(), routes.numTokens(), routes.numExperts());
+            Preconditions.requireReduciblePayload(Ports.GRAD_OUTPUT, grad);
+            Preconditions.requireReduciblePayload(Ports.FWD_INPUT, fwdInput);
+            Preconditions.requireProbs(Ports.MERGING_PROBS, mergingProbs.get());
+            Preconditions.requireShape(Ports.MERGING_PROBS, mergingProbs.get(), routes.numTokens(), routes.numExperts());
         } else {
-            Preconditions.requireMovablePayload("grad_output", grad);
+            Preconditions.requireMovablePayload(Ports.GRAD_OUTPUT, grad);
         }
 
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, Tensor> reference = new LinkedHashMap<>();
         Tensor targeted = Tensor.zeros(DType.BOOL, fwdInput.dim(0));
-        values.put("grad_inp", gradInp(grad, routes, mergingProbs.orElse(null), fwdInput.dim(0), targeted));
+        values.put(Ports.GRAD_INP, gradInp(grad, routes, mergingProbs.orElse(null), fwdInput.dim(0), targeted));
         if (mergingProbs.isPresent()) {
             Tensor[] g = gradMergingProbs(grad, fwdInput, routes, mergingProbs.get().dtype(), fused);
-            values.put("grad_merging_probs", g[0]);
-            reference.put("grad_merging_probs", g[1]);
+            values.put(Ports.GRAD_MERGING_PROBS, g[0]);
+            reference.put(Ports.GRAD_MERGING_PROBS, g[1]);
             reference.put("grad_merging_probs.slack", g[2]);
         }
-        return new Expected(values, Map.of("grad_inp", targeted), reference);
+        return new Expected(values, Map.of(Ports.GRAD_INP, targeted), reference);
     }
 
     /**

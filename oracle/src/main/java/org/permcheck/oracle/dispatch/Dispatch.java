@@ -1,5 +1,6 @@
 package org.permcheck.oracle.dispatch;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,38 +23,38 @@ public final class Dispatch {
 
     public static Expected expected(Invocation inv) {
         Profile profile = inv.profile();
-        Tensor inp = inv.input("inp");
-        Tensor routingMap = inv.input("routing_map");
-        Optional<Tensor> probs = inv.optionalInput("probs");
+        Tensor inp = inv.input(Ports.INP);
+        Tensor routingMap = inv.input(Ports.ROUTING_MAP);
+        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
 
         // X1, X5: shapes and dtypes
-        Preconditions.requireRank2("inp", inp);
-        Preconditions.requireMovablePayload("inp", inp);
+        Preconditions.requireRank2(Ports.INP, inp);
+        Preconditions.requireMovablePayload(Ports.INP, inp);
         AssignmentTable table = AssignmentTable.of(routingMap); // X1, X2
         if (routingMap.dim(0) != inp.dim(0)) {
             throw Preconditions.violation("X1", "inp has " + inp.dim(0) + " tokens but routing_map has " + routingMap.dim(0));
         }
         if (probs.isPresent()) {
-            Preconditions.requireProbs("probs", probs.get());
-            Preconditions.requireShape("probs", probs.get(), routingMap.shape());
+            Preconditions.requireProbs(Ports.PROBS, probs.get());
+            Preconditions.requireShape(Ports.PROBS, probs.get(), routingMap.shape());
         }
         GroupLayout layout = GroupLayout.of(inv, table); // X3, X4
 
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, Tensor> specified = new LinkedHashMap<>();
         Tensor output = permute(inp, probs.orElse(null), table, layout);
-        values.put("output", output);
-        probs.ifPresent(p -> values.put("permuted_probs", permuteProbs(p, table, layout)));
-        values.put("row_id_map", RowIdMap.build(table));
-        layout.padOffsets().ifPresent(p -> values.put("pad_offsets", p));
-        values.put("tokens_per_expert", tokensPerExpert(layout, profile));
+        values.put(Ports.OUTPUT, output);
+        probs.ifPresent(p -> values.put(Ports.PERMUTED_PROBS, permuteProbs(p, table, layout)));
+        values.put(Ports.ROW_ID_MAP, RowIdMap.build(table));
+        layout.padOffsets().ifPresent(p -> values.put(Ports.PAD_OFFSETS, p));
+        values.put(Ports.TOKENS_PER_EXPERT, tokensPerExpert(layout, profile));
 
         // D5: unpadded rows past N_used are unspecified (output and permuted_probs alike)
         layout.specifiedRows().ifPresent(rows -> {
-            specified.put("output", rows);
-            if (probs.isPresent()) specified.put("permuted_probs", rows);
+            specified.put(Ports.OUTPUT, rows);
+            if (probs.isPresent()) specified.put(Ports.PERMUTED_PROBS, rows);
         });
-        specified.put("row_id_map", RowIdMap.validSlots(table)); // M5
+        specified.put(Ports.ROW_ID_MAP, RowIdMap.validSlots(table)); // M5
         return new Expected(values, specified, Map.of());
     }
 

@@ -1,5 +1,6 @@
 package org.permcheck.oracle.dispatch;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,25 +16,25 @@ public final class DispatchGradient {
     private DispatchGradient() {}
 
     public static Expected expected(Invocation inv) {
-        Tensor grad = inv.input("grad_output");
-        Tensor rowIdMap = inv.input("row_id_map");
-        Optional<Tensor> gradProbs = inv.optionalInput("grad_permuted_probs");
-        Optional<Tensor> padOffsets = inv.optionalInput("pad_offsets");
+        Tensor grad = inv.input(Ports.GRAD_OUTPUT);
+        Tensor rowIdMap = inv.input(Ports.ROW_ID_MAP);
+        Optional<Tensor> gradProbs = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
+        Optional<Tensor> padOffsets = inv.optionalInput(Ports.PAD_OFFSETS);
 
-        Preconditions.requireRank2("grad_output", grad);
-        Preconditions.requireReduciblePayload("grad_output", grad); // X5
+        Preconditions.requireRank2(Ports.GRAD_OUTPUT, grad);
+        Preconditions.requireReduciblePayload(Ports.GRAD_OUTPUT, grad); // X5
         RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, grad.dim(0)); // X6
         gradProbs.ifPresent(g -> {
-            Preconditions.requireProbs("grad_permuted_probs", g);
-            Preconditions.requireShape("grad_permuted_probs", g, grad.dim(0)); // X1
+            Preconditions.requireProbs(Ports.GRAD_PERMUTED_PROBS, g);
+            Preconditions.requireShape(Ports.GRAD_PERMUTED_PROBS, g, grad.dim(0)); // X1
         });
 
         // G1: the unweighted combine of the cotangent; no multiply, so the contraction does not matter
         RowReduction.Result r = RowReduction.sum(grad, routes, null, false, grad.dtype());
         Map<String, Tensor> values = new LinkedHashMap<>();
-        values.put("grad_inp", r.values());
-        gradProbs.ifPresent(g -> values.put("grad_probs", gradProbs(g, routes)));
-        return new Expected(values, Map.of(), Map.of("grad_inp", r.reference(), "grad_inp.slack", r.slack()));
+        values.put(Ports.GRAD_INP, r.values());
+        gradProbs.ifPresent(g -> values.put(Ports.GRAD_PROBS, gradProbs(g, routes)));
+        return new Expected(values, Map.of(), Map.of(Ports.GRAD_INP, r.reference(), "grad_inp.slack", r.slack()));
     }
 
     /** G2: grad_probs[t,e] = grad_permuted_probs[src(t,e)] for routed pairs, +0.0 elsewhere. */

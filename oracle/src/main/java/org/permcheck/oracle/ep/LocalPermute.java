@@ -1,5 +1,6 @@
 package org.permcheck.oracle.ep;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -61,32 +62,32 @@ public final class LocalPermute {
     }
 
     public static Expected expectedAfter(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Preconditions.requireRank2("inp", inp);
-        Preconditions.requireMovablePayload("inp", inp);
+        Tensor inp = inv.input(Ports.INP);
+        Preconditions.requireRank2(Ports.INP, inp);
+        Preconditions.requireMovablePayload(Ports.INP, inp);
         ShardCounts c = ShardCounts.from(inv);
         Result r = afterA2a(inp, c);
         Map<String, Tensor> values = new LinkedHashMap<>();
-        values.put("output", r.output());
-        values.put("local_group_sizes", c.vector(r.state().localGroupSizes()));
-        values.put("sorted_split_sizes", c.vector(r.state().sortedSplitSizes()));
+        values.put(Ports.OUTPUT, r.output());
+        values.put(Ports.LOCAL_GROUP_SIZES, c.vector(r.state().localGroupSizes()));
+        values.put(Ports.SORTED_SPLIT_SIZES, c.vector(r.state().sortedSplitSizes()));
         Tensor inv32 = Tensor.zeros(DType.I32, r.state().inverseChunkIndices().length);
         for (int i = 0; i < inv32.dim(0); i++) inv32.setLong(i, r.state().inverseChunkIndices()[i]);
-        values.put("inverse_chunk_indices", inv32);
+        values.put(Ports.INVERSE_CHUNK_INDICES, inv32);
         return new Expected(values, Map.of(), Map.of());
     }
 
     public static Expected expectedBefore(Invocation inv) {
-        Tensor inp = inv.input("inp");
-        Tensor split = inv.input("sorted_split_sizes");
-        Tensor order = inv.input("inverse_chunk_indices");
-        Preconditions.requireRank2("inp", inp);
-        Preconditions.requireMovablePayload("inp", inp);
-        Preconditions.requireIndex("sorted_split_sizes", split);
-        Preconditions.requireIndex("inverse_chunk_indices", order);
-        Preconditions.requireRank1("sorted_split_sizes", split);
-        Preconditions.requireRank1("inverse_chunk_indices", order);
+        Tensor inp = inv.input(Ports.INP);
+        Tensor split = inv.input(Ports.SORTED_SPLIT_SIZES);
+        Tensor order = inv.input(Ports.INVERSE_CHUNK_INDICES);
+        Preconditions.requireRank2(Ports.INP, inp);
+        Preconditions.requireMovablePayload(Ports.INP, inp);
+        Preconditions.requireIndex(Ports.SORTED_SPLIT_SIZES, split);
+        Preconditions.requireIndex(Ports.INVERSE_CHUNK_INDICES, order);
+        Preconditions.requireRank1(Ports.SORTED_SPLIT_SIZES, split);
+        Preconditions.requireRank1(Ports.INVERSE_CHUNK_INDICES, order);
         Tensor out = beforeA2a(inp, Preconditions.longs(split), Preconditions.longs(order)); // X7 inside
-        return new Expected(Map.of("output", out), Map.of(), Map.of());
+        return new Expected(Map.of(Ports.OUTPUT, out), Map.of(), Map.of());
     }
 }

@@ -1,5 +1,6 @@
 package org.permcheck.oracle.ep;
 
+import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -52,10 +53,10 @@ public record RaggedAllToAllParams(long[] inputOffsets, long[] sendSizes, long[]
         ShardCounts c = ShardCounts.from(inv);
         RaggedAllToAllParams p = reverse ? reverse(c) : forward(c);
         Map<String, org.permcheck.tensor.Tensor> values = new LinkedHashMap<>();
-        values.put("input_offsets", c.vector(p.inputOffsets));
-        values.put("send_sizes", c.vector(p.sendSizes));
-        values.put("output_offsets", c.vector(p.outputOffsets));
-        values.put("recv_sizes", c.vector(p.recvSizes));
+        values.put(Ports.INPUT_OFFSETS, c.vector(p.inputOffsets));
+        values.put(Ports.SEND_SIZES, c.vector(p.sendSizes));
+        values.put(Ports.OUTPUT_OFFSETS, c.vector(p.outputOffsets));
+        values.put(Ports.RECV_SIZES, c.vector(p.recvSizes));
         return new Expected(values, Map.of(), Map.of());
     }
 }

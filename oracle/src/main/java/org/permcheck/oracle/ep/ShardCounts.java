@@ -1,5 +1,7 @@
 package org.permcheck.oracle.ep;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.DType;
@@ -38,11 +40,11 @@ public final class ShardCounts {
 
     /** Reads the op's input and its shard_id / num_shards attributes (X1, X5, X8). */
     public static ShardCounts from(Invocation inv) {
-        Tensor mt = inv.input("all_shards_tokens_per_expert");
-        Preconditions.requireIndex("all_shards_tokens_per_expert", mt);
-        Preconditions.requireRank2("all_shards_tokens_per_expert", mt);
-        long shard = inv.optionalAttr("shard_id").orElseThrow(() -> Preconditions.violation("X8", "shard_id attribute missing"));
-        long shards = inv.optionalAttr("num_shards").orElseThrow(() -> Preconditions.violation("X8", "num_shards attribute missing"));
+        Tensor mt = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
+        Preconditions.requireIndex(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
+        Preconditions.requireRank2(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
+        long shard = inv.optionalAttr(Attrs.SHARD_ID).orElseThrow(() -> Preconditions.violation("X8", "shard_id attribute missing"));
+        long shards = inv.optionalAttr(Attrs.NUM_SHARDS).orElseThrow(() -> Preconditions.violation("X8", "num_shards attribute missing"));
         if (shards < 1 || shards > Integer.MAX_VALUE) throw Preconditions.violation("X8", "num_shards must be >= 1, got " + shards);
         if (mt.dim(0) != shards) throw Preconditions.violation("X8", "all_shards_tokens_per_expert has " + mt.dim(0) + " rows, expected num_shards = " + shards);
         if (shard < 0 || shard >= shards) throw Preconditions.violation("X8", "shard_id " + shard + " is not in [0," + shards + ")");

@@ -1,5 +1,6 @@
 package org.permcheck.oracle.layout;
 
+import org.permcheck.contract.Ports;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.tensor.Tensor;
 
@@ -35,7 +36,7 @@ public final class AssignmentTable {
 
     /** D1: the table of a routing map {@code [T,E]} of 0/1 (X1, X2 checked here). */
     public static AssignmentTable of(Tensor routingMap) {
-        Preconditions.requireRank2("routing_map", routingMap);
+        Preconditions.requireRank2(Ports.ROUTING_MAP, routingMap);
         Preconditions.requireRoutingMap(routingMap);
         if (routingMap.dim(1) < 1) throw Preconditions.violation("X1", "routing_map needs at least one expert, got " + routingMap.shapeString());
         if (routingMap.dim(0) * routingMap.dim(1) > Integer.MAX_VALUE) {

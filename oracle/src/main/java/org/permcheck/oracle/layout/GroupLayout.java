@@ -1,5 +1,7 @@
 package org.permcheck.oracle.layout;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.util.Optional;
 
 import org.permcheck.contract.Invocation;
@@ -43,13 +45,13 @@ public final class GroupLayout {
      * then X3 and X4 on num_out_tokens and align_size, then D5 or P1-P3.
      */
     public static GroupLayout of(Invocation inv) {
-        return of(inv, AssignmentTable.of(inv.input("routing_map")));
+        return of(inv, AssignmentTable.of(inv.input(Ports.ROUTING_MAP)));
     }
 
     /** As {@link #of(Invocation)} for a table already built from the call's routing_map. */
     public static GroupLayout of(Invocation inv, AssignmentTable table) {
         Profile profile = inv.profile();
-        Optional<Long> n = inv.optionalAttr("num_out_tokens");
+        Optional<Long> n = inv.optionalAttr(Attrs.NUM_OUT_TOKENS);
         if (n.isEmpty()) throw Preconditions.violation("X3", "token_dispatch needs the num_out_tokens attribute");
         long numOut = n.get();
         if (numOut <= 0) throw Preconditions.violation("X3", "num_out_tokens must be > 0, got " + numOut);
@@ -57,7 +59,7 @@ public final class GroupLayout {
             throw Preconditions.violation("X3", "num_out_tokens = " + numOut + " is below the " + table.used()
                     + " routed (token, expert) pairs (TE writes out of bounds, #3346)");
         }
-        Optional<Long> align = inv.optionalAttr("align_size");
+        Optional<Long> align = inv.optionalAttr(Attrs.ALIGN_SIZE);
         if (align.isEmpty()) {
             if (profile.paddingRequired()) {
                 throw Preconditions.violation("X4", "profile " + profile.id() + " requires the align_size attribute");

@@ -1,5 +1,6 @@
 package org.permcheck.oracle.layout;
 
+import org.permcheck.contract.Ports;
 import java.util.Optional;
 
 import org.permcheck.contract.Preconditions;
@@ -57,7 +58,7 @@ public final class RowIdMap {
      * to every source row (fused unpad). {@code payloadRows} bounds the source rows (X6).
      */
     public static Routes read(Tensor rowIdMap, Optional<Tensor> padOffsets, long payloadRows) {
-        Preconditions.requireRank2("row_id_map", rowIdMap);
+        Preconditions.requireRank2(Ports.ROW_ID_MAP, rowIdMap);
         if (rowIdMap.dtype() != DType.I32) throw Preconditions.violation("X1", "row_id_map must be int32, got " + rowIdMap.dtype());
         long cols = rowIdMap.dim(1);
         if (cols < 3 || cols % 2 == 0) {
@@ -68,8 +69,8 @@ public final class RowIdMap {
         long[] pad = new long[ne];
         if (padOffsets.isPresent()) {
             Tensor po = padOffsets.get();
-            Preconditions.requireIndex("pad_offsets", po);
-            Preconditions.requireShape("pad_offsets", po, ne);
+            Preconditions.requireIndex(Ports.PAD_OFFSETS, po);
+            Preconditions.requireShape(Ports.PAD_OFFSETS, po, ne);
             for (int e = 0; e < ne; e++) {
                 pad[e] = po.getLong(e);
                 if (pad[e] < 0) throw Preconditions.violation("X6", "pad_offsets[" + e + "] = " + pad[e] + " is negative");

@@ -1,5 +1,7 @@
 package org.permcheck.engine.exec.bench;
 
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Attrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,16 +52,16 @@ public final class ProtocolBench {
         // payload: any bits move alike; one SplitMix64 output per element keeps setup out of the timing's way
         for (long i = 0; i < inp.numel(); i++) inp.setBits(i, rng.next() & mask);
         Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put("inp", inp);
-        in.put("routing_map", routing);
+        in.put(Ports.INP, inp);
+        in.put(Ports.ROUTING_MAP, routing);
         if (r.probs()) {
             Tensor p = Tensor.zeros(DType.F32, r.tokens(), r.experts());
             for (long i = 0; i < p.numel(); i++) p.setBits(i, FloatFormats.fromF32(DType.F32, rng.unit24()));
-            in.put("probs", p);
+            in.put(Ports.PROBS, p);
         }
         Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put("num_out_tokens", r.tokens() * r.topk());
-        if (r.alignSize() > 0) attrs.put("align_size", r.alignSize());
+        attrs.put(Attrs.NUM_OUT_TOKENS, r.tokens() * r.topk());
+        if (r.alignSize() > 0) attrs.put(Attrs.ALIGN_SIZE, r.alignSize());
         return new Invocation(Op.DISPATCH, Profile.TE_JAX, in, attrs);
     }
 

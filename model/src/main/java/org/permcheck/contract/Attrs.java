@@ -1,0 +1,15 @@
+package org.permcheck.contract;
+
+/**
+ * The integer attribute names of the contract ({@link Op#attrs()}; docs/spec.md, "Operations").
+ * Code names an attribute through these constants, never a string
+ * literal, so a find-usages of one lists every place that reads or writes it.
+ */
+public final class Attrs {
+    private Attrs() {}
+
+    public static final String NUM_OUT_TOKENS = "num_out_tokens";
+    public static final String ALIGN_SIZE = "align_size";
+    public static final String SHARD_ID = "shard_id";
+    public static final String NUM_SHARDS = "num_shards";
+}

@@ -1,0 +1,37 @@
+package org.permcheck.contract;
+
+/**
+ * The tensor names of the contract's ports, as {@link Op} declares them (docs/spec.md, "Operations"); the same
+ * strings travel in vector manifests, repro bundles and the subprocess protocol.
+ * Code names a port through these constants, never a string
+ * literal, so a find-usages of one lists every place that reads or writes it.
+ */
+public final class Ports {
+    private Ports() {}
+
+    public static final String ALL_SHARDS_TOKENS_PER_EXPERT = "all_shards_tokens_per_expert";
+    public static final String FWD_INPUT = "fwd_input";
+    public static final String GRAD_INP = "grad_inp";
+    public static final String GRAD_MERGING_PROBS = "grad_merging_probs";
+    public static final String GRAD_OUTPUT = "grad_output";
+    public static final String GRAD_PERMUTED_PROBS = "grad_permuted_probs";
+    public static final String GRAD_PROBS = "grad_probs";
+    public static final String INP = "inp";
+    public static final String INPUT_OFFSETS = "input_offsets";
+    public static final String INVERSE_CHUNK_INDICES = "inverse_chunk_indices";
+    public static final String LOCAL_GROUP_SIZES = "local_group_sizes";
+    public static final String MERGING_PROBS = "merging_probs";
+    public static final String OUTPUT = "output";
+    public static final String OUTPUT_OFFSETS = "output_offsets";
+    public static final String PAD_OFFSETS = "pad_offsets";
+    public static final String PERMUTED_PROBS = "permuted_probs";
+    public static final String PROBS = "probs";
+    public static final String RECV_SIZES = "recv_sizes";
+    public static final String ROUTING_MAP = "routing_map";
+    public static final String ROW_ID_MAP = "row_id_map";
+    public static final String SEND_SIZES = "send_sizes";
+    public static final String SORTED_INDICES = "sorted_indices";
+    public static final String SORTED_SPLIT_SIZES = "sorted_split_sizes";
+    public static final String SPLIT_SIZES = "split_sizes";
+    public static final String TOKENS_PER_EXPERT = "tokens_per_expert";
+}
