@@ -2,6 +2,7 @@ package org.permcheck.cli;
 
 import java.util.concurrent.Callable;
 
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,11 +10,14 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top command: only subcommands; alone it prints the usage and exits 2. */
-@Command(name = "permcheck", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+// scope INHERIT: every subcommand answers --version too (`permcheck run --version`)
+@Command(name = "permcheck", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, scope = ScopeType.INHERIT,
         description = {"Conformance suite and reference oracle for Mixture-of-Experts token permutation",
                 "(TransformerEngine token_dispatch / token_combine / sort_chunks_by_index and relatives).", ""},
         subcommands = {RunCommand.class, FuzzCommand.class, ReplayCommand.class, ExpectCommand.class, BenchCommand.class,
-                VectorsCommand.class, SmokeCommand.class},
+                VectorsCommand.class, SmokeCommand.class,
+                // `source <(./permcheck generate-completion)`: bash/zsh completion, picocli-generated
+                AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",
                 "Main command: ./permcheck run   (quick tier, default backend, reports in reports/latest)"})
 final class PermcheckCommand implements Callable<Integer> {

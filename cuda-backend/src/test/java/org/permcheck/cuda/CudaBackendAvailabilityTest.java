@@ -63,7 +63,8 @@ class CudaBackendAvailabilityTest {
             if (b.info().available()) return;
             String reason = b.info().unavailable().orElseThrow();
             // either the PTX was not built (no nvcc) or JCuda could not load libcuda / find a device
-            assertTrue(reason.startsWith("no CUDA kernels in this build") || reason.startsWith("no usable CUDA device"), reason);
+            assertTrue(reason.startsWith("no CUDA kernels in this build") || reason.equals("no GPU driver found (libcuda.so.1 not loadable)")
+                    || reason.startsWith("no usable CUDA device"), reason);
             assertTrue(b.device().isEmpty());
         }
     }

@@ -73,7 +73,11 @@ public final class CudaDevice implements AutoCloseable {
         int ordinal = Integer.getInteger("permcheck.cuda.device", 0);
         try {
             return new Opening(new CudaDevice(ptx, ordinal), null);
-        } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError, CudaException: no usable GPU here
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            // JCuda's natives link against libcuda.so.1, the driver: on a machine without one (CI, a
+            // laptop) this is the normal case, not an error worth a class name and a library path
+            return new Opening(null, "no GPU driver found (libcuda.so.1 not loadable)");
+        } catch (Throwable t) { // CudaException and the like: a driver, but no usable device
             String msg = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
             return new Opening(null, "no usable CUDA device: " + t.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg));
         }
