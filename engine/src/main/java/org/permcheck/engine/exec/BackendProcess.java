@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,21 +25,32 @@ final class BackendProcess {
     private final InputStream stdout;
     private final StderrTail stderr;
     private final String command;
+    private final BackendTree tree;
 
-    private BackendProcess(Process p, String command) {
+    private BackendProcess(Process p, String command, String token) {
         this.process = p;
         this.command = command;
+        this.tree = new BackendTree(p.toHandle(), token);
         this.stdin = p.getOutputStream();
         this.stdout = new BufferedInputStream(p.getInputStream(), 1 << 16);
         this.stderr = new StderrTail(p.getErrorStream(), "permcheck-exec-stderr-" + p.pid());
     }
 
-    /** Starts {@code /bin/sh -c command} in {@code workDir}. */
+    /**
+     * Starts {@code /bin/sh -c command} in {@code workDir}, as the leader of a session of its own
+     * (so that the whole group can be found and ended: {@link BackendTree}) and marked with a token.
+     */
     static BackendProcess start(String command, Path workDir) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command));
+        List<String> argv = new ArrayList<>();
+        String setsid = BackendTree.setsid();
+        if (setsid != null) argv.add(setsid); // not a group leader, so setsid execs in place: same pid
+        argv.addAll(List.of("/bin/sh", "-c", command));
+        ProcessBuilder pb = new ProcessBuilder(argv);
         if (workDir != null) pb.directory(workDir.toFile());
         pb.environment().put("PERMCHECK_PROTOCOL", "1");
-        return new BackendProcess(pb.start(), command);
+        String token = UUID.randomUUID().toString();
+        pb.environment().put(BackendTree.TOKEN_VARIABLE, token);
+        return new BackendProcess(pb.start(), command, token);
     }
 
     /** Writes one line; false when the process no longer reads (it died). */
@@ -105,14 +118,12 @@ final class BackendProcess {
 
     String command() { return command; }
 
-    /** Kills the process and every descendant (a shell's children, a launcher's workers). */
+    /**
+     * Kills the process and everything of the backend's: descendants (a shell's children, a
+     * launcher's workers), its session and the processes carrying its token (daemonised grandchildren).
+     */
     void killTree() {
-        try {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-        } catch (RuntimeException e) {
-            // descendants may vanish while we look; destroying the root below still happens
-        }
-        process.destroyForcibly();
+        tree.killAll();
         try {
             stdin.close();
         } catch (IOException ignored) {
