@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
+import org.permcheck.engine.exec.ExecBackend;
+import org.permcheck.engine.run.BackendFactory;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendInfo;
 import org.permcheck.spi.BackendProvider;
@@ -20,17 +22,13 @@ import org.permcheck.spi.BackendProvider;
  * @param selector what to pass to --backend to get the same backend again (written into reports)
  * @param info     the backend's self-description, taken from a probe instance
  */
-record BackendChoice(String selector, BackendInfo info, Maker maker) {
-
-    /** Makes a fresh backend; the runner calls it again after a crash or a timeout. */
-    @FunctionalInterface
-    interface Maker {
-        Backend create() throws Exception;
-    }
+record BackendChoice(String selector, BackendInfo info, BackendFactory factory) implements BackendFactory {
 
     static final String EXEC_PREFIX = "exec:";
 
-    Backend create() throws Exception { return maker.create(); }
+    /** A fresh backend; the runner calls it again after a crash or a timeout. */
+    @Override
+    public Backend create() throws Exception { return factory.create(); }
 
     /** Resolves {@code spec} (null = default) and prints the choice on {@code err}. */
     static BackendChoice resolve(String spec, PrintWriter err) {
@@ -39,7 +37,7 @@ record BackendChoice(String selector, BackendInfo info, Maker maker) {
         if (spec.startsWith(EXEC_PREFIX)) {
             String command = spec.substring(EXEC_PREFIX.length()).trim();
             if (command.isEmpty()) throw new UsageError("--backend exec: needs a command, e.g. --backend 'exec:python3 adapters/python/examples/numpy_port.py'");
-            BackendChoice c = probe(spec, ExecBackends.maker(command));
+            BackendChoice c = probe(spec, () -> ExecBackend.forCommand(command));
             if (!c.info().available()) throw new UsageError("backend '" + spec + "' did not start: " + c.info().unavailable().get());
             announce(err, c, "as asked");
             return c;
@@ -85,9 +83,9 @@ record BackendChoice(String selector, BackendInfo info, Maker maker) {
     }
 
     /** Makes one instance to read its info, then closes it (backends are created per run by the runner). */
-    private static BackendChoice probe(String selector, Maker maker) {
-        try (Backend b = maker.create()) {
-            return new BackendChoice(selector, b.info(), maker);
+    private static BackendChoice probe(String selector, BackendFactory factory) {
+        try (Backend b = factory.create()) {
+            return new BackendChoice(selector, b.info(), factory);
         } catch (UsageError e) {
             throw e;
         } catch (Exception e) {

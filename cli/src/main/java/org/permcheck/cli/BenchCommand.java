@@ -102,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
         Invocation inv = null;
         if (todo.contains("oracle") || todo.contains("e2e")) inv = DispatchCase.of(request);
         if (todo.contains("oracle")) results.add(progress(err, OracleBench.run(request, inv)));
-        if (todo.contains("e2e")) results.add(progress(err, EndToEndBench.run("e2e: oracle + cpu backend + checks", request, inv, BackendChoice.resolve("cpu", err)::create)));
+        if (todo.contains("e2e")) results.add(progress(err, EndToEndBench.run("e2e: oracle + cpu backend + checks", request, inv, BackendChoice.resolve("cpu", err))));
         if (todo.contains("protocol")) {
             // issue 4's two measures: round trips per second on a small shape (warm process), and the
             // overhead on the requested shape against writing and reading its tensors once
@@ -114,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
             results.add(progress(err, BenchResult.untargeted(ProtocolBench.overhead(command, request))));
         }
         inv = null; // the large case is not needed by the rest
-        if (todo.contains("fuzz")) results.add(progress(err, FuzzBench.run(fuzzCases, seed, BackendChoice.resolve("cpu", err)::create)));
+        if (todo.contains("fuzz")) results.add(progress(err, FuzzBench.run(fuzzCases, seed, BackendChoice.resolve("cpu", err))));
         if (todo.contains("backend")) {
             BackendChoice choice = BackendChoice.resolve(backend, err);
             try (Backend b = choice.create()) {

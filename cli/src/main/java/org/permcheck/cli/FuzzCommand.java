@@ -91,7 +91,7 @@ final class FuzzCommand implements Callable<Integer> {
             dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
             RunResult result;
             try (SignalStop signals = SignalStop.install(control, err)) {
-                result = new Fuzzer(choice::create, opts).run(f);
+                result = new Fuzzer(choice, opts).run(f);
             } finally {
                 bar.finish();
             }

@@ -55,7 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
             FailureSink sink = this.out == null ? FailureSink.NONE : RunSetup.bundles(this.out, choice, new BundleBudget(1));
             RunOptions opts = RunSetup.options("replay", timeout, Expectations.none(), ProgressListener.NONE, sink, err, Shard.ALL);
             RunResult result;
-            try (Runner r = new Runner(choice::create, opts)) {
+            try (Runner r = new Runner(choice, opts)) {
                 result = RunSetup.withSelector(r.run(List.of(saved.theCase())), choice);
             }
             CaseResult r = result.results().get(0);

@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                     RunSetup.bundles(this.out, choice, budget), err, shard).withControl(control);
             dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
             RunResult result;
-            try (SignalStop signals = SignalStop.install(control, err); Runner r = new Runner(choice::create, opts)) {
+            try (SignalStop signals = SignalStop.install(control, err); Runner r = new Runner(choice, opts)) {
                 result = r.run(cases);
             } finally {
                 bar.finish();

@@ -16,13 +16,11 @@ public interface BackendFactory {
 
     Backend create() throws Exception;
 
-    static BackendFactory of(BackendProvider provider) { return provider::create; }
-
     /** The provider registered under {@code name} (META-INF/services), or a one-line error naming the known ones. */
     static BackendFactory byName(String name) {
         List<String> known = new ArrayList<>();
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-            if (p.name().equals(name)) return of(p);
+            if (p.name().equals(name)) return p::create;
             known.add(p.name());
         }
         throw new IllegalArgumentException("unknown backend '" + name + "' (known: " + String.join(", ", known) + ")");
