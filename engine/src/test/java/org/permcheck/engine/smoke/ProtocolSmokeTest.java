@@ -1,4 +1,4 @@
-package org.permcheck.engine.exec;
+package org.permcheck.engine.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.permcheck.engine.exec.Python;
 
 /** {@code permcheck smoke}'s checks against the example port and against misbehaving fakes. */
 class ProtocolSmokeTest {
