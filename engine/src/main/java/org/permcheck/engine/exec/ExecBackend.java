@@ -112,8 +112,6 @@ public final class ExecBackend implements Backend {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    public String command() { return command; }
-
     /** The backend's own timing of the last answered call ("millis" of docs/protocol.md 3.3), or NaN. */
     public double lastBackendMillis() { return lastBackendMillis; }
 
@@ -177,14 +175,14 @@ public final class ExecBackend implements Backend {
             if (type.equals("error") && reply.path("id").isNull()) {
                 throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false);
             }
-            throw restart("protocol: answer for id " + reply.path("id") + " while waiting for id " + id);
+            throw channel.broken("protocol: answer for id " + reply.path("id") + " while waiting for id " + id);
         }
         lastBackendMillis = reply.path("millis").isNumber() ? reply.path("millis").asDouble() : Double.NaN;
         switch (type) {
             case "result": return readOutputs(inv, reply.path("outputs"));
             case "not_supported": throw new NotSupportedException(oneLine(reply.path("reason").asText("no reason given")));
             case "error": throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false);
-            default: throw restart("protocol: unexpected answer type '" + type + "' to run");
+            default: throw channel.broken("protocol: unexpected answer type '" + type + "' to run");
         }
     }
 
@@ -212,10 +210,7 @@ public final class ExecBackend implements Backend {
     /** A live process that has said hello, or a fresh one (docs/protocol.md section 6). */
     private void ensureStarted() throws Exception {
         if (channel != null && channel.alive()) return;
-        if (channel != null) {
-            channel.kill();
-            channel = null;
-        }
+        if (channel != null) channel.kill(); // the tree may outlive its root; replaced below
         Files.createDirectories(caseDir);
         MessageChannel c;
         try {
@@ -236,17 +231,13 @@ public final class ExecBackend implements Backend {
         if (info == null) info = hello.info();
     }
 
-    /** The answer broke the protocol: the process is replaced before the next call (its state is unknown). */
-    private ProtocolException restart(String message) {
-        return channel.broken(message);
-    }
-
     private Outputs readOutputs(Invocation inv, JsonNode outs) throws ProtocolException {
-        if (!outs.isObject()) throw restart("protocol: result without an 'outputs' object");
+        if (!outs.isObject()) throw channel.broken("protocol: result without an 'outputs' object");
         return results.read(inv, outs);
     }
 
-    private static void deleteTree(Path root) {
+    /** Removes a scratch directory, quietly: what cannot go now (a file still held open) goes with the next try. */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(q -> {

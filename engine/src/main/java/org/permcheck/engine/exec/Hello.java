@@ -1,16 +1,14 @@
 package org.permcheck.engine.exec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,9 +30,8 @@ record Hello(BackendInfo info, String unusable) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static ObjectNode request(Path scratch) {
-        ObjectNode hello = JSON.createObjectNode();
-        hello.put("type", "hello").put("protocol", PROTOCOL).put("suite", "permcheck " + suiteVersion()).put("scratch", scratch.toString());
-        return hello;
+        return JSON.createObjectNode().put("type", "hello").put("protocol", PROTOCOL).put("suite", "permcheck " + suiteVersion())
+                .put("scratch", scratch.toString());
     }
 
     /**
@@ -55,66 +52,40 @@ record Hello(BackendInfo info, String unusable) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("command", command);
         details.put("protocol", Integer.toString(version));
-        for (Iterator<Map.Entry<String, JsonNode>> it = h.path("details").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            details.put(e.getKey(), e.getValue().asText());
-        }
+        h.path("details").fields().forEachRemaining(e -> details.put(e.getKey(), e.getValue().asText()));
         Optional<String> unavailable = h.hasNonNull("unavailable") ? Optional.of(MessageChannel.oneLine(h.get("unavailable").asText())) : Optional.empty();
-        if (version != PROTOCOL) {
-            String unusable = "protocol version " + version + " not supported; this engine speaks " + PROTOCOL;
-            return new Hello(new BackendInfo(name, h.path("version").asText(""), h.path("device").asText(""),
-                    new Capabilities(Set.of(), Set.of(), Set.of(), Set.of()), Optional.of(unusable), details), unusable);
-        }
-        return new Hello(new BackendInfo(name, h.path("version").asText(""), h.path("device").asText(""),
-                capabilities(h.path("capabilities")), unavailable, details), null);
+        String unusable = version == PROTOCOL ? null : "protocol version " + version + " not supported; this engine speaks " + PROTOCOL;
+        Capabilities caps = unusable != null ? new Capabilities(Set.of(), Set.of(), Set.of(), Set.of()) : capabilities(h.path("capabilities"));
+        return new Hello(new BackendInfo(name, h.path("version").asText(""), h.path("device").asText(""), caps,
+                unusable != null ? Optional.of(unusable) : unavailable, details), unusable);
     }
 
     private static Capabilities capabilities(JsonNode c) throws ProtocolException {
         if (!c.isObject()) throw broken("protocol: hello without a 'capabilities' object");
-        Set<Op> ops = EnumSet.noneOf(Op.class);
-        for (String s : strings(c, "ops")) {
-            try {
-                ops.add(Op.byWireName(s));
-            } catch (IllegalArgumentException e) {
-                throw broken("protocol: hello claims unknown op '" + s + "'");
-            }
-        }
-        Set<DType> dtypes = EnumSet.noneOf(DType.class);
-        for (String s : strings(c, "dtypes")) {
-            try {
-                dtypes.add(DType.byId(s));
-            } catch (IllegalArgumentException e) {
-                throw broken("protocol: hello claims unknown dtype '" + s + "'");
-            }
-        }
-        Set<String> profiles = new TreeSet<>();
-        for (String s : strings(c, "profiles")) {
-            try {
-                profiles.add(Profile.byId(s).id());
-            } catch (IllegalArgumentException e) {
-                throw broken("protocol: hello claims unknown profile '" + s + "'");
-            }
-        }
-        Set<Capabilities.Feature> features = EnumSet.noneOf(Capabilities.Feature.class);
-        for (String s : strings(c, "features")) {
-            try {
-                features.add(Capabilities.Feature.valueOf(s.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw broken("protocol: hello claims unknown feature '" + s + "' (known: padding, probs, merging_probs)");
-            }
-        }
+        Set<Op> ops = claims(c, "ops", "op", "", Op::byWireName, EnumSet.noneOf(Op.class));
+        Set<DType> dtypes = claims(c, "dtypes", "dtype", "", DType::byId, EnumSet.noneOf(DType.class));
+        Set<String> profiles = claims(c, "profiles", "profile", "", s -> Profile.byId(s).id(), new TreeSet<>());
+        Set<Capabilities.Feature> features = claims(c, "features", "feature", " (known: padding, probs, merging_probs)",
+                s -> Capabilities.Feature.valueOf(s.toUpperCase(Locale.ROOT)), EnumSet.noneOf(Capabilities.Feature.class));
         return new Capabilities(ops, dtypes, profiles, features);
     }
 
-    private static List<String> strings(JsonNode c, String field) throws ProtocolException {
+    /** The strings of array {@code field}, each parsed; one that does not parse is a claim we cannot check. */
+    private static <T> Set<T> claims(JsonNode c, String field, String what, String known, Function<String, T> parse, Set<T> into)
+            throws ProtocolException {
         JsonNode a = c.path(field);
         if (!a.isArray()) throw broken("protocol: hello capabilities without a '" + field + "' array");
-        List<String> out = new ArrayList<>();
         for (JsonNode n : a) {
             if (!n.isTextual()) throw broken("protocol: hello capabilities '" + field + "' holds a non-string");
-            out.add(n.asText());
         }
-        return out;
+        for (JsonNode n : a) {
+            try {
+                into.add(parse.apply(n.asText()));
+            } catch (IllegalArgumentException e) {
+                throw broken("protocol: hello claims unknown " + what + " '" + n.asText() + "'" + known);
+            }
+        }
+        return into;
     }
 
     private static ProtocolException broken(String message) {

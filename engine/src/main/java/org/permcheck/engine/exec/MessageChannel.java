@@ -3,6 +3,7 @@ package org.permcheck.engine.exec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ import org.permcheck.spi.BackendCrashedException;
  */
 public final class MessageChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Fires time limits; one daemon thread for every channel (a limit is rare: hello and bye). */
+    /** Fires time limits; one daemon thread for every channel (limits are rare: hello, bye, smoke). */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "permcheck-exec-watchdog");
         t.setDaemon(true);
@@ -115,10 +116,15 @@ public final class MessageChannel {
         kill();
     }
 
+    /** Kills the process tree after {@code limit} unless the returned timer is cancelled first. */
+    public Future<?> killAfter(Duration limit) {
+        return WATCHDOG.schedule(this::kill, limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** docs/protocol.md 3.4: bye, up to 2 s for the backend's bye and exit, then the tree is killed. */
     void bye() {
         if (process.send("{\"type\":\"bye\"}")) {
-            ScheduledFuture<?> kill = WATCHDOG.schedule(process::killTree, 2, TimeUnit.SECONDS);
+            Future<?> kill = killAfter(Duration.ofSeconds(2));
             try {
                 process.readLine(); // the backend's bye, or EOF
             } catch (ProtocolException ignored) {

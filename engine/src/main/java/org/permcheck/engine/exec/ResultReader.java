@@ -27,25 +27,19 @@ import org.permcheck.tensor.npy.NpyException;
  * 6), so a backend that names a file it did not write this time gets "no file", never a stale answer.
  */
 final class ResultReader {
-    private final Path caseDir;
     private final OutputFileReader files;
     private final List<Path> consumed = new ArrayList<>();
-    private boolean caseDirReady;
 
     ResultReader(Path caseDir) {
-        this.caseDir = caseDir;
         this.files = new OutputFileReader(caseDir);
     }
 
     /**
      * Deletes the output files read last time; inputs are overwritten in place. Listing and
      * emptying the directory on every case cost more than the whole rest of a small round trip.
+     * (The directory itself is made whenever a process starts.)
      */
     void clearCaseDir() throws IOException {
-        if (!caseDirReady) {
-            Files.createDirectories(caseDir);
-            caseDirReady = true;
-        }
         for (Path p : consumed) Files.deleteIfExists(p);
         consumed.clear();
     }

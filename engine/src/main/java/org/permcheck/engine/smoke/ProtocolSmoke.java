@@ -5,10 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -124,16 +121,11 @@ public final class ProtocolSmoke {
     /** Malformed requests and bye, on a fresh process spoken to line by line. */
     static List<Check> rawChecks(String command, Duration limit) {
         List<Check> out = new ArrayList<>();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "permcheck-smoke-timer");
-            t.setDaemon(true);
-            return t;
-        });
         MessageChannel p = null;
         try {
             p = MessageChannel.start(command);
             MessageChannel proc = p;
-            ScheduledFuture<?> kill = timer.schedule(proc::kill, limit.toMillis() * 4, TimeUnit.MILLISECONDS);
+            Future<?> kill = proc.killAfter(limit.multipliedBy(4));
             proc.ask("{\"type\":\"hello\",\"protocol\":1,\"suite\":\"permcheck smoke\",\"scratch\":\"" + System.getProperty("java.io.tmpdir") + "\"}");
             boolean[] dead = {false};
             out.add(expectError(proc, dead, "not JSON", "this is not JSON {"));
@@ -149,7 +141,6 @@ public final class ProtocolSmoke {
             out.add(new Check("malformed requests", false, "cannot talk to the backend: " + MessageChannel.oneLine(e.getMessage())));
         } finally {
             if (p != null) p.kill();
-            timer.shutdownNow();
         }
         return out;
     }
