@@ -40,6 +40,15 @@ class ProtocolSmokeTest {
         for (ProtocolSmoke.Check c : checks) assertFalse(c.line().contains("\n"), "one line per check");
     }
 
+    /** The limit of {@code smoke --timeout} holds the trivial case on the runner's path: a hang is TIMEOUT, not a wait. */
+    @Test
+    void aBackendThatHangsOnTheTrivialCaseTimesOut() {
+        assumeTrue(Python.hasPython(), "python3 not found");
+        List<ProtocolSmoke.Check> checks = ProtocolSmoke.run(Python.fake("hang"), Duration.ofMillis(1500));
+        assertEquals("-trivial case", names(checks.subList(1, 2)));
+        assertTrue(checks.get(1).detail().endsWith(": TIMEOUT no answer within 1500 ms (backend cancelled and re-created)"), checks.get(1).detail());
+    }
+
     @Test
     void anotherProtocolVersionFailsAtHello() {
         assumeTrue(Python.hasPython(), "python3 not found");
