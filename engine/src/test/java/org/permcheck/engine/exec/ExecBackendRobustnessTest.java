@@ -33,6 +33,7 @@ import org.permcheck.engine.run.BackendFactory;
 import org.permcheck.engine.run.RunOptions;
 import org.permcheck.engine.run.Runner;
 import org.permcheck.engine.run.Verdict;
+import org.permcheck.spi.NotSupportedException;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -228,7 +229,7 @@ class ExecBackendRobustnessTest {
             assertEquals("op token_combine not implemented", r.detail());
             // and the client itself refuses it too, when called without the runner
             assertEquals("op token_combine not implemented",
-                    assertThrows(org.permcheck.spi.NotSupportedException.class, () -> made.backends.get(0).run(combine)).getMessage());
+                    assertThrows(NotSupportedException.class, () -> made.backends.get(0).run(combine)).getMessage());
             assertEquals(1, made.processes(), "the backend was not crashed by a call it never got");
         }
     }
