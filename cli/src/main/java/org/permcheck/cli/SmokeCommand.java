@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.permcheck.engine.exec.ProtocolSmoke;
+import org.permcheck.engine.smoke.ProtocolSmoke;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -37,10 +37,12 @@ final class Floors {
             floor("engine.vectors", "engine", List.of("org.permcheck.engine.vectors"), "model", "spi", "oracle", "engine.model", "engine.fuzz", "engine.check"),
             // the third: the runner (case -> status) and the reports of its results
             floor("engine.run", "engine", List.of("org.permcheck.engine.run"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors"),
+            // above the runner and the protocol client: permcheck smoke drives one case through the runner
+            floor("engine.smoke", "engine", List.of("org.permcheck.engine.smoke"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run"),
             floor("engine.report", "engine", List.of("org.permcheck.engine.report"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.vectors"),
             floor("engine.tck", "engine", List.of("org.permcheck.engine.tck"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report"),
             floor("cuda", "cuda-backend", List.of("org.permcheck.cuda"), "model", "spi"),
-            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck"));
+            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck", "engine.smoke"));
 
     private static Floor floor(String name, String module, List<String> prefixes, String... mayImport) {
         return new Floor(name, module, prefixes, List.of(mayImport));

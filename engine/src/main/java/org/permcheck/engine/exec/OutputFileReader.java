@@ -53,7 +53,7 @@ final class OutputFileReader {
         try {
             p = Path.of(path);
         } catch (RuntimeException e) {
-            throw new ProtocolException(where + ": invalid path '" + ExecBackend.oneLine(path) + "'", false);
+            throw new ProtocolException(where + ": invalid path '" + MessageChannel.oneLine(path) + "'", false);
         }
         Path resolved = (p.isAbsolute() ? p : caseDir.resolve(p)).normalize();
         if (!resolved.startsWith(caseDir) || resolved.equals(caseDir)) {
@@ -105,7 +105,7 @@ final class OutputFileReader {
         } catch (NpyException e) {
             throw new ProtocolException(where + ": " + e.getMessage(), false);
         } catch (IOException e) {
-            throw new ProtocolException(where + ": cannot read " + file + ": " + ExecBackend.oneLine(String.valueOf(e.getMessage())), false);
+            throw new ProtocolException(where + ": cannot read " + file + ": " + MessageChannel.oneLine(String.valueOf(e.getMessage())), false);
         }
     }
 
@@ -122,7 +122,7 @@ final class OutputFileReader {
             Throwable c = e.getCause();
             if (c instanceof NoSuchFileException) throw new ProtocolException(where + ": no file at " + file, false);
             // ELOOP: the name became a symlink after the lstat
-            throw new ProtocolException(where + ": cannot open " + file + " (refused): " + ExecBackend.oneLine(String.valueOf(c.getMessage())), false);
+            throw new ProtocolException(where + ": cannot open " + file + " (refused): " + MessageChannel.oneLine(String.valueOf(c.getMessage())), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProtocolException(where + ": interrupted while opening " + file, false);

@@ -8,42 +8,47 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
-import org.permcheck.engine.exec.GuardedCall.Attempt;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.NotJudged;
+import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.run.BackendFactory;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.engine.run.Verdict;
+import org.permcheck.spi.NotSupportedException;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
- * The bad-backend corpus of docs/protocol.md section 4: a scripted fake backend
- * (src/test/resources/fake-backends/fake_backend.py) misbehaves in one way per case, and each
- * misbehaviour must give its documented status and a one-line detail, never an answer to judge.
+ * The bad-backend corpus of docs/protocol.md section 4, through the one path a run takes (the
+ * runner's {@link Runner#judge}, with a factory making the {@link ExecBackend}): a scripted fake
+ * backend (src/test/resources/fake-backends/fake_backend.py) misbehaves in one way per case, and
+ * each misbehaviour must give its documented status and a one-line detail, never an answer to judge.
  */
 class ExecBackendRobustnessTest {
     static final Duration LIMIT = Duration.ofSeconds(20);
-    static GuardedCall guard;
 
     @BeforeAll
-    static void setUp() {
+    static void needPython() {
         assumeTrue(Python.hasPython(), "python3 not found: the protocol robustness tests need it to run the fake backends");
-        guard = new GuardedCall();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (guard != null) guard.close();
     }
 
     /** A chunk sort of 64 x 256 f32 rows (64 KiB, so that a tenfold output exceeds the budget). */
@@ -55,10 +60,49 @@ class ExecBackendRobustnessTest {
                 Map.of());
     }
 
-    static Attempt once(String command, Duration limit) throws Exception {
-        try (ExecBackend b = ExecBackend.forCommand(command)) {
-            return guard.call(b, chunkSort(), limit);
+    static Case chunkSortCase() {
+        return new Case("robustness/sort_chunks", chunkSort(), List.of("S1"), Set.of(), null, "vector");
+    }
+
+    /** One call per case: no determinism repeat, no round trip, so the fake's i-th mode meets the i-th case. */
+    static RunOptions options(Duration limit) {
+        return RunOptions.defaults().withTier("robustness").withDeterminism(false).withRoundTrip(false).withCaseTimeout(limit);
+    }
+
+    /** The fake backend's answer to one chunk sort, judged by a runner of its own. */
+    static Verdict once(String command, Duration limit) {
+        try (Runner r = new Runner(() -> ExecBackend.forCommand(command), options(limit))) {
+            return r.judge(chunkSortCase());
         }
+    }
+
+    /** Makes ExecBackends and keeps them, so that a test can count the processes they started. */
+    static final class Made implements BackendFactory {
+        final List<ExecBackend> backends = new ArrayList<>();
+        final String command;
+        final Path scratch;
+
+        Made(String command, Path scratch) {
+            this.command = command;
+            this.scratch = scratch;
+        }
+
+        @Override
+        public ExecBackend create() {
+            ExecBackend b = ExecBackend.forCommand(command, scratch);
+            backends.add(b);
+            return b;
+        }
+
+        int processes() { return backends.stream().mapToInt(ExecBackend::starts).sum(); }
+    }
+
+    static void assertOneLine(CaseResult r, String fragment) {
+        String d = r.detail();
+        assertNotNull(d, r.status() + " without a detail");
+        assertTrue(d.contains(fragment.strip()), r.status() + ": detail '" + d + "' should contain '" + fragment + "'");
+        assertFalse(d.contains("\n"), "one line");
+        assertTrue(d.length() < 2600, "bounded detail");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -85,27 +129,34 @@ class ExecBackendRobustnessTest {
             "mismatch,       ERROR,         'reply says f32[65, 256], file holds <f4[64, 256]'",
             "unknown-output, ERROR,         unknown output 'surprise' for sort_chunks_by_index",
     })
-    void eachMisbehaviourGetsItsDocumentedStatus(String mode, Status status, String fragment) throws Exception {
-        Attempt a = once(Python.fake(mode), LIMIT);
-        assertEquals(status, a.status(), mode + ": " + a.detail());
-        assertNull(a.outputs(), "no answer to judge");
-        assertTrue(a.detail().contains(fragment.strip()), mode + ": detail '" + a.detail() + "' should contain '" + fragment + "'");
-        assertFalse(a.detail().contains("\n"), "one line");
-        assertTrue(a.detail().length() < 2600, "bounded detail");
+    void eachMisbehaviourGetsItsDocumentedStatus(String mode, Status status, String fragment) {
+        Verdict v = once(Python.fake(mode), LIMIT);
+        assertEquals(status, v.result().status(), mode + ": " + v.result().detail());
+        assertNull(v.actual(), "no answer to judge");
+        assertEquals(List.of(), v.result().violations(), "nothing was judged");
+        assertOneLine(v.result(), fragment);
     }
 
     @Test
-    void crashDetailCarriesTheBackendsStderr() throws Exception {
-        Attempt a = once(Python.fake("crash"), LIMIT);
-        assertTrue(a.detail().contains("stderr: fake backend: segmentation fault (simulated)"), a.detail());
+    void aWellFormedAnswerIsJudgedByTheChecks() {
+        // the fake copies inp to output and names no row_id_map: the checks see the answer and fail it
+        Verdict v = once(Python.fake("good"), LIMIT);
+        assertEquals(Status.FAIL, v.result().status(), v.result().detail());
+        assertTrue(v.actual().get("output").bitEquals(chunkSort().input("inp")), "the fake echoes inp");
+    }
+
+    @Test
+    void crashDetailCarriesTheBackendsStderr() {
+        CaseResult r = once(Python.fake("crash"), LIMIT).result();
+        assertOneLine(r, "stderr: fake backend: segmentation fault (simulated)");
+        assertTrue(r.detail().endsWith("(backend re-created)"), r.detail());
     }
 
     @Test
     void aHangIsATimeoutAndTheProcessTreeIsKilled() throws Exception {
-        try (ExecBackend b = ExecBackend.forCommand(Python.fake("hang"))) {
-            Attempt a = guard.call(b, chunkSort(), Duration.ofMillis(1500));
-            assertEquals(Status.TIMEOUT, a.status(), a.detail());
-        }
+        CaseResult r = once(Python.fake("hang"), Duration.ofMillis(1500)).result();
+        assertEquals(Status.TIMEOUT, r.status(), r.detail());
+        assertOneLine(r, "no answer within 1500 ms (backend cancelled and re-created)");
         Thread.sleep(300);
         long alive = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains(Python.FAKE.toString() + " hang"))
@@ -114,106 +165,105 @@ class ExecBackendRobustnessTest {
     }
 
     @Test
-    void aBackendsOwnCaseLimitGivesTimeoutToo() throws Exception {
-        try (ExecBackend b = ExecBackend.forCommand(Python.fake("hang"), null, Duration.ofMillis(1500))) {
-            Attempt a = guard.call(b, chunkSort(), LIMIT);
-            assertEquals(Status.TIMEOUT, a.status(), a.detail());
-            assertTrue(a.detail().contains("within 1500 ms; process tree killed"), a.detail());
-        }
-    }
-
-    @Test
-    void anUnknownProtocolVersionMakesInfoFailAndEveryCaseAnError() throws Exception {
+    void anUnknownProtocolVersionMakesInfoFail() {
         try (ExecBackend b = ExecBackend.forCommand(Python.fake("--version", "2", "good"))) {
             BackendStartException e = assertThrows(BackendStartException.class, b::info);
             assertEquals("protocol version 2 not supported; this engine speaks 1", e.getMessage());
-            Attempt a = guard.call(b, chunkSort(), LIMIT);
-            assertEquals(Status.ERROR, a.status());
-            assertTrue(a.detail().contains("protocol version 2 not supported"), a.detail());
         }
     }
 
+    /** A backend that speaks another protocol is ERROR on every case, never "supports nothing". */
     @Test
-    void aBackendThatExitsBeforeHelloCrashes() throws Exception {
+    void theRunnerReportsAnUnusableBackendAsErrors() {
+        List<Case> cases = List.of(
+                new Case("a", chunkSort(), List.of("S1"), Set.of(), null, "vector"),
+                new Case("b", chunkSort(), List.of("S1"), Set.of(), null, "vector"));
+        RunResult r;
+        try (Runner runner = new Runner(() -> ExecBackend.forCommand(Python.fake("--version", "2")), RunOptions.defaults())) {
+            r = runner.run(cases);
+        }
+        assertFalse(r.conformant());
+        assertEquals(2, r.results().size());
+        for (CaseResult c : r.results()) {
+            assertEquals(Status.ERROR, c.status());
+            assertOneLine(c, "protocol version 2 not supported; this engine speaks 1");
+        }
+    }
+
+    /** docs/protocol.md section 4: a process that dies before hello is ERROR for every case. */
+    @Test
+    void aBackendThatExitsBeforeHelloIsAnError() {
         try (ExecBackend b = ExecBackend.forCommand(Python.fake("--no-hello"))) {
             assertTrue(assertThrows(BackendStartException.class, b::info).getMessage().startsWith("backend exited during hello"));
-            Attempt a = guard.call(b, chunkSort(), LIMIT);
-            assertEquals(Status.CRASH, a.status(), a.detail());
-            assertTrue(a.detail().contains("backend exited during hello (exit status 0)"), a.detail());
         }
+        CaseResult r = once(Python.fake("--no-hello"), LIMIT).result();
+        assertEquals(Status.ERROR, r.status(), r.detail());
+        assertOneLine(r, "backend exited during hello (exit status 0)");
     }
 
     @Test
-    void garbageInsteadOfHelloIsAProtocolError() throws Exception {
-        Attempt a = once(Python.fake("--hello-garbage", "good"), LIMIT);
-        assertEquals(Status.ERROR, a.status());
-        assertTrue(a.detail().contains("protocol: not JSON: HELLO!!"), a.detail());
+    void garbageInsteadOfHelloIsAProtocolError() {
+        CaseResult r = once(Python.fake("--hello-garbage", "good"), LIMIT).result();
+        assertEquals(Status.ERROR, r.status(), r.detail());
+        assertOneLine(r, "protocol: not JSON: HELLO!!");
+    }
+
+    /** The shell starts and exits 127: the backend never says hello, so every case is ERROR with the shell's message. */
+    @Test
+    void aCommandThatDoesNotExistIsAnErrorWithTheShellsMessage() {
+        CaseResult r = once("/nonexistent/permcheck-backend --serve", LIMIT).result();
+        assertEquals(Status.ERROR, r.status(), r.detail());
+        assertOneLine(r, "exit status 127");
+        assertTrue(r.detail().contains("not found") || r.detail().contains("No such file"), r.detail());
     }
 
     @Test
-    void aCommandThatDoesNotExistCrashesWithTheShellsMessage() throws Exception {
-        Attempt a = once("/nonexistent/permcheck-backend --serve", LIMIT);
-        assertEquals(Status.CRASH, a.status());
-        assertTrue(a.detail().contains("exit status 127"), a.detail());
-        assertTrue(a.detail().contains("not found") || a.detail().contains("No such file"), a.detail());
-    }
-
-    @Test
-    void claimsAreEnforcedBeforeAnythingIsSent() throws Exception {
-        try (ExecBackend b = ExecBackend.forCommand(Python.fake("crash"))) {
-            Invocation combine = new Invocation(Op.COMBINE, Profile.TE_JAX,
-                    Map.of("inp", Tensor.zeros(DType.F32, 1, 1), "row_id_map", Tensor.i32(new long[] {1, 3}, 0, 0, 1)), Map.of());
-            Attempt a = guard.call(b, combine, LIMIT);
-            assertEquals(Status.NOT_SUPPORTED, a.status());
-            assertEquals("op token_combine not implemented", a.detail());
-            assertEquals(1, b.starts(), "the backend was not crashed by a call it never got");
+    void claimsAreEnforcedBeforeAnythingIsSent(@TempDir Path scratch) throws Exception {
+        Invocation combine = new Invocation(Op.COMBINE, Profile.TE_JAX,
+                Map.of("inp", Tensor.zeros(DType.F32, 1, 1), "row_id_map", Tensor.i32(new long[] {1, 3}, 0, 0, 1)), Map.of());
+        Made made = new Made(Python.fake("crash"), scratch);
+        try (Runner runner = new Runner(made, options(LIMIT))) {
+            CaseResult r = runner.judge(new Case("robustness/combine", combine, List.of("C1"), Set.of(), null, "vector")).result();
+            assertEquals(Status.NOT_SUPPORTED, r.status());
+            assertEquals(NotJudged.DECLARED, r.notJudged());
+            assertEquals("op token_combine not implemented", r.detail());
+            // and the client itself refuses it too, when called without the runner
+            assertEquals("op token_combine not implemented",
+                    assertThrows(NotSupportedException.class, () -> made.backends.get(0).run(combine)).getMessage());
+            assertEquals(1, made.processes(), "the backend was not crashed by a call it never got");
         }
     }
 
     /** A file an earlier case wrote is gone before the next case: naming it again without writing it is "no file". */
     @Test
-    void aStaleOutputOfAnEarlierCaseIsNeverTaken() throws Exception {
-        try (ExecBackend b = ExecBackend.forCommand(Python.fake("good", "stale"))) {
-            assertTrue(guard.call(b, chunkSort(), LIMIT).answered());
-            Attempt a = guard.call(b, chunkSort(), LIMIT);
-            assertEquals(Status.ERROR, a.status());
-            assertTrue(a.detail().startsWith("output 'output': no file at "), a.detail());
+    void aStaleOutputOfAnEarlierCaseIsNeverTaken() {
+        try (Runner runner = new Runner(() -> ExecBackend.forCommand(Python.fake("good", "stale")), options(LIMIT))) {
+            assertNotNull(runner.judge(chunkSortCase()).actual(), "the first case is answered");
+            CaseResult r = runner.judge(chunkSortCase()).result();
+            assertEquals(Status.ERROR, r.status(), r.detail());
+            assertOneLine(r, "output 'output': no file at ");
         }
     }
 
-    /** Through the engine's runner: a backend that speaks another protocol is ERROR on every case, never "supports nothing". */
+    /**
+     * The run goes on: after a crash, a hang and garbage, the next case is answered by a fresh
+     * process. The scratch directory is shared by the backends the runner re-creates, so the fake's
+     * case counter (kept there) runs on across them.
+     */
     @Test
-    void theRunnerReportsAnUnusableBackendAsErrors() {
-        java.util.List<org.permcheck.engine.model.Case> cases = java.util.List.of(
-                new org.permcheck.engine.model.Case("a", chunkSort(), java.util.List.of("S1"), java.util.Set.of(), null, "vector"),
-                new org.permcheck.engine.model.Case("b", chunkSort(), java.util.List.of("S1"), java.util.Set.of(), null, "vector"));
-        org.permcheck.engine.model.RunResult r;
-        try (org.permcheck.engine.run.Runner runner = new org.permcheck.engine.run.Runner(
-                () -> ExecBackend.forCommand(Python.fake("--version", "2")), org.permcheck.engine.run.RunOptions.defaults())) {
-            r = runner.run(cases);
-        }
-        assertFalse(r.conformant());
-        for (org.permcheck.engine.model.CaseResult c : r.results()) {
-            assertEquals(Status.ERROR, c.status());
-            assertTrue(c.detail().contains("protocol version 2 not supported"), c.detail());
-        }
-    }
-
-    /** The run goes on: after a crash, a hang and garbage, the next case is answered by a fresh process. */
-    @Test
-    void otherResultsAreKeptAcrossCrashesHangsAndGarbage() throws Exception {
+    void otherResultsAreKeptAcrossCrashesHangsAndGarbage(@TempDir Path scratch) {
+        Made made = new Made(Python.fake("good", "crash", "good", "hang", "good", "garbage", "good", "error", "good"), scratch);
         List<Status> seen = new ArrayList<>();
-        try (ExecBackend b = ExecBackend.forCommand(Python.fake("good", "crash", "good", "hang", "good", "garbage", "good", "error", "good"))) {
+        try (Runner runner = new Runner(made, options(Duration.ofSeconds(4)))) {
             for (int i = 0; i < 9; i++) {
-                Attempt a = guard.call(b, chunkSort(), Duration.ofSeconds(i == 3 ? 2 : 20));
-                seen.add(a.answered() ? null : a.status());
-                if (a.answered()) {
-                    assertNotNull(a.outputs().get("output"));
-                    assertTrue(a.outputs().get("output").bitEquals(chunkSort().input("inp")), "the fake echoes inp");
-                }
+                Verdict v = runner.judge(chunkSortCase());
+                boolean answered = v.actual() != null;
+                seen.add(answered ? null : v.result().status());
+                if (answered) assertTrue(v.actual().get("output").bitEquals(chunkSort().input("inp")), "the fake echoes inp");
             }
-            assertEquals(java.util.Arrays.asList(null, Status.CRASH, null, Status.TIMEOUT, null, Status.ERROR, null, Status.ERROR, null), seen);
-            assertEquals(4, b.starts(), "restarted after the crash, the hang and the garbage; not after a well-formed error");
         }
+        assertEquals(Arrays.asList(null, Status.CRASH, null, Status.TIMEOUT, null, Status.ERROR, null, Status.ERROR, null), seen);
+        assertEquals(3, made.backends.size(), "the runner re-created the backend after the crash and the hang");
+        assertEquals(4, made.processes(), "restarted after the crash, the hang and the garbage; not after a well-formed error");
     }
 }

@@ -2,12 +2,14 @@ package org.permcheck.engine.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
-import org.permcheck.engine.exec.GuardedCall.Attempt;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.spi.NotSupportedException;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
  * Every line that crosses the protocol in a real session (the engine's requests and the Python
- * kit's answers, recorded with tee) conforms to docs/protocol.schema.json, and the schema rejects
- * malformed messages.
+ * kit's answers, recorded with tee while the runner judges cases) conforms to
+ * docs/protocol.schema.json, and the schema rejects malformed messages.
  */
 class ProtocolSchemaTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -53,12 +59,22 @@ class ProtocolSchemaTest {
         Invocation tooFew = new Invocation(Op.DISPATCH, Profile.TE_JAX, in, Map.of("num_out_tokens", 1L));
         Invocation fp8Combine = new Invocation(Op.COMBINE, Profile.TE_JAX,
                 Map.of("inp", Tensor.zeros(DType.F8E4M3, 3, 4), "row_id_map", Tensor.i32(new long[] {1, 5}, 0, 1, 0, 1, 2)), Map.of());
-        try (GuardedCall g = new GuardedCall(); ExecBackend b = ExecBackend.forCommand(cmd)) {
-            assertTrue(g.call(b, ok, Duration.ofSeconds(30)).answered());
-            Attempt e = g.call(b, tooFew, Duration.ofSeconds(30));
-            assertEquals(Status.ERROR, e.status());
-            assertTrue(e.detail().startsWith("backend error: ValueError: [X3]"), e.detail());
-            assertEquals(Status.NOT_SUPPORTED, g.call(b, fp8Combine, Duration.ofSeconds(30)).status());
+        List<ExecBackend> made = new ArrayList<>();
+        RunOptions once = RunOptions.defaults().withDeterminism(false).withRoundTrip(false).withCaseTimeout(Duration.ofSeconds(30));
+        // one backend, one process, one recorded session: a re-created backend would restart the tees
+        try (Runner runner = new Runner(() -> { made.add(ExecBackend.forCommand(cmd)); return made.get(made.size() - 1); }, once)) {
+            CaseResult r = runner.judge(new Case("schema/dispatch", ok, List.of("D1"), Set.of(), null, "vector")).result();
+            assertEquals(Status.PASS, r.status(), r.detail());
+            // the runner never sends a call the oracle rejects (X3, X5): our HARNESS_ERROR, the backend sees nothing
+            for (Invocation bad : List.of(tooFew, fp8Combine)) {
+                CaseResult x = runner.judge(new Case("schema/" + bad.op().wireName(), bad, List.of("X3"), Set.of(), null, "vector")).result();
+                assertEquals(Status.HARNESS_ERROR, x.status(), x.detail());
+            }
+            // so the port's error and not_supported answers are asked for on the protocol client itself
+            ProtocolException e = assertThrows(ProtocolException.class, () -> made.get(0).run(tooFew));
+            assertTrue(e.getMessage().startsWith("backend error: ValueError: [X3]"), e.getMessage());
+            assertThrows(NotSupportedException.class, () -> made.get(0).run(fp8Combine));
+            assertEquals(1, made.size());
         }
         MiniJsonSchema s = schema();
         Set<String> types = new TreeSet<>();

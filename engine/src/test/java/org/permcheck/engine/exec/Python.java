@@ -4,23 +4,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Whether python3 (and numpy) can be run here; tests that need them are skipped with the reason. */
-final class Python {
+/**
+ * Whether python3 (and numpy) can be run here; tests that need them are skipped with the reason.
+ * Public for the protocol tests of other packages (engine.smoke).
+ */
+public final class Python {
     private Python() {}
 
-    static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    static final Path FAKE = Path.of("src/test/resources/fake-backends/fake_backend.py").toAbsolutePath();
-    static final Path NUMPY_PORT = REPO.resolve("adapters/python/examples/numpy_port.py");
+    public static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    public static final Path FAKE = Path.of("src/test/resources/fake-backends/fake_backend.py").toAbsolutePath();
+    public static final Path NUMPY_PORT = REPO.resolve("adapters/python/examples/numpy_port.py");
 
     private static Boolean python;
     private static Boolean numpy;
 
-    static synchronized boolean hasPython() {
+    public static synchronized boolean hasPython() {
         if (python == null) python = runs("python3", "-c", "pass");
         return python;
     }
 
-    static synchronized boolean hasNumpy() {
+    public static synchronized boolean hasNumpy() {
         if (numpy == null) numpy = hasPython() && runs("python3", "-c", "import numpy");
         return numpy;
     }
@@ -35,15 +38,15 @@ final class Python {
         }
     }
 
-    static String fake(String... modes) {
+    public static String fake(String... modes) {
         return "python3 " + FAKE + " " + String.join(" ", modes);
     }
 
-    static String numpyPort() {
+    public static String numpyPort() {
         return "python3 " + NUMPY_PORT;
     }
 
-    static boolean repoLooksRight() {
+    public static boolean repoLooksRight() {
         return Files.isRegularFile(NUMPY_PORT);
     }
 }

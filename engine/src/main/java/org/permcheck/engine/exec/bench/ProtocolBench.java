@@ -7,11 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
@@ -157,7 +155,7 @@ public final class ProtocolBench {
             }
             return times;
         } finally {
-            deleteTree(dir);
+            ExecBackend.deleteTree(dir);
         }
     }
 
@@ -180,7 +178,7 @@ public final class ProtocolBench {
             }
             return times;
         } finally {
-            deleteTree(dir);
+            ExecBackend.deleteTree(dir);
         }
     }
 
@@ -195,11 +193,5 @@ public final class ProtocolBench {
         long[] a = xs.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(a);
         return a.length == 0 ? 0 : a[a.length / 2];
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
-        }
     }
 }

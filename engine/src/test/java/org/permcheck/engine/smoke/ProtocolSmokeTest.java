@@ -1,4 +1,4 @@
-package org.permcheck.engine.exec;
+package org.permcheck.engine.smoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.permcheck.engine.exec.Python;
 
 /** {@code permcheck smoke}'s checks against the example port and against misbehaving fakes. */
 class ProtocolSmokeTest {
@@ -37,6 +38,15 @@ class ProtocolSmokeTest {
         assertTrue(checks.get(2).detail().startsWith("the backend died on it; stderr: "), checks.get(2).detail());
         assertEquals("not reached: the backend has exited", checks.get(3).detail());
         for (ProtocolSmoke.Check c : checks) assertFalse(c.line().contains("\n"), "one line per check");
+    }
+
+    /** The limit of {@code smoke --timeout} holds the trivial case on the runner's path: a hang is TIMEOUT, not a wait. */
+    @Test
+    void aBackendThatHangsOnTheTrivialCaseTimesOut() {
+        assumeTrue(Python.hasPython(), "python3 not found");
+        List<ProtocolSmoke.Check> checks = ProtocolSmoke.run(Python.fake("hang"), Duration.ofMillis(1500));
+        assertEquals("-trivial case", names(checks.subList(1, 2)));
+        assertTrue(checks.get(1).detail().endsWith(": TIMEOUT no answer within 1500 ms (backend cancelled and re-created)"), checks.get(1).detail());
     }
 
     @Test

@@ -1,24 +1,25 @@
-package org.permcheck.engine.exec;
+package org.permcheck.engine.smoke;
 
-import org.permcheck.contract.Ports;
-import org.permcheck.contract.Attrs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Ports;
 import org.permcheck.contract.Profile;
+import org.permcheck.engine.exec.BackendStartException;
+import org.permcheck.engine.exec.ExecBackend;
+import org.permcheck.engine.exec.MessageChannel;
+import org.permcheck.engine.exec.ProtocolException;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.Status;
@@ -34,7 +35,9 @@ import org.permcheck.tensor.Tensor;
 /**
  * {@code permcheck smoke}: checks that an adapter speaks the protocol (docs/protocol.md) before any
  * conformance run: hello, one trivial case judged by the checks, malformed requests answered with
- * an error while the backend keeps serving, and bye. One verdict per check.
+ * an error while the backend keeps serving, and bye. One verdict per check. Above both the
+ * protocol client ({@code engine.exec}) and the runner ({@code engine.run}): the trivial case takes
+ * the one path from a case to a status, {@link Runner#judge}.
  */
 public final class ProtocolSmoke {
     private ProtocolSmoke() {}
@@ -49,7 +52,7 @@ public final class ProtocolSmoke {
     public static List<Check> run(String command, Duration limit) {
         List<Check> out = new ArrayList<>();
         BackendInfo info;
-        try (ExecBackend b = ExecBackend.forCommand(command, null, limit)) {
+        try (ExecBackend b = ExecBackend.forCommand(command)) {
             try {
                 info = b.info();
             } catch (BackendStartException e) {
@@ -79,7 +82,7 @@ public final class ProtocolSmoke {
         if (inv == null) return new Check("trivial case", false, "the backend claims no op permcheck has a trivial case for");
         Case c = new Case("smoke/" + inv.op().wireName(), inv, List.of(), java.util.Set.of(), null, "smoke");
         RunOptions o = RunOptions.defaults().withTier("smoke").withDeterminism(false).withRoundTrip(false).withCaseTimeout(limit);
-        try (Runner r = new Runner(() -> ExecBackend.forCommand(command, null, limit), o)) {
+        try (Runner r = new Runner(() -> ExecBackend.forCommand(command), o)) {
             Verdict v = r.judge(c);
             CaseResult res = v.result();
             String what = inv.describe();
@@ -118,39 +121,33 @@ public final class ProtocolSmoke {
     /** Malformed requests and bye, on a fresh process spoken to line by line. */
     static List<Check> rawChecks(String command, Duration limit) {
         List<Check> out = new ArrayList<>();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "permcheck-smoke-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        BackendProcess p = null;
+        MessageChannel p = null;
         try {
-            p = BackendProcess.start(command, null);
-            BackendProcess proc = p;
-            ScheduledFuture<?> kill = timer.schedule(proc::killTree, limit.toMillis() * 4, TimeUnit.MILLISECONDS);
-            ask(proc, "{\"type\":\"hello\",\"protocol\":1,\"suite\":\"permcheck smoke\",\"scratch\":\"" + System.getProperty("java.io.tmpdir") + "\"}");
+            p = MessageChannel.start(command);
+            MessageChannel proc = p;
+            Future<?> kill = proc.killAfter(limit.multipliedBy(4));
+            proc.ask("{\"type\":\"hello\",\"protocol\":1,\"suite\":\"permcheck smoke\",\"scratch\":\"" + System.getProperty("java.io.tmpdir") + "\"}");
             boolean[] dead = {false};
             out.add(expectError(proc, dead, "not JSON", "this is not JSON {"));
             out.add(expectError(proc, dead, "unknown type", "{\"type\":\"frobnicate\",\"id\":41}"));
             out.add(expectError(proc, dead, "run without fields", "{\"type\":\"run\",\"id\":42}"));
-            String bye = ask(proc, "{\"type\":\"bye\"}");
+            String bye = proc.ask("{\"type\":\"bye\"}");
             Integer status = proc.exitStatus(2000);
             kill.cancel(false);
             boolean byeOk = bye != null && "bye".equals(type(bye));
             out.add(new Check("bye", byeOk && status != null && status == 0,
                     (byeOk ? "answered bye" : "answered " + abbreviate(bye)) + ", " + (status == null ? "still running after 2 s (killed)" : "exit status " + status)));
         } catch (Exception e) {
-            out.add(new Check("malformed requests", false, "cannot talk to the backend: " + ExecBackend.oneLine(e.getMessage())));
+            out.add(new Check("malformed requests", false, "cannot talk to the backend: " + MessageChannel.oneLine(e.getMessage())));
         } finally {
-            if (p != null) p.killTree();
-            timer.shutdownNow();
+            if (p != null) p.kill();
         }
         return out;
     }
 
-    private static Check expectError(BackendProcess p, boolean[] dead, String name, String line) throws ProtocolException {
+    private static Check expectError(MessageChannel p, boolean[] dead, String name, String line) throws ProtocolException {
         if (dead[0] || !p.alive()) return new Check("malformed: " + name, false, "not reached: the backend has exited");
-        String answer = ask(p, line);
+        String answer = p.ask(line);
         if (answer == null) {
             dead[0] = true;
             String tail = p.stderrTail(300);
@@ -158,11 +155,6 @@ public final class ProtocolSmoke {
         }
         String t = type(answer);
         return new Check("malformed: " + name, "error".equals(t), "error".equals(t) ? "answered error and kept serving" : "answered " + abbreviate(answer));
-    }
-
-    private static String ask(BackendProcess p, String line) throws ProtocolException {
-        if (!p.send(line)) return null;
-        return p.readLine();
     }
 
     private static String type(String answer) {
@@ -176,7 +168,7 @@ public final class ProtocolSmoke {
 
     private static String abbreviate(String s) {
         if (s == null) return "nothing";
-        String t = ExecBackend.oneLine(s);
+        String t = MessageChannel.oneLine(s);
         return t.length() > 120 ? t.substring(0, 120) + "..." : t;
     }
 }
