@@ -24,10 +24,7 @@ class LayeringTest {
     static final Set<String> KNOWN = Set.of(
             // engine/exec reaches into the runner (ProtocolSmoke, GuardedCall): removed by the exec
             // helper of issue 10 ("one path from a case to a status: run owns it")
-            "layering: org.permcheck.engine.exec -> org.permcheck.engine.run ",
-            // engine/vectors reaches into report (the call encoder): removed by the vectors helper
-            // of issue 10 ("one call codec used by exec, vectors, repro bundles and replay")
-            "layering: org.permcheck.engine.vectors -> org.permcheck.engine.report ");
+            "layering: org.permcheck.engine.exec -> org.permcheck.engine.run ");
 
     @Test
     void theHouseStandsAsDrawnApartFromTheKnownList() {

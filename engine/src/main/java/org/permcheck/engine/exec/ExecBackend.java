@@ -29,6 +29,8 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
 import org.permcheck.contract.Profile;
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendCrashedException;
 import org.permcheck.spi.BackendInfo;
@@ -187,17 +189,12 @@ public final class ExecBackend implements Backend {
 
         long id = nextId++;
         clearCaseDir();
+        // docs/protocol.md 3.2: the call's fields with "dir" before the inputs, each input by absolute path
         ObjectNode req = JSON.createObjectNode();
         req.put("type", "run").put("id", id).put("op", inv.op().wireName()).put("profile", inv.profile().id());
-        ObjectNode attrs = req.putObject("attrs");
-        inv.attrs().forEach(attrs::put);
+        req.set("attrs", CallCodec.attrs(inv));
         req.put("dir", caseDir.toString());
-        ObjectNode inputs = req.putObject("inputs");
-        for (Map.Entry<String, Tensor> e : inv.inputs().entrySet()) {
-            Path p = caseDir.resolve("in_" + e.getKey() + ".npy");
-            Npy.write(e.getValue(), p);
-            tensorRef(inputs.putObject(e.getKey()), p.toString(), e.getValue().dtype(), e.getValue().shape());
-        }
+        req.set("inputs", new CallCodec(caseDir, TensorRefs.PATH).writeInputs(inv, name -> "in_" + name + ".npy"));
         JsonNode reply = exchange(req, "case " + inv.describe(), caseTimeout);
         long got = reply.path("id").asLong(-1);
         String type = reply.path("type").asText("");
@@ -497,12 +494,6 @@ public final class ExecBackend implements Backend {
         } catch (IOException ignored) {
             // gone already
         }
-    }
-
-    static void tensorRef(ObjectNode n, String path, DType dtype, long[] shape) {
-        n.put("path", path).put("dtype", dtype.id());
-        ArrayNode a = n.putArray("shape");
-        for (long d : shape) a.add(d);
     }
 
     static String oneLine(String s) {

@@ -1,4 +1,4 @@
-package org.permcheck.engine.vectors;
+package org.permcheck.engine.codec;
 
 import java.io.IOException;
 import java.io.InputStream;
