@@ -52,12 +52,7 @@ final class CaseSources {
         if (!Files.isRegularFile(json)) {
             throw new UsageError(dir + " holds no case.json: replay takes a repro bundle (reports/.../repro/<case>/) or a vector directory");
         }
-        JsonNode root;
-        try {
-            root = JsonFile.object(json);
-        } catch (IOException e) {
-            throw new UsageError(e.getMessage());
-        }
+        JsonNode root = JsonFile.object(json);
         String format = root.path("format").asText();
         if (BundleCall.FORMAT.equals(format)) {
             BundleCall b = BundleCall.read(dir);

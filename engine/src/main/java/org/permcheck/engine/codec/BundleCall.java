@@ -3,7 +3,6 @@ package org.permcheck.engine.codec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,22 +30,12 @@ public record BundleCall(String id, Invocation invocation, List<String> rules, L
     public static BundleCall read(Path dir) throws IOException {
         Path json = dir.resolve(FILE);
         if (!Files.isRegularFile(json)) throw new IOException(dir + ": no " + FILE + " (not a repro bundle)");
-        JsonNode root = JsonFile.object(json);
-        if (!FORMAT.equals(root.path("format").asText())) throw new IOException(json + ": not a " + FORMAT + " file");
-        if (root.path("format_version").asInt(-1) != FORMAT_VERSION) {
-            throw new IOException(json + ": bundle format version " + root.path("format_version").asText() + ", this permcheck reads " + FORMAT_VERSION);
-        }
+        JsonNode root = JsonFile.object(json, FORMAT, FORMAT_VERSION);
         CallCodec codec = new CallCodec(dir, TensorRefs.FILE);
         Invocation inv = codec.readCall(root, json.toString());
         Long seed = root.hasNonNull("seed") ? root.get("seed").asLong() : null;
-        return new BundleCall(root.path("id").asText(), inv, strings(root.path("rules")), strings(root.path("features")), seed,
+        return new BundleCall(root.path("id").asText(), inv, JsonFile.strings(root.path("rules")), JsonFile.strings(root.path("features")), seed,
                 root.path("backend").asText(null), root.path("status").asText(null), root.path("shrunk").asText(null),
                 codec.readTensors(root.path("actual"), json.toString()));
-    }
-
-    private static List<String> strings(JsonNode a) {
-        List<String> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.asText()));
-        return out;
     }
 }

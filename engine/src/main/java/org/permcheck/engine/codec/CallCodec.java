@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
@@ -109,12 +110,12 @@ public record CallCodec(Path dir, TensorRefs refs) {
             op = Op.byWireName(root.path("op").asText());
             profile = Profile.byId(root.path("profile").asText());
         } catch (IllegalArgumentException e) {
-            throw new IOException(where + ": " + e.getMessage());
+            throw new IOException(where + ": " + escaped(e.getMessage()));
         }
         Map<String, Long> attrs = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("attrs").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isIntegralNumber()) throw new IOException(where + ": attribute '" + e.getKey() + "' is not an integer");
+            if (!e.getValue().isIntegralNumber()) throw new IOException(where + ": attribute '" + escaped(e.getKey()) + "' is not an integer");
             attrs.put(e.getKey(), e.getValue().asLong());
         }
         return new Invocation(op, profile, readTensors(root.path("inputs"), where), attrs);
@@ -133,52 +134,48 @@ public record CallCodec(Path dir, TensorRefs refs) {
     }
 
     private Tensor readTensor(String name, JsonNode r, String where) throws IOException {
-        String tensor = where + ": tensor '" + name + "'";
+        // names and files are shown JSON-escaped: a newline in a name must not break the one-line message
+        String tensor = where + ": tensor '" + escaped(name) + "'";
         String ref = r.path(refs.key).asText("");
         Path p = inside(ref);
-        if (p == null) throw new IOException(tensor + " names a bad file '" + ref + "'");
-        if (!Files.isRegularFile(p)) throw new IOException(tensor + ": missing file " + ref);
-        if (refs.pinned) {
-            String sha = Sha256.of(p);
-            String want = r.path("sha256").asText();
-            if (!sha.equals(want)) throw new IOException(p + ": SHA-256 " + sha + " does not match the manifest's " + want);
+        if (p == null) throw new IOException(tensor + " names a bad file '" + escaped(ref) + "'");
+        if (!Files.isRegularFile(p)) throw new IOException(tensor + ": missing file " + escaped(ref));
+        String sha = refs.pinned ? Sha256.of(p) : null;
+        if (sha != null && !sha.equals(r.path("sha256").asText())) {
+            throw new IOException(escaped(p.toString()) + ": SHA-256 " + sha + " does not match the manifest's " + escaped(r.path("sha256").asText()));
         }
         DType dtype;
         try {
             dtype = DType.byId(r.path("dtype").asText());
         } catch (IllegalArgumentException ex) {
-            throw new IOException(tensor + ": " + ex.getMessage());
+            throw new IOException(tensor + ": " + escaped(ex.getMessage()));
         }
-        if (!r.path("shape").isArray()) throw new IOException(tensor + ": no \"shape\" array");
-        long[] shape = new long[r.path("shape").size()];
-        for (int i = 0; i < shape.length; i++) {
-            JsonNode d = r.path("shape").get(i);
-            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) throw new IOException(tensor + ": bad shape " + r.path("shape"));
-            shape[i] = d.asLong();
-        }
+        JsonNode shape = r.path("shape");
+        long[] dims = new long[shape.size()];
+        for (int i = 0; i < dims.length; i++) dims[i] = shape.get(i).isIntegralNumber() && shape.get(i).canConvertToLong() ? shape.get(i).asLong() : -1;
+        if (!shape.isArray() || Arrays.stream(dims).anyMatch(d -> d < 0)) throw new IOException(tensor + ": bad shape " + escaped(shape.isMissingNode() ? "(none)" : shape.toString()));
         Tensor t = Npy.read(p, dtype); // the file's descriptor must be the dtype's storage (an NpyException names the file)
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new IOException(p + ": shape " + t.shapeString() + " does not match the manifest's " + Arrays.toString(shape));
-        }
+        if (!Arrays.equals(t.shape(), dims)) throw new IOException(escaped(p.toString()) + ": shape " + t.shapeString() + " does not match the manifest's " + Arrays.toString(dims));
         return t;
     }
 
+    private static String escaped(String s) {
+        String q = TextNode.valueOf(s).toString();
+        return q.substring(1, q.length() - 1);
+    }
+
     /**
-     * The file {@code ref} names, or null when it leaves {@code dir} ("../x"), is {@code dir}
-     * itself, or is absolute where only a relative name is allowed (every style but PATH): a JSON
-     * file must never make a reader open a file outside its directory.
+     * The file {@code ref} names, or null when it leaves {@code dir} ("../x"), is {@code dir} itself,
+     * or is absolute where only PATH allows it: a JSON file never makes a reader open a file elsewhere.
      */
     private Path inside(String ref) {
-        Path r;
         try {
-            r = Path.of(ref);
+            Path r = Path.of(ref);
+            Path p = dir.resolve(r).normalize();
+            boolean in = p.toAbsolutePath().startsWith(dir.toAbsolutePath()) && !p.toAbsolutePath().equals(dir.toAbsolutePath());
+            return in && (refs == TensorRefs.PATH || !r.isAbsolute()) ? p : null;
         } catch (InvalidPathException e) {
             return null;
         }
-        if (r.isAbsolute() && refs != TensorRefs.PATH) return null;
-        Path p = dir.resolve(r).normalize();
-        Path base = dir.toAbsolutePath();
-        Path abs = p.toAbsolutePath();
-        return abs.startsWith(base) && !abs.equals(base) ? p : null;
     }
 }

@@ -2,6 +2,8 @@ package org.permcheck.engine.codec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -24,5 +26,22 @@ public final class JsonFile {
         } catch (JsonProcessingException e) {
             throw new IOException(f + ": not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
         }
+    }
+
+    /** The object in {@code f}, which must say {@code "format": format} and {@code "format_version": version}. */
+    public static JsonNode object(Path f, String format, int version) throws IOException {
+        JsonNode n = object(f);
+        if (!format.equals(n.path("format").asText())) throw new IOException(f + ": not a " + format + " file");
+        if (n.path("format_version").asInt(-1) != version) {
+            throw new IOException(f + ": format version " + n.path("format_version").asText("(none)") + ", this permcheck reads " + version);
+        }
+        return n;
+    }
+
+    /** The texts of a JSON array ("rules", "features"); absent: none. */
+    public static List<String> strings(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.forEach(n -> out.add(n.asText()));
+        return out;
     }
 }

@@ -21,6 +21,7 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.engine.codec.CallCodec;
 import org.permcheck.engine.codec.JsonFile;
+import org.permcheck.engine.codec.Sha256;
 import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.VectorSetPin;
@@ -77,9 +78,7 @@ public final class VectorSet {
     public static List<String> ids(Path dir) throws IOException {
         Path index = dir.resolve(VectorFiles.INDEX);
         if (!Files.isRegularFile(index)) throw new IOException(dir + ": no " + VectorFiles.INDEX + " (not a vector directory)");
-        JsonNode root = JsonFile.object(index);
-        if (!VectorFiles.FORMAT.equals(root.path("format").asText())) throw new IOException(index + ": not a " + VectorFiles.FORMAT + " index");
-        checkVersion(index, root);
+        JsonNode root = JsonFile.object(index, VectorFiles.FORMAT, VectorFiles.FORMAT_VERSION);
         JsonNode cases = root.get("cases");
         // a missing, empty or non-array "cases" would verify as a set of nothing
         if (cases == null || !cases.isArray()) throw new IOException(index + ": \"cases\" must be an array of vector ids");
@@ -105,21 +104,16 @@ public final class VectorSet {
      */
     public static VectorSetPin pin(Path dir) throws IOException {
         List<String> ids = ids(dir);
-        java.security.MessageDigest md;
-        try {
-            md = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-        md.update(Files.readAllBytes(dir.resolve(VectorFiles.INDEX)));
+        java.io.ByteArrayOutputStream pinned = new java.io.ByteArrayOutputStream();
+        pinned.writeBytes(Files.readAllBytes(dir.resolve(VectorFiles.INDEX)));
         for (String id : ids) {
-            md.update(id.getBytes(StandardCharsets.UTF_8));
-            md.update((byte) 0);
+            pinned.writeBytes(id.getBytes(StandardCharsets.UTF_8));
+            pinned.write(0);
             Path mf = dir.resolve(id).resolve(VectorFiles.MANIFEST);
             if (!Files.isRegularFile(mf)) throw new IOException(mf + ": missing (listed in " + VectorFiles.INDEX + ")");
-            md.update(Files.readAllBytes(mf));
+            pinned.writeBytes(Files.readAllBytes(mf));
         }
-        return new VectorSetPin(ids.size(), java.util.HexFormat.of().formatHex(md.digest()));
+        return new VectorSetPin(ids.size(), Sha256.of(pinned.toByteArray()));
     }
 
     /**
@@ -189,12 +183,10 @@ public final class VectorSet {
         if (!caseDir.startsWith(dir.normalize())) throw new IOException(dir + ": case id '" + id + "' leaves the vector directory");
         Path mf = caseDir.resolve(VectorFiles.MANIFEST);
         if (!Files.isRegularFile(mf)) throw new IOException(mf + ": missing (listed in " + VectorFiles.INDEX + ")");
-        JsonNode m = JsonFile.object(mf);
-        if (!VectorFiles.CASE_FORMAT.equals(m.path("format").asText())) throw new IOException(mf + ": not a " + VectorFiles.CASE_FORMAT + " manifest");
-        checkVersion(mf, m);
+        JsonNode m = JsonFile.object(mf, VectorFiles.CASE_FORMAT, VectorFiles.FORMAT_VERSION);
         if (!id.equals(m.path("id").asText())) throw new IOException(mf + ": id '" + m.path("id").asText() + "' does not match its directory '" + id + "'");
-        List<String> rules = strings(m.path("rules"));
-        List<String> features = strings(m.path("features"));
+        List<String> rules = JsonFile.strings(m.path("rules"));
+        List<String> features = JsonFile.strings(m.path("features"));
         List<String> unknown = FeatureLabels.unknown(features);
         if (!unknown.isEmpty()) throw new IOException(mf + ": features not in the closed list: " + unknown);
         CallCodec codec = new CallCodec(caseDir, TensorRefs.PINNED);
@@ -276,22 +268,6 @@ public final class VectorSet {
             if (s == null) problems.add(id + ": " + what + " '" + n + "' is missing (the oracle gives one)");
             else if (o == null) problems.add(id + ": " + what + " '" + n + "' is stored but the oracle gives none");
             else if (!s.bitEquals(o)) problems.add(id + ": " + what + " '" + n + "' differs from the oracle's (regenerate, or the oracle changed)");
-        }
-    }
-
-    // ------------------------------------------------------------------
-
-    private static List<String> strings(JsonNode a) {
-        List<String> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static void checkVersion(Path f, JsonNode root) throws IOException {
-        int v = root.path("format_version").asInt(-1);
-        if (v != VectorFiles.FORMAT_VERSION) {
-            throw new IOException(f + ": format version " + root.path("format_version").asText("(none)") + ", this permcheck reads "
-                    + VectorFiles.FORMAT_VERSION);
         }
     }
 }
