@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,6 @@ public record CallCodec(Path dir, TensorRefs refs) {
         dir = dir.normalize();
     }
 
-    // ------------------------------------------------------------------ writing
-
     /** Puts op, profile, attrs and inputs into {@code root}, in that order, writing every input's file. */
     public ObjectNode writeCall(ObjectNode root, Invocation inv, UnaryOperator<String> fileOf) throws IOException {
         root.put("op", inv.op().wireName());
@@ -52,10 +49,7 @@ public record CallCodec(Path dir, TensorRefs refs) {
         return root;
     }
 
-    /**
-     * The attributes in the op's declared order, then any other alphabetically, so that the JSON
-     * never depends on the order in which the call was built.
-     */
+    /** The attributes in the op's order, then any other sorted: the JSON never depends on how the call was built. */
     public static ObjectNode attrs(Invocation inv) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         for (String a : inv.op().attrs()) if (inv.attrs().containsKey(a)) o.put(a, inv.attrs().get(a));
@@ -77,17 +71,16 @@ public record CallCodec(Path dir, TensorRefs refs) {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             String file = fileOf.apply(e.getKey());
             Path p = dir.resolve(file);
-            // a bundle's inputs/, expected/, actual/ exist only when they hold a file; the flat
-            // layouts skip the check, which costs a round trip to the file system per tensor
+            // a bundle's inputs/ etc. exist only when they hold a file; flat layouts save the system call
             Path parent = p.getParent();
             if (parent != null && !parent.equals(dir)) Files.createDirectories(parent);
             Npy.write(e.getValue(), p);
             ObjectNode r = o.putObject(e.getKey());
-            r.put(refs.key, refs == TensorRefs.PATH ? p.toString() : file);
+            r.put(refs.key(), refs == TensorRefs.PATH ? p.toString() : file);
             r.put("dtype", e.getValue().dtype().id());
             var shape = r.putArray("shape");
             for (long d : e.getValue().shape()) shape.add(d);
-            if (refs.pinned) r.put("sha256", Sha256.of(p));
+            if (refs == TensorRefs.PINNED) r.put("sha256", Sha256.of(p));
         }
         return o;
     }
@@ -100,8 +93,6 @@ public record CallCodec(Path dir, TensorRefs refs) {
         return out;
     }
 
-    // ------------------------------------------------------------------ reading
-
     /** The call in {@code root} (op, profile, integer attrs, inputs); {@code where} starts every message. */
     public Invocation readCall(JsonNode root, String where) throws IOException {
         Op op;
@@ -113,8 +104,7 @@ public record CallCodec(Path dir, TensorRefs refs) {
             throw new IOException(where + ": " + escaped(e.getMessage()));
         }
         Map<String, Long> attrs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("attrs").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : fields(root.path("attrs"))) {
             if (!e.getValue().isIntegralNumber()) throw new IOException(where + ": attribute '" + escaped(e.getKey()) + "' is not an integer");
             attrs.put(e.getKey(), e.getValue().asLong());
         }
@@ -125,22 +115,19 @@ public record CallCodec(Path dir, TensorRefs refs) {
     public Map<String, Tensor> readTensors(JsonNode node, String where) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         if (node.isMissingNode() || node.isNull()) return out;
-        if (!node.isObject()) throw new IOException(where + ": tensors must be an object of name -> {" + refs.key + ", dtype, shape}");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            out.put(e.getKey(), readTensor(e.getKey(), e.getValue(), where));
-        }
+        if (!node.isObject()) throw new IOException(where + ": tensors must be an object of name -> {" + refs.key() + ", dtype, shape}");
+        for (Map.Entry<String, JsonNode> e : fields(node)) out.put(e.getKey(), readTensor(e.getKey(), e.getValue(), where));
         return out;
     }
 
     private Tensor readTensor(String name, JsonNode r, String where) throws IOException {
         // names and files are shown JSON-escaped: a newline in a name must not break the one-line message
         String tensor = where + ": tensor '" + escaped(name) + "'";
-        String ref = r.path(refs.key).asText("");
+        String ref = r.path(refs.key()).asText("");
         Path p = inside(ref);
         if (p == null) throw new IOException(tensor + " names a bad file '" + escaped(ref) + "'");
         if (!Files.isRegularFile(p)) throw new IOException(tensor + ": missing file " + escaped(ref));
-        String sha = refs.pinned ? Sha256.of(p) : null;
+        String sha = refs == TensorRefs.PINNED ? Sha256.of(p) : null;
         if (sha != null && !sha.equals(r.path("sha256").asText())) {
             throw new IOException(escaped(p.toString()) + ": SHA-256 " + sha + " does not match the manifest's " + escaped(r.path("sha256").asText()));
         }
@@ -157,6 +144,10 @@ public record CallCodec(Path dir, TensorRefs refs) {
         Tensor t = Npy.read(p, dtype); // the file's descriptor must be the dtype's storage (an NpyException names the file)
         if (!Arrays.equals(t.shape(), dims)) throw new IOException(escaped(p.toString()) + ": shape " + t.shapeString() + " does not match the manifest's " + Arrays.toString(dims));
         return t;
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> fields(JsonNode o) {
+        return o::fields;
     }
 
     private static String escaped(String s) {

@@ -7,17 +7,12 @@ package org.permcheck.engine.codec;
  */
 public enum TensorRefs {
     /** docs/protocol.md 3.2: {@code "path"}, absolute, so the backend opens it whatever its working directory. */
-    PATH("path", false),
+    PATH,
     /** Repro bundles and {@code permcheck expect}: {@code "file"}, relative to the JSON's directory. */
-    FILE("file", false),
+    FILE,
     /** docs/vectors.md section 4: {@code "file"} plus the file's {@code "sha256"}, checked before the file is read. */
-    PINNED("file", true);
+    PINNED;
 
-    final String key;
-    final boolean pinned;
-
-    TensorRefs(String key, boolean pinned) {
-        this.key = key;
-        this.pinned = pinned;
-    }
+    /** The reference's key for the file. */
+    String key() { return this == PATH ? "path" : "file"; }
 }

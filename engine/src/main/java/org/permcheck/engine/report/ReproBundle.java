@@ -62,10 +62,8 @@ public final class ReproBundle {
             root.set("expected_reference", codec.writeTensors(suffixed(expected.reference(), ".reference"), name -> file("expected", name)));
         }
         if (actual != null) root.set("actual", codec.writeTensors(actual.tensors(), name -> file("actual", name)));
-        ArrayNode rules = root.putArray("rules");
-        c.rules().forEach(rules::add);
-        ArrayNode features = root.putArray("features");
-        c.features().stream().sorted().forEach(features::add);
+        c.rules().forEach(root.putArray("rules")::add);
+        c.features().stream().sorted().forEach(root.putArray("features")::add);
         if (c.seed() == null) root.putNull("seed"); else root.put("seed", Long.toString(c.seed()));
         root.put("origin", c.origin());
         root.put("status", result.status().name());

@@ -43,10 +43,7 @@ public final class VectorPromoter {
         if (ids.contains(id)) throw new IOException(vectors + ": a vector '" + id + "' exists already");
 
         Set<String> features = new LinkedHashSet<>();
-        for (String f : b.features()) {
-            String label = FeatureLabels.fromEngineLabel(f);
-            if (label != null) features.add(label);
-        }
+        b.features().stream().map(FeatureLabels::fromEngineLabel).filter(java.util.Objects::nonNull).forEach(features::add);
         if (inv.op().wireName().endsWith("_backward")) features.add("gradient");
         if (inv.op() == org.permcheck.contract.Op.SORT_CHUNKS || inv.op() == org.permcheck.contract.Op.SORT_CHUNKS_BACKWARD) features.add("chunk-sort");
         features.add("fuzz-found");

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -196,10 +195,7 @@ public final class VectorSet {
                 ? VectorJson.MAPPER.convertValue(m.get("generator"), VectorJson.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class))
                 : Map.of();
         Map<String, String> provenance = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = m.path("provenance").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            provenance.put(e.getKey(), e.getValue().asText());
-        }
+        m.path("provenance").fields().forEachRemaining(e -> provenance.put(e.getKey(), e.getValue().asText()));
         VectorCase vc;
         try {
             vc = new VectorCase(id, m.path("description").asText(), rules, features, call,

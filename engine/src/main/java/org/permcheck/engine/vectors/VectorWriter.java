@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.contract.Expected;
@@ -54,10 +53,8 @@ public final class VectorWriter {
         m.put("format_version", VectorFiles.FORMAT_VERSION);
         m.put("id", vc.id());
         m.put("description", vc.description());
-        ArrayNode rules = m.putArray("rules");
-        vc.rules().forEach(rules::add);
-        ArrayNode features = m.putArray("features");
-        vc.features().forEach(features::add);
+        vc.rules().forEach(m.putArray("rules")::add);
+        vc.features().forEach(m.putArray("features")::add);
         // docs/vectors.md section 4: a manifest names the profile before the op (the committed bytes)
         m.put("profile", inv.profile().id());
         m.put("op", inv.op().wireName());
