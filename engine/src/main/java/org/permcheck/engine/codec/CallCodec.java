@@ -156,15 +156,14 @@ public record CallCodec(Path dir, TensorRefs refs) {
     }
 
     /**
-     * The file {@code ref} names, or null when it leaves {@code dir} ("../x"), is {@code dir} itself,
-     * or is absolute where only PATH allows it: a JSON file never makes a reader open a file elsewhere.
+     * The file {@code ref} names, or null when it leaves {@code dir} ("../x") or is {@code dir}: only
+     * PATH may be absolute, only FILE may name a subdirectory (a bundle's inputs/; a vector is flat, docs/vectors.md 2).
      */
     private Path inside(String ref) {
         try {
-            Path r = Path.of(ref);
-            Path p = dir.resolve(r).normalize();
-            boolean in = p.toAbsolutePath().startsWith(dir.toAbsolutePath()) && !p.toAbsolutePath().equals(dir.toAbsolutePath());
-            return in && (refs == TensorRefs.PATH || !r.isAbsolute()) ? p : null;
+            Path r = Path.of(ref), p = dir.resolve(r).normalize(), base = dir.toAbsolutePath();
+            boolean form = refs == TensorRefs.PATH || !r.isAbsolute() && (refs == TensorRefs.FILE || r.getNameCount() == 1);
+            return form && p.toAbsolutePath().startsWith(base) && !p.toAbsolutePath().equals(base) ? p : null;
         } catch (InvalidPathException e) {
             return null;
         }

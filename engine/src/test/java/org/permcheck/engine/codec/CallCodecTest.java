@@ -242,6 +242,19 @@ class CallCodecTest {
 
     @ParameterizedTest
     @EnumSource(TensorRefs.class)
+    void onlyAVectorManifestRefusesASubdirectory(TensorRefs refs) throws IOException {
+        Tensor x = filled(DType.I32, 2);
+        ObjectNode t = new CallCodec(dir, refs).writeTensors(Map.of("x", x), n -> "inputs/" + n + ".npy");
+        assertTrue(Files.isRegularFile(dir.resolve("inputs/x.npy")), "the subdirectory is made on the way");
+        if (refs == TensorRefs.PINNED) {
+            assertEquals("t.json: tensor 'x' names a bad file 'inputs/x.npy'", refused(refs, t)); // docs/vectors.md 2: <id>/in_<port>.npy
+        } else {
+            assertTrue(new CallCodec(dir, refs).readTensors(t, "t.json").get("x").bitEquals(x)); // a bundle's inputs/
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TensorRefs.class)
     void namesWithJsonSpecialCharactersRoundTripAndStayOneLineInErrors(TensorRefs refs) throws IOException {
         String name = "a\"b\\c\nd/e\u0001{}";
         Tensor x = filled(DType.F16, 3);
