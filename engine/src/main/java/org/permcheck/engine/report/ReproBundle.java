@@ -34,6 +34,7 @@ import org.permcheck.tensor.Tensor;
  *   mismatch.txt     the call, then every violation with its first mismatch
  *   replay.sh        ./permcheck replay &lt;this dir&gt; --backend &lt;backend&gt;
  * </pre>
+ * Tensors are written by the call codec (engine.codec.CallCodec, FILE references); BundleCall reads a bundle back.
  */
 public final class ReproBundle {
     private ReproBundle() {}

@@ -133,7 +133,7 @@ class CallCodecTest {
             case FILE -> "{\"file\":\"in_inp.npy\",\"dtype\":\"bf16\",\"shape\":[2,3]}";
             case PINNED -> "{\"file\":\"in_inp.npy\",\"dtype\":\"bf16\",\"shape\":[2,3],\"sha256\":\"" + sha256(inp) + "\"}";
         };
-        assertEquals(ref, JSON.writeValueAsString(root.at("/inputs/inp")));
+        assertEquals(ref, JSON.writeValueAsString(root.at("/inputs/" + Ports.INP)));
         assertEquals("{\"op\":\"token_dispatch\",\"profile\":\"te-jax\",\"attrs\":{\"num_out_tokens\":2}}",
                 JSON.writeValueAsString(root.deepCopy().without("inputs")));
 
