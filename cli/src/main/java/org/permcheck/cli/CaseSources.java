@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.permcheck.engine.codec.BundleCall;
+import org.permcheck.engine.codec.JsonFile;
 import org.permcheck.engine.model.Case;
-import org.permcheck.engine.report.ReproBundle;
 import org.permcheck.engine.run.Shard;
 import org.permcheck.engine.run.Tier;
 import org.permcheck.engine.vectors.VectorFiles;
 import org.permcheck.engine.vectors.VectorSet;
 import org.permcheck.engine.vectors.VectorCase;
-import org.permcheck.tensor.npy.Npy;
 
 /** Where a command's cases come from: the vector set plus a tier's properties, or one saved case. */
 final class CaseSources {
@@ -53,15 +52,10 @@ final class CaseSources {
         if (!Files.isRegularFile(json)) {
             throw new UsageError(dir + " holds no case.json: replay takes a repro bundle (reports/.../repro/<case>/) or a vector directory");
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UsageError(json + ": not valid JSON: " + e.getOriginalMessage());
-        }
-        String format = root == null ? "" : root.path("format").asText();
-        if (ReproBundle.FORMAT.equals(format)) {
-            ReproBundle.Loaded b = ReproBundle.read(dir, Npy::read);
+        JsonNode root = JsonFile.object(json);
+        String format = root.path("format").asText();
+        if (BundleCall.FORMAT.equals(format)) {
+            BundleCall b = BundleCall.read(dir);
             Case c = new Case(b.id(), b.invocation(), b.rules(), Set.of(), b.seed(), "replay");
             return new Saved(c, b.backend(), b.status());
         }

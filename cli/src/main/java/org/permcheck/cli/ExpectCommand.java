@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.contract.Expected;
@@ -20,9 +19,10 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
 import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.contract.Profile;
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.tensor.Tensor;
-import org.permcheck.tensor.npy.Npy;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "      --attr num_out_tokens=8 --out out/",
                 "Writes out/<output>.npy for every output, out/<output>.specified.npy where the contract leaves",
                 "parts free (false = unspecified), out/<output>.reference.npy (f64) for reductions, and",
-                "out/expected.json naming each file with its logical dtype and shape."})
+                "out/expected.json: the call (op, profile, attrs, inputs copied to out/in_<input>.npy) and every",
+                "file with its logical dtype and shape."})
 final class ExpectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -103,36 +104,15 @@ final class ExpectCommand implements Callable<Integer> {
         return String.join(", ", n);
     }
 
+    /** expected.json is a whole call (docs/cli.md): the inputs are copied beside the outputs, so it reads back as one. */
     static void write(Invocation inv, Expected expected, Path dir) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode();
-        root.put("op", inv.op().wireName());
-        root.put("profile", inv.profile().id());
-        ObjectNode attrs = root.putObject("attrs");
-        inv.attrs().forEach(attrs::put);
-        ObjectNode ins = root.putObject("inputs");
-        inv.inputs().forEach((k, t) -> describe(ins.putObject(k), null, t));
-        root.set("outputs", files(json, dir, expected.values(), ""));
-        root.set("specified", files(json, dir, expected.specified(), ".specified"));
-        root.set("reference", files(json, dir, expected.reference(), ".reference"));
+        CallCodec codec = new CallCodec(dir, TensorRefs.FILE);
+        ObjectNode root = codec.writeCall(json.createObjectNode(), inv, name -> "in_" + name + ".npy");
+        root.set("outputs", codec.writeTensors(expected.values(), name -> name + ".npy"));
+        root.set("specified", codec.writeTensors(expected.specified(), name -> name + ".specified.npy"));
+        root.set("reference", codec.writeTensors(expected.reference(), name -> name + ".reference.npy"));
         json.writeValue(dir.resolve("expected.json").toFile(), root);
-    }
-
-    private static ObjectNode files(ObjectMapper json, Path dir, Map<String, Tensor> tensors, String suffix) throws IOException {
-        ObjectNode o = json.createObjectNode();
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String file = e.getKey() + suffix + ".npy";
-            Npy.write(e.getValue(), dir.resolve(file));
-            describe(o.putObject(e.getKey()), file, e.getValue());
-        }
-        return o;
-    }
-
-    private static void describe(ObjectNode o, String file, Tensor t) {
-        if (file != null) o.put("file", file);
-        o.put("dtype", t.dtype().id());
-        ArrayNode shape = o.putArray("shape");
-        for (long d : t.shape()) shape.add(d);
     }
 }

@@ -24,7 +24,6 @@ import org.permcheck.engine.run.FailureSink;
 import org.permcheck.engine.run.ProgressListener;
 import org.permcheck.engine.run.RunOptions;
 import org.permcheck.engine.run.Shard;
-import org.permcheck.tensor.npy.Npy;
 
 /** What run, fuzz and replay share: options for the runner, repro bundles, and the reports at the end. */
 final class RunSetup {
@@ -52,7 +51,7 @@ final class RunSetup {
     static FailureSink bundles(Path out, BackendChoice choice, BundleBudget budget) {
         Path root = out.resolve(ReportSet.REPRO_DIR);
         return (c, expected, actual, result) -> budget.admit(result)
-                ? ReproBundle.write(root, c, expected, actual, result, choice.selector(), Npy::write).toString() : null;
+                ? ReproBundle.write(root, c, expected, actual, result, choice.selector()).toString() : null;
     }
 
     static RunOptions options(String tier, long timeoutSeconds, Expectations exp, ProgressListener progress, FailureSink sink,

@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.permcheck.contract.Attrs;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.JsonFile;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 import org.permcheck.tensor.npy.Npy;
@@ -59,6 +66,15 @@ class ExpectCommandTest {
         assertEquals(0, c.exit(), c.err());
         // one expert, both tokens: the output is the input, bit for bit
         assertTrue(Npy.read(out.resolve("output.npy"), DType.BF16).bitEquals(x));
+        // expected.json is a whole call: read back by the call codec it is the call that was asked for
+        CallCodec codec = new CallCodec(out, TensorRefs.FILE);
+        JsonNode json = JsonFile.object(out.resolve("expected.json"));
+        Invocation back = codec.readCall(json, "expected.json");
+        assertEquals(Op.DISPATCH, back.op());
+        assertEquals(Map.of(Attrs.NUM_OUT_TOKENS, 2L), back.attrs());
+        assertTrue(back.input("inp").bitEquals(x), "bf16 bits, -0.0 and the NaN payload included");
+        assertEquals("in_inp.npy", json.at("/inputs/inp/file").asText());
+        assertTrue(codec.readTensors(json.get("outputs"), "expected.json").get("output").bitEquals(x));
     }
 
     @Test

@@ -93,7 +93,7 @@ class HostileArgumentsTest {
         var r0 = new org.permcheck.engine.model.CaseResult(c0.id(), "token_dispatch", c0.rules(), java.util.List.of(),
                 org.permcheck.engine.model.Status.FAIL, java.util.List.of(), "saved", 0, 0, null, null, null);
         Path bundle = org.permcheck.engine.report.ReproBundle.write(tmp.resolve("repro"), c0, org.permcheck.oracle.Oracle.expected(inv), null,
-                r0, "exec:touch " + canary, org.permcheck.tensor.npy.Npy::write);
+                r0, "exec:touch " + canary);
         Cli c = Cli.run("replay", bundle.toString());
         assertEquals(2, c.exit(), c.out() + c.err());
         assertTrue(c.oneCleanErrorLine(), c.err());

@@ -44,7 +44,7 @@ class ReplayCommandTest {
         Invocation inv = new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs, Map.of("num_out_tokens", 4L));
         Case c = new Case("vec/replay-me", inv, List.of("D1", "D2"), Set.of(), null, "vector");
         CaseResult r = new CaseResult(c.id(), "token_dispatch", c.rules(), List.of(), Status.FAIL, List.of(), "saved for the test", 0, 0, null, null, null);
-        bundle = ReproBundle.write(dir.resolve("repro"), c, Oracle.expected(inv), null, r, "cpu", Npy::write);
+        bundle = ReproBundle.write(dir.resolve("repro"), c, Oracle.expected(inv), null, r, "cpu");
     }
 
     @Test

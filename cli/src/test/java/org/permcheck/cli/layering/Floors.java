@@ -28,21 +28,23 @@ final class Floors {
             floor("oracle", "oracle", List.of("org.permcheck.oracle"), "model"),
             floor("spi", "spi", List.of("org.permcheck.spi"), "model"),
             floor("engine.model", "engine", List.of("org.permcheck.engine.model"), "model", "spi"),
+            // the call as JSON + .npy files (protocol request, vector manifest, repro bundle): model only
+            floor("engine.codec", "engine", List.of("org.permcheck.engine.codec"), "model"),
             // the engine's first floor: independent of one another
             floor("engine.check", "engine", List.of("org.permcheck.engine.check"), "model", "spi", "oracle", "engine.model"),
             floor("engine.fuzz", "engine", List.of("org.permcheck.engine.fuzz"), "model", "spi", "oracle", "engine.model"),
             floor("engine.cpu", "engine", List.of("org.permcheck.engine.cpu"), "model", "spi"),
             // the second: the protocol client and the vector set build on generators, never on the runner
-            floor("engine.exec", "engine", List.of("org.permcheck.engine.exec"), "model", "spi", "oracle", "engine.model", "engine.fuzz"),
-            floor("engine.vectors", "engine", List.of("org.permcheck.engine.vectors"), "model", "spi", "oracle", "engine.model", "engine.fuzz", "engine.check"),
+            floor("engine.exec", "engine", List.of("org.permcheck.engine.exec"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.fuzz"),
+            floor("engine.vectors", "engine", List.of("org.permcheck.engine.vectors"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.fuzz", "engine.check"),
             // the third: the runner (case -> status) and the reports of its results
-            floor("engine.run", "engine", List.of("org.permcheck.engine.run"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors"),
+            floor("engine.run", "engine", List.of("org.permcheck.engine.run"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors"),
             // above the runner and the protocol client: permcheck smoke drives one case through the runner
-            floor("engine.smoke", "engine", List.of("org.permcheck.engine.smoke"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run"),
-            floor("engine.report", "engine", List.of("org.permcheck.engine.report"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.vectors"),
-            floor("engine.tck", "engine", List.of("org.permcheck.engine.tck"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report"),
+            floor("engine.smoke", "engine", List.of("org.permcheck.engine.smoke"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run"),
+            floor("engine.report", "engine", List.of("org.permcheck.engine.report"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.vectors"),
+            floor("engine.tck", "engine", List.of("org.permcheck.engine.tck"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report"),
             floor("cuda", "cuda-backend", List.of("org.permcheck.cuda"), "model", "spi"),
-            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck", "engine.smoke"));
+            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck", "engine.smoke"));
 
     private static Floor floor(String name, String module, List<String> prefixes, String... mayImport) {
         return new Floor(name, module, prefixes, List.of(mayImport));

@@ -9,23 +9,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.contract.Invocation;
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendCrashedException;
 import org.permcheck.spi.BackendInfo;
 import org.permcheck.spi.NotSupportedException;
 import org.permcheck.spi.Outputs;
-import org.permcheck.tensor.DType;
-import org.permcheck.tensor.Tensor;
-import org.permcheck.tensor.npy.Npy;
 
 /**
  * A backend in another process, spoken to through the protocol of docs/protocol.md: JSON lines on
@@ -157,17 +154,12 @@ public final class ExecBackend implements Backend {
 
         long id = nextId++;
         results.clearCaseDir();
+        // docs/protocol.md 3.2: the call's fields with "dir" before the inputs, each input by absolute path
         ObjectNode req = JSON.createObjectNode();
         req.put("type", "run").put("id", id).put("op", inv.op().wireName()).put("profile", inv.profile().id());
-        ObjectNode attrs = req.putObject("attrs");
-        inv.attrs().forEach(attrs::put);
+        req.set("attrs", CallCodec.attrs(inv));
         req.put("dir", caseDir.toString());
-        ObjectNode inputs = req.putObject("inputs");
-        for (Map.Entry<String, Tensor> e : inv.inputs().entrySet()) {
-            Path p = caseDir.resolve("in_" + e.getKey() + ".npy");
-            Npy.write(e.getValue(), p);
-            tensorRef(inputs.putObject(e.getKey()), p.toString(), e.getValue().dtype(), e.getValue().shape());
-        }
+        req.set("inputs", new CallCodec(caseDir, TensorRefs.PATH).writeInputs(inv, name -> "in_" + name + ".npy"));
         JsonNode reply = channel.exchange(req, "case " + inv.describe(), Duration.ZERO); // the engine times cases
         long got = reply.path("id").asLong(-1);
         String type = reply.path("type").asText("");
@@ -250,11 +242,5 @@ public final class ExecBackend implements Backend {
         } catch (IOException ignored) {
             // gone already
         }
-    }
-
-    static void tensorRef(ObjectNode n, String path, DType dtype, long[] shape) {
-        n.put("path", path).put("dtype", dtype.id());
-        ArrayNode a = n.putArray("shape");
-        for (long d : shape) a.add(d);
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.permcheck.engine.codec.JsonFile;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.NotJudged;
@@ -30,6 +31,7 @@ import org.permcheck.engine.model.Violation;
  * {@link RunResult}, so tools (update-expectations, baselines) need no second parser.
  */
 public final class JsonReport {
+    public static final String FORMAT = "permcheck-report";
     /** Bumped when a field is renamed or removed; adding fields keeps it. */
     public static final int FORMAT_VERSION = 1;
 
@@ -43,7 +45,7 @@ public final class JsonReport {
 
     public static ObjectNode toTree(RunResult run) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", "permcheck-report");
+        root.put("format", FORMAT);
         root.put("format_version", FORMAT_VERSION);
         root.put("conformant", run.conformant());
         root.put("verdict", run.verdict().label());
@@ -154,12 +156,7 @@ public final class JsonReport {
 
     /** Reads a report.json written by {@link #write}. */
     public static RunResult read(Path file) throws IOException {
-        JsonNode root = MAPPER.readTree(file.toFile());
-        if (root == null || !"permcheck-report".equals(root.path("format").asText())) {
-            throw new IOException(file + ": not a permcheck report.json");
-        }
-        int version = root.path("format_version").asInt(-1);
-        if (version != FORMAT_VERSION) throw new IOException(file + ": report format version " + version + ", this permcheck reads " + FORMAT_VERSION);
+        JsonNode root = JsonFile.object(file, FORMAT, FORMAT_VERSION);
         JsonNode ri = root.path("run_info");
         List<String> cmd = new ArrayList<>();
         ri.path("command_line").forEach(n -> cmd.add(n.asText()));

@@ -5,24 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.Op;
-import org.permcheck.contract.Profile;
+import org.permcheck.engine.codec.BundleCall;
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.spi.Outputs;
-import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -37,11 +34,9 @@ import org.permcheck.tensor.Tensor;
  *   mismatch.txt     the call, then every violation with its first mismatch
  *   replay.sh        ./permcheck replay &lt;this dir&gt; --backend &lt;backend&gt;
  * </pre>
+ * Tensors are written by the call codec (engine.codec.CallCodec, FILE references); BundleCall reads a bundle back.
  */
 public final class ReproBundle {
-    public static final String FORMAT = "permcheck-repro";
-    public static final int FORMAT_VERSION = 1;
-
     private ReproBundle() {}
 
     /**
@@ -51,32 +46,25 @@ public final class ReproBundle {
      * @param actual   the backend's answer, or null when it gave none (crash, timeout)
      * @param backend  what to pass to --backend when replaying
      */
-    public static Path write(Path reproRoot, Case c, Expected expected, Outputs actual, CaseResult result, String backend,
-                             TensorFileWriter npy) throws IOException {
+    public static Path write(Path reproRoot, Case c, Expected expected, Outputs actual, CaseResult result, String backend) throws IOException {
         Path dir = reproRoot.resolve(BundleName.of(c.id()));
         Files.createDirectories(dir);
         Invocation inv = c.invocation();
 
         ObjectNode root = JsonReport.MAPPER.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("format_version", FORMAT_VERSION);
+        root.put("format", BundleCall.FORMAT);
+        root.put("format_version", BundleCall.FORMAT_VERSION);
         root.put("id", c.id());
-        root.put("op", inv.op().wireName());
-        root.put("profile", inv.profile().id());
-        ObjectNode attrs = root.putObject("attrs");
-        inv.attrs().forEach(attrs::put);
-        root.set("inputs", tensors(dir, "inputs", inv.inputs(), npy));
+        CallCodec codec = new CallCodec(dir, TensorRefs.FILE);
+        codec.writeCall(root, inv, name -> file("inputs", name));
         if (expected != null) {
-            ObjectNode e = tensors(dir, "expected", expected.values(), npy);
-            root.set("expected", e);
-            root.set("expected_specified", tensors(dir, "expected", suffixed(expected.specified(), ".specified"), npy));
-            root.set("expected_reference", tensors(dir, "expected", suffixed(expected.reference(), ".reference"), npy));
+            root.set("expected", codec.writeTensors(expected.values(), name -> file("expected", name)));
+            root.set("expected_specified", codec.writeTensors(suffixed(expected.specified(), ".specified"), name -> file("expected", name)));
+            root.set("expected_reference", codec.writeTensors(suffixed(expected.reference(), ".reference"), name -> file("expected", name)));
         }
-        if (actual != null) root.set("actual", tensors(dir, "actual", actual.tensors(), npy));
-        ArrayNode rules = root.putArray("rules");
-        c.rules().forEach(rules::add);
-        ArrayNode features = root.putArray("features");
-        c.features().stream().sorted().forEach(features::add);
+        if (actual != null) root.set("actual", codec.writeTensors(actual.tensors(), name -> file("actual", name)));
+        c.rules().forEach(root.putArray("rules")::add);
+        c.features().stream().sorted().forEach(root.putArray("features")::add);
         if (c.seed() == null) root.putNull("seed"); else root.put("seed", Long.toString(c.seed()));
         root.put("origin", c.origin());
         root.put("status", result.status().name());
@@ -85,7 +73,7 @@ public final class ReproBundle {
         ArrayNode vs = root.putArray("violations");
         for (Violation v : result.violations()) vs.add(v.render());
         root.put("backend", backend);
-        JsonReport.MAPPER.writeValue(dir.resolve("case.json").toFile(), root);
+        JsonReport.MAPPER.writeValue(dir.resolve(BundleCall.FILE).toFile(), root);
 
         Files.writeString(dir.resolve("mismatch.txt"), mismatchText(inv, result), StandardCharsets.UTF_8);
         writeReplayScript(dir, backend);
@@ -127,84 +115,14 @@ public final class ReproBundle {
         }
     }
 
+    /** {@code sub/NAME.npy}, the name made safe as a file name ({@link BundleName}). */
+    private static String file(String sub, String name) {
+        return sub + "/" + BundleName.of(name) + ".npy";
+    }
+
     private static Map<String, Tensor> suffixed(Map<String, Tensor> m, String suffix) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k + suffix, v));
-        return out;
-    }
-
-    private static ObjectNode tensors(Path dir, String sub, Map<String, Tensor> tensors, TensorFileWriter npy) throws IOException {
-        ObjectNode o = JsonReport.MAPPER.createObjectNode();
-        if (tensors.isEmpty()) return o;
-        Files.createDirectories(dir.resolve(sub));
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String file = sub + "/" + BundleName.of(e.getKey()) + ".npy";
-            npy.write(e.getValue(), dir.resolve(file));
-            ObjectNode t = o.putObject(e.getKey());
-            t.put("file", file);
-            t.put("dtype", e.getValue().dtype().id());
-            ArrayNode shape = t.putArray("shape");
-            for (long d : e.getValue().shape()) shape.add(d);
-        }
-        return o;
-    }
-
-    // ------------------------------------------------------------------ reading back (replay)
-
-    /** A bundle read back: the call, and what the backend answered when the bundle was written. */
-    public record Loaded(String id, Invocation invocation, List<String> rules, Long seed, String backend,
-                         String status, Map<String, Tensor> actual) {}
-
-    /** Reads a bundle written by {@link #write}; a malformed bundle is an IOException with one clear line. */
-    public static Loaded read(Path dir, TensorFileReader npy) throws IOException {
-        Path json = dir.resolve("case.json");
-        if (!Files.isRegularFile(json)) throw new IOException(dir + ": no case.json (not a repro bundle)");
-        JsonNode root;
-        try {
-            root = JsonReport.MAPPER.readTree(json.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(json + ": not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !FORMAT.equals(root.path("format").asText())) throw new IOException(json + ": not a " + FORMAT + " file");
-        if (root.path("format_version").asInt(-1) != FORMAT_VERSION) {
-            throw new IOException(json + ": bundle format version " + root.path("format_version").asText() + ", this permcheck reads " + FORMAT_VERSION);
-        }
-        Op op;
-        Profile profile;
-        try {
-            op = Op.byWireName(root.path("op").asText());
-            profile = Profile.byId(root.path("profile").asText("te-jax"));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(json + ": " + e.getMessage());
-        }
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        root.path("attrs").fields().forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asLong()));
-        Map<String, Tensor> inputs = readTensors(dir, root.path("inputs"), npy);
-        Map<String, Tensor> actual = readTensors(dir, root.path("actual"), npy);
-        List<String> rules = new ArrayList<>();
-        root.path("rules").forEach(n -> rules.add(n.asText()));
-        Long seed = root.hasNonNull("seed") ? root.get("seed").asLong() : null;
-        return new Loaded(root.path("id").asText(), new Invocation(op, profile, inputs, attrs), rules, seed,
-                root.path("backend").asText(null), root.path("status").asText(null), actual);
-    }
-
-    private static Map<String, Tensor> readTensors(Path dir, JsonNode node, TensorFileReader npy) throws IOException {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        var it = node.fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            String file = e.getValue().path("file").asText();
-            Path p = dir.resolve(file).normalize();
-            if (file.isEmpty() || !p.startsWith(dir.normalize())) throw new IOException(dir + ": tensor '" + e.getKey() + "' has a bad file '" + file + "'");
-            if (!Files.isRegularFile(p)) throw new IOException(dir + ": missing " + file);
-            DType dtype;
-            try {
-                dtype = DType.byId(e.getValue().path("dtype").asText());
-            } catch (IllegalArgumentException ex) {
-                throw new IOException(dir + ": tensor '" + e.getKey() + "': " + ex.getMessage());
-            }
-            out.put(e.getKey(), npy.read(p, dtype));
-        }
         return out;
     }
 }

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.permcheck.engine.codec.JsonFile;
+import org.permcheck.engine.codec.Sha256;
+
 /**
  * The large vectors: materialized from their recipes ({@link GeneratedRecipes#largeRecipes()})
  * into a directory of the caller's, checked against (or pinned into) vectors/recipes.json, which
@@ -60,7 +63,7 @@ public final class LargeVectors {
         List<String> problems = new ArrayList<>();
         Path f = vectors.resolve(VectorFiles.RECIPES);
         if (!Files.isRegularFile(f)) return List.of(f + ": missing (run 'permcheck vectors generate --large DIR --pin')");
-        JsonNode root = VectorSet.json(f);
+        JsonNode root = JsonFile.object(f);
         for (JsonNode r : root.path("recipes")) {
             String id = r.path("id").asText();
             Path dir = materialized.resolve(id);

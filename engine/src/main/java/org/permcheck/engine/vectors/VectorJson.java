@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -14,8 +13,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 final class VectorJson {
     private VectorJson() {}
 
-    /** Strict: trailing content after a file's JSON value is an error (Jackson otherwise stops at the first value). */
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectWriter WRITER;
 
     static {

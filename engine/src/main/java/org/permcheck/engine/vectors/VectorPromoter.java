@@ -10,17 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
-import org.permcheck.engine.report.ReproBundle;
+import org.permcheck.engine.codec.BundleCall;
 import org.permcheck.oracle.Oracle;
-import org.permcheck.tensor.npy.Npy;
 
 /**
  * Turns a repro bundle written by {@code permcheck fuzz} (case.json + inputs/*.npy, see
- * {@link ReproBundle}) into a vector of the committed set, with provenance: the bundle's case id,
+ * {@link BundleCall}) into a vector of the committed set, with provenance: the bundle's case id,
  * seed, the backend that failed, its verdict. Expected outputs come from the oracle, as always;
  * the bundle's expected and actual tensors are not copied.
  */
@@ -35,8 +32,7 @@ public final class VectorPromoter {
      * @return the new vector's directory
      */
     public static Path promote(Path bundle, Path vectors, String id, List<String> rules, String description) throws IOException {
-        ReproBundle.Loaded b = ReproBundle.read(bundle, Npy::read);
-        JsonNode raw = VectorSet.json(bundle.resolve("case.json"));
+        BundleCall b = BundleCall.read(bundle);
         Invocation inv = b.invocation();
         try {
             Oracle.expected(inv);
@@ -47,10 +43,7 @@ public final class VectorPromoter {
         if (ids.contains(id)) throw new IOException(vectors + ": a vector '" + id + "' exists already");
 
         Set<String> features = new LinkedHashSet<>();
-        raw.path("features").forEach(f -> {
-            String label = FeatureLabels.fromEngineLabel(f.asText());
-            if (label != null) features.add(label);
-        });
+        b.features().stream().map(FeatureLabels::fromEngineLabel).filter(java.util.Objects::nonNull).forEach(features::add);
         if (inv.op().wireName().endsWith("_backward")) features.add("gradient");
         if (inv.op() == org.permcheck.contract.Op.SORT_CHUNKS || inv.op() == org.permcheck.contract.Op.SORT_CHUNKS_BACKWARD) features.add("chunk-sort");
         features.add("fuzz-found");
@@ -60,10 +53,10 @@ public final class VectorPromoter {
         if (b.seed() != null) provenance.put("seed", Long.toString(b.seed()));
         if (b.backend() != null) provenance.put("backend", b.backend());
         if (b.status() != null) provenance.put("status", b.status());
-        if (raw.hasNonNull("shrunk")) provenance.put("shrunk", raw.get("shrunk").asText());
+        if (b.shrunk() != null) provenance.put("shrunk", b.shrunk());
         List<String> cite = rules.isEmpty() ? b.rules() : rules;
         String desc = description != null ? description
-                : "promoted fuzz counterexample " + b.id() + (raw.hasNonNull("shrunk") ? " (" + raw.get("shrunk").asText() + ")" : "");
+                : "promoted fuzz counterexample " + b.id() + (b.shrunk() != null ? " (" + b.shrunk() + ")" : "");
         VectorCase vc;
         try {
             vc = new VectorCase(id, desc, cite, new ArrayList<>(features), inv, null, Map.of(), provenance);

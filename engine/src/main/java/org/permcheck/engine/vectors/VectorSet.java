@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,20 +13,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.Op;
 import org.permcheck.contract.PreconditionViolation;
-import org.permcheck.contract.Profile;
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.JsonFile;
+import org.permcheck.engine.codec.Sha256;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.VectorSetPin;
 import org.permcheck.oracle.Oracle;
-import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
-import org.permcheck.tensor.npy.Npy;
 
 /**
  * Reads a vector directory (docs/vectors.md): the index, every manifest, every tensor, each checked
@@ -79,9 +77,7 @@ public final class VectorSet {
     public static List<String> ids(Path dir) throws IOException {
         Path index = dir.resolve(VectorFiles.INDEX);
         if (!Files.isRegularFile(index)) throw new IOException(dir + ": no " + VectorFiles.INDEX + " (not a vector directory)");
-        JsonNode root = json(index);
-        if (!VectorFiles.FORMAT.equals(root.path("format").asText())) throw new IOException(index + ": not a " + VectorFiles.FORMAT + " index");
-        checkVersion(index, root);
+        JsonNode root = JsonFile.object(index, VectorFiles.FORMAT, VectorFiles.FORMAT_VERSION);
         JsonNode cases = root.get("cases");
         // a missing, empty or non-array "cases" would verify as a set of nothing
         if (cases == null || !cases.isArray()) throw new IOException(index + ": \"cases\" must be an array of vector ids");
@@ -107,21 +103,16 @@ public final class VectorSet {
      */
     public static VectorSetPin pin(Path dir) throws IOException {
         List<String> ids = ids(dir);
-        java.security.MessageDigest md;
-        try {
-            md = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-        md.update(Files.readAllBytes(dir.resolve(VectorFiles.INDEX)));
+        java.io.ByteArrayOutputStream pinned = new java.io.ByteArrayOutputStream();
+        pinned.writeBytes(Files.readAllBytes(dir.resolve(VectorFiles.INDEX)));
         for (String id : ids) {
-            md.update(id.getBytes(StandardCharsets.UTF_8));
-            md.update((byte) 0);
+            pinned.writeBytes(id.getBytes(StandardCharsets.UTF_8));
+            pinned.write(0);
             Path mf = dir.resolve(id).resolve(VectorFiles.MANIFEST);
             if (!Files.isRegularFile(mf)) throw new IOException(mf + ": missing (listed in " + VectorFiles.INDEX + ")");
-            md.update(Files.readAllBytes(mf));
+            pinned.writeBytes(Files.readAllBytes(mf));
         }
-        return new VectorSetPin(ids.size(), java.util.HexFormat.of().formatHex(md.digest()));
+        return new VectorSetPin(ids.size(), Sha256.of(pinned.toByteArray()));
     }
 
     /**
@@ -180,7 +171,7 @@ public final class VectorSet {
 
     /** Ids the index marks as promoted from fuzzing (their inputs are the source of truth). */
     static List<String> promotedIds(Path dir) throws IOException {
-        JsonNode root = json(dir.resolve(VectorFiles.INDEX));
+        JsonNode root = JsonFile.object(dir.resolve(VectorFiles.INDEX));
         List<String> ids = new ArrayList<>();
         for (JsonNode n : root.path("promoted")) ids.add(n.asText());
         return ids;
@@ -191,48 +182,30 @@ public final class VectorSet {
         if (!caseDir.startsWith(dir.normalize())) throw new IOException(dir + ": case id '" + id + "' leaves the vector directory");
         Path mf = caseDir.resolve(VectorFiles.MANIFEST);
         if (!Files.isRegularFile(mf)) throw new IOException(mf + ": missing (listed in " + VectorFiles.INDEX + ")");
-        JsonNode m = json(mf);
-        if (!VectorFiles.CASE_FORMAT.equals(m.path("format").asText())) throw new IOException(mf + ": not a " + VectorFiles.CASE_FORMAT + " manifest");
-        checkVersion(mf, m);
+        JsonNode m = JsonFile.object(mf, VectorFiles.CASE_FORMAT, VectorFiles.FORMAT_VERSION);
         if (!id.equals(m.path("id").asText())) throw new IOException(mf + ": id '" + m.path("id").asText() + "' does not match its directory '" + id + "'");
-        Op op;
-        Profile profile;
-        try {
-            op = Op.byWireName(m.path("op").asText());
-            profile = Profile.byId(m.path("profile").asText());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(mf + ": " + e.getMessage());
-        }
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = m.path("attrs").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isIntegralNumber()) throw new IOException(mf + ": attribute '" + e.getKey() + "' is not an integer");
-            attrs.put(e.getKey(), e.getValue().asLong());
-        }
-        List<String> rules = strings(m.path("rules"));
-        List<String> features = strings(m.path("features"));
+        List<String> rules = JsonFile.strings(m.path("rules"));
+        List<String> features = JsonFile.strings(m.path("features"));
         List<String> unknown = FeatureLabels.unknown(features);
         if (!unknown.isEmpty()) throw new IOException(mf + ": features not in the closed list: " + unknown);
-        Map<String, Tensor> inputs = tensors(caseDir, mf, m.path("inputs"));
+        CallCodec codec = new CallCodec(caseDir, TensorRefs.PINNED);
+        Invocation call = codec.readCall(m, mf.toString());
         String negative = m.has("negative") ? m.path("negative").path("rule").asText() : null;
         Map<String, Object> generator = m.has("generator")
                 ? VectorJson.MAPPER.convertValue(m.get("generator"), VectorJson.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class))
                 : Map.of();
         Map<String, String> provenance = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = m.path("provenance").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            provenance.put(e.getKey(), e.getValue().asText());
-        }
+        m.path("provenance").fields().forEachRemaining(e -> provenance.put(e.getKey(), e.getValue().asText()));
         VectorCase vc;
         try {
-            vc = new VectorCase(id, m.path("description").asText(), rules, features, new Invocation(op, profile, inputs, attrs),
+            vc = new VectorCase(id, m.path("description").asText(), rules, features, call,
                     negative, generator, provenance);
         } catch (IllegalArgumentException e) {
             throw new IOException(mf + ": " + e.getMessage());
         }
         if (!withExpected || negative != null) return new Loaded(vc, Map.of(), Map.of(), Map.of());
-        return new Loaded(vc, tensors(caseDir, mf, m.path("expected")), tensors(caseDir, mf, m.path("specified")),
-                tensors(caseDir, mf, m.path("reference")));
+        return new Loaded(vc, codec.readTensors(m.path("expected"), mf.toString()), codec.readTensors(m.path("specified"), mf.toString()),
+                codec.readTensors(m.path("reference"), mf.toString()));
     }
 
     /**
@@ -291,70 +264,6 @@ public final class VectorSet {
             if (s == null) problems.add(id + ": " + what + " '" + n + "' is missing (the oracle gives one)");
             else if (o == null) problems.add(id + ": " + what + " '" + n + "' is stored but the oracle gives none");
             else if (!s.bitEquals(o)) problems.add(id + ": " + what + " '" + n + "' differs from the oracle's (regenerate, or the oracle changed)");
-        }
-    }
-
-    // ------------------------------------------------------------------
-
-    private static Map<String, Tensor> tensors(Path caseDir, Path mf, JsonNode node) throws IOException {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode t = e.getValue();
-            String file = t.path("file").asText();
-            Path p = caseDir.resolve(file).normalize();
-            if (file.isEmpty() || !p.startsWith(caseDir) || !p.getParent().equals(caseDir)) {
-                throw new IOException(mf + ": tensor '" + e.getKey() + "' names a bad file '" + file + "'");
-            }
-            if (!Files.isRegularFile(p)) throw new IOException(mf + ": tensor '" + e.getKey() + "': missing file " + file);
-            String sha = Sha256.of(p);
-            if (!sha.equals(t.path("sha256").asText())) {
-                throw new IOException(p + ": SHA-256 " + sha + " does not match the manifest's " + t.path("sha256").asText());
-            }
-            DType dtype;
-            try {
-                dtype = DType.byId(t.path("dtype").asText());
-            } catch (IllegalArgumentException ex) {
-                throw new IOException(mf + ": tensor '" + e.getKey() + "': " + ex.getMessage());
-            }
-            Tensor tensor = Npy.read(p, dtype);
-            List<Long> shape = new ArrayList<>();
-            t.path("shape").forEach(d -> shape.add(d.asLong()));
-            if (!shape.equals(toList(tensor.shape()))) {
-                throw new IOException(p + ": shape " + tensor.shapeString() + " does not match the manifest's " + shape);
-            }
-            out.put(e.getKey(), tensor);
-        }
-        return out;
-    }
-
-    private static List<Long> toList(long[] a) {
-        List<Long> l = new ArrayList<>();
-        for (long x : a) l.add(x);
-        return l;
-    }
-
-    private static List<String> strings(JsonNode a) {
-        List<String> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static void checkVersion(Path f, JsonNode root) throws IOException {
-        int v = root.path("format_version").asInt(-1);
-        if (v != VectorFiles.FORMAT_VERSION) {
-            throw new IOException(f + ": format version " + root.path("format_version").asText("(none)") + ", this permcheck reads "
-                    + VectorFiles.FORMAT_VERSION);
-        }
-    }
-
-    static JsonNode json(Path f) throws IOException {
-        try {
-            JsonNode n = VectorJson.MAPPER.readTree(f.toFile());
-            if (n == null || !n.isObject()) throw new IOException(f + ": not a JSON object");
-            return n;
-        } catch (JsonProcessingException e) {
-            throw new IOException(f + ": not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
         }
     }
 }

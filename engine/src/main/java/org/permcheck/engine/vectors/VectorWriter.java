@@ -3,17 +3,15 @@ package org.permcheck.engine.vectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.oracle.Oracle;
-import org.permcheck.tensor.Tensor;
-import org.permcheck.tensor.npy.Npy;
 
 /**
  * Writes one vector: its inputs, the oracle's expected outputs (values, specified masks, float64
@@ -55,20 +53,18 @@ public final class VectorWriter {
         m.put("format_version", VectorFiles.FORMAT_VERSION);
         m.put("id", vc.id());
         m.put("description", vc.description());
-        ArrayNode rules = m.putArray("rules");
-        vc.rules().forEach(rules::add);
-        ArrayNode features = m.putArray("features");
-        vc.features().forEach(features::add);
+        vc.rules().forEach(m.putArray("rules")::add);
+        vc.features().forEach(m.putArray("features")::add);
+        // docs/vectors.md section 4: a manifest names the profile before the op (the committed bytes)
         m.put("profile", inv.profile().id());
         m.put("op", inv.op().wireName());
-        ObjectNode attrs = m.putObject("attrs");
-        for (String a : inv.op().attrs()) if (inv.attrs().containsKey(a)) attrs.put(a, inv.attrs().get(a));
-        new java.util.TreeMap<>(inv.attrs()).forEach((k, val) -> { if (!attrs.has(k)) attrs.put(k, val); });
-        m.set("inputs", tensors(dir, ordered(inv.inputs(), inv.op().inputs()), VectorFiles::input));
+        m.set("attrs", CallCodec.attrs(inv));
+        CallCodec codec = new CallCodec(dir, TensorRefs.PINNED);
+        m.set("inputs", codec.writeInputs(inv, VectorFiles::input));
         if (expected != null) {
-            m.set("expected", tensors(dir, ordered(expected.values(), inv.op().outputs()), VectorFiles::expected));
-            m.set("specified", tensors(dir, ordered(expected.specified(), inv.op().outputs()), VectorFiles::specified));
-            m.set("reference", tensors(dir, ordered(expected.reference(), inv.op().outputs()), VectorFiles::reference));
+            m.set("expected", codec.writeTensors(CallCodec.inPortOrder(expected.values(), inv.op().outputs()), VectorFiles::expected));
+            m.set("specified", codec.writeTensors(CallCodec.inPortOrder(expected.specified(), inv.op().outputs()), VectorFiles::specified));
+            m.set("reference", codec.writeTensors(CallCodec.inPortOrder(expected.reference(), inv.op().outputs()), VectorFiles::reference));
         } else {
             ObjectNode neg = m.putObject("negative");
             neg.put("rule", vc.negative());
@@ -77,32 +73,5 @@ public final class VectorWriter {
         if (!vc.generator().isEmpty()) m.set("generator", VectorJson.MAPPER.valueToTree(vc.generator()));
         m.set("provenance", VectorJson.MAPPER.valueToTree(vc.provenance()));
         Files.write(dir.resolve(VectorFiles.MANIFEST), VectorJson.bytes(m));
-    }
-
-    /**
-     * The tensors in the op's port order, then any other key ("output.slack") alphabetically, so a
-     * manifest never depends on a map's iteration order.
-     */
-    static Map<String, Tensor> ordered(Map<String, Tensor> m, java.util.List<org.permcheck.contract.Port> ports) {
-        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
-        for (org.permcheck.contract.Port p : ports) if (m.containsKey(p.name())) out.put(p.name(), m.get(p.name()));
-        new java.util.TreeMap<>(m).forEach(out::putIfAbsent);
-        return out;
-    }
-
-    private static ObjectNode tensors(Path dir, Map<String, Tensor> tensors, java.util.function.Function<String, String> name) throws IOException {
-        ObjectNode o = VectorJson.MAPPER.createObjectNode();
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String file = name.apply(e.getKey());
-            Path p = dir.resolve(file);
-            Npy.write(e.getValue(), p);
-            ObjectNode t = o.putObject(e.getKey());
-            t.put("file", file);
-            t.put("dtype", e.getValue().dtype().id());
-            ArrayNode shape = t.putArray("shape");
-            for (long d : e.getValue().shape()) shape.add(d);
-            t.put("sha256", Sha256.of(p));
-        }
-        return o;
     }
 }

@@ -20,6 +20,7 @@ import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
+import org.permcheck.engine.codec.BundleCall;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.Mismatch;
@@ -52,7 +53,7 @@ class ReproBundleTest {
         Violation v = new Violation("D2", inv.describe() + " output differs", new Mismatch("output", 1, 0, 0, 0, "0x3f80", "0x8000"), 3);
         CaseResult r = new CaseResult(c.id(), "token_dispatch", c.rules(), List.of("dtype:bf16"), Status.FAIL, List.of(v), null, 5, 16, 7L, null, null);
 
-        Path bundle = ReproBundle.write(dir.resolve("repro"), c, expected, new Outputs(Map.of("output", actOut)), r, "exec:python3 my adapter.py", Npy::write);
+        Path bundle = ReproBundle.write(dir.resolve("repro"), c, expected, new Outputs(Map.of("output", actOut)), r, "exec:python3 my adapter.py");
 
         assertEquals("prop_dispatch_seed_7_3-" + String.format("%08x", crc("prop/dispatch/seed=7/3")), bundle.getFileName().toString());
         for (String f : List.of("case.json", "inputs/inp.npy", "inputs/routing_map.npy", "expected/output.npy", "actual/output.npy", "mismatch.txt", "replay.sh")) {
@@ -77,7 +78,7 @@ class ReproBundleTest {
         assertEquals(0, p.waitFor(), said);
         assertEquals(cwd.toRealPath() + "|replay|" + bundle.toRealPath() + "|--backend|exec:python3 my adapter.py|", said);
 
-        ReproBundle.Loaded back = ReproBundle.read(bundle, Npy::read);
+        BundleCall back = BundleCall.read(bundle);
         assertEquals(c.id(), back.id());
         assertEquals(Op.DISPATCH, back.invocation().op());
         assertEquals(2L, back.invocation().attr("num_out_tokens"));
@@ -90,7 +91,7 @@ class ReproBundleTest {
 
     @Test
     void aDirectoryWithoutCaseJsonIsRejectedInOneLine() throws IOException {
-        IOException e = assertThrows(IOException.class, () -> ReproBundle.read(dir, Npy::read));
+        IOException e = assertThrows(IOException.class, () -> BundleCall.read(dir));
         assertTrue(e.getMessage().contains("no case.json"));
         assertEquals(1, e.getMessage().lines().count());
     }

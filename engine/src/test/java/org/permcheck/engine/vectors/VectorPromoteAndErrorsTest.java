@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
+import org.permcheck.engine.codec.JsonFile;
+import org.permcheck.engine.codec.Sha256;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.Status;
@@ -63,7 +65,7 @@ class VectorPromoteAndErrorsTest {
         Case c = new Case("fuzz/seed=7/41", inv, List.of("P2"), Set.of("padded", "dtype:bf16", "token_nowhere", "op:token_dispatch"), 7L, "fuzz");
         CaseResult r = new CaseResult(c.id(), "token_dispatch", c.rules(), List.of("padding"), Status.FAIL,
                 List.of(Violation.of("P2", "padded rows not zero")), null, 1, 12, 7L, "T=3 E=2 H=2", null);
-        return ReproBundle.write(tmp.resolve("repro"), c, Oracle.expected(inv), new Outputs(Map.of()), r, "exec:python3 port.py", Npy::write);
+        return ReproBundle.write(tmp.resolve("repro"), c, Oracle.expected(inv), new Outputs(Map.of()), r, "exec:python3 port.py");
     }
 
     @Test
@@ -133,7 +135,7 @@ class VectorPromoteAndErrorsTest {
         Tensor t = Npy.read(dir.resolve("exp_output.npy"), DType.F32);
         t.setF32(0, 0, 99f);
         Npy.write(t, dir.resolve("exp_output.npy"));
-        JsonNode m = VectorSet.json(dir.resolve("case.json"));
+        JsonNode m = JsonFile.object(dir.resolve("case.json"));
         edit(dir.resolve("case.json"), m.path("expected").path("output").path("sha256").asText(), Sha256.of(dir.resolve("exp_output.npy")));
         assertEquals(List.of("dispatch/worked-example: expected 'output' differs from the oracle's (regenerate, or the oracle changed)"), VectorSet.verify(v));
     }

@@ -1,9 +1,11 @@
-package org.permcheck.engine.vectors;
+package org.permcheck.engine.codec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,16 +15,14 @@ public final class Sha256 {
     private Sha256() {}
 
     public static String of(byte[] b) {
-        MessageDigest md = digest();
-        return HexFormat.of().formatHex(md.digest(b));
+        return HexFormat.of().formatHex(digest().digest(b));
     }
 
+    /** Streamed: a large vector's file is never held in memory whole. */
     public static String of(Path file) throws IOException {
         MessageDigest md = digest();
-        byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), md));
         }
         return HexFormat.of().formatHex(md.digest());
     }
