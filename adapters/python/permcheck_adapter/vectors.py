@@ -132,11 +132,11 @@ class Vector:
         if self.negative is not None:
             rule = _text(self.negative, "rule")
             self.negative = {"rule": rule}
-            # the Java reader asks its oracle whether the inputs are really refused; without one, a
-            # manifest that stores expected outputs is what a positive vector with its flag flipped looks like
+            # the Java reader asks its oracle whether the inputs are really refused; without one, stored
+            # expected outputs say the same: only inputs the oracle accepted ever got them written
             if "expected" in m:
-                raise VectorError("%s: marked negative (%s) but it stores expected outputs "
-                                  "(a positive vector with its flag flipped?)" % (path, rule))
+                raise VectorError("%s: marked negative (%s) but the oracle accepts its inputs: it stores their "
+                                  "expected outputs (a positive vector with its flag flipped?)" % (path, rule))
             self.expected, self.specified, self.reference = {}, {}, {}
             return
         self.expected = _tensors(self.dir, m.get("expected"), path)

@@ -1,0 +1,173 @@
+package org.permcheck.engine.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.permcheck.contract.Rule;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.RunResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.run.RunOptions;
+import org.permcheck.engine.run.Runner;
+import org.permcheck.engine.vectors.VectorCorruption;
+import org.permcheck.engine.vectors.VectorSet;
+
+/**
+ * Issue 9: the offline Python checker (adapters/python/examples/check_vectors.py) agrees with the
+ * engine. Every gutted set of {@link VectorCorruption} that Java refuses the checker refuses too,
+ * with exit 2 and one line in the same words; a port claiming less gets the same NOT_SUPPORTED
+ * vectors with the same reasons offline as through the protocol and is never called outside its
+ * claims; a port writing -0.0 for sums of no term FAILs the same vectors on C3/G1/G4 both ways.
+ */
+class PythonVectorCheckerAgreesTest {
+    static final Path VECTORS = Python.REPO.resolve("vectors");
+    static final Path CHECKER = Python.REPO.resolve("adapters/python/examples/check_vectors.py");
+    static final Path TEST_PORTS = Python.REPO.resolve("adapters/python/tests");
+    static final Set<String> EMPTY_SUM_RULES = Set.of(Rule.C3.id(), Rule.G1.id(), Rule.G4.id());
+
+    @BeforeAll
+    static void needNumpy() {
+        assumeTrue(Python.hasNumpy(), "python3 with numpy not found: the Python checker cannot run here");
+        assumeTrue(Files.isRegularFile(CHECKER), "adapters/python/examples/check_vectors.py not found from " + Python.REPO);
+    }
+
+    /** What one checker run printed. */
+    record Checked(int exit, List<String> stdout, List<String> stderr) {
+        /** vector id -> "VERDICT detail" of each judged line (the summary left out). */
+        Map<String, String> verdicts() {
+            Map<String, String> out = new TreeMap<>();
+            for (String l : stdout) {
+                if (l.startsWith("summary:")) continue;
+                String[] p = l.split("\\s+", 3);
+                String detail = p.length > 2 ? p[2].replaceFirst("^\\[[^\\]]*\\]\\s*", "") : "";
+                out.put(p[1], p[0] + " " + detail);
+            }
+            return out;
+        }
+    }
+
+    static Checked check(Path vectors, Path port, Path tmp) throws Exception {
+        Path out = Files.createTempFile(tmp, "checker", ".out");
+        Path err = Files.createTempFile(tmp, "checker", ".err");
+        Process p = new ProcessBuilder("python3", CHECKER.toString(), vectors.toString(), "--port", port.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the checker finished");
+        return new Checked(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), Files.readAllLines(err, StandardCharsets.UTF_8));
+    }
+
+    static RunResult javaRun(Path port) throws IOException {
+        RunOptions options = RunOptions.defaults().withDeterminism(false).withRoundTrip(false).withCaseTimeout(Duration.ofSeconds(60));
+        try (Runner runner = new Runner(() -> ExecBackend.forCommand("python3 " + port), options)) {
+            return runner.run(VectorSet.load(VECTORS));
+        }
+    }
+
+    /** The part of Java's refusal the checker says in the same words (the rest comes from a JSON parser or the oracle). */
+    static String sharedWording(VectorCorruption c, String java) {
+        return switch (c) {
+            // Python's json and Jackson word the parse error differently
+            case MANIFEST_TRAILING_GARBAGE, INDEX_TRAILING_GARBAGE -> java.substring(0, java.indexOf("not valid JSON: ") + 16);
+            // the checker has no oracle to ask: the expected outputs the manifest stores say it accepted the inputs
+            case POSITIVE_FLIPPED_NEGATIVE -> java.substring(0, java.indexOf("accepts its inputs") + 18);
+            default -> java;
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorCorruption.class)
+    void aSetJavaRefusesTheCheckerRefusesInOneLine(VectorCorruption c, @TempDir Path tmp) throws Exception {
+        Path d = VectorCorruption.freshCopy(tmp);
+        c.apply(d);
+        IOException java = assertThrows(IOException.class, () -> VectorSet.load(d), c + ": Java must refuse");
+        Checked py = check(d, Python.NUMPY_PORT, tmp);
+        assertEquals(2, py.exit(), c + ": exit 2; stderr " + py.stderr());
+        assertEquals(1, py.stderr().size(), c + ": one line, no traceback: " + py.stderr());
+        assertTrue(py.stdout().isEmpty(), c + ": nothing judged: " + py.stdout());
+        String line = py.stderr().get(0);
+        assertTrue(line.contains(c.expected), c + ": " + line);
+        assertTrue(line.startsWith("check_vectors: " + sharedWording(c, java.getMessage())), c + ": Java says\n  " + java.getMessage() + "\nPython says\n  " + line);
+    }
+
+    @Test
+    void theCommittedSetLoadsBothWays(@TempDir Path tmp) throws Exception {
+        Checked py = check(VECTORS, Python.NUMPY_PORT, tmp);
+        assertEquals(0, py.exit(), "a correct port passes offline: " + py.stdout() + py.stderr());
+        assertEquals(VectorSet.load(VECTORS).size(), py.verdicts().values().stream().filter(v -> v.startsWith("PASS")).count(),
+                "every positive vector passes: " + py.verdicts());
+    }
+
+    /**
+     * The numpy port claiming everything, and a copy claiming f32, te-jax and probs only (its
+     * functions raise when called outside the claims): the same vectors are NOT_SUPPORTED, for the
+     * same reasons, offline and through the protocol, the same pass, and none fails.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"../examples/numpy_port.py", "narrow_port.py"})
+    void theClaimsGiveTheSameVerdictsOfflineAndThroughTheProtocol(String port, @TempDir Path tmp) throws Exception {
+        Path file = TEST_PORTS.resolve(port).normalize();
+        RunResult java = javaRun(file);
+        Checked py = check(VECTORS, file, tmp);
+        assertEquals(0, py.exit(), "nothing fails offline: " + py.stdout() + py.stderr());
+        assertTrue(py.stderr().isEmpty(), "nothing on stderr: " + py.stderr());
+        Map<String, String> javaVerdicts = new TreeMap<>();
+        for (CaseResult c : java.results()) {
+            javaVerdicts.put(c.caseId().substring("vec/".length()),
+                    c.status() == Status.NOT_SUPPORTED ? Status.NOT_SUPPORTED + " " + c.detail() : c.status().toString());
+        }
+        Map<String, String> pyVerdicts = new TreeMap<>();
+        py.verdicts().forEach((id, v) -> {
+            if (!v.startsWith("SKIP")) pyVerdicts.put(id, v.startsWith("NOT_SUPPORTED") ? v : v.strip());
+        });
+        assertEquals(javaVerdicts, pyVerdicts, "the same verdict and NOT_SUPPORTED reason for every vector");
+        long notSupported = javaVerdicts.values().stream().filter(v -> v.startsWith("NOT_SUPPORTED")).count();
+        if (port.equals("narrow_port.py")) assertTrue(notSupported > 20, "the narrow port leaves most vectors out: " + notSupported);
+        else assertEquals(0, notSupported, "the full port claims every vector");
+    }
+
+    /** -0.0 is within every tolerance of 0.0: only the empty-sum rules (C3, G1, G4) see it, both ways. */
+    @Test
+    void negativeZeroForASumOfNoTermFailsTheSameVectors(@TempDir Path tmp) throws Exception {
+        Path port = TEST_PORTS.resolve("negative_zero_port.py");
+        Set<String> javaIds = new TreeSet<>();
+        for (CaseResult c : javaRun(port).results()) {
+            if (c.status() == Status.FAIL && c.violations().stream().map(Violation::rule).anyMatch(EMPTY_SUM_RULES::contains)) {
+                javaIds.add(c.caseId().substring("vec/".length()));
+            }
+        }
+        Checked py = check(VECTORS, port, tmp);
+        assertEquals(1, py.exit(), "FAIL exits 1: " + py.stderr());
+        Set<String> pyIds = new TreeSet<>();
+        List<String> uncited = new ArrayList<>();
+        py.verdicts().forEach((id, v) -> {
+            if (!v.startsWith("FAIL")) return;
+            if (v.contains("[C3]") || v.contains("[G1]") || v.contains("[G4]")) pyIds.add(id);
+            else uncited.add(id + ": " + v);
+        });
+        assertFalse(javaIds.isEmpty(), "the committed set has sums of no term");
+        assertEquals(javaIds, pyIds, "the same vectors FAIL on C3/G1/G4");
+        assertTrue(uncited.isEmpty(), "every offline FAIL cites an empty-sum rule: " + uncited);
+    }
+}
