@@ -4,7 +4,8 @@
     python3 adapters/python/examples/check_vectors.py vectors/ --port adapters/python/examples/numpy_port.py
 
 The port file defines `adapter` (a permcheck_adapter.Adapter) whose registered functions are
-called directly (no protocol). A vector outside what the adapter's hello claims (op, profile,
+called directly (no protocol), each twice (R1), and a dispatch's own output is combined back
+(R2), as the engine's run does. A vector outside what the adapter's hello claims (op, profile,
 payload dtype, padding, probs, merging probs) is NOT_SUPPORTED with the Java engine's reason and is
 never called. Prints one line per vector (PASS, FAIL with the first mismatch, NOT_SUPPORTED, ERROR
 with the exception's type and first line, SKIP for negative vectors) and exits 0 when nothing
@@ -20,7 +21,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from permcheck_adapter import NotSupported, Tensor  # noqa: E402
 from permcheck_adapter.claims import ClaimError, Claims  # noqa: E402
 from permcheck_adapter.dtypes import STORAGE  # noqa: E402
-from permcheck_adapter.vectors import VectorError, judge, load_vectors  # noqa: E402
+from permcheck_adapter.run_rules import combine_after, determinism_problems, round_trip_problems  # noqa: E402
+from permcheck_adapter.vectors import VectorError, describe_call, judge, load_vectors, specified_mask  # noqa: E402
 
 
 class PortError(Exception):
@@ -63,25 +65,46 @@ def claims_of(adapter):
         raise ClaimError("the port's hello fails: %s" % one_line(e)) from None
 
 
-def call(adapter, v):
-    """(verdict, detail) of one positive vector inside the claims: the port is called on copies of the
-    inputs (as the protocol hands it files, it cannot change what it is judged against)."""
+def answer(fn, inputs, attrs, profile):
+    """(outputs, None, None) of one call of a port function, or (None, verdict, detail) when it
+    refuses or fails. The port gets copies (the protocol hands it files: it cannot change what it is
+    judged against)."""
+    try:
+        outputs = fn({n: Tensor(t.data.copy(), t.dtype) for n, t in inputs.items()}, dict(attrs), profile)
+    except NotSupported as e:
+        return None, "NOT_SUPPORTED", str(e)
+    except Exception as e:  # the port's failure is a verdict, not ours
+        return None, "ERROR", one_line(e)
+    if not isinstance(outputs, dict):
+        return None, "ERROR", "TypeError: the port returned %s, not a dict of outputs" % type(outputs).__name__
+    for name, t in outputs.items():
+        if not isinstance(t, Tensor) or STORAGE.get(t.dtype) != getattr(t.data, "dtype", None):
+            return None, "ERROR", "TypeError: output %s is not a Tensor" % name
+    return outputs, None, None
+
+
+def call(adapter, claims, v):
+    """(verdict, detail) of one positive vector inside the claims, as the engine's Runner makes it:
+    the call, the same call again (R1), and after a dispatch the combine of its own output (R2)."""
     fn = adapter.functions.get(v.op)
     if fn is None:  # declared in hello but not registered: what Adapter.run_case answers
         return "NOT_SUPPORTED", "op %s not implemented" % v.op
+    first, verdict, detail = answer(fn, v.inputs, v.attrs, v.profile)
+    if first is None:
+        return verdict, detail
+    second, verdict, detail = answer(fn, v.inputs, v.attrs, v.profile)
+    if second is None:
+        return verdict, "on the second (determinism) call: " + detail
     try:
-        outputs = fn({n: Tensor(t.data.copy(), t.dtype) for n, t in v.inputs.items()}, dict(v.attrs), v.profile)
-    except NotSupported as e:
-        return "NOT_SUPPORTED", str(e)
-    except Exception as e:  # the port's failure is a verdict, not ours
-        return "ERROR", one_line(e)
-    if not isinstance(outputs, dict):
-        return "ERROR", "TypeError: the port returned %s, not a dict of outputs" % type(outputs).__name__
-    for name, t in outputs.items():
-        if not isinstance(t, Tensor) or STORAGE.get(t.dtype) != getattr(t.data, "dtype", None):
-            return "ERROR", "TypeError: output %s is not a Tensor" % name
-    try:
-        problems = judge(v, outputs)
+        problems = judge(v, first)
+        problems += determinism_problems(describe_call(v), v.op, v.expected, lambda n, shape: specified_mask(v, n, shape),
+                                         first, second)
+        combine = combine_after(v.inputs, first, claims, v.profile) if v.op == "token_dispatch" else None
+        if combine is not None and "token_combine" in adapter.functions:
+            combined, verdict, detail = answer(adapter.functions["token_combine"], combine, {}, v.profile)
+            if verdict != "NOT_SUPPORTED":  # a port that declines the combine has no round trip
+                problems += round_trip_problems(describe_call(v), v.inputs, combined,
+                                                None if combined is not None else "%s: %s" % (verdict, detail))
     except Exception as e:  # an answer the judge cannot read (a shape numpy refuses) is the port's
         return "ERROR", "unjudgeable output: %s" % one_line(e)
     return ("FAIL", "; ".join(problems)) if problems else ("PASS", "")
@@ -101,7 +124,7 @@ def check(vectors_dir, adapter, out=sys.stdout, only=None):
         elif why is not None:
             verdict, detail = "NOT_SUPPORTED", why  # outside the port's claims: never called
         else:
-            verdict, detail = call(adapter, v)
+            verdict, detail = call(adapter, claims, v)
         counts[verdict] = counts.get(verdict, 0) + 1
         out.write("%-13s %s  [%s]%s\n" % (verdict, v.id, ",".join(v.rules), "  " + detail if detail else ""))
     return counts

@@ -4,7 +4,6 @@ tolerance (docs/spec.md C5) for reductions.
 """
 import hashlib
 import json
-import math
 import os
 
 import numpy as np
@@ -13,15 +12,10 @@ from .claims import OPS, PROFILES
 from .dtypes import STORAGE, to_f32
 from .empty_sums import empty_sums
 from .pin import pin_problem
+from .reductions import OVERFLOW, REDUCTIONS, TOLERANCE
 from .tensor import load
 
 FORMAT_VERSION = 1
-
-# Outputs judged with a tolerance (docs/spec.md, "Operations and ports": kind REDUCTION)
-REDUCTIONS = {("token_combine", "output"), ("token_dispatch_backward", "grad_inp"),
-              ("token_combine_backward", "grad_merging_probs")}
-# C5: rtol = atol = eps^(2/3)
-TOLERANCE = {"f32": 2.4221817809573e-05, "f16": 9.8431332023037e-03, "bf16": 3.9372532809215e-02}
 
 
 class VectorError(Exception):
@@ -188,14 +182,22 @@ def _bits(t):
     return t.data.view({1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}[t.data.dtype.itemsize])
 
 
-def _mask_for(spec, shape):
-    """The specified mask broadcast to the output's shape (per-row masks cover whole rows)."""
+def specified_mask(vector, name, shape):
+    """The specified elements of output `name`: the stored mask broadcast to the output's shape (a
+    per-row mask covers whole rows), everything when there is none (the engine's check/Specified)."""
+    spec = vector.specified.get(name)
     if spec is None:
         return np.ones(shape, dtype=bool)
     m = spec.data.astype(bool)
     if m.shape == tuple(shape):
         return m
     return np.broadcast_to(m.reshape(m.shape + (1,) * (len(shape) - m.ndim)), shape)
+
+
+def describe_call(vector):
+    """The call as problem lines name it: op(input=dtype[shape], ..., attr=value)."""
+    return "%s(%s)" % (vector.op, ", ".join(["%s=%s%s" % (n, t.dtype, list(t.shape)) for n, t in vector.inputs.items()]
+                                           + ["%s=%s" % kv for kv in vector.attrs.items()]))
 
 
 def judge(vector, outputs):
@@ -206,8 +208,7 @@ def judge(vector, outputs):
     reference on the specified elements that sum a term, and exactly +0.0 (bits 0) on those that sum
     none (C3, G1, G4). Unspecified positions are never compared."""
     problems = []
-    call = "%s(%s)" % (vector.op, ", ".join(["%s=%s%s" % (n, t.dtype, list(t.shape)) for n, t in vector.inputs.items()]
-                                            + ["%s=%s" % kv for kv in vector.attrs.items()]))
+    call = describe_call(vector)
     for name in vector.expected:
         if name not in outputs:
             problems.append("%s: output '%s' is missing" % (call, name))
@@ -221,7 +222,7 @@ def judge(vector, outputs):
         if got.dtype != exp.dtype or tuple(got.shape) != tuple(exp.shape):
             problems.append("%s: output '%s' is %s%s, expected %s%s" % (call, name, got.dtype, list(got.shape), exp.dtype, list(exp.shape)))
             continue
-        mask = _mask_for(vector.specified.get(name), exp.shape)
+        mask = specified_mask(vector, name, exp.shape)
         if (vector.op, name) in REDUCTIONS:
             empty = empty_sums(vector.op, name, vector.inputs, exp.shape)
             nothing = np.zeros(exp.shape, dtype=bool) if empty is None else empty[1]
@@ -248,11 +249,6 @@ def _zero_like(t):
     return type(t)(np.zeros_like(t.data), t.dtype)
 
 
-# the smallest magnitude that rounds to infinity in each reduction dtype, round to nearest even
-# (the largest finite value's last mantissa bit is odd, so the midpoint above it rounds up)
-OVERFLOW = {"f32": (2.0 - 2.0 ** -24) * 2.0 ** 127, "bf16": (2.0 - 2.0 ** -8) * 2.0 ** 127, "f16": 65520.0}
-
-
 def _reduction_mismatch(vector, name, got):
     """Elements outside Tolerance.within of the Java engine: |a - r| <= atol + rtol |r| + slack, NaN
     meets NaN, an infinity the same infinity, where r is the f64 reference and cast(r) its rounding
@@ -261,15 +257,16 @@ def _reduction_mismatch(vector, name, got):
     ref = vector.reference.get(name)
     if ref is None or ref.data.size != got.data.size:
         ref = exp  # no f64 reference: judged against the exact value, as Java does
-    r = to_f32(ref.data, ref.dtype).astype(np.float64) if ref.dtype != "f64" else ref.data.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        r = to_f32(ref.data, ref.dtype).astype(np.float64) if ref.dtype != "f64" else ref.data.astype(np.float64)
     r = r.reshape(got.shape)
     slack_t = vector.reference.get(name + ".slack")
     slack = 0.0
     if slack_t is not None and slack_t.data.size == got.data.size:
         slack = slack_t.data.astype(np.float64).reshape(got.shape)
     tol = TOLERANCE[got.dtype]
-    a = to_f32(got.data, got.dtype).astype(np.float64)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN payloads are values here, not accidents
+        a = to_f32(got.data, got.dtype).astype(np.float64)
         ref_nan = np.isnan(r)
         cast_inf = ~ref_nan & (np.abs(r) >= OVERFLOW[got.dtype])
         cast_value = np.where(r > 0, np.inf, -np.inf)
@@ -285,6 +282,7 @@ def _reduction_mismatch(vector, name, got):
 def _show(t, where):
     v = t.data[where]
     if t.dtype in ("f32", "f16", "bf16", "f8e4m3", "f8e5m2", "f64"):
-        f = float(to_f32(np.array([v]), t.dtype)[0]) if t.dtype != "f64" else float(v)
+        with np.errstate(invalid="ignore"):
+            f = float(to_f32(np.array([v]), t.dtype)[0]) if t.dtype != "f64" else float(v)
         return "%r (0x%x)" % (f, int(_bits(t)[where]))
     return str(int(v))
