@@ -70,18 +70,28 @@ class PythonVectorCheckerAgreesTest {
     }
 
     static Checked check(Path vectors, Path port, Path tmp) throws Exception {
+        return check(vectors, port, tmp, Map.of());
+    }
+
+    static Checked check(Path vectors, Path port, Path tmp, Map<String, String> env) throws Exception {
         Path out = Files.createTempFile(tmp, "checker", ".out");
         Path err = Files.createTempFile(tmp, "checker", ".err");
-        Process p = new ProcessBuilder("python3", CHECKER.toString(), vectors.toString(), "--port", port.toString())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder("python3", CHECKER.toString(), vectors.toString(), "--port", port.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the checker finished");
         return new Checked(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), Files.readAllLines(err, StandardCharsets.UTF_8));
     }
 
     static RunResult javaRun(Path port) throws IOException {
+        return javaRun("python3 " + port);
+    }
+
+    static RunResult javaRun(String command) throws IOException {
         // the run's defaults: every call twice (R1) and each dispatch combined back (R2), as the checker does
         RunOptions options = RunOptions.defaults().withCaseTimeout(Duration.ofSeconds(60));
-        try (Runner runner = new Runner(() -> ExecBackend.forCommand("python3 " + port), options)) {
+        try (Runner runner = new Runner(() -> ExecBackend.forCommand(command), options)) {
             return runner.run(VectorSet.load(VECTORS));
         }
     }
@@ -175,6 +185,24 @@ class PythonVectorCheckerAgreesTest {
         });
         assertTrue(javaRules.values().stream().anyMatch(r -> r.contains(Rule.C3.id())), "the committed set has sums of no term: " + javaRules);
         assertEquals(javaRules, pyRules, "the same vectors FAIL, on the same rules");
+    }
+
+    /** Each bug the numpy port can plant (PERMCHECK_PLANT_BUG) FAILs the same vectors offline and through the protocol. */
+    @ParameterizedTest
+    @ValueSource(strings = {"zero-prob", "token-order", "pad-offsets", "combine-weights", "chunk-tail"})
+    void aPlantedBugFailsTheSameVectorsBothWays(String bug, @TempDir Path tmp) throws Exception {
+        Set<String> javaIds = new TreeSet<>();
+        for (CaseResult c : javaRun("PERMCHECK_PLANT_BUG=" + bug + " " + Python.numpyPort()).results()) {
+            if (c.status() != Status.PASS && c.status() != Status.NOT_SUPPORTED) javaIds.add(c.caseId().substring("vec/".length()) + " " + c.status());
+        }
+        Checked py = check(VECTORS, Python.NUMPY_PORT, tmp, Map.of("PERMCHECK_PLANT_BUG", bug));
+        Set<String> pyIds = new TreeSet<>();
+        py.verdicts().forEach((id, v) -> {
+            if (!v.startsWith("PASS") && !v.startsWith("SKIP") && !v.startsWith("NOT_SUPPORTED")) pyIds.add(id + " " + v.split(" ", 2)[0]);
+        });
+        assertEquals(1, py.exit(), bug + ": " + py.stderr());
+        assertTrue(!javaIds.isEmpty(), bug + " is caught");
+        assertEquals(javaIds, pyIds, bug + ": the same vectors with the same verdict");
     }
 
     /** The rules an offline FAIL line cites, "[C3]" and the like. */
