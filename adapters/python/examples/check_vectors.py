@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from permcheck_adapter import NotSupported, Tensor  # noqa: E402
 from permcheck_adapter.claims import ClaimError, Claims  # noqa: E402
 from permcheck_adapter.dtypes import STORAGE  # noqa: E402
+from permcheck_adapter.ops import OUTPUTS  # noqa: E402
 from permcheck_adapter.run_rules import combine_after, determinism_problems, round_trip_problems  # noqa: E402
 from permcheck_adapter.vectors import VectorError, describe_call, judge, load_vectors, specified_mask  # noqa: E402
 
@@ -65,7 +66,7 @@ def claims_of(adapter):
         raise ClaimError("the port's hello fails: %s" % one_line(e)) from None
 
 
-def answer(fn, inputs, attrs, profile):
+def answer(fn, op, inputs, attrs, profile):
     """(outputs, None, None) of one call of a port function, or (None, verdict, detail) when it
     refuses or fails. The port gets copies (the protocol hands it files: it cannot change what it is
     judged against)."""
@@ -78,6 +79,8 @@ def answer(fn, inputs, attrs, profile):
     if not isinstance(outputs, dict):
         return None, "ERROR", "TypeError: the port returned %s, not a dict of outputs" % type(outputs).__name__
     for name, t in outputs.items():
+        if name not in OUTPUTS[op]:  # the engine refuses the whole answer (ExecBackend.readOutputs)
+            return None, "ERROR", "unknown output '%s' for %s" % (name, op)
         if not isinstance(t, Tensor) or STORAGE.get(t.dtype) != getattr(t.data, "dtype", None):
             return None, "ERROR", "TypeError: output %s is not a Tensor" % name
     return outputs, None, None
@@ -89,10 +92,10 @@ def call(adapter, claims, v):
     fn = adapter.functions.get(v.op)
     if fn is None:  # declared in hello but not registered: what Adapter.run_case answers
         return "NOT_SUPPORTED", "op %s not implemented" % v.op
-    first, verdict, detail = answer(fn, v.inputs, v.attrs, v.profile)
+    first, verdict, detail = answer(fn, v.op, v.inputs, v.attrs, v.profile)
     if first is None:
         return verdict, detail
-    second, verdict, detail = answer(fn, v.inputs, v.attrs, v.profile)
+    second, verdict, detail = answer(fn, v.op, v.inputs, v.attrs, v.profile)
     if second is None:
         return verdict, "on the second (determinism) call: " + detail
     try:
@@ -101,7 +104,7 @@ def call(adapter, claims, v):
                                          first, second)
         combine = combine_after(v.inputs, first, claims, v.profile) if v.op == "token_dispatch" else None
         if combine is not None and "token_combine" in adapter.functions:
-            combined, verdict, detail = answer(adapter.functions["token_combine"], combine, {}, v.profile)
+            combined, verdict, detail = answer(adapter.functions["token_combine"], "token_combine", combine, {}, v.profile)
             if verdict != "NOT_SUPPORTED":  # a port that declines the combine has no round trip
                 problems += round_trip_problems(describe_call(v), v.inputs, combined,
                                                 None if combined is not None else "%s: %s" % (verdict, detail))

@@ -3,16 +3,8 @@ outside it: the same test, in the same order and with the same wording, as the J
 Capabilities.whyNot, so that the offline checker and a protocol run give a vector the same
 NOT_SUPPORTED reason and never call the port on it.
 """
+from .ops import OPS, PROFILE_SPECIFIC
 
-# wire name -> the Java enum constant's name, which a hello may spell it as too (Op.byWireName)
-OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch_backward": "DISPATCH_BACKWARD",
-       "token_combine_backward": "COMBINE_BACKWARD", "sort_chunks_by_index": "SORT_CHUNKS",
-       "sort_chunks_by_index_backward": "SORT_CHUNKS_BACKWARD", "compute_ragged_all_to_all_params": "RAGGED_A2A_PARAMS",
-       "compute_reverse_ragged_all_to_all_params": "REVERSE_RAGGED_A2A_PARAMS",
-       "local_permute_after_a2a": "LOCAL_PERMUTE_AFTER_A2A", "local_unpermute_before_a2a": "LOCAL_UNPERMUTE_BEFORE_A2A"}
-# chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
-# any profile is judged on them; only these four are profile specific
-PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
 DTYPES = ("f64", "f32", "f16", "bf16", "f8e4m3", "f8e5m2", "i64", "i32", "u16", "u8", "bool")
 # the numpy / torch / jax spellings a hello may use (DType.byId)
 DTYPE_ALIASES = {"float32": "f32", "float64": "f64", "float16": "f16", "half": "f16", "bfloat16": "bf16",

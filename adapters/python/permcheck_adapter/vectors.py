@@ -8,7 +8,8 @@ import os
 
 import numpy as np
 
-from .claims import OPS, PROFILES
+from .claims import PROFILES
+from .ops import OPS
 from .dtypes import STORAGE, to_f32
 from .empty_sums import empty_sums
 from .pin import pin_problem

@@ -161,6 +161,18 @@ class PortCallTest(unittest.TestCase):
         self.assertTrue(line.endswith("ValueError: shape mismatch"), line)
         self.assertEqual(err, "")
 
+    def test_an_output_the_op_does_not_have_is_an_error_as_through_the_protocol(self):
+        a = Adapter("extra", "1", dtypes=["f32"], features=["merging_probs"])
+        real = check_vectors.load_port(PORT).functions["token_combine"]
+
+        @a.op("token_combine")
+        def combine(inputs, attrs, profile):
+            return dict(real(inputs, attrs, profile), row_id_map=inputs["row_id_map"])
+
+        counts, out, _ = self.vectors(a, "combine/worked-example")
+        self.assertEqual(counts, {"ERROR": 1}, out)
+        self.assertIn("unknown output 'row_id_map' for token_combine", out)
+
     def test_a_call_outside_the_claims_is_not_supported_and_never_made(self):
         calls = []
         a = Adapter("narrow", "1", dtypes=["f32"], profiles=["te-jax"], features=[])
