@@ -33,8 +33,8 @@ def determinism_problems(call, op, expected, specified_mask, first, second):
             first_bad = first_bad or "output '%s': first run %s%s, second run %s" % (
                 name, a.dtype, list(a.shape), "absent" if b is None else "%s%s" % (b.dtype, list(b.shape)))
             continue
-        if tuple(expected[name].shape) != tuple(a.shape) or a.data.ndim == 0:
-            continue
+        if tuple(expected[name].shape) != tuple(a.shape) or a.data.ndim == 0 or np.array_equal(_bits(a.data), _bits(b.data)):
+            continue  # the engine counts the rows of outputs that differ somewhere only
         mask = specified_mask(name, a.shape).reshape(a.shape[0], -1)
         differ = (_bits(a.data) != _bits(b.data)).reshape(a.shape[0], -1) & mask
         rows = mask.any(axis=1)

@@ -201,6 +201,83 @@ class PortCallTest(unittest.TestCase):
         self.assertEqual(counts, {"PASS": 1}, out)
 
 
+class RunRulesTest(unittest.TestCase):
+    """R1 and R2 as the engine's run makes them: the same call twice, a dispatch combined back."""
+
+    def setUp(self):
+        self.numpy = check_vectors.load_port(PORT).functions
+
+    def vectors(self, adapter, vid):
+        """(verdict, line) of vector `vid` alone (--only matches substrings: worked-example-padded too)."""
+        out = io.StringIO()
+        check_vectors.check(VECTORS, adapter, out=out, only=vid)
+        line = [l for l in out.getvalue().splitlines() if l.split()[1] == vid][0]
+        return line.split()[0], line
+
+    def dispatcher(self, second_call):
+        """An f32 dispatch port whose second answer goes through `second_call(out)`."""
+        a = Adapter("twice", "1", dtypes=["f32"])
+        calls = []
+
+        @a.op("token_dispatch")
+        def dispatch(inputs, attrs, profile):
+            out = self.numpy["token_dispatch"](inputs, attrs, profile)
+            calls.append(1)
+            return second_call(out) if len(calls) % 2 == 0 else out
+        return a
+
+    def test_a_second_answer_differing_in_a_specified_row_is_r1(self):
+        def flip_row_0(out):
+            data = out["output"].data.copy()
+            data.view(np.uint32)[0, 0] ^= 1
+            return dict(out, output=Tensor(data, "f32"))
+
+        verdict, out = self.vectors(self.dispatcher(flip_row_0), "dispatch/extra-rows")
+        # num_out_tokens 10 with 7 routed pairs: 7 specified rows of 'output', the 3 of the tail are not
+        self.assertIn("[R1] two runs of the same call differ (1 of 7 specified rows)", out)
+        self.assertEqual(verdict, "FAIL", out)
+
+    def test_a_second_answer_differing_in_unspecified_rows_only_passes(self):
+        def garbage_tail(out):
+            data = out["output"].data.copy()
+            data[7:] = np.nan
+            return dict(out, output=Tensor(data, "f32"))
+
+        verdict, out = self.vectors(self.dispatcher(garbage_tail), "dispatch/extra-rows")
+        self.assertEqual(verdict, "PASS", out)
+
+    def round_trip_port(self, combine):
+        a = Adapter("round-trip", "1", dtypes=["f32"], features=["merging_probs"])
+        a.op("token_dispatch")(self.numpy["token_dispatch"])
+        if combine is not None:
+            a.op("token_combine")(combine)
+        return a
+
+    def test_a_combine_that_fails_after_a_correct_dispatch_is_r2(self):
+        def combine(inputs, attrs, profile):
+            raise RuntimeError("kernel launch failed")
+
+        verdict, out = self.vectors(self.round_trip_port(combine), "dispatch/worked-example")
+        self.assertIn("then token_combine(merging_probs=1/n(t)): [R2] the combine failed: ERROR: RuntimeError: kernel launch failed", out)
+        self.assertEqual(verdict, "FAIL", out)
+
+    def test_a_combine_that_drops_the_weights_is_r2(self):
+        # dispatch/worked-example routes token 0 to two experts: unweighted, it comes back doubled
+        def combine(inputs, attrs, profile):
+            return self.numpy["token_combine"]({k: v for k, v in inputs.items() if k != "merging_probs"}, attrs, profile)
+
+        verdict, out = self.vectors(self.round_trip_port(combine), "dispatch/worked-example")
+        self.assertIn("[R2] does not give the input back", out)
+
+    def test_no_round_trip_where_the_combine_is_declined_or_absent(self):
+        def combine(inputs, attrs, profile):
+            raise NotSupported("not today")
+
+        for port in (self.round_trip_port(combine), self.round_trip_port(None)):
+            verdict, out = self.vectors(port, "dispatch/worked-example")
+            self.assertEqual(verdict, "PASS", out)
+
+
 class RefusalTest(unittest.TestCase):
     """Exit 2 with one line `check_vectors: ...`, never a traceback."""
 
