@@ -116,18 +116,18 @@ def call(adapter, claims, v):
 def check(vectors_dir, adapter, out=sys.stdout, only=None):
     """Returns the count of each verdict. Raises VectorError for a set Java refuses, ClaimError for a
     hello it refuses, before any vector is judged."""
+    vectors = load_vectors(vectors_dir)  # the whole set first: a refused set judges nothing
     claims = claims_of(adapter)
     counts = {}
-    for v in load_vectors(vectors_dir):
+    for v in vectors:
         if only and only not in v.id:
             continue
-        why = None if v.negative else claims.why_not(v.op, v.profile, v.inputs, v.attrs)
         if v.negative:
             verdict, detail = "SKIP", "negative vector (%s): the input is outside the contract" % v.negative["rule"]
-        elif why is not None:
-            verdict, detail = "NOT_SUPPORTED", why  # outside the port's claims: never called
         else:
-            verdict, detail = call(adapter, claims, v)
+            why = claims.why_not(v.op, v.profile, v.inputs, v.attrs)
+            # outside the port's claims: never called
+            verdict, detail = ("NOT_SUPPORTED", why) if why is not None else call(adapter, claims, v)
         counts[verdict] = counts.get(verdict, 0) + 1
         out.write("%-13s %s  [%s]%s\n" % (verdict, v.id, ",".join(v.rules), "  " + detail if detail else ""))
     return counts
