@@ -3,6 +3,7 @@ outside it: the same test, in the same order and with the same wording, as the J
 Capabilities.whyNot, so that the offline checker and a protocol run give a vector the same
 NOT_SUPPORTED reason and never call the port on it.
 """
+from .adapter import PROTOCOL
 from .ops import OPS, PROFILE_SPECIFIC
 
 DTYPES = ("f64", "f32", "f16", "bf16", "f8e4m3", "f8e5m2", "i64", "i32", "u16", "u8", "bool")
@@ -34,7 +35,14 @@ class Claims:
 
     @staticmethod
     def of_hello(hello):
-        """The claims of a hello answer (a dict), refused as the engine refuses them (ExecBackend.parseHello)."""
+        """The claims of a hello answer (a dict), refused as the engine refuses them (exec/Hello.parse)."""
+        version = hello.get("protocol")
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise ClaimError("protocol: hello without an integer 'protocol'")
+        if not isinstance(hello.get("name"), str) or not hello["name"]:
+            raise ClaimError("protocol: hello without a 'name'")
+        if version != PROTOCOL:  # the engine judges nothing of it: every case unavailable
+            return Claims((), (), (), (), "protocol version %d not supported; this engine speaks %d" % (version, PROTOCOL))
         caps = hello.get("capabilities")
         if not isinstance(caps, dict):
             raise ClaimError("protocol: hello without a 'capabilities' object")
@@ -76,10 +84,10 @@ def _known(caps, field, canonical, what, hint):
     values = caps.get(field)
     if not isinstance(values, list):
         raise ClaimError("protocol: hello capabilities without a '%s' array" % field)
+    if not all(isinstance(v, str) for v in values):  # before any name is looked at, as the engine
+        raise ClaimError("protocol: hello capabilities '%s' holds a non-string" % field)
     out = []
     for v in values:
-        if not isinstance(v, str):
-            raise ClaimError("protocol: hello capabilities '%s' holds a non-string" % field)
         name = canonical(v)
         if name is None:
             raise ClaimError("protocol: hello claims unknown %s '%s'%s" % (what, v, hint))

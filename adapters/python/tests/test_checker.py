@@ -38,7 +38,7 @@ def f32(*values):
 
 
 def hello(ops=("token_dispatch",), dtypes=("f32",), profiles=("te-jax",), features=()):
-    return {"capabilities": {"ops": list(ops), "dtypes": list(dtypes), "profiles": list(profiles), "features": list(features)}}
+    return {"type": "hello", "protocol": 1, "name": "t", "capabilities": {"ops": list(ops), "dtypes": list(dtypes), "profiles": list(profiles), "features": list(features)}}
 
 
 class ClaimsTest(unittest.TestCase):
@@ -79,12 +79,21 @@ class ClaimsTest(unittest.TestCase):
     def test_a_hello_the_engine_refuses(self):
         for h, want in ((hello(features=["fused"]), "protocol: hello claims unknown feature 'fused' (known: padding, probs, merging_probs)"),
                         (hello(ops=["token_scatter"]), "protocol: hello claims unknown op 'token_scatter'"),
-                        ({"capabilities": {"ops": [], "dtypes": "f32", "profiles": [], "features": []}},
+                        (dict(hello(), capabilities={"ops": [], "dtypes": "f32", "profiles": [], "features": []}),
                          "protocol: hello capabilities without a 'dtypes' array"),
-                        ({}, "protocol: hello without a 'capabilities' object")):
+                        # every entry is a string before any is looked up
+                        (hello(features=["fused", 5]), "protocol: hello capabilities 'features' holds a non-string"),
+                        ({"protocol": 1, "name": "t"}, "protocol: hello without a 'capabilities' object"),
+                        ({"protocol": "1", "name": "t"}, "protocol: hello without an integer 'protocol'"),
+                        ({"protocol": 1, "name": ""}, "protocol: hello without a 'name'")):
             with self.assertRaises(ClaimError) as cm:
                 Claims.of_hello(h)
             self.assertEqual(str(cm.exception), want)
+
+    def test_another_protocol_version_is_never_judged(self):
+        c = Claims.of_hello(dict(hello(), protocol=2))
+        self.assertEqual(c.why_not("token_dispatch", "te-jax", {"inp": f32(1.0)}, {}),
+                         "backend unavailable: protocol version 2 not supported; this engine speaks 1")
 
     def test_an_unavailable_port_is_never_judged(self):
         c = Claims.of_hello(dict(hello(), unavailable="no GPU\nhere"))
