@@ -9,9 +9,9 @@ import os
 import numpy as np
 
 from .claims import PROFILES
-from .ops import OPS
 from .dtypes import STORAGE, to_f32
 from .empty_sums import empty_sums
+from .ops import OPS
 from .pin import pin_problem
 from .reductions import OVERFLOW, REDUCTIONS, TOLERANCE
 from .tensor import load
