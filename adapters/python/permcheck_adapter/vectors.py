@@ -4,21 +4,19 @@ tolerance (docs/spec.md C5) for reductions.
 """
 import hashlib
 import json
-import math
 import os
 
 import numpy as np
 
-from .dtypes import to_f32
-from .tensor import Tensor, load
+from .claims import PROFILES
+from .dtypes import STORAGE, to_f32
+from .empty_sums import empty_sums
+from .ops import OPS
+from .pin import pin_problem
+from .reductions import OVERFLOW, REDUCTIONS, TOLERANCE
+from .tensor import load
 
 FORMAT_VERSION = 1
-
-# Outputs judged with a tolerance (docs/spec.md, "Operations and ports": kind REDUCTION)
-REDUCTIONS = {("token_combine", "output"), ("token_dispatch_backward", "grad_inp"),
-              ("token_combine_backward", "grad_merging_probs")}
-# C5: rtol = atol = eps^(2/3)
-TOLERANCE = {"f32": 2.4221817809573e-05, "f16": 9.8431332023037e-03, "bf16": 3.9372532809215e-02}
 
 
 class VectorError(Exception):
@@ -33,83 +31,162 @@ def _sha256(path):
     return h.hexdigest()
 
 
+def _text(node, key):
+    """A manifest field as text, "" when absent or not a string (what the Java reader's asText sees)."""
+    v = node.get(key) if isinstance(node, dict) else None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v if isinstance(v, str) else (str(v) if isinstance(v, (int, float)) else "")
+
+
+def _texts(node, key):
+    values = node.get(key)
+    return [_text({key: v}, key) for v in values] if isinstance(values, list) else []
+
+
+def _json(path):
+    """A JSON object read from `path`, refused in VectorSet.json's wording."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            n = json.load(f)
+    except ValueError as e:
+        raise VectorError("%s: not valid JSON: %s" % (path, " ".join(str(e).split()))) from None
+    except OSError as e:
+        raise VectorError("%s: %s" % (path, e.strerror or e)) from None
+    if not isinstance(n, dict):
+        raise VectorError("%s: not a JSON object" % path)
+    return n
+
+
+def _check_version(path, node):
+    v = node.get("format_version")
+    if isinstance(v, bool) or v != FORMAT_VERSION:
+        raise VectorError("%s: format version %s, this permcheck reads %d" % (path, "(none)" if v is None else v, FORMAT_VERSION))
+
+
 def _tensors(case_dir, section, manifest_path):
     out = {}
-    for name, ref in section.items():
-        path = os.path.join(case_dir, ref["file"])
-        if os.path.dirname(os.path.normpath(ref["file"])) != "":
-            raise VectorError("%s: tensor '%s' names a bad file '%s'" % (manifest_path, name, ref["file"]))
+    for name, ref in (section.items() if isinstance(section, dict) else ()):
+        file = _text(ref, "file")
+        path = os.path.join(case_dir, file)
+        if not file or os.path.dirname(os.path.normpath(file)) != "" or os.path.normpath(file) in (".", ".."):
+            raise VectorError("%s: tensor '%s' names a bad file '%s'" % (manifest_path, name, file))
         if not os.path.isfile(path):
-            raise VectorError("%s: tensor '%s': missing file %s" % (manifest_path, name, ref["file"]))
+            raise VectorError("%s: tensor '%s': missing file %s" % (manifest_path, name, file))
         sha = _sha256(path)
-        if sha != ref["sha256"]:
-            raise VectorError("%s: SHA-256 %s does not match the manifest's %s" % (path, sha, ref["sha256"]))
-        t = load(path, ref["dtype"])
-        if list(t.shape) != list(ref["shape"]):
-            raise VectorError("%s: shape %s does not match the manifest's %s" % (path, list(t.shape), ref["shape"]))
+        if sha != _text(ref, "sha256"):
+            raise VectorError("%s: SHA-256 %s does not match the manifest's %s" % (path, sha, _text(ref, "sha256")))
+        dtype = _text(ref, "dtype")
+        if dtype not in STORAGE:
+            raise VectorError("%s: tensor '%s': unknown dtype '%s'" % (manifest_path, name, dtype))
+        try:
+            t = load(path, dtype)
+        except (ValueError, OSError) as e:
+            raise VectorError(" ".join(str(e).split()) if str(e).startswith(path) else "%s: %s" % (path, e)) from None
+        shape = ref.get("shape")
+        if not isinstance(shape, list) or list(t.shape) != shape:
+            raise VectorError("%s: shape %s does not match the manifest's %s" % (path, list(t.shape), shape))
         out[name] = t
     return out
 
 
 class Vector:
-    """One vector: the call (op, profile, attrs, inputs) and, unless negative, what it must return."""
+    """One vector: the call (op, profile, attrs, inputs) and, unless negative, what it must return.
+
+    Read with the Java reader's refusals and wording (VectorSet.loadOne): a manifest it would not
+    load is a VectorError here too, never a KeyError."""
 
     def __init__(self, root, vid):
         self.id = vid
         self.dir = os.path.join(root, vid)
         path = os.path.join(self.dir, "case.json")
-        try:
-            with open(path) as f:
-                m = json.load(f)
-        except (OSError, ValueError) as e:
-            raise VectorError("%s: %s" % (path, e)) from None
-        if m.get("format") != "permcheck-vector" or m.get("format_version") != FORMAT_VERSION:
-            raise VectorError("%s: not a permcheck-vector manifest of format version %d" % (path, FORMAT_VERSION))
+        if not os.path.isfile(path):
+            raise VectorError("%s: missing (listed in index.json)" % path)
+        m = _json(path)
+        if _text(m, "format") != "permcheck-vector":
+            raise VectorError("%s: not a permcheck-vector manifest" % path)
+        _check_version(path, m)
+        if _text(m, "id") != vid:
+            raise VectorError("%s: id '%s' does not match its directory '%s'" % (path, _text(m, "id"), vid))
         self.manifest = m
-        self.op = m["op"]
-        self.profile = m["profile"]
-        self.attrs = dict(m["attrs"])
-        self.rules = list(m["rules"])
-        self.features = list(m["features"])
-        self.negative = m.get("negative")
-        self.inputs = _tensors(self.dir, m["inputs"], path)
-        self.expected = _tensors(self.dir, m.get("expected", {}), path)
-        self.specified = _tensors(self.dir, m.get("specified", {}), path)
-        self.reference = _tensors(self.dir, m.get("reference", {}), path)
+        self.op = _text(m, "op")
+        if self.op not in OPS:
+            raise VectorError("%s: unknown op '%s'" % (path, self.op))
+        self.profile = _text(m, "profile").lower()
+        if self.profile not in PROFILES:
+            raise VectorError("%s: unknown profile '%s' (known: te-jax, torch-mask-pad)" % (path, _text(m, "profile")))
+        attrs = m.get("attrs") if isinstance(m.get("attrs"), dict) else {}
+        for k, v in attrs.items():
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise VectorError("%s: attribute '%s' is not an integer" % (path, k))
+        self.attrs = dict(attrs)
+        self.rules = _texts(m, "rules")
+        self.features = _texts(m, "features")
+        self.inputs = _tensors(self.dir, m.get("inputs"), path)
+        self.negative = m["negative"] if "negative" in m else None
+        if self.negative is not None:
+            rule = _text(self.negative, "rule")
+            self.negative = {"rule": rule}
+            # the Java reader asks its oracle whether the inputs are really refused; without one, stored
+            # expected outputs say the same: only inputs the oracle accepted ever got them written
+            if "expected" in m:
+                raise VectorError("%s: marked negative (%s) but the oracle accepts its inputs: it stores their "
+                                  "expected outputs (a positive vector with its flag flipped?)" % (path, rule))
+            self.expected, self.specified, self.reference = {}, {}, {}
+            return
+        self.expected = _tensors(self.dir, m.get("expected"), path)
+        self.specified = _tensors(self.dir, m.get("specified"), path)
+        self.reference = _tensors(self.dir, m.get("reference"), path)
 
 
 def load_vectors(root):
-    """Every vector listed by root/index.json, in order."""
+    """Every vector listed by root/index.json, in order, refused as the Java reader refuses a set
+    (VectorSet.load: the index, every manifest and tensor, then the pin, docs/vectors.md sections 11-12)."""
     index = os.path.join(root, "index.json")
-    try:
-        with open(index) as f:
-            idx = json.load(f)
-    except (OSError, ValueError) as e:
-        raise VectorError("%s: %s" % (index, e)) from None
-    if idx.get("format") != "permcheck-vectors" or idx.get("format_version") != FORMAT_VERSION:
-        raise VectorError("%s: not a permcheck-vectors index of format version %d" % (index, FORMAT_VERSION))
-    # the same refusals as Java's VectorSet.ids/unlisted (docs/vectors.md section 11)
+    if not os.path.isfile(index):
+        raise VectorError("%s: no index.json (not a vector directory)" % root)
+    idx = _json(index)
+    if _text(idx, "format") != "permcheck-vectors":
+        raise VectorError("%s: not a permcheck-vectors index" % index)
+    _check_version(index, idx)
+    # a missing, empty or non-array "cases" would check a set of nothing
     cases = idx.get("cases")
     if not isinstance(cases, list):
         raise VectorError('%s: "cases" must be an array of vector ids' % index)
     if not cases:
         raise VectorError('%s: "cases" is empty (a vector set with no vectors judges nothing)' % index)
-    if not all(isinstance(c, str) for c in cases) or len(set(cases)) != len(cases):
-        raise VectorError('%s: "cases" holds a non-string or duplicate entry' % index)
+    seen = set()
+    for c in cases:
+        if not isinstance(c, str):
+            raise VectorError('%s: "cases" holds a non-string entry %s' % (index, json.dumps(c)))
+        if c in seen:
+            raise VectorError("%s: \"cases\" lists '%s' twice" % (index, c))
+        seen.add(c)
+        inside = os.path.normpath(os.path.join(root, c))
+        if os.path.isabs(c) or not (inside + os.sep).startswith(os.path.normpath(root) + os.sep):
+            raise VectorError("%s: case id '%s' leaves the vector directory" % (root, c))
     unlisted = sorted(os.path.relpath(d, root).replace(os.sep, "/") for d, _, files in os.walk(root)
-                      if "case.json" in files and os.path.relpath(d, root).replace(os.sep, "/") not in set(cases))
+                      if "case.json" in files and os.path.relpath(d, root).replace(os.sep, "/") not in seen)
     if unlisted:
-        raise VectorError('%s: %d vector director%s not listed in "cases": %s' % (
-            index, len(unlisted), "y" if len(unlisted) == 1 else "ies", ", ".join(unlisted[:5])))
-    return [Vector(root, vid) for vid in cases]
+        raise VectorError('%s: %d vector director%s not listed in "cases": %s%s' % (
+            index, len(unlisted), "y" if len(unlisted) == 1 else "ies", ", ".join(unlisted[:5]),
+            ", ..." if len(unlisted) > 5 else ""))
+    vectors = [Vector(root, vid) for vid in cases]
+    # last, so that a more specific problem above is the one reported (VectorSet.load)
+    problem = pin_problem(root, cases)
+    if problem:
+        raise VectorError(problem)
+    return vectors
 
 
 def _bits(t):
     return t.data.view({1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}[t.data.dtype.itemsize])
 
 
-def _mask_for(spec, shape):
-    """The specified mask broadcast to the output's shape (per-row masks cover whole rows)."""
+def specified_mask(vector, name, shape):
+    """The specified elements of output `name`: the stored mask broadcast to the output's shape (a
+    per-row mask covers whole rows), everything when there is none (the engine's check/Specified)."""
+    spec = vector.specified.get(name)
     if spec is None:
         return np.ones(shape, dtype=bool)
     m = spec.data.astype(bool)
@@ -118,11 +195,21 @@ def _mask_for(spec, shape):
     return np.broadcast_to(m.reshape(m.shape + (1,) * (len(shape) - m.ndim)), shape)
 
 
+def describe_call(vector):
+    """The call as problem lines name it: op(input=dtype[shape], ..., attr=value)."""
+    return "%s(%s)" % (vector.op, ", ".join(["%s=%s%s" % (n, t.dtype, list(t.shape)) for n, t in vector.inputs.items()]
+                                           + ["%s=%s" % kv for kv in vector.attrs.items()]))
+
+
 def judge(vector, outputs):
-    """Problems (one line each) of `outputs` (dict name -> Tensor) against `vector`; [] when it passes."""
+    """Problems (one line each) of `outputs` (dict name -> Tensor) against `vector`; [] when it passes.
+
+    As the Java engine judges (engine/.../check): presence, dtype and shape; DATA and INDEX outputs
+    bit for bit on the specified positions; REDUCTION outputs within the C5 tolerance of the float64
+    reference on the specified elements that sum a term, and exactly +0.0 (bits 0) on those that sum
+    none (C3, G1, G4). Unspecified positions are never compared."""
     problems = []
-    call = "%s(%s)" % (vector.op, ", ".join(["%s=%s%s" % (n, t.dtype, list(t.shape)) for n, t in vector.inputs.items()]
-                                            + ["%s=%s" % kv for kv in vector.attrs.items()]))
+    call = describe_call(vector)
     for name in vector.expected:
         if name not in outputs:
             problems.append("%s: output '%s' is missing" % (call, name))
@@ -136,37 +223,67 @@ def judge(vector, outputs):
         if got.dtype != exp.dtype or tuple(got.shape) != tuple(exp.shape):
             problems.append("%s: output '%s' is %s%s, expected %s%s" % (call, name, got.dtype, list(got.shape), exp.dtype, list(exp.shape)))
             continue
-        mask = _mask_for(vector.specified.get(name), exp.shape)
+        mask = specified_mask(vector, name, exp.shape)
         if (vector.op, name) in REDUCTIONS:
-            bad = _reduction_mismatch(vector, name, got)
-            what = "outside the C5 tolerance"
+            empty = empty_sums(vector.op, name, vector.inputs, exp.shape)
+            nothing = np.zeros(exp.shape, dtype=bool) if empty is None else empty[1]
+            bad = _reduction_mismatch(vector, name, got) & mask & ~nothing
+            _report(problems, call, name, "outside the C5 tolerance", bad, exp, got)
+            if empty is not None:
+                # C3/G1/G4: a sum of no term is +0.0 exactly; -0.0 or a denormal is within any tolerance, and wrong
+                _report(problems, call, name, "[%s] is not exactly +0.0 where it sums no term" % empty[0],
+                        (_bits(got) != 0) & mask & nothing, _zero_like(exp), got)
         else:
-            bad = (_bits(got) != _bits(exp)) & mask
-            what = "differs bit for bit"
-        n = int(np.count_nonzero(bad))
-        if n:
-            where = tuple(int(i) for i in np.argwhere(bad)[0])
-            problems.append("%s: output '%s' %s at %s: expected %s, got %s (%d position(s) in all)"
-                            % (call, name, what, list(where), _show(exp, where), _show(got, where), n))
+            _report(problems, call, name, "differs bit for bit", (_bits(got) != _bits(exp)) & mask, exp, got)
     return problems
 
 
+def _report(problems, call, name, what, bad, exp, got):
+    n = int(np.count_nonzero(bad))
+    if n:
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        problems.append("%s: output '%s' %s at %s: expected %s, got %s (%d position(s) in all)"
+                        % (call, name, what, list(where), _show(exp, where), _show(got, where), n))
+
+
+def _zero_like(t):
+    return type(t)(np.zeros_like(t.data), t.dtype)
+
+
 def _reduction_mismatch(vector, name, got):
-    r = vector.reference[name].data.astype(np.float64)
-    slack = vector.reference[name + ".slack"].data.astype(np.float64) if name + ".slack" in vector.reference else 0.0
+    """Elements outside Tolerance.within of the Java engine: |a - r| <= atol + rtol |r| + slack, NaN
+    meets NaN, an infinity the same infinity, where r is the f64 reference and cast(r) its rounding
+    to the output dtype. Rows equal to the bit-faithful value bit for bit pass by construction."""
+    exp = vector.expected[name]
+    ref = vector.reference.get(name)
+    if ref is None or ref.data.size != got.data.size:
+        ref = exp  # no f64 reference: judged against the exact value, as Java does
+    with np.errstate(invalid="ignore"):
+        r = to_f32(ref.data, ref.dtype).astype(np.float64) if ref.dtype != "f64" else ref.data.astype(np.float64)
+    r = r.reshape(got.shape)
+    slack_t = vector.reference.get(name + ".slack")
+    slack = 0.0
+    if slack_t is not None and slack_t.data.size == got.data.size:
+        slack = slack_t.data.astype(np.float64).reshape(got.shape)
     tol = TOLERANCE[got.dtype]
-    a = to_f32(got.data, got.dtype).astype(np.float64)
-    rounded = to_f32(vector.expected[name].data, got.dtype).astype(np.float64)  # cast(r) is the bit-faithful value's class
-    with np.errstate(invalid="ignore", over="ignore"):
-        finite = np.isfinite(rounded)
-        ok_finite = np.abs(a - r) <= tol + tol * np.abs(r) + slack
-        ok_nonfinite = np.where(np.isnan(rounded), np.isnan(a), a == rounded)
-    return ~np.where(finite, np.isfinite(a) & ok_finite, ok_nonfinite)
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN payloads are values here, not accidents
+        a = to_f32(got.data, got.dtype).astype(np.float64)
+        ref_nan = np.isnan(r)
+        cast_inf = ~ref_nan & (np.abs(r) >= OVERFLOW[got.dtype])
+        cast_value = np.where(r > 0, np.inf, -np.inf)
+        ok = np.where(ref_nan, np.isnan(a),
+                      np.where(cast_inf, a == cast_value,
+                               np.isfinite(a) & (np.abs(a - r) <= tol + tol * np.abs(r) + slack)))
+    bits = _bits(got) == _bits(exp)
+    rows_equal = bits.reshape(bits.shape[0], -1).all(axis=1) if bits.ndim else bits
+    ok |= rows_equal.reshape((-1,) + (1,) * (bits.ndim - 1)) if bits.ndim else rows_equal
+    return ~ok
 
 
 def _show(t, where):
     v = t.data[where]
     if t.dtype in ("f32", "f16", "bf16", "f8e4m3", "f8e5m2", "f64"):
-        f = float(to_f32(np.array([v]), t.dtype)[0]) if t.dtype != "f64" else float(v)
+        with np.errstate(invalid="ignore"):
+            f = float(to_f32(np.array([v]), t.dtype)[0]) if t.dtype != "f64" else float(v)
         return "%r (0x%x)" % (f, int(_bits(t)[where]))
     return str(int(v))

@@ -1,0 +1,26 @@
+"""The operations of the contract (docs/spec.md, "Operations and ports"; the Java side's contract/Op):
+their wire names, which are profile specific, and the outputs each may return.
+"""
+# wire name -> the Java enum constant's name, which a hello may spell it as too (Op.byWireName)
+OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch_backward": "DISPATCH_BACKWARD",
+       "token_combine_backward": "COMBINE_BACKWARD", "sort_chunks_by_index": "SORT_CHUNKS",
+       "sort_chunks_by_index_backward": "SORT_CHUNKS_BACKWARD", "compute_ragged_all_to_all_params": "RAGGED_A2A_PARAMS",
+       "compute_reverse_ragged_all_to_all_params": "REVERSE_RAGGED_A2A_PARAMS",
+       "local_permute_after_a2a": "LOCAL_PERMUTE_AFTER_A2A", "local_unpermute_before_a2a": "LOCAL_UNPERMUTE_BEFORE_A2A"}
+# chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
+# any profile is judged on them; only these four are profile specific
+PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
+
+# the outputs each op may return; any other name is a protocol error (the engine's ExecBackend)
+OUTPUTS = {
+    "token_dispatch": ("output", "permuted_probs", "row_id_map", "pad_offsets", "tokens_per_expert"),
+    "token_combine": ("output",),
+    "token_dispatch_backward": ("grad_inp", "grad_probs"),
+    "token_combine_backward": ("grad_inp", "grad_merging_probs"),
+    "sort_chunks_by_index": ("output", "row_id_map", "permuted_probs"),
+    "sort_chunks_by_index_backward": ("grad_inp", "grad_probs"),
+    "compute_ragged_all_to_all_params": ("input_offsets", "send_sizes", "output_offsets", "recv_sizes"),
+    "compute_reverse_ragged_all_to_all_params": ("input_offsets", "send_sizes", "output_offsets", "recv_sizes"),
+    "local_permute_after_a2a": ("output", "local_group_sizes", "sorted_split_sizes", "inverse_chunk_indices"),
+    "local_unpermute_before_a2a": ("output",),
+}
