@@ -3,7 +3,6 @@ package org.permcheck.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -24,24 +23,18 @@ final class CaseSources {
 
     /**
      * A tier: every positive vector of {@code vectorsDir} (when the directory exists), then the tier's
-     * property cases for {@code seed}; a shard takes every n-th case of the combined list.
+     * property cases for {@code seed}; a shard takes every n-th case of the combined list
+     * ({@link Tier#cases(long, Shard, List)}, which builds only the cases of its shard, so a shard
+     * costs 1/n of the generation and of the memory).
      */
     static List<Case> tier(Tier tier, long seed, Shard shard, Path vectorsDir, boolean vectorsRequired) throws IOException {
-        List<Case> all = new ArrayList<>();
+        List<Case> vectors = List.of();
         if (Files.isDirectory(vectorsDir)) {
-            all.addAll(VectorSet.load(vectorsDir));
+            vectors = VectorSet.load(vectorsDir);
         } else if (vectorsRequired) {
             throw new UsageError("--vectors " + vectorsDir + ": no such directory");
         }
-        int vectors = all.size();
-        List<Case> out = new ArrayList<>();
-        for (int i = 0; i < vectors; i++) if (shard.contains(i)) out.add(all.get(i));
-        // property cases are sharded by their own position, offset by the vectors, so shards stay disjoint and complete
-        for (Case c : tier.cases(seed, Shard.ALL)) {
-            if (shard.contains(all.size())) out.add(c);
-            all.add(c);
-        }
-        return out;
+        return tier.cases(seed, shard, vectors);
     }
 
     /** One saved case: a repro bundle (case.json of format permcheck-repro) or a vector directory. */
