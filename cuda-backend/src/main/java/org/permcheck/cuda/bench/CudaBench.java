@@ -224,7 +224,7 @@ public final class CudaBench {
      * {@link DispatchCase#routingPieceTokens()} tokens at a time (at most 16 MiB per host buffer).
      * The merging probs are the case's probs: te-jax's combine merges with the router's probs.
      */
-    private static void uploadTokenRows(DispatchCase dc, CUdeviceptr routing, CUdeviceptr probs, CUdeviceptr mprobs) {
+    static void uploadTokenRows(DispatchCase dc, CUdeviceptr routing, CUdeviceptr probs, CUdeviceptr mprobs) {
         long tokens = dc.request().tokens();
         int experts = Math.toIntExact(dc.request().experts());
         int piece = dc.routingPieceTokens();
@@ -241,7 +241,7 @@ public final class CudaBench {
     }
 
     /** The payload [T, H] from the case, {@link DispatchCase#PAYLOAD_PIECE_BYTES} (64 MiB) at a time. */
-    private static void uploadPayload(DispatchCase dc, CUdeviceptr inp) {
+    static void uploadPayload(DispatchCase dc, CUdeviceptr inp) {
         long total = dc.payloadBytes();
         byte[] buf = new byte[(int) Math.min(DispatchCase.PAYLOAD_PIECE_BYTES, total)];
         for (long off = 0; off < total; off += buf.length) {
