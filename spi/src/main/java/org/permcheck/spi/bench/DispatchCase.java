@@ -1,5 +1,8 @@
 package org.permcheck.spi.bench;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +47,7 @@ public final class DispatchCase {
     private static final long PAYLOAD_KEY = 0x5EED_0F_DA7AL;
     private static final long LANE_KEEP = 0x83FF_83FF_83FF_83FFL;
     private static final long LANE_SET = 0x3800_3800_3800_3800L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final BenchRequest request;
     private final int experts;
@@ -112,10 +116,10 @@ public final class DispatchCase {
         }
         long end = offset + count;
         long b = offset;
-        while (b < end) {
-            long word = lanes(b >>> 3);
-            for (int s = (int) (b & 7); s < 8 && b < end; s++, b++) dst[(int) (b - offset)] = (byte) (word >>> (8 * s));
-        }
+        // byte by byte up to a word boundary, whole words (the bulk), byte by byte for the tail
+        for (; b < end && (b & 7) != 0; b++) dst[(int) (b - offset)] = byteAt(b);
+        for (; b + 8 <= end; b += 8) LONGS.set(dst, (int) (b - offset), lanes(b >>> 3));
+        for (; b < end; b++) dst[(int) (b - offset)] = byteAt(b);
     }
 
     /** The whole call (for the CPU benches): the same tensors the pieces give, probs only when the request has them. */
@@ -152,6 +156,8 @@ public final class DispatchCase {
         if (request.alignSize() > 0) attrs.put(Attrs.ALIGN_SIZE, request.alignSize());
         return new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs, attrs);
     }
+
+    private byte byteAt(long b) { return (byte) (lanes(b >>> 3) >>> (8 * (b & 7))); }
 
     /** Eight payload bytes, the ones at offsets [8w, 8w + 8): four 16-bit lanes of a hash of w. */
     private long lanes(long w) {
