@@ -12,16 +12,16 @@ import java.util.concurrent.Callable;
 
 import org.permcheck.cli.bench.BenchResult;
 import org.permcheck.cli.bench.BenchTable;
-import org.permcheck.cli.bench.DispatchCase;
 import org.permcheck.cli.bench.EndToEndBench;
 import org.permcheck.cli.bench.FuzzBench;
 import org.permcheck.cli.bench.OracleBench;
 import org.permcheck.contract.Invocation;
 import org.permcheck.spi.Backend;
-import org.permcheck.spi.BenchRequest;
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRequest;
+import org.permcheck.spi.bench.BenchRow;
 import org.permcheck.engine.exec.bench.ProtocolBench;
-import org.permcheck.spi.Benchmarkable;
+import org.permcheck.spi.bench.Benchmarkable;
+import org.permcheck.spi.bench.DispatchCase;
 import org.permcheck.tensor.DType;
 
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         description = {"Measure speed as ratios to a same-run copy of the output bytes; writes bench.md + bench.json.", ""},
         footer = {"", "Subjects: oracle (reference token_dispatch; target ratio <= 5), e2e (oracle + CPU backend + checks),",
                 "fuzz (in-process fuzzing on T<=256 E<=32 H<=128; target >= 2000 cases/s), protocol (exec backend round trip),",
-                "backend (the rows a --backend that implements org.permcheck.spi.Benchmarkable reports, e.g. cuda).",
+                "backend (the rows a --backend that implements org.permcheck.spi.bench.Benchmarkable reports, e.g. cuda).",
                 "Default: oracle e2e fuzz, plus backend when --backend is given.",
                 "", "Examples:", "  ./permcheck bench oracle", "  ./permcheck bench --tokens 256 --experts 16 --topk 2 --hidden 64   (CI-sized)",
                 "  ./permcheck bench backend --backend cuda"})
@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchResult> results = new ArrayList<>();
         Invocation inv = null;
-        if (todo.contains("oracle") || todo.contains("e2e")) inv = DispatchCase.of(request);
+        if (todo.contains("oracle") || todo.contains("e2e")) inv = new DispatchCase(request).invocation();
         if (todo.contains("oracle")) results.add(progress(err, OracleBench.run(request, inv)));
         if (todo.contains("e2e")) results.add(progress(err, EndToEndBench.run("e2e: oracle + cpu backend + checks", request, inv, BackendChoice.resolve("cpu", err))));
         if (todo.contains("protocol")) {
@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
             BackendChoice choice = BackendChoice.resolve(backend, err);
             try (Backend b = choice.create()) {
                 if (!(b instanceof Benchmarkable)) {
-                    throw new UsageError("backend '" + backend + "' does not implement org.permcheck.spi.Benchmarkable (no rows to report)");
+                    throw new UsageError("backend '" + backend + "' does not implement org.permcheck.spi.bench.Benchmarkable (no rows to report)");
                 }
                 for (BenchRow row : ((Benchmarkable) b).bench(request)) results.add(progress(err, BenchResult.untargeted(row)));
             }

@@ -34,6 +34,13 @@ public record Invocation(Op op, Profile profile, Map<String, Tensor> inputs, Map
 
     public Optional<Long> optionalAttr(String name) { return Optional.ofNullable(attrs.get(name)); }
 
+    /** Bytes of every input tensor: the load a call hands over (runner's case records, the benches' input_MB). */
+    public long inputBytes() {
+        long n = 0;
+        for (Tensor t : inputs.values()) n += t.byteSize();
+        return n;
+    }
+
     /** A short description for messages: op(name=dtype[shape], ..., attr=value). */
     public String describe() {
         StringBuilder sb = new StringBuilder(op.wireName()).append('(');

@@ -1,6 +1,6 @@
 package org.permcheck.cli.bench;
 
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRow;
 
 /**
  * A measured row and the target it is judged by.

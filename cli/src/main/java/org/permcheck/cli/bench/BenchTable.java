@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRow;
 
 /** bench.md and bench.json: one row per subject, each with its same-run baseline and ratio. */
 public final class BenchTable {

@@ -14,8 +14,8 @@ import org.permcheck.engine.run.RunOptions;
 import org.permcheck.engine.run.Runner;
 import org.permcheck.engine.run.Verdict;
 import org.permcheck.oracle.Oracle;
-import org.permcheck.spi.BenchRequest;
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRequest;
+import org.permcheck.spi.bench.BenchRow;
 
 /**
  * bench e2e: what one case of a run costs, judged exactly as {@code permcheck run} judges it (oracle,
@@ -44,7 +44,7 @@ public final class EndToEndBench {
         notes.put("status", "PASS");
         notes.put("determinism", String.valueOf(opts.determinism()));
         notes.put("round_trip", String.valueOf(opts.roundTrip()));
-        notes.put("input_MB", String.format(Locale.ROOT, "%.1f", DispatchCase.inputBytes(inv) / 1e6));
+        notes.put("input_MB", String.format(Locale.ROOT, "%.1f", inv.inputBytes() / 1e6));
         BenchRow row = new BenchRow(subject, r.describe(), baseline.bytes(), both[0].nanos(), both[1].nanos(), CopyBaseline.NAME,
                 both[0].peakHeapBytes(), notes);
         return BenchResult.untargeted(row);

@@ -11,7 +11,7 @@ import org.permcheck.engine.run.BackendFactory;
 import org.permcheck.engine.run.FuzzOptions;
 import org.permcheck.engine.run.Fuzzer;
 import org.permcheck.engine.run.RunOptions;
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRow;
 
 /**
  * bench fuzz: in-process fuzzing throughput on the SMALL shape table (T <= 256, E <= 32, H <= 128),

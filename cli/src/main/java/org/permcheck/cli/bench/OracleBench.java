@@ -5,8 +5,8 @@ import java.util.Map;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.oracle.Oracle;
-import org.permcheck.spi.BenchRequest;
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRequest;
+import org.permcheck.spi.bench.BenchRow;
 
 /** bench oracle: the reference token_dispatch on the request's shape, against a copy of its outputs. */
 public final class OracleBench {
@@ -21,7 +21,7 @@ public final class OracleBench {
         Measurement.Sample[] both = Measurement.paired(r.warmups(), r.repeats(), () -> Oracle.expected(inv), baseline::copy);
         Measurement.Sample oracle = both[0], copy = both[1];
         Map<String, String> notes = new LinkedHashMap<>();
-        notes.put("input_MB", String.format(java.util.Locale.ROOT, "%.1f", DispatchCase.inputBytes(inv) / 1e6));
+        notes.put("input_MB", String.format(java.util.Locale.ROOT, "%.1f", inv.inputBytes() / 1e6));
         notes.put("repeats", String.valueOf(r.repeats()));
         BenchRow row = new BenchRow("oracle token_dispatch", r.describe(), bytes, oracle.nanos(), copy.nanos(), CopyBaseline.NAME,
                 oracle.peakHeapBytes(), notes);

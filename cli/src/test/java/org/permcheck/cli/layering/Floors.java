@@ -18,7 +18,8 @@ final class Floors {
     }
 
     /**
-     * Ground: model. Then oracle and spi side by side (neither sees the other). Engine's packages
+     * Ground: model. Then oracle, spi and spi.bench side by side (none sees another: the SPI's front
+     * package knows nothing of benchmarks). Engine's packages
      * are floors of their own so that its inner order is checked too: lower ones never import
      * higher ones, peers never import each other. cuda-backend sees only spi + model (the engine
      * finds it through ServiceLoader; cli never imports it).
@@ -27,6 +28,8 @@ final class Floors {
             floor("model", "model", List.of("org.permcheck.tensor", "org.permcheck.contract")),
             floor("oracle", "oracle", List.of("org.permcheck.oracle"), "model"),
             floor("spi", "spi", List.of("org.permcheck.spi"), "model"),
+            // the benchmark types (issue 10): beside the SPI's front package, seen only by the benches' floors
+            floor("spi.bench", "spi", List.of("org.permcheck.spi.bench"), "model"),
             floor("engine.model", "engine", List.of("org.permcheck.engine.model"), "model", "spi"),
             // the call as JSON + .npy files (protocol request, vector manifest, repro bundle): model only
             floor("engine.codec", "engine", List.of("org.permcheck.engine.codec"), "model"),
@@ -35,7 +38,7 @@ final class Floors {
             floor("engine.fuzz", "engine", List.of("org.permcheck.engine.fuzz"), "model", "spi", "oracle", "engine.model"),
             floor("engine.cpu", "engine", List.of("org.permcheck.engine.cpu"), "model", "spi"),
             // the second: the protocol client and the vector set build on generators, never on the runner
-            floor("engine.exec", "engine", List.of("org.permcheck.engine.exec"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.fuzz"),
+            floor("engine.exec", "engine", List.of("org.permcheck.engine.exec"), "model", "engine.codec", "spi", "spi.bench", "oracle", "engine.model", "engine.fuzz"),
             floor("engine.vectors", "engine", List.of("org.permcheck.engine.vectors"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.fuzz", "engine.check"),
             // the third: the runner (case -> status) and the reports of its results
             floor("engine.run", "engine", List.of("org.permcheck.engine.run"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors"),
@@ -43,8 +46,8 @@ final class Floors {
             floor("engine.smoke", "engine", List.of("org.permcheck.engine.smoke"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run"),
             floor("engine.report", "engine", List.of("org.permcheck.engine.report"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.vectors"),
             floor("engine.tck", "engine", List.of("org.permcheck.engine.tck"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report"),
-            floor("cuda", "cuda-backend", List.of("org.permcheck.cuda"), "model", "spi"),
-            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck", "engine.smoke"));
+            floor("cuda", "cuda-backend", List.of("org.permcheck.cuda"), "model", "spi", "spi.bench"),
+            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "engine.codec", "spi", "spi.bench", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck", "engine.smoke"));
 
     private static Floor floor(String name, String module, List<String> prefixes, String... mayImport) {
         return new Floor(name, module, prefixes, List.of(mayImport));

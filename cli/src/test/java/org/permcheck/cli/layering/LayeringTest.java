@@ -96,6 +96,18 @@ class LayeringTest {
     }
 
     @Test
+    void theSpiFrontPackageAndTheRunnerDoNotSeeTheBenchTypes() {
+        // issue 10: the bench types live beside the SPI's front package, for the benches' floors only
+        List<LayeringCheck.Source> tree = List.of(
+                src("spi", "spi/F.java", "package org.permcheck.spi;\nimport org.permcheck.spi.bench.BenchRow;\nclass F {}"),
+                src("engine", "engine/G.java", "package org.permcheck.engine.run;\nimport org.permcheck.spi.bench.DispatchCase;\nclass G {}"),
+                src("cuda-backend", "cuda/H.java", "package org.permcheck.cuda.bench;\nimport org.permcheck.spi.bench.DispatchCase;\nclass H {}"));
+        assertEquals(List.of("layering: org.permcheck.spi -> org.permcheck.spi.bench (spi may not import spi.bench) in spi/F.java",
+                "layering: org.permcheck.engine.run -> org.permcheck.spi.bench (engine.run may not import spi.bench) in engine/G.java"),
+                LayeringCheck.findings(Floors.HOUSE, tree));
+    }
+
+    @Test
     void aPackageWithoutAFloorOrInTheWrongModuleIsReported() {
         List<LayeringCheck.Source> tree = List.of(
                 src("engine", "engine/D.java", "package org.permcheck.engine.misc;\nclass D {}"),

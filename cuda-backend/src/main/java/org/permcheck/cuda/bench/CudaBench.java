@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -20,8 +19,9 @@ import org.permcheck.cuda.ops.CombineBackwardOp;
 import org.permcheck.cuda.ops.CombineOp;
 import org.permcheck.cuda.ops.DispatchKernels;
 import org.permcheck.cuda.ops.RowMapKernels;
-import org.permcheck.spi.BenchRequest;
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRequest;
+import org.permcheck.spi.bench.BenchRow;
+import org.permcheck.spi.bench.DispatchCase;
 import org.permcheck.tensor.DType;
 
 import static jcuda.driver.JCudaDriver.cuEventCreate;
@@ -125,15 +125,14 @@ public final class CudaBench {
         Map<String, String> notes = new LinkedHashMap<>();
         notes.put("device", "" + dev.name());
         try (DeviceArena a = new DeviceArena()) {
-            SplittableRandom rnd = new SplittableRandom(req.seed());
-            CUdeviceptr routing = a.alloc(tokens * experts * 4);
-            fillRouting(routing, tokens, experts, topk, rnd);
+            // the same call the CPU benches time (spi.bench.DispatchCase), uploaded piece by piece
+            DispatchCase dc = new DispatchCase(req);
+            CUdeviceptr routing = a.alloc(tokens * experts * 4L);
             CUdeviceptr inp = a.alloc(tokens * rowBytes);
-            fillPayload(inp, tokens * rowBytes, dt, rnd);
             CUdeviceptr probs = a.alloc(tokens * experts * 4L);
-            fillProbs(probs, tokens * experts, rnd);
             CUdeviceptr mprobs = a.alloc(tokens * experts * 4L);
-            fillProbs(mprobs, tokens * experts, rnd);
+            uploadTokenRows(dc, routing, probs, mprobs);
+            uploadPayload(dc, inp);
 
             RowMapKernels rm = new RowMapKernels(a, tokens, experts);
             CUdeviceptr out = a.alloc(outBytes), copy = a.alloc(outBytes);
@@ -220,43 +219,35 @@ public final class CudaBench {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** Exactly topk distinct experts per token, int32 0/1. */
-    private static void fillRouting(CUdeviceptr dst, long tokens, int experts, int topk, SplittableRandom rnd) {
-        long rowsPerPiece = Math.max(1, (16L << 20) / (experts * 4L));
-        for (long t0 = 0; t0 < tokens; t0 += rowsPerPiece) {
-            int n = (int) Math.min(rowsPerPiece, tokens - t0);
-            int[] buf = new int[n * experts];
-            for (int t = 0; t < n; t++) {
-                int placed = 0;
-                while (placed < topk) {
-                    int e = rnd.nextInt(experts);
-                    if (buf[t * experts + e] == 0) { buf[t * experts + e] = 1; placed++; }
-                }
-            }
-            cuMemcpyHtoD(dst.withByteOffset(t0 * experts * 4), Pointer.to(buf), (long) buf.length * 4);
+    /**
+     * routing_map, probs and merging probs ([T, E] each) from the case, a piece of
+     * {@link DispatchCase#routingPieceTokens()} tokens at a time (at most 16 MiB per host buffer).
+     * The merging probs are the case's probs: te-jax's combine merges with the router's probs.
+     */
+    static void uploadTokenRows(DispatchCase dc, CUdeviceptr routing, CUdeviceptr probs, CUdeviceptr mprobs) {
+        long tokens = dc.request().tokens();
+        int experts = Math.toIntExact(dc.request().experts());
+        int piece = dc.routingPieceTokens();
+        int[] r = new int[(int) Math.min(piece, tokens) * experts];
+        float[] p = new float[r.length];
+        for (long t0 = 0; t0 < tokens; t0 += piece) {
+            int n = (int) Math.min(piece, tokens - t0);
+            dc.tokenRows(t0, n, r, p);
+            long offset = t0 * experts * 4L, bytes = (long) n * experts * 4L; // the last piece may be short
+            cuMemcpyHtoD(routing.withByteOffset(offset), Pointer.to(r), bytes);
+            cuMemcpyHtoD(probs.withByteOffset(offset), Pointer.to(p), bytes);
+            cuMemcpyHtoD(mprobs.withByteOffset(offset), Pointer.to(p), bytes);
         }
     }
 
-    /** Random finite nonzero values (zeros could run faster than real data). */
-    private static void fillPayload(CUdeviceptr dst, long bytes, DType dt, SplittableRandom rnd) {
-        int piece = 64 << 20;
-        byte[] buf = new byte[(int) Math.min(piece, bytes)];
-        for (long off = 0; off < bytes; off += buf.length) {
-            int n = (int) Math.min(buf.length, bytes - off);
-            for (int i = 0; i + 1 < n; i += 2) {
-                // a 16-bit pattern with a mid-range exponent: finite and nonzero as bf16, f16, or halves of f32
-                int v = (rnd.nextInt() & 0x83FF) | 0x3800;
-                buf[i] = (byte) v;
-                buf[i + 1] = (byte) (v >>> 8);
-            }
-            cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(buf), n);
+    /** The payload [T, H] from the case, {@link DispatchCase#PAYLOAD_PIECE_BYTES} (64 MiB) at a time. */
+    static void uploadPayload(DispatchCase dc, CUdeviceptr inp) {
+        long total = dc.payloadBytes();
+        byte[] buf = new byte[(int) Math.min(DispatchCase.PAYLOAD_PIECE_BYTES, total)];
+        for (long off = 0; off < total; off += buf.length) {
+            int n = (int) Math.min(buf.length, total - off);
+            dc.payload(off, n, buf);
+            cuMemcpyHtoD(inp.withByteOffset(off), Pointer.to(buf), n);
         }
     }
-
-    private static void fillProbs(CUdeviceptr dst, long count, SplittableRandom rnd) {
-        float[] buf = new float[(int) count];
-        for (int i = 0; i < buf.length; i++) buf[i] = (float) (0.01 + 0.99 * rnd.nextDouble());
-        cuMemcpyHtoD(dst, Pointer.to(buf), count * 4);
-    }
-
 }

@@ -23,7 +23,6 @@ import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.spi.BackendInfo;
 import org.permcheck.spi.Outputs;
-import org.permcheck.tensor.Tensor;
 
 /**
  * Runs cases against one backend: for each case the oracle's answer, the backend's answer (on a
@@ -207,7 +206,7 @@ public final class Runner implements AutoCloseable {
 
     private Verdict notJudged(Case c, NotJudged why, String detail) {
         CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), Status.NOT_SUPPORTED, List.of(),
-                detail, 0, inputBytes(c.invocation()), c.seed(), null, null, why, null);
+                detail, 0, c.invocation().inputBytes(), c.seed(), null, null, why, null);
         return new Verdict(c, r, null, null);
     }
 
@@ -220,7 +219,7 @@ public final class Runner implements AutoCloseable {
     private Verdict verdict(Case c, Status status, List<Violation> violations, String detail, long nanos,
                             Expected expected, Outputs actual) {
         CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), status, violations, detail,
-                nanos, inputBytes(c.invocation()), c.seed(), null, null, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null, null);
+                nanos, c.invocation().inputBytes(), c.seed(), null, null, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null, null);
         if (status.breaksConformance()) {
             Optional<Expectations.Entry> xf = options.expectations().expectedFailureFor(c.id());
             if (xf.isPresent() && options.expectations().excuses(r)) r = r.withExcuse(xf.get().reason());
@@ -232,12 +231,6 @@ public final class Runner implements AutoCloseable {
         List<String> f = new ArrayList<>(c.features());
         f.sort(null);
         return f;
-    }
-
-    static long inputBytes(Invocation inv) {
-        long n = 0;
-        for (Tensor t : inv.inputs().values()) n += t.byteSize();
-        return n;
     }
 
     @Override

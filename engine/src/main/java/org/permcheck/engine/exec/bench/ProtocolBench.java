@@ -1,7 +1,5 @@
 package org.permcheck.engine.exec.bench;
 
-import org.permcheck.contract.Ports;
-import org.permcheck.contract.Attrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,16 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.Op;
-import org.permcheck.contract.Profile;
 import org.permcheck.engine.exec.ExecBackend;
-import org.permcheck.engine.fuzz.Routing;
-import org.permcheck.engine.fuzz.SplitMix64;
-import org.permcheck.spi.BenchRequest;
-import org.permcheck.spi.BenchRow;
 import org.permcheck.spi.Outputs;
-import org.permcheck.tensor.DType;
-import org.permcheck.tensor.FloatFormats;
+import org.permcheck.spi.bench.BenchRequest;
+import org.permcheck.spi.bench.BenchRow;
+import org.permcheck.spi.bench.DispatchCase;
 import org.permcheck.tensor.Tensor;
 import org.permcheck.tensor.npy.Npy;
 
@@ -41,34 +34,12 @@ import org.permcheck.tensor.npy.Npy;
 public final class ProtocolBench {
     private ProtocolBench() {}
 
-    /** A dispatch of {@code r}'s shape: uniform top-k routing, payload bits and f32 probs drawn from the seed. */
-    public static Invocation dispatchCase(BenchRequest r) {
-        SplitMix64 rng = new SplitMix64(r.seed());
-        Tensor routing = Routing.UNIFORM.generate(rng, (int) r.tokens(), (int) r.experts(), (int) r.topk());
-        Tensor inp = Tensor.zeros(r.dtype(), r.tokens(), r.hidden());
-        long mask = r.dtype().size() == 8 ? -1L : (1L << (8 * r.dtype().size())) - 1;
-        // payload: any bits move alike; one SplitMix64 output per element keeps setup out of the timing's way
-        for (long i = 0; i < inp.numel(); i++) inp.setBits(i, rng.next() & mask);
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.ROUTING_MAP, routing);
-        if (r.probs()) {
-            Tensor p = Tensor.zeros(DType.F32, r.tokens(), r.experts());
-            for (long i = 0; i < p.numel(); i++) p.setBits(i, FloatFormats.fromF32(DType.F32, rng.unit24()));
-            in.put(Ports.PROBS, p);
-        }
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_OUT_TOKENS, r.tokens() * r.topk());
-        if (r.alignSize() > 0) attrs.put(Attrs.ALIGN_SIZE, r.alignSize());
-        return new Invocation(Op.DISPATCH, Profile.TE_JAX, in, attrs);
-    }
-
     /**
      * Round trips per second on {@code r}'s (small) shape: {@code r.warmups()} untimed calls, then
      * {@code cases} timed ones. The row's nanos is the mean round trip; notes carry cases/s.
      */
     public static BenchRow throughput(String command, BenchRequest r, int cases) throws Exception {
-        Invocation inv = dispatchCase(r);
+        Invocation inv = new DispatchCase(r).invocation();
         long t0;
         long total;
         long cpu;
@@ -105,7 +76,7 @@ public final class ProtocolBench {
      * backend's own compute), against the median time to write and read every tensor once.
      */
     public static BenchRow overhead(String command, BenchRequest r) throws Exception {
-        Invocation inv = dispatchCase(r);
+        Invocation inv = new DispatchCase(r).invocation();
         List<Long> trips = new ArrayList<>();
         List<Long> computes = new ArrayList<>();
         Outputs last = null;
@@ -183,8 +154,7 @@ public final class ProtocolBench {
     }
 
     static long bytes(Invocation inv, Outputs out) {
-        long b = 0;
-        for (Tensor t : inv.inputs().values()) b += t.byteSize();
+        long b = inv.inputBytes();
         if (out != null) for (Tensor t : out.tensors().values()) b += t.byteSize();
         return b;
     }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.permcheck.spi.BenchRequest;
-import org.permcheck.spi.BenchRow;
+import org.permcheck.spi.bench.BenchRequest;
+import org.permcheck.spi.bench.BenchRow;
 import org.permcheck.tensor.DType;
 
 /** The protocol benchmarks run end to end on tiny shapes (what they measure is not asserted: no timed tests). */

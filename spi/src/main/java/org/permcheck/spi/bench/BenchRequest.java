@@ -1,4 +1,4 @@
-package org.permcheck.spi;
+package org.permcheck.spi.bench;
 
 import org.permcheck.tensor.DType;
 

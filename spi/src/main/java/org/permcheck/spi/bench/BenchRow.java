@@ -1,4 +1,4 @@
-package org.permcheck.spi;
+package org.permcheck.spi.bench;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
