@@ -9,6 +9,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.FloatFormats;
 import org.permcheck.tensor.Tensor;
 
@@ -60,24 +61,22 @@ public final class PayloadBitsCheck implements Check {
         Tensor e = ctx.expectedValue(name);
         Tensor a = ctx.actualValue(name);
         Specified spec = Specified.of(ctx.expected(), name, e);
-        RowOrigins origins = ctx.origins();
+        GroupLayout layout = ctx.layout();
         Tensor inp = ctx.invocation().input(Ports.INP);
-        Tensor routing = ctx.invocation().input(Ports.ROUTING_MAP);
         Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
         boolean isOutput = name.equals(Ports.OUTPUT);
         MismatchCounter copy = new MismatchCounter(isOutput ? Rule.D2 : Rule.D4);
         MismatchCounter order = new MismatchCounter(Rule.D1);
         long judged = 0;
         for (long r = 0; r < e.rows(); r++) {
-            if (!spec.row(r) || !origins.holdsToken(r)) continue;
-            long t = origins.token(r);
-            long x = origins.expert(r);
-            if (isOutput && ZeroProbRowCheck.zeroed(probs, t, x)) continue; // D3, not a copy: ZeroProbRowCheck
+            int t = layout.token(r);
+            if (!spec.row(r) || t < 0) continue;
+            if (isOutput && ZeroProbRowCheck.zeroed(layout, probs, r)) continue; // D3, not a copy: ZeroProbRowCheck
             judged++;
             if (isOutput && order.count() + copy.count() < 64 && !(spec.wholeRow(r) && e.rowEquals(r, a, r))) {
                 // D1 rather than D2 when the row holds another token of the same expert: the order is wrong, not the copy
                 // (searched for the first 64 bad rows only, so a badly broken answer stays linear)
-                long other = otherTokenOfExpert(inp, routing, a, r, t, x);
+                long other = otherTokenOfExpert(inp, layout, a, r, t, layout.expert(r));
                 if (other >= 0) {
                     order.add(Positions.mismatch(ctx, name, r, -1, "the row of token " + t, "the row of token " + other));
                     continue;
@@ -91,11 +90,11 @@ public final class PayloadBitsCheck implements Check {
     }
 
     /** Another token routed to {@code expert} whose input row equals the actual row, or -1. */
-    private static long otherTokenOfExpert(Tensor inp, Tensor routing, Tensor actual, long row, long token, long expert) {
+    private static long otherTokenOfExpert(Tensor inp, GroupLayout layout, Tensor actual, long row, int token, int expert) {
         if (inp.rowBytes() != actual.rowBytes() || inp.dtype() != actual.dtype()) return -1;
         if (inp.rowEquals(token, actual, row)) return -1; // equal rows (duplicate inputs): not an order question
-        for (long t = 0; t < routing.dim(0); t++) {
-            if (t != token && routing.bits(t, expert) != 0 && inp.rowEquals(t, actual, row)) return t;
+        for (int t = 0; t < layout.table().numTokens(); t++) {
+            if (t != token && layout.routed(t, expert) && inp.rowEquals(t, actual, row)) return t;
         }
         return -1;
     }

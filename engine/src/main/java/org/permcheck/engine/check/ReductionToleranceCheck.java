@@ -86,15 +86,9 @@ public final class ReductionToleranceCheck implements Check {
 
     /** C4: token {@code t} has a NaN or infinite merging prob at an expert its valid slots do not list. */
     private static boolean readsUnroutedNonFinite(CheckContext ctx, Tensor probs, long t) {
-        Tensor map = ctx.invocation().inputs().get(Ports.ROW_ID_MAP);
-        if (probs == null || map == null || probs.rank() != 2 || t >= probs.dim(0) || t >= map.dim(0)) return false;
-        long experts = probs.dim(1);
-        long n = map.getLong(t, map.dim(1) - 1);
-        for (long e = 0; e < experts; e++) {
-            if (Double.isFinite(FloatFormats.toF64(probs.dtype(), probs.bits(t, e)))) continue;
-            boolean routed = false;
-            for (long i = 0; i < n && i < experts; i++) routed |= map.getLong(t, experts + i) == e;
-            if (!routed) return true;
+        if (probs == null) return false;
+        for (int e = 0; e < probs.dim(1); e++) {
+            if (!Double.isFinite(FloatFormats.toF64(probs.dtype(), probs.bits(t, e))) && !ctx.routes().routed((int) t, e)) return true;
         }
         return false;
     }

@@ -8,7 +8,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.Violation;
-import org.permcheck.tensor.FloatFormats;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -27,7 +27,7 @@ public final class RoundTripCheck implements Check {
         CheckContext.FollowUp rt = ctx.roundTrip();
         if (ctx.op() != Op.DISPATCH || rt == null) return;
         Tensor x = ctx.invocation().input(Ports.INP);
-        Tensor routing = ctx.invocation().input(Ports.ROUTING_MAP);
+        GroupLayout layout = ctx.layout();
         Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
         Tensor y = rt.result() == null ? null : rt.result().get(Ports.OUTPUT);
         String call = ctx.call() + " then " + rt.call().op().wireName() + "(merging_probs=1/n(t))";
@@ -46,14 +46,8 @@ public final class RoundTripCheck implements Check {
         float[] xr = new float[(int) x.rowElems()];
         float[] yr = new float[(int) x.rowElems()];
         for (long t = 0; t < x.rows(); t++) {
-            long n = 0;
-            boolean zeroProb = false;
-            for (long e = 0; e < routing.dim(1); e++) {
-                if (routing.bits(t, e) == 0) continue;
-                n++;
-                if (probs != null && FloatFormats.toF64(probs.dtype(), probs.bits(t, e)) == 0.0) zeroProb = true;
-            }
-            if (zeroProb) continue;
+            long n = layout.n((int) t);
+            if (zeroProb(layout, probs, (int) t)) continue;
             judged++;
             x.readRowF32(t, xr); // exact widening (f32, bf16, f16)
             y.readRowF32(t, yr);
@@ -80,5 +74,11 @@ public final class RoundTripCheck implements Check {
             out.add(new Violation(Rule.R2.id(), call + ": does not give the input back (" + bad + " of " + judged
                     + " tokens)", first, bad - 1));
         }
+    }
+
+    /** D3 holds for one of token t's routed pairs. */
+    private static boolean zeroProb(GroupLayout layout, Tensor probs, int t) {
+        for (int e = 0; probs != null && e < layout.table().numExperts(); e++) if (layout.zeroProb(probs, t, e)) return true;
+        return false;
     }
 }
