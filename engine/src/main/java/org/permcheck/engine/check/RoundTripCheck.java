@@ -12,7 +12,8 @@ import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.Tensor;
 
 /**
- * R2 (docs/checks.md), a metamorphic invariant that needs no oracle: combining the backend's own dispatch output
+ * R2 (docs/checks.md), a metamorphic invariant that needs no oracle answer (only the call's n(t) and D3 pairs, from
+ * the oracle's layout view): combining the backend's own dispatch output
  * with merging weights 1/n(t) on the routed experts gives each token's input row back, within the
  * dtype tolerance (C5), exactly when the token has one expert. Tokens routed nowhere must come back as +0.0, bit
  * for bit (C3); tokens with a +-0.0 prob on a routed entry are skipped (their zeroed rows make the sum partial by
