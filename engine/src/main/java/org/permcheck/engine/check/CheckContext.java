@@ -1,11 +1,9 @@
 package org.permcheck.engine.check;
 
 import org.permcheck.contract.Ports;
-import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
-import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
@@ -59,11 +57,6 @@ public final class CheckContext {
     /** "token_dispatch(inp=bf16[4, 8], ...)": the call as it appears in messages. */
     public String call() { return invocation.describe(); }
 
-    /** Whether the call uses padding (align_size on dispatch, pad_offsets elsewhere). */
-    public boolean padded() {
-        return invocation.attrs().containsKey(Attrs.ALIGN_SIZE) || invocation.inputs().containsKey(Ports.PAD_OFFSETS);
-    }
-
     public Tensor expectedValue(String output) { return expected.values().get(output); }
 
     public Tensor actualValue(String output) { return actual.get(output); }
@@ -91,10 +84,4 @@ public final class CheckContext {
     public void note(String line) { notes.add(line); }
 
     public java.util.List<String> notes() { return java.util.List.copyOf(notes); }
-
-    /** The rule that defines an output (its presence, dtype and shape are judged under it). */
-    public Rule ruleFor(String output) { return OutputRules.of(op(), output, padded()); }
-
-    /** The rule an output's values are compared under. */
-    public Rule valueRuleFor(String output) { return OutputRules.ofValues(op(), output, padded()); }
 }

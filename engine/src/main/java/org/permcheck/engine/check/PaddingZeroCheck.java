@@ -23,7 +23,7 @@ public final class PaddingZeroCheck implements Check {
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
-        if (ctx.op() != Op.DISPATCH || !ctx.padded()) return;
+        if (ctx.op() != Op.DISPATCH || !ctx.layout().padded()) return;
         GroupLayout layout = ctx.layout();
         long groupRows = layout.sumTarget(); // rows below it are pad rows (P2), rows from it on are tail (P3)
         for (String name : new String[] {Ports.OUTPUT, Ports.PERMUTED_PROBS}) {

@@ -3,6 +3,7 @@ package org.permcheck.engine.check;
 import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.permcheck.contract.Op;
@@ -28,8 +29,15 @@ import org.permcheck.tensor.Tensor;
  * Whether the answer also equals the oracle's bit-faithful value (C2) is a note, never a FAIL.
  */
 public final class ReductionToleranceCheck implements Check {
+    /** The formula that defines each op's REDUCTION output: a finite miss cites it. */
+    static final Map<Op, Rule> SUMS = Map.of(Op.COMBINE, Rule.C1, Op.DISPATCH_BACKWARD, Rule.G1, Op.COMBINE_BACKWARD, Rule.G4);
+
     @Override
-    public Set<Rule> rules() { return EnumSet.of(Rule.C1, Rule.C4, Rule.C5, Rule.G1, Rule.G4); }
+    public Set<Rule> rules() {
+        Set<Rule> r = EnumSet.of(Rule.C4, Rule.C5);
+        r.addAll(SUMS.values());
+        return r;
+    }
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
@@ -45,7 +53,7 @@ public final class ReductionToleranceCheck implements Check {
             if (slack != null && slack.numel() != a.numel()) slack = null;
             EmptySums empty = EmptySums.of(ctx, name);
             Tensor unreadProbs = ctx.op() == Op.COMBINE ? ctx.invocation().inputs().get(Ports.MERGING_PROBS) : null;
-            MismatchCounter wrong = new MismatchCounter(ctx.valueRuleFor(name));
+            MismatchCounter wrong = new MismatchCounter(SUMS.get(ctx.op()));
             MismatchCounter nonFinite = new MismatchCounter(Rule.C5);
             MismatchCounter leak = new MismatchCounter(Rule.C4);
             long judged = 0;
