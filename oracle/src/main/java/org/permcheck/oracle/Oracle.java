@@ -12,7 +12,9 @@ import org.permcheck.oracle.dispatch.Dispatch;
 import org.permcheck.oracle.dispatch.DispatchGradient;
 import org.permcheck.oracle.ep.LocalPermute;
 import org.permcheck.oracle.ep.RaggedAllToAllParams;
+import org.permcheck.contract.Ports;
 import org.permcheck.oracle.layout.GroupLayout;
+import org.permcheck.oracle.layout.RowIdMap;
 
 /**
  * The oracle's front door: what the contract (docs/spec.md) says a call must return.
@@ -47,7 +49,7 @@ public final class Oracle {
     /**
      * The dispatch layout view of a {@code token_dispatch} call (D1, D3, D5, P1-P4, N1), checked by
      * the same X1-X4 rules {@link #expected} applies to the routing map and attributes; empty for
-     * every other op (combine and the gradients read theirs with {@code RowIdMap.read}, M1-M5).
+     * every other op (combine and the gradients read theirs with {@link #routes}, M1-M5).
      */
     public static Optional<GroupLayout> layout(Invocation inv) {
         Preconditions.requirePorts(inv); // X1
@@ -55,5 +57,23 @@ public final class Oracle {
             case DISPATCH: return Optional.of(GroupLayout.of(inv));
             default: return Optional.empty();
         }
+    }
+
+    /**
+     * The valid slots of the row_id_map input of a combine or gradient call (M2-M4, C4), read as
+     * their reference reads them: pad_offsets added, source rows bounded by the permuted tensor
+     * (X6); empty for every other op.
+     */
+    public static Optional<RowIdMap.Routes> routes(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1
+        String permuted;
+        switch (inv.op()) {
+            case COMBINE: permuted = Ports.INP; break;
+            case DISPATCH_BACKWARD: permuted = Ports.GRAD_OUTPUT; break;
+            case COMBINE_BACKWARD: permuted = Ports.FWD_INPUT; break;
+            default: return Optional.empty();
+        }
+        Preconditions.requireRank2(permuted, inv.input(permuted));
+        return Optional.of(RowIdMap.read(inv.input(Ports.ROW_ID_MAP), inv.optionalInput(Ports.PAD_OFFSETS), inv.input(permuted).dim(0)));
     }
 }

@@ -12,11 +12,14 @@ import static org.permcheck.oracle.Calls.shape;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.contract.Profile;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
+import org.permcheck.tensor.DType;
 
 /**
  * The published layout view ({@link Oracle#layout}) on the worked example of {@link WorkedExampleTest}
@@ -121,5 +124,31 @@ class LayoutViewTest {
             assertEquals(l.token(r), routes.sourceToken(r), "token of source row " + r);
             assertEquals(l.expert(r), routes.sourceExpert(r), "expert of source row " + r);
         }
+    }
+
+    /**
+     * {@link Oracle#routes} of a combine fed the A=4 te-jax dispatch's row_id_map and pad_offsets: the
+     * source rows are the padded rows (PADDED_TOKENS by hand), the 4 tail rows and rows outside the
+     * 16-row buffer name no token; n(t) and routed(t,e) as the routing map says; dispatch has no routes.
+     */
+    @Test
+    void rule_C4_routesOfAPaddedCombine() {
+        Expected d = WorkedExampleTest.dispatch(Profile.TE_JAX, 4L, 7);
+        Invocation combine = Calls.of(Op.COMBINE).in("inp", Calls.tokens(DType.F32, 16, 2))
+                .in("row_id_map", d.values().get("row_id_map")).in("pad_offsets", d.values().get("pad_offsets")).invocation();
+        RowIdMap.Routes r = Oracle.routes(combine).orElseThrow();
+        for (int row = -1; row <= 16; row++) {
+            int tok = row >= 0 && row < 12 ? WorkedExampleTest.PADDED_TOKENS[row] : -1;
+            assertEquals(tok, r.sourceToken(row), "token of source row " + row);
+            assertEquals(tok < 0 ? -1 : row / 4, r.sourceExpert(row), "expert of source row " + row);
+        }
+        assertArrayEquals(new int[] {2, 2, 1, 2, 0}, new int[] {r.count(0), r.count(1), r.count(2), r.count(3), r.count(4)}, "n(t), M4");
+        assertTrue(r.routed(1, 2));
+        assertFalse(r.routed(1, 1));
+        assertFalse(r.routed(4, 0), "token 4 is routed nowhere");
+        assertEquals(-1, view(Profile.TE_JAX, 4L, 7).token(16), "outside the buffer");
+        assertEquals(-1, view(Profile.TE_JAX, 4L, 7).expert(-1), "outside the buffer");
+        assertEquals(Optional.empty(), Oracle.routes(Calls.of(Op.DISPATCH).in("inp", WorkedExampleTest.INP)
+                .in("routing_map", WorkedExampleTest.ROUTING).attr("num_out_tokens", 7L).invocation()));
     }
 }

@@ -105,7 +105,7 @@ final class CoverageSection {
     /** Why a rule is a gap, where the reason is known (shown under the table). */
     private static final Map<String, String> WHY = Map.of(
             "C4", "C4 is cited for a NaN leaked from the merging prob of a non-routed expert; a read of a free row_id_map slot shows only as a wrong value (C1, C3): telling it apart needs a second call with other garbage there",
-            "C6", "the dtype of a combine output is judged under C1 (check/OutputRules); the planted mutant is killed under R2/C1",
+            "C6", "the dtype of a combine output is judged under C1 (check/PresenceCheck, the rule of ReductionToleranceCheck.SUMS); the planted mutant is killed under R2/C1",
             "S4", "a property of two chunk sorts composed; no check composes them (the vectors exercise it through the oracle only)",
             "A5", "the ragged all-to-all is simulated by the oracle, not an op a backend answers",
             "A6", "the expert-parallel invariant is checked on the oracle's simulation, not on a backend's answers",

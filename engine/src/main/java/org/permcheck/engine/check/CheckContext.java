@@ -1,11 +1,12 @@
 package org.permcheck.engine.check;
 
 import org.permcheck.contract.Ports;
-import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
-import org.permcheck.contract.Rule;
+import org.permcheck.oracle.Oracle;
+import org.permcheck.oracle.layout.GroupLayout;
+import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.Tensor;
 
@@ -27,7 +28,9 @@ public final class CheckContext {
     private final Outputs actual;
     private final Outputs second;
     private final FollowUp roundTrip;
-    private RowOrigins origins;
+    /** Read from the oracle on first use (the case is valid: the oracle already answered it). */
+    private GroupLayout layout;
+    private RowIdMap.Routes routes;
     private final java.util.List<String> notes = new java.util.ArrayList<>();
 
     public CheckContext(Invocation invocation, Expected expected, Outputs actual, Outputs second, FollowUp roundTrip) {
@@ -54,11 +57,6 @@ public final class CheckContext {
     /** "token_dispatch(inp=bf16[4, 8], ...)": the call as it appears in messages. */
     public String call() { return invocation.describe(); }
 
-    /** Whether the call uses padding (align_size on dispatch, pad_offsets elsewhere). */
-    public boolean padded() {
-        return invocation.attrs().containsKey(Attrs.ALIGN_SIZE) || invocation.inputs().containsKey(Ports.PAD_OFFSETS);
-    }
-
     public Tensor expectedValue(String output) { return expected.values().get(output); }
 
     public Tensor actualValue(String output) { return actual.get(output); }
@@ -70,40 +68,20 @@ public final class CheckContext {
         return e != null && a != null && e.dtype() == a.dtype() && e.sameShape(a.shape());
     }
 
-    /** (token, expert) of each row of the permuted buffer this call reads or writes. */
-    public RowOrigins origins() {
-        if (origins == null) origins = computeOrigins();
-        return origins;
+    /** The oracle's dispatch layout of this call (row -> token/expert, n(t), zero probs, Σtarget), or null for other ops. */
+    public GroupLayout layout() {
+        if (layout == null && op() == Op.DISPATCH) layout = Oracle.layout(invocation).orElseThrow();
+        return layout;
     }
 
-    private RowOrigins computeOrigins() {
-        switch (op()) {
-            case DISPATCH: {
-                Tensor out = expectedValue(Ports.OUTPUT);
-                return out == null ? RowOrigins.unknown()
-                        : RowOrigins.of(expectedValue(Ports.ROW_ID_MAP), expectedValue(Ports.PAD_OFFSETS), out.rows());
-            }
-            case COMBINE:
-            case DISPATCH_BACKWARD:
-            case COMBINE_BACKWARD: {
-                String buffer = op() == Op.COMBINE ? Ports.INP : op() == Op.DISPATCH_BACKWARD ? Ports.GRAD_OUTPUT : Ports.FWD_INPUT;
-                Tensor b = invocation.inputs().get(buffer);
-                return b == null ? RowOrigins.unknown()
-                        : RowOrigins.of(invocation.inputs().get(Ports.ROW_ID_MAP), invocation.inputs().get(Ports.PAD_OFFSETS), b.rows());
-            }
-            default:
-                return RowOrigins.unknown();
-        }
+    /** The valid slots of this combine or gradient call's row_id_map input, as the oracle reads them, or null for other ops. */
+    public RowIdMap.Routes routes() {
+        if (routes == null) routes = Oracle.routes(invocation).orElse(null);
+        return routes;
     }
 
     /** Adds an informational line (never a failure), e.g. bit-faithful agreement of a reduction. */
     public void note(String line) { notes.add(line); }
 
     public java.util.List<String> notes() { return java.util.List.copyOf(notes); }
-
-    /** The rule that defines an output (its presence, dtype and shape are judged under it). */
-    public Rule ruleFor(String output) { return OutputRules.of(op(), output, padded()); }
-
-    /** The rule an output's values are compared under. */
-    public Rule valueRuleFor(String output) { return OutputRules.ofValues(op(), output, padded()); }
 }

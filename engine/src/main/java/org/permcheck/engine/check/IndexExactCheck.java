@@ -2,6 +2,7 @@ package org.permcheck.engine.check;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.permcheck.contract.Op;
@@ -18,8 +19,12 @@ import org.permcheck.tensor.Tensor;
  * ({@link PadOffsetsCheck}).
  */
 public final class IndexExactCheck implements Check {
+    /** The rule that defines the INDEX outputs of each op that has some and is not dispatch. */
+    static final Map<Op, Rule> EXACT = Map.of(Op.SORT_CHUNKS, Rule.S1, Op.RAGGED_A2A_PARAMS, Rule.A1,
+            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3);
+
     @Override
-    public Set<Rule> rules() { return EnumSet.of(Rule.S1, Rule.A1, Rule.A2, Rule.A3); }
+    public Set<Rule> rules() { return EnumSet.copyOf(EXACT.values()); }
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
@@ -30,7 +35,7 @@ public final class IndexExactCheck implements Check {
             Tensor a = ctx.actualValue(p.name());
             if (a.bitEquals(e)) continue;
             Specified spec = Specified.of(ctx.expected(), p.name(), e);
-            MismatchCounter m = new MismatchCounter(ctx.valueRuleFor(p.name()));
+            MismatchCounter m = new MismatchCounter(EXACT.get(ctx.op()));
             long judged = 0;
             for (long i = 0; i < e.numel(); i++) {
                 long r = i / Math.max(1, e.rowElems());

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -22,23 +23,21 @@ public final class PaddingZeroCheck implements Check {
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
-        if (ctx.op() != Op.DISPATCH || !ctx.padded()) return;
-        long groupRows = 0; // sum of target: rows below it are pad rows (P2), rows from it on are tail (P3)
-        Tensor tpe = ctx.expectedValue(Ports.TOKENS_PER_EXPERT);
-        if (tpe != null) for (long e = 0; e < tpe.numel(); e++) groupRows += tpe.getLong(e);
+        if (ctx.op() != Op.DISPATCH || !ctx.layout().padded()) return;
+        GroupLayout layout = ctx.layout();
+        long groupRows = layout.sumTarget(); // rows below it are pad rows (P2), rows from it on are tail (P3)
         for (String name : new String[] {Ports.OUTPUT, Ports.PERMUTED_PROBS}) {
             if (!ctx.comparable(name)) continue;
             if (ctx.actualValue(name).bitEquals(ctx.expectedValue(name))) continue; // the oracle's pad rows are zero: so are these
             Tensor e = ctx.expectedValue(name);
             Tensor a = ctx.actualValue(name);
             Specified spec = Specified.of(ctx.expected(), name, e);
-            RowOrigins origins = ctx.origins();
             MismatchCounter pad = new MismatchCounter(Rule.P2);
             MismatchCounter tail = new MismatchCounter(Rule.P3);
             long padRows = 0;
             long tailRows = 0;
             for (long r = 0; r < e.rows(); r++) {
-                if (!spec.row(r) || origins.holdsToken(r)) continue;
+                if (!spec.row(r) || layout.token(r) >= 0) continue;
                 boolean isTail = r >= groupRows;
                 if (isTail) tailRows++;
                 else padRows++;

@@ -3,12 +3,14 @@ package org.permcheck.engine.check;
 import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.FloatFormats;
 import org.permcheck.tensor.Tensor;
 
@@ -25,9 +27,15 @@ import org.permcheck.tensor.Tensor;
  * bit, -0.0 included, is still compared exactly.
  */
 public final class PayloadBitsCheck implements Check {
+    /** The rule that defines the DATA outputs of each op but dispatch (whose rows cite D1, D2, D4 by what they hold). */
+    static final Map<Op, Rule> COPIES = Map.of(Op.DISPATCH_BACKWARD, Rule.G2, Op.COMBINE_BACKWARD, Rule.G3, Op.SORT_CHUNKS, Rule.S2,
+            Op.SORT_CHUNKS_BACKWARD, Rule.S3, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.LOCAL_UNPERMUTE_BEFORE_A2A, Rule.A4);
+
     @Override
     public Set<Rule> rules() {
-        return EnumSet.of(Rule.D1, Rule.D2, Rule.D4, Rule.G2, Rule.G3, Rule.S2, Rule.S3, Rule.A3, Rule.A4);
+        Set<Rule> r = EnumSet.of(Rule.D1, Rule.D2, Rule.D4);
+        r.addAll(COPIES.values());
+        return r;
     }
 
     @Override
@@ -45,7 +53,7 @@ public final class PayloadBitsCheck implements Check {
         Tensor e = ctx.expectedValue(name);
         Tensor a = ctx.actualValue(name);
         Specified spec = Specified.of(ctx.expected(), name, e);
-        MismatchCounter m = new MismatchCounter(ctx.valueRuleFor(name));
+        MismatchCounter m = new MismatchCounter(COPIES.get(ctx.op()));
         boolean nanIsAClass = isComputedProduct(ctx, name);
         long judged = 0;
         for (long r = 0; r < e.rows(); r++) {
@@ -60,24 +68,22 @@ public final class PayloadBitsCheck implements Check {
         Tensor e = ctx.expectedValue(name);
         Tensor a = ctx.actualValue(name);
         Specified spec = Specified.of(ctx.expected(), name, e);
-        RowOrigins origins = ctx.origins();
+        GroupLayout layout = ctx.layout();
         Tensor inp = ctx.invocation().input(Ports.INP);
-        Tensor routing = ctx.invocation().input(Ports.ROUTING_MAP);
         Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
         boolean isOutput = name.equals(Ports.OUTPUT);
         MismatchCounter copy = new MismatchCounter(isOutput ? Rule.D2 : Rule.D4);
         MismatchCounter order = new MismatchCounter(Rule.D1);
         long judged = 0;
         for (long r = 0; r < e.rows(); r++) {
-            if (!spec.row(r) || !origins.holdsToken(r)) continue;
-            long t = origins.token(r);
-            long x = origins.expert(r);
-            if (isOutput && ZeroProbRowCheck.zeroed(probs, t, x)) continue; // D3, not a copy: ZeroProbRowCheck
+            int t = layout.token(r);
+            if (!spec.row(r) || t < 0) continue;
+            if (isOutput && ZeroProbRowCheck.zeroed(layout, probs, r)) continue; // D3, not a copy: ZeroProbRowCheck
             judged++;
             if (isOutput && order.count() + copy.count() < 64 && !(spec.wholeRow(r) && e.rowEquals(r, a, r))) {
                 // D1 rather than D2 when the row holds another token of the same expert: the order is wrong, not the copy
                 // (searched for the first 64 bad rows only, so a badly broken answer stays linear)
-                long other = otherTokenOfExpert(inp, routing, a, r, t, x);
+                long other = otherTokenOfExpert(inp, layout, a, r, t, layout.expert(r));
                 if (other >= 0) {
                     order.add(Positions.mismatch(ctx, name, r, -1, "the row of token " + t, "the row of token " + other));
                     continue;
@@ -91,11 +97,11 @@ public final class PayloadBitsCheck implements Check {
     }
 
     /** Another token routed to {@code expert} whose input row equals the actual row, or -1. */
-    private static long otherTokenOfExpert(Tensor inp, Tensor routing, Tensor actual, long row, long token, long expert) {
+    private static long otherTokenOfExpert(Tensor inp, GroupLayout layout, Tensor actual, long row, int token, int expert) {
         if (inp.rowBytes() != actual.rowBytes() || inp.dtype() != actual.dtype()) return -1;
         if (inp.rowEquals(token, actual, row)) return -1; // equal rows (duplicate inputs): not an order question
-        for (long t = 0; t < routing.dim(0); t++) {
-            if (t != token && routing.bits(t, expert) != 0 && inp.rowEquals(t, actual, row)) return t;
+        for (int t = 0; t < layout.table().numTokens(); t++) {
+            if (t != token && layout.routed(t, expert) && inp.rowEquals(t, actual, row)) return t;
         }
         return -1;
     }

@@ -16,11 +16,12 @@ final class Positions {
         long token = -1;
         long expert = -1;
         Op op = ctx.op();
-        boolean permutedBuffer = (op == Op.DISPATCH && (output.equals(Ports.OUTPUT) || output.equals(Ports.PERMUTED_PROBS)))
-                || (op == Op.COMBINE_BACKWARD && output.equals(Ports.GRAD_INP));
-        if (permutedBuffer) {
-            token = ctx.origins().token(row);
-            expert = ctx.origins().expert(row);
+        if (op == Op.DISPATCH && (output.equals(Ports.OUTPUT) || output.equals(Ports.PERMUTED_PROBS))) {
+            token = ctx.layout().token(row);
+            expert = ctx.layout().expert(row);
+        } else if (op == Op.COMBINE_BACKWARD && output.equals(Ports.GRAD_INP)) {
+            token = ctx.routes().sourceToken(row);
+            expert = ctx.routes().sourceExpert(row);
         } else if (tokenByExpert(op, output)) {
             token = row;
             expert = col;

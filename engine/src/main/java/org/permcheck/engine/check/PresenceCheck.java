@@ -3,8 +3,10 @@ package org.permcheck.engine.check;
 import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
@@ -13,13 +15,30 @@ import org.permcheck.tensor.Tensor;
 /**
  * Every output the oracle returns must be present with its dtype and shape; every output the
  * oracle leaves out (e.g. pad_offsets without padding, permuted_probs without probs) must be
- * absent. Cites the output's own rule. tokens_per_expert is judged by {@link TokensPerExpertCheck}.
+ * absent. Cites the rule that defines the output: dispatch's own (below), for every other op the
+ * rule the check judging the output's values cites ({@link PayloadBitsCheck#COPIES},
+ * {@link IndexExactCheck#EXACT}, {@link ReductionToleranceCheck#SUMS}). tokens_per_expert is
+ * judged by {@link TokensPerExpertCheck}.
  */
 public final class PresenceCheck implements Check {
+    /** Dispatch's outputs but {@code output} (D5 unpadded, P3 padded: the buffer length). */
+    private static final Map<String, Rule> DISPATCH = Map.of(Ports.PERMUTED_PROBS, Rule.D4, Ports.ROW_ID_MAP, Rule.M1, Ports.PAD_OFFSETS, Rule.P4);
+
     @Override
     public Set<Rule> rules() {
-        return EnumSet.of(Rule.D4, Rule.D5, Rule.P3, Rule.P4, Rule.M1, Rule.C1, Rule.G1, Rule.G2, Rule.G3, Rule.G4,
-                Rule.S1, Rule.S2, Rule.S3, Rule.A1, Rule.A2, Rule.A3, Rule.A4);
+        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3);
+        r.addAll(DISPATCH.values());
+        for (Map<Op, Rule> m : List.of(PayloadBitsCheck.COPIES, IndexExactCheck.EXACT, ReductionToleranceCheck.SUMS)) r.addAll(m.values());
+        return r;
+    }
+
+    private static Rule definedBy(CheckContext ctx, Port p) {
+        if (ctx.op() == Op.DISPATCH) return p.name().equals(Ports.OUTPUT) ? (ctx.layout().padded() ? Rule.P3 : Rule.D5) : DISPATCH.get(p.name());
+        switch (p.kind()) {
+            case DATA: return PayloadBitsCheck.COPIES.get(ctx.op());
+            case INDEX: return IndexExactCheck.EXACT.get(ctx.op());
+            default: return ReductionToleranceCheck.SUMS.get(ctx.op());
+        }
     }
 
     @Override
@@ -29,7 +48,7 @@ public final class PresenceCheck implements Check {
             if (name.equals(Ports.TOKENS_PER_EXPERT)) continue;
             Tensor e = ctx.expectedValue(name);
             Tensor a = ctx.actualValue(name);
-            String rule = ctx.ruleFor(name).id();
+            String rule = definedBy(ctx, p).id();
             if (e == null && a != null) {
                 out.add(Violation.of(rule, ctx.call() + ": output '" + name + "' must be absent here, got " + a.dtype() + a.shapeString()));
             } else if (e != null && a == null) {

@@ -3,6 +3,7 @@ package org.permcheck.engine.check;
 import org.permcheck.contract.Ports;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.permcheck.contract.Op;
@@ -28,8 +29,15 @@ import org.permcheck.tensor.Tensor;
  * Whether the answer also equals the oracle's bit-faithful value (C2) is a note, never a FAIL.
  */
 public final class ReductionToleranceCheck implements Check {
+    /** The formula that defines each op's REDUCTION output: a finite miss cites it. */
+    static final Map<Op, Rule> SUMS = Map.of(Op.COMBINE, Rule.C1, Op.DISPATCH_BACKWARD, Rule.G1, Op.COMBINE_BACKWARD, Rule.G4);
+
     @Override
-    public Set<Rule> rules() { return EnumSet.of(Rule.C1, Rule.C4, Rule.C5, Rule.G1, Rule.G4); }
+    public Set<Rule> rules() {
+        Set<Rule> r = EnumSet.of(Rule.C4, Rule.C5);
+        r.addAll(SUMS.values());
+        return r;
+    }
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
@@ -45,7 +53,7 @@ public final class ReductionToleranceCheck implements Check {
             if (slack != null && slack.numel() != a.numel()) slack = null;
             EmptySums empty = EmptySums.of(ctx, name);
             Tensor unreadProbs = ctx.op() == Op.COMBINE ? ctx.invocation().inputs().get(Ports.MERGING_PROBS) : null;
-            MismatchCounter wrong = new MismatchCounter(ctx.valueRuleFor(name));
+            MismatchCounter wrong = new MismatchCounter(SUMS.get(ctx.op()));
             MismatchCounter nonFinite = new MismatchCounter(Rule.C5);
             MismatchCounter leak = new MismatchCounter(Rule.C4);
             long judged = 0;
@@ -86,15 +94,9 @@ public final class ReductionToleranceCheck implements Check {
 
     /** C4: token {@code t} has a NaN or infinite merging prob at an expert its valid slots do not list. */
     private static boolean readsUnroutedNonFinite(CheckContext ctx, Tensor probs, long t) {
-        Tensor map = ctx.invocation().inputs().get(Ports.ROW_ID_MAP);
-        if (probs == null || map == null || probs.rank() != 2 || t >= probs.dim(0) || t >= map.dim(0)) return false;
-        long experts = probs.dim(1);
-        long n = map.getLong(t, map.dim(1) - 1);
-        for (long e = 0; e < experts; e++) {
-            if (Double.isFinite(FloatFormats.toF64(probs.dtype(), probs.bits(t, e)))) continue;
-            boolean routed = false;
-            for (long i = 0; i < n && i < experts; i++) routed |= map.getLong(t, experts + i) == e;
-            if (!routed) return true;
+        if (probs == null) return false;
+        for (int e = 0; e < probs.dim(1); e++) {
+            if (!Double.isFinite(FloatFormats.toF64(probs.dtype(), probs.bits(t, e))) && !ctx.routes().routed((int) t, e)) return true;
         }
         return false;
     }

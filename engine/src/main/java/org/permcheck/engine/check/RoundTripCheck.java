@@ -8,11 +8,12 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.Violation;
-import org.permcheck.tensor.FloatFormats;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.Tensor;
 
 /**
- * R2 (docs/checks.md), a metamorphic invariant that needs no oracle: combining the backend's own dispatch output
+ * R2 (docs/checks.md), a metamorphic invariant that needs no oracle answer (only the call's n(t) and D3 pairs, from
+ * the oracle's layout view): combining the backend's own dispatch output
  * with merging weights 1/n(t) on the routed experts gives each token's input row back, within the
  * dtype tolerance (C5), exactly when the token has one expert. Tokens routed nowhere must come back as +0.0, bit
  * for bit (C3); tokens with a +-0.0 prob on a routed entry are skipped (their zeroed rows make the sum partial by
@@ -27,7 +28,7 @@ public final class RoundTripCheck implements Check {
         CheckContext.FollowUp rt = ctx.roundTrip();
         if (ctx.op() != Op.DISPATCH || rt == null) return;
         Tensor x = ctx.invocation().input(Ports.INP);
-        Tensor routing = ctx.invocation().input(Ports.ROUTING_MAP);
+        GroupLayout layout = ctx.layout();
         Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
         Tensor y = rt.result() == null ? null : rt.result().get(Ports.OUTPUT);
         String call = ctx.call() + " then " + rt.call().op().wireName() + "(merging_probs=1/n(t))";
@@ -46,14 +47,8 @@ public final class RoundTripCheck implements Check {
         float[] xr = new float[(int) x.rowElems()];
         float[] yr = new float[(int) x.rowElems()];
         for (long t = 0; t < x.rows(); t++) {
-            long n = 0;
-            boolean zeroProb = false;
-            for (long e = 0; e < routing.dim(1); e++) {
-                if (routing.bits(t, e) == 0) continue;
-                n++;
-                if (probs != null && FloatFormats.toF64(probs.dtype(), probs.bits(t, e)) == 0.0) zeroProb = true;
-            }
-            if (zeroProb) continue;
+            long n = layout.n((int) t);
+            if (zeroProb(layout, probs, (int) t)) continue;
             judged++;
             x.readRowF32(t, xr); // exact widening (f32, bf16, f16)
             y.readRowF32(t, yr);
@@ -80,5 +75,11 @@ public final class RoundTripCheck implements Check {
             out.add(new Violation(Rule.R2.id(), call + ": does not give the input back (" + bad + " of " + judged
                     + " tokens)", first, bad - 1));
         }
+    }
+
+    /** D3 holds for one of token t's routed pairs. */
+    private static boolean zeroProb(GroupLayout layout, Tensor probs, int t) {
+        for (int e = 0; probs != null && e < layout.table().numExperts(); e++) if (layout.zeroProb(probs, t, e)) return true;
+        return false;
     }
 }

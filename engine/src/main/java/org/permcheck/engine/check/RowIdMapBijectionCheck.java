@@ -14,6 +14,7 @@ import org.permcheck.tensor.Tensor;
  * D1 (every routed pair produces exactly one row), an invariant judged on the backend's own row_id_map without the oracle: its valid slots map
  * the routed pairs {(t,e): routing_map[t,e]=1} one to one onto rows [0, N_used): n(t) equals the
  * token's routed count, the experts listed are exactly the routed ones, and no row is used twice.
+ * Deliberately independent of the oracle (its layout view included): it re-reads routing_map, so an oracle bug cannot hide a broken map.
  */
 public final class RowIdMapBijectionCheck implements Check {
     @Override

@@ -12,7 +12,7 @@ import org.permcheck.tensor.Tensor;
 
 /**
  * M2, M3, M4: dispatch's row_id_map equals the oracle's on the valid slots only: columns [0,n) (rows,
- * descending), [E,E+n) (their experts) and 2E (n), where n is the oracle's count for the token
+ * descending), [E,E+n) (their experts) and 2E (n), where n is the oracle layout's n(t)
  * (M2-M4). The other slots hold garbage in TE (M5) and are never compared; when the oracle
  * also gives an element mask, both must agree that a slot is specified.
  */
@@ -32,7 +32,7 @@ public final class RowIdMapCheck implements Check {
         MismatchCounter exp = new MismatchCounter(Rule.M3);
         MismatchCounter cnt = new MismatchCounter(Rule.M4);
         for (long t = 0; t < e.dim(0); t++) {
-            long n = e.getLong(t, 2 * experts);
+            long n = ctx.layout().n((int) t);
             for (long c = 0; c < e.dim(1); c++) {
                 boolean valid = c < n || (c >= experts && c < experts + n) || c == 2 * experts;
                 if (!valid || !spec.element(t, c)) continue;

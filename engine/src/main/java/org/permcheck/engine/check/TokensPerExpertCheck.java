@@ -25,7 +25,6 @@ public final class TokensPerExpertCheck implements Check {
         if (ctx.op() != Op.DISPATCH) return;
         Tensor a = ctx.actualValue(NAME);
         Tensor e = ctx.expectedValue(NAME);
-        Tensor routing = ctx.invocation().inputs().get(Ports.ROUTING_MAP);
         String call = ctx.call();
         if (a == null) {
             out.add(Violation.of(Rule.N1.id(), call + ": tokens_per_expert is missing (it is always returned)"));
@@ -36,7 +35,7 @@ public final class TokensPerExpertCheck implements Check {
                     + ", expected " + ctx.invocation().profile().countsDtype() + " (profile " + ctx.invocation().profile() + ")"));
             return;
         }
-        long experts = routing != null && routing.rank() == 2 ? routing.dim(1) : (e == null ? -1 : e.numel());
+        long experts = ctx.layout().table().numExperts();
         if (a.rank() != 1 || a.dim(0) != experts) {
             out.add(Violation.of(Rule.N1.id(), call + ": tokens_per_expert has shape " + a.shapeString()
                     + ", expected [" + experts + "]"));

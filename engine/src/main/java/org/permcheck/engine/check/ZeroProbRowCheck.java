@@ -7,13 +7,13 @@ import java.util.Set;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
-import org.permcheck.tensor.FloatFormats;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.Tensor;
 
 /**
  * D3: in a dispatch with probs, the row of a routed (t,e) whose probs[t,e] is +0.0 or -0.0 is
  * +0.0 in every element (bits 0), not a copy of inp[t]; a NaN probability copies the row (D2).
- * Judged on the backend's bits directly, on the rows the oracle's row_id_map assigns to such pairs.
+ * Judged on the backend's bits directly, on the rows the oracle's layout view assigns to such pairs.
  */
 public final class ZeroProbRowCheck implements Check {
     @Override
@@ -28,11 +28,11 @@ public final class ZeroProbRowCheck implements Check {
         Tensor a = ctx.actualValue(Ports.OUTPUT);
         if (a.bitEquals(e)) return; // the oracle's D3 rows are +0.0: so are these
         Specified spec = Specified.of(ctx.expected(), Ports.OUTPUT, e);
-        RowOrigins origins = ctx.origins();
+        GroupLayout layout = ctx.layout();
         MismatchCounter m = new MismatchCounter(Rule.D3);
         long judged = 0;
         for (long r = 0; r < a.rows(); r++) {
-            if (!spec.row(r) || !zeroed(probs, origins.token(r), origins.expert(r))) continue;
+            if (!spec.row(r) || !zeroed(layout, probs, r)) continue;
             judged++;
             for (long c = 0; c < a.rowElems(); c++) {
                 long bits = a.bits(r, c);
@@ -45,9 +45,8 @@ public final class ZeroProbRowCheck implements Check {
         m.emitTo(out, ctx.call(), "a routed entry with probs +-0.0 must give a +0.0 row", judged, "such rows differ");
     }
 
-    /** D3's condition: probs given and probs[token, expert] is +0.0 or -0.0 (a NaN is not zero). */
-    static boolean zeroed(Tensor probs, long token, long expert) {
-        if (probs == null || token < 0 || expert < 0) return false;
-        return FloatFormats.toF64(probs.dtype(), probs.bits(token, expert)) == 0.0;
+    /** D3's condition on buffer row r: probs given, the row holds a routed (t,e) and probs[t,e] is +0.0 or -0.0 (a NaN is not zero). */
+    static boolean zeroed(GroupLayout layout, Tensor probs, long r) {
+        return probs != null && layout.token(r) >= 0 && layout.zeroProb(probs, layout.token(r), layout.expert(r));
     }
 }

@@ -7,6 +7,9 @@ import java.util.Set;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
+import org.permcheck.oracle.Oracle;
+import org.permcheck.oracle.layout.GroupLayout;
+import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.FloatFormats;
 import org.permcheck.tensor.Tensor;
@@ -66,38 +69,26 @@ public final class CaseFeatures {
         return f;
     }
 
+    /** n(t), the counts and the D3 pairs from the oracle: its layout view of a dispatch, its routes of the row_id_map input otherwise. */
     private static void routingFeatures(Invocation inv, CaseSpec s, Set<String> f) {
-        Tensor routing = inv.inputs().get(Ports.ROUTING_MAP);
-        Tensor map = inv.inputs().get(Ports.ROW_ID_MAP);
-        long tokens = s.tokens();
-        long experts = s.experts();
-        long[] count = new long[(int) experts];
+        GroupLayout layout = Oracle.layout(inv).orElse(null);
+        RowIdMap.Routes routes = layout != null ? null : Oracle.routes(inv).orElseThrow();
+        Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS);
+        long[] count = new long[s.experts()];
         boolean nowhere = false;
         boolean toAll = false;
-        Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS);
-        boolean zeroProb = false;
-        boolean[] inMap = new boolean[(int) experts];
-        byte[] routingRow = routing == null ? null : new byte[routing.rowBytes()];
-        int size = routing == null ? 0 : routing.dtype().size();
-        for (long t = 0; t < tokens; t++) {
-            long n = 0;
-            if (routing == null) {
-                java.util.Arrays.fill(inMap, false);
-                for (long i = 0; i < map.getLong(t, 2 * experts); i++) inMap[(int) map.getLong(t, experts + i)] = true;
-            } else {
-                routing.readRowBytes(t, routingRow, 0); // values are 0 or 1: the low byte decides
-                for (int e = 0; e < experts; e++) inMap[e] = routingRow[e * size] != 0;
+        boolean zeroProb = layout != null && probs != null && layout.anyZeroProb(probs);
+        for (int t = 0; t < s.tokens(); t++) {
+            int n = layout != null ? layout.n(t) : routes.count(t);
+            nowhere |= n == 0;
+            toAll |= n == s.experts();
+            for (int i = 0; routes != null && i < n; i++) {
+                int e = routes.expert(t, i);
+                count[e]++;
+                zeroProb |= probs != null && probs.getF32(t, e) == 0f;
             }
-            for (long e = 0; e < experts; e++) {
-                boolean routed = inMap[(int) e];
-                if (!routed) continue;
-                n++;
-                count[(int) e]++;
-                if (probs != null && FloatFormats.toF64(probs.dtype(), probs.bits(t, e)) == 0.0) zeroProb = true;
-            }
-            if (n == 0) nowhere = true;
-            if (n == experts) toAll = true;
         }
+        for (int e = 0; layout != null && e < count.length; e++) count[e] = layout.count(e);
         if (nowhere) f.add("unrouted-token");
         if (toAll) f.add("gen:token-to-all-experts");
         if (zeroProb) f.add("zero-prob");

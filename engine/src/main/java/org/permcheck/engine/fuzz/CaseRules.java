@@ -2,20 +2,19 @@ package org.permcheck.engine.fuzz;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.tensor.DType;
 
 /**
  * The rules a call exercises (docs/spec.md, docs/checks.md): what a test name and the coverage
- * report cite. Whether the call holds a zero probability (D3) or a token routed nowhere (C3) is read
- * from the oracle's layout view, not worked out again here.
+ * report cite. Whether the call is padded, holds a zero probability (D3) or a token routed nowhere
+ * (C3) is read from the oracle's layout view and routes, not worked out again here.
  */
 public final class CaseRules {
     private CaseRules() {}
@@ -27,16 +26,16 @@ public final class CaseRules {
 
     public static List<Rule> rules(Invocation inv) {
         List<Rule> r = new ArrayList<>();
-        boolean padded = inv.attrs().containsKey(Attrs.ALIGN_SIZE) || inv.inputs().containsKey(Ports.PAD_OFFSETS);
         switch (inv.op()) {
             case DISPATCH: {
+                GroupLayout layout = Oracle.layout(inv).orElseThrow();
                 r.add(Rule.D1);
                 r.add(Rule.D2);
                 if (inv.inputs().containsKey(Ports.PROBS)) {
-                    if (Oracle.layout(inv).orElseThrow().anyZeroProb(inv.input(Ports.PROBS))) r.add(Rule.D3);
+                    if (layout.anyZeroProb(inv.input(Ports.PROBS))) r.add(Rule.D3);
                     r.add(Rule.D4);
                 }
-                if (padded) {
+                if (layout.padded()) {
                     r.addAll(List.of(Rule.P1, Rule.P2, Rule.P3, Rule.P4));
                 } else {
                     r.add(Rule.D5);
@@ -81,8 +80,7 @@ public final class CaseRules {
 
     /** C3 applies: the row_id_map input (M4's count column, read by the oracle) routes some token nowhere. */
     private static boolean hasTokenRoutedNowhere(Invocation inv) {
-        RowIdMap.Routes routes = RowIdMap.read(inv.input(Ports.ROW_ID_MAP), Optional.ofNullable(inv.inputs().get(Ports.PAD_OFFSETS)),
-                inv.input(Ports.INP).dim(0));
+        RowIdMap.Routes routes = Oracle.routes(inv).orElseThrow();
         for (int t = 0; t < routes.numTokens(); t++) if (routes.count(t) == 0) return true;
         return false;
     }

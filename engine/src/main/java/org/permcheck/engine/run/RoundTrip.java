@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
+import org.permcheck.oracle.Oracle;
+import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.spi.Capabilities;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
@@ -13,7 +15,8 @@ import org.permcheck.tensor.Tensor;
 
 /**
  * Builds the follow-up combine of the round-trip invariant (C2): the backend's own dispatch
- * output, row_id_map and pad_offsets, with f32 merging weights 1/n(t) on the routed experts.
+ * output, row_id_map and pad_offsets, with f32 merging weights 1/n(t) on the routed experts
+ * (n(t) and the routed pairs from the oracle's layout view).
  */
 final class RoundTrip {
     private RoundTrip() {}
@@ -25,18 +28,14 @@ final class RoundTrip {
         if (x.dtype() != DType.F32 && x.dtype() != DType.BF16 && x.dtype() != DType.F16) return null;
         Tensor y = out.get(Ports.OUTPUT);
         Tensor map = out.get(Ports.ROW_ID_MAP);
-        Tensor routing = dispatch.input(Ports.ROUTING_MAP);
-        long tokens = routing.dim(0);
-        long experts = routing.dim(1);
+        GroupLayout layout = Oracle.layout(dispatch).orElseThrow(); // the case is valid: the oracle answered it
+        int tokens = layout.table().numTokens();
+        int experts = layout.table().numExperts();
         if (y == null || map == null || y.dtype() != x.dtype() || y.rank() != 2 || y.dim(1) != x.dim(1)) return null;
         if (!map.sameShape(tokens, 2 * experts + 1) || !map.dtype().isInt()) return null;
         Tensor weights = Tensor.zeros(DType.F32, tokens, experts);
-        for (long t = 0; t < tokens; t++) {
-            long n = 0;
-            for (long e = 0; e < experts; e++) if (routing.bits(t, e) != 0) n++;
-            if (n == 0) continue;
-            float w = 1.0f / n;
-            for (long e = 0; e < experts; e++) if (routing.bits(t, e) != 0) weights.setF32(t, e, w);
+        for (int t = 0; t < tokens; t++) {
+            for (int e = 0; e < experts; e++) if (layout.routed(t, e)) weights.setF32(t, e, 1.0f / layout.n(t));
         }
         Map<String, Tensor> in = new LinkedHashMap<>();
         in.put(Ports.INP, y);

@@ -3,6 +3,7 @@ package org.permcheck.engine.vectors;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Attrs;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
+import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -45,80 +47,80 @@ public final class HandWrittenVectors {
     private static void dispatch(List<VectorCase> v) {
         Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
         v.add(vec("dispatch/worked-example", "TE §1 worked example, unpadded, num_out_tokens = routed pairs",
-                rules("D1", "D2", "M1", "M2", "M3", "M4", "M5", "N1"), feats("f32", "unrouted-token"),
+                rules(Rule.D1, Rule.D2, Rule.M1, Rule.M2, Rule.M3, Rule.M4, Rule.M5, Rule.N1), feats("f32", "unrouted-token"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null)));
         v.add(vec("dispatch/worked-example-padded", "TE §1 worked example with align_size 4: pad rows, worst-case buffer of 16 rows",
-                rules("D1", "D2", "P1", "P2", "P3", "P4", "N1", "M2"), feats("f32", "padding", "unrouted-token"),
+                rules(Rule.D1, Rule.D2, Rule.P1, Rule.P2, Rule.P3, Rule.P4, Rule.N1, Rule.M2), feats("f32", "padding", "unrouted-token"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, 4L)));
         v.add(vec("dispatch/extra-rows", "num_out_tokens 10 > 7 routed pairs: rows 7..9 are unspecified",
-                rules("D5", "D1"), feats("f32", "extra-rows"),
+                rules(Rule.D5, Rule.D1), feats("f32", "extra-rows"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 10, null)));
         v.add(vec("dispatch/extra-rows-padded", "num_out_tokens 10 > 7 with align_size 2: tail rows are zero, not free",
-                rules("P3", "P2"), feats("f32", "extra-rows", "padding"),
+                rules(Rule.P3, Rule.P2), feats("f32", "extra-rows", "padding"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 10, 2L)));
 
         Tensor probs = Tensor.zeros(DType.F32, 5, 3);
         float[] p = {0.0f, 0.5f, 0.9f, 0.25f, 7f, -0.0f, 1f, 2f, 0.125f, Float.NaN, 0.75f, 3f, 4f, 5f, 6f};
         for (int i = 0; i < p.length; i++) probs.setF32(i, p[i]);
         v.add(vec("dispatch/zero-probs", "routed probabilities +0.0 (t0,e0) and -0.0 (t1,e2) zero their rows; NaN (t3,e0) copies",
-                rules("D3", "D4"), feats("f32", "probs", "zero-prob", "nan-prob"),
+                rules(Rule.D3, Rule.D4), feats("f32", "probs", "zero-prob", "nan-prob"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, probs, 7, null)));
         v.add(vec("dispatch/zero-probs-padded", "zero probabilities with align_size 4: padded rows of permuted_probs are +0.0",
-                rules("D3", "D4", "P2"), feats("f32", "probs", "zero-prob", "padding"),
+                rules(Rule.D3, Rule.D4, Rule.P2), feats("f32", "probs", "zero-prob", "padding"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, probs, 7, 4L)));
         v.add(vec("dispatch/bf16-probs-f16", "bf16 payload with f16 probabilities",
-                rules("D2", "D4"), feats("bf16", "probs", "mixed-dtypes"),
+                rules(Rule.D2, Rule.D4), feats("bf16", "probs", "mixed-dtypes"),
                 dispatch(Profile.TE_JAX, ramp(DType.BF16, 5, 6), map, convert(probs, DType.F16), 7, null)));
 
         Tensor special = Tensor.zeros(DType.BF16, 5, 4);
         long[] bits = {0x8000, 0x7FC1, 0xFF81, 0x7F80, 0x0001, 0x3F80, 0xBF80, 0x7F7F};
         for (long i = 0; i < special.numel(); i++) special.setBits(i, bits[(int) (i % bits.length)]);
         v.add(vec("dispatch/bf16-special-bits", "bf16 rows with -0.0, NaN payloads, inf, subnormal: moved bit for bit",
-                rules("D2"), feats("bf16", "negative-zero", "nan-payload"),
+                rules(Rule.D2), feats("bf16", "negative-zero", "nan-payload"),
                 dispatch(Profile.TE_JAX, special, map, null, 7, null)));
         Tensor f32special = Tensor.zeros(DType.F32, 5, 2);
         long[] fb = {0x80000000L, 0x7FC01234L, 0xFF800001L, 0x00000001L, 0x7F800000L};
         for (long i = 0; i < f32special.numel(); i++) f32special.setBits(i, fb[(int) (i % fb.length)]);
         v.add(vec("dispatch/f32-special-bits", "f32 rows with -0.0, signalling and quiet NaN payloads, subnormal, inf",
-                rules("D2"), feats("f32", "negative-zero", "nan-payload"),
+                rules(Rule.D2), feats("f32", "negative-zero", "nan-payload"),
                 dispatch(Profile.TE_JAX, f32special, map, null, 7, null)));
         for (DType d : new DType[] {DType.F8E4M3, DType.F8E5M2}) {
             Tensor f8 = Tensor.zeros(d, 5, 8);
             for (long i = 0; i < f8.numel(); i++) f8.setBits(i, (i * 37 + 11) & 0xFF);
             String label = d == DType.F8E4M3 ? "fp8-e4m3" : "fp8-e5m2";
             v.add(vec("dispatch/" + label, "fp8 payload (every byte pattern class, NaN codes included) moved as raw bits, padded",
-                    rules("D2", "P2"), feats(label, "padding"),
+                    rules(Rule.D2, Rule.P2), feats(label, "padding"),
                     dispatch(Profile.TE_JAX, f8, map, null, 7, 4L)));
         }
         v.add(vec("dispatch/f16", "f16 payload, padded with align_size 3",
-                rules("D2", "P1", "P2"), feats("f16", "padding"),
+                rules(Rule.D2, Rule.P1, Rule.P2), feats("f16", "padding"),
                 dispatch(Profile.TE_JAX, ramp(DType.F16, 5, 3), map, null, 7, 3L)));
 
         Tensor sparse = Tensor.i32(shape(6, 4), 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1);
         v.add(vec("dispatch/empty-experts", "experts 0 and 1 receive no token: zero rows even with padding (0 stays 0)",
-                rules("D1", "P1", "P2", "N1"), feats("f32", "empty-expert", "unrouted-token", "padding"),
+                rules(Rule.D1, Rule.P1, Rule.P2, Rule.N1), feats("f32", "empty-expert", "unrouted-token", "padding"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 6, 2), sparse, null, 5, 4L)));
         v.add(vec("dispatch/align-1", "align_size 1: the unpadded layout in a zeroed buffer, pad_offsets all zero",
-                rules("P1", "P2", "P4"), feats("f32", "align-1", "padding", "extra-rows"),
+                rules(Rule.P1, Rule.P2, Rule.P4), feats("f32", "align-1", "padding", "extra-rows"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, null, 9, 1L)));
         Tensor boolMap = Tensor.zeros(DType.BOOL, 5, 3);
         for (int i = 0; i < WORKED_MAP.length; i++) boolMap.setBits(i, WORKED_MAP[i]);
         v.add(vec("dispatch/bool-routing-map", "routing_map as bool",
-                rules("D1", "X2"), feats("f32", "bool-routing-map", "unrouted-token"),
+                rules(Rule.D1, Rule.X2), feats("f32", "bool-routing-map", "unrouted-token"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), boolMap, null, 7, null)));
         v.add(vec("dispatch/single-expert", "E = 1: every routed token in one group, descending order is trivial",
-                rules("D1", "M2", "M3", "M4"), feats("f32", "single-expert", "unrouted-token"),
+                rules(Rule.D1, Rule.M2, Rule.M3, Rule.M4), feats("f32", "single-expert", "unrouted-token"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 4, 3), Tensor.i32(shape(4, 1), 1, 0, 1, 1), null, 3, null)));
         v.add(vec("dispatch/all-routed", "every token to every expert (top-k = E)",
-                rules("D1", "M2", "M3", "M4", "N1"), feats("f32", "all-routed"),
+                rules(Rule.D1, Rule.M2, Rule.M3, Rule.M4, Rule.N1), feats("f32", "all-routed"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 3, 2), Tensor.filled(DType.I32, 1, 3, 4), null, 12, null)));
 
         Tensor aligned = Tensor.i32(shape(4, 2), 1, 1, 1, 1, 0, 0, 0, 0);
         v.add(vec("dispatch/torch-mask-pad-aligned", "torch-mask-pad: counts already aligned, so pad_offsets is absent; int64 counts",
-                rules("P3", "P4", "N1"), feats("f32", "torch-mask-pad", "padding", "unrouted-token"),
+                rules(Rule.P3, Rule.P4, Rule.N1), feats("f32", "torch-mask-pad", "padding", "unrouted-token"),
                 dispatch(Profile.TORCH_MASK_PAD, ramp(DType.F32, 4, 2), aligned, null, 4, 2L)));
         v.add(vec("dispatch/torch-mask-pad", "torch-mask-pad: exact buffer of sum(target) rows, int64 pad_offsets and counts",
-                rules("P1", "P2", "P3", "P4", "N1"), feats("bf16", "torch-mask-pad", "padding", "probs"),
+                rules(Rule.P1, Rule.P2, Rule.P3, Rule.P4, Rule.N1), feats("bf16", "torch-mask-pad", "padding", "probs"),
                 dispatch(Profile.TORCH_MASK_PAD, ramp(DType.BF16, 5, 4), map, probs, 7, 4L)));
     }
 
@@ -132,13 +134,13 @@ public final class HandWrittenVectors {
         Tensor mp = Tensor.zeros(DType.F32, 5, 3);
         for (long i = 0; i < mp.numel(); i++) mp.setF32(i, 0.1f + 0.3f * (i % 4));
         v.add(vec("combine/worked-example", "combine of the worked example with merging probs: descending expert f32 accumulation",
-                rules("C1", "C2", "C3", "C5"), feats("f32", "merging-probs", "unrouted-token"),
+                rules(Rule.C1, Rule.C2, Rule.C3, Rule.C5), feats("f32", "merging-probs", "unrouted-token"),
                 combine(Profile.TE_JAX, payload(DType.F32, 7, 4), rid, mp, null)));
         v.add(vec("combine/no-merging-probs", "combine without merging probs: a plain sum over routed experts",
-                rules("C1", "C3"), feats("bf16", "unrouted-token"),
+                rules(Rule.C1, Rule.C3), feats("bf16", "unrouted-token"),
                 combine(Profile.TE_JAX, payload(DType.BF16, 7, 4), rid, null, null)));
         v.add(vec("combine/padded", "combine of a padded buffer through pad_offsets; padded rows hold NaN and are never read",
-                rules("C1", "C4"), feats("f32", "padding", "merging-probs", "unspecified-slots"),
+                rules(Rule.C1, Rule.C4), feats("f32", "padding", "merging-probs", "unspecified-slots"),
                 combine(Profile.TE_JAX, nanPadRows(payload(DType.F32, 16, 4), new long[] {3, 6, 7, 10, 11, 12, 13, 14, 15}),
                         dp.values().get(Ports.ROW_ID_MAP), mp, dp.values().get(Ports.PAD_OFFSETS))));
         Tensor junk = rid.copy();
@@ -150,28 +152,28 @@ public final class HandWrittenVectors {
         Tensor nanMp = mp.copy();
         for (int i = 0; i < WORKED_MAP.length; i++) if (WORKED_MAP[i] == 0) nanMp.setF32(i, NAN_PAYLOAD);
         v.add(vec("combine/garbage-in-free-slots", "row_id_map garbage in its unspecified slots and NaN merging probs of unrouted experts: neither may leak",
-                rules("C4", "M5"), feats("f32", "merging-probs", "unspecified-slots"),
+                rules(Rule.C4, Rule.M5), feats("f32", "merging-probs", "unspecified-slots"),
                 combine(Profile.TE_JAX, payload(DType.F32, 7, 4), junk, nanMp, null)));
         v.add(vec("combine/bf16-f32-probs", "bf16 payload, f32 merging probs: one final rounding to bf16",
-                rules("C1", "C5", "C6"), feats("bf16", "merging-probs", "mixed-dtypes"),
+                rules(Rule.C1, Rule.C5, Rule.C6), feats("bf16", "merging-probs", "mixed-dtypes"),
                 combine(Profile.TE_JAX, payload(DType.BF16, 7, 8), rid, mp, null)));
         v.add(vec("combine/f16-bf16-probs", "f16 payload, bf16 merging probs",
-                rules("C1", "C5", "C6"), feats("f16", "merging-probs", "mixed-dtypes"),
+                rules(Rule.C1, Rule.C5, Rule.C6), feats("f16", "merging-probs", "mixed-dtypes"),
                 combine(Profile.TE_JAX, payload(DType.F16, 7, 8), rid, convert(mp, DType.BF16), null)));
         v.add(vec("combine/torch-mask-pad-fma", "torch-mask-pad: the bit-faithful value uses fused multiply-add",
-                rules("C2", "C5"), feats("f32", "merging-probs", "torch-mask-pad", "padding"),
+                rules(Rule.C2, Rule.C5), feats("f32", "merging-probs", "torch-mask-pad", "padding"),
                 combine(Profile.TORCH_MASK_PAD, payload(DType.F32, 12, 4), dp.values().get(Ports.ROW_ID_MAP), mp, dp.values().get(Ports.PAD_OFFSETS))));
         Tensor cancel = Tensor.zeros(DType.F32, 7, 2);
         float[] cv = {1e8f, 3f, 1.5f, -1e8f, -1e8f, 1f, 2f, 2f, 1e8f, -4f, 5f, 6f, 7f, 8f};
         for (int i = 0; i < cv.length; i++) cancel.setF32(i, cv[i]);
         v.add(vec("combine/cancellation", "terms of 1e8 cancel: the result is judged with the C5 slack, not a relative tolerance alone",
-                rules("C5"), feats("f32", "cancellation"),
+                rules(Rule.C5), feats("f32", "cancellation"),
                 combine(Profile.TE_JAX, cancel, rid, null, null)));
         Tensor big = Tensor.zeros(DType.BF16, 7, 4);
         float[] bv = {3e38f, 3e38f, -3e38f, 1e-40f, Float.POSITIVE_INFINITY, 1f, -0.0f, 2f};
         for (long i = 0; i < big.numel(); i++) big.setF32(i, bv[(int) (i % bv.length)]);
         v.add(vec("combine/special-values", "overflow to inf, infinities, subnormals and -0.0 in a bf16 reduction",
-                rules("C5", "C3"), feats("bf16", "special-values", "negative-zero"),
+                rules(Rule.C5, Rule.C3), feats("bf16", "special-values", "negative-zero"),
                 combine(Profile.TE_JAX, big, rid, null, null)));
     }
 
@@ -185,22 +187,22 @@ public final class HandWrittenVectors {
         Tensor gpp = Tensor.zeros(DType.F32, 7);
         for (long i = 0; i < 7; i++) gpp.setF32(i, 0.5f + i);
         v.add(vec("dispatch-backward/probs", "dispatch VJP: grad_inp sums routed rows, grad_probs copies grad_permuted_probs",
-                rules("G1", "G2", "C5"), feats("f32", "gradient", "probs", "unrouted-token"),
+                rules(Rule.G1, Rule.G2, Rule.C5), feats("f32", "gradient", "probs", "unrouted-token"),
                 new Invocation(Op.DISPATCH_BACKWARD, Profile.TE_JAX,
                         inputs(Ports.GRAD_OUTPUT, payload(DType.F32, 7, 4), Ports.ROW_ID_MAP, rid, Ports.GRAD_PERMUTED_PROBS, gpp), Map.of())));
         v.add(vec("dispatch-backward/padded", "dispatch VJP through pad_offsets (bf16)",
-                rules("G1", "C5"), feats("bf16", "gradient", "padding"),
+                rules(Rule.G1, Rule.C5), feats("bf16", "gradient", "padding"),
                 new Invocation(Op.DISPATCH_BACKWARD, Profile.TE_JAX,
                         inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 16, 4), Ports.ROW_ID_MAP, dp.values().get(Ports.ROW_ID_MAP),
                                 Ports.PAD_OFFSETS, dp.values().get(Ports.PAD_OFFSETS)), Map.of())));
         v.add(vec("combine-backward/no-merging-probs", "combine VJP without merging probs: bit copies of grad_output rows; unused rows free",
-                rules("G3"), feats("f32", "gradient", "extra-rows"),
+                rules(Rule.G3), feats("f32", "gradient", "extra-rows"),
                 new Invocation(Op.COMBINE_BACKWARD, Profile.TE_JAX,
                         inputs(Ports.GRAD_OUTPUT, payload(DType.F32, 5, 4), Ports.ROW_ID_MAP, rid, Ports.FWD_INPUT, payload(DType.F32, 9, 4)), Map.of())));
         Tensor mp = Tensor.zeros(DType.F32, 5, 3);
         for (long i = 0; i < mp.numel(); i++) mp.setF32(i, 0.2f + 0.15f * (i % 5));
         v.add(vec("combine-backward/merging-probs", "combine VJP with merging probs: scaled rows (DATA) and per-(t,e) dot products (REDUCTION)",
-                rules("G3", "G4", "C5"), feats("bf16", "gradient", "merging-probs", "padding"),
+                rules(Rule.G3, Rule.G4, Rule.C5), feats("bf16", "gradient", "merging-probs", "padding"),
                 new Invocation(Op.COMBINE_BACKWARD, Profile.TE_JAX,
                         inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 5, 4), Ports.ROW_ID_MAP, dp.values().get(Ports.ROW_ID_MAP),
                                 Ports.FWD_INPUT, payload(DType.BF16, 16, 4), Ports.MERGING_PROBS, mp, Ports.PAD_OFFSETS, dp.values().get(Ports.PAD_OFFSETS)),
@@ -214,20 +216,20 @@ public final class HandWrittenVectors {
         Tensor order = Tensor.i32(shape(3), 2, 0, 1);
         Invocation fwd = chunks(ramp(DType.F32, 5, 3), split, order, null);
         v.add(vec("chunk-sort/worked-example", "TE §3.4 example: split [2,0,3], order [2,0,1] gives map [3,4,0,1,2]",
-                rules("S1", "S2"), feats("f32", "chunk-sort", "zero-size-chunk"), fwd));
+                rules(Rule.S1, Rule.S2), feats("f32", "chunk-sort", "zero-size-chunk"), fwd));
         Tensor probs = Tensor.zeros(DType.BF16, 7);
         for (long i = 0; i < 7; i++) probs.setF32(i, 0.125f * (i + 1));
         v.add(vec("chunk-sort/tail-rows-probs", "7 rows, sum(split_sizes) = 5: rows 5 and 6 stay in place; probs follow their rows",
-                rules("S1", "S2"), feats("bf16", "chunk-sort", "tail-rows", "probs"),
+                rules(Rule.S1, Rule.S2), feats("bf16", "chunk-sort", "tail-rows", "probs"),
                 chunks(ramp(DType.BF16, 7, 2), Tensor.i32(shape(2), 2, 3), Tensor.i32(shape(2), 1, 0), probs)));
         Tensor fwdOut = Oracle.expected(fwd).values().get(Ports.OUTPUT);
         v.add(vec("chunk-sort/inverse", "the chunk sort with (split[perm], argsort(perm)) undoes the worked example",
-                rules("S4", "S1", "S2"), feats("f32", "chunk-sort", "zero-size-chunk"),
+                rules(Rule.S4, Rule.S1, Rule.S2), feats("f32", "chunk-sort", "zero-size-chunk"),
                 chunks(fwdOut, Tensor.i32(shape(3), 3, 2, 0), Tensor.i32(shape(3), 1, 2, 0), null)));
         Tensor gp = Tensor.zeros(DType.F32, 5);
         for (long i = 0; i < 5; i++) gp.setF32(i, -1.5f * i);
         v.add(vec("chunk-sort-backward/worked-example", "chunk sort VJP: gathers through the map [3,4,0,1,2]",
-                rules("S3"), feats("f32", "chunk-sort", "gradient"),
+                rules(Rule.S3), feats("f32", "chunk-sort", "gradient"),
                 new Invocation(Op.SORT_CHUNKS_BACKWARD, Profile.TE_JAX,
                         inputs(Ports.GRAD_OUTPUT, ramp(DType.F32, 5, 3), Ports.ROW_ID_MAP, Tensor.i32(shape(5), 3, 4, 0, 1, 2), Ports.GRAD_PERMUTED_PROBS, gp),
                         Map.of())));
@@ -239,18 +241,18 @@ public final class HandWrittenVectors {
         Tensor m = Tensor.i32(shape(2, 4), 1, 2, 0, 3, 2, 0, 4, 1);
         Map<String, Long> shard1 = Map.of(Attrs.SHARD_ID, 1L, Attrs.NUM_SHARDS, 2L);
         v.add(vec("ep/ragged-params", "forward ragged all-to-all parameters of shard 1 of 2 (sender-side output offsets)",
-                rules("A1"), feats("expert-parallel"),
+                rules(Rule.A1), feats("expert-parallel"),
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX, inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m), shard1)));
         v.add(vec("ep/reverse-ragged-params", "reverse ragged all-to-all parameters of shard 1 of 2",
-                rules("A2"), feats("expert-parallel"),
+                rules(Rule.A2), feats("expert-parallel"),
                 new Invocation(Op.REVERSE_RAGGED_A2A_PARAMS, Profile.TE_JAX, inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m), shard1)));
         Invocation after = new Invocation(Op.LOCAL_PERMUTE_AFTER_A2A, Profile.TE_JAX,
                 inputs(Ports.INP, ramp(DType.F32, 10, 2), Ports.ALL_SHARDS_TOKENS_PER_EXPERT, m), shard1);
         v.add(vec("ep/local-permute", "expert-major local sort after the all-to-all, with 2 slack rows that stay in place",
-                rules("A3", "S1", "S2"), feats("f32", "expert-parallel", "tail-rows", "zero-size-chunk"), after));
+                rules(Rule.A3, Rule.S1, Rule.S2), feats("f32", "expert-parallel", "tail-rows", "zero-size-chunk"), after));
         Expected a = Oracle.expected(after);
         v.add(vec("ep/local-unpermute", "the inverse local sort before the reverse all-to-all",
-                rules("A4", "S4"), feats("f32", "expert-parallel", "tail-rows"),
+                rules(Rule.A4, Rule.S4), feats("f32", "expert-parallel", "tail-rows"),
                 new Invocation(Op.LOCAL_UNPERMUTE_BEFORE_A2A, Profile.TE_JAX,
                         inputs(Ports.INP, a.values().get(Ports.OUTPUT), Ports.SORTED_SPLIT_SIZES, a.values().get(Ports.SORTED_SPLIT_SIZES),
                                 Ports.INVERSE_CHUNK_INDICES, a.values().get(Ports.INVERSE_CHUNK_INDICES)), Map.of())));
@@ -260,27 +262,27 @@ public final class HandWrittenVectors {
 
     private static void negative(List<VectorCase> v) {
         Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
-        v.add(neg("precondition/x1-probs-shape", "probs of shape [5,2] for E = 3", "X1",
+        v.add(neg("precondition/x1-probs-shape", "probs of shape [5,2] for E = 3", Rule.X1,
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, Tensor.zeros(DType.F32, 5, 2), 7, null)));
         Tensor two = map.copy();
         two.setLong(2, 2, 2);
-        v.add(neg("precondition/x2-routing-value", "routing_map holds a 2", "X2",
+        v.add(neg("precondition/x2-routing-value", "routing_map holds a 2", Rule.X2,
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), two, null, 8, null)));
-        v.add(neg("precondition/x3-too-few-out-tokens", "num_out_tokens 6 < 7 routed pairs (an out-of-bounds write in TE, #3346)", "X3",
+        v.add(neg("precondition/x3-too-few-out-tokens", "num_out_tokens 6 < 7 routed pairs (an out-of-bounds write in TE, #3346)", Rule.X3,
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, null, 6, null)));
-        v.add(neg("precondition/x4-align-zero", "align_size 0", "X4",
+        v.add(neg("precondition/x4-align-zero", "align_size 0", Rule.X4,
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, null, 7, 0L)));
         Expected d = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null));
         Tensor f8 = Tensor.zeros(DType.F8E4M3, 7, 4);
-        v.add(neg("precondition/x5-fp8-reduction", "combine of an fp8 payload (fp8 is moved, never reduced)", "X5",
+        v.add(neg("precondition/x5-fp8-reduction", "combine of an fp8 payload (fp8 is moved, never reduced)", Rule.X5,
                 combine(Profile.TE_JAX, f8, d.values().get(Ports.ROW_ID_MAP), null, null)));
         Tensor bad = d.values().get(Ports.ROW_ID_MAP).copy();
         bad.setLong(0, 0, 9);
-        v.add(neg("precondition/x6-source-row-out-of-range", "row_id_map names source row 9 of a 7-row payload", "X6",
+        v.add(neg("precondition/x6-source-row-out-of-range", "row_id_map names source row 9 of a 7-row payload", Rule.X6,
                 combine(Profile.TE_JAX, payload(DType.F32, 7, 4), bad, null, null)));
-        v.add(neg("precondition/x7-not-a-permutation", "sorted_indices [0,0,1] is not a permutation", "X7",
+        v.add(neg("precondition/x7-not-a-permutation", "sorted_indices [0,0,1] is not a permutation", Rule.X7,
                 chunks(ramp(DType.F32, 5, 3), Tensor.i32(shape(3), 2, 0, 3), Tensor.i32(shape(3), 0, 0, 1), null)));
-        v.add(neg("precondition/x8-shards-do-not-divide", "4 experts over 3 shards", "X8",
+        v.add(neg("precondition/x8-shards-do-not-divide", "4 experts over 3 shards", Rule.X8,
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX,
                         inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),
                         Map.of(Attrs.SHARD_ID, 0L, Attrs.NUM_SHARDS, 3L))));
@@ -292,8 +294,8 @@ public final class HandWrittenVectors {
         return new VectorCase(id, description, rules, features, inv, null, Map.of(), Map.of("source", "hand-written"));
     }
 
-    static VectorCase neg(String id, String description, String rule, Invocation inv) {
-        return new VectorCase(id, description, List.of(rule), List.of("precondition"), inv, rule, Map.of(), Map.of("source", "hand-written"));
+    static VectorCase neg(String id, String description, Rule rule, Invocation inv) {
+        return new VectorCase(id, description, List.of(rule.id()), List.of("precondition"), inv, rule.id(), Map.of(), Map.of("source", "hand-written"));
     }
 
     static Invocation dispatch(Profile profile, Tensor inp, Tensor map, Tensor probs, long numOut, Long align) {
@@ -360,7 +362,7 @@ public final class HandWrittenVectors {
 
     private static long[] shape(long... d) { return d; }
 
-    private static List<String> rules(String... r) { return List.of(r); }
+    private static List<String> rules(Rule... r) { return Arrays.stream(r).map(Rule::id).toList(); }
 
     private static List<String> feats(String... f) { return List.of(f); }
 }

@@ -245,6 +245,38 @@ class ChecksTest {
         assertTrue(v.get(0).message().contains("missing"));
     }
 
+    /**
+     * Every output of every op, removed in turn, is cited under the rule docs/spec.md defines it by
+     * (hand table from docs/spec.md and docs/checks.md, the citations of the former OutputRules switch):
+     * the presence rule is the check's own for dispatch and the value check's for the others.
+     */
+    @Test
+    void everyMissingOutputCitesTheRuleThatDefinesIt() {
+        Map<String, Map<String, String>> table = new LinkedHashMap<>();
+        table.put("quick/edge/dispatch-num-out-above-used", Map.of("output", "D5", "permuted_probs", "D4", "row_id_map", "M1", "tokens_per_expert", "N1"));
+        table.put("quick/edge/dispatch-padded-a4", Map.of("output", "P3", "permuted_probs", "D4", "row_id_map", "M1", "pad_offsets", "P4",
+                "tokens_per_expert", "N1"));
+        table.put("quick/edge/combine-plain", Map.of("output", "C1"));
+        table.put("quick/edge/dispatch-bwd-probs", Map.of("grad_inp", "G1", "grad_probs", "G2"));
+        table.put("quick/edge/combine-bwd-merging-probs", Map.of("grad_inp", "G3", "grad_merging_probs", "G4"));
+        table.put("quick/edge/chunk-sort-random", Map.of("output", "S2", "row_id_map", "S1", "permuted_probs", "S2"));
+        table.put("quick/edge/chunk-sort-bwd", Map.of("grad_inp", "S3", "grad_probs", "S3"));
+        table.put("quick/edge/ragged-params", Map.of("input_offsets", "A1", "send_sizes", "A1", "output_offsets", "A1", "recv_sizes", "A1"));
+        table.put("quick/edge/ragged-params-reverse", Map.of("input_offsets", "A2", "send_sizes", "A2", "output_offsets", "A2", "recv_sizes", "A2"));
+        table.put("quick/edge/local-permute", Map.of("output", "A3", "local_group_sizes", "A3", "sorted_split_sizes", "A3",
+                "inverse_chunk_indices", "A3"));
+        table.put("quick/edge/local-unpermute", Map.of("output", "A4"));
+        for (Map.Entry<String, Map<String, String>> c : table.entrySet()) {
+            Case k = Tier.caseById(c.getKey()).orElseThrow();
+            assertEquals(c.getValue().keySet(), Oracle.expected(k.invocation()).values().keySet(), c.getKey() + ": the table lists every output");
+            for (Map.Entry<String, String> o : c.getValue().entrySet()) {
+                List<Violation> v = judge(c.getKey(), (inv, out) -> out.remove(o.getKey()));
+                assertEquals(List.of(o.getValue()), rules(v), c.getKey() + " without " + o.getKey());
+                assertTrue(v.get(0).message().contains("missing"), v.get(0).message());
+            }
+        }
+    }
+
     /** S1: a wrong chunk-sort map; S2: a wrong moved row. */
     @Test
     void chunkSortMapAndRows() {

@@ -164,14 +164,16 @@ public final class GroupLayout {
     /** N_used: routed pairs, the rows D2 writes. */
     public long used() { return table.used(); }
 
-    /** The token whose copy row {@code r} holds, or -1 for a padding, tail or unused row (P2, P3, D5). */
+    /** The token whose copy row {@code r} holds, or -1 for a padding, tail or unused row (P2, P3, D5) or one outside the buffer. */
     public int token(long r) {
+        if (r < 0 || r >= bufferRows) return -1;
         int p = pairOfRow()[(int) r];
         return p < 0 ? -1 : p / table.numExperts();
     }
 
-    /** The expert whose group row {@code r} belongs to as a copy, or -1 for a padding, tail or unused row. */
+    /** The expert whose group row {@code r} belongs to as a copy, or -1 for a padding, tail or unused row or one outside the buffer. */
     public int expert(long r) {
+        if (r < 0 || r >= bufferRows) return -1;
         int p = pairOfRow()[(int) r];
         return p < 0 ? -1 : p % table.numExperts();
     }

@@ -136,17 +136,25 @@ public final class RowIdMap {
         /** e_i: the expert of slot i (i = 0 is the highest expert id). */
         public int expert(int t, int i) { return expert[start[t] + i]; }
 
+        /** C4, G4: one of token t's valid slots lists expert e. */
+        public boolean routed(int t, int e) {
+            for (int i = 0; i < count(t); i++) if (expert(t, i) == e) return true;
+            return false;
+        }
+
         /** src(t,i) = row_id_map[t,i] (+ pad_offsets[e_i]). */
         public long source(int t, int i) { return src[start[t] + i]; }
 
-        /** The token of the first valid slot whose source is row {@code r}, or -1 when no slot names it. */
+        /** The token of the first valid slot whose source is row {@code r}, or -1 when no slot names it (or r is outside the rows). */
         public int sourceToken(long r) {
+            if (r < 0 || r >= slotOfRow().length) return -1;
             int k = slotOfRow()[(int) r];
             return k < 0 ? -1 : k / numExperts;
         }
 
-        /** The expert e_i of the first valid slot whose source is row {@code r}, or -1 when no slot names it. */
+        /** The expert e_i of the first valid slot whose source is row {@code r}, or -1 when no slot names it (or r is outside the rows). */
         public int sourceExpert(long r) {
+            if (r < 0 || r >= slotOfRow().length) return -1;
             int k = slotOfRow()[(int) r];
             return k < 0 ? -1 : expert(k / numExperts, k % numExperts);
         }
