@@ -54,14 +54,17 @@ public final class Runner implements AutoCloseable {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<CaseResult> results = new ArrayList<>();
-        List<Long> seeds = new ArrayList<>();
-        for (Case c : cases) seeds.add(c.seed());
+        List<Long> seeds = new ArrayList<>(); // of the cases judged: a tier's list builds its cases on demand
         RunControl control = options.control();
         long done = 0, failures = 0;
-        try (Lookahead<OracleAnswer> oracle = new Lookahead<>(i -> OracleAnswer.of(cases.get((int) i).invocation()), 4, cases.size())) {
-            for (Case c : cases) {
+        // each case is built (and its oracle answer computed) once, on the lookahead's threads
+        try (Lookahead<Prepared> ahead = new Lookahead<>(i -> Prepared.of(cases.get((int) i)), 4, cases.size())) {
+            for (int i = 0; i < cases.size(); i++) {
                 if (control.stopped()) break;
-                Verdict v = judge(c, oracle.take());
+                Prepared p = ahead.take();
+                Case c = p.testCase();
+                seeds.add(c.seed());
+                Verdict v = judge(c, p.answer());
                 if (control.stopped() && !RunControl.countsAfterStop(v.result())) {
                     options.log().accept("stopped: the case in flight (" + c.id() + ", " + v.result().status() + ") is not counted");
                     break;
@@ -235,4 +238,9 @@ public final class Runner implements AutoCloseable {
 
     @Override
     public void close() { session.close(); }
+
+    /** A case and its oracle answer, made together ahead of the backend call. */
+    private record Prepared(Case testCase, OracleAnswer answer) {
+        static Prepared of(Case c) { return new Prepared(c, OracleAnswer.of(c.invocation())); }
+    }
 }

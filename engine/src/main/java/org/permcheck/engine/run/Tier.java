@@ -1,6 +1,5 @@
 package org.permcheck.engine.run;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,22 +58,11 @@ public enum Tier {
      * "vec/..."), then the edge cases, then the sampled cases; the shard applies to the whole list.
      */
     public List<Case> cases(long seed, Shard shard, List<Case> vectors) {
-        List<Case> out = new ArrayList<>();
-        long index = 0;
-        for (Case v : vectors) {
-            if (shard.contains(index++)) out.add(v);
-        }
-        for (Map.Entry<String, CaseSpec> e : edges().entrySet()) {
-            if (!shard.contains(index++)) continue;
-            String caseId = CaseIds.edge(id, e.getKey());
-            InFlight.set("generating " + caseId);
-            out.add(CaseGenerator.generate(caseId, e.getValue(), null, "property"));
-        }
-        for (int i = 0; i < sampled; i++) {
-            if (shard.contains(index++)) out.add(sampledCase(id, seed, i, size, "property"));
-        }
-        return out;
+        // built on demand (TierCases): the full tier's tensors never sit in the heap at once
+        return new TierCases(this, seed, shard, vectors, edges(), sampled);
     }
+
+    SizeClass sizeClass() { return size; }
 
     static Case sampledCase(String prefix, long seed, long i, SizeClass size, String origin) {
         CaseSpec spec = SpecSampler.sample(SplitMix64.nth(seed, i), size);
