@@ -40,6 +40,31 @@ final class CaseSources {
     /** One saved case: a repro bundle (case.json of format permcheck-repro) or a vector directory. */
     record Saved(Case theCase, String recordedBackend, String recordedStatus) {}
 
+    /**
+     * What {@code replay} was given: a directory (bundle or vector), else a case id that
+     * {@link Tier#caseById} rebuilds (a tier's case, a fuzz case, or {@code spec:<spec line>}).
+     */
+    static Saved replayed(String target) throws IOException {
+        Path dir;
+        try {
+            dir = Path.of(target);
+        } catch (RuntimeException notAPath) {
+            dir = null;
+        }
+        if (dir != null && Files.isDirectory(dir)) return saved(dir);
+        java.util.Optional<Case> byId;
+        try {
+            byId = Tier.caseById(target);
+        } catch (IllegalArgumentException badSpec) {
+            throw new UsageError("replay " + target + ": " + badSpec.getMessage());
+        }
+        if (byId.isEmpty()) {
+            throw new UsageError("replay: '" + target + "' is neither a directory (repro bundle, vector) nor a case id "
+                    + "(quick/edge/NAME, quick/seed=S/I, full/..., fuzz/seed=S/I, spec:<spec line>)");
+        }
+        return new Saved(byId.get(), null, null);
+    }
+
     static Saved saved(Path dir) throws IOException {
         Path json = dir.resolve("case.json");
         if (!Files.isRegularFile(json)) {

@@ -22,16 +22,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** One saved case again: a repro bundle (repro/<case>/) or a vector directory. */
+/** One case again: a repro bundle (repro/<case>/), a vector directory, or a case id (docs/checks.md section 4). */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay one saved case (a repro bundle or a vector directory) against a backend.", ""},
+        description = {"Replay one case against a backend: a repro bundle, a vector directory, or a case id.", ""},
         footer = {"", "Prints the verdict and every violation; exit 0 when the case now passes, 1 when it still fails.",
-                "", "Example:", "  ./permcheck replay reports/latest/repro/prop_dispatch_seed_42_3-1a2b3c4d --backend cpu"})
+                "", "Examples:", "  ./permcheck replay reports/latest/repro/prop_dispatch_seed_42_3-1a2b3c4d --backend cpu",
+                "  ./permcheck replay quick/seed=20261126/17 --backend cpu",
+                "  ./permcheck replay 'spec:op=token_dispatch profile=te-jax T=2 E=1 H=1 ...' --backend cpu   (a shrunk case)"})
 final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "repro bundle (holds case.json) or vector directory")
-    Path dir;
+    @Parameters(index = "0", paramLabel = "CASE", description = "repro bundle (holds case.json), vector directory, or case id "
+            + "(quick/edge/NAME, quick/seed=S/I, full/..., fuzz/seed=S/I, spec:<spec line>)")
+    String target;
 
     @Mixin BackendOptions backendOptions;
 
@@ -41,10 +44,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!java.nio.file.Files.isDirectory(dir)) throw new UsageError("no such directory: " + dir);
         long timeout = backendOptions.timeoutSeconds();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        CaseSources.Saved saved = CaseSources.saved(dir);
+        CaseSources.Saved saved = CaseSources.replayed(target);
         String backend = backendOptions.backend != null ? backendOptions.backend : replayBackend(saved.recordedBackend());
         BackendChoice choice = BackendChoice.resolve(backend, err);
         out.println("replaying " + saved.theCase().id() + ": " + saved.theCase().invocation().describe()

@@ -70,4 +70,31 @@ class ReplayCommandTest {
             assertTrue(Files.readString(again.resolve("replay.sh")).contains("PERMCHECK_PLANT_BUG=token-order"));
         }
     }
+
+    @Test
+    void aCaseIdIsReplayedWithoutASavedDirectory() {
+        // docs/checks.md section 4: every case id rebuilds its case; a fuzz run prints these ids
+        Cli tierCase = Cli.run("replay", "quick/seed=20261126/17", "--backend", "cpu");
+        assertEquals(0, tierCase.exit(), tierCase.err() + tierCase.out());
+        assertTrue(tierCase.out().contains("replaying quick/seed=20261126/17: "), tierCase.out());
+        assertTrue(tierCase.out().contains("PASS quick/seed=20261126/17"), tierCase.out());
+        // a shrunk failure's spec line, as the shrinker prints it ("minimal: <spec line>"): the token-order
+        // bug fuzzed through the protocol shrinks to this (two tokens in expert 0's group, in reverse)
+        Cli spec = Cli.run("replay", "spec:op=token_dispatch profile=te-jax T=2 E=1 H=1 k=1 routing=uniform align=0 extra=0 dtype=f32 "
+                + "probs_dtype=f32 probs=false merging_probs=false zero_probs=false values=bits chunks=1 chunk_order=random shards=1 seed=0x5",
+                "--backend", "exec:env PERMCHECK_PLANT_BUG=token-order python3 " + PORT);
+        assertEquals(1, spec.exit(), spec.err() + spec.out());
+        assertTrue(spec.out().contains("[D1] token_dispatch(inp=f32[2, 1]"), spec.out());
+    }
+
+    @Test
+    void neitherADirectoryNorACaseIdIsOneLine() {
+        Cli c = Cli.run("replay", "no/such/thing", "--backend", "cpu");
+        assertEquals(2, c.exit());
+        assertEquals(1, c.err().strip().lines().count(), c.err());
+        assertTrue(c.err().contains("is neither a directory (repro bundle, vector) nor a case id"), c.err());
+        Cli bad = Cli.run("replay", "spec:op=token_dispatch T=x", "--backend", "cpu");
+        assertEquals(2, bad.exit(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    }
 }
