@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                 "", "Examples:", "  ./permcheck run                                  (quick tier, default backend)",
                 "  ./permcheck run --tier full --backend cpu --out reports/nightly",
                 "  ./permcheck run --backend 'exec:python3 adapters/python/examples/numpy_port.py'",
-                "  ./permcheck run --shard 0/4 --out reports/shard0     (CI machine 1 of 4)"})
+                "  ./permcheck run --shard 0/4 --out reports/shard0     (CI machine 1 of 4)",
+                "  ./permcheck run --op token_combine --rule C3 --list  (which cases would run)"})
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -62,6 +63,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--vectors", defaultValue = "vectors", paramLabel = "DIR", description = "vector directory (default: ${DEFAULT-VALUE})")
     Path vectors;
 
+    @Option(names = "--op", paramLabel = "OP", description = "only cases of this op (repeatable), e.g. token_combine")
+    List<String> ops = new java.util.ArrayList<>();
+
+    @Option(names = "--rule", paramLabel = "ID", description = "only cases that exercise this rule of docs/spec.md (repeatable), e.g. D3")
+    List<String> rules = new java.util.ArrayList<>();
+
+    @Option(names = "--case", paramLabel = "PATTERN", description = "only cases whose id is PATTERN, or starts with it when it ends in * (repeatable)")
+    List<String> patterns = new java.util.ArrayList<>();
+
+    @Option(names = "--list", description = "print the cases that would run (id, op, rules) and exit; no backend is started")
+    boolean list;
+
     @Override
     public Integer call() throws Exception {
         backendOptions.timeoutSeconds();
@@ -75,9 +88,16 @@ final class RunCommand implements Callable<Integer> {
         boolean vectorsGiven = spec.commandLine().getParseResult().hasMatchedOption("--vectors");
         java.nio.file.Path vectors = vectorsGiven ? this.vectors : defaultVectors(this.vectors);
         if (vectorsGiven && !java.nio.file.Files.isDirectory(vectors)) throw new UsageError("--vectors " + vectors + ": no such directory");
-        BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
         if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
-        List<org.permcheck.engine.model.Case> cases = CaseSources.tier(tier, seed, shard, vectors, vectorsGiven);
+        List<org.permcheck.engine.model.Case> cases = CaseSelection.of(CaseSources.tier(tier, seed, shard, vectors, vectorsGiven), ops, rules, patterns);
+        if (list) {
+            for (org.permcheck.engine.model.Case c : cases) {
+                out.println(c.id() + "  " + c.invocation().op().wireName() + "  " + String.join(",", c.rules()));
+            }
+            out.flush();
+            return 0; // a listing: nothing judged, nothing failed
+        }
+        BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
         // which vector set was judged goes into every report (loading has checked it against its PIN)
         VectorSetPin pin = java.nio.file.Files.isDirectory(vectors) ? VectorSet.pin(vectors) : null;
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
