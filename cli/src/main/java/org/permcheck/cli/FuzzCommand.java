@@ -84,7 +84,7 @@ final class FuzzCommand implements Callable<Integer> {
         try (OutDirectory dir = OutDirectory.claim(this.out)) {
             UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(RunSetup.withSeed(r, seed), choice);
             RunControl control = dir.control(dress);
-            ProgressBar bar = ProgressBar.forStderr(err, "fuzz");
+            ProgressBar bar = ProgressBar.forStderr(err, "fuzz").withBudget(budget);
             RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
                     RunSetup.bundles(this.out, choice, bundles), err, Shard.ALL).withControl(control);
             FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink);

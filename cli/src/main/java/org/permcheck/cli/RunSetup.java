@@ -73,7 +73,8 @@ final class RunSetup {
     static ProgressListener progress(ProgressBar bar, OutDirectory dir) {
         return (done, total, result) -> {
             dir.record(result);
-            bar.onCase(done, total, result.status());
+            boolean failed = result.status() != org.permcheck.engine.model.Status.PASS && result.status() != org.permcheck.engine.model.Status.NOT_SUPPORTED;
+            bar.onCase(done, total, result.status(), failed ? org.permcheck.engine.report.FailureSignature.of(result).label() : null);
         };
     }
 
