@@ -50,6 +50,9 @@ final class FuzzCommand implements Callable<Integer> {
     Path out;
 
 
+    @Option(names = "--until-failures", paramLabel = "N", description = "stop once N cases failed (a campaign that has found enough; the run is complete, not interrupted)")
+    Long untilFailures;
+
     @Option(names = "--no-shrink", description = "report failures as found, without shrinking")
     boolean noShrink;
 
@@ -75,6 +78,7 @@ final class FuzzCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         Expectations exp = RunSetup.expectations(expectations);
         long cases = cases();
+        if (untilFailures != null && untilFailures <= 0) throw new UsageError("--until-failures must be positive");
         java.time.Duration budget = time();
         long seed = this.seed != null ? this.seed : FuzzOptions.randomSeed();
         BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
@@ -87,7 +91,8 @@ final class FuzzCommand implements Callable<Integer> {
             ProgressBar bar = ProgressBar.forStderr(err, "fuzz").withBudget(budget);
             RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
                     RunSetup.bundles(this.out, choice, bundles), err, Shard.ALL).withControl(control);
-            FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink);
+            FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink)
+                    .withUntilFailures(untilFailures == null ? 0 : untilFailures);
             dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
             RunResult result;
             try (SignalStop signals = SignalStop.install(control, err)) {

@@ -7,7 +7,9 @@ import org.permcheck.engine.fuzz.SizeClass;
 
 /**
  * A fuzz run: cases "fuzz/seed={seed}/{i}" for i = 0, 1, ... in the shard, until {@code maxCases}
- * cases ran or {@code budget} is spent (whichever first; either may be absent: 0 / null).
+ * cases ran, {@code budget} is spent, or {@code untilFailures} cases broke conformance (whichever
+ * first; each may be absent: 0 / null / 0). Reaching any of them ends the run complete (only a stop,
+ * a signal, makes it INCOMPLETE).
  *
  * @param seed        the run seed (printed and recorded; the same seed replays the same cases)
  * @param maxCases    cases to run in this shard, 0 = no limit
@@ -17,22 +19,25 @@ import org.permcheck.engine.fuzz.SizeClass;
  * @param shrink      shrink failures to a minimal case
  * @param maxShrinks  shrink at most this many failures (shrinking costs many backend calls)
  * @param shrinkTries candidate cases tried per shrink
+ * @param untilFailures stop after this many cases that break conformance, 0 = no limit (fuzz --until-failures)
  */
 public record FuzzOptions(long seed, long maxCases, Duration budget, SizeClass size, Shard shard, boolean shrink,
-                          int maxShrinks, int shrinkTries) {
+                          int maxShrinks, int shrinkTries, long untilFailures) {
 
     public static FuzzOptions of(long seed, long maxCases) {
-        return new FuzzOptions(seed, maxCases, null, SizeClass.SMALL, Shard.ALL, true, 5, 400);
+        return new FuzzOptions(seed, maxCases, null, SizeClass.SMALL, Shard.ALL, true, 5, 400, 0);
     }
 
     /** A fresh seed for a run that was not given one. */
     public static long randomSeed() { return new SecureRandom().nextLong() & Long.MAX_VALUE; }
 
-    public FuzzOptions withBudget(Duration v) { return new FuzzOptions(seed, maxCases, v, size, shard, shrink, maxShrinks, shrinkTries); }
+    public FuzzOptions withBudget(Duration v) { return new FuzzOptions(seed, maxCases, v, size, shard, shrink, maxShrinks, shrinkTries, untilFailures); }
 
-    public FuzzOptions withSize(SizeClass v) { return new FuzzOptions(seed, maxCases, budget, v, shard, shrink, maxShrinks, shrinkTries); }
+    public FuzzOptions withSize(SizeClass v) { return new FuzzOptions(seed, maxCases, budget, v, shard, shrink, maxShrinks, shrinkTries, untilFailures); }
 
-    public FuzzOptions withShard(Shard v) { return new FuzzOptions(seed, maxCases, budget, size, v, shrink, maxShrinks, shrinkTries); }
+    public FuzzOptions withShard(Shard v) { return new FuzzOptions(seed, maxCases, budget, size, v, shrink, maxShrinks, shrinkTries, untilFailures); }
 
-    public FuzzOptions withShrink(boolean v) { return new FuzzOptions(seed, maxCases, budget, size, shard, v, maxShrinks, shrinkTries); }
+    public FuzzOptions withShrink(boolean v) { return new FuzzOptions(seed, maxCases, budget, size, shard, v, maxShrinks, shrinkTries, untilFailures); }
+
+    public FuzzOptions withUntilFailures(long v) { return new FuzzOptions(seed, maxCases, budget, size, shard, shrink, maxShrinks, shrinkTries, v); }
 }

@@ -64,7 +64,8 @@ public final class Fuzzer {
             long limit = f.maxCases() > 0 ? f.maxCases() : Long.MAX_VALUE;
             // generation and the oracle run one step ahead on a second thread (k-th case of this shard)
             try (Lookahead<Prepared> ahead = new Lookahead<>(k -> prepare(f, f.shard().index() + k * f.shard().count()), 4, limit)) {
-                while (ran < limit && System.nanoTime() < deadline && !control.stopped()) {
+                long enough = f.untilFailures() > 0 ? f.untilFailures() : Long.MAX_VALUE;
+                while (ran < limit && System.nanoTime() < deadline && !control.stopped() && failures < enough) {
                     Prepared p = ahead.take();
                     if (p == null) break;
                     CaseSpec spec = p.spec();

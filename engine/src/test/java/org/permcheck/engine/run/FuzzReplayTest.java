@@ -125,4 +125,15 @@ class FuzzReplayTest {
         long listedD1 = r.results().stream().filter(c -> c.rules().contains("D1")).count();
         assertEquals(listedD1 + r.unlisted().perRule().getOrDefault("D1", 0L), ruleD1);
     }
+
+    @Test
+    void untilFailuresEndsACompleteRunAtTheNthFailure() {
+        // a backend that errs on every call: each case breaks conformance, so the 3rd case is the last
+        RunResult r = new Fuzzer(org.permcheck.engine.testbackends.AlwaysErrorBackend::new,
+                RunOptions.defaults().withDeterminism(false).withRoundTrip(false).withLog(x -> {}))
+                .run(FuzzOptions.of(5, 1000).withShrink(false).withUntilFailures(3));
+        assertEquals(3, r.results().size(), "stopped at the third failure");
+        assertEquals(3, r.results().stream().filter(c -> c.status().breaksConformance()).count());
+        assertEquals(org.permcheck.engine.model.RunVerdict.NOT_CONFORMANT, r.verdict(), "complete and failed, not INCOMPLETE");
+    }
 }
