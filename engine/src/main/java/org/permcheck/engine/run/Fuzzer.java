@@ -82,7 +82,7 @@ public final class Fuzzer {
                         shrinks++;
                         Shrunk shrunk = shrink(runner, spec, v, f.shrinkTries(), control);
                         Verdict min = shrunk.verdict();
-                        r = r.withShrunk("minimal: " + shrunk.minimal() + " [" + describe(min.result()) + "]");
+                        r = r.withShrunk("minimal: " + shrunk.minimal() + " [" + describe(min.result()) + "]; " + shrunk.replays());
                         options.log().accept("shrunk " + c.id() + " to " + min.testCase().id());
                         CaseResult rr = runner.report(min);
                         if (rr.reproDir() != null) r = r.withRepro(rr.reproDir());
@@ -128,20 +128,38 @@ public final class Fuzzer {
      * the same rule (the first one of the original). Returns the verdict on the minimal case,
      * whose id is "spec:{minimal spec line}" (replayable).
      */
-    /** The minimal failing spec the shrinker settled on, and the verdict on it. */
-    record Shrunk(CaseSpec minimal, Verdict verdict) {}
+    /**
+     * How often the minimal case is judged again after shrinking: a nondeterministic backend's
+     * "minimal case" may pass when replayed (issue 11), so the report says how often it failed.
+     */
+    static final int REPLAYS = 5;
+
+    /**
+     * The minimal failing spec the shrinker settled on, the verdict on it, and in how many of
+     * {@link #REPLAYS} further judgings it failed the same way.
+     */
+    record Shrunk(CaseSpec minimal, Verdict verdict, int reproduced) {
+        /** "reproduced 5 of 5 replays", or the FLAKY line of a backend that does not fail every time. */
+        String replays() {
+            String counts = "reproduced " + reproduced + " of " + REPLAYS + " replays";
+            return reproduced == REPLAYS ? counts : "FLAKY: " + counts + " (the backend is nondeterministic on this case)";
+        }
+    }
 
     static Shrunk shrink(Runner runner, CaseSpec spec, Verdict failing, int maxTries, RunControl control) {
         Status status = failing.result().status();
         String rule = failing.result().violations().isEmpty() ? null : failing.result().violations().get(0).rule();
+        java.util.function.Predicate<CaseResult> same = r -> r.status() == status && (rule == null || hasRule(r, rule));
         Shrinker.Result res = Shrinker.shrink(spec, candidate -> {
             if (control.stopped()) return false; // a stop cuts shrinking short: no further backend calls
             Case c = CaseGenerator.generate(CaseIds.spec(candidate), candidate, failing.testCase().seed(), "fuzz");
-            CaseResult r = runner.judge(c).result();
-            return r.status() == status && (rule == null || hasRule(r, rule));
+            return same.test(runner.judge(c).result());
         }, maxTries);
         Case min = CaseGenerator.generate(CaseIds.spec(res.minimal()), res.minimal(), failing.testCase().seed(), "fuzz");
-        return new Shrunk(res.minimal(), runner.judge(min));
+        Verdict v = runner.judge(min);
+        int reproduced = 0;
+        for (int i = 0; i < REPLAYS && !control.stopped(); i++) if (same.test(runner.judge(min).result())) reproduced++;
+        return new Shrunk(res.minimal(), v, reproduced);
     }
 
     /** Shrinks one failing case with a fresh runner (what replay and tests use). */

@@ -136,4 +136,33 @@ class FuzzReplayTest {
         assertEquals(3, r.results().stream().filter(c -> c.status().breaksConformance()).count());
         assertEquals(org.permcheck.engine.model.RunVerdict.NOT_CONFORMANT, r.verdict(), "complete and failed, not INCOMPLETE");
     }
+
+    /** Swaps two tokens' rows (D1) on every third call only: a nondeterministic backend. */
+    static final class EveryThirdCallSwaps implements Backend {
+        final org.permcheck.engine.testbackends.SwappedTokensBackend swapped = new org.permcheck.engine.testbackends.SwappedTokensBackend();
+        final CpuBackend right = new CpuBackend();
+        int calls;
+
+        @Override public org.permcheck.spi.BackendInfo info() { return right.info(); }
+
+        @Override public org.permcheck.spi.Outputs run(org.permcheck.contract.Invocation inv) {
+            return calls++ % 3 == 0 ? swapped.run(inv) : right.run(inv);
+        }
+    }
+
+    static String firstShrunk(RunResult r) {
+        return r.results().stream().filter(c -> c.shrunk() != null).findFirst().orElseThrow().shrunk();
+    }
+
+    @Test
+    void aShrunkCaseSaysHowOftenItFailsAgainAndAFlakyBackendIsNamedFlaky() {
+        RunOptions o = RunOptions.defaults().withDeterminism(false).withRoundTrip(false).withLog(x -> {});
+        // always wrong: the minimal case fails every replay
+        String steady = firstShrunk(new Fuzzer(org.permcheck.engine.testbackends.SwappedTokensBackend::new, o)
+                .run(FuzzOptions.of(11, 2000).withUntilFailures(1)));
+        assertTrue(steady.endsWith("; reproduced 5 of 5 replays"), steady);
+        // wrong on one call in three: at most 2 of 5 replays can fail, so the note says FLAKY
+        String flaky = firstShrunk(new Fuzzer(EveryThirdCallSwaps::new, o).run(FuzzOptions.of(11, 2000).withUntilFailures(1)));
+        assertTrue(flaky.contains("; FLAKY: reproduced ") && flaky.contains(" of 5 replays (the backend is nondeterministic on this case)"), flaky);
+    }
 }
