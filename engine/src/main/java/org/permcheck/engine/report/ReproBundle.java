@@ -75,7 +75,8 @@ public final class ReproBundle {
         root.put("backend", backend);
         JsonReport.MAPPER.writeValue(dir.resolve(BundleCall.FILE).toFile(), root);
 
-        Files.writeString(dir.resolve("mismatch.txt"), mismatchText(inv, result), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("mismatch.txt"), mismatchText(inv, result) + SideBySide.render(inv.op(), result, expected, actual),
+                StandardCharsets.UTF_8);
         writeReplayScript(dir, backend);
         return dir;
     }

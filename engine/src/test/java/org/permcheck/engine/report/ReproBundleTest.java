@@ -111,4 +111,29 @@ class ReproBundleTest {
         c.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return c.getValue();
     }
+
+    @Test
+    void mismatchTxtShowsASmallOutputSideBySideWithTheDifferingCellsMarked() throws Exception {
+        // t0 -> e0, t1 -> e1, t2 -> e0 and e1, t3 nowhere: the oracle's output rows (expert-major, D1)
+        // are t0, t2 | t1, t2 = [0 1 2], [6 7 8], [3 4 5], [6 7 8]; the backend swaps the first two
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("inp", Tensor.ofFloats(DType.F32, Tensor.shape(4, 3), 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+        in.put("routing_map", Tensor.i32(Tensor.shape(4, 2), 1, 0, 0, 1, 1, 1, 0, 0));
+        Invocation inv = new Invocation(Op.DISPATCH, Profile.TE_JAX, in, Map.of("num_out_tokens", 4L));
+        Expected e = org.permcheck.oracle.Oracle.expected(inv);
+        Map<String, Tensor> got = new LinkedHashMap<>(e.values());
+        Tensor out = e.values().get("output").copy();
+        out.copyRowFrom(e.values().get("output"), 1, 0);
+        out.copyRowFrom(e.values().get("output"), 0, 1);
+        got.put("output", out);
+        Violation v = new Violation("D1", "rows out of order", new Mismatch("output", 0, 0, 0, 0, "the row of token 0", "the row of token 2"), 1);
+        CaseResult r = new CaseResult("vec/swap", "token_dispatch", List.of("D1"), List.of(), Status.FAIL, List.of(v), null, 0, 0, null, null, null);
+        Path b = ReproBundle.write(dir.resolve("repro"), new Case("vec/swap", inv, List.of("D1"), Set.of(), null, "vector"), e, new Outputs(got), r, "cpu");
+        List<String> lines = Files.readAllLines(b.resolve("mismatch.txt"));
+        assertTrue(lines.contains("output 'output' f32[4, 3]: expected | actual (* bits differ; . unspecified, never compared)"), lines.toString());
+        String row0 = lines.stream().filter(l -> l.startsWith("   0  ")).findFirst().orElseThrow();
+        String row2 = lines.stream().filter(l -> l.startsWith("   2  ")).findFirst().orElseThrow();
+        assertEquals("   0           0          1          2 |          6*         7*         8*", row0);
+        assertEquals("   2           3          4          5 |          3          4          5 ", row2);
+    }
 }
