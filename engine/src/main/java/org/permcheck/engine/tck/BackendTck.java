@@ -16,6 +16,7 @@ import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.UnlistedPasses;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.engine.run.Conformance;
+import org.permcheck.engine.run.Expectations;
 import org.permcheck.engine.run.RunOptions;
 import org.permcheck.engine.run.Runner;
 import org.permcheck.engine.run.Shard;
@@ -41,6 +42,11 @@ import org.permcheck.spi.BackendInfo;
  * whose {@link BackendInfo#unavailable()} is set (no GPU here) skips every test. A last test fails
  * when the cases that ran judged nothing, or under half of an op inside the declared capabilities
  * ({@link Conformance}): a backend that refuses every call is not green.
+ *
+ * <p>Known failures: {@link #expectations()} names the backend's expectations file (docs/checks.md
+ * section 5). Its skips never run; a failure an expected-failure entry excuses is a skipped test
+ * that says "expected FAIL (excused: reason)"; an entry that passes, fails differently or matches no
+ * case fails the closing test, as it breaks the gate of {@code permcheck run --expectations}.
  */
 public abstract class BackendTck {
 
@@ -62,6 +68,9 @@ public abstract class BackendTck {
     /** The share of the tier this test class runs (split a slow backend across classes). */
     protected Shard shard() { return Shard.ALL; }
 
+    /** The backend's expectations file (known failures and skips), or null for none. */
+    protected java.nio.file.Path expectations() { return null; }
+
     @TestFactory
     Stream<DynamicTest> quickTier() {
         List<Case> vectorCases;
@@ -71,8 +80,20 @@ public abstract class BackendTck {
             String why = e.getMessage();
             return Stream.of(DynamicTest.dynamicTest("vectors " + vectors(), () -> Assertions.fail("cannot load vectors: " + why)));
         }
+        RunOptions opts = options();
+        if (expectations() != null) {
+            try {
+                opts = opts.withExpectations(Expectations.load(expectations()));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                String why = e.getMessage();
+                return Stream.of(DynamicTest.dynamicTest("expectations " + expectations(), () -> Assertions.fail("cannot load expectations: " + why)));
+            }
+        }
+        Expectations known = opts.expectations();
+        // an entry of another shard's cases is not stale here: staleness is judged on a whole tier
+        boolean whole = shard().equals(Shard.ALL);
         List<Case> cases = Tier.QUICK.cases(seed(), shard(), vectorCases);
-        Runner runner = new Runner(this::createBackend, options());
+        Runner runner = new Runner(this::createBackend, opts);
         BackendInfo info = runner.backendInfo();
         List<CaseResult> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         Stream<DynamicTest> perCase = cases.stream().map(c -> DynamicTest.dynamicTest(displayName(c), () -> {
@@ -87,6 +108,10 @@ public abstract class BackendTck {
         DynamicTest verdict = DynamicTest.dynamicTest(VERDICT, () -> {
             if (info != null) Assumptions.assumeTrue(info.available(), () -> "backend unavailable: " + info.unavailable().orElse(""));
             checkVerdict(seen);
+            if (whole) {
+                List<String> problems = known.problems(seen);
+                if (!problems.isEmpty()) Assertions.fail("expectations: " + String.join("; ", problems));
+            }
         });
         return Stream.concat(perCase, Stream.of(verdict)).onClose(runner::close);
     }
@@ -110,6 +135,7 @@ public abstract class BackendTck {
         CaseResult r = v.result();
         if (r.status() == Status.PASS) return;
         Assumptions.assumeFalse(r.status() == Status.NOT_SUPPORTED, () -> "NOT_SUPPORTED: " + r.detail());
+        Assumptions.assumeFalse(r.excused(), () -> "expected " + r.status() + " (excused: " + r.excuse() + ")");
         String why = r.violations().isEmpty() ? r.detail()
                 : r.violations().stream().map(Violation::render).collect(Collectors.joining("\n"));
         Assertions.fail(r.status() + " " + r.caseId() + ": " + why);

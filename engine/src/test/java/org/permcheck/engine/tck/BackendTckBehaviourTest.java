@@ -96,4 +96,34 @@ class BackendTckBehaviourTest {
         AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> last.getExecutable().execute());
         assertTrue(e.getMessage().startsWith("NOTHING JUDGED: no case was judged"), e.getMessage());
     }
+
+    @Test
+    void expectationsExcuseAKnownFailureAndAStaleEntryFailsTheClosingTest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Throwable {
+        java.nio.file.Path file = dir.resolve("expectations.json");
+        java.nio.file.Files.writeString(file, "{\"backend\": \"int64-counts\", \"expected_failures\": ["
+                + "{\"case\": \"quick/edge/dispatch-uniform-f32\", \"status\": \"FAIL\", \"rule\": \"N1\", \"reason\": \"int64 counts (known)\"},"
+                + "{\"case\": \"quick/edge/no-such-case\", \"reason\": \"stale\"}], \"skips\": []}");
+        BackendTck tck = new BackendTck() {
+            @Override protected Backend createBackend() { return new Int64CountsBackend(); }
+            @Override protected java.nio.file.Path expectations() { return file; }
+        };
+        List<DynamicTest> all;
+        try (Stream<DynamicTest> s = tck.quickTier()) {
+            all = s.collect(Collectors.toList());
+        }
+        DynamicTest first = all.get(0);
+        assertTrue(first.getDisplayName().endsWith("quick/edge/dispatch-uniform-f32"), first.getDisplayName());
+        TestAbortedException excused = assertThrows(TestAbortedException.class, () -> first.getExecutable().execute());
+        assertTrue(excused.getMessage().contains("expected FAIL (excused: int64 counts (known))"), excused.getMessage());
+        for (DynamicTest t : all.subList(1, all.size() - 1)) {
+            try {
+                t.getExecutable().execute();
+            } catch (Throwable expectedForOtherCases) {
+                // the other int64-count cases fail or skip; only the closing test matters below
+            }
+        }
+        DynamicTest closing = all.get(all.size() - 1);
+        AssertionFailedError stale = assertThrows(AssertionFailedError.class, () -> closing.getExecutable().execute());
+        assertTrue(stale.getMessage().contains("expectation matches no case of this run: 'quick/edge/no-such-case'"), stale.getMessage());
+    }
 }
