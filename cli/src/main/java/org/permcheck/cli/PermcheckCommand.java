@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "permcheck", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, scope = ScopeType.INHERIT,
         description = {"Conformance suite and reference oracle for Mixture-of-Experts token permutation",
                 "(TransformerEngine token_dispatch / token_combine / sort_chunks_by_index and relatives).", ""},
-        subcommands = {RunCommand.class, FuzzCommand.class, ReplayCommand.class, ExpectCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, FuzzCommand.class, ReplayCommand.class, ReportCommand.class, ExpectCommand.class, BenchCommand.class,
                 VectorsCommand.class, SmokeCommand.class,
                 // `source <(./permcheck generate-completion)`: bash/zsh completion, picocli-generated
                 AutoComplete.GenerateCompletion.class},

@@ -87,10 +87,8 @@ final class RunSetup {
     static RunResult withSelector(RunResult r, BackendChoice choice) {
         RunInfo i = r.info();
         Map<String, String> backend = new LinkedHashMap<>(i.backend());
-        backend.put("selector", choice.selector());
-        RunInfo info = new RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), i.seeds(), backend, i.jdk(),
-                i.startedAt(), i.wallMillis(), i.vectorSet());
-        return r.withInfo(info);
+        backend.put(RunInfo.SELECTOR, choice.selector());
+        return r.withInfo(i.withBackend(backend));
     }
 
     /** Writes the reports, prints the verdict, counts and paths; returns the exit code. */
@@ -142,9 +140,6 @@ final class RunSetup {
         LinkedHashSet<Long> ordered = new LinkedHashSet<>();
         ordered.add(seed);
         ordered.addAll(i.seeds());
-        List<Long> seeds = List.copyOf(ordered);
-        var info = new RunInfo(i.suiteVersion(), i.gitCommit(), i.commandLine(), i.tier(), seeds,
-                i.backend(), i.jdk(), i.startedAt(), i.wallMillis(), i.vectorSet());
-        return r.withInfo(info);
+        return r.withInfo(i.withSeeds(List.copyOf(ordered)));
     }
 }

@@ -16,16 +16,49 @@ import java.util.Map;
  * @param startedAt    ISO-8601 instant
  * @param wallMillis   duration of the whole run
  * @param vectorSet    the pin of the vector set the run judged, or null when no vector ran
+ * @param shard        the slice of the tier this run covered, "i/n" as typed after --shard ("0/1": the whole tier)
  */
 public record RunInfo(String suiteVersion, String gitCommit, List<String> commandLine, String tier, List<Long> seeds,
-                      Map<String, String> backend, String jdk, String startedAt, long wallMillis, VectorSetPin vectorSet) {
+                      Map<String, String> backend, String jdk, String startedAt, long wallMillis, VectorSetPin vectorSet,
+                      String shard) {
+    /** The shard of a run that covered its whole case list. */
+    public static final String WHOLE = "0/1";
+    /** The key of the --backend selector in {@link #backend} (the CLI records it; replay commands and report merge read it). */
+    public static final String SELECTOR = "selector";
+
+    public RunInfo {
+        if (shard == null) shard = WHOLE;
+    }
+
+    /** A run info of the whole case list. */
+    public RunInfo(String suiteVersion, String gitCommit, List<String> commandLine, String tier, List<Long> seeds,
+                   Map<String, String> backend, String jdk, String startedAt, long wallMillis, VectorSetPin vectorSet) {
+        this(suiteVersion, gitCommit, commandLine, tier, seeds, backend, jdk, startedAt, wallMillis, vectorSet, WHOLE);
+    }
+
     /** A run info without vectors. */
     public RunInfo(String suiteVersion, String gitCommit, List<String> commandLine, String tier, List<Long> seeds,
                    Map<String, String> backend, String jdk, String startedAt, long wallMillis) {
-        this(suiteVersion, gitCommit, commandLine, tier, seeds, backend, jdk, startedAt, wallMillis, null);
+        this(suiteVersion, gitCommit, commandLine, tier, seeds, backend, jdk, startedAt, wallMillis, null, WHOLE);
     }
 
     public RunInfo withVectorSet(VectorSetPin pin) {
-        return new RunInfo(suiteVersion, gitCommit, commandLine, tier, seeds, backend, jdk, startedAt, wallMillis, pin);
+        return new RunInfo(suiteVersion, gitCommit, commandLine, tier, seeds, backend, jdk, startedAt, wallMillis, pin, shard);
+    }
+
+    public RunInfo withSeeds(List<Long> newSeeds) {
+        return new RunInfo(suiteVersion, gitCommit, commandLine, tier, newSeeds, backend, jdk, startedAt, wallMillis, vectorSet, shard);
+    }
+
+    public RunInfo withBackend(Map<String, String> newBackend) {
+        return new RunInfo(suiteVersion, gitCommit, commandLine, tier, seeds, newBackend, jdk, startedAt, wallMillis, vectorSet, shard);
+    }
+
+    public RunInfo withShard(String newShard) {
+        return new RunInfo(suiteVersion, gitCommit, commandLine, tier, seeds, backend, jdk, startedAt, wallMillis, vectorSet, newShard);
+    }
+
+    public RunInfo withCommandLine(List<String> newCommandLine) {
+        return new RunInfo(suiteVersion, gitCommit, newCommandLine, tier, seeds, backend, jdk, startedAt, wallMillis, vectorSet, shard);
     }
 }

@@ -14,15 +14,25 @@ import java.util.Map;
  * @param expectationProblems stale or violated expectations (an expected failure that passed, an
  *                   entry that matched nothing); each one breaks conformance
  * @param unlisted  passing cases counted but not listed in {@code results} (long fuzz campaigns)
+ * @param expectationMatches per entry of the expectations file, in its order: how many cases of
+ *                   this run it matched (a shard's entries are judged stale only on the merged result)
  */
 public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, RunVerdict verdict,
-                        List<String> verdictReasons, List<String> expectationProblems, UnlistedPasses unlisted) {
+                        List<String> verdictReasons, List<String> expectationProblems, UnlistedPasses unlisted,
+                        List<ExpectationMatch> expectationMatches) {
     public RunResult {
         results = List.copyOf(results);
         coverage = Map.copyOf(coverage);
         verdictReasons = List.copyOf(verdictReasons);
         expectationProblems = List.copyOf(expectationProblems);
         if (unlisted == null) unlisted = UnlistedPasses.NONE;
+        expectationMatches = expectationMatches == null ? List.of() : List.copyOf(expectationMatches);
+    }
+
+    /** A run without an expectations file (or whose entries' matches were not recorded). */
+    public RunResult(RunInfo info, List<CaseResult> results, Map<String, Long> coverage, RunVerdict verdict,
+                     List<String> verdictReasons, List<String> expectationProblems, UnlistedPasses unlisted) {
+        this(info, results, coverage, verdict, verdictReasons, expectationProblems, unlisted, List.of());
     }
 
     /** A run with a plain yes/no verdict (report fixtures). */
@@ -45,6 +55,6 @@ public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long
 
     /** The same run with another run info (the CLI adds the command line and backend details). */
     public RunResult withInfo(RunInfo newInfo) {
-        return new RunResult(newInfo, results, coverage, verdict, verdictReasons, expectationProblems, unlisted);
+        return new RunResult(newInfo, results, coverage, verdict, verdictReasons, expectationProblems, unlisted, expectationMatches);
     }
 }

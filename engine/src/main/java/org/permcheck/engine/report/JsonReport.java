@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.engine.codec.JsonFile;
 import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.ExpectationMatch;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.NotJudged;
 import org.permcheck.engine.model.RunInfo;
@@ -67,6 +68,14 @@ public final class JsonReport {
         new java.util.TreeMap<>(run.coverage()).forEach(cov::put);
         ArrayNode problems = root.putArray("expectation_problems");
         run.expectationProblems().forEach(problems::add);
+        // per entry of the expectations file: the cases of this run it matched (a shard's input to report merge)
+        ArrayNode matches = root.putArray("expectation_matches");
+        for (ExpectationMatch m : run.expectationMatches()) {
+            ObjectNode o = matches.addObject();
+            o.put("list", m.list());
+            o.put("case", m.pattern());
+            o.put("cases", m.cases());
+        }
         ArrayNode signatures = root.putArray("failure_signatures");
         for (SignatureTable.Group g : SignatureTable.of(run)) {
             ObjectNode o = signatures.addObject();
@@ -110,6 +119,7 @@ public final class JsonReport {
             v.put("count", info.vectorSet().count());
             v.put("sha256", info.vectorSet().sha256());
         }
+        o.put("shard", info.shard());
         return o;
     }
 
@@ -167,7 +177,8 @@ public final class JsonReport {
         RunInfo info = new RunInfo(ri.path("suite_version").asText(), ri.path("git_commit").asText(), cmd,
                 ri.path("tier").asText(), seeds, backend, ri.path("jdk").asText(), ri.path("started_at").asText(),
                 ri.path("wall_millis").asLong(), ri.hasNonNull("vector_set")
-                        ? new VectorSetPin(ri.path("vector_set").path("count").asInt(), ri.path("vector_set").path("sha256").asText()) : null);
+                        ? new VectorSetPin(ri.path("vector_set").path("count").asInt(), ri.path("vector_set").path("sha256").asText()) : null,
+                ri.path("shard").asText(RunInfo.WHOLE)); // reports older than the field covered the whole tier
 
         List<CaseResult> results = new ArrayList<>();
         for (JsonNode c : root.path("cases")) {
@@ -193,6 +204,14 @@ public final class JsonReport {
         root.path("coverage").fields().forEachRemaining(e -> coverage.put(e.getKey(), e.getValue().asLong()));
         List<String> problems = new ArrayList<>();
         root.path("expectation_problems").forEach(n -> problems.add(n.asText()));
+        List<ExpectationMatch> matches = new ArrayList<>();
+        try {
+            for (JsonNode m : root.path("expectation_matches")) {
+                matches.add(new ExpectationMatch(m.path("list").asText(), m.path("case").asText(), m.path("cases").asLong()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": expectation_matches: " + e.getMessage());
+        }
         JsonNode u = root.path("unlisted_passes");
         Map<String, Long> unlistedRules = new LinkedHashMap<>();
         u.path("per_rule").fields().forEachRemaining(e -> unlistedRules.put(e.getKey(), e.getValue().asLong()));
@@ -208,7 +227,7 @@ public final class JsonReport {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
-        return new RunResult(info, results, coverage, verdict, reasons, problems, unlisted);
+        return new RunResult(info, results, coverage, verdict, reasons, problems, unlisted, matches);
     }
 
     private static String text(JsonNode o, String field) {

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.ExpectationMatch;
 import org.permcheck.engine.model.Status;
 
 /**
@@ -32,6 +33,9 @@ import org.permcheck.engine.model.Status;
  * never run (reported NOT_SUPPORTED with the reason). Staleness is an error: an expected failure
  * that now passes or fails differently, or an entry that matches no case of the run, is reported
  * in {@link org.permcheck.engine.model.RunResult#expectationProblems()} and breaks conformance.
+ * Under {@code --shard i/n} (n > 1) an entry matching no case of the shard is not stale: its cases
+ * may be in another shard, so the shard records its {@link #matches} and the merge of all shards
+ * decides (docs/checks.md section 5).
  */
 public final class Expectations {
 
@@ -121,18 +125,25 @@ public final class Expectations {
         return r.violations().stream().anyMatch(v -> v.rule().equals(e.rule()));
     }
 
-    /** Stale or violated entries, given every result of a run (one line each). */
+    /**
+     * Stale or violated entries, given every result of a whole run (one line each): {@link #violations}
+     * then {@link #stale} of {@link #matches}.
+     */
     public List<String> problems(Collection<CaseResult> results) {
+        List<String> out = violations(results);
+        out.addAll(stale(matches(results)));
+        return out;
+    }
+
+    /**
+     * Expected failures that passed or failed differently (one line each). These are problems of
+     * any run that holds the case, a shard included: the case ran here, and nowhere else.
+     */
+    public List<String> violations(Collection<CaseResult> results) {
         List<String> out = new ArrayList<>();
-        Map<Entry, Integer> hits = new LinkedHashMap<>();
-        for (Entry e : expectedFailures) hits.put(e, 0);
-        for (Entry e : skips) hits.put(e, 0);
         for (CaseResult r : results) {
-            for (Entry e : skips) if (e.matches(r.caseId())) hits.merge(e, 1, Integer::sum);
             Optional<Entry> x = expectedFailureFor(r.caseId());
-            if (x.isEmpty()) continue;
-            hits.merge(x.get(), 1, Integer::sum);
-            if (skipFor(r.caseId()).isPresent()) continue;
+            if (x.isEmpty() || skipFor(r.caseId()).isPresent()) continue;
             if (r.status() == Status.PASS) {
                 out.add("expected failure now passes (remove the entry): " + r.caseId() + " [" + x.get().reason() + "]");
             } else if (!honoured(x.get(), r)) {
@@ -140,8 +151,34 @@ public final class Expectations {
                         + " but got " + r.status() + " for " + r.caseId());
             }
         }
-        for (Map.Entry<Entry, Integer> h : hits.entrySet()) {
-            if (h.getValue() == 0) out.add("expectation matches no case of this run: '" + h.getKey().pattern() + "'");
+        return out;
+    }
+
+    /**
+     * Per entry, in file order (expected failures, then skips), the cases of {@code results} it
+     * matched. A case counts for every skip it matches but only for the first expected failure that
+     * matches it (the one {@link #excuses} consults).
+     */
+    public List<ExpectationMatch> matches(Collection<CaseResult> results) {
+        Map<Entry, Long> hits = new IdentityHashMap<>(); // two equal entries of a file are two entries
+        for (CaseResult r : results) {
+            for (Entry e : skips) if (e.matches(r.caseId())) hits.merge(e, 1L, Long::sum);
+            expectedFailureFor(r.caseId()).ifPresent(x -> hits.merge(x, 1L, Long::sum));
+        }
+        List<ExpectationMatch> out = new ArrayList<>();
+        for (Entry e : expectedFailures) out.add(new ExpectationMatch(ExpectationMatch.EXPECTED_FAILURES, e.pattern(), hits.getOrDefault(e, 0L)));
+        for (Entry e : skips) out.add(new ExpectationMatch(ExpectationMatch.SKIPS, e.pattern(), hits.getOrDefault(e, 0L)));
+        return out;
+    }
+
+    /**
+     * The entries that matched no case (one line each), given the matches of a whole run: an
+     * unsharded run's own, or the shards' added up by the merge (docs/checks.md section 5).
+     */
+    public static List<String> stale(List<ExpectationMatch> matches) {
+        List<String> out = new ArrayList<>();
+        for (ExpectationMatch m : matches) {
+            if (m.cases() == 0) out.add("expectation matches no case of this run: '" + m.pattern() + "'");
         }
         return out;
     }

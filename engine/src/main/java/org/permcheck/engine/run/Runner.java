@@ -15,6 +15,7 @@ import org.permcheck.engine.check.CheckContext;
 import org.permcheck.engine.check.Checks;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.ExpectationMatch;
 import org.permcheck.engine.model.NotJudged;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
@@ -117,7 +118,10 @@ public final class Runner implements AutoCloseable {
      */
     RunResult summarize(List<CaseResult> results, UnlistedPasses unlisted, List<Long> caseSeeds, Instant started, long wallMillis,
                         String incomplete) {
-        List<String> problems = options.expectations().problems(results);
+        // a shard's entries may match cases of other shards: staleness is judged on the merged result (docs/checks.md section 5)
+        List<ExpectationMatch> matches = options.expectations().matches(results);
+        List<String> problems = options.expectations().violations(results);
+        if (options.shard().count() == 1) problems.addAll(Expectations.stale(matches));
         Conformance.Judgement judgement = Conformance.judge(results, unlisted, problems, incomplete);
         Map<String, Long> coverage = new TreeMap<>();
         for (CaseResult r : results) {
@@ -131,7 +135,7 @@ public final class Runner implements AutoCloseable {
         LinkedHashSet<Long> seeds = new LinkedHashSet<>();
         for (Long seed : caseSeeds) if (seed != null) seeds.add(seed);
         return new RunResult(runInfo(started, wallMillis, new ArrayList<>(seeds)), results, coverage, judgement.verdict(),
-                judgement.reasons(), problems, unlisted);
+                judgement.reasons(), problems, unlisted, matches);
     }
 
     RunInfo runInfo(Instant started, long wallMillis, List<Long> seeds) {
@@ -151,7 +155,8 @@ public final class Runner implements AutoCloseable {
 
     private static RunInfo runInfo(RunOptions options, Map<String, String> backend, Instant started, long wallMillis, List<Long> seeds) {
         return new RunInfo(options.suiteVersion(), options.gitCommit(), options.commandLine(), options.tier(), seeds, backend,
-                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", started.toString(), wallMillis);
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", started.toString(), wallMillis, null,
+                options.shard().toString());
     }
 
     /** Judges one case (no progress, no failure sink): what the fuzzer's shrinker calls repeatedly. */

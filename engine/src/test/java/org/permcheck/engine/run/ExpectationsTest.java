@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.ExpectationMatch;
+import org.permcheck.engine.model.NotJudged;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.testbackends.Int64CountsBackend;
@@ -91,5 +94,51 @@ class ExpectationsTest {
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> write("{not json"));
         assertTrue(b.getMessage().contains("not valid JSON"), b.getMessage());
         assertFalse(b.getMessage().contains("\n"));
+    }
+
+    private static RunResult runShard(BackendFactory f, Expectations e, Shard shard, Case... cases) {
+        try (Runner r = new Runner(f, RunOptions.defaults().withExpectations(e).withShard(shard))) {
+            return r.run(List.of(cases));
+        }
+    }
+
+    @Test
+    void underShardsAnEntryMatchingNothingHereIsRecordedNotAProblem() throws Exception {
+        // the first entry excuses DISPATCH's int64 counts; the second is COMBINE's, which this shard does not hold
+        Expectations e = write("{\"expected_failures\":[{\"case\":\"quick/edge/dispatch-*\",\"rule\":\"N1\",\"reason\":\"int64 counts\"}],"
+                + "\"skips\":[{\"case\":\"quick/edge/combine-plain\",\"reason\":\"in the other shard\"}]}");
+        RunResult shard = runShard(Int64CountsBackend::new, e, new Shard(0, 2), DISPATCH);
+        assertEquals(List.of(), shard.expectationProblems());
+        assertTrue(shard.conformant(), shard.verdictReasons().toString());
+        assertEquals(List.of(new ExpectationMatch(ExpectationMatch.EXPECTED_FAILURES, "quick/edge/dispatch-*", 1),
+                new ExpectationMatch(ExpectationMatch.SKIPS, "quick/edge/combine-plain", 0)), shard.expectationMatches());
+        assertEquals("0/2", shard.info().shard());
+        // the same cases unsharded: today's rule, the skip matching nothing is stale
+        RunResult whole = run(Int64CountsBackend::new, e, DISPATCH);
+        assertEquals(List.of("expectation matches no case of this run: 'quick/edge/combine-plain'"), whole.expectationProblems());
+        assertFalse(whole.conformant());
+    }
+
+    @Test
+    void aViolatedExpectedFailureStaysAProblemOfItsShard() throws Exception {
+        Expectations e = write("{\"expected_failures\":[{\"case\":\"quick/edge/combine-plain\",\"reason\":\"was broken\"}]}");
+        RunResult shard = runShard(Int64CountsBackend::new, e, new Shard(1, 2), COMBINE);
+        assertEquals(1, shard.expectationProblems().size());
+        assertTrue(shard.expectationProblems().get(0).contains("now passes"), shard.expectationProblems().toString());
+        assertFalse(shard.conformant());
+    }
+
+    @Test
+    void aCaseCountsForEverySkipButOnlyTheFirstExpectedFailure() throws Exception {
+        Expectations e = write("{\"expected_failures\":[{\"case\":\"quick/edge/*\",\"reason\":\"a\"},{\"case\":\"quick/edge/dispatch-*\",\"reason\":\"b\"}],"
+                + "\"skips\":[{\"case\":\"quick/edge/*\",\"reason\":\"c\"},{\"case\":\"quick/edge/combine-*\",\"reason\":\"d\"}]}");
+        CaseResult d = new CaseResult(DISPATCH.id(), "token_dispatch", List.of(), List.of(), Status.NOT_SUPPORTED, List.of(), null, 0, 0,
+                null, null, null, NotJudged.SKIPPED, null);
+        CaseResult c = new CaseResult(COMBINE.id(), "token_combine", List.of(), List.of(), Status.NOT_SUPPORTED, List.of(), null, 0, 0,
+                null, null, null, NotJudged.SKIPPED, null);
+        // by hand: both cases hit expected failure 'quick/edge/*' first (none reaches the second); both skip
+        // 'quick/edge/*'; only COMBINE the skip 'quick/edge/combine-*'
+        assertEquals(List.of(2L, 0L, 2L, 1L), e.matches(List.of(d, c)).stream().map(ExpectationMatch::cases).toList());
+        assertEquals(List.of("expectation matches no case of this run: 'quick/edge/dispatch-*'"), Expectations.stale(e.matches(List.of(d, c))));
     }
 }
