@@ -88,6 +88,8 @@ final class RunCommand implements Callable<Integer> {
         boolean vectorsGiven = spec.commandLine().getParseResult().hasMatchedOption("--vectors");
         java.nio.file.Path vectors = vectorsGiven ? this.vectors : defaultVectors(this.vectors);
         if (vectorsGiven && !java.nio.file.Files.isDirectory(vectors)) throw new UsageError("--vectors " + vectors + ": no such directory");
+        // a listing starts no backend; a run resolves it first, so a bad --backend is the only line printed
+        BackendChoice choice = list ? null : BackendChoice.resolve(backendOptions.backend, err);
         if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
         List<org.permcheck.engine.model.Case> cases = CaseSelection.of(CaseSources.tier(tier, seed, shard, vectors, vectorsGiven), ops, rules, patterns);
         if (list) {
@@ -97,7 +99,6 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0; // a listing: nothing judged, nothing failed
         }
-        BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
         // which vector set was judged goes into every report (loading has checked it against its PIN)
         VectorSetPin pin = java.nio.file.Files.isDirectory(vectors) ? VectorSet.pin(vectors) : null;
         err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
