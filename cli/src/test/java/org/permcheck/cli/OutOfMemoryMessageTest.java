@@ -32,7 +32,8 @@ class OutOfMemoryMessageTest {
         assertEquals(2, p.exitValue(), e);
         List<String> lines = e.strip().lines().filter(l -> l.contains("out of memory")).toList();
         assertEquals(1, lines.size(), e);
-        assertTrue(lines.get(0).startsWith("permcheck run: out of memory while generating full/"), e);
+        // the tier builds its cases on demand (TierCases): the heap runs out generating a large case or judging it
+        assertTrue(lines.get(0).matches("permcheck run: out of memory while (generating|judging) full/.*"), e);
         assertTrue(lines.get(0).contains("JAVA_OPTS=-Xmx"), e);
         assertFalse(e.contains("\tat "), e);
     }
