@@ -19,11 +19,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Work on written reports: merge the shards of one sharded run into one verdict (issue 13, docs/cli.md). */
+/**
+ * Work on written reports: merge the shards of one sharded run into one verdict; turn a run's
+ * failures into an expectations file (issue 13, docs/cli.md).
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Work on written reports.", ""},
-        subcommands = {ReportCommand.Merge.class},
-        footer = {"", "Example:", "  ./permcheck report merge --out reports/gate reports/shard0 reports/shard1 reports/shard2"})
+        subcommands = {ReportCommand.Merge.class, ExpectationsFromReport.class},
+        footer = {"", "Examples:", "  ./permcheck report merge --out reports/gate reports/shard0 reports/shard1 reports/shard2",
+                "  ./permcheck report expectations reports/latest --update expectations/mine.json"})
 final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
