@@ -64,6 +64,17 @@ def _check_version(path, node):
         raise VectorError("%s: format version %s, this permcheck reads %d" % (path, "(none)" if v is None else v, FORMAT_VERSION))
 
 
+
+def _format_file(path, missing, fmt, noun):
+    """The JSON object of a permcheck file: present, of format `fmt` and a version this kit reads."""
+    if not os.path.isfile(path):
+        raise VectorError(missing)
+    m = _json(path)
+    if _text(m, "format") != fmt:
+        raise VectorError("%s: not a %s %s" % (path, fmt, noun))
+    _check_version(path, m)
+    return m
+
 def _tensors(case_dir, section, manifest_path):
     out = {}
     for name, ref in (section.items() if isinstance(section, dict) else ()):
@@ -100,12 +111,7 @@ class Vector:
         self.id = vid
         self.dir = os.path.join(root, vid)
         path = os.path.join(self.dir, "case.json")
-        if not os.path.isfile(path):
-            raise VectorError("%s: missing (listed in index.json)" % path)
-        m = _json(path)
-        if _text(m, "format") != "permcheck-vector":
-            raise VectorError("%s: not a permcheck-vector manifest" % path)
-        _check_version(path, m)
+        m = _format_file(path, "%s: missing (listed in index.json)" % path, "permcheck-vector", "manifest")
         if _text(m, "id") != vid:
             raise VectorError("%s: id '%s' does not match its directory '%s'" % (path, _text(m, "id"), vid))
         self.manifest = m
@@ -143,12 +149,7 @@ def load_vectors(root):
     """Every vector listed by root/index.json, in order, refused as the Java reader refuses a set
     (VectorSet.load: the index, every manifest and tensor, then the pin, docs/vectors.md sections 11-12)."""
     index = os.path.join(root, "index.json")
-    if not os.path.isfile(index):
-        raise VectorError("%s: no index.json (not a vector directory)" % root)
-    idx = _json(index)
-    if _text(idx, "format") != "permcheck-vectors":
-        raise VectorError("%s: not a permcheck-vectors index" % index)
-    _check_version(index, idx)
+    idx = _format_file(index, "%s: no index.json (not a vector directory)" % root, "permcheck-vectors", "index")
     # a missing, empty or non-array "cases" would check a set of nothing
     cases = idx.get("cases")
     if not isinstance(cases, list):

@@ -47,7 +47,7 @@ final class ProgressBar {
 
     /**
      * One more case finished; {@code total} is -1 when unknown (a fuzz run with a time budget);
-     * {@code signature} is the failure signature of a case that did not pass (null otherwise).
+     * {@code signature} is the case's failure signature (counted only when the case did not pass; may be null).
      */
     synchronized void onCase(long done, long total, Status status, String signature) {
         this.done = done;

@@ -73,8 +73,7 @@ final class RunSetup {
     static ProgressListener progress(ProgressBar bar, OutDirectory dir) {
         return (done, total, result) -> {
             dir.record(result);
-            boolean failed = result.status() != org.permcheck.engine.model.Status.PASS && result.status() != org.permcheck.engine.model.Status.NOT_SUPPORTED;
-            bar.onCase(done, total, result.status(), failed ? org.permcheck.engine.report.FailureSignature.of(result).label() : null);
+            bar.onCase(done, total, result.status(), org.permcheck.engine.report.FailureSignature.of(result).label());
         };
     }
 

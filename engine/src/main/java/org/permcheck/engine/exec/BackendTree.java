@@ -74,7 +74,6 @@ final class BackendTree {
             if (p.pid() == self || !p.isAlive()) return;
             if (p.pid() == root.pid() || session(p.pid()) == root.pid() || carriesMarker(p.pid())) found.add(p);
         });
-        found.removeIf(p -> !p.isAlive());
         return found;
     }
 

@@ -130,8 +130,16 @@ public final class Expectations {
      * then {@link #stale} of {@link #matches}.
      */
     public List<String> problems(Collection<CaseResult> results) {
+        return problems(results, Shard.ALL);
+    }
+
+    /**
+     * The problems of a run of {@code shard}: its violations, and, for a whole run only, its stale
+     * entries (a shard's entries may match cases of other shards: the merge judges those).
+     */
+    public List<String> problems(Collection<CaseResult> results, Shard shard) {
         List<String> out = violations(results);
-        out.addAll(stale(matches(results)));
+        if (shard.count() == 1) out.addAll(stale(matches(results)));
         return out;
     }
 

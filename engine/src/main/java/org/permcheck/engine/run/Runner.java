@@ -120,8 +120,7 @@ public final class Runner implements AutoCloseable {
                         String incomplete) {
         // a shard's entries may match cases of other shards: staleness is judged on the merged result (docs/checks.md section 5)
         List<ExpectationMatch> matches = options.expectations().matches(results);
-        List<String> problems = options.expectations().violations(results);
-        if (options.shard().count() == 1) problems.addAll(Expectations.stale(matches));
+        List<String> problems = options.expectations().problems(results, options.shard());
         Conformance.Judgement judgement = Conformance.judge(results, unlisted, problems, incomplete);
         Map<String, Long> coverage = new TreeMap<>();
         for (CaseResult r : results) {

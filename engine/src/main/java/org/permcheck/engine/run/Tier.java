@@ -59,7 +59,7 @@ public enum Tier {
      */
     public List<Case> cases(long seed, Shard shard, List<Case> vectors) {
         // built on demand (TierCases): the full tier's tensors never sit in the heap at once
-        return new TierCases(this, seed, shard, vectors, edges(), sampled);
+        return new TierCases(this, seed, shard, vectors);
     }
 
     SizeClass sizeClass() { return size; }

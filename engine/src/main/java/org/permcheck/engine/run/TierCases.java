@@ -25,17 +25,17 @@ final class TierCases extends AbstractList<Case> implements RandomAccess {
     /** Sampled case numbers of this shard, in order. */
     private final long[] sampled;
 
-    TierCases(Tier tier, long seed, Shard shard, List<Case> allVectors, Map<String, CaseSpec> allEdges, int sampledCount) {
+    TierCases(Tier tier, long seed, Shard shard, List<Case> allVectors) {
         this.tier = tier;
         this.seed = seed;
         long index = 0;
         List<Case> v = new ArrayList<>();
         for (Case c : allVectors) if (shard.contains(index++)) v.add(c);
         List<Map.Entry<String, CaseSpec>> e = new ArrayList<>();
-        for (Map.Entry<String, CaseSpec> x : allEdges.entrySet()) if (shard.contains(index++)) e.add(x);
-        long[] s = new long[sampledCount];
+        for (Map.Entry<String, CaseSpec> x : tier.edges().entrySet()) if (shard.contains(index++)) e.add(x);
+        long[] s = new long[tier.sampledCount()];
         int n = 0;
-        for (int i = 0; i < sampledCount; i++) if (shard.contains(index++)) s[n++] = i;
+        for (int i = 0; i < s.length; i++) if (shard.contains(index++)) s[n++] = i;
         this.vectors = v;
         this.edges = e;
         this.sampled = java.util.Arrays.copyOf(s, n);
