@@ -13,36 +13,76 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
+import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.ExpectationMatch;
 import org.permcheck.engine.model.Status;
 
 /**
- * What a backend is known not to do, one JSON file per backend (docs/expectations.md):
+ * What a backend is known not to do, one JSON file per backend (docs/checks.md section 5):
  *
  * <pre>
  * {
  *   "backend": "cuda",
- *   "expected_failures": [ {"case": "vec/dispatch-prob-zero", "status": "FAIL", "rule": "D4", "reason": "...", "issue": "https://..."} ],
- *   "skips":             [ {"case": "prop/quick/*", "reason": "hangs on ..."} ]
+ *   "expected_failures": [ {"case": "vec/dispatch-prob-zero", "status": "FAIL", "rule": "D4", "reason": "...", "issue": "https://..."},
+ *                          {"op": "token_combine", "rule": "C5", "reason": "bf16 accumulation, a class of failures"} ],
+ *   "skips":             [ {"case": "quick/edge/combine-*", "reason": "hangs on ..."}, {"rule": "G4", "reason": "no grad_merging_probs"} ]
  * }
  * </pre>
  *
- * A {@code case} pattern is an exact case id, or a prefix followed by {@code *}. {@code status}
- * defaults to FAIL; {@code rule}, when given, must be among the failure's rules. Skipped cases are
- * never run (reported NOT_SUPPORTED with the reason). Staleness is an error: an expected failure
- * that now passes or fails differently, or an entry that matches no case of the run, is reported
- * in {@link org.permcheck.engine.model.RunResult#expectationProblems()} and breaks conformance.
+ * An entry selects cases by any of {@code case} (a {@link CasePattern}: an exact id, or {@code *}
+ * wildcards), {@code op} (a wire name) and {@code rule}; at least one is given. {@code status}
+ * defaults to FAIL. Skipped cases are never run (NOT_SUPPORTED with the reason); a skip's
+ * {@code rule} selects the cases that exercise the rule.
+ *
+ * <p>An expected failure naming one exact case is strict, as it always was: the case must fail
+ * with that status (and {@code rule} among its violations), and a pass is a problem ("now
+ * passes"). An entry with a wildcard, an {@code op} or no {@code case} names a <em>class</em> of
+ * failures: it excuses every failure it matches with that status and rule, passing cases among
+ * those it selects are fine, and it is stale when it excused no failure of the run (the bug is
+ * gone everywhere). Staleness is an error: a stale or violated entry is reported in
+ * {@link org.permcheck.engine.model.RunResult#expectationProblems()} and breaks conformance.
  * Under {@code --shard i/n} (n > 1) an entry matching no case of the shard is not stale: its cases
  * may be in another shard, so the shard records its {@link #matches} and the merge of all shards
  * decides (docs/checks.md section 5).
  */
 public final class Expectations {
 
-    /** One entry of either list. */
-    public record Entry(String pattern, Status status, String rule, String reason) {
-        public boolean matches(String caseId) {
-            return CasePattern.matches(pattern, caseId);
+    /**
+     * One entry of either list: what it selects ({@code pattern}, {@code op}, and for skips
+     * {@code rule}; null: any), the failure it expects (status, and {@code rule} among the
+     * violations) and why.
+     */
+    public record Entry(String pattern, String op, Status status, String rule, String reason) {
+        /** Selects the case of an expected failure: id and op (its rule is the failure's, see {@link #honours}). */
+        boolean selects(String caseId, String caseOp) {
+            return (pattern == null || CasePattern.matches(pattern, caseId)) && (op == null || op.equals(caseOp));
+        }
+
+        /** Selects the case of a skip: id, op, and the rules the case exercises. */
+        boolean selectsForSkip(String caseId, String caseOp, List<String> caseRules) {
+            return selects(caseId, caseOp) && (rule == null || caseRules.contains(rule));
+        }
+
+        /** One exact case id and nothing else: a pass of the case is a problem. */
+        public boolean strict() { return pattern != null && !CasePattern.isWildcard(pattern) && op == null; }
+
+        /** True when {@code r} is the failure this entry expects: same status, the named rule among its violations. */
+        boolean honours(CaseResult r) {
+            if (r.status() != status) return false;
+            return rule == null || r.violations().stream().anyMatch(v -> v.rule().equals(rule));
+        }
+
+        /** How reports name the entry: its case pattern when it selects by case alone (the old form), else its selectors. */
+        public String describe() {
+            if (op == null && pattern != null) return pattern;
+            List<String> parts = new ArrayList<>();
+            if (pattern != null) parts.add("case=" + pattern);
+            if (op != null) parts.add("op=" + op);
+            if (rule != null) parts.add("rule=" + rule);
+            return String.join(" ", parts);
         }
     }
 
@@ -80,10 +120,24 @@ public final class Expectations {
         int i = 0;
         for (JsonNode n : list) {
             String where = file + ": " + key + "[" + i++ + "]";
+            if (!n.isObject()) throw new IllegalArgumentException(where + ": expected an object");
             String pattern = text(n, "case");
+            String op = text(n, "op");
+            String rule = text(n, "rule");
             String reason = text(n, "reason");
-            if (pattern == null || pattern.isBlank()) throw new IllegalArgumentException(where + ": missing 'case'");
+            if (pattern != null && pattern.isBlank()) throw new IllegalArgumentException(where + ": empty 'case'");
+            if (pattern == null && op == null && rule == null) {
+                throw new IllegalArgumentException(where + ": missing 'case' (or 'op' or 'rule': what the entry selects)");
+            }
             if (reason == null || reason.isBlank()) throw new IllegalArgumentException(where + ": missing 'reason' (every entry says why)");
+            if (op != null) {
+                try {
+                    Op.byWireName(op);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": unknown op '" + op + "'");
+                }
+            }
+            if (rule != null && Rule.byId(rule).isEmpty()) throw new IllegalArgumentException(where + ": unknown rule '" + rule + "' (docs/spec.md)");
             Status status = Status.FAIL;
             String s = text(n, "status");
             if (s != null) {
@@ -93,7 +147,7 @@ public final class Expectations {
                     throw new IllegalArgumentException(where + ": unknown status '" + s + "'");
                 }
             }
-            out.add(new Entry(pattern, status, text(n, "rule"), reason));
+            out.add(new Entry(pattern, op, status, rule, reason));
         }
         return out;
     }
@@ -103,26 +157,39 @@ public final class Expectations {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    public Optional<Entry> skipFor(String caseId) {
-        for (Entry e : skips) if (e.matches(caseId)) return Optional.of(e);
+    /** The first skip selecting the case (by id, op or the rules it exercises). */
+    public Optional<Entry> skipFor(Case c) {
+        String op = c.invocation().op().wireName();
+        for (Entry e : skips) if (e.selectsForSkip(c.id(), op, c.rules())) return Optional.of(e);
         return Optional.empty();
     }
 
-    public Optional<Entry> expectedFailureFor(String caseId) {
-        for (Entry e : expectedFailures) if (e.matches(caseId)) return Optional.of(e);
+    private boolean skipped(CaseResult r) {
+        for (Entry e : skips) if (e.selectsForSkip(r.caseId(), r.op(), r.rules())) return true;
+        return false;
+    }
+
+    /** The strict entry (one exact case id) naming the result's case, if any. */
+    private Optional<Entry> strictFor(CaseResult r) {
+        for (Entry e : expectedFailures) if (e.strict() && e.selects(r.caseId(), r.op())) return Optional.of(e);
         return Optional.empty();
     }
 
-    /** True when {@code r} is a failure this file expects (same status, and the named rule among its rules). */
-    public boolean excuses(CaseResult r) {
-        Optional<Entry> e = expectedFailureFor(r.caseId());
-        return e.isPresent() && honoured(e.get(), r);
+    /**
+     * The entry that excuses {@code r}, if one does: the strict entry of its case when that one
+     * honours it, else the first class entry that selects and honours it. The runner asks this
+     * once per result (docs/checks.md section 5).
+     */
+    public Optional<Entry> excuseFor(CaseResult r) {
+        Optional<Entry> strict = strictFor(r);
+        if (strict.isPresent()) return strict.get().honours(r) ? strict : Optional.empty();
+        for (Entry e : expectedFailures) if (!e.strict() && e.selects(r.caseId(), r.op()) && e.honours(r)) return Optional.of(e);
+        return Optional.empty();
     }
 
-    private static boolean honoured(Entry e, CaseResult r) {
-        if (r.status() != e.status()) return false;
-        if (e.rule() == null) return true;
-        return r.violations().stream().anyMatch(v -> v.rule().equals(e.rule()));
+    /** True when an entry already speaks for {@code r}'s case: a strict entry of it, or an entry excusing it. */
+    public boolean covers(CaseResult r) {
+        return strictFor(r).isPresent() || excuseFor(r).isPresent();
     }
 
     /**
@@ -150,11 +217,11 @@ public final class Expectations {
     public List<String> violations(Collection<CaseResult> results) {
         List<String> out = new ArrayList<>();
         for (CaseResult r : results) {
-            Optional<Entry> x = expectedFailureFor(r.caseId());
-            if (x.isEmpty() || skipFor(r.caseId()).isPresent()) continue;
+            Optional<Entry> x = strictFor(r);
+            if (x.isEmpty() || skipped(r)) continue;
             if (r.status() == Status.PASS) {
                 out.add("expected failure now passes (remove the entry): " + r.caseId() + " [" + x.get().reason() + "]");
-            } else if (!honoured(x.get(), r)) {
+            } else if (!x.get().honours(r)) {
                 out.add("expected " + x.get().status() + (x.get().rule() == null ? "" : " of rule " + x.get().rule())
                         + " but got " + r.status() + " for " + r.caseId());
             }
@@ -165,17 +232,19 @@ public final class Expectations {
     /**
      * Per entry, in file order (expected failures, then skips), the cases of {@code results} it
      * matched. A case counts for every skip it matches but only for the first expected failure that
-     * matches it (the one {@link #excuses} consults).
+     * matches it (the one {@link #excuseFor} consults); a class entry counts the failures it excused.
      */
     public List<ExpectationMatch> matches(Collection<CaseResult> results) {
         Map<Entry, Long> hits = new IdentityHashMap<>(); // two equal entries of a file are two entries
         for (CaseResult r : results) {
-            for (Entry e : skips) if (e.matches(r.caseId())) hits.merge(e, 1L, Long::sum);
-            expectedFailureFor(r.caseId()).ifPresent(x -> hits.merge(x, 1L, Long::sum));
+            for (Entry e : skips) if (e.selectsForSkip(r.caseId(), r.op(), r.rules())) hits.merge(e, 1L, Long::sum);
+            Optional<Entry> strict = strictFor(r);
+            if (strict.isPresent()) hits.merge(strict.get(), 1L, Long::sum);
+            else excuseFor(r).ifPresent(x -> hits.merge(x, 1L, Long::sum)); // a class entry counts the failures it excused
         }
         List<ExpectationMatch> out = new ArrayList<>();
-        for (Entry e : expectedFailures) out.add(new ExpectationMatch(ExpectationMatch.EXPECTED_FAILURES, e.pattern(), hits.getOrDefault(e, 0L)));
-        for (Entry e : skips) out.add(new ExpectationMatch(ExpectationMatch.SKIPS, e.pattern(), hits.getOrDefault(e, 0L)));
+        for (Entry e : expectedFailures) out.add(new ExpectationMatch(ExpectationMatch.EXPECTED_FAILURES, e.describe(), hits.getOrDefault(e, 0L)));
+        for (Entry e : skips) out.add(new ExpectationMatch(ExpectationMatch.SKIPS, e.describe(), hits.getOrDefault(e, 0L)));
         return out;
     }
 
@@ -186,7 +255,10 @@ public final class Expectations {
     public static List<String> stale(List<ExpectationMatch> matches) {
         List<String> out = new ArrayList<>();
         for (ExpectationMatch m : matches) {
-            if (m.cases() == 0) out.add("expectation matches no case of this run: '" + m.pattern() + "'");
+            if (m.cases() == 0) {
+                boolean cls = m.list().equals(ExpectationMatch.EXPECTED_FAILURES) && (CasePattern.isWildcard(m.pattern()) || m.pattern().contains("="));
+                out.add("expectation matches no case of this run: '" + m.pattern() + "'" + (cls ? " (a class of failures: none of the run's failures is one)" : ""));
+            }
         }
         return out;
     }

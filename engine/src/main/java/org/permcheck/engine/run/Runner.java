@@ -165,7 +165,7 @@ public final class Runner implements AutoCloseable {
     Verdict judge(Case c, OracleAnswer precomputed) {
         InFlight.set("judging " + c.id());
         Invocation inv = c.invocation();
-        Optional<Expectations.Entry> skip = options.expectations().skipFor(c.id());
+        Optional<Expectations.Entry> skip = options.expectations().skipFor(c);
         if (skip.isPresent()) return notJudged(c, NotJudged.SKIPPED, "skipped by expectations: " + skip.get().reason());
         BackendInfo info = session.info();
         if (info == null) return verdict(c, Status.ERROR, List.of(), session.createError(), 0, null, null);
@@ -228,8 +228,8 @@ public final class Runner implements AutoCloseable {
         CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), status, violations, detail,
                 nanos, c.invocation().inputBytes(), c.seed(), null, null, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null, null);
         if (status.breaksConformance()) {
-            Optional<Expectations.Entry> xf = options.expectations().expectedFailureFor(c.id());
-            if (xf.isPresent() && options.expectations().excuses(r)) r = r.withExcuse(xf.get().reason());
+            Optional<Expectations.Entry> xf = options.expectations().excuseFor(r);
+            if (xf.isPresent()) r = r.withExcuse(xf.get().reason());
         }
         return new Verdict(c, r, expected, actual);
     }

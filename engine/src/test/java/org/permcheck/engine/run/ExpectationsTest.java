@@ -129,16 +129,66 @@ class ExpectationsTest {
     }
 
     @Test
-    void aCaseCountsForEverySkipButOnlyTheFirstExpectedFailure() throws Exception {
+    void aCaseCountsForEverySkipAndAClassEntryCountsOnlyWhatItExcused() throws Exception {
         Expectations e = write("{\"expected_failures\":[{\"case\":\"quick/edge/*\",\"reason\":\"a\"},{\"case\":\"quick/edge/dispatch-*\",\"reason\":\"b\"}],"
                 + "\"skips\":[{\"case\":\"quick/edge/*\",\"reason\":\"c\"},{\"case\":\"quick/edge/combine-*\",\"reason\":\"d\"}]}");
         CaseResult d = new CaseResult(DISPATCH.id(), "token_dispatch", List.of(), List.of(), Status.NOT_SUPPORTED, List.of(), null, 0, 0,
                 null, null, null, NotJudged.SKIPPED, null);
         CaseResult c = new CaseResult(COMBINE.id(), "token_combine", List.of(), List.of(), Status.NOT_SUPPORTED, List.of(), null, 0, 0,
                 null, null, null, NotJudged.SKIPPED, null);
-        // by hand: both cases hit expected failure 'quick/edge/*' first (none reaches the second); both skip
-        // 'quick/edge/*'; only COMBINE the skip 'quick/edge/combine-*'
-        assertEquals(List.of(2L, 0L, 2L, 1L), e.matches(List.of(d, c)).stream().map(ExpectationMatch::cases).toList());
-        assertEquals(List.of("expectation matches no case of this run: 'quick/edge/dispatch-*'"), Expectations.stale(e.matches(List.of(d, c))));
+        // by hand: the two expected failures are classes (wildcards) and excuse no failure (both cases were skipped);
+        // both cases skip 'quick/edge/*'; only COMBINE the skip 'quick/edge/combine-*'
+        assertEquals(List.of(0L, 0L, 2L, 1L), e.matches(List.of(d, c)).stream().map(ExpectationMatch::cases).toList());
+        List<String> stale = Expectations.stale(e.matches(List.of(d, c)));
+        assertEquals(2, stale.size(), stale.toString());
+        assertTrue(stale.get(0).startsWith("expectation matches no case of this run: 'quick/edge/*' (a class of failures"), stale.get(0));
+    }
+
+    @Test
+    void aClassEntryByOpExcusesEveryFailureOfTheOpAndPassesAreFine() throws Exception {
+        // Int64CountsBackend fails N1 on every dispatch (int64 counts) and passes the combine
+        Expectations e = write("{\"expected_failures\":[{\"op\":\"token_dispatch\",\"rule\":\"N1\",\"reason\":\"int64 counts\"},"
+                + "{\"op\":\"token_combine\",\"reason\":\"combine was broken once\"}]}");
+        RunResult r = run(Int64CountsBackend::new, e, DISPATCH, COMBINE);
+        assertEquals(Status.FAIL, r.results().get(0).status());
+        assertEquals("int64 counts", r.results().get(0).excuse());
+        assertEquals(Status.PASS, r.results().get(1).status());
+        // the combine class excused nothing: stale, and it says why; the passing combine itself is no problem
+        assertEquals(List.of("expectation matches no case of this run: 'op=token_combine' (a class of failures: none of the run's failures is one)"),
+                r.expectationProblems());
+        assertEquals(new ExpectationMatch(ExpectationMatch.EXPECTED_FAILURES, "op=token_dispatch rule=N1", 1), r.expectationMatches().get(0));
+    }
+
+    @Test
+    void aClassEntryOfAnotherRuleExcusesNothing() throws Exception {
+        Expectations e = write("{\"expected_failures\":[{\"case\":\"quick/edge/*-f32\",\"rule\":\"D2\",\"reason\":\"x\"}]}");
+        RunResult r = run(Int64CountsBackend::new, e, DISPATCH);
+        assertEquals(Status.FAIL, r.results().get(0).status());
+        assertEquals(null, r.results().get(0).excuse());
+        assertFalse(r.conformant());
+    }
+
+    @Test
+    void skipsSelectByOpAndByTheRulesACaseExercises() throws Exception {
+        // DISPATCH exercises N1 (its declared rules); COMBINE does not
+        assertTrue(DISPATCH.rules().contains("N1") && !COMBINE.rules().contains("N1"), DISPATCH.rules() + " " + COMBINE.rules());
+        Expectations byRule = write("{\"skips\":[{\"rule\":\"N1\",\"reason\":\"no counts output\"}]}");
+        RunResult r = run(Int64CountsBackend::new, byRule, DISPATCH, COMBINE);
+        assertEquals(NotJudged.SKIPPED, r.results().get(0).notJudged());
+        assertEquals(Status.PASS, r.results().get(1).status());
+        Expectations byOp = write("{\"skips\":[{\"op\":\"token_combine\",\"reason\":\"not yet\"}]}");
+        RunResult o = run(Int64CountsBackend::new, byOp, DISPATCH, COMBINE);
+        assertEquals(Status.FAIL, o.results().get(0).status());
+        assertEquals(NotJudged.SKIPPED, o.results().get(1).notJudged());
+    }
+
+    @Test
+    void entriesNamingUnknownOpsOrRulesOrNothingAreRefused() throws Exception {
+        IllegalArgumentException a = assertThrows(IllegalArgumentException.class, () -> write("{\"skips\":[{\"op\":\"token_permute\",\"reason\":\"x\"}]}"));
+        assertTrue(a.getMessage().endsWith("skips[0]: unknown op 'token_permute'"), a.getMessage());
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> write("{\"expected_failures\":[{\"rule\":\"Q9\",\"reason\":\"x\"}]}"));
+        assertTrue(b.getMessage().contains("unknown rule 'Q9'"), b.getMessage());
+        IllegalArgumentException c = assertThrows(IllegalArgumentException.class, () -> write("{\"skips\":[{\"reason\":\"x\"}]}"));
+        assertTrue(c.getMessage().contains("missing 'case' (or 'op' or 'rule'"), c.getMessage());
     }
 }
