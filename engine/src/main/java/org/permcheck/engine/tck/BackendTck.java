@@ -61,9 +61,11 @@ public abstract class BackendTck {
 
     /**
      * A vector directory to run first (e.g. {@code Path.of("../vectors")} from a module's tests), or
-     * null for none. A directory that does not load fails every test with the loader's message.
+     * null for none. A directory that does not load fails every test with the loader's message. By
+     * default the set of the {@code permcheck-tck-vectors} jar when it is on the test class path
+     * ({@link BundledVectors}, docs/tck.md), else none.
      */
-    protected java.nio.file.Path vectors() { return null; }
+    protected java.nio.file.Path vectors() { return BundledVectors.find(); }
 
     /** The share of the tier this test class runs (split a slow backend across classes). */
     protected Shard shard() { return Shard.ALL; }
