@@ -165,7 +165,7 @@ final class FuzzCommand implements Callable<Integer> {
         try (OutDirectory dir = OutDirectory.claim(this.out, resume != null)) {
             UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(RunSetup.withSeed(r, seed), choice);
             RunControl control = dir.control(dress, soFar -> saveCampaign(camp, soFar));
-            ProgressBar bar = ProgressBar.forStderr(err, "fuzz").withBudget(budget);
+            ProgressBar bar = ProgressBar.forStderr(err, "fuzz").withBudget(budget).withStart(startAt);
             ProgressListener progress = RunSetup.progress(bar, dir);
             // the listener is told the stream position after each case: the campaign counts it there
             ProgressListener counting = (done, total, r) -> {
