@@ -190,7 +190,7 @@ final class FuzzCommand implements Callable<Integer> {
             int code = dir.finish(dressed, out, err);
             if (camp.sessions() > 1 || resume != null) {
                 out.println("campaign: " + camp.cases() + " cases in " + camp.sessions() + " sessions, " + camp.failures() + " failures in "
-                        + camp.signatures().size() + " signatures (" + Campaign.FILE + " in " + this.out + ")");
+                        + camp.signatures().size() + (camp.signatures().size() == 1 ? " signature (" : " signatures (") + Campaign.FILE + " in " + this.out + ")");
                 out.flush();
             }
             history.append(this.out, dressed, Map.of("cases", camp.cases(), "failures", camp.failures(),
