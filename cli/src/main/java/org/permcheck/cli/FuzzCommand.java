@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.permcheck.engine.report.BundleBudget;
+import org.permcheck.engine.report.Campaign;
+import org.permcheck.engine.run.ProgressListener;
 import org.permcheck.engine.run.RunControl;
 import org.permcheck.engine.run.Runner;
 import java.io.PrintWriter;
@@ -27,7 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = {"Fuzz a backend with seeded random cases; every failure is shrunk and saved as a repro bundle.", ""},
         footer = {"", "The seed is printed at the start and recorded in the reports; rerun with --seed to repeat a campaign.",
-                "", "Examples:", "  ./permcheck fuzz --cases 10000", "  ./permcheck fuzz --time 10m --backend cuda --seed 42"})
+                "A campaign killed (or stopped) goes on with --resume: the same seed stream from the next case, the same options.",
+                "", "Examples:", "  ./permcheck fuzz --cases 10000", "  ./permcheck fuzz --time 10m --backend cuda --seed 42",
+                "  ./permcheck fuzz --resume reports/fuzz"})
 final class FuzzCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -59,6 +63,56 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--expectations", paramLabel = "FILE", description = "skips of this backend (JSON); fuzz cases are never xfailed")
     Path expectations;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue the campaign whose --out is DIR (after a kill or a stop): "
+            + "the next cases of its seed stream, its options; an option given that differs from the campaign's is refused")
+    Path resume;
+
+    @Mixin HistoryOption history;
+
+    /** The options a campaign is defined by, as campaign.json records them and a resume compares them. */
+    static final List<String> CAMPAIGN_OPTIONS = List.of("seed", "cases", "time", "until-failures", "no-shrink", "expectations", "backend",
+            "timeout", "bundles-per-signature");
+
+    /** This command line's campaign options: all of them (a new campaign), or only those typed (a resume compares these). */
+    private Map<String, String> campaignOptions(boolean typedOnly, long seed) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        var parsed = spec.commandLine().getParseResult();
+        for (String name : CAMPAIGN_OPTIONS) {
+            if (typedOnly && !parsed.hasMatchedOption("--" + name)) continue;
+            m.put(name, switch (name) {
+                case "seed" -> String.valueOf(seed);
+                case "cases" -> budget != null && budget.cases != null ? String.valueOf(budget.cases) : budget != null && budget.time != null ? "" : "1000";
+                case "time" -> budget != null && budget.time != null ? budget.time : "";
+                case "until-failures" -> untilFailures == null ? "" : String.valueOf(untilFailures);
+                case "no-shrink" -> String.valueOf(noShrink);
+                case "expectations" -> expectations == null ? "" : expectations.toString();
+                case "backend" -> backendOptions.backend == null ? "" : backendOptions.backend;
+                case "timeout" -> String.valueOf(backendOptions.timeoutSeconds);
+                default -> String.valueOf(bundleOption.perSignature);
+            });
+        }
+        return m;
+    }
+
+    /** Takes the campaign's options for every one this resume did not type (those typed were compared). */
+    private long adopt(Map<String, String> c) {
+        var parsed = spec.commandLine().getParseResult();
+        if (!c.getOrDefault("cases", "").isEmpty() || !c.getOrDefault("time", "").isEmpty()) {
+            budget = new Budget();
+            if (!c.getOrDefault("cases", "").isEmpty()) budget.cases = Long.parseLong(c.get("cases"));
+            if (!c.getOrDefault("time", "").isEmpty()) budget.time = c.get("time");
+        }
+        if (!c.getOrDefault("until-failures", "").isEmpty()) untilFailures = Long.parseLong(c.get("until-failures"));
+        noShrink = Boolean.parseBoolean(c.getOrDefault("no-shrink", "false"));
+        if (!c.getOrDefault("expectations", "").isEmpty()) expectations = Path.of(c.get("expectations"));
+        if (!c.getOrDefault("backend", "").isEmpty()) backendOptions.backend = c.get("backend");
+        if (!parsed.hasMatchedOption("--timeout") && c.containsKey("timeout")) backendOptions.timeoutSeconds = Long.parseLong(c.get("timeout"));
+        if (!parsed.hasMatchedOption("--bundles-per-signature") && c.containsKey("bundles-per-signature")) {
+            bundleOption.perSignature = Integer.parseInt(c.get("bundles-per-signature"));
+        }
+        return Long.parseLong(c.get("seed"));
+    }
+
     long cases() {
         if (budget != null && budget.cases != null) {
             if (budget.cases <= 0) throw new UsageError("--cases must be positive");
@@ -73,6 +127,17 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Campaign campaign = null;
+        if (resume != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--out") && !sameDir(out, resume)) {
+                throw new UsageError("--resume " + resume + " writes into the campaign's own directory: leave out --out " + out);
+            }
+            campaign = Campaign.read(resume);
+            List<String> differ = campaign.differences(campaignOptions(true, this.seed == null ? 0 : this.seed));
+            if (!differ.isEmpty()) throw new UsageError("--resume " + resume + ": the campaign was started with other options: " + String.join(", ", differ));
+            out = resume;
+        }
+        long seed = campaign != null ? adopt(campaign.options()) : this.seed != null ? this.seed : FuzzOptions.randomSeed();
         backendOptions.timeoutSeconds();
         BundleBudget bundles = bundleOption.budget();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -80,27 +145,89 @@ final class FuzzCommand implements Callable<Integer> {
         long cases = cases();
         if (untilFailures != null && untilFailures <= 0) throw new UsageError("--until-failures must be positive");
         java.time.Duration budget = time();
-        long seed = this.seed != null ? this.seed : FuzzOptions.randomSeed();
         BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
+        long startAt = 0;
+        if (campaign != null) {
+            startAt = campaign.next();
+            sameBackend(campaign, choice);
+            String done = campaignDone(campaign, cases, budget);
+            if (done != null) throw new UsageError("--resume " + resume + ": the campaign is complete (" + done + "); nothing to resume");
+            if (budget != null) budget = budget.minusMillis(campaign.elapsedBefore());
+            campaign.preload(bundles);
+        } else {
+            campaign = Campaign.start(campaignOptions(false, seed));
+        }
+        Campaign camp = campaign;
         err.println("permcheck fuzz: seed " + seed + " (repeat with --seed " + seed + "), "
-                + (cases > 0 ? cases + " cases" : "for " + this.budget.time) + ", reports in " + this.out);
+                + (cases > 0 ? cases + " cases" : "for " + this.budget.time)
+                + (startAt > 0 ? ", resuming at case " + startAt + " (session " + camp.sessions() + ")" : "") + ", reports in " + this.out);
         err.flush();
-        try (OutDirectory dir = OutDirectory.claim(this.out)) {
+        try (OutDirectory dir = OutDirectory.claim(this.out, resume != null)) {
             UnaryOperator<RunResult> dress = r -> RunSetup.withSelector(RunSetup.withSeed(r, seed), choice);
-            RunControl control = dir.control(dress);
-            ProgressBar bar = ProgressBar.forStderr(err, "fuzz").withBudget(budget);
-            RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
+            RunControl control = dir.control(dress, soFar -> saveCampaign(camp, soFar));
+            ProgressBar bar = ProgressBar.forStderr(err, "fuzz").withBudget(budget).withStart(startAt);
+            ProgressListener progress = RunSetup.progress(bar, dir);
+            // the listener is told the stream position after each case: the campaign counts it there
+            ProgressListener counting = (done, total, r) -> {
+                camp.record(done - 1, r);
+                progress.onCase(done, total, r);
+            };
+            RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, counting,
                     RunSetup.bundles(this.out, choice, bundles), err, Shard.ALL).withControl(control);
             FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink)
-                    .withUntilFailures(untilFailures == null ? 0 : untilFailures);
-            dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
+                    .withUntilFailures(untilFailures == null ? 0 : Math.max(1, untilFailures - camp.failures()));
+            RunResult placeholder = dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed)));
+            dir.begin(placeholder);
+            camp.save(dir.path(), 0);
             RunResult result;
             try (SignalStop signals = SignalStop.install(control, err)) {
-                result = new Fuzzer(choice, opts).run(f);
+                result = new Fuzzer(choice, opts).run(f, startAt);
             } finally {
                 bar.finish();
             }
-            return dir.finish(dress.apply(result), out, err);
+            RunResult dressed = dress.apply(result);
+            saveCampaign(camp, dressed);
+            int code = dir.finish(dressed, out, err);
+            if (camp.sessions() > 1 || resume != null) {
+                out.println("campaign: " + camp.cases() + " cases in " + camp.sessions() + " sessions, " + camp.failures() + " failures in "
+                        + camp.signatures().size() + (camp.signatures().size() == 1 ? " signature (" : " signatures (") + Campaign.FILE + " in " + this.out + ")");
+                out.flush();
+            }
+            history.append(this.out, dressed, Map.of("cases", camp.cases(), "failures", camp.failures(),
+                    "signatures", (long) camp.signatures().size(), "session", camp.sessions()), err);
+            return code;
         }
+    }
+
+    /** Saves the campaign with the backend the session ran against and its time so far. */
+    private void saveCampaign(Campaign c, RunResult soFar) throws java.io.IOException {
+        Map<String, String> b = soFar.info().backend();
+        if (b.containsKey("name") && c.backend().isEmpty()) c.backend(b.get("name"), b.getOrDefault("version", ""));
+        c.save(this.out, soFar.info().wallMillis());
+    }
+
+    /** Refuses a resume against another backend than the campaign's (name and version as it reports them). */
+    private static void sameBackend(Campaign c, BackendChoice choice) throws Exception {
+        if (c.backend().isEmpty()) return; // the first session died before its backend was recorded
+        org.permcheck.spi.BackendInfo info;
+        try (org.permcheck.spi.Backend b = choice.create()) {
+            info = b.info();
+        }
+        if (!info.name().equals(c.backend().get("name")) || !info.version().equals(c.backend().get("version"))) {
+            throw new UsageError("--resume: the campaign ran against " + c.backend().get("name") + " " + c.backend().get("version")
+                    + ", this backend is " + info.name() + " " + info.version() + ": start a new campaign for it");
+        }
+    }
+
+    /** Why a campaign has nothing left to run, or null. */
+    private String campaignDone(Campaign c, long cases, java.time.Duration budget) {
+        if (cases > 0 && c.next() >= cases) return c.next() + " of " + cases + " cases ran";
+        if (budget != null && c.elapsedBefore() >= budget.toMillis()) return "its --time " + this.budget.time + " is spent";
+        if (untilFailures != null && c.failures() >= untilFailures) return c.failures() + " failures found, --until-failures " + untilFailures;
+        return null;
+    }
+
+    private static boolean sameDir(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 }

@@ -34,8 +34,13 @@ final class OutDirectory implements AutoCloseable {
 
     /** Claims --out: one line and exit 2 when it is a file or another run holds it (nothing there is touched). */
     static OutDirectory claim(Path out) {
+        return claim(out, false);
+    }
+
+    /** As {@link #claim(Path)}; {@code keepBundles}: a resumed campaign keeps its earlier sessions' repro bundles. */
+    static OutDirectory claim(Path out, boolean keepBundles) {
         try {
-            return new OutDirectory(ReportDir.claim(out));
+            return new OutDirectory(ReportDir.claim(out, keepBundles));
         } catch (IOException e) {
             throw new UsageError("--out " + ErrorHandlers.oneLine(e.getMessage()));
         }
@@ -45,7 +50,15 @@ final class OutDirectory implements AutoCloseable {
 
     /** A control whose checkpoints write the (dressed) result so far as this directory's reports. */
     RunControl control(UnaryOperator<RunResult> dress) {
-        return new RunControl(soFar -> ReportSet.write(dress.apply(soFar), dir.path()), CHECKPOINT_EVERY, CHECKPOINT_FAILURES);
+        return control(dress, soFar -> {});
+    }
+
+    /** As {@link #control(UnaryOperator)}, with {@code also} saved after each checkpoint's reports (a campaign's state). */
+    RunControl control(UnaryOperator<RunResult> dress, RunControl.Checkpoint also) {
+        return new RunControl(soFar -> {
+            ReportSet.write(dress.apply(soFar), dir.path());
+            also.save(soFar);
+        }, CHECKPOINT_EVERY, CHECKPOINT_FAILURES);
     }
 
     /** Writes the placeholder reports (verdict INCOMPLETE) and starts the journal, before the first case. */

@@ -37,6 +37,15 @@ final class ProgressBar {
         return new ProgressBar(err, System.console() != null, label, 10);
     }
 
+    /** Cases of the stream judged before this process started (fuzz --resume): not counted in the rate. */
+    private long startAt;
+
+    /** A resumed campaign's bar: positions count from the stream's start, the rate from this session's. */
+    ProgressBar withStart(long startAt) {
+        this.startAt = startAt;
+        return this;
+    }
+
     /** A time budget (fuzz --time): lines then say how much of it is left. */
     ProgressBar withBudget(java.time.Duration budget) {
         if (budget != null && !budget.isZero()) this.budgetNanos = budget.toNanos();
@@ -66,7 +75,7 @@ final class ProgressBar {
     private void draw(long now) {
         double secs = (now - start) / 1e9;
         String counts = total >= 0 ? done + "/" + total : String.valueOf(done);
-        double rate = secs > 0 ? done / secs : 0;
+        double rate = secs > 0 ? (done - startAt) / secs : 0;
         String failing = bad + " not passing" + (signatures.isEmpty() ? "" : " in " + signatures.size() + (signatures.size() == 1 ? " signature" : " signatures"));
         String left = "";
         if (budgetNanos > 0) {

@@ -21,13 +21,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * Work on written reports: merge the shards of one sharded run into one verdict; turn a run's
- * failures into an expectations file (issue 13, docs/cli.md).
+ * failures into an expectations file; render a campaign history (issue 13, docs/cli.md).
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Work on written reports.", ""},
-        subcommands = {ReportCommand.Merge.class, ExpectationsFromReport.class},
+        subcommands = {ReportCommand.Merge.class, ExpectationsFromReport.class, ReportCommand.HistoryTable.class},
         footer = {"", "Examples:", "  ./permcheck report merge --out reports/gate reports/shard0 reports/shard1 reports/shard2",
-                "  ./permcheck report expectations reports/latest --update expectations/mine.json"})
+                "  ./permcheck report expectations reports/latest --update expectations/mine.json",
+                "  ./permcheck report history reports/fuzz/history.jsonl --out reports/history"})
 final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -77,6 +78,33 @@ final class ReportCommand implements Callable<Integer> {
 
         private static boolean sameFile(Path a, Path b) {
             return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true,
+            description = {"Render a history file (what run and fuzz append, --history) as a table and plots over time.", ""},
+            footer = {"", "Writes history.md (the table, oldest first) and history.html (the table and inline SVG plots of",
+                    "cases per second and failures per run) into --out; without --out prints the Markdown table."})
+    static final class HistoryTable implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "a history file (JSON lines)")
+        Path file;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "directory for history.md and history.html")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter stdout = spec.commandLine().getOut();
+            List<org.permcheck.engine.report.History.Entry> entries = org.permcheck.engine.report.History.read(file);
+            if (out == null) {
+                stdout.print(org.permcheck.engine.report.HistoryReport.markdown(entries));
+            } else {
+                for (Path p : org.permcheck.engine.report.HistoryReport.write(entries, out)) stdout.println("report: " + p);
+            }
+            stdout.flush();
+            return 0; // a rendering, no verdict
         }
     }
 }

@@ -47,6 +47,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin BundleOption bundleOption;
 
+    @Mixin HistoryOption history;
+
     @Option(names = "--seed", paramLabel = "LONG", description = "seed of the property cases (default: the tier's fixed seed)")
     Long seed;
 
@@ -117,7 +119,10 @@ final class RunCommand implements Callable<Integer> {
             } finally {
                 bar.finish();
             }
-            return dir.finish(dress.apply(result), out, err);
+            RunResult dressed = dress.apply(result);
+            int code = dir.finish(dressed, out, err);
+            history.append(this.out, dressed, Map.of(), err);
+            return code;
         }
     }
 

@@ -30,6 +30,11 @@ class BenchCommandTest {
         assertTrue(row.get("baseline_nanos").asLong() > 0);
         assertTrue(row.has("target_met"));
         assertTrue(Files.readString(dir.resolve("bench.md")).contains("| oracle token_dispatch |"));
+        // bench.html: the oracle row's bar and the dashed mark of its target "ratio <= 5"
+        String html = Files.readString(dir.resolve("bench.html"));
+        assertEquals(1, html.split("class=\"ratio\"", -1).length - 1);
+        assertEquals(1, html.split("class=\"target\"", -1).length - 1);
+        assertTrue(html.contains("(target &lt;= 5)"), html);
     }
 
     @Test

@@ -44,8 +44,8 @@ public enum Rule {
     A2("ragged all-to-all reverse params"),
     A3("local_permute_after_a2a"),
     A4("local_unpermute_before_a2a"),
-    A5("ragged all-to-all, simulated"),
-    A6("expert-parallel invariant"),
+    A5("ragged all-to-all, simulated; not an op"),
+    A6("EP invariant (expert-parallel)"),
     X1("ports and shapes"),
     X2("routing values"),
     X3(Attrs.NUM_OUT_TOKENS),
@@ -66,7 +66,11 @@ public enum Rule {
     /** The id as docs/spec.md writes it ("D3"): what a Violation, a manifest and a report carry. */
     public String id() { return name(); }
 
-    /** A few words on what the rule is about (the spec's parenthesis, shortened). */
+    /**
+     * A few words on what the rule is about: the spec's parenthesis after the bold id, with context
+     * words where the spec's section heading supplies them ("row_id_map" before M1's "shape and
+     * dtype"). Reports print it beside the id; {@code RuleTest} holds each title to its paragraph.
+     */
     public String title() { return title; }
 
     /** R1, R2: judged across calls by the engine, not numbered as a spec paragraph. */

@@ -1,6 +1,7 @@
 package org.permcheck.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -63,5 +64,35 @@ class RuleTest {
         assertTrue(Rule.byId("D9").isEmpty());
         assertTrue(Rule.byId("d1").isEmpty());
         assertTrue(Rule.X6.precondition() && !Rule.C3.precondition());
+    }
+
+    /** Lower case, backticks and punctuation as single spaces: "dispatch backward, `grad_inp`" = "dispatch backward grad_inp". */
+    private static String words(String s) {
+        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_+.]+", " ").strip();
+    }
+
+    /**
+     * The title a report prints beside a rule id says what the spec's paragraph says: it holds the
+     * paragraph's parenthesis ("**M1** (shape and dtype)") word for word, punctuation aside.
+     */
+    @Test
+    void everyTitleHoldsTheParenthesisOfItsSpecParagraph() throws IOException {
+        Matcher m = Pattern.compile("^\\*\\*([A-Z][0-9]+)\\*\\* \\(([^)]*)\\)", Pattern.MULTILINE).matcher(spec());
+        int checked = 0;
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        while (m.find()) {
+            Rule r = Rule.byId(m.group(1)).orElseThrow();
+            checked++;
+            if (!(" " + words(r.title()) + " ").contains(" " + words(m.group(2)) + " ")) wrong.add(r.id() + ": '" + r.title() + "' vs spec '" + m.group(2) + "'");
+        }
+        assertTrue(checked >= 40, "parenthesised rule paragraphs found: " + checked);
+        assertEquals(java.util.List.of(), wrong);
+    }
+
+    @Test
+    void theTitleCheckSeesAMismatch() {
+        // the comparison itself: a title that drops a word of the parenthesis does not hold it
+        assertTrue((" " + words("tokens_per_expert always returned") + " ").contains(" " + words("always returned") + " "));
+        assertFalse((" " + words("ragged all-to-all, simulated") + " ").contains(" " + words("ragged all-to-all, simulated; not an op") + " "));
     }
 }

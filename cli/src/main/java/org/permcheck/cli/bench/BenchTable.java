@@ -13,20 +13,26 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.permcheck.engine.report.RatioBars;
 import org.permcheck.spi.bench.BenchRow;
 
-/** bench.md and bench.json: one row per subject, each with its same-run baseline and ratio. */
+/**
+ * bench.md, bench.json and bench.html: one row per subject, each with its same-run baseline and
+ * ratio; bench.html draws the ratios as bars against the copy and each ratio target
+ * (engine.report.RatioBars).
+ */
 public final class BenchTable {
-    public static final String MARKDOWN = "bench.md", JSON = "bench.json";
+    public static final String MARKDOWN = "bench.md", JSON = "bench.json", HTML = "bench.html";
 
     private BenchTable() {}
 
     public static List<Path> write(List<BenchResult> results, Map<String, String> machine, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path md = dir.resolve(MARKDOWN), json = dir.resolve(JSON);
+        Path md = dir.resolve(MARKDOWN), json = dir.resolve(JSON), html = dir.resolve(HTML);
         Files.writeString(md, markdown(results, machine), StandardCharsets.UTF_8);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), tree(results, machine));
-        return List.of(md, json);
+        Files.writeString(html, RatioBars.page(machine, bars(results), markdown(results, machine)), StandardCharsets.UTF_8);
+        return List.of(md, json, html);
     }
 
     public static String markdown(List<BenchResult> results, Map<String, String> machine) {
@@ -52,6 +58,12 @@ public final class BenchTable {
         sb.append("\nBaselines: ");
         results.stream().map(r -> r.row().baseline()).distinct().forEach(b -> sb.append(cell(b)).append("; "));
         return sb.append('\n').toString();
+    }
+
+    /** A bar per subject: its ratio, the ratio its target allows (when the target is one), and whether it missed. */
+    static List<RatioBars.Bar> bars(List<BenchResult> results) {
+        return results.stream().map(r -> new RatioBars.Bar(r.row().subject(), r.row().ratio(), RatioBars.limitOf(r.target()),
+                r.target() != null && !r.met())).toList();
     }
 
     private static String notes(BenchRow w) {

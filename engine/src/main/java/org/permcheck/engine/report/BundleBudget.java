@@ -22,6 +22,11 @@ public final class BundleBudget {
         this.perSignature = perSignature;
     }
 
+    /** Counts bundles written before this run (an earlier session of a campaign, {@link Campaign#preload}). */
+    public synchronized void written(FailureSignature s, int bundles) {
+        written.merge(s, bundles, Integer::sum);
+    }
+
     /** True when this failure gets a bundle (its signature has fewer than the limit so far). */
     public synchronized boolean admit(CaseResult r) {
         FailureSignature s = FailureSignature.of(r);

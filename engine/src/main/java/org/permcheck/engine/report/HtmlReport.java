@@ -15,10 +15,13 @@ import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
 
 /**
- * report.html: one static, self-contained page (inline CSS and SVG, no script, no external asset)
- * that can be attached to an issue or archived by CI: verdict, run info, the rule x status matrix,
- * NOT_SUPPORTED per feature, every failure with its minimal counterexample and replay command, the
- * time-versus-size plot, and the full case list.
+ * report.html: one self-contained page (inline CSS, SVG and a few lines of inline script; no network,
+ * no external asset) that can be attached to an issue or archived by CI: verdict, run info, the rule
+ * x status matrix (rule titles from {@link org.permcheck.contract.Rule}, cells linking to their
+ * failure group), NOT_SUPPORTED per feature, the failures grouped by signature with counts first
+ * ({@link HtmlGroups}: expandable, filterable by op, rule and status), failures by size class and
+ * dtype ({@link FailureBars}), the time-versus-size plot, and the full case list. Without script the
+ * page still shows everything (the filter is the only thing that needs it).
  */
 public final class HtmlReport {
     private HtmlReport() {}
@@ -47,6 +50,8 @@ public final class HtmlReport {
          .append("td.PASS{background:#e8f5e9}td.FAIL,td.ERROR,td.TIMEOUT,td.CRASH,td.HARNESS_ERROR{background:#ffebee}td.NOT_SUPPORTED{background:#f5f5f5}\n")
          .append("pre{background:#f6f8fa;padding:8px;overflow-x:auto;white-space:pre-wrap}\n")
          .append(".failure{border-left:4px solid #c62828;padding-left:1em;margin:1.5em 0}\n")
+         .append("details.group{border:1px solid #ddd;margin:.4em 0;padding:.3em .6em}details.group>summary{cursor:pointer}\n")
+         .append(".title{color:#555;font-weight:normal}td a{color:inherit}#filter{margin:1em 0}svg.bars{display:block;margin:1em 0}\n")
          .append("</style>\n</head>\n<body>\n");
 
         h.append("<h1>permcheck report</h1>\n<p class=\"verdict ").append(run.conformant() ? "ok" : "bad").append("\" id=\"verdict\">")
@@ -80,9 +85,21 @@ public final class HtmlReport {
         List<Status> shown = table.shownStatuses();
         for (Status s : shown) h.append("<th>").append(s.name()).append("</th>");
         h.append("</tr>\n");
+        HtmlGroups groups = new HtmlGroups(run);
         for (String rule : table.perRule().keySet()) {
-            h.append("<tr><td class=\"l\">").append(Markup.escape(rule)).append("</td>");
-            for (Status s : shown) cell(h, s, table.count(rule, s));
+            h.append("<tr><td class=\"l\">").append(Markup.escape(rule));
+            String title = HtmlGroups.ruleLabel(rule);
+            if (!title.equals(rule)) h.append(" <span class=\"title\">").append(Markup.escape(title.substring(rule.length() + 1))).append("</span>");
+            h.append("</td>");
+            for (Status s : shown) {
+                long n = table.count(rule, s);
+                String anchor = n == 0 || s == Status.PASS || s == Status.NOT_SUPPORTED ? null : groups.anchorFor(rule, s);
+                if (anchor == null) {
+                    cell(h, s, n);
+                } else {
+                    h.append("<td class=\"").append(s.name()).append("\"><a href=\"#").append(Markup.attr(anchor)).append("\">").append(n).append("</a></td>");
+                }
+            }
             h.append("</tr>\n");
         }
         h.append("</table>\n");
@@ -95,18 +112,17 @@ public final class HtmlReport {
             h.append("</table>\n");
         }
 
-        if (!table.failures().isEmpty()) {
-            h.append("<h2>Failure signatures</h2>\n<table id=\"signatures\"><tr><th class=\"l\">signature</th><th>cases</th><th>bundles kept</th><th class=\"l\">first case</th></tr>\n");
-            for (SignatureTable.Group g : SignatureTable.of(run)) {
-                h.append("<tr><td class=\"l\">").append(Markup.escape(g.signature().label())).append("</td><td>").append(g.cases())
-                 .append("</td><td>").append(g.bundles().size()).append("</td><td class=\"l\">").append(Markup.escape(g.firstCase())).append("</td></tr>\n");
-            }
-            h.append("</table>\n");
-        }
+        if (!table.failures().isEmpty()) groups.table(h);
         h.append("<h2>Failures</h2>\n");
-        if (table.failures().isEmpty()) h.append("<p>None.</p>\n");
-        for (CaseResult r : table.failures()) failure(h, r, backend, reportDir);
+        if (table.failures().isEmpty()) {
+            h.append("<p>None.</p>\n");
+        } else {
+            h.append("<p>Grouped by signature, most cases first; open a group for its failures.</p>\n");
+            groups.filter(h);
+            groups.groups(h, (sb, r) -> failure(sb, r, backend, reportDir));
+        }
 
+        h.append(FailureBars.html(run));
         h.append("<h2>Time per case versus case size</h2>\n").append(TimeSizePlot.svg(run.results()));
 
         h.append("<h2>All cases</h2>\n<details><summary>").append(run.results().size()).append(" cases")
@@ -120,7 +136,9 @@ public final class HtmlReport {
              .append("</td><td>").append(r.sizeBytes()).append("</td><td>")
              .append(String.format(Locale.ROOT, "%.3f", r.nanos() / 1e6)).append("</td></tr>\n");
         }
-        h.append("</table>\n</details>\n</body>\n</html>\n");
+        h.append("</table>\n</details>\n");
+        if (!table.failures().isEmpty()) h.append(HtmlGroups.SCRIPT);
+        h.append("</body>\n</html>\n");
         return h.toString();
     }
 

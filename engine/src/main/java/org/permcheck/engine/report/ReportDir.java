@@ -42,6 +42,14 @@ public final class ReportDir implements AutoCloseable {
      * @throws IOException one line: the path is a file, or another run holds the directory
      */
     public static ReportDir claim(Path dir) throws IOException {
+        return claim(dir, false);
+    }
+
+    /**
+     * As {@link #claim(Path)}; with {@code keepBundles} the repro bundles stay (a resumed fuzz
+     * campaign's earlier sessions wrote them, and its reports of those sessions' signatures point there).
+     */
+    public static ReportDir claim(Path dir, boolean keepBundles) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IOException(dir + " is a file, not a directory");
         Files.createDirectories(dir);
         boolean ours = Files.exists(dir.resolve(LOCK), LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(dir.resolve(ReportSet.JSON))
@@ -67,21 +75,21 @@ public final class ReportDir implements AutoCloseable {
         ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
         ch.force(true);
         ReportDir claimed = new ReportDir(dir, ch, lock);
-        if (ours) claimed.clear();
+        if (ours) claimed.clear(keepBundles);
         return claimed;
     }
 
     public Path path() { return dir; }
 
     /** Removes the previous run's reports (and their partial files), its journal and its repro bundles. */
-    private void clear() throws IOException {
+    private void clear(boolean keepBundles) throws IOException {
         for (String name : ReportSet.NAMES) {
             Files.deleteIfExists(dir.resolve(name));
             Files.deleteIfExists(ReportSet.partial(dir, name));
         }
         Files.deleteIfExists(dir.resolve(RunJournal.FILE));
         Path repro = dir.resolve(ReportSet.REPRO_DIR);
-        if (Files.isDirectory(repro, LinkOption.NOFOLLOW_LINKS)) {
+        if (!keepBundles && Files.isDirectory(repro, LinkOption.NOFOLLOW_LINKS)) {
             // Files.walk does not follow links: a symlink inside is removed, never what it points at
             try (Stream<Path> walk = Files.walk(repro)) {
                 List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();

@@ -48,7 +48,20 @@ public final class Fuzzer {
     public static final int MAX_LISTED_PASSES = 2000;
 
     public RunResult run(FuzzOptions f) {
+        return run(f, 0);
+    }
+
+    /**
+     * Runs the campaign's cases from the {@code startAt}-th case of this shard's stream on (a resumed
+     * campaign, {@code fuzz --resume}): the same cases, with the same ids, as an unbroken run would
+     * have judged from there. {@code maxCases} counts from the stream's start, so a resumed run judges
+     * the cases the first session did not; the progress listener is told the stream position
+     * (startAt + cases of this session).
+     */
+    public RunResult run(FuzzOptions f, long startAt) {
+        if (startAt < 0) throw new IllegalArgumentException("start index must be 0 or more, not " + startAt);
         options.log().accept("fuzz seed=" + f.seed() + " shard=" + f.shard() + (f.maxCases() > 0 ? " cases=" + f.maxCases() : "")
+                + (startAt > 0 ? " resuming at case " + startAt : "")
                 + (f.budget() != null ? " budget=" + f.budget().toSeconds() + "s" : "") + " (replay: --seed " + f.seed() + ")");
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -61,9 +74,9 @@ public final class Fuzzer {
         long failures = 0;
         try (Runner runner = new Runner(factory, options)) {
             long ran = 0;
-            long limit = f.maxCases() > 0 ? f.maxCases() : Long.MAX_VALUE;
+            long limit = f.maxCases() > 0 ? Math.max(0, f.maxCases() - startAt) : Long.MAX_VALUE;
             // generation and the oracle run one step ahead on a second thread (k-th case of this shard)
-            try (Lookahead<Prepared> ahead = new Lookahead<>(k -> prepare(f, f.shard().index() + k * f.shard().count()), 4, limit)) {
+            try (Lookahead<Prepared> ahead = new Lookahead<>(k -> prepare(f, f.shard().index() + (startAt + k) * f.shard().count()), 4, limit)) {
                 long enough = f.untilFailures() > 0 ? f.untilFailures() : Long.MAX_VALUE;
                 while (ran < limit && System.nanoTime() < deadline && !control.stopped() && failures < enough) {
                     Prepared p = ahead.take();
@@ -92,7 +105,7 @@ public final class Fuzzer {
                     // every non-passing case is listed; passes only up to a limit, then tallied
                     if (r.status() != Status.PASS || listedPasses++ < MAX_LISTED_PASSES) results.add(r);
                     else unlisted.add(r);
-                    options.progress().onCase(ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
+                    options.progress().onCase(startAt + ran, f.maxCases() > 0 ? f.maxCases() : -1, r);
                     if (r.status().breaksConformance()) failures++;
                     if (control.due(failures)) {
                         control.save(runner.summarize(results, unlisted.done(), List.of(f.seed()), started, (System.nanoTime() - t0) / 1_000_000,

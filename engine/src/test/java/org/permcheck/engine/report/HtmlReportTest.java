@@ -21,13 +21,16 @@ class HtmlReportTest {
         String html = HtmlReport.render(SampleRuns.mixed());
         assertTrue(html.contains("id=\"verdict\">NOT CONFORMANT<"));
         assertTrue(html.contains("id=\"rule-matrix\""));
-        // rule D2 row: PASS 2, FAIL 1 (hand count from SampleRuns.mixed)
-        assertTrue(html.contains("<tr><td class=\"l\">D2</td><td class=\"PASS\">2</td><td class=\"FAIL\">1</td>"), html);
+        // rule D2 row: PASS 2, FAIL 1 (hand count from SampleRuns.mixed), its title, the FAIL linked to its group
+        assertTrue(html.contains("<tr><td class=\"l\">D2 <span class=\"title\">row copy</span></td><td class=\"PASS\">2</td><td class=\"FAIL\"><a href=\"#sig-"), html);
         assertTrue(html.contains("<svg"));
         assertTrue(html.contains("minimal counterexample"));
         assertTrue(html.contains("./permcheck replay reports/x/repro/prop_dispatch_seed_42_3-0badf00d --backend cpu"));
-        // self-contained: no external assets or scripts
-        assertFalse(html.contains("<script"));
+        // self-contained: no external assets; one inline script (the filter), no script file
+        assertEquals(1, html.split("<script", -1).length - 1);
+        assertTrue(html.contains("<script>\n"));
+        assertFalse(html.contains("<script src"));
+        assertFalse(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "").contains("http"), "only the SVG namespace names a URL");
         assertFalse(html.contains("src=\"http"));
         assertFalse(html.contains("<link"));
     }
