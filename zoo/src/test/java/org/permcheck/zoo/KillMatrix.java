@@ -169,7 +169,7 @@ public final class KillMatrix {
 
     /** "7 cases, 0.2 s": what the hunt spent up to the kill (or in all, when it survived). */
     static String budget(KillSearch.Kill k) {
-        return k.cases() + " cases, " + String.format(java.util.Locale.ROOT, "%.1f", k.seconds()) + " s";
+        return k.cases() + (k.cases() == 1 ? " case, " : " cases, ") + String.format(java.util.Locale.ROOT, "%.1f", k.seconds()) + " s";
     }
 
     /** "52 small, 3 medium, 2 large" over the killed mutants, by the first or the generated kill. */

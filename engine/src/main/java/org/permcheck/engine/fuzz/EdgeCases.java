@@ -21,7 +21,7 @@ public final class EdgeCases {
 
     /** Data seeds of the empty-rank expert-parallel edge cases (forward, reverse; found by search, see {@link #quick()}). */
     static final long EMPTY_RANK_SEED = 0x5eed0104L;
-    static final long EMPTY_RANK_REVERSE_SEED = 0x5eed033aL;
+    static final long EMPTY_RANK_REVERSE_SEED = 0x5eed2082L;
 
     /** The quick tier's edge cases (small: each runs in milliseconds). */
     public static Map<String, CaseSpec> quick() {
@@ -119,7 +119,9 @@ public final class EdgeCases {
         m.put("combine-H100-extra", c.withHidden(100).withExtra(3));
         // a shard that sends no token while the others do (Megatron-Bridge #5270): T = 1 draws counts of 0 or 1; the seeds
         // are ones whose drawn shard_id (> 0) sends nothing, receives something and has nonzero output_offsets
-        // (EdgeCasesTest checks it)
+        // (EdgeCasesTest checks it); on the reverse one the forward offset formula happens to give the same
+        // output_offsets, so this case adds the empty rank without taking over an existing mutant's kill
+        // (reports/kill-matrix.md: a2a-reverse-uses-forward-offsets stays killed where it was)
         m.put("ragged-params-empty-rank", a.withTokens(1).withSeed(EMPTY_RANK_SEED));
         m.put("ragged-params-reverse-empty-rank", a.withOp(Op.REVERSE_RAGGED_A2A_PARAMS).withTokens(1).withSeed(EMPTY_RANK_REVERSE_SEED));
         return m;
