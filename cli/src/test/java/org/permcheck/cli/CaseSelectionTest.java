@@ -30,7 +30,7 @@ class CaseSelectionTest {
     @Test
     void listPrintsEveryCaseWithItsOpAndRulesAndStartsNoBackend() {
         List<String[]> all = listing("--backend", "exec:false"); // a backend that cannot start: never started
-        assertEquals(2110, all.size(), "the quick tier with the committed vectors");
+        assertEquals(2124, all.size(), "the quick tier with the committed vectors");
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));
     }

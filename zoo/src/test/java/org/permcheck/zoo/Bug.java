@@ -169,7 +169,30 @@ enum Bug {
             "TE #2912 / #2672 (local permute helpers)", "A3"),
     LOCAL_UNPERMUTE_FORWARD("local-unpermute-applies-forward",
             "local_unpermute_before_a2a sorts by argsort(inverse_chunk_indices), i.e. applies the forward order again",
-            "TE #2912 (ragged A2A helpers, untested at HEAD)", "A4");
+            "TE #2912 (ragged A2A helpers, untested at HEAD)", "A4"),
+
+    // ------------------------------------------------------------ field bugs reported since the zoo was written (issue 11)
+    COMBINE_SUMS_TAIL("combine-sums-unwritten-tail",
+            "combine also adds every buffer row past the last routed row (the worst-case buffer's unwritten tail) into token 0",
+            "DeepEP #739, vLLM #45539 (unwritten tail of a worst-case buffer read as data)", "C1"),
+    SPARE_ROWS_IN_LAST_EXPERT("dispatch-spare-rows-in-last-expert",
+            "padded dispatch returns unpadded counts, the buffer's spare rows folded into the last expert's count",
+            "Primus #828, Megatron-LM #5288 (buffers padded, counts not; spare capacity in the last expert)", "N1"),
+    PADDING_TOKENS_AS_LOAD("dispatch-padding-tokens-as-load",
+            "tokens routed nowhere (padding tokens) are counted in expert 0's tokens_per_expert",
+            "torchtitan #4168, vLLM #50759 (padding tokens counted as expert load)", "N1"),
+    EXPERT_ID_MOD_1024("dispatch-expert-id-mod-1024",
+            "the count pass bins experts mod 1024 (a 1024-bin histogram): with E > 1024 experts e and e+1024 share a count",
+            "SGLang #21610 (MoE broken past 1024 experts)", "D1"),
+    ROW_STRIDE_ROUNDED_TO_8("dispatch-row-stride-rounded-to-8",
+            "output rows written with a row stride of H rounded up to 8 elements (16-byte rows): rows misplaced when H % 8 != 0",
+            "Paddle #79756 (16-byte alignment assumed for the row stride)", "D2"),
+    COMBINE_ROW_STRIDE_H_PLUS_1("combine-row-stride-h-plus-1",
+            "combine reads inp with a row stride of H+1 elements (a padded scale-row stride taken for the payload's)",
+            "FlashInfer #4087 (scale rows read from the wrong place, tests green)", "C1"),
+    A2A_EMPTY_RANK_EARLY_EXIT("a2a-empty-rank-early-exit",
+            "a shard that sends no tokens returns all-zero ragged all-to-all params (an early exit for an empty rank)",
+            "Megatron-Bridge #5270 (uneven or zero tokens on some ranks), Megatron-LM #1877", "A1");
 
     final String id;
     final String bugClass;

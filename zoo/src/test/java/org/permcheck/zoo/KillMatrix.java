@@ -75,8 +75,9 @@ public final class KillMatrix {
 
     static String line(Row r) {
         KillSearch.Kill k = r.generated();
-        return String.format("%-45s %-8s %-6s cases=%-4d rules=%-12s %s %s", r.mutant().id(), k.stage(), k.status(), k.cases(),
-                String.join(",", k.rules()), k.size() == null ? "" : "(" + k.size() + ")", k.message() == null ? "" : k.message());
+        return String.format("%-45s %-8s %-6s cases=%-4d rules=%-12s %s [%s, %s] %s", r.mutant().id(), k.stage(), k.status(), k.cases(),
+                String.join(",", k.rules()), k.size() == null ? "" : "(" + k.size() + ")", sizeClass(k), budget(k),
+                k.message() == null ? "" : k.message());
     }
 
     static String markdown(List<Row> rows, List<Row> controls, KillSearch.Budget budget) {
@@ -99,14 +100,21 @@ public final class KillMatrix {
         long gen = rows.stream().filter(r -> r.generated().killed()).count();
         long small = rows.stream().filter(r -> r.generated().killed() && r.generated().size().small()).count();
         sb.append("With generated cases only (no vectors), ").append(gen).append(" are killed and ").append(small)
-          .append(" of those shrink to at most 8 tokens and 4 experts.\n\n");
+          .append(" of those shrink to at most 8 tokens and 4 experts.\n");
+        sb.append("Size class of the case that killed first: ").append(classCounts(rows, false))
+          .append("; of the generated kill: ").append(classCounts(rows, true)).append(".\n\n");
         sb.append("Columns: *first kill* is the first failing case in `permcheck run` order (then fuzz, then zoo) and how many\n");
         sb.append("cases ran until then; *generated kill* repeats the hunt without the vectors, so that every kill has a\n");
         sb.append("shrunk counterexample: its stage, cases needed, the shrunk size (T, E, H, k; for the chunk sort E is the\n");
         sb.append("chunk count, for the EP helpers k is the shard count) and the minimal case (`spec:` ids replay with\n");
-        sb.append("`permcheck replay`).\n\n");
-        sb.append("| mutant | kind | bug | field reference | expected | killed by | first kill (cases) | generated kill: stage, cases | shrunk (T, E, H, k) | minimal case |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("`permcheck replay`). *Size class* is that of the killing case before shrinking, by T, E and H: small\n");
+        sb.append("(T <= 256, E <= 32, H <= 128: the fuzzer's and the quick tier's SMALL tables), medium (T <= 4096, E <= 512,\n");
+        sb.append("H <= 1024: the full tier's MEDIUM tables) or large (past them, e.g. E > 1024), with where the case comes from\n");
+        sb.append("(a vector, a quick-tier edge or sampled case, the fuzzer, the zoo); *budget* is the cases and seconds the hunt took\n");
+        sb.append("up to the kill (the seconds vary from run to run; shrinking not included), for the first and the generated kill.\n\n");
+        sb.append("| mutant | kind | bug | field reference | expected | killed by | first kill (cases) | generated kill: stage, cases | shrunk (T, E, H, k) | minimal case "
+                + "| size class (first / generated kill) | budget (first / generated kill) |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) sb.append(row(r));
         sb.append("\n## Gaps\n\n");
         List<String> zooOnly = new ArrayList<>();
@@ -150,7 +158,31 @@ public final class KillMatrix {
                 + (k.killed() ? String.join(", ", k.rules()) : "**" + k.status() + "**") + " | "
                 + (k.caseId() == null ? "survived" : "`" + k.caseId() + "` (" + k.cases() + ")") + " | "
                 + (g.caseId() == null ? g.stage() : g.stage() + ", " + g.cases()) + " | " + shrunk + " | "
-                + (g.shrunk() == null ? "-" : "`" + cell(g.shrunk()) + "`") + " |\n";
+                + (g.shrunk() == null ? "-" : "`" + cell(g.shrunk()) + "`") + " | "
+                + sizeClass(k) + " / " + sizeClass(g) + " | " + budget(k) + " / " + budget(g) + " |\n";
+    }
+
+    /** "small (quick edge)": the size class of the killing case and where it comes from; "-" when it survived. */
+    static String sizeClass(KillSearch.Kill k) {
+        return k.found() == null ? "-" : k.found().sizeClass() + " (" + k.origin() + ")";
+    }
+
+    /** "7 cases, 0.2 s": what the hunt spent up to the kill (or in all, when it survived). */
+    static String budget(KillSearch.Kill k) {
+        return k.cases() + (k.cases() == 1 ? " case, " : " cases, ") + String.format(java.util.Locale.ROOT, "%.1f", k.seconds()) + " s";
+    }
+
+    /** "52 small, 3 medium, 2 large" over the killed mutants, by the first or the generated kill. */
+    private static String classCounts(List<Row> rows, boolean generated) {
+        Map<String, Integer> n = new LinkedHashMap<>();
+        for (String c : List.of("small", "medium", "large")) n.put(c, 0);
+        for (Row r : rows) {
+            KillSearch.Kill k = generated ? r.generated() : r.kill();
+            if (k.killed() && k.found() != null) n.merge(k.found().sizeClass(), 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        n.forEach((c, v) -> parts.add(v + " " + c));
+        return String.join(", ", parts);
     }
 
     private static String stageName(String stage) {

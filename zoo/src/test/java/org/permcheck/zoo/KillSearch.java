@@ -65,9 +65,21 @@ final class KillSearch {
      * @param shrunk  the minimal failing case's id ("spec:..."), or the killing case when it cannot be shrunk (a vector)
      * @param size    the minimal case's size
      * @param message the minimal case's first violation, or the detail of a non-FAIL status
+     * @param found   the killing case's size before shrinking (null when it survived)
+     * @param seconds the hunt's time up to and including the killing case (not the shrinking)
      */
-    record Kill(String stage, Status status, String caseId, int cases, List<String> rules, String shrunk, Size size, String message) {
+    record Kill(String stage, Status status, String caseId, int cases, List<String> rules, String shrunk, Size size, String message,
+                Size found, double seconds) {
         boolean killed() { return status == Status.FAIL; }
+
+        /** Where the killing case comes from: "vector", "quick edge", "quick sampled", "fuzz" or "zoo" (by its id, Tier's and KillSearch's prefixes). */
+        String origin() {
+            if (caseId == null) return "-";
+            if (caseId.startsWith("vec/")) return "vector";
+            if (caseId.startsWith("quick/edge/")) return "quick edge";
+            if (caseId.startsWith("quick/")) return "quick sampled";
+            return caseId.startsWith("fuzz/") ? "fuzz" : "zoo";
+        }
     }
 
     /** T, E, H, k of a case. */
@@ -76,6 +88,16 @@ final class KillSearch {
         public String toString() { return tokens + ", " + experts + ", " + hidden + ", " + topK; }
 
         boolean small() { return tokens <= 8 && experts <= 4; }
+
+        /**
+         * The size class of a case by T, E and H: "small" within the fuzzer's and the quick tier's SMALL tables
+         * (T <= 256, E <= 32, H <= 128, docs/generator.md), "medium" within the full tier's MEDIUM tables
+         * (T <= 4096, E <= 512, H <= 1024), "large" past them (E > 1024, H = 7168, ...).
+         */
+        String sizeClass() {
+            if (tokens <= 256 && experts <= 32 && hidden <= 128) return "small";
+            return tokens <= 4096 && experts <= 512 && hidden <= 1024 ? "medium" : "large";
+        }
 
         /** For the chunk sort, E is the chunk count; for the EP helpers, k is the shard count. */
         static Size of(CaseSpec s) {
@@ -150,13 +172,14 @@ final class KillSearch {
     /** With {@code vectors} false only generated cases run (quick-tier properties, fuzz, zoo): every kill then has a shrunk case. */
     static Kill hunt(BackendFactory factory, Budget budget, boolean vectors) {
         RunOptions options = RunOptions.defaults().withTier("mutants").withCaseTimeout(Duration.ofSeconds(60));
+        long t0 = System.nanoTime();
         int n = 0;
         try (Runner runner = new Runner(factory, options)) {
             for (Planned p : quickTier(budget)) {
                 if (!vectors && p.spec() == null) continue;
                 n++;
                 Verdict v = runner.judge(p.c());
-                if (failed(v)) return finish(factory, options, p.spec() == null ? "vector" : "quick", v, p, n, budget);
+                if (failed(v)) return finish(factory, options, p.spec() == null ? "vector" : "quick", v, p, n, budget, since(t0));
             }
             long deadline = System.nanoTime() + budget.fuzzTime().toNanos();
             for (int i = 0; i < budget.fuzzCases() && System.nanoTime() < deadline; i++) {
@@ -164,7 +187,7 @@ final class KillSearch {
                 CaseSpec spec = Fuzzer.specAt(budget.fuzzSeed(), i, SizeClass.SMALL);
                 Case c = CaseGenerator.generate("fuzz/seed=" + budget.fuzzSeed() + "/" + i, spec, budget.fuzzSeed(), "fuzz");
                 Verdict v = runner.judge(c);
-                if (failed(v)) return finish(factory, options, "fuzz", v, new Planned(c, spec), n, budget);
+                if (failed(v)) return finish(factory, options, "fuzz", v, new Planned(c, spec), n, budget, since(t0));
             }
             List<ZooShape> zoo = new ArrayList<>(ZooQuick.shapes());
             for (int i = 0; zoo.size() < budget.zooCases(); i++) zoo.add(ZooGenerator.randomShape(budget.fuzzSeed() * 1_000_003L + i));
@@ -172,11 +195,13 @@ final class KillSearch {
                 n++;
                 ZooShape z = zoo.get(i);
                 Verdict v = runner.judge(zooCase("zoo/" + i + "/" + z, z));
-                if (failed(v)) return finishZoo(runner, v, z, n, budget);
+                if (failed(v)) return finishZoo(runner, v, z, n, budget, since(t0));
             }
         }
-        return new Kill("survived", Status.PASS, null, n, List.of(), null, null, null);
+        return new Kill("survived", Status.PASS, null, n, List.of(), null, null, null, null, since(t0));
     }
+
+    private static double since(long t0) { return (System.nanoTime() - t0) / 1e9; }
 
     private static boolean failed(Verdict v) {
         Status s = v.result().status();
@@ -195,26 +220,31 @@ final class KillSearch {
         return out;
     }
 
-    private static Kill finish(BackendFactory factory, RunOptions options, String stage, Verdict v, Planned p, int n, Budget budget) {
+    private static Kill finish(BackendFactory factory, RunOptions options, String stage, Verdict v, Planned p, int n, Budget budget,
+                               double seconds) {
         Status st = v.result().status();
+        Size found = size(p);
         if (st != Status.FAIL) {
-            return new Kill(stage, st, v.result().caseId(), n, List.of(), v.result().caseId(), size(p), v.result().detail());
+            return new Kill(stage, st, v.result().caseId(), n, List.of(), v.result().caseId(), found, v.result().detail(), found, seconds);
         }
         if (p.spec() == null) {
-            return new Kill(stage, st, v.result().caseId(), n, rules(v), v.result().caseId(), size(p), v.result().violations().get(0).render());
+            return new Kill(stage, st, v.result().caseId(), n, rules(v), v.result().caseId(), found, v.result().violations().get(0).render(),
+                    found, seconds);
         }
         Verdict min = Fuzzer.shrink(factory, options, p.spec(), budget.shrinkTries());
         var minSpec = org.permcheck.engine.fuzz.CaseIds.parse(min.testCase().id()).filter(org.permcheck.engine.fuzz.CaseIds.Parsed::isSpec);
         boolean ok = min.result().status() == Status.FAIL && minSpec.isPresent();
         Verdict shown = ok ? min : v;
-        Size size = ok ? Size.of(minSpec.get().spec()) : size(p);
-        return new Kill(stage, st, v.result().caseId(), n, rules(v), shown.testCase().id(), size, shown.result().violations().get(0).render());
+        Size size = ok ? Size.of(minSpec.get().spec()) : found;
+        return new Kill(stage, st, v.result().caseId(), n, rules(v), shown.testCase().id(), size, shown.result().violations().get(0).render(),
+                found, seconds);
     }
 
     /** Shrinks a zoo case with the zoo's own candidates (smaller T, E, H, k, tail, align; no probs; same seed). */
-    private static Kill finishZoo(Runner runner, Verdict v, ZooShape found, int n, Budget budget) {
+    private static Kill finishZoo(Runner runner, Verdict v, ZooShape found, int n, Budget budget, double seconds) {
         if (v.result().status() != Status.FAIL) {
-            return new Kill("zoo", v.result().status(), v.result().caseId(), n, List.of(), v.result().caseId(), Size.of(found), v.result().detail());
+            return new Kill("zoo", v.result().status(), v.result().caseId(), n, List.of(), v.result().caseId(), Size.of(found), v.result().detail(),
+                    Size.of(found), seconds);
         }
         ZooShape best = found;
         Verdict bestVerdict = v;
@@ -234,7 +264,7 @@ final class KillSearch {
             }
         }
         return new Kill("zoo", Status.FAIL, v.result().caseId(), n, rules(v), "zoo/" + best, Size.of(best),
-                bestVerdict.result().violations().get(0).render());
+                bestVerdict.result().violations().get(0).render(), Size.of(found), seconds);
     }
 
     static Case zooCase(String id, ZooShape s) {

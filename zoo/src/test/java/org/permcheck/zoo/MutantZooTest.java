@@ -74,6 +74,29 @@ class MutantZooTest {
         assertTrue(k.cases() <= KillSearch.quickCount(budget) + budget.fuzzCases() + budget.zooCases(), m.id() + " needed " + k.cases() + " cases");
     }
 
+    /**
+     * The mutants of the field bugs issue 11 lists (docs/mutants.md, "Field bugs since the zoo was written"): each dies by
+     * FAIL on generated cases alone within the quick tier or the fuzzer (not only the zoo's extra cases), and its
+     * counterexample shrinks to at most 8 tokens and 4 experts, except the mod-1024 aliasing, which needs E > 1024
+     * (it shrinks in T, H and k only: at most 8 tokens and E from the quick tier's big-E edge cases, 1025 to 1152).
+     */
+    @TestFactory
+    Stream<DynamicTest> fieldBugsOfIssue11DieOnGeneratedCasesAndShrink() {
+        List<Bug> bugs = List.of(Bug.COMBINE_SUMS_TAIL, Bug.SPARE_ROWS_IN_LAST_EXPERT, Bug.PADDING_TOKENS_AS_LOAD, Bug.EXPERT_ID_MOD_1024,
+                Bug.ROW_STRIDE_ROUNDED_TO_8, Bug.COMBINE_ROW_STRIDE_H_PLUS_1, Bug.A2A_EMPTY_RANK_EARLY_EXIT);
+        return bugs.stream().map(b -> DynamicTest.dynamicTest(b.id, () -> {
+            KillSearch.Kill k = KillSearch.hunt(() -> new PlantedCpuBackend(b), BUDGET, false);
+            assertEquals(Status.FAIL, k.status(), b.id + ": " + k.stage() + " " + k.status() + " at " + k.caseId() + ": " + k.message());
+            assertTrue(k.stage().equals("quick") || k.stage().equals("fuzz"), b.id + " killed only at stage " + k.stage());
+            KillSearch.Size size = k.size();
+            if (b == Bug.EXPERT_ID_MOD_1024) {
+                assertTrue(size.tokens() <= 8 && size.experts() > 1024 && size.experts() <= 1152, b.id + " shrunk to " + size);
+            } else {
+                assertTrue(size.small(), b.id + " shrunk only to " + size + " (" + k.shrunk() + ")");
+            }
+        }));
+    }
+
     /** No false alarm: the planted backend without a bug passes the quick tier and 1,000 fuzz cases. */
     @Test
     void cleanPlantedCpuBackendSurvives() {

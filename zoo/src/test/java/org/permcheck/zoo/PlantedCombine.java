@@ -26,6 +26,7 @@ final class PlantedCombine {
         DType outType = bug == Bug.COMBINE_OUTPUT_PROMOTED && probs != null && probs.dtype() == DType.F32 ? DType.F32 : dt; // BUG
         Tensor out = Tensor.zeros(outType, s.tokens, hidden);
         if (bug == Bug.FREE_COMBINE_FMA) fma = true;                                              // freedom: FMA (C2, C5)
+        long tailStart = bug == Bug.COMBINE_SUMS_TAIL ? pastLastRouted(s) : x.rows();
         for (int t = 0; t < s.tokens; t++) {
             int n = s.count(t);
             if (bug == Bug.COMBINE_SENTINEL_SCAN) {                                               // BUG: scan to -1
@@ -50,7 +51,8 @@ final class PlantedCombine {
                 } else {
                     for (int k = 0; k < n; k++) {
                         int i = bug == Bug.FREE_COMBINE_ASCENDING ? n - 1 - k : k;                  // freedom: ascending order (C2)
-                        float v = Slots.f32At(x, s.src(t, i), h);
+                        float v = bug == Bug.COMBINE_ROW_STRIDE_H_PLUS_1
+                                ? strided(x, s.src(t, i), h) : Slots.f32At(x, s.src(t, i), h);           // BUG when strided
                         if (probs != null) {
                             int col = bug == Bug.COMBINE_PROB_BY_SLOT ? i : s.expert(t, i);         // BUG when by slot
                             float p = probs.getF32(t, Math.floorMod(col, s.experts)); // -1 wraps, as numpy indexing does
@@ -63,9 +65,24 @@ final class PlantedCombine {
                         }
                     }
                 }
+                if (t == 0) for (long r = tailStart; r < x.rows(); r++) acc += Slots.f32At(x, r, h);   // BUG: the tail as data
                 out.setBits(t, h, FloatFormats.fromF32(outType, acc));
             }
         }
         return Map.of("output", out);
+    }
+
+    /** The first row past every routed source row: where the never-written tail of the buffer starts (0 when nothing is routed). */
+    private static long pastLastRouted(Slots s) {
+        long end = 0;
+        for (int t = 0; t < s.tokens; t++) for (int i = 0; i < s.count(t); i++) end = Math.max(end, s.src(t, i) + 1);
+        return end;
+    }
+
+    /** Element (row, col) read with a row stride of H+1 from the H-wide buffer (FlashInfer #4087's kind of stride error). */
+    private static float strided(Tensor x, long row, long col) {
+        long hidden = x.dim(1);
+        long flat = row * (hidden + 1) + col;
+        return Slots.f32At(x, flat / hidden, flat % hidden);
     }
 }

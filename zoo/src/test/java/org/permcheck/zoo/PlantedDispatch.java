@@ -42,13 +42,14 @@ final class PlantedDispatch {
         for (int t = 0; t < tokens; t++) if (n[t] == 0) unrouted++;
         long used = 0;
         for (long c : count) used += c;
+        long[] load = bug == Bug.EXPERT_ID_MOD_1024 ? binnedMod1024(count) : count;              // BUG: 1024 bins
 
         // cumsum and pass 2: dst(t,e) = offset[e] + rank(t,e)
         long[] offset = new long[experts];
         long base = bug == Bug.UNROUTED_SORTED_FIRST ? unrouted : 0; // BUG: key -1 rows sort first
         for (int e = 0; e < experts; e++) {
             offset[e] = base;
-            base += count[e];
+            base += load[e];
         }
         long[][] dst = new long[tokens][experts];
         for (int e = 0; e < experts; e++) {
@@ -87,10 +88,10 @@ final class PlantedDispatch {
         long sumTarget = 0;
         long running = 0;
         for (int e = 0; e < experts; e++) {
-            target[e] = (count[e] + a - 1) / a * a;
+            target[e] = (load[e] + a - 1) / a * a;
             if (bug == Bug.EMPTY_EXPERT_PADDED && count[e] == 0) target[e] = a;               // BUG
             if (bug == Bug.UNALIGNED_WHEN_TARGET_EXCEEDS_T && target[e] > tokens) target[e] = count[e]; // BUG
-            long padLen = target[e] - count[e];
+            long padLen = target[e] - load[e];
             if (bug == Bug.PAD_OFFSETS_INCLUSIVE) running += padLen;                           // BUG
             padOffsets[e] = running;
             if (bug != Bug.PAD_OFFSETS_INCLUSIVE) running += padLen;
@@ -123,7 +124,8 @@ final class PlantedDispatch {
                 long row = dst[t][e] + (padded ? padOffsets[e] : 0);
                 if (row < 0 || row >= rows) continue; // an unchecked kernel would write out of bounds; we drop it
                 boolean zero = probs != null && isZeroProb(probs, t, e, dt, bug);
-                if (zero) out.zeroRow(row);
+                if (bug == Bug.ROW_STRIDE_ROUNDED_TO_8 && hidden % 8 != 0) stridedRow(inp, t, out, row, zero); // BUG
+                else if (zero) out.zeroRow(row);
                 else moveRow(inp, t, out, row, bug);
                 if (probs != null) {
                     if (ppType == probs.dtype()) permutedProbs.setBits(row, 0, probs.bits(t, e));
@@ -176,9 +178,44 @@ final class PlantedDispatch {
             if (give) res.put("pad_offsets", longs(profile.countsDtype(), padOffsets));
         }
         if (!(padded && bug == Bug.TPE_MISSING_WHEN_PADDED)) {                                 // BUG when missing
-            res.put("tokens_per_expert", longs(counts, padded && bug != Bug.COUNTS_UNPADDED ? target : count));
+            long[] tpe = padded && bug != Bug.COUNTS_UNPADDED ? target.clone() : load.clone();
+            if (padded && bug == Bug.SPARE_ROWS_IN_LAST_EXPERT) {                               // BUG: spare rows to the last expert
+                long rest = rows;
+                for (int e = 0; e < experts - 1; e++) {
+                    tpe[e] = count[e];
+                    rest -= count[e];
+                }
+                tpe[experts - 1] = rest;
+            }
+            if (bug == Bug.PADDING_TOKENS_AS_LOAD && unrouted > 0) {                            // BUG: padding tokens as expert 0's load
+                tpe[0] = padded ? (count[0] + unrouted + a - 1) / a * a : count[0] + unrouted;
+            }
+            res.put("tokens_per_expert", longs(counts, tpe));
         }
         return res;
+    }
+
+    /** Expert e's count read from bin e mod 1024 of a 1024-bin histogram (SGLang #21610): equal to count when E <= 1024. */
+    private static long[] binnedMod1024(long[] count) {
+        long[] bin = new long[Math.min(count.length, 1024)];
+        for (int e = 0; e < count.length; e++) bin[e % 1024] += count[e];
+        long[] load = new long[count.length];
+        for (int e = 0; e < count.length; e++) load[e] = bin[e % 1024];
+        return load;
+    }
+
+    /**
+     * Row {@code row} written as if the buffer's row stride were H rounded up to 8 elements (16-byte
+     * rows, Paddle #79756) while it is H: element h lands at flat index row * stride + h of the H-wide
+     * buffer; what falls past the buffer is dropped.
+     */
+    private static void stridedRow(Tensor inp, int t, Tensor out, long row, boolean zero) {
+        long hidden = inp.dim(1);
+        long stride = (hidden + 7) / 8 * 8;
+        for (long h = 0; h < hidden; h++) {
+            long flat = row * stride + h;
+            if (flat / hidden < out.dim(0)) out.setBits(flat / hidden, flat % hidden, zero ? 0L : inp.bits(t, h));
+        }
     }
 
     /** D3: +0.0 and -0.0 both zero the row. */

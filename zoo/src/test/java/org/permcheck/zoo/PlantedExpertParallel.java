@@ -56,6 +56,12 @@ final class PlantedExpertParallel {
             acc += send[j];
             if (int32) acc = (int) acc;                                                            // BUG: int32 accumulator
         }
+        long sent = 0;
+        for (long v : send) sent += v;
+        if (bug == Bug.A2A_EMPTY_RANK_EARLY_EXIT && sent == 0) {                                  // BUG: early exit for an empty rank
+            java.util.Arrays.fill(recv, 0);
+            java.util.Arrays.fill(outOff, 0);
+        }
         DType dt = m.dtype();
         Map<String, Tensor> res = new LinkedHashMap<>();
         res.put("input_offsets", PlantedDispatch.longs(dt, inOff));

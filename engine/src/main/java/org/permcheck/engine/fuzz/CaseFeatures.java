@@ -50,6 +50,8 @@ public final class CaseFeatures {
             if (s.tokens() == 1) f.add("gen:T=1");
             if (s.hidden() == 1) f.add("gen:H=1");
             if (s.tokens() > 1024) f.add("gen:T>1024");
+            if (s.experts() > 1024) f.add("gen:E>1024");       // expert ids past a 1024-bin histogram (SGLang #21610)
+            if (s.hidden() % 8 != 0) f.add("gen:H%8!=0");      // rows not 16-byte multiples in bf16 (Paddle #79756)
             if (s.op() != Op.DISPATCH) f.add("unspecified-slots"); // the row_id_map input carries TE's garbage slots
             routingFeatures(inv, s, f);
         }

@@ -12,11 +12,16 @@ import org.permcheck.tensor.DType;
 /**
  * Named edge cases, run before any sampled case (docs/sources.md#te-12-2, #peer-edge-cases): every op, both
  * profiles, every payload dtype, every routing distribution, T = 1 and multiples of 1024 +-1,
- * E = 1, primes, powers of two up to 512, H = 1, odd, 129 and 7168, align 1, 2, 16, 128 and
- * larger than every count, probs of +-0.0, NaN payloads and -0.0 in inputs.
+ * E = 1, primes, powers of two up to 512 and above 1024, H = 1, odd, not a multiple of 8, 129 and 7168,
+ * align 1, 2, 16, 128 and larger than every count, probs of +-0.0, NaN payloads and -0.0 in inputs, an
+ * expert-parallel shard that sends nothing.
  */
 public final class EdgeCases {
     private EdgeCases() {}
+
+    /** Data seeds of the empty-rank expert-parallel edge cases (forward, reverse; found by search, see {@link #quick()}). */
+    static final long EMPTY_RANK_SEED = 0x5eed0104L;
+    static final long EMPTY_RANK_REVERSE_SEED = 0x5eed2082L;
 
     /** The quick tier's edge cases (small: each runs in milliseconds). */
     public static Map<String, CaseSpec> quick() {
@@ -94,6 +99,31 @@ public final class EdgeCases {
         m.put("local-permute", a.withOp(Op.LOCAL_PERMUTE_AFTER_A2A).withExtra(2));
         m.put("local-permute-2-shards", a.withOp(Op.LOCAL_PERMUTE_AFTER_A2A).withShards(2).withDtype(DType.BF16));
         m.put("local-unpermute", a.withOp(Op.LOCAL_UNPERMUTE_BEFORE_A2A).withExtra(3));
+
+        // shapes where field bugs live (issue 11), appended so the cases above keep their positions. E > 1024 (SGLang
+        // #21610: expert ids aliased mod 1024), with T = 8 and H = 8 so the quick tier stays fast; every id >= 1024 is
+        // routed in the first, a share of them in the others
+        CaseSpec big = CaseSpec.of(Op.DISPATCH, 8, 1025, 8, 2, 0x5eed0007L).withValues(Values.BITS);
+        m.put("dispatch-E1025-all", big.withRouting(Routing.ALL).withTopK(1025));
+        m.put("dispatch-E1152-k2-probs", big.withExperts(1152).withProbs(true).withZeroProbs(true));
+        m.put("dispatch-E1089-k2-padded", big.withExperts(1089).withAlign(4).withRouting(Routing.EMPTY_FIRST));
+        m.put("combine-E1152-k2", big.withOp(Op.COMBINE).withExperts(1152).withValues(Values.NORMAL).withMergingProbs(true));
+        // H not a multiple of 8 (Paddle #79756: a row stride rounded up to 16 bytes misplaces every row but the first)
+        m.put("dispatch-H7", d.withHidden(7));
+        m.put("dispatch-H9-bf16-padded", d.withHidden(9).withDtype(DType.BF16).withAlign(4).withProbs(true));
+        m.put("dispatch-H33-f16", d.withHidden(33).withDtype(DType.F16).withValues(Values.BITS));
+        m.put("dispatch-H100-torch", d.withHidden(100).withProfile(Profile.TORCH_MASK_PAD).withAlign(8).withProbs(true));
+        m.put("combine-H7", c.withHidden(7).withMergingProbs(true));
+        m.put("combine-H9-zero-probs", c.withHidden(9).withMergingProbs(true).withZeroProbs(true));
+        m.put("combine-H33-padded", c.withHidden(33).withAlign(4).withMergingProbs(true));
+        m.put("combine-H100-extra", c.withHidden(100).withExtra(3));
+        // a shard that sends no token while the others do (Megatron-Bridge #5270): T = 1 draws counts of 0 or 1; the seeds
+        // are ones whose drawn shard_id (> 0) sends nothing, receives something and has nonzero output_offsets
+        // (EdgeCasesTest checks it); on the reverse one the forward offset formula happens to give the same
+        // output_offsets, so this case adds the empty rank without taking over an existing mutant's kill
+        // (reports/kill-matrix.md: a2a-reverse-uses-forward-offsets stays killed where it was)
+        m.put("ragged-params-empty-rank", a.withTokens(1).withSeed(EMPTY_RANK_SEED));
+        m.put("ragged-params-reverse-empty-rank", a.withOp(Op.REVERSE_RAGGED_A2A_PARAMS).withTokens(1).withSeed(EMPTY_RANK_REVERSE_SEED));
         return m;
     }
 
