@@ -10,6 +10,7 @@ import numpy as np
 
 from permcheck_adapter import Tensor
 
+FP8 = ("f8e4m3", "f8e5m2")
 VIEW = {"bf16": ml_dtypes.bfloat16, "f8e4m3": ml_dtypes.float8_e4m3fn, "f8e5m2": ml_dtypes.float8_e5m2}
 LOGICAL = {np.dtype(ml_dtypes.bfloat16): "bf16", np.dtype(ml_dtypes.float8_e4m3fn): "f8e4m3",
            np.dtype(ml_dtypes.float8_e5m2): "f8e5m2", np.dtype(np.float32): "f32", np.dtype(np.float16): "f16",

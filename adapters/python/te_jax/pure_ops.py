@@ -30,7 +30,7 @@ def top_k(counts):
     """The k every token is routed to; NOT_SUPPORTED when the counts differ or are 0."""
     ks = sorted(set(int(c) for c in counts))
     if len(ks) != 1 or ks[0] < 1:
-        raise NotSupported("pure_jax_token_dispatch routes every token to exactly k >= 1 experts "
+        raise NotSupported("TE's pure-JAX path routes every token to exactly k >= 1 experts "
                            "(selected_experts[T, k]); this routing has %s experts per token" % ks)
     return ks[0]
 
