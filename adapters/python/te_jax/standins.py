@@ -25,6 +25,11 @@ PACKAGES = ["transformer_engine", "transformer_engine.common", "transformer_engi
             "transformer_engine.jax.triton_extensions"]
 
 
+class ExtensionMissing(AttributeError):
+    """An AttributeError, so that TE's own `hasattr(transformer_engine_jax, ...)` probes (base.py asks for
+    the EP instance state type) read "absent", while any other use says what is missing."""
+
+
 class _Missing(types.ModuleType):
     """transformer_engine_jax: registrations() is empty; anything else says what is missing."""
 
@@ -34,7 +39,7 @@ class _Missing(types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        raise RuntimeError("transformer_engine_jax.%s: TE's compiled extension is not loaded (permcheck "
+        raise ExtensionMissing("transformer_engine_jax.%s: TE's compiled extension is not loaded (permcheck "
                            "stand-in); only the permutation path runs from a source tree" % name)
 
 
