@@ -337,5 +337,44 @@ class PureTranslationTest(unittest.TestCase):
             "this routing has [0] experts per token", "2"])
 
 
+def te_tree():
+    """A TE source tree for the real-JAX tests: PERMCHECK_TE_PATH, else the repository's .te/ copy."""
+    for root in (os.environ.get("PERMCHECK_TE_PATH", ""), os.path.join(KIT, "..", "..", ".te")):
+        if root and os.path.isfile(os.path.join(root, loader.TE_FILES[0])):
+            return os.path.abspath(root)
+    return None
+
+
+# TE's pure-JAX dispatch / combine and its EP parameter helpers are plain XLA, so they run on JAX's CPU
+# backend; the port file registers them as te_jax_port.py does, minus the loader's GPU check.
+CPU_PORT = """
+import sys
+sys.path.insert(0, %(kit)r)
+from te_jax import capabilities, chunk_ops, pure_ops, standins
+standins.install(%(tree)r)
+import transformer_engine.jax.permutation as te
+adapter = capabilities.make_adapter(device="cpu")
+pure_ops.register(adapter, te)
+chunk_ops.register(adapter, te)
+"""
+
+
+@unittest.skipUnless(HAS_JAX, "jax is not installed here: TE's pure-JAX path cannot run")
+@unittest.skipUnless(te_tree(), "no TE source tree (PERMCHECK_TE_PATH or .te/, te_torch/copy_te_source.sh)")
+class RealJaxOnCpuTest(unittest.TestCase):
+    def test_tes_pure_path_and_ep_helpers_pass_their_vectors(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            write(tmp, "cpu_port.py", CPU_PORT % {"kit": KIT, "tree": te_tree()})
+            ids = ["ep/ragged-params", "ep/reverse-ragged-params", "dispatch/all-routed",
+                   "generated/combine-merging-probs-f16"]
+            for vid in ids:
+                p = subprocess.run([sys.executable, os.path.join(KIT, "examples", "check_vectors.py"),
+                                    os.path.join(KIT, "..", "..", "vectors"), "--port", os.path.join(tmp, "cpu_port.py"),
+                                    "--only", vid], capture_output=True, text=True, timeout=120,
+                                   env=dict(os.environ, JAX_PLATFORMS="cpu"))
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                self.assertIn("PASS          " + vid, p.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()
