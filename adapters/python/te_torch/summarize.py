@@ -25,7 +25,7 @@ def first_violation(c):
 
 def main(out, pairs):
     runs = {n: load(d) for n, d in (p.split("=", 1) for p in pairs)}
-    md, js = ["# TE PyTorch adapter through the protocol", ""], {}
+    md, js = ["# TransformerEngine adapter through the protocol", ""], {}
     for name, r in runs.items():
         if r is None:
             md += ["## %s: no report (stage did not finish; see log.txt)" % name, ""]
