@@ -51,6 +51,8 @@ public final class CaseFeatures {
             if (s.hidden() == 1) f.add("gen:H=1");
             if (s.tokens() > 1024) f.add("gen:T>1024");
             if (s.op() != Op.DISPATCH) f.add("unspecified-slots"); // the row_id_map input carries TE's garbage slots
+            Tensor map = inv.inputs().get(Ports.ROUTING_MAP);
+            if (map != null) f.add(routingDtypeLabel(map.dtype()));
             routingFeatures(inv, s, f);
         }
         if (s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD) {
@@ -133,6 +135,15 @@ public final class CaseFeatures {
     private static Tensor firstPresent(Invocation inv, String... names) {
         for (String n : names) if (inv.inputs().containsKey(n)) return inv.inputs().get(n);
         return null;
+    }
+
+    /** The label of a routing map's dtype (X2 allows i32, i64 and bool), for coverage per routing dtype. */
+    public static String routingDtypeLabel(DType d) {
+        switch (d) {
+            case BOOL: return "bool-routing-map";
+            case I64: return "int64-routing-map";
+            default: return "int32-routing-map";
+        }
     }
 
     static String dtypeLabel(DType d) {
