@@ -70,7 +70,12 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
      * at least 1 each. The mean cost is over the class's (bounded) tables, k at its mean and each
      * case capped by the class's element budget.
      */
-    long[] weights() {
+    long[] weights() { return WEIGHTS.computeIfAbsent(this, SizeMix::computeWeights).clone(); }
+
+    /** Weights per mix, computed once (a campaign draws its class for every case). */
+    private static final java.util.Map<SizeMix, long[]> WEIGHTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private long[] computeWeights() {
         double[] w = new double[sizes.size()];
         double sum = 0;
         for (int i = 0; i < w.length; i++) {
@@ -110,7 +115,7 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
 
     /** The class of draw x in [0, sum of weights). */
     SizeClass pick(long x) {
-        long[] w = weights();
+        long[] w = WEIGHTS.computeIfAbsent(this, SizeMix::computeWeights);
         for (int i = 0; i < w.length; i++) {
             if (x < w[i]) return sizes.get(i);
             x -= w[i];
@@ -118,7 +123,7 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
         return sizes.get(sizes.size() - 1);
     }
 
-    int totalWeight() { return (int) Arrays.stream(weights()).sum(); }
+    int totalWeight() { return (int) Arrays.stream(WEIGHTS.computeIfAbsent(this, SizeMix::computeWeights)).sum(); }
 
     /**
      * The text form, part of a fuzz campaign's case ids so that an id rebuilds its case:

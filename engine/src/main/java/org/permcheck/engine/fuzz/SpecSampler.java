@@ -104,6 +104,11 @@ public final class SpecSampler {
                     || (long) tokens * experts > size.maxMap)) {
                 tokens = smallerEntry(tokenTable, tokens);
             }
+            if (isExpertParallel(op) && mix.maxExperts() > 0 && experts > mix.maxExperts()) {
+                // E = shards * L stays a multiple of the shards: fewer shards, then fewer local experts
+                while (shards > 1 && shards > mix.maxExperts()) shards /= 2;
+                experts = shards * Math.max(1, mix.maxExperts() / shards);
+            }
             if (op == Op.DISPATCH && routingDraw < ROUTING_DTYPES.length) routingDtype = ROUTING_DTYPES[routingDraw];
             if (distinct && (!reduces || dtype == DType.F32)) values = Values.DISTINCT;
         }
