@@ -7,7 +7,8 @@ import org.permcheck.engine.fuzz.SizeClass;
 import org.permcheck.engine.fuzz.SizeMix;
 
 /**
- * A fuzz run: cases "fuzz/seed={seed}/{i}" for i = 0, 1, ... in the shard, until {@code maxCases}
+ * A fuzz run: cases "fuzz/seed={seed}/{i}" ("fuzz:{size mix}/seed=..." when not the legacy SMALL draw,
+ * {@link Fuzzer#prefix}) for i = 0, 1, ... in the shard, until {@code maxCases}
  * cases ran, {@code budget} is spent, or {@code untilFailures} cases broke conformance (whichever
  * first; each may be absent: 0 / null / 0). Reaching any of them ends the run complete (only a stop,
  * a signal, makes it INCOMPLETE).
