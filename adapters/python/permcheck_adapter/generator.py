@@ -46,6 +46,8 @@ class SplitMix64:
 
 KEYS = ["op", "profile", "T", "E", "H", "k", "routing", "align", "extra", "dtype", "probs_dtype", "probs",
         "merging_probs", "zero_probs", "values", "chunks", "chunk_order", "shards", "seed"]
+# optional keys (docs/generator.md section 2) and the value a line without them means
+OPTIONAL = {"routing_dtype": "i32"}
 INTS = {"T", "E", "H", "k", "align", "extra", "chunks", "shards"}
 BOOLS = {"probs", "merging_probs", "zero_probs"}
 
@@ -61,6 +63,10 @@ def parse_spec(line):
     missing = [k for k in KEYS if k not in spec]
     if missing:
         raise ValueError("case spec lacks %s" % ", ".join(missing))
+    for k, default in OPTIONAL.items():
+        spec.setdefault(k, default)
+    if spec["routing_dtype"] not in ROUTING_DTYPES:
+        raise ValueError("routing dtype must be i32, i64 or bool (X2), not '%s'" % spec["routing_dtype"])
     for k in INTS:
         spec[k] = int(spec[k])
     for k in BOOLS:
@@ -79,6 +85,9 @@ SPECIALS = {
 }
 SIZE = {"f32": 4, "bf16": 2, "f16": 2, "f8e4m3": 1, "f8e5m2": 1}
 BITS_VIEW = {4: np.uint32, 2: np.uint16, 1: np.uint8}
+# values=distinct: code 1 + (i mod P) of flat element i, P prime per element size (section 4)
+DISTINCT_PRIME = {4: 16777213, 2: 65521, 1: 251}
+ROUTING_DTYPES = {"i32": np.int32, "i64": np.int64, "bool": np.bool_}
 
 
 def _round_bits(dtype, value):
@@ -99,7 +108,7 @@ def payload(rng, kind, dtype, rows, cols):
     fp8 = dtype.startswith("f8")
     bits = []
     for r in range(rows):
-        for _ in range(cols):
+        for c in range(cols):
             if kind == "bits":
                 b = rng.next() & mask
             elif kind == "specials":
@@ -111,6 +120,9 @@ def payload(rng, kind, dtype, rows, cols):
                 b = v if fp8 else _round_bits(dtype, v)
             elif kind == "index":
                 b = (r + 1) & 0xFF if fp8 else _round_bits(dtype, r + 1)
+            elif kind == "distinct":
+                code = 1 + (r * cols + c) % DISTINCT_PRIME[size]
+                b = _round_bits(dtype, float(code)) if dtype == "f32" else code
             else:
                 raise ValueError("unknown values '%s'" % kind)
             bits.append(b)
@@ -271,7 +283,7 @@ def generate(line):
         if op == "token_dispatch":
             probs = probabilities(rng, s, R) if s["probs"] else None
             inputs["inp"] = payload(rng, s["values"], s["dtype"], s["T"], s["H"])
-            inputs["routing_map"] = Tensor(R, "i32")
+            inputs["routing_map"] = Tensor(R.astype(ROUTING_DTYPES[s["routing_dtype"]]), s["routing_dtype"])
             if probs is not None:
                 inputs["probs"] = probs
             attrs["num_out_tokens"] = lay["num_out"]

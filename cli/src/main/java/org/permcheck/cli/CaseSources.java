@@ -60,7 +60,7 @@ final class CaseSources {
         }
         if (byId.isEmpty()) {
             throw new UsageError("replay: '" + target + "' is neither a directory (repro bundle, vector) nor a case id "
-                    + "(quick/edge/NAME, quick/seed=S/I, full/..., fuzz/seed=S/I, spec:<spec line>)");
+                    + "(quick/edge/NAME, quick/seed=S/I, full/..., fuzz/seed=S/I, fuzz:SIZES/seed=S/I, spec:<spec line>)");
         }
         return new Saved(byId.get(), null, null);
     }

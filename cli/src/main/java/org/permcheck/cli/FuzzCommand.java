@@ -6,6 +6,8 @@ import java.util.function.UnaryOperator;
 import org.permcheck.engine.report.BundleBudget;
 import org.permcheck.engine.report.Campaign;
 import org.permcheck.engine.run.ProgressListener;
+import org.permcheck.engine.fuzz.SizeClass;
+import org.permcheck.engine.fuzz.SizeMix;
 import org.permcheck.engine.run.RunControl;
 import org.permcheck.engine.run.Runner;
 import java.io.PrintWriter;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "The seed is printed at the start and recorded in the reports; rerun with --seed to repeat a campaign.",
                 "A campaign killed (or stopped) goes on with --resume: the same seed stream from the next case, the same options.",
                 "", "Examples:", "  ./permcheck fuzz --cases 10000", "  ./permcheck fuzz --time 10m --backend cuda --seed 42",
-                "  ./permcheck fuzz --resume reports/fuzz"})
+                "  ./permcheck fuzz --resume reports/fuzz",
+                "  ./permcheck fuzz --cases 500 --sizes small,large --max-tokens 4096"})
 final class FuzzCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -60,6 +63,18 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--no-shrink", description = "report failures as found, without shrinking")
     boolean noShrink;
 
+    @Option(names = "--sizes", paramLabel = "CLASSES", defaultValue = "small,medium,boundary,large",
+            description = "size classes to draw, comma-separated, each with a fixed share of the time (default: ${DEFAULT-VALUE}; docs/generator.md section 9)")
+    String sizes;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "draw T (tokens) at most N") Integer maxTokens;
+
+    @Option(names = "--max-experts", paramLabel = "N", description = "draw E (experts) at most N") Integer maxExperts;
+
+    @Option(names = "--max-hidden", paramLabel = "N", description = "draw H (row width) at most N") Integer maxHidden;
+
+    @Option(names = "--max-topk", paramLabel = "N", description = "draw k (experts per token) at most N") Integer maxTopK;
+
     @Option(names = "--expectations", paramLabel = "FILE", description = "skips of this backend (JSON); fuzz cases are never xfailed")
     Path expectations;
 
@@ -71,7 +86,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     /** The options a campaign is defined by, as campaign.json records them and a resume compares them. */
     static final List<String> CAMPAIGN_OPTIONS = List.of("seed", "cases", "time", "until-failures", "no-shrink", "expectations", "backend",
-            "timeout", "bundles-per-signature");
+            "timeout", "bundles-per-signature", "sizes", "max-tokens", "max-experts", "max-hidden", "max-topk");
 
     /** This command line's campaign options: all of them (a new campaign), or only those typed (a resume compares these). */
     private Map<String, String> campaignOptions(boolean typedOnly, long seed) {
@@ -88,6 +103,11 @@ final class FuzzCommand implements Callable<Integer> {
                 case "expectations" -> expectations == null ? "" : expectations.toString();
                 case "backend" -> backendOptions.backend == null ? "" : backendOptions.backend;
                 case "timeout" -> String.valueOf(backendOptions.timeoutSeconds);
+                case "sizes" -> sizes;
+                case "max-tokens" -> maxTokens == null ? "" : String.valueOf(maxTokens);
+                case "max-experts" -> maxExperts == null ? "" : String.valueOf(maxExperts);
+                case "max-hidden" -> maxHidden == null ? "" : String.valueOf(maxHidden);
+                case "max-topk" -> maxTopK == null ? "" : String.valueOf(maxTopK);
                 default -> String.valueOf(bundleOption.perSignature);
             });
         }
@@ -106,6 +126,12 @@ final class FuzzCommand implements Callable<Integer> {
         noShrink = Boolean.parseBoolean(c.getOrDefault("no-shrink", "false"));
         if (!c.getOrDefault("expectations", "").isEmpty()) expectations = Path.of(c.get("expectations"));
         if (!c.getOrDefault("backend", "").isEmpty()) backendOptions.backend = c.get("backend");
+        // the size mix is part of every case id: a resumed stream must draw from the same one
+        if (!c.getOrDefault("sizes", "").isEmpty()) sizes = c.get("sizes");
+        if (!c.getOrDefault("max-tokens", "").isEmpty()) maxTokens = Integer.parseInt(c.get("max-tokens"));
+        if (!c.getOrDefault("max-experts", "").isEmpty()) maxExperts = Integer.parseInt(c.get("max-experts"));
+        if (!c.getOrDefault("max-hidden", "").isEmpty()) maxHidden = Integer.parseInt(c.get("max-hidden"));
+        if (!c.getOrDefault("max-topk", "").isEmpty()) maxTopK = Integer.parseInt(c.get("max-topk"));
         if (!parsed.hasMatchedOption("--timeout") && c.containsKey("timeout")) backendOptions.timeoutSeconds = Long.parseLong(c.get("timeout"));
         if (!parsed.hasMatchedOption("--bundles-per-signature") && c.containsKey("bundles-per-signature")) {
             bundleOption.perSignature = Integer.parseInt(c.get("bundles-per-signature"));
@@ -123,6 +149,28 @@ final class FuzzCommand implements Callable<Integer> {
 
     java.time.Duration time() {
         return budget != null && budget.time != null ? DurationArg.parse(budget.time) : null;
+    }
+
+    /** The size mix of --sizes and the --max-* bounds (recorded in every case id: the id replays its case). */
+    SizeMix sizeMix() {
+        java.util.List<SizeClass> classes = new java.util.ArrayList<>();
+        for (String c : sizes.split(",")) {
+            if (c.isBlank()) continue;
+            try {
+                classes.add(SizeClass.byId(c));
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--sizes: " + e.getMessage());
+            }
+        }
+        if (classes.isEmpty()) throw new UsageError("--sizes names no size class (known: small, medium, boundary, large)");
+        return new SizeMix(classes, 0, 0, 0, 0, false).withBounds(bound("--max-tokens", maxTokens), bound("--max-experts", maxExperts),
+                bound("--max-hidden", maxHidden), bound("--max-topk", maxTopK));
+    }
+
+    private static int bound(String option, Integer v) {
+        if (v == null) return 0;
+        if (v < 1) throw new UsageError(option + " must be positive");
+        return v;
     }
 
     @Override
@@ -143,6 +191,7 @@ final class FuzzCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         Expectations exp = RunSetup.expectations(expectations);
         long cases = cases();
+        SizeMix mix = sizeMix();
         if (untilFailures != null && untilFailures <= 0) throw new UsageError("--until-failures must be positive");
         java.time.Duration budget = time();
         BackendChoice choice = BackendChoice.resolve(backendOptions.backend, err);
@@ -175,7 +224,7 @@ final class FuzzCommand implements Callable<Integer> {
             RunOptions opts = RunSetup.options("fuzz", backendOptions.timeoutSeconds(), exp, counting,
                     RunSetup.bundles(this.out, choice, bundles), err, Shard.ALL).withControl(control);
             FuzzOptions f = FuzzOptions.of(seed, Math.max(0, cases)).withBudget(budget).withShrink(!noShrink)
-                    .withUntilFailures(untilFailures == null ? 0 : Math.max(1, untilFailures - camp.failures()));
+                    .withUntilFailures(untilFailures == null ? 0 : Math.max(1, untilFailures - camp.failures())).withSizes(mix);
             RunResult placeholder = dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed)));
             dir.begin(placeholder);
             camp.save(dir.path(), 0);

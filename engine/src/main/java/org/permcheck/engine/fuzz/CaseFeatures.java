@@ -53,6 +53,8 @@ public final class CaseFeatures {
             if (s.experts() > 1024) f.add("gen:E>1024");       // expert ids past a 1024-bin histogram (SGLang #21610)
             if (s.hidden() % 8 != 0) f.add("gen:H%8!=0");      // rows not 16-byte multiples in bf16 (Paddle #79756)
             if (s.op() != Op.DISPATCH) f.add("unspecified-slots"); // the row_id_map input carries TE's garbage slots
+            Tensor map = inv.inputs().get(Ports.ROUTING_MAP);
+            if (map != null) f.add(routingDtypeLabel(map.dtype()));
             routingFeatures(inv, s, f);
         }
         if (s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD) {
@@ -135,6 +137,15 @@ public final class CaseFeatures {
     private static Tensor firstPresent(Invocation inv, String... names) {
         for (String n : names) if (inv.inputs().containsKey(n)) return inv.inputs().get(n);
         return null;
+    }
+
+    /** The label of a routing map's dtype (X2 allows i32, i64 and bool), for coverage per routing dtype. */
+    public static String routingDtypeLabel(DType d) {
+        switch (d) {
+            case BOOL: return "bool-routing-map";
+            case I64: return "int64-routing-map";
+            default: return "int32-routing-map";
+        }
     }
 
     static String dtypeLabel(DType d) {

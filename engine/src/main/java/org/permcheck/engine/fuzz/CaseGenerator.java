@@ -33,6 +33,8 @@ public final class CaseGenerator {
         if (s.tokens() < 0) return "T must be >= 0";
         if (s.extra() < 0) return "extra must be >= 0";
         if (s.probsDtype() != DType.F32 && s.probsDtype() != DType.BF16 && s.probsDtype() != DType.F16) return "probs dtype must be f32, bf16 or f16";
+        if (s.routingDtype() != DType.I32 && s.routingDtype() != DType.I64 && s.routingDtype() != DType.BOOL) return "routing dtype must be i32, i64 or bool (X2)";
+        if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH) return "routing dtype applies to token_dispatch only (the other ops get a row_id_map)";
         switch (s.op()) {
             case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
                 if (s.experts() < 1) return "E must be >= 1";
@@ -42,6 +44,8 @@ public final class CaseGenerator {
                 if (s.op() == Op.DISPATCH && s.profile().paddingRequired() && s.align() == 0) return "profile " + s.profile() + " needs align";
                 if (s.op() != Op.DISPATCH && s.op() != Op.COMBINE_BACKWARD && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
                 if (s.op() == Op.COMBINE_BACKWARD && s.mergingProbs() && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
+                boolean reduces = s.op() != Op.DISPATCH && (s.op() != Op.COMBINE_BACKWARD || s.mergingProbs());
+                if (reduces && s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
                 return null;
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
@@ -55,8 +59,17 @@ public final class CaseGenerator {
 
     static boolean reducible(DType d) { return d == DType.F32 || d == DType.BF16 || d == DType.F16; }
 
-    /** The case for {@code spec}, under the given id (origin "property" or "fuzz"). */
+    /** The case for {@code spec}, under the given id (origin "property" or "fuzz"); its size label from its shape. */
     public static Case generate(String id, CaseSpec spec, Long runSeed, String origin) {
+        return generate(id, spec, SizeClass.of(spec), runSeed, origin);
+    }
+
+    /** The case of a sampled spec, labelled with the class it was drawn from. */
+    public static Case generate(String id, SpecSampler.Drawn drawn, Long runSeed, String origin) {
+        return generate(id, drawn.spec(), drawn.size(), runSeed, origin);
+    }
+
+    private static Case generate(String id, CaseSpec spec, SizeClass size, Long runSeed, String origin) {
         String why = problem(spec);
         if (why != null) throw new IllegalArgumentException("invalid case spec (" + why + "): " + spec);
         SplitMix64 rng = new SplitMix64(spec.seed());
@@ -75,6 +88,7 @@ public final class CaseGenerator {
         }
         Invocation inv = new Invocation(spec.op(), spec.profile(), in, attrs);
         features.addAll(CaseFeatures.of(spec, inv));
+        features.add(size.label());
         return new Case(id, inv, CaseRules.of(inv), features, runSeed, origin);
     }
 
@@ -90,7 +104,7 @@ public final class CaseGenerator {
             case DISPATCH: {
                 Tensor probs = s.probs() ? probabilities(rng, s, routing) : null;
                 in.put(Ports.INP, s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
-                in.put(Ports.ROUTING_MAP, routing);
+                in.put(Ports.ROUTING_MAP, s.routingDtype() == DType.I32 ? routing : asDtype(routing, s.routingDtype())); // X2
                 if (probs != null) in.put(Ports.PROBS, probs);
                 attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
                 if (s.align() > 0) attrs.put(Attrs.ALIGN_SIZE, (long) s.align());
@@ -126,6 +140,13 @@ public final class CaseGenerator {
             }
             default: throw new IllegalStateException();
         }
+    }
+
+    /** The 0/1 routing map in another dtype X2 allows (i64, bool): the same entries, no draws. */
+    static Tensor asDtype(Tensor routing, DType d) {
+        Tensor out = Tensor.zeros(d, routing.dim(0), routing.dim(1));
+        for (long t = 0; t < routing.dim(0); t++) for (long e = 0; e < routing.dim(1); e++) out.setLong(t, e, routing.getLong(t, e));
+        return out;
     }
 
     /** probs / merging_probs [T,E] in row-major order (docs/generator.md, "Probabilities"). */

@@ -33,10 +33,20 @@ import org.permcheck.tensor.DType;
  * @param chunkOrder  "random", "identity" or "reverse" (chunk sort)
  * @param shards      number of expert-parallel shards (EP ops)
  * @param seed        the data seed of the case's SplitMix64
+ * @param routingDtype dtype of dispatch's routing_map input: i32, i64 or bool (X2); printed only when not i32,
+ *                    so every spec line written before the field existed reads back as the same case
  */
 public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
                        int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
-                       Values values, int chunks, String chunkOrder, int shards, long seed) {
+                       Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype) {
+
+    /** The spec with an int32 routing map (every spec of a line without {@code routing_dtype}). */
+    public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
+                    int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
+                    Values values, int chunks, String chunkOrder, int shards, long seed) {
+        this(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs,
+                values, chunks, chunkOrder, shards, seed, DType.I32);
+    }
 
     /** A default spec to start from (then change fields with the with... methods). */
     public static CaseSpec of(Op op, int tokens, int experts, int hidden, int topK, long seed) {
@@ -44,25 +54,26 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
                 false, false, false, Values.BITS, 1, "random", 1, seed);
     }
 
-    public CaseSpec withOp(Op v) { return new CaseSpec(v, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withProfile(Profile v) { return new CaseSpec(op, v, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withTokens(int v) { return new CaseSpec(op, profile, v, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withExperts(int v) { return new CaseSpec(op, profile, tokens, v, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withHidden(int v) { return new CaseSpec(op, profile, tokens, experts, v, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withTopK(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, v, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withRouting(Routing v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, v, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withAlign(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, v, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withExtra(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, v, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, v, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withProbsDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, v, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, v, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withMergingProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, v, zeroProbs, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withZeroProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, v, values, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withValues(Values v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, v, chunks, chunkOrder, shards, seed); }
-    public CaseSpec withChunks(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, v, chunkOrder, shards, seed); }
-    public CaseSpec withChunkOrder(String v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, v, shards, seed); }
-    public CaseSpec withShards(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, v, seed); }
-    public CaseSpec withSeed(long v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, v); }
+    public CaseSpec withOp(Op v) { return new CaseSpec(v, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withProfile(Profile v) { return new CaseSpec(op, v, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withTokens(int v) { return new CaseSpec(op, profile, v, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withExperts(int v) { return new CaseSpec(op, profile, tokens, v, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withHidden(int v) { return new CaseSpec(op, profile, tokens, experts, v, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withTopK(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, v, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withRouting(Routing v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, v, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withAlign(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, v, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withExtra(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, v, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, v, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withProbsDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, v, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, v, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withMergingProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, v, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withZeroProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, v, values, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withValues(Values v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, v, chunks, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withChunks(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, v, chunkOrder, shards, seed, routingDtype); }
+    public CaseSpec withChunkOrder(String v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, v, shards, seed, routingDtype); }
+    public CaseSpec withShards(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, v, seed, routingDtype); }
+    public CaseSpec withRoutingDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, v); }
+    public CaseSpec withSeed(long v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, v, routingDtype); }
 
     /** The one-line text form: {@code key=value} pairs in a fixed order (docs/generator.md). */
     @Override
@@ -96,8 +107,12 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
         m.put("chunk_order", chunkOrder);
         m.put("shards", Integer.toString(shards));
         m.put("seed", "0x" + Long.toHexString(seed));
+        if (routingDtype != DType.I32) m.put(ROUTING_DTYPE, routingDtype.id()); // optional: old lines stay as they were
         return m;
     }
+
+    /** The optional key of the routing map's dtype (absent: i32). */
+    static final String ROUTING_DTYPE = "routing_dtype";
 
     /** Parses the text form; a bad field gives a one-line IllegalArgumentException. */
     public static CaseSpec parse(String text) {
@@ -114,7 +129,8 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
                     num(m, "H"), num(m, "k"), Routing.byId(req(m, "routing")), num(m, "align"), num(m, "extra"),
                     DType.byId(req(m, "dtype")), DType.byId(req(m, "probs_dtype")), bool(m, "probs"),
                     bool(m, "merging_probs"), bool(m, "zero_probs"), Values.byId(req(m, "values")), num(m, "chunks"),
-                    req(m, "chunk_order").toLowerCase(Locale.ROOT), num(m, "shards"), s);
+                    req(m, "chunk_order").toLowerCase(Locale.ROOT), num(m, "shards"), s,
+                    m.containsKey(ROUTING_DTYPE) ? DType.byId(m.get(ROUTING_DTYPE)) : DType.I32);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number in case spec: " + e.getMessage());
         }

@@ -71,7 +71,10 @@ public final class Shrinker {
         if (s.routing() != Routing.UNIFORM) out.add(s.withRouting(Routing.UNIFORM));
         boolean chunkSort = s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD;
         if (chunkSort && s.chunkOrder().equals("random")) out.add(s.withChunkOrder("reverse"));
-        for (int v = s.values().ordinal() + 1; v < Values.values().length; v++) out.add(s.withValues(Values.values()[v]));
+        // down the list, never to DISTINCT (the last, added later: old shrinks stay as they were); from it to INDEX
+        for (int v = s.values().ordinal() + 1; v < Values.DISTINCT.ordinal(); v++) out.add(s.withValues(Values.values()[v]));
+        if (s.values() == Values.DISTINCT) out.add(s.withValues(Values.INDEX));
+        if (s.routingDtype() != DType.I32) out.add(s.withRoutingDtype(DType.I32));
         if (s.dtype() != DType.F32) out.add(s.withDtype(DType.F32));
         if (s.probsDtype() != DType.F32) out.add(s.withProbsDtype(DType.F32));
         out.remove(s);

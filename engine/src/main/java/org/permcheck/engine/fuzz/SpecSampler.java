@@ -26,14 +26,38 @@ public final class SpecSampler {
     static final String[] ORDERS = {"random", "identity", "reverse"};
     static final int[] SHARDS = {1, 2, 4};
 
+    /** A sampled spec and the class it was drawn from (its {@code size-*} feature label). */
+    public record Drawn(SizeClass size, CaseSpec spec) {}
+
+    /** The original single-class draw (the tiers, the kill matrix): {@code draw(caseSeed, SizeMix.legacy(size))}. */
     public static CaseSpec sample(long caseSeed, SizeClass size) {
+        return draw(caseSeed, SizeMix.legacy(size)).spec();
+    }
+
+    /**
+     * Draws a spec from a case seed. Unless the mix is legacy, the class is drawn first
+     * ({@code below(total weight)}, {@link SizeMix#weights}), and after the data seed two more draws
+     * pick the routing map's dtype and distinct payload values (docs/generator.md section 9).
+     */
+    public static Drawn draw(long caseSeed, SizeMix mix) {
         SplitMix64 r = new SplitMix64(caseSeed);
+        SizeClass size = mix.legacy() ? mix.sizes().get(0) : mix.pick(r.below(mix.totalWeight()));
+        int[] tokenTable = mix.tokens(size);
+        int[] expertTable = mix.experts(size);
+        int[] hiddenTable = mix.hidden(size);
         Op op = OPS[r.below(OPS.length)];
         boolean torch = r.below(4) == 0;
-        int tokens = size.tokens[r.below(size.tokens.length)];
-        int experts = size.experts[r.below(size.experts.length)];
-        int hidden = size.hidden[r.below(size.hidden.length)];
-        int topK = 1 + r.below(Math.min(experts, 8));
+        int tokens = tokenTable[r.below(tokenTable.length)];
+        int experts = expertTable[r.below(expertTable.length)];
+        int hidden = hiddenTable[r.below(hiddenTable.length)];
+        int topK;
+        if (size.topK == null) {
+            topK = 1 + r.below(Math.min(experts, 8));
+        } else {
+            int k = size.topK[r.below(size.topK.length)];
+            topK = k == SizeClass.K_ALL ? experts : Math.min(k, experts);
+        }
+        topK = mix.topK(topK);
         Routing routing = Routing.values()[r.below(Routing.values().length)];
         int align = r.below(3) == 0 ? 0 : ALIGNS[r.below(ALIGNS.length)];
         int extra = r.below(3) == 0 ? r.below(4) : 0;
@@ -47,6 +71,9 @@ public final class SpecSampler {
         String order = ORDERS[r.below(ORDERS.length)];
         int shards = SHARDS[r.below(SHARDS.length)];
         long seed = r.next();
+        // the mix's extra draws come after the seed, so every field above is drawn as in the legacy order
+        int routingDraw = mix.legacy() ? ROUTING_DTYPES.length : r.below(ROUTING_DTYPES.length + 6);
+        boolean distinct = !mix.legacy() && r.below(DISTINCT_ONE_IN) == 0;
 
         boolean dispatchFamily = op == Op.DISPATCH || op == Op.COMBINE || op == Op.DISPATCH_BACKWARD || op == Op.COMBINE_BACKWARD;
         boolean reduces = op == Op.COMBINE || op == Op.DISPATCH_BACKWARD || op == Op.COMBINE_BACKWARD;
@@ -69,8 +96,37 @@ public final class SpecSampler {
         // keep a MEDIUM case below MAX_ELEMENTS moved elements by narrowing H
         long rowsMoved = (long) tokens * (dispatchFamily ? Math.min(topK, experts) : 1);
         while (hidden > 1 && rowsMoved * hidden > SizeClass.MAX_ELEMENTS) hidden /= 2;
-        return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs,
-                mergingProbs, zeroProbs, values, chunks, order, shards, seed);
+        DType routingDtype = DType.I32;
+        if (!mix.legacy()) {
+            // the class's budgets: k, then T (to a smaller value of its table) until the case fits
+            while (dispatchFamily && topK > 1 && (long) tokens * Math.min(topK, experts) * hidden > size.maxElements) topK = Math.max(1, topK / 2);
+            while (dispatchFamily && tokens > 1 && ((long) tokens * Math.min(topK, experts) * hidden > size.maxElements
+                    || (long) tokens * experts > size.maxMap)) {
+                tokens = smallerEntry(tokenTable, tokens);
+            }
+            if (isExpertParallel(op) && mix.maxExperts() > 0 && experts > mix.maxExperts()) {
+                // E = shards * L stays a multiple of the shards: fewer shards, then fewer local experts
+                while (shards > 1 && shards > mix.maxExperts()) shards /= 2;
+                experts = shards * Math.max(1, mix.maxExperts() / shards);
+            }
+            if (op == Op.DISPATCH && routingDraw < ROUTING_DTYPES.length) routingDtype = ROUTING_DTYPES[routingDraw];
+            if (distinct && (!reduces || dtype == DType.F32)) values = Values.DISTINCT;
+        }
+        CaseSpec spec = new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs,
+                mergingProbs, zeroProbs, values, chunks, order, shards, seed, routingDtype);
+        return new Drawn(size, spec);
+    }
+
+    /** Routing maps other than int32, each drawn in one case in {@code ROUTING_DTYPES.length + 6} (X2). */
+    static final DType[] ROUTING_DTYPES = {DType.BOOL, DType.I64};
+    /** Distinct payload values in one case in this many (FlashInfer #4087). */
+    static final int DISTINCT_ONE_IN = 6;
+
+    /** The largest entry of the table below v, or v / 2 when there is none (T must keep shrinking). */
+    private static int smallerEntry(int[] table, int v) {
+        int best = 0;
+        for (int x : table) if (x < v && x > best) best = x;
+        return best > 0 ? best : Math.max(1, v / 2);
     }
 
     static boolean isExpertParallel(Op op) {

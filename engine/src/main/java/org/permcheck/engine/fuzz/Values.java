@@ -18,7 +18,20 @@ public enum Values {
     /** Small integers 0..7 (raw bits 0..7 for fp8). */
     SMALL("small"),
     /** No randomness: every element of row r is r + 1 (raw bits (r + 1) mod 256 for fp8). */
-    INDEX("index");
+    INDEX("index"),
+    /**
+     * No randomness, every element its own value (FlashInfer #4087: repeated values hide stride and
+     * scale-row bugs): element i = r * cols + c gets code 1 + (i mod P) with P prime, as the f32
+     * value itself (exact integers, P = 16777213 < 2^24) or as raw bits (16-bit dtypes P = 65521,
+     * fp8 P = 251). Within one tensor the codes are injective up to P elements, and two rows differ
+     * whenever rows <= P and P does not divide cols. Last in the list: the shrinker never moves to it.
+     */
+    DISTINCT("distinct");
+
+    /** The primes of {@link #DISTINCT} per element size: the largest below the dtype's exact range. */
+    static final long DISTINCT_F32 = 16_777_213L;
+    static final long DISTINCT_16 = 65_521L;
+    static final long DISTINCT_8 = 251L;
 
     private final String id;
 
@@ -76,12 +89,22 @@ public enum Values {
                     java.util.Arrays.fill(bits, v);
                     break;
                 }
+                case DISTINCT:
+                    for (int c = 0; c < n; c++) bits[c] = distinct(d, r * cols + c);
+                    break;
                 default: throw new IllegalStateException();
             }
             pack(bits, d.size(), row);
             out.writeRowBytes(r, row, 0);
         }
         return out;
+    }
+
+    /** The {@link #DISTINCT} bits of flat element i of a tensor of dtype d. */
+    static long distinct(DType d, long i) {
+        if (d == DType.F32) return FloatFormats.fromF32(d, (float) (1 + i % DISTINCT_F32)); // exact: below 2^24
+        long p = d.size() == 1 ? DISTINCT_8 : d.size() == 2 ? DISTINCT_16 : DISTINCT_F32;
+        return 1 + i % p;
     }
 
     private static final java.lang.invoke.VarHandle LE16 =

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.permcheck.engine.codec.JsonFile;
+import org.permcheck.engine.fuzz.ClassCounts;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.ExpectationMatch;
 import org.permcheck.engine.model.Mismatch;
@@ -66,6 +67,13 @@ public final class JsonReport {
         table.notSupportedPerFeature().forEach(ns::put);
         ObjectNode cov = root.putObject("coverage");
         new java.util.TreeMap<>(run.coverage()).forEach(cov::put);
+        // generated cases per size class and routing dtype, ran and failed (derived: not read back)
+        ClassCounts classes = ClassCounts.of(run);
+        ObjectNode cls = root.putObject("classes");
+        ObjectNode sizes = cls.putObject("sizes");
+        classes.sizes().forEach((label, c) -> sizes.putObject(label).put("ran", c.ran()).put("failed", c.failed()));
+        ObjectNode routing = cls.putObject("routing");
+        classes.routing().forEach((label, c) -> routing.putObject(label).put("ran", c.ran()).put("failed", c.failed()));
         ArrayNode problems = root.putArray("expectation_problems");
         run.expectationProblems().forEach(problems::add);
         // per entry of the expectations file: the cases of this run it matched (a shard's input to report merge)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.permcheck.engine.fuzz.ClassCounts;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunInfo;
 import org.permcheck.engine.model.RunResult;
@@ -79,6 +80,8 @@ public final class MarkdownSummary {
         }
         md.append('\n');
 
+        appendClasses(md, ClassCounts.of(run));
+
         if (!table.notSupportedPerFeature().isEmpty()) {
             md.append("## NOT_SUPPORTED per feature\n\n| feature | cases |\n|---|---:|\n");
             for (Map.Entry<String, Long> e : table.notSupportedPerFeature().entrySet()) {
@@ -104,6 +107,16 @@ public final class MarkdownSummary {
             }
         }
         return md.toString();
+    }
+
+    /** Generated cases per size class and routing dtype (issue 11), when the run had any. */
+    private static void appendClasses(StringBuilder md, ClassCounts classes) {
+        if (classes.sizes().values().stream().allMatch(c -> c.ran() == 0)) return; // no generated case
+        md.append("## Size classes and routing dtypes\n\nGenerated cases per size class (docs/generator.md section 9) and per dtype of ")
+          .append("dispatch's routing_map.\n\n| class | cases | failed |\n|---|---:|---:|\n");
+        classes.sizes().forEach((l, c) -> md.append("| ").append(Markup.mdCell(l)).append(" | ").append(c.ran()).append(" | ").append(c.failed()).append(" |\n"));
+        classes.routing().forEach((l, c) -> md.append("| ").append(Markup.mdCell(l)).append(" | ").append(c.ran()).append(" | ").append(c.failed()).append(" |\n"));
+        md.append('\n');
     }
 
     private static void appendFailure(StringBuilder md, CaseResult r, String backend) {

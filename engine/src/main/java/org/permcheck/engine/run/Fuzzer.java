@@ -6,9 +6,11 @@ import java.util.List;
 
 import org.permcheck.engine.fuzz.CaseGenerator;
 import org.permcheck.engine.fuzz.CaseIds;
+import org.permcheck.engine.fuzz.ClassCounts;
 import org.permcheck.engine.fuzz.CaseSpec;
 import org.permcheck.engine.fuzz.Shrinker;
 import org.permcheck.engine.fuzz.SizeClass;
+import org.permcheck.engine.fuzz.SizeMix;
 import org.permcheck.engine.fuzz.SpecSampler;
 import org.permcheck.engine.fuzz.SplitMix64;
 import org.permcheck.engine.model.Case;
@@ -41,6 +43,19 @@ public final class Fuzzer {
         return SpecSampler.sample(SplitMix64.nth(seed, index), size);
     }
 
+    /** Case i of a fuzz run with this seed and size mix, with the class it was drawn from. */
+    public static SpecSampler.Drawn drawAt(long seed, long index, SizeMix sizes) {
+        return SpecSampler.draw(SplitMix64.nth(seed, index), sizes);
+    }
+
+    /**
+     * The case-id prefix of a campaign: "fuzz" for the legacy small draw, else "fuzz:{mix}" (e.g.
+     * "fuzz:small+medium+boundary+large,max-tokens=4096"), so that an id alone rebuilds its case.
+     */
+    public static String prefix(SizeMix sizes) {
+        return sizes.equals(SizeMix.legacy(SizeClass.SMALL)) ? PREFIX : PREFIX + ":" + sizes.text();
+    }
+
     /**
      * Passing cases listed one by one in a fuzz result; the rest are tallied (UnlistedPasses), so a
      * campaign of hours keeps bounded memory and bounded reports. Every non-passing case is listed.
@@ -62,7 +77,8 @@ public final class Fuzzer {
         if (startAt < 0) throw new IllegalArgumentException("start index must be 0 or more, not " + startAt);
         options.log().accept("fuzz seed=" + f.seed() + " shard=" + f.shard() + (f.maxCases() > 0 ? " cases=" + f.maxCases() : "")
                 + (startAt > 0 ? " resuming at case " + startAt : "")
-                + (f.budget() != null ? " budget=" + f.budget().toSeconds() + "s" : "") + " (replay: --seed " + f.seed() + ")");
+                + (f.budget() != null ? " budget=" + f.budget().toSeconds() + "s" : "") + " sizes=" + f.sizes().text()
+                + " (replay: --seed " + f.seed() + f.sizes().cliArgs() + ")");
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         long deadline = f.budget() == null ? Long.MAX_VALUE : t0 + f.budget().toNanos();
@@ -120,6 +136,7 @@ public final class Fuzzer {
             options.log().accept("fuzz seed=" + f.seed() + ": " + result.totalCases() + " cases, "
                     + (results.stream().filter(x -> x.status() == Status.PASS).count() + result.unlisted().cases())
                     + " passed, verdict " + result.verdict().label());
+            options.log().accept("fuzz coverage: " + ClassCounts.of(result).line());
             return result;
         }
     }
@@ -131,9 +148,9 @@ public final class Fuzzer {
     private record Prepared(CaseSpec spec, Case testCase, OracleAnswer oracle) {}
 
     private static Prepared prepare(FuzzOptions f, long i) {
-        CaseSpec spec = specAt(f.seed(), i, f.size());
-        Case c = CaseGenerator.generate(CaseIds.sampled(PREFIX, f.seed(), i), spec, f.seed(), "fuzz");
-        return new Prepared(spec, c, OracleAnswer.of(c.invocation()));
+        SpecSampler.Drawn drawn = drawAt(f.seed(), i, f.sizes());
+        Case c = CaseGenerator.generate(CaseIds.sampled(prefix(f.sizes()), f.seed(), i), drawn, f.seed(), "fuzz");
+        return new Prepared(drawn.spec(), c, OracleAnswer.of(c.invocation()));
     }
 
     /**

@@ -10,6 +10,7 @@ import org.permcheck.engine.fuzz.CaseIds;
 import org.permcheck.engine.fuzz.CaseSpec;
 import org.permcheck.engine.fuzz.EdgeCases;
 import org.permcheck.engine.fuzz.SizeClass;
+import org.permcheck.engine.fuzz.SizeMix;
 import org.permcheck.engine.fuzz.SpecSampler;
 import org.permcheck.engine.fuzz.SplitMix64;
 import org.permcheck.engine.model.Case;
@@ -65,10 +66,14 @@ public enum Tier {
     SizeClass sizeClass() { return size; }
 
     static Case sampledCase(String prefix, long seed, long i, SizeClass size, String origin) {
-        CaseSpec spec = SpecSampler.sample(SplitMix64.nth(seed, i), size);
+        return sampledCase(prefix, seed, i, SizeMix.legacy(size), origin);
+    }
+
+    static Case sampledCase(String prefix, long seed, long i, SizeMix sizes, String origin) {
+        SpecSampler.Drawn drawn = SpecSampler.draw(SplitMix64.nth(seed, i), sizes);
         String caseId = CaseIds.sampled(prefix, seed, i);
         InFlight.set("generating " + caseId);
-        return CaseGenerator.generate(caseId, spec, seed, origin);
+        return CaseGenerator.generate(caseId, drawn, seed, origin);
     }
 
     /** Rebuilds a case from its id, or from "spec:{spec line}"; empty when the id names no case. */
@@ -86,6 +91,15 @@ public enum Tier {
             return Optional.empty();
         }
         if (p.prefix().equals(Fuzzer.PREFIX)) return Optional.of(sampledCase(Fuzzer.PREFIX, p.seed(), p.index(), SizeClass.SMALL, "fuzz"));
+        if (p.prefix().startsWith(Fuzzer.PREFIX + ":")) {
+            SizeMix sizes;
+            try {
+                sizes = SizeMix.parse(p.prefix().substring(Fuzzer.PREFIX.length() + 1));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            return Optional.of(sampledCase(p.prefix(), p.seed(), p.index(), sizes, "fuzz"));
+        }
         for (Tier t : values()) if (t.id.equals(p.prefix())) return Optional.of(sampledCase(t.id, p.seed(), p.index(), t.size, "property"));
         return Optional.empty();
     }

@@ -34,7 +34,9 @@ public final class FeatureLabels {
         add("empty-expert", "an expert that receives no token");
         add("single-expert", "E = 1");
         add("all-routed", "every token routed to every expert");
+        add("int32-routing-map", "routing_map given as int32 (generated cases: the routing dtype they drew)");
         add("bool-routing-map", "routing_map given as bool");
+        add("int64-routing-map", "routing_map given as int64");
         add("int64-index", "index inputs given as int64");
         add("negative-zero", "-0.0 in a payload (bit copies keep it)");
         add("nan-payload", "NaN with a payload in a payload tensor (bit copies keep it)");
@@ -49,6 +51,10 @@ public final class FeatureLabels {
         add("expert-parallel", "ragged all-to-all parameters and local permutes");
         add("precondition", "a negative vector: the input is outside the contract (group X)");
         add("generated", "inputs made by the seeded generator (docs/generator.md)");
+        add("size-small", "a generated case of size class small (docs/generator.md section 9)");
+        add("size-medium", "a generated case of size class medium");
+        add("size-boundary", "a generated case of size class boundary (multi-block edges of T and E)");
+        add("size-large", "a generated case of size class large (production shapes)");
         add("fuzz-found", "promoted from a shrunk fuzz counterexample");
         add("large", "too large to commit: regenerated from its recipe, pinned by hash");
     }

@@ -24,6 +24,8 @@ import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.engine.run.FuzzOptions;
+import org.permcheck.engine.fuzz.ClassCounts;
+import org.permcheck.engine.fuzz.SizeMix;
 import org.permcheck.engine.run.Fuzzer;
 import org.permcheck.engine.run.RunOptions;
 import org.permcheck.engine.run.Runner;
@@ -83,6 +85,19 @@ class NumpyPortConformanceTest {
                 .run(FuzzOptions.of(7, 150));
         assertTrue(r.conformant(), describe(r));
         assertEquals(150, r.results().size());
+    }
+
+    /** The port handles what a size mix draws: bool and int64 routing maps (X2), distinct values, the boundary classes. */
+    @Test
+    void aShortFuzzOverEverySizeClassAndRoutingDtypeFindsNothing() {
+        RunResult r = new Fuzzer(() -> ExecBackend.forCommand(Python.numpyPort()), options().withTier("fuzz"))
+                .run(FuzzOptions.of(7, 120).withSizes(SizeMix.all().withBounds(1100, 70, 2, 4)));
+        assertTrue(r.conformant(), describe(r));
+        for (String routing : ClassCounts.ROUTING_LABELS) {
+            ClassCounts.Counts c = ClassCounts.of(r).routing().get(routing);
+            assertTrue(c.ran() > 0, routing + " reached");
+        }
+        assertTrue(r.results().stream().allMatch(c -> c.status() == Status.PASS), "claimed and passed: " + describe(r));
     }
 
     /** Each planted bug breaks the rules named here (docs/spec.md); the run must say so. */

@@ -24,6 +24,9 @@ import org.permcheck.contract.Op;
 import org.permcheck.engine.fuzz.CaseGenerator;
 import org.permcheck.engine.fuzz.CaseSpec;
 import org.permcheck.engine.fuzz.SizeClass;
+import org.permcheck.engine.fuzz.SizeMix;
+import org.permcheck.engine.fuzz.Values;
+import org.permcheck.tensor.DType;
 import org.permcheck.engine.fuzz.SpecSampler;
 import org.permcheck.engine.fuzz.SplitMix64;
 import org.permcheck.engine.model.Case;
@@ -53,6 +56,14 @@ class PythonGeneratorPortTest {
         for (long i = 0; out.size() < 60; i++) {
             CaseSpec s = SpecSampler.sample(SplitMix64.nth(20261126L, i), SizeClass.SMALL);
             if (s.tokens() * (long) Math.max(1, s.hidden()) <= 4096) out.add(s.toString());
+        }
+        // the fields of a size mix's draws (issue 11): bool and int64 routing maps, distinct values of every dtype
+        Set<String> reached = new LinkedHashSet<>();
+        SizeMix mix = SizeMix.all().withBounds(40, 16, 8, 4);
+        for (long i = 0; reached.size() < 2 + 5 || i < 40; i++) {
+            CaseSpec s = SpecSampler.draw(SplitMix64.nth(20261203L, i), mix).spec();
+            String key = s.routingDtype() != DType.I32 ? "routing " + s.routingDtype() : s.values() == Values.DISTINCT ? "distinct " + s.dtype() : null;
+            if (i < 40 || key != null && reached.add(key)) out.add(s.toString());
         }
         return new ArrayList<>(out);
     }

@@ -28,7 +28,10 @@ public final class GeneratorGoldens {
             "op=local_unpermute_before_a2a profile=te-jax T=2 E=4 H=2 k=1 routing=uniform align=0 extra=0 dtype=f32 probs_dtype=f32 probs=false merging_probs=false zero_probs=false values=index chunks=1 chunk_order=random shards=2 seed=0x12",
             "op=token_dispatch profile=te-jax T=6 E=4 H=2 k=4 routing=all align=0 extra=0 dtype=f32 probs_dtype=f32 probs=false merging_probs=false zero_probs=false values=normal chunks=1 chunk_order=random shards=1 seed=0x3",
             "op=token_dispatch profile=te-jax T=5 E=3 H=2 k=2 routing=empty_first align=0 extra=0 dtype=f32 probs_dtype=f32 probs=false merging_probs=false zero_probs=false values=small chunks=1 chunk_order=random shards=1 seed=0x4",
-            "op=token_dispatch profile=te-jax T=5 E=3 H=2 k=2 routing=empty_last align=0 extra=0 dtype=f32 probs_dtype=f32 probs=false merging_probs=false zero_probs=false values=small chunks=1 chunk_order=random shards=1 seed=0x4");
+            "op=token_dispatch profile=te-jax T=5 E=3 H=2 k=2 routing=empty_last align=0 extra=0 dtype=f32 probs_dtype=f32 probs=false merging_probs=false zero_probs=false values=small chunks=1 chunk_order=random shards=1 seed=0x4",
+            // the optional field and the distinct values (issue 11)
+            "op=token_dispatch profile=te-jax T=5 E=4 H=3 k=2 routing=varying align=0 extra=0 dtype=bf16 probs_dtype=f32 probs=true merging_probs=false zero_probs=false values=distinct chunks=1 chunk_order=random shards=1 seed=0x6 routing_dtype=bool",
+            "op=token_dispatch profile=te-jax T=5 E=4 H=3 k=2 routing=varying align=0 extra=0 dtype=f32 probs_dtype=f32 probs=false merging_probs=false zero_probs=false values=distinct chunks=1 chunk_order=random shards=1 seed=0x6 routing_dtype=i64");
 
     /** "name dtype[shape] sha256" per input, in insertion order. */
     static List<String> hashes(String spec) throws Exception {
