@@ -37,6 +37,20 @@ final class CaseSources {
         return tier.cases(seed, shard, vectors);
     }
 
+    /**
+     * {@code cases} followed by the precondition probes of {@code shard} (the robustness tier:
+     * generated probes, then the negative vectors of {@code vectorsDir} when it exists). A list
+     * built on demand stays so: the probes are few and built here.
+     */
+    static List<Case> withProbes(List<Case> cases, Shard shard, Path vectorsDir) throws IOException {
+        List<Case> negatives = Files.isDirectory(vectorsDir) ? VectorSet.negatives(vectorsDir) : List.of();
+        List<Case> probes = org.permcheck.engine.run.ProbeCases.of(shard, negatives);
+        return new java.util.AbstractList<Case>() {
+            @Override public Case get(int i) { return i < cases.size() ? cases.get(i) : probes.get(i - cases.size()); }
+            @Override public int size() { return cases.size() + probes.size(); }
+        };
+    }
+
     /** One saved case: a repro bundle (case.json of format permcheck-repro) or a vector directory. */
     record Saved(Case theCase, String recordedBackend, String recordedStatus) {}
 
