@@ -171,9 +171,10 @@ public final class ProbeCases {
         return c;
     }
 
-    /** The values of {@code t} (integers, or floats that hold integers) in {@code dtype}. */
+    /** The values of {@code t} in {@code dtype}; an fp8 target stays zero (values never round into fp8, X5 is about the dtype). */
     private static Tensor convert(Tensor t, DType dtype) {
         Tensor c = Tensor.zeros(dtype, t.shape());
+        if (dtype == DType.F8E4M3 || dtype == DType.F8E5M2) return c;
         for (long i = 0; i < t.numel(); i++) {
             if (dtype.isFloat()) c.setF32(i, t.dtype().isFloat() ? t.getF32(i) : t.getLong(i));
             else c.setLong(i, t.getLong(i));
