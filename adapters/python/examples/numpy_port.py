@@ -328,9 +328,10 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
 }
 
 
-def need(ok, rule, message):
+def need(ok, rule, message, refusal=ValueError):
+    """Refuses the call (an `error` answer; `not_supported` with refusal=NotSupported) unless ok."""
     if not ok:
-        raise ValueError("[%s] %s" % (rule, message))
+        raise refusal("[%s] %s" % (rule, message))
 
 
 def shape(inputs, name):
@@ -410,12 +411,12 @@ def check_x(op, inputs, attrs, profile):
         A = attrs.get("align_size")
         need((A is not None or profile != "torch-mask-pad") and (A is None or A > 0), "X4", "align_size must be > 0 (required by torch-mask-pad)")
     elif op == "token_combine":
-        need(inputs["inp"].dtype in REDUCIBLE, "X5", "combine reduces: fp8 is moved, never reduced")
+        need(inputs["inp"].dtype in REDUCIBLE, "X5", "combine reduces: fp8 is moved, never reduced", NotSupported)
         T, E = check_row_id_map(inputs, "inp", False)
         if "merging_probs" in inputs:
             need(shape(inputs, "merging_probs") == (T, E), "X1", "merging_probs must be [T, E]")
     elif op == "token_dispatch_backward":
-        need(inputs["grad_output"].dtype in REDUCIBLE, "X5", "dispatch backward reduces: fp8 is moved, never reduced")
+        need(inputs["grad_output"].dtype in REDUCIBLE, "X5", "dispatch backward reduces: fp8 is moved, never reduced", NotSupported)
         check_row_id_map(inputs, "grad_output", False)
         if "grad_permuted_probs" in inputs:
             need(shape(inputs, "grad_permuted_probs") == (shape(inputs, "grad_output")[0],), "X1", "grad_permuted_probs must be [rows]")
@@ -423,7 +424,7 @@ def check_x(op, inputs, attrs, profile):
         T, E = check_row_id_map(inputs, "fwd_input", True)
         need(shape(inputs, "grad_output") == (T, shape(inputs, "fwd_input")[1]), "X1", "grad_output must be [T, H]")
         if "merging_probs" in inputs:
-            need(inputs["grad_output"].dtype in REDUCIBLE and inputs["fwd_input"].dtype in REDUCIBLE, "X5", "fp8 is never reduced")
+            need(inputs["grad_output"].dtype in REDUCIBLE and inputs["fwd_input"].dtype in REDUCIBLE, "X5", "fp8 is never reduced", NotSupported)
             need(shape(inputs, "merging_probs") == (T, E), "X1", "merging_probs must be [T, E]")
     elif op == "sort_chunks_by_index":
         rows = shape(inputs, "inp")[0]
