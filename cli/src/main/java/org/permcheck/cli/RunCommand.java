@@ -103,7 +103,10 @@ final class RunCommand implements Callable<Integer> {
         BackendChoice choice = list ? null : BackendChoice.resolve(backendOptions.backend, err);
         if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
         List<org.permcheck.engine.model.Case> tierCases = probesOnly ? List.of() : CaseSources.tier(tier, seed, shard, vectors, vectorsGiven);
-        if (probesOnly || probes == Probes.on) tierCases = CaseSources.withProbes(tierCases, shard, vectors);
+        if (probesOnly || probes == Probes.on) {
+            long before = probesOnly ? 0 : CaseSources.unshardedCount(tier, seed, vectors);
+            tierCases = CaseSources.withProbes(tierCases, before, shard, vectors);
+        }
         List<org.permcheck.engine.model.Case> cases = CaseSelection.of(tierCases, ops, rules, patterns);
         if (list) {
             for (org.permcheck.engine.model.Case c : cases) {

@@ -52,10 +52,14 @@ public final class ProbeCases {
         return out;
     }
 
-    /** The probes of one shard, by position in {@link #all}: every probe lands in exactly one shard. */
-    public static List<Case> of(Shard shard, List<Case> negativeVectors) {
+    /**
+     * The probes of one shard when they follow {@code before} cases of the unsharded list: probe j is
+     * case {@code before + j} of the whole run, so every probe lands in exactly one shard and the
+     * shards interleave back into the unsharded order (ShardMerge, docs/cli.md).
+     */
+    public static List<Case> of(Shard shard, long before, List<Case> negativeVectors) {
         List<Case> all = all(negativeVectors), mine = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) if (shard.contains(i)) mine.add(all.get(i));
+        for (int i = 0; i < all.size(); i++) if (shard.contains(before + i)) mine.add(all.get(i));
         return mine;
     }
 
