@@ -311,5 +311,153 @@ def local_unpermute_before_a2a(inputs, attrs, profile):
     return {"output": Tensor(data, inp.dtype)}
 
 
+# ---------------------------------------------------------------- group X: refuse inputs outside the contract (B1)
+
+INDEX = ("i32", "i64")
+PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
+    "token_dispatch": (("inp", "routing_map"), ("probs",), ("num_out_tokens", "align_size")),
+    "token_combine": (("inp", "row_id_map"), ("merging_probs", "pad_offsets"), ()),
+    "token_dispatch_backward": (("grad_output", "row_id_map"), ("grad_permuted_probs", "pad_offsets"), ()),
+    "token_combine_backward": (("grad_output", "row_id_map", "fwd_input"), ("merging_probs", "pad_offsets"), ()),
+    "sort_chunks_by_index": (("inp", "split_sizes", "sorted_indices"), ("probs",), ()),
+    "sort_chunks_by_index_backward": (("grad_output", "row_id_map"), ("grad_permuted_probs",), ()),
+    "compute_ragged_all_to_all_params": (("all_shards_tokens_per_expert",), (), ("shard_id", "num_shards")),
+    "compute_reverse_ragged_all_to_all_params": (("all_shards_tokens_per_expert",), (), ("shard_id", "num_shards")),
+    "local_permute_after_a2a": (("inp", "all_shards_tokens_per_expert"), (), ("shard_id", "num_shards")),
+    "local_unpermute_before_a2a": (("inp", "sorted_split_sizes", "inverse_chunk_indices"), (), ()),
+}
+
+
+def need(ok, rule, message, refusal=ValueError):
+    """Refuses the call (an `error` answer; `not_supported` with refusal=NotSupported) unless ok."""
+    if not ok:
+        raise refusal("[%s] %s" % (rule, message))
+
+
+def shape(inputs, name):
+    return tuple(inputs[name].data.shape)
+
+
+def check_row_id_map(inputs, payload, distinct):
+    """X1, X5, X6 of a row_id_map input over the `payload` input's rows; returns (T, E)."""
+    rid = inputs["row_id_map"]
+    need(rid.dtype == "i32" and rid.data.ndim == 2 and rid.data.shape[1] >= 3 and rid.data.shape[1] % 2 == 1,
+         "X1", "row_id_map must be int32 [T, 2E+1]")
+    T, E = rid.data.shape[0], (rid.data.shape[1] - 1) // 2
+    m = rid.data.astype(np.int64)
+    pad = np.zeros(E, dtype=np.int64)
+    if "pad_offsets" in inputs:
+        need(inputs["pad_offsets"].dtype in INDEX, "X5", "pad_offsets must be an integer tensor")
+        need(shape(inputs, "pad_offsets") == (E,), "X1", "pad_offsets must be [E]")
+        pad = inputs["pad_offsets"].data.astype(np.int64)
+        need((pad >= 0).all(), "X6", "pad_offsets has a negative entry")
+    n = m[:, 2 * E]
+    need(((n >= 0) & (n <= E)).all(), "X6", "a row_id_map count is outside [0, E]")
+    rows = inputs[payload].data.shape[0]
+    sources = []
+    for t in range(T):
+        e = m[t, E:E + n[t]]
+        need(((e >= 0) & (e < E)).all(), "X6", "row_id_map[%d] names an expert outside [0, E)" % t)
+        need((np.diff(e) < 0).all(), "X6", "row_id_map[%d] expert ids are not strictly descending" % t)
+        dst = m[t, :n[t]]
+        src = dst + pad[e]
+        need(((dst >= 0) & (src < rows)).all(), "X6", "row_id_map[%d] names a row outside the %d rows of %s" % (t, rows, payload))
+        sources.extend(src.tolist())
+    need(not distinct or len(set(sources)) == len(sources), "X6", "row_id_map names a source row twice")
+    return T, E
+
+
+def check_chunks(split, order, rows):
+    """X7: split sizes >= 0 summing to at most `rows`, and a permutation of the chunks."""
+    need(split.dtype in INDEX and order.dtype in INDEX, "X5", "chunk sizes and indices must be integer tensors")
+    s, o = split.data.astype(np.int64), order.data.astype(np.int64)
+    need(s.ndim == 1 and o.ndim == 1 and len(s) >= 1 and len(s) == len(o), "X7", "split sizes and indices must be rank 1, same length >= 1")
+    need((s >= 0).all() and int(s.sum()) <= rows, "X7", "split sizes must be >= 0 and sum to at most the %d rows" % rows)
+    need(sorted(o.tolist()) == list(range(len(o))), "X7", "the chunk indices are not a permutation")
+
+
+def check_shards(inputs, attrs):
+    """X8: shard attributes and per-shard counts."""
+    M = inputs["all_shards_tokens_per_expert"]
+    need(M.dtype in INDEX, "X5", "all_shards_tokens_per_expert must be an integer tensor")
+    need(M.data.ndim == 2, "X1", "all_shards_tokens_per_expert must be 2-D")
+    S, s = attrs.get("num_shards"), attrs.get("shard_id")
+    need(S is not None and s is not None and S >= 1, "X8", "num_shards >= 1 and shard_id are required")
+    need(M.data.shape[0] == S and 0 <= s < S, "X8", "M must be [num_shards, E] and 0 <= shard_id < num_shards")
+    E = M.data.shape[1]
+    need(E >= 1 and E % S == 0 and (M.data >= 0).all(), "X8", "E must be a positive multiple of num_shards, counts >= 0")
+    return M.data.astype(np.int64), S, s, E // S
+
+
+def check_x(op, inputs, attrs, profile):
+    """Every X rule of docs/spec.md for one call, before anything is computed (refused: B1)."""
+    required, optional, names = PORTS[op]
+    need(all(k in inputs for k in required) and all(k in required + optional for k in inputs), "X1", "inputs of %s" % op)
+    need(all(a in names for a in attrs), "X1", "unknown attribute of %s" % op)
+    for name, t in inputs.items():
+        if name in ("inp", "grad_output", "fwd_input"):
+            need(t.dtype in PAYLOADS and t.data.ndim == 2, "X5" if t.data.ndim == 2 else "X1", "%s must be a 2-D payload" % name)
+        if name in ("probs", "merging_probs", "grad_permuted_probs"):
+            need(t.dtype in REDUCIBLE, "X5", "%s must be f32, bf16 or f16" % name)
+    if op == "token_dispatch":
+        R = inputs["routing_map"]
+        need(R.data.ndim == 2 and R.data.shape[0] == shape(inputs, "inp")[0], "X1", "routing_map must be [T, E] with T of inp")
+        if "probs" in inputs:
+            need(shape(inputs, "probs") == R.data.shape, "X1", "probs must be [T, E]")
+        need(R.dtype in ("i32", "i64", "bool") and np.isin(R.data, (0, 1)).all(), "X2", "routing_map values must be 0 or 1")
+        need(R.data.shape[1] >= 1, "X1", "routing_map needs an expert")
+        N = attrs.get("num_out_tokens")
+        need(N is not None and 0 < N and N >= int(R.data.astype(np.int64).sum()), "X3", "need 0 < num_out_tokens >= routed pairs (TE #3346)")
+        A = attrs.get("align_size")
+        need((A is not None or profile != "torch-mask-pad") and (A is None or A > 0), "X4", "align_size must be > 0 (required by torch-mask-pad)")
+    elif op == "token_combine":
+        need(inputs["inp"].dtype in REDUCIBLE, "X5", "combine reduces: fp8 is moved, never reduced", NotSupported)
+        T, E = check_row_id_map(inputs, "inp", False)
+        if "merging_probs" in inputs:
+            need(shape(inputs, "merging_probs") == (T, E), "X1", "merging_probs must be [T, E]")
+    elif op == "token_dispatch_backward":
+        need(inputs["grad_output"].dtype in REDUCIBLE, "X5", "dispatch backward reduces: fp8 is moved, never reduced", NotSupported)
+        check_row_id_map(inputs, "grad_output", False)
+        if "grad_permuted_probs" in inputs:
+            need(shape(inputs, "grad_permuted_probs") == (shape(inputs, "grad_output")[0],), "X1", "grad_permuted_probs must be [rows]")
+    elif op == "token_combine_backward":
+        T, E = check_row_id_map(inputs, "fwd_input", True)
+        need(shape(inputs, "grad_output") == (T, shape(inputs, "fwd_input")[1]), "X1", "grad_output must be [T, H]")
+        if "merging_probs" in inputs:
+            need(inputs["grad_output"].dtype in REDUCIBLE and inputs["fwd_input"].dtype in REDUCIBLE, "X5", "fp8 is never reduced", NotSupported)
+            need(shape(inputs, "merging_probs") == (T, E), "X1", "merging_probs must be [T, E]")
+    elif op == "sort_chunks_by_index":
+        rows = shape(inputs, "inp")[0]
+        if "probs" in inputs:
+            need(shape(inputs, "probs") == (rows,), "X1", "probs must be [N]")
+        check_chunks(inputs["split_sizes"], inputs["sorted_indices"], rows)
+    elif op == "sort_chunks_by_index_backward":
+        m = inputs["row_id_map"]
+        rows = shape(inputs, "grad_output")[0]
+        need(m.dtype in INDEX, "X5", "row_id_map must be an integer tensor")
+        need(m.data.shape == (rows,), "X1", "row_id_map must be [N]")
+        need(sorted(m.data.astype(np.int64).tolist()) == list(range(rows)), "X7", "row_id_map is not a permutation")
+        if "grad_permuted_probs" in inputs:
+            need(shape(inputs, "grad_permuted_probs") == (rows,), "X1", "grad_permuted_probs must be [N]")
+    elif op in ("compute_ragged_all_to_all_params", "compute_reverse_ragged_all_to_all_params"):
+        check_shards(inputs, attrs)
+    elif op == "local_permute_after_a2a":
+        M, S, s, L = check_shards(inputs, attrs)
+        need(int(M[:, s * L:(s + 1) * L].sum()) <= shape(inputs, "inp")[0], "X8", "the shards send more rows than inp has")
+    elif op == "local_unpermute_before_a2a":
+        check_chunks(inputs["sorted_split_sizes"], inputs["inverse_chunk_indices"], shape(inputs, "inp")[0])
+
+
+def checked(op, fn):
+    def run(inputs, attrs, profile):
+        check_x(op, inputs, attrs, profile)
+        return fn(inputs, attrs, profile)
+    return run
+
+
+for _name, _fn in list(adapter.functions.items()):
+    adapter.functions[_name] = checked(_name, _fn)
+
+
 if __name__ == "__main__":
     adapter.serve()

@@ -29,6 +29,8 @@ MODE number i (the last mode repeats). Modes:
   unknown-output name an output the op does not have
   exit-clean     exit(0) without answering
   stale          name out.npy without writing it (a file of an earlier case must not be taken)
+  guard-breach   as good, and report 64 guard bytes changed 4096 bytes past 'output' (B2)
+  guard-malformed as good, with a guard breach that has no byte count (a malformed answer)
 Special first arguments: --version N (hello with protocol N), --no-hello (exit at once),
 --hello-garbage (answer hello with garbage).
 """
@@ -158,6 +160,14 @@ def run(msg):
     if mode == "unknown-output":
         open(os.path.join(d, "out.npy"), "wb").write(header + data)
         return result(name="surprise")
+    if mode == "guard-breach":
+        open(os.path.join(d, "out.npy"), "wb").write(header + data)
+        return send({"type": "result", "id": rid, "outputs": {"output": out}, "guarded": ["output"],
+                     "guard_breaches": [{"output": "output", "offset": 4096, "bytes": 64}]})
+    if mode == "guard-malformed":
+        open(os.path.join(d, "out.npy"), "wb").write(header + data)
+        return send({"type": "result", "id": rid, "outputs": {"output": out}, "guarded": ["output"],
+                     "guard_breaches": [{"output": "output", "offset": "far"}]})
     raise SystemExit("unknown mode " + mode)
 
 

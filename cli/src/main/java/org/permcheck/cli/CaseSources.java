@@ -28,13 +28,33 @@ final class CaseSources {
      * costs 1/n of the generation and of the memory).
      */
     static List<Case> tier(Tier tier, long seed, Shard shard, Path vectorsDir, boolean vectorsRequired) throws IOException {
-        List<Case> vectors = List.of();
-        if (Files.isDirectory(vectorsDir)) {
-            vectors = VectorSet.load(vectorsDir);
-        } else if (vectorsRequired) {
-            throw new UsageError("--vectors " + vectorsDir + ": no such directory");
-        }
-        return tier.cases(seed, shard, vectors);
+        return tier.cases(seed, shard, vectors(vectorsDir, vectorsRequired));
+    }
+
+    /** How many cases {@link #tier} has unsharded (nothing is generated: the list builds on demand). */
+    static long unshardedCount(Tier tier, long seed, Path vectorsDir) throws IOException {
+        return tier.cases(seed, Shard.ALL, vectors(vectorsDir, false)).size();
+    }
+
+    private static List<Case> vectors(Path vectorsDir, boolean vectorsRequired) throws IOException {
+        if (Files.isDirectory(vectorsDir)) return VectorSet.load(vectorsDir);
+        if (vectorsRequired) throw new UsageError("--vectors " + vectorsDir + ": no such directory");
+        return List.of();
+    }
+
+    /**
+     * {@code cases} (this shard's share of {@code unshardedCount} cases) followed by the precondition
+     * probes of {@code shard} (the robustness tier: generated probes, then the negative vectors of
+     * {@code vectorsDir} when it exists), sharded as the continuation of the unsharded list. A list
+     * built on demand stays so: the probes are few and built here.
+     */
+    static List<Case> withProbes(List<Case> cases, long unshardedCount, Shard shard, Path vectorsDir) throws IOException {
+        List<Case> negatives = Files.isDirectory(vectorsDir) ? VectorSet.negatives(vectorsDir) : List.of();
+        List<Case> probes = org.permcheck.engine.run.ProbeCases.of(shard, unshardedCount, negatives);
+        return new java.util.AbstractList<Case>() {
+            @Override public Case get(int i) { return i < cases.size() ? cases.get(i) : probes.get(i - cases.size()); }
+            @Override public int size() { return cases.size() + probes.size(); }
+        };
     }
 
     /** One saved case: a repro bundle (case.json of format permcheck-repro) or a vector directory. */

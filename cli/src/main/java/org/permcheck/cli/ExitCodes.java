@@ -15,6 +15,8 @@ final class ExitCodes {
     static final int NOTHING_JUDGED = 3;
     /** The run was interrupted before its end and found nothing wrong so far. */
     static final int INCOMPLETE = 4;
+    /** Conformant on valid inputs, but a precondition probe FAILED (B1, B2: docs/checks.md, "Robustness"). */
+    static final int UNSAFE_ON_PROBES = org.permcheck.engine.model.RunResult.UNSAFE_EXIT;
 
     private ExitCodes() {}
 }

@@ -66,7 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (dir != null) return dir.finish(result, out, err);
             out.println(r.status() + " " + ErrorHandlers.oneLine(r.caseId()) + (result.conformant() ? "" : " (" + result.verdict().label() + ")"));
             out.flush();
-            return result.verdict().exitCode();
+            return result.exitCode();
         }
     }
 

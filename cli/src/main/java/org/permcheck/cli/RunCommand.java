@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         description = {"Run the conformance suite (vectors + properties) against a backend and write the reports.", ""},
         footer = {"", "Writes report.json, summary.md, report.html, junit.xml, journal.jsonl and repro/<case>/ bundles into --out.",
                 "SIGTERM/SIGINT stop after the case in flight and write reports marked INCOMPLETE with what was found.",
-                "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",
+                "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted),",
+                "5 conformant on valid inputs but unsafe on precondition probes (--probes, docs/checks.md \"Robustness\").",
                 "", "Examples:", "  ./permcheck run                                  (quick tier, default backend)",
                 "  ./permcheck run --tier full --backend cpu --out reports/nightly",
                 "  ./permcheck run --backend 'exec:python3 adapters/python/examples/numpy_port.py'",
@@ -38,10 +39,18 @@ final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     /** The tier names the command line accepts (the engine's Tier has the cases). */
-    enum TierName { quick, full }
+    enum TierName { quick, full, robustness }
 
-    @Option(names = "--tier", defaultValue = "quick", paramLabel = "quick|full", description = "quick (CI gate, minutes) or full (nightly) (default: ${DEFAULT-VALUE})")
+    /** Whether the precondition probes (the robustness tier) run after the tier's cases. */
+    enum Probes { on, off }
+
+    @Option(names = "--tier", defaultValue = "quick", paramLabel = "quick|full|robustness",
+            description = "quick (CI gate, minutes), full (nightly), or robustness (the precondition probes only) (default: ${DEFAULT-VALUE})")
     TierName tier;
+
+    @Option(names = "--probes", defaultValue = "on", paramLabel = "on|off",
+            description = "run the precondition probes (inputs outside the contract, rules B1/B2) after the tier (default: ${DEFAULT-VALUE})")
+    Probes probes;
 
     @Mixin BackendOptions backendOptions;
 
@@ -85,7 +94,9 @@ final class RunCommand implements Callable<Integer> {
         // everything the user typed is checked before a backend starts
         Shard shard = RunSetup.shard(this.shard);
         Expectations exp = RunSetup.expectations(expectations);
-        Tier tier = Tier.byName(this.tier.name());
+        boolean probesOnly = this.tier == TierName.robustness;
+        Tier tier = probesOnly ? Tier.QUICK : Tier.byName(this.tier.name());
+        String tierId = probesOnly ? "robustness" : tier.id();
         long seed = this.seed != null ? this.seed : Tier.DEFAULT_SEED;
         boolean vectorsGiven = spec.commandLine().getParseResult().hasMatchedOption("--vectors");
         java.nio.file.Path vectors = vectorsGiven ? this.vectors : defaultVectors(this.vectors);
@@ -93,7 +104,12 @@ final class RunCommand implements Callable<Integer> {
         // a listing starts no backend; a run resolves it first, so a bad --backend is the only line printed
         BackendChoice choice = list ? null : BackendChoice.resolve(backendOptions.backend, err);
         if (!java.nio.file.Files.isDirectory(vectors)) err.println("permcheck run: no vector set at " + vectors + "; running the tier's properties only");
-        List<org.permcheck.engine.model.Case> cases = CaseSelection.of(CaseSources.tier(tier, seed, shard, vectors, vectorsGiven), ops, rules, patterns);
+        List<org.permcheck.engine.model.Case> tierCases = probesOnly ? List.of() : CaseSources.tier(tier, seed, shard, vectors, vectorsGiven);
+        if (probesOnly || probes == Probes.on) {
+            long before = probesOnly ? 0 : CaseSources.unshardedCount(tier, seed, vectors);
+            tierCases = CaseSources.withProbes(tierCases, before, shard, vectors);
+        }
+        List<org.permcheck.engine.model.Case> cases = CaseSelection.of(tierCases, ops, rules, patterns);
         if (list) {
             for (org.permcheck.engine.model.Case c : cases) {
                 out.println(c.id() + "  " + c.invocation().op().wireName() + "  " + String.join(",", c.rules()));
@@ -103,14 +119,14 @@ final class RunCommand implements Callable<Integer> {
         }
         // which vector set was judged goes into every report (loading has checked it against its PIN)
         VectorSetPin pin = java.nio.file.Files.isDirectory(vectors) ? VectorSet.pin(vectors) : null;
-        err.println("permcheck run: tier " + tier.id() + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
+        err.println("permcheck run: tier " + tierId + ", seed " + seed + (shard.equals(Shard.ALL) ? "" : ", shard " + shard)
                 + ", " + cases.size() + " cases, reports in " + this.out);
         err.flush();
         try (OutDirectory dir = OutDirectory.claim(this.out)) {
             UnaryOperator<RunResult> dress = r -> RunSetup.withVectorSet(RunSetup.withSelector(RunSetup.withSeed(r, seed), choice), pin);
             RunControl control = dir.control(dress);
             ProgressBar bar = ProgressBar.forStderr(err, "run");
-            RunOptions opts = RunSetup.options(tier.id(), backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
+            RunOptions opts = RunSetup.options(tierId, backendOptions.timeoutSeconds(), exp, RunSetup.progress(bar, dir),
                     RunSetup.bundles(this.out, choice, budget), err, shard).withControl(control);
             dir.begin(dress.apply(Runner.placeholder(opts, Map.of(), List.of(seed))));
             RunResult result;

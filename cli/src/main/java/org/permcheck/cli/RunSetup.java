@@ -101,12 +101,18 @@ final class RunSetup {
                     + " (no report was left half-written)", e);
         }
         StatusTable t = new StatusTable(result);
+        // the valid-input totals: precondition probes have their own line (Robustness)
+        org.permcheck.engine.model.Robustness rb = result.robustness();
+        Map<Status, Long> probeCounts = new java.util.EnumMap<>(Status.class);
+        for (CaseResult r : result.results()) if (org.permcheck.engine.model.Robustness.isProbe(r.caseId())) probeCounts.merge(r.status(), 1L, Long::sum);
         StringBuilder counts = new StringBuilder();
         for (Status s : Status.values()) {
-            if (t.count(s) > 0) counts.append(counts.length() == 0 ? "" : ", ").append(t.count(s)).append(' ').append(s.name());
+            long n = t.count(s) - probeCounts.getOrDefault(s, 0L);
+            if (n > 0) counts.append(counts.length() == 0 ? "" : ", ").append(n).append(' ').append(s.name());
         }
-        stdout.println(result.verdict().label() + ": " + result.totalCases() + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
+        stdout.println(result.verdict().label() + ": " + (result.totalCases() - rb.probes()) + " cases (" + (counts.length() == 0 ? "none" : counts) + ")");
         for (String reason : result.verdictReasons()) stdout.println("  " + ErrorHandlers.oneLine(reason));
+        if (result.robustnessLine() != null) stdout.println(result.robustnessLine());
         // failures by signature: a backend broken everywhere prints a few lines, not thousands
         List<SignatureTable.Group> groups = SignatureTable.of(result);
         Map<String, CaseResult> firstOf = new LinkedHashMap<>();
@@ -129,7 +135,7 @@ final class RunSetup {
         for (Path f : files) stdout.println("report: " + f);
         stdout.flush();
         err.flush();
-        return result.verdict().exitCode();
+        return result.exitCode();
     }
 
     /** The run seed is recorded first, even when every case that ran was a vector. */

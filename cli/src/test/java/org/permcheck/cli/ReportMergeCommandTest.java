@@ -120,7 +120,9 @@ class ReportMergeCommandTest {
         assertEquals(unsharded.info().seeds().get(0), merged.info().seeds().get(0)); // the run's own seed first (RunSetup.withSeed)
         assertEquals(Shard.ALL.toString(), merged.info().shard());
         for (String f : ReportSet.NAMES) assertTrue(Files.isRegularFile(out.resolve(f)), f);
-        assertTrue(c.out().startsWith("CONFORMANT: " + unsharded.totalCases() + " cases"), c.out());
+        // the console's first line counts the valid inputs; the probes have their own line (Robustness)
+        assertTrue(c.out().startsWith("CONFORMANT: " + (unsharded.totalCases() - unsharded.robustness().probes()) + " cases"), c.out());
+        assertEquals(unsharded.robustnessLine(), merged.robustnessLine());
         assertTrue(Files.readString(out.resolve(ReportSet.MARKDOWN)).startsWith("# permcheck: CONFORMANT"));
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jcuda.CudaException;
+import org.permcheck.contract.CallPreconditions;
 import org.permcheck.contract.Invocation;
 import org.permcheck.cuda.bench.CudaBench;
 import org.permcheck.cuda.device.CudaDevice;
@@ -62,6 +63,9 @@ public final class CudaBackend implements Backend, Benchmarkable {
 
     @Override
     public synchronized Outputs run(Invocation inv) throws Exception {
+        // B1: an input outside the contract is refused on the host, before a kernel that trusts it can
+        // write past an output (TE #3346); the kernels' own X checks stay as a second line
+        CallPreconditions.check(inv);
         if (device == null) throw new NotSupportedException(info.unavailable().orElseThrow());
         String why = info.capabilities().whyNot(inv);
         if (why != null) throw new NotSupportedException(why);

@@ -54,6 +54,9 @@ public enum Rule {
     X6("row_id_map input"),
     X7("chunk sort inputs"),
     X8("expert-parallel inputs"),
+    B1("a precondition probe is refused or answered within the output budget"),
+    B2("no byte written outside an output"),
+    B3("declared drop policy"),
     /** Run level: the same call twice gives the same bits on every specified DATA and INDEX element. */
     R1("determinism"),
     /** Run level: combine(dispatch(x)) with weights 1/n(t) gives x back within C5. */
@@ -78,6 +81,9 @@ public enum Rule {
 
     /** X1-X8: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
+
+    /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */
+    public boolean robustness() { return name().charAt(0) == 'B'; }
 
     /** The rule of an id ("D3"), or empty for an id the spec does not define. */
     public static Optional<Rule> byId(String id) {

@@ -37,6 +37,9 @@ final class Catalogue {
         for (DecoratedCpuBackend.Decoration d : DecoratedCpuBackend.Decoration.values()) {
             out.add(new Mutant(d.id, "cpu-decorated", d.bugClass, d.fieldRef, d.rule, () -> new DecoratedCpuBackend(d)));
         }
+        // group B: hunted with the robustness tier's probes (KillSearch.hunt(Mutant, ...)), correct on every valid input
+        PastNumOutDispatch.Mode te = PastNumOutDispatch.Mode.WRITES_PAST;
+        out.add(new Mutant(te.id, "cpu-robustness", te.bugClass, te.fieldRef, te.rule, () -> new PastNumOutDispatch(te)));
         return out;
     }
 

@@ -29,6 +29,9 @@ final class Controls {
         for (Bug b : Bug.values()) {
             if (b.freedom) out.add(new Mutant(b.id, "cpu", b.bugClass, b.fieldRef, b.rule, () -> new PlantedCpuBackend(b)));
         }
+        // B1: a truncated answer to a probe is within bounds (docs/spec.md B1); hunted with the probes
+        PastNumOutDispatch.Mode t = PastNumOutDispatch.Mode.TRUNCATES;
+        out.add(new Mutant(t.id, "cpu-robustness", t.bugClass, t.fieldRef, t.rule, () -> new PastNumOutDispatch(t)));
         return out;
     }
 

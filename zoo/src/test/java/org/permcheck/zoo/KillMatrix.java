@@ -67,7 +67,7 @@ public final class KillMatrix {
 
     static Row hunt(Mutant m, KillSearch.Budget budget) {
         long t0 = System.nanoTime();
-        KillSearch.Kill k = KillSearch.hunt(m.factory(), budget);
+        KillSearch.Kill k = KillSearch.hunt(m, budget);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         KillSearch.Kill g = k.stage().equals("vector") ? KillSearch.hunt(m.factory(), budget, false) : k;
         return new Row(m, k, g, millis);
@@ -93,7 +93,7 @@ public final class KillMatrix {
         sb.append("\"expected\" is the rule the bug was planted against; \"killed by\" the rules the killing verdict cites.\n\n");
         long killed = rows.stream().filter(r -> r.kill().killed()).count();
         sb.append("**").append(killed).append(" of ").append(rows.size()).append(" mutants killed with FAIL**: ");
-        for (String stage : List.of("vector", "quick", "fuzz", "zoo")) {
+        for (String stage : List.of("vector", "quick", "fuzz", "probe", "zoo")) {
             long c = rows.stream().filter(r -> r.kill().killed() && r.kill().stage().equals(stage)).count();
             sb.append(c).append(" first by ").append(stageName(stage)).append(stage.equals("zoo") ? ".\n" : ", ");
         }
@@ -190,6 +190,7 @@ public final class KillMatrix {
             case "vector": return "a committed vector";
             case "quick": return "the quick tier's properties";
             case "fuzz": return "the fuzzer";
+            case "probe": return "the robustness tier's probes";
             default: return "the zoo's extra cases only (a generator gap)";
         }
     }
@@ -198,9 +199,9 @@ public final class KillMatrix {
         return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
     }
 
-    /** D, P, N, M, C, G, S, A, X, R order as in docs/spec.md, then by number. */
+    /** D, P, N, M, C, G, S, A, X, B, R order as in docs/spec.md, then by number. */
     static int compareRules(String a, String b) {
-        String order = "DPNMCGSAXR";
+        String order = "DPNMCGSAXBR";
         int ga = order.indexOf(a.charAt(0));
         int gb = order.indexOf(b.charAt(0));
         if (ga != gb) return Integer.compare(ga, gb);

@@ -57,7 +57,8 @@ final class KillSearch {
     /**
      * What a hunt found.
      *
-     * @param stage   "vector", "quick" (the quick tier's properties), "fuzz", "zoo" (only the zoo's extra cases), or "survived"
+     * @param stage   "vector", "quick" (the quick tier's properties), "fuzz", "zoo" (only the zoo's extra cases),
+     *                "probe" (the robustness tier, for group-B mutants), or "survived"
      * @param status  the first non-passing status (FAIL for a clean kill), PASS when it survived
      * @param caseId  the killing case (a vector "vec/...", "quick/edge/...", "quick/seed=S/i", "fuzz/seed=S/i")
      * @param cases   cases run up to and including the kill
@@ -168,6 +169,46 @@ final class KillSearch {
     }
 
     static Kill hunt(BackendFactory factory, Budget budget) { return hunt(factory, budget, true); }
+
+    /**
+     * Hunts a mutant as its expected rule says: one planted against a group-B rule (docs/spec.md,
+     * robustness) with the robustness tier's precondition probes, every other one with the suite.
+     */
+    static Kill hunt(Mutant m, Budget budget) {
+        boolean robustness = org.permcheck.contract.Rule.byId(m.rule()).map(org.permcheck.contract.Rule::robustness).orElse(false);
+        return robustness ? huntProbes(m.factory()) : hunt(m.factory(), budget);
+    }
+
+    /** The robustness tier (stage "probe"): every precondition probe, in order, until one does not pass. */
+    static Kill huntProbes(BackendFactory factory) {
+        RunOptions options = RunOptions.defaults().withTier("mutants").withCaseTimeout(Duration.ofSeconds(60));
+        int n = 0;
+        try (Runner runner = new Runner(factory, options)) {
+            for (Case c : probes()) {
+                n++;
+                Verdict v = runner.judge(c);
+                if (!failed(v)) continue;
+                String message = v.result().violations().isEmpty() ? v.result().detail() : v.result().violations().get(0).render();
+                return new Kill("probe", v.result().status(), c.id(), n, rules(v), c.id(), Size.of(c.invocation()), message);
+            }
+        }
+        return new Kill("survived", Status.PASS, null, n, List.of(), null, null, null);
+    }
+
+    private static List<Case> probeCases;
+
+    /** The probes with the committed negative vectors, built once per JVM. */
+    private static synchronized List<Case> probes() {
+        if (probeCases == null) {
+            Path dir = Catalogue.repoRoot().resolve("vectors");
+            try {
+                probeCases = org.permcheck.engine.run.ProbeCases.all(Files.isDirectory(dir) ? VectorSet.negatives(dir) : List.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return probeCases;
+    }
 
     /** With {@code vectors} false only generated cases run (quick-tier properties, fuzz, zoo): every kill then has a shrunk case. */
     static Kill hunt(BackendFactory factory, Budget budget, boolean vectors) {

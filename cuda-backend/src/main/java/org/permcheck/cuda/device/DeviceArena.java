@@ -5,6 +5,7 @@ import java.util.List;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import org.permcheck.spi.GuardBreach;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -78,9 +79,14 @@ public final class DeviceArena implements AutoCloseable {
         return t;
     }
 
-    /** Checks the guard bands of every output of this call (after the device has synchronized). */
-    public void checkGuards(String call) {
-        for (GuardedOutput g : outputs) g.checkGuards(call);
+    /**
+     * The guard bands of every output of this call that changed (after the device has synchronized):
+     * reported with the outputs (docs/spec.md B2), never thrown, since a thrown error is a refusal.
+     */
+    public List<GuardBreach> checkGuards() {
+        List<GuardBreach> out = new ArrayList<>();
+        for (GuardedOutput g : outputs) out.addAll(g.checkGuards());
+        return out;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.permcheck.cuda.device;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import org.permcheck.spi.GuardBreach;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -16,7 +17,7 @@ import static jcuda.driver.JCudaDriver.cuMemsetD8;
  *
  * The poison makes a slot the kernels forgot visible to the engine's comparison (0xA5A5 is
  * neither zero nor a typical value); the guard bands make an out-of-bounds write visible here:
- * {@link #checkGuards} throws {@link GuardBandViolation} when a byte of either band changed.
+ * {@link #checkGuards} reports a {@link GuardBreach} when a byte of either band changed (B2).
  */
 public final class GuardedOutput {
     /** Bytes of each guard band; a multiple of 256 keeps the data as aligned as cuMemAlloc's. */
@@ -58,12 +59,19 @@ public final class GuardedOutput {
 
     public Tensor download() { return DeviceArena.download(data, dtype, shape); }
 
-    void checkGuards(String call) {
-        check(call, base, "before its start", -GUARD);
-        check(call, data.withByteOffset(bytes), "after its end", 0);
+    /** The changed guard bands of this output (empty when both are intact). */
+    java.util.List<GuardBreach> checkGuards() {
+        java.util.List<GuardBreach> out = new java.util.ArrayList<>();
+        check(base, -GUARD, out);
+        check(data.withByteOffset(bytes), 0, out);
+        return out;
     }
 
-    private void check(String call, CUdeviceptr band, String where, long origin) {
+    /**
+     * One band: {@code origin} is the band's first byte relative to the output (-GUARD before its
+     * start, 0 at its end), so the breach's offset is GuardBreach's: >= 0 past the end, < 0 before the start.
+     */
+    private void check(CUdeviceptr band, long origin, java.util.List<GuardBreach> out) {
         byte[] b = new byte[GUARD];
         cuMemcpyDtoH(Pointer.to(b), band, GUARD);
         int first = -1, count = 0;
@@ -73,12 +81,6 @@ public final class GuardedOutput {
                 count++;
             }
         }
-        if (count > 0) {
-            long at = origin + first;
-            throw new GuardBandViolation(String.format(
-                    "[R-guard] %s wrote out of bounds: output '%s' %s%s, guard band %s overwritten: %d of %d bytes changed, first at byte %+d from the %s",
-                    call, name, dtype, java.util.Arrays.toString(shape), where, count, GUARD, at,
-                    origin < 0 ? "start" : "end"));
-        }
+        if (count > 0) out.add(new GuardBreach(name, origin + first, count));
     }
 }

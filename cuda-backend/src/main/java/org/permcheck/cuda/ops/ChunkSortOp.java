@@ -2,6 +2,7 @@ package org.permcheck.cuda.ops;
 
 import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +13,7 @@ import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
 import org.permcheck.cuda.device.Kernel;
+import org.permcheck.spi.GuardBreach;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -40,12 +42,12 @@ public final class ChunkSortOp {
             sortRows(dev, dIn, n, inp.rowBytes(), map.ptr(), true, out.ptr(), dProbs, probs.map(p -> p.dtype().size()).orElse(0),
                     pp == null ? null : pp.ptr());
             dev.synchronize();
-            arena.checkGuards(inv.describe());
+            List<GuardBreach> breaches = arena.checkGuards(); // B2: reported with the outputs, not thrown
             Map<String, Tensor> res = new LinkedHashMap<>();
             res.put(Ports.OUTPUT, out.download());
             res.put(Ports.ROW_ID_MAP, map.download());
             if (pp != null) res.put(Ports.PERMUTED_PROBS, pp.download());
-            return new Outputs(res);
+            return new Outputs(res, breaches);
         }
     }
 
@@ -67,11 +69,11 @@ public final class ChunkSortOp {
             sortRows(dev, dG, n, g.rowBytes(), dMap, false, gi.ptr(), dGpp, gpp.map(p -> p.dtype().size()).orElse(0),
                     gp == null ? null : gp.ptr());
             dev.synchronize();
-            arena.checkGuards(inv.describe());
+            List<GuardBreach> breaches = arena.checkGuards(); // B2: reported with the outputs, not thrown
             Map<String, Tensor> res = new LinkedHashMap<>();
             res.put(Ports.GRAD_INP, gi.download());
             if (gp != null) res.put(Ports.GRAD_PROBS, gp.download());
-            return new Outputs(res);
+            return new Outputs(res, breaches);
         }
     }
 

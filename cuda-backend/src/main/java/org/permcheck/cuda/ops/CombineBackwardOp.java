@@ -2,6 +2,7 @@ package org.permcheck.cuda.ops;
 
 import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +13,7 @@ import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
 import org.permcheck.cuda.device.Kernel;
+import org.permcheck.spi.GuardBreach;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -51,11 +53,11 @@ public final class CombineBackwardOp {
                     dMp, mp.map(p -> Units.code(p.dtype())).orElse(-1), dPad, rm.padSize(), gi.ptr(), hit,
                     gmp == null ? null : gmp.ptr());
             dev.synchronize();
-            arena.checkGuards(inv.describe());
+            List<GuardBreach> breaches = arena.checkGuards(); // B2: reported with the outputs, not thrown
             Map<String, Tensor> res = new LinkedHashMap<>();
             res.put(Ports.GRAD_INP, gi.download());
             if (gmp != null) res.put(Ports.GRAD_MERGING_PROBS, gmp.download());
-            return new Outputs(res);
+            return new Outputs(res, breaches);
         }
     }
 

@@ -2,6 +2,8 @@ package org.permcheck.cuda.ops;
 
 import org.permcheck.contract.Ports;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +14,7 @@ import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
 import org.permcheck.cuda.device.Kernel;
+import org.permcheck.spi.GuardBreach;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -29,8 +32,9 @@ public final class CombineOp {
         Optional<Tensor> mp = inv.optionalInput(Ports.MERGING_PROBS);
         mp.ifPresent(p -> checkTE(p, rm, Ports.MERGING_PROBS));
         Map<String, Tensor> res = new LinkedHashMap<>();
-        res.put(Ports.OUTPUT, gatherSum(dev, inv.describe(), inp, rm, mp, inv.profile().fusedMultiplyAdd(), null, res, Ports.OUTPUT));
-        return new Outputs(res);
+        List<GuardBreach> breaches = new ArrayList<>();
+        gatherSum(dev, inp, rm, mp, inv.profile().fusedMultiplyAdd(), null, res, Ports.OUTPUT, breaches);
+        return new Outputs(res, breaches);
     }
 
     public static Outputs dispatchBackward(CudaDevice dev, Invocation inv) {
@@ -44,8 +48,9 @@ public final class CombineOp {
             Units.code(p.dtype());
         });
         Map<String, Tensor> res = new LinkedHashMap<>();
-        gatherSum(dev, inv.describe(), g, rm, Optional.empty(), false, gpp.orElse(null), res, Ports.GRAD_INP);
-        return new Outputs(res);
+        List<GuardBreach> breaches = new ArrayList<>();
+        gatherSum(dev, g, rm, Optional.empty(), false, gpp.orElse(null), res, Ports.GRAD_INP, breaches);
+        return new Outputs(res, breaches);
     }
 
     static void checkTE(Tensor p, RowIdMapInput rm, String name) {
@@ -55,8 +60,9 @@ public final class CombineOp {
         Units.code(p.dtype());
     }
 
-    private static Tensor gatherSum(CudaDevice dev, String call, Tensor inp, RowIdMapInput rm, Optional<Tensor> mp, boolean fma,
-                                    Tensor gpp, Map<String, Tensor> res, String outName) {
+    /** The gather-sum into {@code res}; guard-band changes go to {@code breaches} (B2). */
+    private static void gatherSum(CudaDevice dev, Tensor inp, RowIdMapInput rm, Optional<Tensor> mp, boolean fma,
+                                  Tensor gpp, Map<String, Tensor> res, String outName, List<GuardBreach> breaches) {
         DType dt = inp.dtype();
         Units.code(dt);
         long rowBytes = inp.rowBytes();
@@ -72,11 +78,9 @@ public final class CombineOp {
                     mp.map(p -> Units.code(p.dtype())).orElse(-1), dPad, rm.padSize(), fma, out.ptr(),
                     dGpp, gpp == null ? 0 : gpp.dtype().size(), gprobs == null ? null : gprobs.ptr());
             dev.synchronize();
-            arena.checkGuards(call);
-            Tensor o = out.download();
-            res.put(outName, o);
+            breaches.addAll(arena.checkGuards());
+            res.put(outName, out.download());
             if (gprobs != null) res.put(Ports.GRAD_PROBS, gprobs.download());
-            return o;
         }
     }
 

@@ -3,6 +3,7 @@ package org.permcheck.cuda.ops;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Attrs;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import org.permcheck.contract.Profile;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
+import org.permcheck.spi.GuardBreach;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -88,7 +90,7 @@ public final class DispatchOp {
                 DispatchKernels.padFill(dev, rm, out.ptr(), rowBytes, rows, pprobs == null ? null : pprobs.ptr(), probsSize);
             }
             dev.synchronize();
-            arena.checkGuards(call);
+            List<GuardBreach> breaches = arena.checkGuards(); // B2: reported with the outputs, not thrown
 
             Map<String, Tensor> res = new LinkedHashMap<>();
             res.put(Ports.OUTPUT, out.download());
@@ -96,7 +98,7 @@ public final class DispatchOp {
             res.put(Ports.ROW_ID_MAP, rowIdMap.download());
             if (padOffsetsOut) res.put(Ports.PAD_OFFSETS, pad.download());
             res.put(Ports.TOKENS_PER_EXPERT, tpe.download());
-            return new Outputs(res);
+            return new Outputs(res, breaches);
         }
     }
 }

@@ -25,7 +25,8 @@ public final class Checks {
             new ReductionToleranceCheck(),
             new EmptySumCheck(),
             new RoundTripCheck(),
-            new DeterminismCheck());
+            new DeterminismCheck(),
+            new GuardBandCheck());
 
     /** Runs every check; an empty list means the answer conforms. */
     public static List<Violation> run(CheckContext ctx) {

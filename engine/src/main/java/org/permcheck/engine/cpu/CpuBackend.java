@@ -3,6 +3,7 @@ package org.permcheck.engine.cpu;
 import java.util.Map;
 import java.util.Optional;
 
+import org.permcheck.contract.CallPreconditions;
 import org.permcheck.contract.Invocation;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendInfo;
@@ -13,7 +14,8 @@ import org.permcheck.spi.Outputs;
  * The embedded default backend: a second, independent implementation of the whole contract (every
  * op, both profiles, every dtype), shaped like the GPU kernels - per-block counts, a prefix scan,
  * parallel scatter of whole rows over token blocks - so the suite has a real implementation to
- * check and a fast one for large shapes. It never calls the oracle.
+ * check and a fast one for large shapes. It never calls the oracle; it refuses inputs outside the
+ * contract with the model's X checks ({@link CallPreconditions}, docs/spec.md B1).
  */
 public final class CpuBackend implements Backend {
     private final BackendInfo info = new BackendInfo("cpu", "0.1.0", "CPU, " + Runtime.getRuntime().availableProcessors() + " threads",
@@ -26,8 +28,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {}
 
+    /**
+     * Refuses an input outside the contract before computing (B1: the model's X checks, the same the
+     * oracle applies), so a precondition probe never reaches a kernel that trusts its inputs.
+     */
     @Override
     public Outputs run(Invocation inv) {
+        CallPreconditions.check(inv);
         switch (inv.op()) {
             case DISPATCH: return CpuDispatch.run(inv);
             case COMBINE: return CpuReductions.combine(inv);

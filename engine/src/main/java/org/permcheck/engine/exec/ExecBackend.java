@@ -165,15 +165,15 @@ public final class ExecBackend implements Backend {
         String type = reply.path("type").asText("");
         if (!reply.path("id").isIntegralNumber() || got != id) {
             if (type.equals("error") && reply.path("id").isNull()) {
-                throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false);
+                throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false, true);
             }
             throw channel.broken("protocol: answer for id " + reply.path("id") + " while waiting for id " + id);
         }
         lastBackendMillis = reply.path("millis").isNumber() ? reply.path("millis").asDouble() : Double.NaN;
         switch (type) {
-            case "result": return readOutputs(inv, reply.path("outputs"));
+            case "result": return readOutputs(inv, reply);
             case "not_supported": throw new NotSupportedException(oneLine(reply.path("reason").asText("no reason given")));
-            case "error": throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false);
+            case "error": throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false, true);
             default: throw channel.broken("protocol: unexpected answer type '" + type + "' to run");
         }
     }
@@ -223,9 +223,10 @@ public final class ExecBackend implements Backend {
         if (info == null) info = hello.info();
     }
 
-    private Outputs readOutputs(Invocation inv, JsonNode outs) throws ProtocolException {
+    private Outputs readOutputs(Invocation inv, JsonNode reply) throws ProtocolException {
+        JsonNode outs = reply.path("outputs");
         if (!outs.isObject()) throw channel.broken("protocol: result without an 'outputs' object");
-        return results.read(inv, outs);
+        return results.read(inv, outs, reply.path("guarded"), reply.path("guard_breaches"));
     }
 
     /** Removes a scratch directory, quietly: what cannot go now (a file still held open) goes with the next try. */

@@ -8,11 +8,25 @@ package org.permcheck.engine.exec;
  */
 public class ProtocolException extends Exception {
     private final boolean restart;
+    private final boolean refusal;
 
     public ProtocolException(String message, boolean restart) {
+        this(message, restart, false);
+    }
+
+    /** {@code refusal}: the backend's own well-formed {@code error} answer (docs/protocol.md 3.3), not a malformed one. */
+    public ProtocolException(String message, boolean restart, boolean refusal) {
         super(message);
         this.restart = restart;
+        this.refusal = refusal;
     }
 
     public boolean restart() { return restart; }
+
+    /**
+     * True for the backend's {@code error} answer: it refused the call. False for an answer the
+     * engine refused (garbage, a bad or oversized output file): on a precondition probe that is an
+     * answer outside the bounds (B1), not a refusal.
+     */
+    public boolean refusal() { return refusal; }
 }

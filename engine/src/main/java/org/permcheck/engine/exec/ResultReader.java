@@ -67,6 +67,42 @@ final class ResultReader {
         return new Outputs(got);
     }
 
+    /**
+     * The answer's outputs and guard breaches (docs/protocol.md 3.3): {@code guarded} names answered
+     * outputs whose guard bands the port checked, each of {@code guard_breaches} an answered (and,
+     * when {@code guarded} is given, guarded) output, an integer offset and a positive byte count.
+     * Both are optional; anything else there is a malformed answer (ERROR).
+     */
+    Outputs read(Invocation inv, JsonNode outs, JsonNode guarded, JsonNode breaches) throws ProtocolException {
+        Outputs o = read(inv, outs);
+        java.util.Set<String> checked = null;
+        if (!guarded.isMissingNode() && !guarded.isNull()) {
+            if (!guarded.isArray()) throw new ProtocolException("protocol: 'guarded' must be an array of output names", false);
+            checked = new java.util.HashSet<>();
+            for (JsonNode n : guarded) {
+                if (!n.isTextual() || !o.tensors().containsKey(n.asText())) {
+                    throw new ProtocolException("protocol: 'guarded' names " + n + ", not an output of this result", false);
+                }
+                checked.add(n.asText());
+            }
+        }
+        if (breaches.isMissingNode() || breaches.isNull()) return o;
+        if (!breaches.isArray()) throw new ProtocolException("protocol: 'guard_breaches' must be an array", false);
+        List<org.permcheck.spi.GuardBreach> found = new ArrayList<>();
+        for (JsonNode b : breaches) {
+            if (!b.isObject() || !b.path("output").isTextual() || !b.path("offset").isIntegralNumber() || !b.path("bytes").isIntegralNumber()
+                    || b.path("bytes").asLong() <= 0) {
+                throw new ProtocolException("protocol: a guard breach needs output (string), offset (integer) and bytes (integer > 0), got " + b, false);
+            }
+            String name = b.path("output").asText();
+            if (!o.tensors().containsKey(name) || (checked != null && !checked.contains(name))) {
+                throw new ProtocolException("protocol: a guard breach of '" + name + "', not a " + (checked == null ? "" : "guarded ") + "output of this result", false);
+            }
+            found.add(new org.permcheck.spi.GuardBreach(name, b.path("offset").asLong(), b.path("bytes").asLong()));
+        }
+        return new Outputs(o.tensors(), found);
+    }
+
     private Tensor readOutput(Port port, JsonNode ref, Invocation inv) throws ProtocolException {
         String where = "output '" + port.name() + "'";
         if (!ref.isObject() || !ref.path("path").isTextual() || !ref.path("dtype").isTextual() || !ref.path("shape").isArray()) {

@@ -50,6 +50,37 @@ public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long
     /** True only for the CONFORMANT verdict. */
     public boolean conformant() { return verdict == RunVerdict.CONFORMANT; }
 
+    /** The robustness tier's summary (precondition probes), derived from the results. */
+    public Robustness robustness() { return Robustness.of(results); }
+
+    /**
+     * The line reports print when probes ran: "CONFORMANT on valid inputs (2110/2110); UNSAFE on
+     * precondition probes: 3 of 40 (B2 on X3: 3)"; null when no probe ran.
+     */
+    public String robustnessLine() {
+        Robustness r = robustness();
+        if (!r.ran()) return null;
+        long valid = unlisted.cases(), passed = unlisted.cases();
+        for (CaseResult c : results) {
+            if (Robustness.isProbe(c.caseId())) continue;
+            valid++;
+            if (c.status() == Status.PASS) passed++;
+        }
+        String head = valid == 0 ? "no valid input run" : verdict.label() + " on valid inputs (" + passed + "/" + valid + ")";
+        return head + "; " + r.line();
+    }
+
+    /** Exit code 5: conformant on valid inputs but unsafe on precondition probes (docs/cli.md). */
+    public static final int UNSAFE_EXIT = 5;
+
+    /**
+     * The process exit code of run, fuzz and replay: the verdict's ({@link RunVerdict#exitCode()}),
+     * except {@link #UNSAFE_EXIT} for a CONFORMANT run that failed a precondition probe.
+     */
+    public int exitCode() {
+        return verdict == RunVerdict.CONFORMANT && robustness().isUnsafe() ? UNSAFE_EXIT : verdict.exitCode();
+    }
+
     /** Every case of the run, listed or not. */
     public long totalCases() { return results.size() + unlisted.cases(); }
 

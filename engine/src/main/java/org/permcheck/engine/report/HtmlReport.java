@@ -56,6 +56,10 @@ public final class HtmlReport {
 
         h.append("<h1>permcheck report</h1>\n<p class=\"verdict ").append(run.conformant() ? "ok" : "bad").append("\" id=\"verdict\">")
          .append(Markup.escape(run.verdict().label())).append("</p>\n");
+        if (run.robustnessLine() != null) {
+            h.append("<p class=\"").append(run.robustness().isUnsafe() ? "bad" : "ok").append("\" id=\"robustness\">")
+             .append(Markup.escape(run.robustnessLine())).append("</p>\n");
+        }
         for (String reason : run.verdictReasons()) h.append("<p class=\"reason\">").append(Markup.escape(reason)).append("</p>\n");
         h.append("<table id=\"run-info\">\n");
         row(h, "backend", BackendLabel.describe(info));

@@ -95,6 +95,23 @@ public final class JsonReport {
             o.put("unbundled", g.unbundled());
         }
 
+        // only when probes ran (docs/checks.md, "Robustness"): a run without them keeps its report as it was
+        org.permcheck.engine.model.Robustness rb = run.robustness();
+        if (rb.ran()) {
+            ObjectNode o = root.putObject("robustness");
+            o.put("safe", !rb.isUnsafe());
+            o.put("line", run.robustnessLine());
+            o.put("probes", rb.probes());
+            o.put("refused", rb.refused());
+            o.put("answered_within_bounds", rb.bounded());
+            o.put("not_sent", rb.notSent());
+            o.put("unsafe", rb.unsafe());
+            o.put("excused", rb.excused());
+            o.put("not_judged", rb.other());
+            ObjectNode by = o.putObject("unsafe_by_rule");
+            new java.util.TreeMap<>(rb.unsafeBy()).forEach(by::put);
+        }
+
         ObjectNode unlisted = root.putObject("unlisted_passes");
         unlisted.put("cases", run.unlisted().cases());
         ObjectNode unlistedRules = unlisted.putObject("per_rule");

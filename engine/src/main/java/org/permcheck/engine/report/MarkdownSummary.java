@@ -42,6 +42,7 @@ public final class MarkdownSummary {
             md.append(" (").append(table.count(Status.NOT_SUPPORTED)).append(" NOT_SUPPORTED, never counted as passes)");
         }
         md.append(".\n\n");
+        if (run.robustnessLine() != null) md.append("**Robustness:** ").append(Markup.mdCell(run.robustnessLine())).append("\n\n");
         for (String reason : run.verdictReasons()) md.append("- ").append(Markup.mdCell(reason)).append('\n');
         if (!run.verdictReasons().isEmpty()) md.append('\n');
         if (run.unlisted().cases() > 0) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.exec.ProtocolException;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendCrashedException;
 import org.permcheck.spi.BackendInfo;
@@ -23,8 +24,14 @@ import org.permcheck.spi.Outputs;
  */
 final class BackendSession implements AutoCloseable {
 
-    /** How one call ended: outputs (status null), or a status with a one-line reason. */
-    record Answer(Outputs outputs, Status status, String detail, long nanos) {
+    /**
+     * How one call ended: outputs (status null), or a status with a one-line reason. {@code malformed}:
+     * an ERROR because the backend answered but the engine refused the answer (a protocol reply it
+     * could not read, an output file over the budget), not because the backend refused the call.
+     */
+    record Answer(Outputs outputs, Status status, String detail, long nanos, boolean malformed) {
+        Answer(Outputs outputs, Status status, String detail, long nanos) { this(outputs, status, detail, nanos, false); }
+
         boolean ok() { return status == null; }
     }
 
@@ -106,7 +113,8 @@ final class BackendSession implements AutoCloseable {
                 return new Answer(null, Status.CRASH, oneLine(cause) + " (backend re-created)", nanos);
             }
             if (cause instanceof OutOfMemoryError) return new Answer(null, Status.ERROR, "out of memory: " + cause.getMessage(), nanos);
-            return new Answer(null, Status.ERROR, oneLine(cause), nanos);
+            boolean malformed = cause instanceof ProtocolException && !((ProtocolException) cause).refusal();
+            return new Answer(null, Status.ERROR, oneLine(cause), nanos, malformed);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.NotJudged;
+import org.permcheck.engine.model.Robustness;
 import org.permcheck.engine.model.RunVerdict;
 import org.permcheck.engine.model.Status;
 import org.permcheck.engine.model.UnlistedPasses;
@@ -22,6 +23,8 @@ import org.permcheck.engine.model.UnlistedPasses;
  *       that judged nothing must not say CONFORMANT;</li>
  *   <li>else CONFORMANT.</li>
  * </ol>
+ * Precondition probes (the robustness tier) count in none of these but a HARNESS_ERROR; their
+ * verdict is {@link Robustness}, and a CONFORMANT run unsafe on probes exits 5 ({@link org.permcheck.engine.model.RunResult#exitCode()}).
  */
 public final class Conformance {
     /**
@@ -43,9 +46,19 @@ public final class Conformance {
     /**
      * @param incomplete why the run stopped early (a signal, a deadline the user did not set), or null
      */
-    public static Judgement judge(List<CaseResult> results, UnlistedPasses unlisted, List<String> expectationProblems, String incomplete) {
+    public static Judgement judge(List<CaseResult> all, UnlistedPasses unlisted, List<String> expectationProblems, String incomplete) {
+        // precondition probes are judged apart (Robustness: exit 5, never NOT_CONFORMANT), but a probe
+        // the oracle did not refuse as meant is our bug and is reported like any HARNESS_ERROR
+        List<CaseResult> results = new ArrayList<>();
         List<String> broken = new ArrayList<>();
         Map<Status, Long> breaking = new TreeMap<>();
+        boolean probesOnly = !all.isEmpty() && unlisted.cases() == 0;
+        for (CaseResult r : all) {
+            boolean probe = Robustness.isProbe(r.caseId());
+            probesOnly &= probe;
+            if (!probe) results.add(r);
+            else if (r.status() == Status.HARNESS_ERROR) breaking.merge(r.status(), 1L, Long::sum);
+        }
         for (CaseResult r : results) {
             if (r.status().breaksConformance() && !r.excused()) breaking.merge(r.status(), 1L, Long::sum);
         }
@@ -55,6 +68,8 @@ public final class Conformance {
         if (!breaking.isEmpty() || !expectationProblems.isEmpty()) return new Judgement(RunVerdict.NOT_CONFORMANT, broken);
         if (incomplete != null) return new Judgement(RunVerdict.INCOMPLETE, List.of("incomplete: " + incomplete));
 
+        // a run of the robustness tier alone (--tier robustness) judges no valid input by choice: its gate is exit 5
+        if (probesOnly) return new Judgement(RunVerdict.CONFORMANT, List.of());
         List<String> vacuous = judgedEnough(results, unlisted);
         if (!vacuous.isEmpty()) return new Judgement(RunVerdict.NOTHING_JUDGED, vacuous);
         return new Judgement(RunVerdict.CONFORMANT, List.of());

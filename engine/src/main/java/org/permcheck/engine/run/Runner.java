@@ -11,6 +11,10 @@ import java.util.TreeMap;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Port;
+import org.permcheck.contract.Rule;
+import org.permcheck.engine.check.GuardBandCheck;
+import org.permcheck.engine.model.Robustness;
 import org.permcheck.engine.check.CheckContext;
 import org.permcheck.engine.check.Checks;
 import org.permcheck.engine.model.Case;
@@ -174,6 +178,7 @@ public final class Runner implements AutoCloseable {
         if (why != null) return notJudged(c, NotJudged.DECLARED, why);
 
         OracleAnswer answer = precomputed != null ? precomputed : OracleAnswer.of(inv);
+        if (ProbeCases.isProbe(c)) return judgeProbe(c, answer);
         if (answer.harnessError() != null) return verdict(c, Status.HARNESS_ERROR, List.of(), answer.harnessError(), 0, null, null);
         Expected expected = answer.expected();
 
@@ -209,6 +214,47 @@ public final class Runner implements AutoCloseable {
         String notes = ctx.notes().isEmpty() ? null : String.join("; ", ctx.notes());
         Status status = violations.isEmpty() ? Status.PASS : Status.FAIL;
         return verdict(c, status, violations, notes, first.nanos(), expected, first.outputs());
+    }
+
+    /**
+     * A precondition probe (docs/checks.md, "Robustness"): the oracle must refuse it under the probe's
+     * X rule (else HARNESS_ERROR, a probe generator bug); the backend's refusal passes B1, an answer
+     * passes when every output fits the call's budget (B1) and no guard band changed (B2); a crash
+     * or a hang fails B1. One call: no determinism, no round trip.
+     */
+    private Verdict judgeProbe(Case c, OracleAnswer answer) {
+        String rule = ProbeCases.intendedRule(c);
+        String problem = answer.probeProblem(rule);
+        if (problem != null) return verdict(c, Status.HARNESS_ERROR, List.of(), problem, 0, null, null);
+        Invocation inv = c.invocation();
+        BackendSession.Answer a = session.call(inv, options.caseTimeout());
+        String probe = "precondition probe " + c.id() + " (violates " + rule + ")";
+        if (a.status() == Status.TIMEOUT) {
+            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend hung: " + a.detail())), "hung: " + a.detail(), a.nanos(), null, null);
+        }
+        if (a.status() == Status.CRASH) {
+            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend crashed: " + a.detail())), "crashed: " + a.detail(), a.nanos(), null, null);
+        }
+        if (a.status() == Status.HARNESS_ERROR) return verdict(c, Status.HARNESS_ERROR, List.of(), a.detail(), a.nanos(), null, null);
+        if (a.malformed()) {
+            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend answered, but the answer was refused: " + a.detail())),
+                    null, a.nanos(), null, null);
+        }
+        if (!a.ok()) return verdict(c, Status.PASS, List.of(), Robustness.REFUSED + a.detail(), a.nanos(), null, null);
+        List<Violation> violations = new ArrayList<>();
+        for (Map.Entry<String, org.permcheck.tensor.Tensor> o : a.outputs().tensors().entrySet()) {
+            Optional<Port> port = inv.op().outputs().stream().filter(p -> p.name().equals(o.getKey())).findFirst();
+            if (port.isEmpty()) continue; // an output the op does not have: nothing to bound (a reader refuses it before here)
+            long budget = Math.max(0, port.get().shape().maxElements(inv));
+            long got = o.getValue().numel();
+            if (got > budget) {
+                violations.add(Violation.of(Rule.B1.id(), probe + ": output '" + o.getKey() + "' holds " + got + " elements "
+                        + o.getValue().shapeString() + ", more than the call's budget of " + budget + " (docs/spec.md B1)"));
+            }
+        }
+        violations.addAll(GuardBandCheck.violations(probe, a.outputs()));
+        if (violations.isEmpty()) return verdict(c, Status.PASS, List.of(), "answered within bounds; contents unspecified", a.nanos(), null, a.outputs());
+        return verdict(c, Status.FAIL, violations, null, a.nanos(), null, a.outputs());
     }
 
     private Verdict notJudged(Case c, NotJudged why, String detail) {

@@ -78,6 +78,10 @@ public enum Tier {
 
     /** Rebuilds a case from its id, or from "spec:{spec line}"; empty when the id names no case. */
     public static Optional<Case> caseById(String caseId) {
+        if (org.permcheck.engine.model.Robustness.isProbe(caseId)) {
+            // a generated probe (the committed negative vectors' probes are replayed from their directories)
+            return ProbeCases.all(List.of()).stream().filter(c -> c.id().equals(caseId)).findFirst();
+        }
         Optional<CaseIds.Parsed> parsed = CaseIds.parse(caseId);
         if (parsed.isEmpty()) return Optional.empty();
         CaseIds.Parsed p = parsed.get();

@@ -63,6 +63,20 @@ public final class VectorSet {
         return out;
     }
 
+    /**
+     * The negative vectors of {@code dir} (inputs outside the contract, group X) as cases, id
+     * "vec/&lt;vector id&gt;", rules the one X rule each violates: what the robustness tier runs as
+     * precondition probes (engine.run.ProbeCases). {@link #load} has checked that the oracle refuses them.
+     */
+    public static List<Case> negatives(Path dir) throws IOException {
+        List<Case> out = new ArrayList<>();
+        for (Loaded l : loadAll(dir, false)) {
+            VectorCase v = l.vector();
+            if (v.isNegative()) out.add(new Case("vec/" + v.id(), v.invocation(), List.of(v.negative()), new LinkedHashSet<>(v.features()), null, "vector"));
+        }
+        return out;
+    }
+
     /** Every vector, negative ones included; with {@code withExpected} also the stored expected tensors. */
     public static List<Loaded> loadAll(Path dir, boolean withExpected) throws IOException {
         List<Loaded> out = new ArrayList<>();

@@ -61,7 +61,7 @@ class ExecBackendRobustnessTest {
     }
 
     static Case chunkSortCase() {
-        return new Case("robustness/sort_chunks", chunkSort(), List.of("S1"), Set.of(), null, "vector");
+        return new Case("exec-robustness/sort_chunks", chunkSort(), List.of("S1"), Set.of(), null, "vector");
     }
 
     /** One call per case: no determinism repeat, no round trip, so the fake's i-th mode meets the i-th case. */
@@ -223,7 +223,7 @@ class ExecBackendRobustnessTest {
                 Map.of("inp", Tensor.zeros(DType.F32, 1, 1), "row_id_map", Tensor.i32(new long[] {1, 3}, 0, 0, 1)), Map.of());
         Made made = new Made(Python.fake("crash"), scratch);
         try (Runner runner = new Runner(made, options(LIMIT))) {
-            CaseResult r = runner.judge(new Case("robustness/combine", combine, List.of("C1"), Set.of(), null, "vector")).result();
+            CaseResult r = runner.judge(new Case("exec-robustness/combine", combine, List.of("C1"), Set.of(), null, "vector")).result();
             assertEquals(Status.NOT_SUPPORTED, r.status());
             assertEquals(NotJudged.DECLARED, r.notJudged());
             assertEquals("op token_combine not implemented", r.detail());

@@ -39,7 +39,8 @@ class QuickTierCpuTest {
         Set<String> exercised = new TreeSet<>();
         for (CaseResult c : r.results()) exercised.addAll(c.rules());
         Set<String> missing = new TreeSet<>();
-        for (Rule rule : Checks.judgedRules()) missing.add(rule.id());
+        // group B (B2, guard bands) is exercised by the robustness tier's probes (RobustnessTierTest), not the quick tier
+        for (Rule rule : Checks.judgedRules()) if (!rule.robustness()) missing.add(rule.id());
         missing.removeAll(exercised);
         assertEquals(Set.of(), missing, "rules no quick-tier case exercises");
     }

@@ -1,0 +1,234 @@
+package org.permcheck.engine.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import org.permcheck.contract.Attrs;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
+import org.permcheck.contract.Ports;
+import org.permcheck.contract.Profile;
+import org.permcheck.contract.Rule;
+import org.permcheck.engine.fuzz.CaseGenerator;
+import org.permcheck.engine.fuzz.CaseSpec;
+import org.permcheck.engine.fuzz.Routing;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.Robustness;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * The precondition probes of the robustness tier (docs/spec.md group B, docs/checks.md
+ * "Robustness"): valid generated calls, each mutated to violate exactly one X rule, plus the
+ * committed negative vectors. Deterministic (fixed specs and seeds), ids
+ * "robustness/&lt;X rule&gt;/&lt;name&gt;"; the runner has the oracle confirm each probe's rule
+ * before the backend sees it (a probe it does not refuse as meant is a HARNESS_ERROR: a bug here).
+ * A few large X3 probes mirror TE #3346, whose kernel writes past a small buffer (TE §7).
+ */
+public final class ProbeCases {
+    private ProbeCases() {}
+
+    /** The rules every probe cites besides its X rule: a probe is judged by B1 and B2 only. */
+    static final List<String> JUDGED = List.of(Rule.B1.id(), Rule.B2.id());
+
+    private record Probe(String name, Rule rule, CaseSpec base, UnaryOperator<Invocation> mutate) {}
+
+    /** Every probe, then the given negative vectors as probes ({@code vectors}: their rule, name and call). */
+    public static List<Case> all(List<Case> negativeVectors) {
+        List<Case> out = new ArrayList<>();
+        for (Probe p : probes()) {
+            Case valid = CaseGenerator.generate("robustness-base/" + p.name(), p.base(), null, "probe");
+            out.add(probe(p.rule().id(), p.name(), p.mutate().apply(valid.invocation())));
+        }
+        for (Case v : negativeVectors) {
+            String rule = v.rules().stream().filter(r -> Rule.byId(r).map(Rule::precondition).orElse(false)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(v.id() + ": a negative vector names no X rule"));
+            out.add(probe(rule, "vector-" + v.id().substring(v.id().lastIndexOf('/') + 1), v.invocation()));
+        }
+        return out;
+    }
+
+    /**
+     * The probes of one shard when they follow {@code before} cases of the unsharded list: probe j is
+     * case {@code before + j} of the whole run, so every probe lands in exactly one shard and the
+     * shards interleave back into the unsharded order (ShardMerge, docs/cli.md).
+     */
+    public static List<Case> of(Shard shard, long before, List<Case> negativeVectors) {
+        List<Case> all = all(negativeVectors), mine = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) if (shard.contains(before + i)) mine.add(all.get(i));
+        return mine;
+    }
+
+    /** A probe case: id "robustness/X3/name", rules B1, B2 and the X rule, feature "probe". */
+    static Case probe(String xRule, String name, Invocation inv) {
+        List<String> rules = new ArrayList<>(JUDGED);
+        rules.add(xRule);
+        return new Case(Robustness.PREFIX + xRule + "/" + name, inv, rules, Set.of(Robustness.FEATURE), null, "probe");
+    }
+
+    /** The X rule a probe case must violate (the oracle confirms it). */
+    static String intendedRule(Case c) { return Robustness.probedRule(c.id()); }
+
+    static boolean isProbe(Case c) { return Robustness.isProbe(c.id()); }
+
+    // ------------------------------------------------------------------ the probes
+
+    private static List<Probe> probes() {
+        CaseSpec d = CaseSpec.of(Op.DISPATCH, 16, 5, 8, 2, 0x9b0be001L).withProbs(true);
+        CaseSpec large = CaseSpec.of(Op.DISPATCH, 4096, 64, 256, 8, 0x9b0be002L).withDtype(DType.BF16);
+        CaseSpec c = CaseSpec.of(Op.COMBINE, 12, 5, 8, 3, 0x9b0be003L).withMergingProbs(true);
+        CaseSpec cb = CaseSpec.of(Op.COMBINE_BACKWARD, 12, 5, 8, 3, 0x9b0be004L);
+        CaseSpec db = CaseSpec.of(Op.DISPATCH_BACKWARD, 12, 5, 8, 3, 0x9b0be005L);
+        CaseSpec s = CaseSpec.of(Op.SORT_CHUNKS, 20, 1, 4, 1, 0x9b0be006L).withChunks(5);
+        CaseSpec sb = s.withOp(Op.SORT_CHUNKS_BACKWARD);
+        CaseSpec a = CaseSpec.of(Op.RAGGED_A2A_PARAMS, 6, 8, 4, 1, 0x9b0be007L).withShards(4);
+        CaseSpec lp = a.withOp(Op.LOCAL_PERMUTE_AFTER_A2A);
+        List<Probe> p = new ArrayList<>();
+        // X3: num_out_tokens outside (0, N_used]: TE's mask permute writes past its output below N_used (#3346)
+        p.add(new Probe("zero", Rule.X3, d, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, 0L)));
+        p.add(new Probe("negative", Rule.X3, d, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, -1L)));
+        p.add(new Probe("below-routed", Rule.X3, d, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) - 1)));
+        p.add(new Probe("far-below", Rule.X3, d.withTopK(4), inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, 1L)));
+        p.add(new Probe("below-routed-padded", Rule.X3, d.withAlign(4), inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) - 1)));
+        p.add(new Probe("missing", Rule.X3, d, inv -> withoutAttr(inv, Attrs.NUM_OUT_TOKENS)));
+        p.add(new Probe("large-half-routed", Rule.X3, large, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) / 2)));
+        p.add(new Probe("large-half-routed-padded", Rule.X3, large.withAlign(16).withProbs(true).withSeed(0x9b0be008L),
+                inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) / 2)));
+        // X4: align_size <= 0, or absent where the profile needs it
+        p.add(new Probe("align-zero", Rule.X4, d, inv -> withAttr(inv, Attrs.ALIGN_SIZE, 0L)));
+        p.add(new Probe("align-negative", Rule.X4, d, inv -> withAttr(inv, Attrs.ALIGN_SIZE, -4L)));
+        p.add(new Probe("torch-without-align", Rule.X4, d.withProfile(Profile.TORCH_MASK_PAD).withAlign(4), inv -> withoutAttr(inv, Attrs.ALIGN_SIZE)));
+        // X2: routing values other than 0 and 1, in both integer dtypes
+        p.add(new Probe("value-2-i32", Rule.X2, d, inv -> withInput(inv, Ports.ROUTING_MAP, routingValue(inv.input(Ports.ROUTING_MAP), DType.I32, 2))));
+        p.add(new Probe("value-minus-1-i64", Rule.X2, d, inv -> withInput(inv, Ports.ROUTING_MAP, routingValue(inv.input(Ports.ROUTING_MAP), DType.I64, -1))));
+        p.add(new Probe("f32-routing-map", Rule.X2, d, inv -> withInput(inv, Ports.ROUTING_MAP, convert(inv.input(Ports.ROUTING_MAP), DType.F32))));
+        // X1: shapes that do not fit together, an unknown attribute
+        p.add(new Probe("probs-rows", Rule.X1, d, inv -> withInput(inv, Ports.PROBS, rows(inv.input(Ports.PROBS), -1))));
+        p.add(new Probe("routing-map-rows", Rule.X1, d, inv -> withInput(inv, Ports.ROUTING_MAP, rows(inv.input(Ports.ROUTING_MAP), 3))));
+        p.add(new Probe("unknown-attribute", Rule.X1, d, inv -> withAttr(inv, "num_out_token", 1L)));
+        p.add(new Probe("row-id-map-even-width", Rule.X1, c, inv -> withInput(inv, Ports.ROW_ID_MAP, columns(inv.input(Ports.ROW_ID_MAP), -1))));
+        p.add(new Probe("merging-probs-rows", Rule.X1, c, inv -> withInput(inv, Ports.MERGING_PROBS, rows(inv.input(Ports.MERGING_PROBS), 2))));
+        // X6: a row_id_map input that names rows or experts that are not there
+        p.add(new Probe("source-row-out-of-range", Rule.X6, c, inv -> withInput(inv, Ports.ROW_ID_MAP,
+                set(inv.input(Ports.ROW_ID_MAP), 0, 0, inv.input(Ports.INP).dim(0) + 1000))));
+        p.add(new Probe("count-above-experts", Rule.X6, c, inv -> withInput(inv, Ports.ROW_ID_MAP,
+                set(inv.input(Ports.ROW_ID_MAP), 0, inv.input(Ports.ROW_ID_MAP).dim(1) - 1, inv.input(Ports.ROW_ID_MAP).dim(1)))));
+        p.add(new Probe("negative-source-row", Rule.X6, db, inv -> withInput(inv, Ports.ROW_ID_MAP, set(inv.input(Ports.ROW_ID_MAP), 0, 0, -5))));
+        p.add(new Probe("duplicate-source-row", Rule.X6, cb, ProbeCases::duplicateSource));
+        // X7: chunk sizes and orders that are not a chunk sort
+        p.add(new Probe("not-a-permutation", Rule.X7, s, inv -> withInput(inv, Ports.SORTED_INDICES, set(inv.input(Ports.SORTED_INDICES), 0, 0,
+                inv.input(Ports.SORTED_INDICES).getLong(1)))));
+        p.add(new Probe("sum-above-rows", Rule.X7, s, inv -> withInput(inv, Ports.SPLIT_SIZES, set(inv.input(Ports.SPLIT_SIZES), 0, 0,
+                inv.input(Ports.INP).dim(0) + 1))));
+        p.add(new Probe("negative-split", Rule.X7, s, inv -> withInput(inv, Ports.SPLIT_SIZES, set(inv.input(Ports.SPLIT_SIZES), 0, 0, -1))));
+        p.add(new Probe("backward-map-not-a-permutation", Rule.X7, sb, inv -> withInput(inv, Ports.ROW_ID_MAP, set(inv.input(Ports.ROW_ID_MAP), 0, 0,
+                inv.input(Ports.ROW_ID_MAP).getLong(1)))));
+        // X8: shards that do not divide the experts, a shard id outside [0, S)
+        p.add(new Probe("shards-do-not-divide", Rule.X8, a, inv -> withInput(inv, Ports.ALL_SHARDS_TOKENS_PER_EXPERT,
+                columns(inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT), -1))));
+        p.add(new Probe("shard-id-out-of-range", Rule.X8, a, inv -> withAttr(inv, Attrs.SHARD_ID, inv.attr(Attrs.NUM_SHARDS))));
+        p.add(new Probe("shard-id-negative", Rule.X8, a.withOp(Op.REVERSE_RAGGED_A2A_PARAMS), inv -> withAttr(inv, Attrs.SHARD_ID, -1L)));
+        p.add(new Probe("receive-more-than-inp", Rule.X8, lp, inv -> withInput(inv, Ports.INP, rows(inv.input(Ports.INP), -(int) inv.input(Ports.INP).dim(0) + 1))));
+        // X5: fp8 into a reduction (fp8 is moved, never reduced), a float index
+        p.add(new Probe("fp8-combine", Rule.X5, c, inv -> withInput(inv, Ports.INP, convert(inv.input(Ports.INP), DType.F8E4M3))));
+        p.add(new Probe("fp8-dispatch-backward", Rule.X5, db, inv -> withInput(inv, Ports.GRAD_OUTPUT, convert(inv.input(Ports.GRAD_OUTPUT), DType.F8E5M2))));
+        p.add(new Probe("float-split-sizes", Rule.X5, s, inv -> withInput(inv, Ports.SPLIT_SIZES, convert(inv.input(Ports.SPLIT_SIZES), DType.F32))));
+        return p;
+    }
+
+    // ------------------------------------------------------------------ mutations (each returns a new call)
+
+    private static long routed(Invocation inv) {
+        Tensor m = inv.input(Ports.ROUTING_MAP);
+        long n = 0;
+        for (long t = 0; t < m.rows(); t++) for (long e = 0; e < m.rowElems(); e++) n += m.getLong(t, e);
+        return n;
+    }
+
+    private static Invocation withAttr(Invocation inv, String name, long value) {
+        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
+        attrs.put(name, value);
+        return new Invocation(inv.op(), inv.profile(), inv.inputs(), attrs);
+    }
+
+    private static Invocation withoutAttr(Invocation inv, String name) {
+        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
+        attrs.remove(name);
+        return new Invocation(inv.op(), inv.profile(), inv.inputs(), attrs);
+    }
+
+    private static Invocation withInput(Invocation inv, String name, Tensor t) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>(inv.inputs());
+        inputs.put(name, t);
+        return new Invocation(inv.op(), inv.profile(), inputs, inv.attrs());
+    }
+
+    /** {@code t} with element [row, col] set to {@code v} (integer tensors). */
+    private static Tensor set(Tensor t, long row, long col, long v) {
+        Tensor c = t.copy();
+        if (c.rank() == 1) c.setLong(row * c.rowElems() + col, v);
+        else c.setLong(row, col, v);
+        return c;
+    }
+
+    /** The values of {@code t} in {@code dtype}; an fp8 target stays zero (values never round into fp8, X5 is about the dtype). */
+    private static Tensor convert(Tensor t, DType dtype) {
+        Tensor c = Tensor.zeros(dtype, t.shape());
+        if (dtype == DType.F8E4M3 || dtype == DType.F8E5M2) return c;
+        for (long i = 0; i < t.numel(); i++) {
+            if (dtype.isFloat()) c.setF32(i, t.dtype().isFloat() ? t.getF32(i) : t.getLong(i));
+            else c.setLong(i, t.getLong(i));
+        }
+        return c;
+    }
+
+    /** The routing map in {@code dtype} with its first routed entry set to {@code v}. */
+    private static Tensor routingValue(Tensor map, DType dtype, long v) {
+        Tensor c = convert(map, dtype);
+        for (long i = 0; i < c.numel(); i++) {
+            if (c.getLong(i) == 1) {
+                c.setLong(i, v);
+                return c;
+            }
+        }
+        throw new IllegalStateException("a routing map with nothing routed");
+    }
+
+    /** {@code t} with {@code delta} rows more (the first rows repeated) or fewer. */
+    private static Tensor rows(Tensor t, int delta) {
+        long[] shape = t.shape();
+        shape[0] = Math.max(1, shape[0] + delta);
+        Tensor c = Tensor.zeros(t.dtype(), shape);
+        for (long r = 0; r < shape[0]; r++) c.copyRowFrom(t, r % t.dim(0), r);
+        return c;
+    }
+
+    /** {@code t} (rank 2, integers) with {@code delta} columns more or fewer (new ones zero). */
+    private static Tensor columns(Tensor t, int delta) {
+        long cols = t.dim(1) + delta;
+        Tensor c = Tensor.zeros(t.dtype(), t.dim(0), cols);
+        for (long r = 0; r < t.dim(0); r++) for (long k = 0; k < Math.min(cols, t.dim(1)); k++) c.setLong(r, k, t.getLong(r, k));
+        return c;
+    }
+
+    /** X6 for the combine backward: a second valid slot names the first slot's source row. */
+    private static Invocation duplicateSource(Invocation inv) {
+        Tensor map = inv.input(Ports.ROW_ID_MAP).copy();
+        long e = (map.dim(1) - 1) / 2;
+        long first = -1;
+        for (long t = 0; t < map.dim(0); t++) {
+            for (long i = 0; i < map.getLong(t, 2 * e); i++) {
+                if (first < 0) first = map.getLong(t, i);
+                else {
+                    map.setLong(t, i, first);
+                    return withInput(inv, Ports.ROW_ID_MAP, map);
+                }
+            }
+        }
+        throw new IllegalStateException("a row_id_map with fewer than two valid slots");
+    }
+}
