@@ -46,7 +46,8 @@ def _numel(shape):
 
 
 def _itemsize(torch, dtype):
-    return torch.empty((), dtype=dtype).element_size()
+    size = getattr(dtype, "itemsize", None)           # torch >= 2.1
+    return size if size is not None else torch.empty((), dtype=dtype).element_size()
 
 
 def _guarded(torch, real_empty, shape, dtype, device, name, fill):
