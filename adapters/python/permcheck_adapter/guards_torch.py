@@ -87,7 +87,7 @@ def _shape(args, kwargs):
     if "size" in kwargs:
         size = kwargs["size"]
         return tuple(size) if isinstance(size, (tuple, list)) else (size,)
-    if len(args) == 1 and isinstance(args[0], (tuple, list)) or len(args) == 1 and hasattr(args[0], "__iter__"):
+    if len(args) == 1 and hasattr(args[0], "__iter__"):   # empty((n, h)), empty(torch.Size), empty([n])
         return tuple(args[0])
     return tuple(args)
 
