@@ -123,7 +123,7 @@ def te_3346():
         guarded, breaches = s.report()
     print("TE %s: breaches %s" % (details.get("te_commit", "installed"), breaches))
     direct = check("TE #3346 (num_out_tokens %d < %d routed) reported on output" % (N, T * E),
-                   (guarded, sorted({b["output"] for b in breaches}), min([b["offset"] for b in breaches] or [None])),
+                   (sorted(guarded), sorted({b["output"] for b in breaches}), min([b["offset"] for b in breaches] or [None])),
                    (["output", "row_id_map"], ["output"], 0))
     adapter = capabilities.make_adapter(device="gpu_guard_check")
     ops.register(adapter, te)
@@ -136,7 +136,7 @@ def te_3346():
         answer, _ = adapter.handle(json.dumps(req))
     print("adapter answer: %s" % {k: v for k, v in answer.items() if k != "outputs"})
     through = check("TE adapter token_dispatch without align_size answers the breach",
-                    (answer["type"], answer.get("guarded"), sorted({b["output"] for b in answer.get("guard_breaches", [])})),
+                    (answer["type"], sorted(answer.get("guarded", [])), sorted({b["output"] for b in answer.get("guard_breaches", [])})),
                     ("result", ["output", "row_id_map"], ["output"]))
     return direct and through
 

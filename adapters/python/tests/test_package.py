@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os
 import shutil
+import site
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,12 @@ class InstallTest(unittest.TestCase):
         # python (system site-packages visible), installs into the venv
         subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv], check=True, timeout=60)
         cls.bin = os.path.join(venv, "bin")
+        # where this python is itself a virtualenv (a GPU image's /opt/torch/.venv, say), its packages
+        # are not the "system" ones the new venv sees: hand them on (numpy, pip, setuptools) by a .pth
+        purelib = subprocess.run([os.path.join(cls.bin, "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+        with open(os.path.join(purelib, "outer-site-packages.pth"), "w") as f:
+            f.write("".join(p + "\n" for p in site.getsitepackages()))
         # a copy: pip builds in the source folder (build/, *.egg-info) and the checkout stays clean
         src = os.path.join(cls.tmp, "kit")
         shutil.copytree(KIT, src, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
