@@ -5,6 +5,7 @@ import sys
 import time
 import traceback
 
+from . import guards, stdout_guard
 from .tensor import Tensor, load, save
 
 PROTOCOL = 1
@@ -69,8 +70,10 @@ class Adapter:
             inputs = {name: load(ref["path"], ref["dtype"]) for name, ref in msg["inputs"].items()}
             tl = time.perf_counter() - tl
             t0 = time.perf_counter()
-            outputs = fn(inputs, dict(msg.get("attrs", {})), msg.get("profile", "te-jax"))
-            millis = (time.perf_counter() - t0) * 1000.0
+            with guards.scope() as scope:   # guarded_empty / intercept register the call's outputs here
+                outputs = fn(inputs, dict(msg.get("attrs", {})), msg.get("profile", "te-jax"))
+                millis = (time.perf_counter() - t0) * 1000.0
+                guarded, breaches = scope.report()
             directory = msg["dir"]
             refs = {}
             for name, t in outputs.items():
@@ -81,7 +84,17 @@ class Adapter:
                 refs[name] = {"path": file, "dtype": t.dtype, "shape": list(t.shape)}
             if os.environ.get("PERMCHECK_TIMING"):
                 sys.stderr.write("adapter: load %.3f s, call %.3f s, save+reply %.3f s\n" % (tl, millis / 1000, time.perf_counter() - t0 - millis / 1000))
-            return {"type": "result", "id": rid, "outputs": refs, "millis": round(millis, 3)}
+            answer = {"type": "result", "id": rid, "outputs": refs, "millis": round(millis, 3)}
+            # docs/protocol.md 3.3: which outputs had guard bands, and any band a write changed (B2);
+            # a breach is still a result, so the engine judges it instead of an error
+            if guarded:
+                answer["guarded"] = guarded
+            if breaches:
+                answer["guard_breaches"] = breaches
+                for b in breaches:
+                    sys.stderr.write("adapter: %s wrote outside output %s: %d guard bytes changed, first at byte %+d from its %s\n"
+                                     % (msg["op"], b["output"], b["bytes"], b["offset"], "end" if b["offset"] >= 0 else "start"))
+            return answer
         except NotSupported as e:
             return {"type": "not_supported", "id": rid, "reason": str(e)}
         except Exception as e:  # the port's failure is an answer, not the adapter's death
@@ -111,9 +124,10 @@ class Adapter:
         return {"type": "error", "id": msg.get("id"), "message": "unknown message type %r" % kind}, True
 
     def serve(self, stdin=None, stdout=None):
-        """Reads requests until bye or end of input."""
+        """Reads requests until bye or end of input. Without `stdout` the answers go to the process's
+        stdout, guarded (stdout_guard.py): stray output of the port goes to stderr instead."""
         stdin = stdin or sys.stdin
-        stdout = stdout or sys.stdout
+        stdout = stdout or stdout_guard.install()
         for line in stdin:
             if not line.strip():
                 continue

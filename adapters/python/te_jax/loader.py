@@ -8,7 +8,10 @@ answered in hello (docs/protocol.md 3.1).
 """
 import os
 
-from te_torch.loader import te_commit, te_version   # the source-tree bookkeeping the torch adapter uses
+try:  # the source-tree bookkeeping the torch adapter uses: a sibling in the checkout, a subpackage installed
+    from te_torch.loader import te_commit, te_version
+except ImportError:
+    from permcheck_adapter.te_torch.loader import te_commit, te_version
 
 from . import standins
 from .capabilities import PATH_ENV, ConfigError, te_path

@@ -6,7 +6,8 @@ can still answer hello, with "unavailable", there).
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+if __package__ == "te_torch":  # a checkout (adapters/python on sys.path); installed it is permcheck_adapter.te_torch
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from permcheck_adapter import Adapter  # noqa: E402
 
 NAME = "te-torch"

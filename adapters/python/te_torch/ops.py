@@ -1,48 +1,71 @@
 """One function per op, each calling TE's PyTorch permutation API on CUDA (profile torch-mask-pad).
 
 `te` is transformer_engine.pytorch.permutation (loader.py). Rule ids are those of docs/spec.md.
+Every TE call runs inside guards_torch.intercept(te.triton_permutation): the buffers TE's Triton
+wrappers allocate (outputs, row_id_map) get guard bands, so an out-of-bounds write (TE #3346) is
+reported as a guard breach (B2) in the result. The inputs go to TE as they come: no precondition
+(X rules) is checked here, so a call outside the contract shows TE's own behaviour.
 """
-import numpy as np
 import torch
 
-from permcheck_adapter import NotSupported, Tensor
+from permcheck_adapter import NotSupported
+from permcheck_adapter.arrays_torch import from_torch, to_torch
+from permcheck_adapter.guards_torch import intercept
 
 FP8 = ("f8e4m3", "f8e5m2")
 
 
 def dev(t):
     """A protocol Tensor on the GPU: bf16 bits reinterpreted as bfloat16, fp8 kept as uint8 bits."""
-    a = np.ascontiguousarray(t.data)
-    if t.dtype == "bf16":
-        return torch.from_numpy(a.view(np.int16)).cuda().view(torch.bfloat16)
-    return torch.from_numpy(a).cuda()
+    return to_torch(t, "cuda")
 
 
 def opt(inputs, name):
     return dev(inputs[name]) if name in inputs else None
 
 
-def host(x, dtype):
-    """A result back as a protocol Tensor of logical `dtype` (bits unchanged)."""
-    x = x.detach().contiguous()
-    if dtype == "bf16":
-        return Tensor(x.view(torch.int16).cpu().numpy().view(np.uint16), dtype)
-    return Tensor(x.cpu().numpy(), dtype)
+def host(x, dtype, output=None):
+    """A result back as a protocol Tensor of logical `dtype` (bits unchanged); `output` names the
+    guarded buffer TE allocated it in (guards_torch.intercept), so a breach names the output."""
+    return from_torch(x, dtype, output)
 
 
 def no_fp8_reduction(*dtypes):
+    # TE refuses these itself (moe_unpermute and the backward of moe_permute assert "does not support
+    # FP8" on a QuantizedTensor); its uint8 bits here would be summed as integers instead
     if any(d in FP8 for d in dtypes):
         raise NotSupported("[X5] fp8 is moved, never reduced")
 
 
 def register(adapter, te):
-    @adapter.op("token_dispatch")
+    def op(wire_name):
+        """adapter.op, with TE's allocations in its Triton wrappers guarded for the call."""
+        def wrap(fn):
+            def guarded(inputs, attrs, profile):
+                with intercept(te.triton_permutation):
+                    return fn(inputs, attrs, profile)
+            return adapter.op(wire_name)(guarded)
+        return wrap
+
+    @op("token_dispatch")
     def token_dispatch(inputs, attrs, profile):
         A = attrs.get("align_size")
-        if A is None:
-            raise NotSupported("[X4] torch-mask-pad requires align_size")
         inp, probs = inputs["inp"], inputs.get("probs")
         x, R, p = dev(inp), dev(inputs["routing_map"]), opt(inputs, "probs")
+        if A is None:
+            # outside torch-mask-pad (X4 requires align_size): TE's unpadded mask-map API, which takes
+            # num_out_tokens as given; N < N_used is where its Triton permute writes past the buffer
+            # (TE #3346), which the guard bands report
+            N = attrs.get("num_out_tokens")
+            if p is None:
+                out, rid = te.moe_permute(x, R, num_out_tokens=N, map_type="mask")
+            else:
+                out, pp, rid = te.moe_permute_with_probs(x, p, R, num_out_tokens=N)
+            res = {"output": host(out, inp.dtype, "output"), "row_id_map": host(rid, "i32", "row_id_map"),
+                   "tokens_per_expert": host(R.sum(dim=0), "i64", "tokens_per_expert")}
+            if probs is not None:
+                res["permuted_probs"] = host(pp, probs.dtype, "permuted_probs")
+            return res
         # tokens_per_expert as TE's own tests feed the padded wrapper (tests/pytorch/test_permutation.py:
         # routing_map.sum(dim=0)); the targets by the formula of moe_permute_and_pad_with_probs
         # (transformer_engine/pytorch/permutation.py), which returns them as its fifth output
@@ -62,15 +85,15 @@ def register(adapter, te):
         else:
             # TE has no padded permute without probs: its wrapper hands probs (Optional there) through
             out, pp, rid, pad, target = te.moe_permute_and_pad_with_probs(x, p, R, tpe, A)
-        res = {"output": host(out, inp.dtype), "row_id_map": host(rid, "i32"),
-               "tokens_per_expert": host(target, "i64")}                     # N1: int64 targets
+        res = {"output": host(out, inp.dtype, "output"), "row_id_map": host(rid, "i32", "row_id_map"),
+               "tokens_per_expert": host(target, "i64", "tokens_per_expert")}                     # N1: int64 targets
         if probs is not None:
-            res["permuted_probs"] = host(pp, probs.dtype)
+            res["permuted_probs"] = host(pp, probs.dtype, "permuted_probs")
         if pad is not None:                                                  # P4: absent when unpadded
-            res["pad_offsets"] = host(pad, "i64")
+            res["pad_offsets"] = host(pad, "i64", "pad_offsets")
         return res
 
-    @adapter.op("token_combine")
+    @op("token_combine")
     def token_combine(inputs, attrs, profile):
         inp = inputs["inp"]
         no_fp8_reduction(inp.dtype)
@@ -78,9 +101,9 @@ def register(adapter, te):
         y = te.moe_unpermute(dev(inp), rid, merging_probs=opt(inputs, "merging_probs"),
                              restore_shape=(rid.shape[0], inp.shape[1]), map_type="mask",
                              pad_offsets=opt(inputs, "pad_offsets"))
-        return {"output": host(y, inp.dtype)}
+        return {"output": host(y, inp.dtype, "output")}
 
-    @adapter.op("token_dispatch_backward")
+    @op("token_dispatch_backward")
     def token_dispatch_backward(inputs, attrs, profile):
         g, gpp = inputs["grad_output"], inputs.get("grad_permuted_probs")
         no_fp8_reduction(g.dtype)
@@ -91,12 +114,12 @@ def register(adapter, te):
         # and this op's inputs carry the row_id_map it made instead.
         gi, gp = torch.ops.te_moe.permute_mask_map_bwd(dev(g), opt(inputs, "grad_permuted_probs"), rid,
                                                        opt(inputs, "pad_offsets"), T, E, g.shape[1])
-        res = {"grad_inp": host(gi, g.dtype)}
+        res = {"grad_inp": host(gi, g.dtype, "grad_inp")}
         if gpp is not None:
-            res["grad_probs"] = host(gp, gpp.dtype)
+            res["grad_probs"] = host(gp, gpp.dtype, "grad_probs")
         return res
 
-    @adapter.op("token_combine_backward")
+    @op("token_combine_backward")
     def token_combine_backward(inputs, attrs, profile):
         g, fwd, mp = inputs["grad_output"], inputs["fwd_input"], inputs.get("merging_probs")
         rid, pad = dev(inputs["row_id_map"]), opt(inputs, "pad_offsets")
@@ -107,7 +130,7 @@ def register(adapter, te):
             # autograd cannot track uint8 storage (TE tracks fp8 through Float8Tensor, which needs its
             # extension): run the op TE's autograd runs for moe_unpermute without merging_probs
             gi = torch.ops.te_moe.unpermute_mask_map_bwd_no_probs(dev(g), rid, pad, T, E, fwd.shape[0], fwd.shape[1])
-            return {"grad_inp": host(gi, g.dtype)}
+            return {"grad_inp": host(gi, g.dtype, "grad_inp")}
         if g.dtype != fwd.dtype:
             raise NotSupported("autograd hands TE a gradient of the forward output's dtype (%s), not %s" % (fwd.dtype, g.dtype))
         # the backward through torch.autograd: moe_unpermute's forward takes exactly this op's inputs
@@ -115,30 +138,30 @@ def register(adapter, te):
         m = dev(mp).clone().requires_grad_(True) if mp is not None else None
         y = te.moe_unpermute(x, rid, merging_probs=m, restore_shape=(T, fwd.shape[1]), map_type="mask", pad_offsets=pad)
         grads = torch.autograd.grad(y, [x] if m is None else [x, m], grad_outputs=dev(g))
-        res = {"grad_inp": host(grads[0], g.dtype)}
+        res = {"grad_inp": host(grads[0], g.dtype, "grad_inp")}
         if mp is not None:
-            res["grad_merging_probs"] = host(grads[1], mp.dtype)
+            res["grad_merging_probs"] = host(grads[1], mp.dtype, "grad_merging_probs")
         return res
 
-    @adapter.op("sort_chunks_by_index")
+    @op("sort_chunks_by_index")
     def sort_chunks_by_index(inputs, attrs, profile):
         inp, probs = inputs["inp"], inputs.get("probs")
         # the custom op behind moe_sort_chunks_by_index[_with_probs]: those return only the data,
         # and S1 judges the row_id_map too
         out, pp, m = torch.ops.te_moe.chunk_sort_fwd(dev(inp), dev(inputs["split_sizes"]),
                                                     dev(inputs["sorted_indices"]), opt(inputs, "probs"))
-        res = {"output": host(out, inp.dtype), "row_id_map": host(m, "i32")}
+        res = {"output": host(out, inp.dtype, "output"), "row_id_map": host(m, "i32", "row_id_map")}
         if probs is not None:
-            res["permuted_probs"] = host(pp, probs.dtype)
+            res["permuted_probs"] = host(pp, probs.dtype, "permuted_probs")
         return res
 
-    @adapter.op("sort_chunks_by_index_backward")
+    @op("sort_chunks_by_index_backward")
     def sort_chunks_by_index_backward(inputs, attrs, profile):
         g, gpp = inputs["grad_output"], inputs.get("grad_permuted_probs")
         # the op TE's autograd runs for the chunk sort's backward (its forward inputs are not given)
         gi, gp = torch.ops.te_moe.chunk_sort_bwd(dev(g), opt(inputs, "grad_permuted_probs"),
                                                  dev(inputs["row_id_map"]), g.shape[0], g.shape[1])
-        res = {"grad_inp": host(gi, g.dtype)}
+        res = {"grad_inp": host(gi, g.dtype, "grad_inp")}
         if gpp is not None:
-            res["grad_probs"] = host(gp, gpp.dtype)
+            res["grad_probs"] = host(gp, gpp.dtype, "grad_probs")
         return res

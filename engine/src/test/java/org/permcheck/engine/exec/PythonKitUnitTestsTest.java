@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the Python kit's own unittest suite (adapters/python/tests: protocol loop, dtypes, generator
- * goldens, vector reader, the numpy port against the vectors offline with planted bugs), so CI
- * fails when the Python side breaks.
+ * goldens, vector reader, the numpy port against the vectors offline with planted bugs; the kit's
+ * offline install into a clean virtualenv, its stdout guard, guard bands and array helpers on
+ * numpy-backed fakes, real torch / cupy / JAX skipped where absent), so CI fails when the Python
+ * side breaks.
  */
 class PythonKitUnitTestsTest {
 
