@@ -31,6 +31,8 @@ MODE number i (the last mode repeats). Modes:
   stale          name out.npy without writing it (a file of an earlier case must not be taken)
   guard-breach   as good, and report 64 guard bytes changed 4096 bytes past 'output' (B2)
   guard-malformed as good, with a guard breach that has no byte count (a malformed answer)
+  guard-unnamed  as good, and report 8 bytes changed before a library allocation no output names (B2)
+  guard-stranger as good, with a breach of 'surprise', neither an output nor an allocation (malformed)
 Special first arguments: --version N (hello with protocol N), --no-hello (exit at once),
 --hello-garbage (answer hello with garbage).
 """
@@ -168,6 +170,14 @@ def run(msg):
         open(os.path.join(d, "out.npy"), "wb").write(header + data)
         return send({"type": "result", "id": rid, "outputs": {"output": out}, "guarded": ["output"],
                      "guard_breaches": [{"output": "output", "offset": "far"}]})
+    if mode == "guard-unnamed":
+        open(os.path.join(d, "out.npy"), "wb").write(header + data)
+        return send({"type": "result", "id": rid, "outputs": {"output": out}, "guarded": ["output"],
+                     "guard_breaches": [{"output": "(unnamed 0: torch.empty(4, 2) in permute)", "offset": -8, "bytes": 8}]})
+    if mode == "guard-stranger":
+        open(os.path.join(d, "out.npy"), "wb").write(header + data)
+        return send({"type": "result", "id": rid, "outputs": {"output": out}, "guarded": ["output"],
+                     "guard_breaches": [{"output": "surprise", "offset": 0, "bytes": 8}]})
     raise SystemExit("unknown mode " + mode)
 
 

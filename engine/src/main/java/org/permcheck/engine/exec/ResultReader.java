@@ -95,7 +95,10 @@ final class ResultReader {
                 throw new ProtocolException("protocol: a guard breach needs output (string), offset (integer) and bytes (integer > 0), got " + b, false);
             }
             String name = b.path("output").asText();
-            if (!o.tensors().containsKey(name) || (checked != null && !checked.contains(name))) {
+            // a library's own allocation inside the call (a guarded scratch buffer no output names) is
+            // described in parentheses; its breach is as real as an output's (docs/protocol.md 3.3)
+            boolean allocation = name.length() > 2 && name.startsWith("(") && name.endsWith(")");
+            if (!allocation && (!o.tensors().containsKey(name) || (checked != null && !checked.contains(name)))) {
                 throw new ProtocolException("protocol: a guard breach of '" + name + "', not a " + (checked == null ? "" : "guarded ") + "output of this result", false);
             }
             found.add(new org.permcheck.spi.GuardBreach(name, b.path("offset").asLong(), b.path("bytes").asLong()));

@@ -179,6 +179,19 @@ class RobustnessTierTest {
             assertEquals(Status.ERROR, c.status());
             assertTrue(c.detail().contains("a guard breach needs output"), c.detail());
         }
+        // a breach of a library allocation no output names (the kit's intercept) is a B2 FAIL as well;
+        // a name that is neither an output nor a parenthesised allocation is a malformed answer
+        try (Runner runner = new Runner(() -> ExecBackend.forCommand(Python.fake("guard-unnamed")), oneCall())) {
+            CaseResult c = runner.judge(valid).result();
+            assertEquals(Status.FAIL, c.status(), c.detail());
+            assertTrue(c.violations().stream().anyMatch(v -> v.rule().equals("B2") && v.message().contains("(unnamed 0: torch.empty(4, 2) in permute)")),
+                    c.violations().toString());
+        }
+        try (Runner runner = new Runner(() -> ExecBackend.forCommand(Python.fake("guard-stranger")), oneCall())) {
+            CaseResult c = runner.judge(valid).result();
+            assertEquals(Status.ERROR, c.status(), c.detail());
+            assertTrue(c.detail().contains("a guard breach of 'surprise'"), c.detail());
+        }
     }
 
     /** The numpy example port refuses every probe through the protocol: SAFE. */
