@@ -73,10 +73,11 @@ final class KillSearch {
                 Size found, double seconds) {
         boolean killed() { return status == Status.FAIL; }
 
-        /** Where the killing case comes from: "vector", "quick edge", "quick sampled", "fuzz" or "zoo" (by its id, Tier's and KillSearch's prefixes). */
+        /** Where the killing case comes from: "vector", "quick edge", "quick sampled", "fuzz", "probe" or "zoo" (by its id, Tier's, ProbeCases' and KillSearch's prefixes). */
         String origin() {
             if (caseId == null) return "-";
             if (caseId.startsWith("vec/")) return "vector";
+            if (caseId.startsWith("robustness/")) return "probe";
             if (caseId.startsWith("quick/edge/")) return "quick edge";
             if (caseId.startsWith("quick/")) return "quick sampled";
             return caseId.startsWith("fuzz/") ? "fuzz" : "zoo";
@@ -183,16 +184,18 @@ final class KillSearch {
     static Kill huntProbes(BackendFactory factory) {
         RunOptions options = RunOptions.defaults().withTier("mutants").withCaseTimeout(Duration.ofSeconds(60));
         int n = 0;
+        long t0 = System.nanoTime();
         try (Runner runner = new Runner(factory, options)) {
             for (Case c : probes()) {
                 n++;
                 Verdict v = runner.judge(c);
                 if (!failed(v)) continue;
                 String message = v.result().violations().isEmpty() ? v.result().detail() : v.result().violations().get(0).render();
-                return new Kill("probe", v.result().status(), c.id(), n, rules(v), c.id(), Size.of(c.invocation()), message);
+                Size size = Size.of(c.invocation()); // a probe is not shrunk: found and shown are the same case
+                return new Kill("probe", v.result().status(), c.id(), n, rules(v), c.id(), size, message, size, since(t0));
             }
         }
-        return new Kill("survived", Status.PASS, null, n, List.of(), null, null, null);
+        return new Kill("survived", Status.PASS, null, n, List.of(), null, null, null, null, since(t0));
     }
 
     private static List<Case> probeCases;
