@@ -54,8 +54,8 @@ public enum Rule {
     X6("row_id_map input"),
     X7("chunk sort inputs"),
     X8("expert-parallel inputs"),
-    B1("a precondition probe is refused or answered within the output budget"),
-    B2("no byte written outside an output"),
+    B1("probe refused or bounded"),
+    B2("no byte outside an output"),
     B3("declared drop policy"),
     /** Run level: the same call twice gives the same bits on every specified DATA and INDEX element. */
     R1("determinism"),
