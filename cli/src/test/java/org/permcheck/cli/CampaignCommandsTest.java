@@ -59,7 +59,7 @@ class CampaignCommandsTest {
         List<String> ids = new ArrayList<>();
         for (CaseResult c : r.results()) ids.add(c.caseId());
         List<String> expected = new ArrayList<>();
-        for (int i = 12; i < 20; i++) expected.add("fuzz/seed=3/" + i); // the ids of the seed stream (docs/cli.md: fuzz/seed=S/I)
+        for (int i = 12; i < 20; i++) expected.add("fuzz:small+medium+boundary+large/seed=3/" + i); // the ids of the seed stream with the default size mix (docs/cli.md: fuzz:SIZES/seed=S/I)
         assertEquals(expected, ids);
 
         List<History.Entry> h = History.read(d.resolve(History.FILE));
