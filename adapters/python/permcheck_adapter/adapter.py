@@ -10,6 +10,33 @@ from .tensor import Tensor, load, save
 
 PROTOCOL = 1
 
+# CUDA errors that leave the process's device context unusable ("sticky": every later call fails
+# too). Answered as an `error`, the fault would read as a refusal (PASS of B1 on a probe) and poison
+# every case after it in the same process; so the adapter exits instead: the engine records CRASH
+# (FAIL of B1 on a probe) and starts a fresh backend for the next case (docs/protocol.md section 4).
+DEVICE_FAULTS = ("CUDA_ERROR_ILLEGAL_ADDRESS", "CUDA_ERROR_INVALID_ADDRESS_SPACE", "CUDA_ERROR_ILLEGAL_INSTRUCTION",
+                 "CUDA_ERROR_MISALIGNED_ADDRESS", "CUDA_ERROR_INVALID_PC", "CUDA_ERROR_HARDWARE_STACK_ERROR",
+                 "CUDA_ERROR_LAUNCH_FAILED", "CUDA_ERROR_ASSERT", "an illegal memory access was encountered",
+                 "an illegal instruction was encountered", "CUDA error: misaligned address",
+                 "unspecified launch failure", "device-side assert triggered")
+EXIT_DEVICE_FAULT = 70
+
+
+def device_fault(e):
+    """The marker of DEVICE_FAULTS that exception `e` (or its cause) names, else None."""
+    seen = 0
+    while e is not None and seen < 8:
+        text = "%s: %s" % (type(e).__name__, e)
+        for marker in DEVICE_FAULTS:
+            if marker in text:
+                return marker
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return None
+
+
+class DeviceFault(BaseException):
+    """Raised out of run_case when the port's call hit a device fault; serve() ends the process."""
+
 
 class NotSupported(Exception):
     """Raise from a port function for a call it does not implement (answered as not_supported)."""
@@ -36,6 +63,9 @@ class Adapter:
         # docs/protocol.md 3.1: a backend that cannot run here says why in hello; every case is then
         # NOT_SUPPORTED with that reason (never a pass), and run requests are refused the same way
         self.unavailable = unavailable
+        # how serve() ends the process after a device fault: os._exit, no interpreter teardown (a
+        # dead CUDA context can hang at exit); tests replace it
+        self.exit = os._exit
 
     def op(self, wire_name):
         """Decorator: registers the function that implements op `wire_name`."""
@@ -99,6 +129,9 @@ class Adapter:
             return {"type": "not_supported", "id": rid, "reason": str(e)}
         except Exception as e:  # the port's failure is an answer, not the adapter's death
             traceback.print_exc(file=sys.stderr)
+            marker = device_fault(e)
+            if marker:  # ... unless the device context died with it
+                raise DeviceFault("%s in %s: %s" % (marker, msg.get("op"), str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__))
             return {"type": "error", "id": rid, "message": "%s: %s" % (type(e).__name__, e)}
 
     def handle(self, line):
@@ -131,7 +164,14 @@ class Adapter:
         for line in stdin:
             if not line.strip():
                 continue
-            answer, keep_going = self.handle(line)
+            try:
+                answer, keep_going = self.handle(line)
+            except DeviceFault as f:
+                sys.stderr.write("adapter: device fault (%s); the CUDA context is unusable, so this process exits (status %d) "
+                                 "and the engine records CRASH and starts a fresh backend\n" % (f, EXIT_DEVICE_FAULT))
+                sys.stderr.flush()
+                self.exit(EXIT_DEVICE_FAULT)
+                return
             stdout.write(json.dumps(answer, separators=(",", ":")) + "\n")
             stdout.flush()
             if not keep_going:

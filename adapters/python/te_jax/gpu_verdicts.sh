@@ -4,6 +4,8 @@
 # the offline vector check of both paths (no JDK needed), smoke; quick tier of the Triton path and of
 # the pure-JAX path; full tier and a fuzz campaign (Triton path). Each stage has a wall-clock cap so
 # the summary is always written. Writes OUT/log.txt, OUT/summary.md, OUT/report.json, one .tgz per run.
+# The committed verdicts of both TE adapters (full tier sharded over the cores, probes, 10-minute fuzzing)
+# are adapters/python/tools/te_gpu_campaign.sh tiers|fuzz|probes OUT (reports/te/runs-32f20f6/README.md).
 set -u
 out=${1:?usage: gpu_verdicts.sh OUT}
 mkdir -p "$out"

@@ -22,6 +22,7 @@ sys.path.insert(0, KIT)
 sys.path.insert(0, os.path.join(KIT, "examples"))
 
 from permcheck_adapter import Adapter, Tensor, dtypes  # noqa: E402
+from permcheck_adapter import adapter as adapter_module  # noqa: E402
 from permcheck_adapter.generator import SplitMix64, generate  # noqa: E402
 from permcheck_adapter.vectors import VectorError, load_vectors  # noqa: E402
 import check_vectors  # noqa: E402
@@ -88,6 +89,70 @@ class ProtocolLoopTest(unittest.TestCase):
             self.assertEqual(r["type"], "not_supported")
         finally:
             shutil.rmtree(d)
+
+
+class DeviceFaultTest(unittest.TestCase):
+    """A CUDA fault that kills the device context ends the adapter (CRASH, a fresh backend next),
+    never an `error` answer: seen on the H200, TE JAX's Triton dispatch faulted on a probe
+    (CUDA_ERROR_ILLEGAL_ADDRESS) and every later call of that process failed with the same sticky
+    error, each read as a refusal (reports/te/runs-32f20f6/README.md)."""
+
+    JAX_FAULT = ("INTERNAL: CUDA error: Error recording CUDA event: CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory "
+                 "access was encountered [executable_name='jit_token_dispatch']")
+
+    def serve(self, error):
+        a = Adapter("t", "1", dtypes=["f32"])
+        exits = []
+
+        @a.op("token_dispatch")
+        def dispatch(inputs, attrs, profile):
+            raise error
+
+        def exit_(code):
+            exits.append(code)
+        a.exit = exit_
+        out = io.StringIO()
+        req = {"type": "run", "id": 5, "op": "token_dispatch", "dir": tempfile.gettempdir(), "inputs": {}}
+        a.serve(io.StringIO('{"type": "hello", "protocol": 1}\n' + json.dumps(req) + "\n" + json.dumps(dict(req, id=6)) + "\n"), out)
+        return [json.loads(l) for l in out.getvalue().splitlines()], exits
+
+    def test_a_sticky_cuda_error_ends_the_process_without_an_answer(self):
+        for error in (RuntimeError(self.JAX_FAULT), RuntimeError("CUDA error: an illegal memory access was encountered"),
+                      RuntimeError("INTERNAL: CustomCall failed: jaxlib/gpu/triton_kernels.cc:271: operation "
+                                   "cuEventSynchronize(stop) failed: CUDA_ERROR_INVALID_ADDRESS_SPACE")):
+            answers, exits = self.serve(error)
+            self.assertEqual([a["type"] for a in answers], ["hello"], error)   # no error answer, nothing after it
+            self.assertEqual(exits, [adapter_module.EXIT_DEVICE_FAULT])
+
+    def test_a_fault_named_by_the_cause_counts_too(self):
+        try:
+            try:
+                raise RuntimeError("CUDA_ERROR_LAUNCH_FAILED: unspecified launch failure")
+            except RuntimeError as inner:
+                raise ValueError("while copying the output") from inner
+        except ValueError as outer:
+            self.assertEqual(adapter_module.device_fault(outer), "CUDA_ERROR_LAUNCH_FAILED")
+
+    def test_an_ordinary_error_is_still_an_answer(self):
+        for error in (AssertionError("token_dispatch requires num_out_tokens > 0, got 0"),
+                      RuntimeError("CompilationError: type fp8e4nv not supported in this architecture")):
+            answers, exits = self.serve(error)
+            self.assertEqual([a["type"] for a in answers], ["hello", "error", "error"])
+            self.assertEqual(exits, [])
+
+    def test_the_real_process_exits_with_status_70(self):
+        code = ("import sys; sys.path.insert(0, %r)\n"
+                "from permcheck_adapter import Adapter\n"
+                "a = Adapter('t', '1', dtypes=['f32'])\n"
+                "@a.op('token_dispatch')\n"
+                "def d(i, at, p): raise RuntimeError(%r)\n"
+                "a.serve()\n") % (KIT, self.JAX_FAULT)
+        req = {"type": "run", "id": 1, "op": "token_dispatch", "dir": tempfile.gettempdir(), "inputs": {}}
+        p = subprocess.run([sys.executable, "-c", code], input='{"type": "hello", "protocol": 1}\n' + json.dumps(req) + "\n",
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 70, p.stderr)
+        self.assertEqual([json.loads(l)["type"] for l in p.stdout.splitlines()], ["hello"])
+        self.assertIn("device fault (CUDA_ERROR_ILLEGAL_ADDRESS in token_dispatch", p.stderr)
 
 
 class DtypesTest(unittest.TestCase):
