@@ -31,9 +31,9 @@ class CaseSelectionTest {
     void listPrintsEveryCaseWithItsOpAndRulesAndStartsNoBackend() {
         List<String[]> all = listing("--backend", "exec:false", "--probes", "off"); // a backend that cannot start: never started
         assertEquals(2124, all.size(), "the quick tier with the committed vectors");
-        // the robustness tier follows by default: 34 generated probes and the 8 committed negative vectors (ProbeCases)
+        // the robustness tier follows by default: 36 generated probes and the 8 committed negative vectors (ProbeCases)
         List<String[]> withProbes = listing("--backend", "exec:false");
-        assertEquals(2124 + 42, withProbes.size());
+        assertEquals(2124 + 44, withProbes.size());
         assertTrue(withProbes.get(2124)[0].startsWith("robustness/X"), withProbes.get(2124)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));

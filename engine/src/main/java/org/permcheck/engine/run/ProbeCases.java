@@ -98,6 +98,12 @@ public final class ProbeCases {
         p.add(new Probe("large-half-routed", Rule.X3, large, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) / 2)));
         p.add(new Probe("large-half-routed-padded", Rule.X3, large.withAlign(16).withProbs(true).withSeed(0x9b0be008L),
                 inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) / 2)));
+        // the same under torch-mask-pad, the profile of TE's PyTorch moe_permute (the kernel of #3346 itself):
+        // a backend that claims only that profile must meet the probe too (align 1 is the unpadded call)
+        CaseSpec torch = d.withProfile(Profile.TORCH_MASK_PAD).withAlign(1);
+        p.add(new Probe("torch-below-routed", Rule.X3, torch, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) - 1)));
+        p.add(new Probe("torch-large-half-routed", Rule.X3, large.withProfile(Profile.TORCH_MASK_PAD).withAlign(1).withSeed(0x9b0be009L),
+                inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) / 2)));
         // X4: align_size <= 0, or absent where the profile needs it
         p.add(new Probe("align-zero", Rule.X4, d, inv -> withAttr(inv, Attrs.ALIGN_SIZE, 0L)));
         p.add(new Probe("align-negative", Rule.X4, d, inv -> withAttr(inv, Attrs.ALIGN_SIZE, -4L)));
