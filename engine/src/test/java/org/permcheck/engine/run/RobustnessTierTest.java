@@ -58,7 +58,7 @@ class RobustnessTierTest {
             rules.add(ProbeCases.intendedRule(c));
         }
         assertEquals(Set.of("X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10"), rules);
-        assertEquals(8, all.stream().filter(c -> c.id().contains("/vector-")).count(), "the 8 committed negative vectors");
+        assertEquals(11, all.stream().filter(c -> c.id().contains("/vector-")).count(), "the 11 committed negative vectors");
         assertTrue(all.stream().anyMatch(c -> c.id().equals("robustness/X3/large-half-routed")
                 && c.invocation().input("routing_map").dim(0) == 4096), "a large X3 probe as in TE #3346");
         // deterministic: built twice, the same calls
