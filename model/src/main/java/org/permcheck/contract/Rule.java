@@ -85,7 +85,7 @@ public enum Rule {
     /** R1, R2: judged across calls by the engine, not numbered as a spec paragraph. */
     public boolean runLevel() { return this == R1 || this == R2; }
 
-    /** X1-X8: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X10: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

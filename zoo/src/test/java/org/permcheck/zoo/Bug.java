@@ -200,7 +200,10 @@ enum Bug {
             "vLLM PR #46408, #52380; vllm-xpu-kernels PR #578; aiter #4636 (expert_map[-1] / negative ids as indices)", "I4"),
     INDEX_WEIGHTS_SORTED("index-weights-by-sorted-position",
             "index form: topk_weights paired with the row's ids sorted ascending instead of slot by slot",
-            "LeetGPU-challenges #255 / PR #256, PyTorch #108642 (ids and weights out of step when slots are unsorted)", "I3");
+            "LeetGPU-challenges #255 / PR #256, PyTorch #108642 (ids and weights out of step when slots are unsorted)", "I3"),
+    INDEX_SLOT_MAJOR("index-slot-major-order",
+            "index form: an expert's rows ordered slot-major, by (slot j, token t), instead of by flat index t*k+j",
+            "Tutel 82af7aad (slot-major (k, t) order within an expert, docs/sources.md#peer-contracts)", "I2");
 
     final String id;
     final String bugClass;

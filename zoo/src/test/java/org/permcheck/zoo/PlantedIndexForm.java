@@ -19,6 +19,48 @@ import org.permcheck.tensor.Tensor;
 final class PlantedIndexForm {
     private PlantedIndexForm() {}
 
+    /**
+     * {@link Bug#INDEX_SLOT_MAJOR}: the rows of each expert's group reordered slot-major, by (slot j, token t),
+     * as Tutel orders them (docs/sources.md#peer-contracts), instead of by flat index t*k+j (I2). The group
+     * keeps its rows; the tokens move among them, and row_id_map follows, so the answer is self-consistent.
+     */
+    static Map<String, Tensor> slotMajor(Invocation inv, Map<String, Tensor> res) {
+        Tensor ids = inv.inputs().get(Ports.TOPK_IDS);
+        Tensor map = res.get(Ports.ROW_ID_MAP);
+        if (ids == null || map == null) return res;
+        int tokens = (int) map.dim(0), experts = (int) ((map.dim(1) - 1) / 2);
+        Tensor pad = res.get(Ports.PAD_OFFSETS);
+        Tensor out = res.get(Ports.OUTPUT), pp = res.get(Ports.PERMUTED_PROBS);
+        Tensor newOut = out.copy(), newPp = pp == null ? null : pp.copy(), newMap = map.copy();
+        for (int e = 0; e < experts; e++) {
+            long off = pad == null ? 0 : pad.getLong(e);
+            java.util.List<long[]> members = new java.util.ArrayList<>(); // {slot, token, column, row}
+            for (int t = 0; t < tokens; t++) {
+                for (int i = 0; i < map.getLong(t, 2L * experts); i++) {
+                    if (map.getLong(t, experts + i) != e) continue;
+                    int slot = 0;
+                    while (slot < ids.dim(1) && ids.getLong(t, slot) != e) slot++;
+                    members.add(new long[] {slot, t, i, map.getLong(t, i) + off});
+                }
+            }
+            long[] rows = members.stream().mapToLong(m -> m[3]).sorted().toArray();
+            members.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1])); // BUG: (j, t)
+            for (int q = 0; q < members.size(); q++) {
+                long[] m = members.get(q);
+                long to = rows[q];
+                if (m[3] < 0 || m[3] >= out.rows() || to >= out.rows()) continue;
+                newOut.copyRowFrom(out, m[3], to);
+                if (pp != null) newPp.setBits(to, 0, pp.bits(m[3], 0));
+                newMap.setLong(m[1], m[2], to - off);
+            }
+        }
+        Map<String, Tensor> moved = new LinkedHashMap<>(res);
+        moved.put(Ports.OUTPUT, newOut);
+        if (pp != null) moved.put(Ports.PERMUTED_PROBS, newPp);
+        moved.put(Ports.ROW_ID_MAP, newMap);
+        return moved;
+    }
+
     /** The call in the mask form; a call that gives a routing_map is returned unchanged. */
     static Invocation toMask(Invocation inv, Bug bug) {
         Tensor ids = inv.inputs().get(Ports.TOPK_IDS);

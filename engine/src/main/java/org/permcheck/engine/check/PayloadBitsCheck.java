@@ -33,7 +33,7 @@ public final class PayloadBitsCheck implements Check {
 
     @Override
     public Set<Rule> rules() {
-        Set<Rule> r = EnumSet.of(Rule.D1, Rule.D2, Rule.D4, Rule.I3);
+        Set<Rule> r = EnumSet.of(Rule.D1, Rule.D2, Rule.D4, Rule.I2, Rule.I3);
         r.addAll(COPIES.values());
         return r;
     }
@@ -74,7 +74,8 @@ public final class PayloadBitsCheck implements Check {
         boolean isOutput = name.equals(Ports.OUTPUT);
         // I3 is the more specific rule for the weights of an index-form call
         MismatchCounter copy = new MismatchCounter(isOutput ? Rule.D2 : ctx.indexForm() ? Rule.I3 : Rule.D4);
-        MismatchCounter order = new MismatchCounter(Rule.D1);
+        // I2 states the order of an index-form call (flat slot index t*k+j, which is D1's ascending token)
+        MismatchCounter order = new MismatchCounter(ctx.indexForm() ? Rule.I2 : Rule.D1);
         long judged = 0;
         for (long r = 0; r < e.rows(); r++) {
             int t = layout.token(r);

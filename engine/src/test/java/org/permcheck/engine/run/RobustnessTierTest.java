@@ -208,7 +208,7 @@ class RobustnessTierTest {
         assertFalse(r.robustness().isUnsafe(), r.robustnessLine());
         Map<String, Long> refusedByRule = r.results().stream().filter(c -> c.detail().startsWith("refused: "))
                 .collect(Collectors.groupingBy(c -> Robustness.probedRule(c.caseId()), java.util.TreeMap::new, Collectors.counting()));
-        assertEquals(8, refusedByRule.size(), "refusals of every X rule: " + refusedByRule);
+        assertEquals(10, refusedByRule.size(), "refusals of every X rule: " + refusedByRule);
         assertNotNull(r.robustnessLine());
     }
 
