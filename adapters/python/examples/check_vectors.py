@@ -102,12 +102,12 @@ def call(adapter, claims, v):
         problems = judge(v, first)
         problems += determinism_problems(describe_call(v), v.op, v.expected, lambda n, shape: specified_mask(v, n, shape),
                                          first, second)
-        combine = combine_after(v.inputs, first, claims, v.profile) if v.op == "token_dispatch" else None
+        combine = combine_after(v.inputs, first, claims, v.profile, v.attrs) if v.op == "token_dispatch" else None
         if combine is not None and "token_combine" in adapter.functions:
             combined, verdict, detail = answer(adapter.functions["token_combine"], "token_combine", combine, {}, v.profile)
             if verdict != "NOT_SUPPORTED":  # a port that declines the combine has no round trip
                 problems += round_trip_problems(describe_call(v), v.inputs, combined,
-                                                None if combined is not None else "%s: %s" % (verdict, detail))
+                                                None if combined is not None else "%s: %s" % (verdict, detail), v.attrs)
     except Exception as e:  # an answer the judge cannot read (a shape numpy refuses) is the port's
         return "ERROR", "unjudgeable output: %s" % one_line(e)
     return ("FAIL", "; ".join(problems)) if problems else ("PASS", "")

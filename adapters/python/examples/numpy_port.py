@@ -22,6 +22,8 @@ BUGS = {
     "pad-offsets": "dispatch reports pad_offsets one too large for the last expert (breaks P1/P4)",
     "combine-weights": "combine ignores merging_probs of the highest expert (breaks C1)",
     "chunk-tail": "chunk sort zeroes the tail rows beyond sum(split_sizes) (breaks S1/S2)",
+    "index-minus-one": "index form: topk_ids scattered with numpy indexing, so -1 lands on expert E-1 (breaks I4)",
+    "index-weights-sorted": "index form: weights paired with the row's ids sorted ascending, not by slot (breaks I3)",
 }
 BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
 if BUG and BUG not in BUGS:
@@ -33,7 +35,7 @@ REDUCIBLE = ("f32", "bf16", "f16")
 adapter = Adapter(
     name="numpy-port" + ("+bug:" + BUG if BUG else ""), version="0.1.0",
     device="CPU (numpy %s)" % np.__version__,
-    dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad"], features=["padding", "probs", "merging_probs"],
+    dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad"], features=["padding", "probs", "merging_probs", "index_form"],
     details={"numpy": np.__version__, "planted_bug": BUG or "none"})
 
 
@@ -41,13 +43,44 @@ def counts_dtype(profile):
     return ("i64", np.int64) if profile == "torch-mask-pad" else ("i32", np.int32)
 
 
+# ---------------------------------------------------------------- the index form (I1-I4, X9, X10)
+
+def index_form(inputs, attrs):
+    """I1, I3, I4: topk_ids [T,k] (and topk_weights) read as the routing map (and probs) of the same
+    assignment (X9, X10 were checked by check_x before)."""
+    E = attrs["num_experts"]
+    ids = inputs["topk_ids"].data.astype(np.int64)
+    weights = inputs.get("topk_weights")
+    T = ids.shape[0]
+    tt, jj = np.nonzero(ids >= 0)                        # I4: -1 slots route nowhere
+    if BUG == "index-minus-one":
+        tt, jj = np.nonzero(np.ones_like(ids, dtype=bool))  # BUG: every slot scattered, numpy's x[-1] is expert E-1
+    ee = ids[tt, jj] % E
+    R = np.zeros((T, E), dtype=bool)
+    R[tt, ee] = True                                     # I1
+    probs = None
+    if weights is not None:
+        p = np.zeros((T, E), dtype=weights.data.dtype)
+        if BUG == "index-weights-sorted":
+            sid = np.sort(ids, axis=1)                   # BUG: the weights paired with the row's sorted ids
+            st, sj = np.nonzero(sid >= 0)
+            p[st, sid[st, sj]] = weights.data[st, sj]
+        else:
+            p[tt, ee] = weights.data[tt, jj]             # I3: the weight of the slot that names e
+        probs = Tensor(p, weights.dtype)
+    return R, probs
+
+
 # ---------------------------------------------------------------- token_dispatch (D, P, N, M)
 
 @adapter.op("token_dispatch")
 def token_dispatch(inputs, attrs, profile):
     inp = inputs["inp"]
-    R = inputs["routing_map"].data.astype(bool)
-    probs = inputs.get("probs")
+    if "topk_ids" in inputs:
+        R, probs = index_form(inputs, attrs)
+    else:
+        R = inputs["routing_map"].data.astype(bool)
+        probs = inputs.get("probs")
     T, E = R.shape
     N = attrs["num_out_tokens"]
     A = attrs.get("align_size")
@@ -62,7 +95,7 @@ def token_dispatch(inputs, attrs, profile):
     dst = offset[ee] + rank[tt, ee]                      # D1: expert-major, ascending token
     if BUG == "token-order":
         dst = offset[ee] + (count[ee] - 1 - rank[tt, ee])
-    if N < len(dst):
+    if N < len(dst) and BUG != "index-minus-one":
         raise ValueError("[X3] num_out_tokens %d < %d routed pairs" % (N, len(dst)))
 
     out = {}
@@ -84,6 +117,9 @@ def token_dispatch(inputs, attrs, profile):
         if profile == "te-jax" or np.any(target != count):  # P4
             out["pad_offsets"] = Tensor(reported.astype(cnp), cname)
 
+    if BUG == "index-minus-one":  # the extra pairs run past the buffer: an unchecked kernel writes there, we drop them
+        keep = row < rows
+        tt, ee, dst, row = tt[keep], ee[keep], dst[keep], row[keep]
     data = np.zeros((rows,) + inp.data.shape[1:], dtype=inp.data.dtype)
     # D2: bit copy of whole rows, one expert at a time (a single fancy-indexed copy would first
     # gather every routed row into a temporary as large as the output)
@@ -315,7 +351,8 @@ def local_unpermute_before_a2a(inputs, attrs, profile):
 
 INDEX = ("i32", "i64")
 PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
-    "token_dispatch": (("inp", "routing_map"), ("probs",), ("num_out_tokens", "align_size")),
+    # the routing comes as routing_map (and probs) or as topk_ids (and topk_weights, num_experts): X9
+    "token_dispatch": (("inp",), ("routing_map", "probs", "topk_ids", "topk_weights"), ("num_out_tokens", "align_size", "num_experts")),
     "token_combine": (("inp", "row_id_map"), ("merging_probs", "pad_offsets"), ()),
     "token_dispatch_backward": (("grad_output", "row_id_map"), ("grad_permuted_probs", "pad_offsets"), ()),
     "token_combine_backward": (("grad_output", "row_id_map", "fwd_input"), ("merging_probs", "pad_offsets"), ()),
@@ -389,6 +426,26 @@ def check_shards(inputs, attrs):
     return M.data.astype(np.int64), S, s, E // S
 
 
+def check_index_form(inputs, attrs):
+    """X9, X10 of an index-form dispatch; returns the routed slots (ids >= 0, I4)."""
+    need("probs" not in inputs, "X9", "probs belongs to routing_map; topk_ids come with topk_weights")
+    E = attrs.get("num_experts")
+    need(E is not None and E >= 1, "X9", "topk_ids need num_experts >= 1")
+    ids = inputs["topk_ids"]
+    need(ids.dtype in INDEX, "X5", "topk_ids must be int32 or int64")
+    need(ids.data.ndim == 2 and ids.data.shape[1] >= 1 and ids.data.shape[0] == shape(inputs, "inp")[0], "X9",
+         "topk_ids must be [T, k] with k >= 1 and T of inp")
+    if "topk_weights" in inputs:
+        need(inputs["topk_weights"].dtype in REDUCIBLE, "X5", "topk_weights must be f32, bf16 or f16")
+        need(shape(inputs, "topk_weights") == ids.data.shape, "X9", "topk_weights must have the shape of topk_ids")
+    v = ids.data.astype(np.int64)
+    need(((v >= -1) & (v < E)).all(), "X10", "topk_ids must be experts in [0, num_experts) or -1")
+    for row in v:
+        e = row[row >= 0]
+        need(len(np.unique(e)) == len(e), "X10", "an expert appears twice in a row of topk_ids")
+    return int((v >= 0).sum())
+
+
 def check_x(op, inputs, attrs, profile):
     """Every X rule of docs/spec.md for one call, before anything is computed (refused: B1)."""
     required, optional, names = PORTS[op]
@@ -400,14 +457,20 @@ def check_x(op, inputs, attrs, profile):
         if name in ("probs", "merging_probs", "grad_permuted_probs"):
             need(t.dtype in REDUCIBLE, "X5", "%s must be f32, bf16 or f16" % name)
     if op == "token_dispatch":
-        R = inputs["routing_map"]
-        need(R.data.ndim == 2 and R.data.shape[0] == shape(inputs, "inp")[0], "X1", "routing_map must be [T, E] with T of inp")
-        if "probs" in inputs:
-            need(shape(inputs, "probs") == R.data.shape, "X1", "probs must be [T, E]")
-        need(R.dtype in ("i32", "i64", "bool") and np.isin(R.data, (0, 1)).all(), "X2", "routing_map values must be 0 or 1")
-        need(R.data.shape[1] >= 1, "X1", "routing_map needs an expert")
+        need(("routing_map" in inputs) != ("topk_ids" in inputs), "X9", "exactly one of routing_map and topk_ids")
+        if "topk_ids" in inputs:
+            routed = check_index_form(inputs, attrs)
+        else:
+            need("topk_weights" not in inputs and "num_experts" not in attrs, "X9", "topk_weights and num_experts belong to topk_ids")
+            R = inputs["routing_map"]
+            need(R.data.ndim == 2 and R.data.shape[0] == shape(inputs, "inp")[0], "X1", "routing_map must be [T, E] with T of inp")
+            if "probs" in inputs:
+                need(shape(inputs, "probs") == R.data.shape, "X1", "probs must be [T, E]")
+            need(R.dtype in ("i32", "i64", "bool") and np.isin(R.data, (0, 1)).all(), "X2", "routing_map values must be 0 or 1")
+            need(R.data.shape[1] >= 1, "X1", "routing_map needs an expert")
+            routed = int(R.data.astype(np.int64).sum())
         N = attrs.get("num_out_tokens")
-        need(N is not None and 0 < N and N >= int(R.data.astype(np.int64).sum()), "X3", "need 0 < num_out_tokens >= routed pairs (TE #3346)")
+        need(N is not None and 0 < N and N >= routed, "X3", "need 0 < num_out_tokens >= routed pairs (TE #3346)")
         A = attrs.get("align_size")
         need((A is not None or profile != "torch-mask-pad") and (A is None or A > 0), "X4", "align_size must be > 0 (required by torch-mask-pad)")
     elif op == "token_combine":

@@ -47,7 +47,7 @@ class SplitMix64:
 KEYS = ["op", "profile", "T", "E", "H", "k", "routing", "align", "extra", "dtype", "probs_dtype", "probs",
         "merging_probs", "zero_probs", "values", "chunks", "chunk_order", "shards", "seed"]
 # optional keys (docs/generator.md section 2) and the value a line without them means
-OPTIONAL = {"routing_dtype": "i32"}
+OPTIONAL = {"routing_dtype": "i32", "routing_form": "mask"}
 INTS = {"T", "E", "H", "k", "align", "extra", "chunks", "shards"}
 BOOLS = {"probs", "merging_probs", "zero_probs"}
 
@@ -67,6 +67,8 @@ def parse_spec(line):
         spec.setdefault(k, default)
     if spec["routing_dtype"] not in ROUTING_DTYPES:
         raise ValueError("routing dtype must be i32, i64 or bool (X2), not '%s'" % spec["routing_dtype"])
+    if spec["routing_form"] not in ("mask", "index"):
+        raise ValueError("routing_form must be mask or index, got '%s'" % spec["routing_form"])
     for k in INTS:
         spec[k] = int(spec[k])
     for k in BOOLS:
@@ -270,6 +272,42 @@ def chunk_map(sizes, order, rows):
     return Tensor(np.array(m, dtype=np.int32), "i32")
 
 
+def index_form_inputs(rng, s, R, probs, inputs, attrs):
+    """Section 7, index form (docs/spec.md I1-I4): topk_ids [T, max n(t) + 1], each row's experts in
+    ascending id then -1s, shuffled by Fisher-Yates from the last slot down; topk_weights[t, j] the
+    probability of slot j's expert, NaN on a -1 slot when zero_probs, else a fresh probability draw."""
+    T, E = R.shape
+    width = int(max([int((R[t] != 0).sum()) for t in range(T)] + [0])) + 1
+    ids_dtype = "i64" if s["routing_dtype"] == "i64" else "i32"
+    ids = np.zeros((T, width), dtype=np.int64)
+    wbits = []
+    for t in range(T):
+        slot = [e for e in range(E) if R[t, e] != 0]
+        slot += [-1] * (width - len(slot))
+        for j in range(width - 1, 0, -1):
+            o = rng.below(j + 1)
+            slot[j], slot[o] = slot[o], slot[j]
+        for j in range(width):
+            ids[t, j] = slot[j]
+            if probs is None:
+                continue
+            if slot[j] >= 0:
+                wbits.append(int(_bits_of(probs)[t, slot[j]]))
+            elif s["zero_probs"]:
+                wbits.append(_round_bits(probs.dtype, float("nan")))
+            else:
+                wbits.append(_probability_bits(rng, probs.dtype, False, True))
+    inputs["topk_ids"] = Tensor(ids.astype(ROUTING_DTYPES[ids_dtype]), ids_dtype)
+    if probs is not None:
+        inputs["topk_weights"] = _tensor_from_bits(probs.dtype, (T, width), wbits)
+    attrs["num_experts"] = E
+
+
+def _bits_of(t):
+    """The raw bits of a float tensor, as unsigned ints of its element size."""
+    return np.ascontiguousarray(t.data).view(BITS_VIEW[SIZE[t.dtype]])
+
+
 def generate(line):
     """Sections 7 and 8: the inputs and attributes of the case a spec line describes."""
     s = parse_spec(line) if isinstance(line, str) else line
@@ -283,9 +321,12 @@ def generate(line):
         if op == "token_dispatch":
             probs = probabilities(rng, s, R) if s["probs"] else None
             inputs["inp"] = payload(rng, s["values"], s["dtype"], s["T"], s["H"])
-            inputs["routing_map"] = Tensor(R.astype(ROUTING_DTYPES[s["routing_dtype"]]), s["routing_dtype"])
-            if probs is not None:
-                inputs["probs"] = probs
+            if s["routing_form"] == "index":
+                index_form_inputs(rng, s, R, probs, inputs, attrs)
+            else:
+                inputs["routing_map"] = Tensor(R.astype(ROUTING_DTYPES[s["routing_dtype"]]), s["routing_dtype"])
+                if probs is not None:
+                    inputs["probs"] = probs
             attrs["num_out_tokens"] = lay["num_out"]
             if s["align"] > 0:
                 attrs["align_size"] = s["align"]

@@ -50,14 +50,32 @@ def determinism_problems(call, op, expected, specified_mask, first, second):
     return ["%s: [R1] two runs of the same call differ (%d of %d specified rows): first at %s" % (call, bad, judged, first_bad)]
 
 
-def combine_after(inputs, outputs, claims, profile):
+def mask_form(inputs, attrs):
+    """The routing map and probs of a dispatch's inputs (docs/spec.md I1-I4): a routing_map as given,
+    topk_ids [T,k] scattered into one (-1 slots route nowhere) with topk_weights by slot."""
+    if "topk_ids" not in inputs:
+        return inputs["routing_map"].data, inputs.get("probs")
+    ids = inputs["topk_ids"].data.astype(np.int64)
+    E = int(attrs["num_experts"])
+    routing = np.zeros((ids.shape[0], E), dtype=np.int32)
+    tt, jj = np.nonzero(ids >= 0)
+    routing[tt, ids[tt, jj]] = 1
+    w = inputs.get("topk_weights")
+    if w is None:
+        return routing, None
+    p = np.zeros((ids.shape[0], E), dtype=w.data.dtype)
+    p[tt, ids[tt, jj]] = w.data[tt, jj]
+    return routing, Tensor(p, w.dtype)
+
+
+def combine_after(inputs, outputs, claims, profile, attrs=None):
     """The inputs of R2's follow-up combine (the port's own output, row_id_map, pad_offsets, f32
     weights 1/n(t)), or None when the rule does not apply: fp8 payload, outputs malformed, or the
     combine outside the port's claims."""
     x = inputs["inp"]
     if x.dtype not in ("f32", "bf16", "f16"):
         return None
-    routing = inputs["routing_map"].data
+    routing, _ = mask_form(inputs, attrs or {})
     y, rid = outputs.get("output"), outputs.get("row_id_map")
     if routing.ndim != 2 or y is None or rid is None or y.dtype != x.dtype or y.data.ndim != 2 or x.data.ndim != 2 \
             or y.shape[1] != x.shape[1]:
@@ -79,7 +97,7 @@ def combine_after(inputs, outputs, claims, profile):
     return combine
 
 
-def round_trip_problems(call, inputs, combined, failure=None):
+def round_trip_problems(call, inputs, combined, failure=None, attrs=None):
     """[R2] problems of the follow-up combine's answer `combined` (dict name -> Tensor) to a dispatch
     of `inputs`; `failure` is the combine's ERROR text when it failed. [] when the input comes back."""
     call = call + " then token_combine(merging_probs=1/n(t))"
@@ -90,9 +108,9 @@ def round_trip_problems(call, inputs, combined, failure=None):
     if y is None or y.dtype != x.dtype or tuple(y.shape) != tuple(x.shape):
         return ["%s: [R2] combine returned %s, expected %s%s" % (
             call, "no output" if y is None else "%s%s" % (y.dtype, list(y.shape)), x.dtype, list(x.shape))]
-    routed = inputs["routing_map"].data != 0
+    routing, probs = mask_form(inputs, attrs or {})
+    routed = routing != 0
     n = routed.sum(axis=1)
-    probs = inputs.get("probs")
     zero_prob = np.zeros(n.shape, dtype=bool)
     if probs is not None:
         # a +-0.0 prob on a routed entry zeroes that row (D3): the sum is partial by design, skipped

@@ -59,7 +59,9 @@ class CampaignCommandsTest {
         List<String> ids = new ArrayList<>();
         for (CaseResult c : r.results()) ids.add(c.caseId());
         List<String> expected = new ArrayList<>();
-        for (int i = 12; i < 20; i++) expected.add("fuzz:small+medium+boundary+large/seed=3/" + i); // the ids of the seed stream with the default size mix (docs/cli.md: fuzz:SIZES/seed=S/I)
+        // the ids of the seed stream; the default draw is the size mix, whose ids name it (docs/cli.md: fuzz:SIZES/seed=S/I;
+        // the legacy fuzz/seed=S/I is the single-class draw)
+        for (int i = 12; i < 20; i++) expected.add("fuzz:small+medium+boundary+large/seed=3/" + i);
         assertEquals(expected, ids);
 
         List<History.Entry> h = History.read(d.resolve(History.FILE));

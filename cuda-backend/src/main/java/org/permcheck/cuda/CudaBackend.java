@@ -44,7 +44,11 @@ public final class CudaBackend implements Backend, Benchmarkable {
     public CudaBackend() {
         CudaDevice.Opening o = CudaDevice.open();
         this.device = o.device();
-        Capabilities caps = Capabilities.everything();
+        // the kernels read a routing_map; the index form (docs/spec.md I1-I4) is not claimed until one reads topk_ids
+        Capabilities all = Capabilities.everything();
+        java.util.Set<Capabilities.Feature> features = java.util.EnumSet.copyOf(all.features());
+        features.remove(Capabilities.Feature.INDEX_FORM);
+        Capabilities caps = new Capabilities(all.ops(), all.dtypes(), all.profiles(), features);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("java", System.getProperty("java.version"));
         if (device != null) {

@@ -12,4 +12,6 @@ public final class Attrs {
     public static final String ALIGN_SIZE = "align_size";
     public static final String SHARD_ID = "shard_id";
     public static final String NUM_SHARDS = "num_shards";
+    /** E of an index-form dispatch (X9): topk_ids does not carry it, a routing_map does. */
+    public static final String NUM_EXPERTS = "num_experts";
 }

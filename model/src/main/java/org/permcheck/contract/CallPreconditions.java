@@ -135,25 +135,31 @@ public final class CallPreconditions {
         }
     }
 
-    /** X1-X5 of token_dispatch. */
+    /** X1-X5, X9, X10 of token_dispatch, in either routing form. */
     private static void dispatch(Invocation inv) {
-        Tensor inp = inv.input(Ports.INP), map = inv.input(Ports.ROUTING_MAP);
+        Tensor inp = inv.input(Ports.INP);
         requireRank2(Ports.INP, inp);
         requireMovablePayload(Ports.INP, inp);
-        requireRank2(Ports.ROUTING_MAP, map);
-        if (map.dim(0) != inp.dim(0)) throw violation("X1", "inp has " + inp.dim(0) + " tokens but routing_map has " + map.dim(0));
-        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
-        if (probs.isPresent()) {
-            requireProbs(Ports.PROBS, probs.get());
-            requireShape(Ports.PROBS, probs.get(), map.shape());
+        long used;
+        if (Preconditions.requireRoutingForm(inv, inp.dim(0))) { // X9, X10
+            used = Preconditions.routedSlots(inv.input(Ports.TOPK_IDS));
+        } else {
+            Tensor map = inv.input(Ports.ROUTING_MAP);
+            requireRank2(Ports.ROUTING_MAP, map);
+            if (map.dim(0) != inp.dim(0)) throw violation("X1", "inp has " + inp.dim(0) + " tokens but routing_map has " + map.dim(0));
+            Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
+            if (probs.isPresent()) {
+                requireProbs(Ports.PROBS, probs.get());
+                requireShape(Ports.PROBS, probs.get(), map.shape());
+            }
+            Preconditions.requireRoutingMap(map); // X2
+            if (map.dim(1) < 1) throw violation("X1", "routing_map needs at least one expert, got " + map.shapeString());
+            used = 0;
+            for (long t = 0; t < map.rows(); t++) for (long e = 0; e < map.dim(1); e++) used += map.getLong(t, e);
         }
-        Preconditions.requireRoutingMap(map); // X2
-        if (map.dim(1) < 1) throw violation("X1", "routing_map needs at least one expert, got " + map.shapeString());
         Optional<Long> n = inv.optionalAttr(Attrs.NUM_OUT_TOKENS);
         if (n.isEmpty()) throw violation("X3", "token_dispatch needs the num_out_tokens attribute");
         if (n.get() <= 0) throw violation("X3", "num_out_tokens must be > 0, got " + n.get());
-        long used = 0;
-        for (long t = 0; t < map.rows(); t++) for (long e = 0; e < map.dim(1); e++) used += map.getLong(t, e);
         if (n.get() < used) {
             throw violation("X3", "num_out_tokens = " + n.get() + " is below the " + used + " routed (token, expert) pairs (TE writes out of bounds, #3346)");
         }

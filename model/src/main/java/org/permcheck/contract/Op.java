@@ -12,7 +12,9 @@ import static org.permcheck.contract.Port.optOut;
 import static org.permcheck.contract.Port.out;
 import static org.permcheck.contract.OutputShape.COUNTS;
 import static org.permcheck.contract.OutputShape.dim;
+import static org.permcheck.contract.OutputShape.dispatchExperts;
 import static org.permcheck.contract.OutputShape.dispatchRows;
+import static org.permcheck.contract.OutputShape.dispatchTokens;
 import static org.permcheck.contract.OutputShape.rowElems;
 import static org.permcheck.contract.OutputShape.rowsOf;
 import static org.permcheck.contract.OutputShape.rowsTimesRow;
@@ -24,16 +26,21 @@ import static org.permcheck.contract.OutputShape.sameAs;
  * Integer parameters travel as attributes ({@link Invocation#attrs()}), tensors by name.
  */
 public enum Op {
-    /** TE {@code token_dispatch}: attrs num_out_tokens (required), align_size (absent = no padding). */
+    /**
+     * TE {@code token_dispatch}: attrs num_out_tokens (required), align_size (absent = no padding).
+     * The routing comes in one of two forms (X9): {@code routing_map[T,E]} (with {@code probs[T,E]}),
+     * or the index form {@code topk_ids[T,k]} (with {@code topk_weights[T,k]} and the
+     * {@code num_experts} attribute), which the oracle reads as the same assignment table (I1-I4).
+     */
     DISPATCH("token_dispatch",
-            List.of(in(Ports.INP), in(Ports.ROUTING_MAP), optIn(Ports.PROBS)),
+            List.of(in(Ports.INP), optIn(Ports.ROUTING_MAP), optIn(Ports.PROBS), optIn(Ports.TOPK_IDS), optIn(Ports.TOPK_WEIGHTS)),
             List.of(out(Ports.OUTPUT, DATA, inv -> dispatchRows(inv) * rowElems(inv, Ports.INP)),
                     optOut(Ports.PERMUTED_PROBS, DATA, OutputShape::dispatchRows),
                     // M1: [T, 2E+1]
-                    out(Ports.ROW_ID_MAP, INDEX, inv -> dim(inv, Ports.ROUTING_MAP, 0) * (2 * dim(inv, Ports.ROUTING_MAP, 1) + 1)),
-                    optOut(Ports.PAD_OFFSETS, INDEX, inv -> dim(inv, Ports.ROUTING_MAP, 1)),
-                    out(Ports.TOKENS_PER_EXPERT, INDEX, inv -> dim(inv, Ports.ROUTING_MAP, 1))),
-            List.of(Attrs.NUM_OUT_TOKENS, Attrs.ALIGN_SIZE), true),
+                    out(Ports.ROW_ID_MAP, INDEX, inv -> dispatchTokens(inv) * (2 * dispatchExperts(inv) + 1)),
+                    optOut(Ports.PAD_OFFSETS, INDEX, OutputShape::dispatchExperts),
+                    out(Ports.TOKENS_PER_EXPERT, INDEX, OutputShape::dispatchExperts)),
+            List.of(Attrs.NUM_OUT_TOKENS, Attrs.ALIGN_SIZE, Attrs.NUM_EXPERTS), true),
     /** TE {@code token_combine}. */
     COMBINE("token_combine",
             List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS), optIn(Ports.PAD_OFFSETS)),

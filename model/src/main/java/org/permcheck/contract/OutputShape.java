@@ -49,7 +49,18 @@ public interface OutputShape {
     static long dispatchRows(Invocation inv) {
         long n = Math.max(0, inv.optionalAttr(Attrs.NUM_OUT_TOKENS).orElse(0L));
         long a = Math.max(1, inv.optionalAttr(Attrs.ALIGN_SIZE).orElse(1L));
-        return n + dim(inv, Ports.ROUTING_MAP, 1) * (a - 1);
+        return n + dispatchExperts(inv) * (a - 1);
+    }
+
+    /** T of a dispatch: the rows of routing_map, or of topk_ids in the index form (X9). */
+    static long dispatchTokens(Invocation inv) {
+        return inv.inputs().containsKey(Ports.ROUTING_MAP) ? dim(inv, Ports.ROUTING_MAP, 0) : dim(inv, Ports.TOPK_IDS, 0);
+    }
+
+    /** E of a dispatch: the columns of routing_map, or the num_experts attribute in the index form (X9). */
+    static long dispatchExperts(Invocation inv) {
+        if (inv.inputs().containsKey(Ports.ROUTING_MAP)) return dim(inv, Ports.ROUTING_MAP, 1);
+        return Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L));
     }
 
     /** The expert-parallel helpers: per-shard or per-chunk vectors, at most one per element of the counts. */

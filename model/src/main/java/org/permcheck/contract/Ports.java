@@ -34,4 +34,8 @@ public final class Ports {
     public static final String SORTED_SPLIT_SIZES = "sorted_split_sizes";
     public static final String SPLIT_SIZES = "split_sizes";
     public static final String TOKENS_PER_EXPERT = "tokens_per_expert";
+    /** Index form of the routing (docs/spec.md I1-I4): {@code [T,k]} expert ids, -1 = no expert. */
+    public static final String TOPK_IDS = "topk_ids";
+    /** Index form of the probabilities: {@code [T,k]}, slot j weighs the expert {@code topk_ids[t,j]}. */
+    public static final String TOPK_WEIGHTS = "topk_weights";
 }

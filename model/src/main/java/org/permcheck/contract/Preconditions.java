@@ -81,6 +81,76 @@ public final class Preconditions {
         }
     }
 
+    // ------------------------------------------------------------------ X9, X10 the index form
+
+    /**
+     * X9: which form a token_dispatch call gives its routing in; true for the index form
+     * ({@code topk_ids[T,k]}, {@code topk_weights[T,k]?}, attribute {@code num_experts}), false for
+     * the mask form ({@code routing_map[T,E]}, {@code probs[T,E]?}). Exactly one of the two, never a
+     * mix: the index form's weights ride on its ids, so {@code probs} beside {@code topk_ids} (or
+     * {@code topk_weights} beside a routing_map) is refused rather than guessed at. Checks the index
+     * form's shapes and dtypes (X9, X5) over {@code tokens} rows of {@code inp}; its ids are X10's.
+     */
+    public static boolean requireRoutingForm(Invocation inv, long tokens) {
+        boolean mask = inv.inputs().containsKey(Ports.ROUTING_MAP), index = inv.inputs().containsKey(Ports.TOPK_IDS);
+        if (mask == index) {
+            throw violation("X9", "token_dispatch takes exactly one of routing_map and topk_ids, got " + (mask ? "both" : "neither"));
+        }
+        if (mask) {
+            if (inv.inputs().containsKey(Ports.TOPK_WEIGHTS)) throw violation("X9", "topk_weights belongs to the index form (topk_ids), not beside a routing_map");
+            if (inv.attrs().containsKey(Attrs.NUM_EXPERTS)) throw violation("X9", "num_experts belongs to the index form; a routing_map's columns are its experts");
+            return false;
+        }
+        if (inv.inputs().containsKey(Ports.PROBS)) throw violation("X9", "probs belongs to the mask form; the index form weighs its slots with topk_weights");
+        Tensor ids = inv.input(Ports.TOPK_IDS);
+        requireIndex(Ports.TOPK_IDS, ids); // X5
+        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation("X9", "topk_ids must be [T, k] with k >= 1, got " + ids.dtype() + ids.shapeString());
+        if (ids.dim(0) != tokens) throw violation("X9", "inp has " + tokens + " tokens but topk_ids has " + ids.dim(0));
+        long experts = numExperts(inv);
+        Optional<Tensor> w = inv.optionalInput(Ports.TOPK_WEIGHTS);
+        if (w.isPresent()) {
+            requireProbs(Ports.TOPK_WEIGHTS, w.get()); // X5
+            if (!w.get().sameShape(ids.shape())) throw violation("X9", "topk_weights must have the shape of topk_ids " + ids.shapeString() + ", got " + w.get().shapeString());
+        }
+        requireTopkIds(ids, experts); // X10
+        return true;
+    }
+
+    /** X9: the num_experts attribute of an index-form dispatch, at least 1. */
+    public static long numExperts(Invocation inv) {
+        Optional<Long> e = inv.optionalAttr(Attrs.NUM_EXPERTS);
+        if (e.isEmpty()) throw violation("X9", "an index-form token_dispatch (topk_ids) needs the num_experts attribute");
+        if (e.get() < 1 || e.get() > Integer.MAX_VALUE) throw violation("X9", "num_experts must be in [1, 2^31), got " + e.get());
+        return e.get();
+    }
+
+    /**
+     * X10: every id of {@code topk_ids} is an expert in [0,E) or -1 (no expert, I4), and no expert
+     * appears twice in one row (one (t,e) has one row in the assignment table; DeepEP v2 and vLLM
+     * state the same precondition, docs/sources.md#index-form).
+     */
+    public static void requireTopkIds(Tensor ids, long numExperts) {
+        long k = ids.dim(1);
+        java.util.Set<Long> row = new java.util.HashSet<>();
+        for (long t = 0; t < ids.dim(0); t++) {
+            row.clear();
+            for (long j = 0; j < k; j++) {
+                long e = ids.getLong(t, j);
+                if (e < -1 || e >= numExperts) {
+                    throw violation("X10", "topk_ids[" + t + "," + j + "] = " + e + " is neither an expert in [0," + numExperts + ") nor -1");
+                }
+                if (e >= 0 && !row.add(e)) throw violation("X10", "topk_ids[" + t + "] names expert " + e + " twice (slot " + j + ")");
+            }
+        }
+    }
+
+    /** I4: the routed (token, expert) pairs of an index form: its slots with an id >= 0 (after X10). */
+    public static long routedSlots(Tensor ids) {
+        long n = 0;
+        for (long t = 0; t < ids.dim(0); t++) for (long j = 0; j < ids.dim(1); j++) if (ids.getLong(t, j) >= 0) n++;
+        return n;
+    }
+
     // ------------------------------------------------------------------ X5 dtypes
 
     /** X5: a payload that is only moved (any floating storage type but f64). */

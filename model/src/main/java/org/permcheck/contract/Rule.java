@@ -46,6 +46,10 @@ public enum Rule {
     A4("local_unpermute_before_a2a"),
     A5("ragged all-to-all, simulated; not an op"),
     A6("EP invariant (expert-parallel)"),
+    I1("index-form assignment table"),
+    I2("index-form slot order"),
+    I3("topk_weights by slot"),
+    I4("-1 slots route nowhere"),
     X1("ports and shapes"),
     X2("routing values"),
     X3(Attrs.NUM_OUT_TOKENS),
@@ -54,6 +58,8 @@ public enum Rule {
     X6("row_id_map input"),
     X7("chunk sort inputs"),
     X8("expert-parallel inputs"),
+    X9("index-form inputs"),
+    X10("index-form ids"),
     B1("probe refused or bounded"),
     B2("no byte outside an output"),
     B3("declared drop policy"),
@@ -79,7 +85,7 @@ public enum Rule {
     /** R1, R2: judged across calls by the engine, not numbered as a spec paragraph. */
     public boolean runLevel() { return this == R1 || this == R2; }
 
-    /** X1-X8: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X10: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

@@ -29,7 +29,9 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         /** probs on dispatch and chunk sort; grad_permuted_probs on their backward passes. */
         PROBS,
         /** merging_probs on combine and its backward pass. */
-        MERGING_PROBS
+        MERGING_PROBS,
+        /** The index form of dispatch's routing: topk_ids (and topk_weights) in place of routing_map (and probs), docs/spec.md I1-I4. */
+        INDEX_FORM
     }
 
     public Capabilities {
@@ -62,6 +64,10 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         if (inv.inputs().containsKey(Ports.PROBS) || inv.inputs().containsKey(Ports.GRAD_PERMUTED_PROBS)) {
             if (!features.contains(Feature.PROBS)) return "probs not implemented";
         }
+        if (inv.inputs().containsKey(Ports.TOPK_IDS) && !features.contains(Feature.INDEX_FORM)) {
+            return "index-form routing (topk_ids) not implemented";
+        }
+        if (inv.inputs().containsKey(Ports.TOPK_WEIGHTS) && !features.contains(Feature.PROBS)) return "probs not implemented";
         if (inv.inputs().containsKey(Ports.MERGING_PROBS) && !features.contains(Feature.MERGING_PROBS)) {
             return "merging_probs not implemented";
         }

@@ -192,7 +192,18 @@ enum Bug {
             "FlashInfer #4087 (scale rows read from the wrong place, tests green)", "C1"),
     A2A_EMPTY_RANK_EARLY_EXIT("a2a-empty-rank-early-exit",
             "a shard that sends no tokens returns all-zero ragged all-to-all params (an early exit for an empty rank)",
-            "Megatron-Bridge #5270 (uneven or zero tokens on some ranks), Megatron-LM #1877", "A1");
+            "Megatron-Bridge #5270 (uneven or zero tokens on some ranks), Megatron-LM #1877", "A1"),
+
+    // ------------------------------------------------------------ the index form (issue 14, docs/sources.md#index-form)
+    INDEX_MINUS_ONE_LAST("index-minus-one-is-last-expert",
+            "index form: a -1 slot of topk_ids is scattered as expert E-1 (Python's x[-1]) instead of routing nowhere",
+            "vLLM PR #46408, #52380; vllm-xpu-kernels PR #578; aiter #4636 (expert_map[-1] / negative ids as indices)", "I4"),
+    INDEX_WEIGHTS_SORTED("index-weights-by-sorted-position",
+            "index form: topk_weights paired with the row's ids sorted ascending instead of slot by slot",
+            "LeetGPU-challenges #255 / PR #256, PyTorch #108642 (ids and weights out of step when slots are unsorted)", "I3"),
+    INDEX_SLOT_MAJOR("index-slot-major-order",
+            "index form: an expert's rows ordered slot-major, by (slot j, token t), instead of by flat index t*k+j",
+            "Tutel 82af7aad (slot-major (k, t) order within an expert, docs/sources.md#peer-contracts)", "I2");
 
     final String id;
     final String bugClass;

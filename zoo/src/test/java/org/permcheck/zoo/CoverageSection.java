@@ -104,7 +104,8 @@ final class CoverageSection {
 
     /** Why a rule is a gap, where the reason is known (shown under the table). */
     private static final Map<String, String> WHY = Map.of(
-            "B3", "declared, not yet judged: no profile declares a drop policy (docs/spec.md B3), so the oracle computes none",
+            "I1", "I1 is the conversion itself: a bug in it changes the assignment table, and the checks cite the rule of the output that shows it (D1, N1, M2-M4) or the more specific I2-I4 (index-minus-one-is-last-expert is killed under I4, N1, M2-M4)",
+                        "B3", "declared, not yet judged: no profile declares a drop policy (docs/spec.md B3), so the oracle computes none",
             "C4", "C4 is cited for a NaN leaked from the merging prob of a non-routed expert; a read of a free row_id_map slot shows only as a wrong value (C1, C3): telling it apart needs a second call with other garbage there",
             "C6", "the dtype of a combine output is judged under C1 (check/PresenceCheck, the rule of ReductionToleranceCheck.SUMS); the planted mutant is killed under R2/C1",
             "S4", "a property of two chunk sorts composed; no check composes them (the vectors exercise it through the oracle only)",

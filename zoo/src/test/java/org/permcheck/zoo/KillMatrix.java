@@ -199,12 +199,13 @@ public final class KillMatrix {
         return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
     }
 
-    /** D, P, N, M, C, G, S, A, X, B, R order as in docs/spec.md, then by number. */
+    /** D, P, N, M, I, C, G, S, A, X, B, R order as in docs/spec.md, then by number (X9 before X10). */
     static int compareRules(String a, String b) {
-        String order = "DPNMCGSAXBR";
+        String order = "DPNMICGSAXBR";
         int ga = order.indexOf(a.charAt(0));
         int gb = order.indexOf(b.charAt(0));
         if (ga != gb) return Integer.compare(ga, gb);
+        if (a.length() != b.length()) return Integer.compare(a.length(), b.length());
         return a.compareTo(b);
     }
 }

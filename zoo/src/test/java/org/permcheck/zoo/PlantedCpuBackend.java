@@ -35,7 +35,10 @@ final class PlantedCpuBackend implements Backend {
     public Outputs run(Invocation inv) {
         long call = calls++;
         switch (inv.op()) {
-            case DISPATCH: return new Outputs(PlantedDispatch.run(inv, bug, call));
+            case DISPATCH: {
+                Map<String, org.permcheck.tensor.Tensor> out = PlantedDispatch.run(PlantedIndexForm.toMask(inv, bug), bug, call); // I1-I4
+                return new Outputs(bug == Bug.INDEX_SLOT_MAJOR ? PlantedIndexForm.slotMajor(inv, out) : out);             // BUG (I2)
+            }
             case COMBINE: return new Outputs(PlantedCombine.run(inv, bug));
             case DISPATCH_BACKWARD: return new Outputs(PlantedGradients.dispatchBackward(inv, bug));
             case COMBINE_BACKWARD: return new Outputs(PlantedGradients.combineBackward(inv, bug));

@@ -31,6 +31,7 @@ public final class CheckContext {
     /** Read from the oracle on first use (the case is valid: the oracle already answered it). */
     private GroupLayout layout;
     private RowIdMap.Routes routes;
+    private Invocation maskForm;
     private final java.util.List<String> notes = new java.util.ArrayList<>();
 
     public CheckContext(Invocation invocation, Expected expected, Outputs actual, Outputs second, FollowUp roundTrip) {
@@ -73,6 +74,19 @@ public final class CheckContext {
         if (layout == null && op() == Op.DISPATCH) layout = Oracle.layout(invocation).orElseThrow();
         return layout;
     }
+
+    /**
+     * The call in the mask form (docs/spec.md I1-I4): an index-form dispatch as the routing_map and
+     * probs of its assignment table, from the oracle; every other call as it is. Checks that read a
+     * dispatch's routing or probabilities read them here, so they judge both forms alike.
+     */
+    public Invocation maskForm() {
+        if (maskForm == null) maskForm = Oracle.maskForm(invocation);
+        return maskForm;
+    }
+
+    /** True for a token_dispatch given in the index form (topk_ids), where the I rules are the more specific ones. */
+    public boolean indexForm() { return op() == Op.DISPATCH && invocation.inputs().containsKey(Ports.TOPK_IDS); }
 
     /** The valid slots of this combine or gradient call's row_id_map input, as the oracle reads them, or null for other ops. */
     public RowIdMap.Routes routes() {

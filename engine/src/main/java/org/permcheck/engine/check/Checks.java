@@ -14,6 +14,7 @@ public final class Checks {
 
     public static final List<Check> ALL = List.of(
             new PresenceCheck(),
+            new IndexSlotsCheck(),
             new TokensPerExpertCheck(),
             new RowIdMapCheck(),
             new RowIdMapBijectionCheck(),

@@ -33,7 +33,7 @@ public final class PayloadBitsCheck implements Check {
 
     @Override
     public Set<Rule> rules() {
-        Set<Rule> r = EnumSet.of(Rule.D1, Rule.D2, Rule.D4);
+        Set<Rule> r = EnumSet.of(Rule.D1, Rule.D2, Rule.D4, Rule.I2, Rule.I3);
         r.addAll(COPIES.values());
         return r;
     }
@@ -70,10 +70,12 @@ public final class PayloadBitsCheck implements Check {
         Specified spec = Specified.of(ctx.expected(), name, e);
         GroupLayout layout = ctx.layout();
         Tensor inp = ctx.invocation().input(Ports.INP);
-        Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
+        Tensor probs = ctx.maskForm().inputs().get(Ports.PROBS); // I3: topk_weights scattered by slot
         boolean isOutput = name.equals(Ports.OUTPUT);
-        MismatchCounter copy = new MismatchCounter(isOutput ? Rule.D2 : Rule.D4);
-        MismatchCounter order = new MismatchCounter(Rule.D1);
+        // I3 is the more specific rule for the weights of an index-form call
+        MismatchCounter copy = new MismatchCounter(isOutput ? Rule.D2 : ctx.indexForm() ? Rule.I3 : Rule.D4);
+        // I2 states the order of an index-form call (flat slot index t*k+j, which is D1's ascending token)
+        MismatchCounter order = new MismatchCounter(ctx.indexForm() ? Rule.I2 : Rule.D1);
         long judged = 0;
         for (long r = 0; r < e.rows(); r++) {
             int t = layout.token(r);

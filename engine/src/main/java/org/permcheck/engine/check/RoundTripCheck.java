@@ -29,7 +29,7 @@ public final class RoundTripCheck implements Check {
         if (ctx.op() != Op.DISPATCH || rt == null) return;
         Tensor x = ctx.invocation().input(Ports.INP);
         GroupLayout layout = ctx.layout();
-        Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
+        Tensor probs = ctx.maskForm().inputs().get(Ports.PROBS);
         Tensor y = rt.result() == null ? null : rt.result().get(Ports.OUTPUT);
         String call = ctx.call() + " then " + rt.call().op().wireName() + "(merging_probs=1/n(t))";
         if (rt.result() == null) {

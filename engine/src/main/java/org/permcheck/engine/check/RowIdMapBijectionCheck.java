@@ -24,7 +24,7 @@ public final class RowIdMapBijectionCheck implements Check {
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH) return;
         Tensor a = ctx.actualValue(Ports.ROW_ID_MAP);
-        Tensor routing = ctx.invocation().inputs().get(Ports.ROUTING_MAP);
+        Tensor routing = ctx.maskForm().inputs().get(Ports.ROUTING_MAP); // I1: the index form read as its map
         if (a == null || routing == null || routing.rank() != 2) return;
         long tokens = routing.dim(0);
         long experts = routing.dim(1);

@@ -22,7 +22,7 @@ public final class ZeroProbRowCheck implements Check {
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH || !ctx.comparable(Ports.OUTPUT)) return;
-        Tensor probs = ctx.invocation().inputs().get(Ports.PROBS);
+        Tensor probs = ctx.maskForm().inputs().get(Ports.PROBS); // I3: a zero slot weight zeroes the row too
         if (probs == null) return;
         Tensor e = ctx.expectedValue(Ports.OUTPUT);
         Tensor a = ctx.actualValue(Ports.OUTPUT);

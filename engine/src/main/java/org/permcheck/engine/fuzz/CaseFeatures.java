@@ -34,7 +34,7 @@ public final class CaseFeatures {
         boolean gradient = s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD;
         if (gradient) f.add("gradient");
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
-        Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS, Ports.GRAD_PERMUTED_PROBS);
+        Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS, Ports.GRAD_PERMUTED_PROBS, Ports.TOPK_WEIGHTS);
         if (probs != null) {
             f.add(inv.inputs().containsKey(Ports.MERGING_PROBS) ? "merging-probs" : "probs");
             if (payload != null && probs.dtype() != payload.dtype()) f.add("mixed-dtypes");
@@ -55,6 +55,8 @@ public final class CaseFeatures {
             if (s.op() != Op.DISPATCH) f.add("unspecified-slots"); // the row_id_map input carries TE's garbage slots
             Tensor map = inv.inputs().get(Ports.ROUTING_MAP);
             if (map != null) f.add(routingDtypeLabel(map.dtype()));
+            Tensor ids = inv.inputs().get(Ports.TOPK_IDS);
+            if (ids != null) indexFormFeatures(ids, f);
             routingFeatures(inv, s, f);
         }
         if (s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD) {
@@ -73,11 +75,18 @@ public final class CaseFeatures {
         return f;
     }
 
+    /** I1-I4: the index form, its ids' dtype and whether some slot is -1 (no expert). */
+    private static void indexFormFeatures(Tensor ids, Set<String> f) {
+        f.add("index-form");
+        f.add("gen:topk-ids=" + ids.dtype().id());
+        for (long i = 0; i < ids.numel(); i++) if (ids.getLong(i) < 0) { f.add("minus-one-slot"); break; }
+    }
+
     /** n(t), the counts and the D3 pairs from the oracle: its layout view of a dispatch, its routes of the row_id_map input otherwise. */
     private static void routingFeatures(Invocation inv, CaseSpec s, Set<String> f) {
         GroupLayout layout = Oracle.layout(inv).orElse(null);
         RowIdMap.Routes routes = layout != null ? null : Oracle.routes(inv).orElseThrow();
-        Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS);
+        Tensor probs = firstPresent(Oracle.maskForm(inv), Ports.PROBS, Ports.MERGING_PROBS); // I3: topk_weights as probs
         long[] count = new long[s.experts()];
         boolean nowhere = false;
         boolean toAll = false;

@@ -35,6 +35,8 @@ public final class CaseGenerator {
         if (s.probsDtype() != DType.F32 && s.probsDtype() != DType.BF16 && s.probsDtype() != DType.F16) return "probs dtype must be f32, bf16 or f16";
         if (s.routingDtype() != DType.I32 && s.routingDtype() != DType.I64 && s.routingDtype() != DType.BOOL) return "routing dtype must be i32, i64 or bool (X2)";
         if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH) return "routing dtype applies to token_dispatch only (the other ops get a row_id_map)";
+        if (s.indexForm() && s.op() != Op.DISPATCH) return "the index form (topk_ids) applies to token_dispatch only";
+        if (s.indexForm() && s.routingDtype() == DType.BOOL) return "topk_ids are i32 or i64 (X5), not bool";
         switch (s.op()) {
             case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
                 if (s.experts() < 1) return "E must be >= 1";
@@ -104,8 +106,13 @@ public final class CaseGenerator {
             case DISPATCH: {
                 Tensor probs = s.probs() ? probabilities(rng, s, routing) : null;
                 in.put(Ports.INP, s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
-                in.put(Ports.ROUTING_MAP, s.routingDtype() == DType.I32 ? routing : asDtype(routing, s.routingDtype())); // X2
-                if (probs != null) in.put(Ports.PROBS, probs);
+                if (s.indexForm()) {
+                    // I1-I4: the same assignment as topk_ids, slots shuffled, -1 in the spare slots; drawn after inp
+                    IndexFormInputs.put(rng, s, routing, probs, in, attrs);
+                } else {
+                    in.put(Ports.ROUTING_MAP, s.routingDtype() == DType.I32 ? routing : asDtype(routing, s.routingDtype())); // X2
+                    if (probs != null) in.put(Ports.PROBS, probs);
+                }
                 attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
                 if (s.align() > 0) attrs.put(Attrs.ALIGN_SIZE, (long) s.align());
                 break;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Ports;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.oracle.layout.GroupLayout;
@@ -29,11 +30,17 @@ public final class CaseRules {
         switch (inv.op()) {
             case DISPATCH: {
                 GroupLayout layout = Oracle.layout(inv).orElseThrow();
+                Invocation mask = Oracle.maskForm(inv); // I1: an index-form call read as its routing map and probs
                 r.add(Rule.D1);
                 r.add(Rule.D2);
-                if (inv.inputs().containsKey(Ports.PROBS)) {
-                    if (layout.anyZeroProb(inv.input(Ports.PROBS))) r.add(Rule.D3);
+                if (mask.inputs().containsKey(Ports.PROBS)) {
+                    if (layout.anyZeroProb(mask.input(Ports.PROBS))) r.add(Rule.D3);
                     r.add(Rule.D4);
+                }
+                if (inv.inputs().containsKey(Ports.TOPK_IDS)) {
+                    r.addAll(List.of(Rule.I1, Rule.I2));
+                    if (inv.inputs().containsKey(Ports.TOPK_WEIGHTS)) r.add(Rule.I3);
+                    if (Preconditions.routedSlots(inv.input(Ports.TOPK_IDS)) < inv.input(Ports.TOPK_IDS).numel()) r.add(Rule.I4);
                 }
                 if (layout.padded()) {
                     r.addAll(List.of(Rule.P1, Rule.P2, Rule.P3, Rule.P4));

@@ -34,11 +34,22 @@ import org.permcheck.tensor.DType;
  * @param shards      number of expert-parallel shards (EP ops)
  * @param seed        the data seed of the case's SplitMix64
  * @param routingDtype dtype of dispatch's routing_map input: i32, i64 or bool (X2); printed only when not i32,
- *                    so every spec line written before the field existed reads back as the same case
+ *                    so every spec line written before the field existed reads back as the same case; in the
+ *                    index form, the dtype of topk_ids (i32 or i64)
+ * @param indexForm   token_dispatch in the index form (docs/spec.md I1-I4): topk_ids [T,k] (and topk_weights) in
+ *                    place of routing_map (and probs); printed as {@code routing_form=index} only when true
  */
 public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
                        int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
-                       Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype) {
+                       Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype, boolean indexForm) {
+
+    /** The spec in the mask form (every spec of a line without {@code routing_form}). */
+    public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
+                    int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
+                    Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype) {
+        this(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs,
+                values, chunks, chunkOrder, shards, seed, routingDtype, false);
+    }
 
     /** The spec with an int32 routing map (every spec of a line without {@code routing_dtype}). */
     public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
@@ -54,26 +65,27 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
                 false, false, false, Values.BITS, 1, "random", 1, seed);
     }
 
-    public CaseSpec withOp(Op v) { return new CaseSpec(v, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withProfile(Profile v) { return new CaseSpec(op, v, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withTokens(int v) { return new CaseSpec(op, profile, v, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withExperts(int v) { return new CaseSpec(op, profile, tokens, v, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withHidden(int v) { return new CaseSpec(op, profile, tokens, experts, v, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withTopK(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, v, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withRouting(Routing v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, v, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withAlign(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, v, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withExtra(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, v, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, v, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withProbsDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, v, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, v, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withMergingProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, v, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withZeroProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, v, values, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withValues(Values v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, v, chunks, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withChunks(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, v, chunkOrder, shards, seed, routingDtype); }
-    public CaseSpec withChunkOrder(String v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, v, shards, seed, routingDtype); }
-    public CaseSpec withShards(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, v, seed, routingDtype); }
-    public CaseSpec withRoutingDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, v); }
-    public CaseSpec withSeed(long v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, v, routingDtype); }
+    public CaseSpec withOp(Op v) { return new CaseSpec(v, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withProfile(Profile v) { return new CaseSpec(op, v, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withTokens(int v) { return new CaseSpec(op, profile, v, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withExperts(int v) { return new CaseSpec(op, profile, tokens, v, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withHidden(int v) { return new CaseSpec(op, profile, tokens, experts, v, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withTopK(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, v, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withRouting(Routing v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, v, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withAlign(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, v, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withExtra(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, v, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, v, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withProbsDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, v, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, v, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withMergingProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, v, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withZeroProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, v, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withValues(Values v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, v, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withChunks(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, v, chunkOrder, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withChunkOrder(String v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, v, shards, seed, routingDtype, indexForm); }
+    public CaseSpec withShards(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, v, seed, routingDtype, indexForm); }
+    public CaseSpec withRoutingDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, v, indexForm); }
+    public CaseSpec withIndexForm(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, v); }
+    public CaseSpec withSeed(long v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, v, routingDtype, indexForm); }
 
     /** The one-line text form: {@code key=value} pairs in a fixed order (docs/generator.md). */
     @Override
@@ -108,11 +120,15 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
         m.put("shards", Integer.toString(shards));
         m.put("seed", "0x" + Long.toHexString(seed));
         if (routingDtype != DType.I32) m.put(ROUTING_DTYPE, routingDtype.id()); // optional: old lines stay as they were
+        if (indexForm) m.put(ROUTING_FORM, INDEX); // optional, as routing_dtype
         return m;
     }
 
     /** The optional key of the routing map's dtype (absent: i32). */
     static final String ROUTING_DTYPE = "routing_dtype";
+    /** The optional key of the routing's form (absent: the mask form) and its one other value. */
+    static final String ROUTING_FORM = "routing_form";
+    static final String INDEX = "index";
 
     /** Parses the text form; a bad field gives a one-line IllegalArgumentException. */
     public static CaseSpec parse(String text) {
@@ -130,10 +146,17 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
                     DType.byId(req(m, "dtype")), DType.byId(req(m, "probs_dtype")), bool(m, "probs"),
                     bool(m, "merging_probs"), bool(m, "zero_probs"), Values.byId(req(m, "values")), num(m, "chunks"),
                     req(m, "chunk_order").toLowerCase(Locale.ROOT), num(m, "shards"), s,
-                    m.containsKey(ROUTING_DTYPE) ? DType.byId(m.get(ROUTING_DTYPE)) : DType.I32);
+                    m.containsKey(ROUTING_DTYPE) ? DType.byId(m.get(ROUTING_DTYPE)) : DType.I32, indexForm(m));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number in case spec: " + e.getMessage());
         }
+    }
+
+    private static boolean indexForm(Map<String, String> m) {
+        String v = m.get(ROUTING_FORM);
+        if (v == null || v.equals("mask")) return false;
+        if (v.equals(INDEX)) return true;
+        throw new IllegalArgumentException("routing_form must be mask or index, got '" + v + "'");
     }
 
     private static String req(Map<String, String> m, String k) {

@@ -124,6 +124,15 @@ public final class EdgeCases {
         // (reports/kill-matrix.md: a2a-reverse-uses-forward-offsets stays killed where it was)
         m.put("ragged-params-empty-rank", a.withTokens(1).withSeed(EMPTY_RANK_SEED));
         m.put("ragged-params-reverse-empty-rank", a.withOp(Op.REVERSE_RAGGED_A2A_PARAMS).withTokens(1).withSeed(EMPTY_RANK_REVERSE_SEED));
+        // the index form (issue 14, docs/spec.md I1-I4): topk_ids with a -1 slot in every row, slots shuffled, weights by
+        // slot (NaN on the -1 slots when zero_probs); both profiles, padded and not, int32 and int64 ids, tokens routed nowhere
+        CaseSpec x = d.withIndexForm(true).withProbs(true);
+        m.put("dispatch-index-form", x);
+        m.put("dispatch-index-form-zero-weights", x.withZeroProbs(true).withDtype(DType.BF16).withProbsDtype(DType.BF16));
+        m.put("dispatch-index-form-i64-padded", x.withRoutingDtype(DType.I64).withAlign(4).withZeroProbs(true));
+        m.put("dispatch-index-form-nowhere", x.withRouting(Routing.NOWHERE).withExtra(2));
+        m.put("dispatch-index-form-torch", x.withProfile(Profile.TORCH_MASK_PAD).withAlign(2).withRouting(Routing.VARYING).withTopK(4));
+        m.put("dispatch-index-form-no-weights-f8", x.withProbs(false).withDtype(DType.F8E4M3).withValues(Values.BITS).withRouting(Routing.ZIPF).withTopK(3));
         return m;
     }
 

@@ -97,6 +97,7 @@ public final class SpecSampler {
         long rowsMoved = (long) tokens * (dispatchFamily ? Math.min(topK, experts) : 1);
         while (hidden > 1 && rowsMoved * hidden > SizeClass.MAX_ELEMENTS) hidden /= 2;
         DType routingDtype = DType.I32;
+        boolean indexForm = false;
         if (!mix.legacy()) {
             // the class's budgets: k, then T (to a smaller value of its table) until the case fits
             while (dispatchFamily && topK > 1 && (long) tokens * Math.min(topK, experts) * hidden > size.maxElements) topK = Math.max(1, topK / 2);
@@ -110,15 +111,22 @@ public final class SpecSampler {
                 experts = shards * Math.max(1, mix.maxExperts() / shards);
             }
             if (op == Op.DISPATCH && routingDraw < ROUTING_DTYPES.length) routingDtype = ROUTING_DTYPES[routingDraw];
+            // I1-I4: two draws of the same die give the index form, topk_ids int32 or int64 (no new draw: every other case stays)
+            if (op == Op.DISPATCH && routingDraw >= ROUTING_DTYPES.length && routingDraw < ROUTING_DTYPES.length + INDEX_FORM_DRAWS) {
+                indexForm = true;
+                routingDtype = routingDraw == ROUTING_DTYPES.length ? DType.I32 : DType.I64;
+            }
             if (distinct && (!reduces || dtype == DType.F32)) values = Values.DISTINCT;
         }
         CaseSpec spec = new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs,
-                mergingProbs, zeroProbs, values, chunks, order, shards, seed, routingDtype);
+                mergingProbs, zeroProbs, values, chunks, order, shards, seed, routingDtype, indexForm);
         return new Drawn(size, spec);
     }
 
     /** Routing maps other than int32, each drawn in one case in {@code ROUTING_DTYPES.length + 6} (X2). */
     static final DType[] ROUTING_DTYPES = {DType.BOOL, DType.I64};
+    /** Index-form dispatches (topk_ids i32, i64), each in one case in {@code ROUTING_DTYPES.length + 6} of the same draw. */
+    static final int INDEX_FORM_DRAWS = 2;
     /** Distinct payload values in one case in this many (FlashInfer #4087). */
     static final int DISTINCT_ONE_IN = 6;
 

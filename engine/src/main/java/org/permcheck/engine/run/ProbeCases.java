@@ -143,7 +143,53 @@ public final class ProbeCases {
         p.add(new Probe("fp8-combine", Rule.X5, c, inv -> withInput(inv, Ports.INP, convert(inv.input(Ports.INP), DType.F8E4M3))));
         p.add(new Probe("fp8-dispatch-backward", Rule.X5, db, inv -> withInput(inv, Ports.GRAD_OUTPUT, convert(inv.input(Ports.GRAD_OUTPUT), DType.F8E5M2))));
         p.add(new Probe("float-split-sizes", Rule.X5, s, inv -> withInput(inv, Ports.SPLIT_SIZES, convert(inv.input(Ports.SPLIT_SIZES), DType.F32))));
+        // X9, X10: the index form (topk_ids, docs/spec.md I1-I4): one form at a time with its own ports, ids in [-1, E) and distinct
+        // in a row (an id >= E, a negative index or a duplicate is read out of bounds or counted twice, docs/sources.md#index-form)
+        CaseSpec xi = d.withIndexForm(true);
+        p.add(new Probe("both-forms", Rule.X9, xi, inv -> withInput(inv, Ports.ROUTING_MAP,
+                Tensor.zeros(DType.I32, inv.input(Ports.INP).dim(0), inv.attr(Attrs.NUM_EXPERTS)))));
+        p.add(new Probe("neither-form", Rule.X9, xi, inv -> withoutInput(withoutInput(inv, Ports.TOPK_IDS), Ports.TOPK_WEIGHTS)));
+        p.add(new Probe("probs-beside-topk-ids", Rule.X9, xi, inv -> withInput(inv, Ports.PROBS,
+                Tensor.zeros(DType.F32, inv.input(Ports.INP).dim(0), inv.attr(Attrs.NUM_EXPERTS)))));
+        p.add(new Probe("missing-num-experts", Rule.X9, xi, inv -> withoutAttr(inv, Attrs.NUM_EXPERTS)));
+        p.add(new Probe("num-experts-zero", Rule.X9, xi, inv -> withAttr(inv, Attrs.NUM_EXPERTS, 0L)));
+        p.add(new Probe("topk-ids-rows", Rule.X9, xi, inv -> withInput(withoutInput(inv, Ports.TOPK_WEIGHTS), Ports.TOPK_IDS, rows(inv.input(Ports.TOPK_IDS), 3))));
+        p.add(new Probe("topk-weights-shape", Rule.X9, xi, inv -> withInput(inv, Ports.TOPK_WEIGHTS, rows(inv.input(Ports.TOPK_WEIGHTS), -1))));
+        p.add(new Probe("id-equals-num-experts", Rule.X10, xi, inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 0, 0, inv.attr(Attrs.NUM_EXPERTS)))));
+        p.add(new Probe("id-minus-2", Rule.X10, xi.withRoutingDtype(DType.I64), inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 0, 0, -2))));
+        p.add(new Probe("id-far-out-of-range", Rule.X10, xi, inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 1, 0, 1 << 20))));
+        p.add(new Probe("duplicate-id", Rule.X10, xi, inv -> withInput(inv, Ports.TOPK_IDS, duplicateId(inv.input(Ports.TOPK_IDS)))));
+        p.add(new Probe("index-form-below-routed", Rule.X3, xi, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routedSlots(inv) - 1)));
         return p;
+    }
+
+    /** The slots of an index-form call with an expert id (I4: -1 slots route nowhere). */
+    private static long routedSlots(Invocation inv) {
+        Tensor ids = inv.input(Ports.TOPK_IDS);
+        long n = 0;
+        for (long i = 0; i < ids.numel(); i++) if (ids.getLong(i) >= 0) n++;
+        return n;
+    }
+
+    /** topk_ids with the first routed slot's expert written into another slot of its row (X10: a duplicate). */
+    private static Tensor duplicateId(Tensor ids) {
+        Tensor c = ids.copy();
+        for (long t = 0; t < c.dim(0); t++) {
+            for (long j = 0; j < c.dim(1); j++) {
+                long e = c.getLong(t, j);
+                if (e >= 0) {
+                    c.setLong(t, (j + 1) % c.dim(1), e); // k >= 2 in the generated index form (a -1 slot in every row)
+                    return c;
+                }
+            }
+        }
+        throw new IllegalStateException("topk_ids with no expert");
+    }
+
+    private static Invocation withoutInput(Invocation inv, String name) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>(inv.inputs());
+        inputs.remove(name);
+        return new Invocation(inv.op(), inv.profile(), inputs, inv.attrs());
     }
 
     // ------------------------------------------------------------------ mutations (each returns a new call)

@@ -38,6 +38,8 @@ public final class FeatureLabels {
         add("bool-routing-map", "routing_map given as bool");
         add("int64-routing-map", "routing_map given as int64");
         add("int64-index", "index inputs given as int64");
+        add("index-form", "token_dispatch given topk_ids (and topk_weights) in place of routing_map (docs/spec.md I1-I4)");
+        add("minus-one-slot", "a topk_ids slot of -1: no expert (I4)");
         add("negative-zero", "-0.0 in a payload (bit copies keep it)");
         add("nan-payload", "NaN with a payload in a payload tensor (bit copies keep it)");
         add("special-values", "infinities, subnormals or extreme magnitudes in a reduction");

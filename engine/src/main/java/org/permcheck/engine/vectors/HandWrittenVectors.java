@@ -34,6 +34,7 @@ public final class HandWrittenVectors {
     public static List<VectorCase> all() {
         List<VectorCase> v = new ArrayList<>();
         dispatch(v);
+        indexForm(v);
         combine(v);
         gradients(v);
         chunkSort(v);
@@ -122,6 +123,49 @@ public final class HandWrittenVectors {
         v.add(vec("dispatch/torch-mask-pad", "torch-mask-pad: exact buffer of sum(target) rows, int64 pad_offsets and counts",
                 rules(Rule.P1, Rule.P2, Rule.P3, Rule.P4, Rule.N1), feats("bf16", "torch-mask-pad", "padding", "probs"),
                 dispatch(Profile.TORCH_MASK_PAD, ramp(DType.BF16, 5, 4), map, probs, 7, 4L)));
+    }
+
+    // ------------------------------------------------------------------ I (the index form, issue 14)
+
+    /**
+     * The index form's worked example (docs/spec.md I1-I4; IndexFormTest computes it by hand): T=4, E=3, k=2,
+     * t0 -> {2 (w .25), 0 (w .75)}, t1 -> {1 (w .5), -1 (w NaN)}, t2 -> {0 (w 0.0), 2 (w 1)}, t3 -> {-1, -1}.
+     */
+    static final long[] INDEX_IDS = {2, 0, 1, -1, 0, 2, -1, -1};
+    private static final float[] INDEX_WEIGHTS = {0.25f, 0.75f, 0.5f, Float.NaN, 0.0f, 1.0f, Float.NaN, Float.NaN};
+
+    private static void indexForm(List<VectorCase> v) {
+        Tensor ids = Tensor.i32(shape(4, 2), INDEX_IDS);
+        Tensor w = Tensor.ofFloats(DType.F32, shape(4, 2), INDEX_WEIGHTS);
+        v.add(vec("dispatch/index-form-worked-example", "topk_ids with -1 slots (NaN weights, never read), unsorted slots, a zero weight: "
+                        + "rows e0=[t0, t2 zeroed], e1=[t1], e2=[t0, t2]; permuted_probs by slot",
+                rules(Rule.I1, Rule.I2, Rule.I3, Rule.I4, Rule.D3, Rule.D4, Rule.M2, Rule.N1), feats("f32", "index-form", "minus-one-slot", "probs", "zero-prob", "unrouted-token"),
+                indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 3), ids, w, 3, 5, null)));
+        v.add(vec("dispatch/index-form-padded", "the index-form worked example with align_size 2 and two spare rows: pads and tail rows zero",
+                rules(Rule.I1, Rule.I4, Rule.P1, Rule.P2, Rule.P3), feats("bf16", "index-form", "minus-one-slot", "probs", "padding", "extra-rows"),
+                indexDispatch(Profile.TE_JAX, ramp(DType.BF16, 4, 2), ids, convert(w, DType.BF16), 3, 7, 2L)));
+        // slots in descending expert order, weights distinct: pairing the weights with the sorted ids swaps them (I3)
+        Tensor desc = Tensor.ofInts(DType.I64, shape(3, 2), 1, 0, 2, 1, 0, 2);
+        v.add(vec("dispatch/index-form-slot-order", "int64 topk_ids whose slots are not sorted: each weight belongs to its slot's expert",
+                rules(Rule.I2, Rule.I3, Rule.D4, Rule.M2, Rule.M3), feats("f32", "index-form", "probs", "int64-index"),
+                indexDispatch(Profile.TE_JAX, ramp(DType.F32, 3, 2), desc, Tensor.ofFloats(DType.F32, shape(3, 2), 0.125f, 0.875f, 0.25f, 0.5f, 0.375f, 0.625f), 3, 6, null)));
+        // -1 beside experts that are not E-1: read as expert E-1 (x[-1]) it adds rows, counts and row_id_map columns
+        Tensor minus = Tensor.i32(shape(4, 2), -1, 0, 1, -1, -1, -1, 0, 1);
+        v.add(vec("dispatch/index-form-minus-one", "torch-mask-pad, no weights: -1 slots route nowhere, never to expert E-1 (expert 2 stays empty)",
+                rules(Rule.I4, Rule.N1, Rule.M4, Rule.P1), feats("f16", "index-form", "minus-one-slot", "torch-mask-pad", "padding", "empty-expert", "unrouted-token"),
+                indexDispatch(Profile.TORCH_MASK_PAD, ramp(DType.F16, 4, 2), minus, null, 3, 4, 2L)));
+    }
+
+    static Invocation indexDispatch(Profile profile, Tensor inp, Tensor ids, Tensor weights, long experts, long numOut, Long align) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.TOPK_IDS, ids);
+        if (weights != null) in.put(Ports.TOPK_WEIGHTS, weights);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_EXPERTS, experts);
+        attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
+        if (align != null) attrs.put(Attrs.ALIGN_SIZE, align);
+        return new Invocation(Op.DISPATCH, profile, in, attrs);
     }
 
     // ------------------------------------------------------------------ C
@@ -282,6 +326,15 @@ public final class HandWrittenVectors {
                 combine(Profile.TE_JAX, payload(DType.F32, 7, 4), bad, null, null)));
         v.add(neg("precondition/x7-not-a-permutation", "sorted_indices [0,0,1] is not a permutation", Rule.X7,
                 chunks(ramp(DType.F32, 5, 3), Tensor.i32(shape(3), 2, 0, 3), Tensor.i32(shape(3), 0, 0, 1), null)));
+        Tensor ids = Tensor.i32(shape(4, 2), INDEX_IDS);
+        Map<String, Tensor> both = new LinkedHashMap<>(indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), ids, null, 3, 5, null).inputs());
+        both.put(Ports.ROUTING_MAP, Tensor.zeros(DType.I32, 4, 3));
+        v.add(neg("precondition/x9-both-forms", "routing_map and topk_ids in one call", Rule.X9,
+                new Invocation(Op.DISPATCH, Profile.TE_JAX, both, Map.of(Attrs.NUM_EXPERTS, 3L, Attrs.NUM_OUT_TOKENS, 5L))));
+        v.add(neg("precondition/x10-duplicate-id", "topk_ids row 0 names expert 2 twice", Rule.X10,
+                indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), Tensor.i32(shape(4, 2), 2, 2, 1, -1, 0, 2, -1, -1), null, 3, 5, null)));
+        v.add(neg("precondition/x10-id-out-of-range", "topk_ids holds 3 with num_experts 3", Rule.X10,
+                indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), Tensor.i32(shape(4, 2), 2, 0, 3, -1, 0, 2, -1, -1), null, 3, 5, null)));
         v.add(neg("precondition/x8-shards-do-not-divide", "4 experts over 3 shards", Rule.X8,
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX,
                         inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),

@@ -63,6 +63,29 @@ class ChecksTest {
         }
     }
 
+    /** The index form (I1-I4): the CPU answer passes; a -1 slot counted as a route, and a weight at the wrong row, cite I4 and I3. */
+    @Test
+    void indexFormAnswersAreJudgedUnderTheIRules() {
+        assertEquals(List.of(), judge("quick/edge/dispatch-index-form", (i, o) -> {}));
+        assertEquals(List.of(), judge("quick/edge/dispatch-index-form-i64-padded", (i, o) -> {}));
+        // token 0's count column says one more expert than its slots with an id >= 0 name (a -1 slot read as expert E-1)
+        List<Violation> v = judge("quick/edge/dispatch-index-form", (inv, o) -> {
+            Tensor map = o.get("row_id_map");
+            long col = map.dim(1) - 1;
+            map.setLong(0, col, map.getLong(0, col) + 1);
+        });
+        assertTrue(rules(v).contains("I4"), rules(v).toString());
+        // two rows' weights swapped between experts: the weight does not belong to the slot naming the row's expert
+        List<Violation> w = judge("quick/edge/dispatch-index-form", (inv, o) -> {
+            Tensor pp = o.get("permuted_probs");
+            long a = pp.bits(0, 0), b = pp.bits(pp.rows() - 1, 0);
+            if (a == b) b ^= 1;
+            pp.setBits(0, 0, b);
+            pp.setBits(pp.rows() - 1, 0, a);
+        });
+        assertTrue(rules(w).contains("I3") && !rules(w).contains("D4"), rules(w).toString());
+    }
+
     /** D2 is bitwise: -0.0 for +0.0 in a copied row is a violation; the mismatch names token, expert, row, column and bits. */
     @Test
     void payloadComparisonIsBitwise() {

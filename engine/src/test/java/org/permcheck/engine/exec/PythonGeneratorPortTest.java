@@ -2,6 +2,7 @@ package org.permcheck.engine.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -60,9 +61,11 @@ class PythonGeneratorPortTest {
         // the fields of a size mix's draws (issue 11): bool and int64 routing maps, distinct values of every dtype
         Set<String> reached = new LinkedHashSet<>();
         SizeMix mix = SizeMix.all().withBounds(40, 16, 8, 4);
-        for (long i = 0; reached.size() < 2 + 5 || i < 40; i++) {
+        // and the index form (issue 14) with int32 and int64 ids
+        for (long i = 0; reached.size() < 2 + 5 + 2 || i < 40; i++) {
             CaseSpec s = SpecSampler.draw(SplitMix64.nth(20261203L, i), mix).spec();
-            String key = s.routingDtype() != DType.I32 ? "routing " + s.routingDtype() : s.values() == Values.DISTINCT ? "distinct " + s.dtype() : null;
+            String key = s.indexForm() ? "index " + s.routingDtype() : s.routingDtype() != DType.I32 ? "routing " + s.routingDtype()
+                    : s.values() == Values.DISTINCT ? "distinct " + s.dtype() : null;
             if (i < 40 || key != null && reached.add(key)) out.add(s.toString());
         }
         return new ArrayList<>(out);
@@ -73,6 +76,7 @@ class PythonGeneratorPortTest {
         assumeTrue(Python.hasNumpy(), "python3 with numpy not found: the Python generator port cannot be compared");
         List<String> specs = specs();
         assertEquals(Op.values().length, specs.stream().map(s -> s.split(" ")[0]).distinct().count(), "every op sampled");
+        assertTrue(specs.stream().anyMatch(s -> s.contains("routing_form=index") && s.contains("probs=true")), "an index-form dispatch with weights");
         Process p = new ProcessBuilder("python3", Python.REPO.resolve("adapters/python/tools/generate_inputs.py").toString(), tmp.toString())
                 .redirectErrorStream(true).start();
         p.getOutputStream().write(String.join("\n", specs).getBytes(StandardCharsets.UTF_8));

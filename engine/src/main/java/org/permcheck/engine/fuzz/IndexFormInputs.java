@@ -1,0 +1,55 @@
+package org.permcheck.engine.fuzz;
+
+import java.util.Map;
+
+import org.permcheck.contract.Attrs;
+import org.permcheck.contract.Ports;
+import org.permcheck.tensor.DType;
+import org.permcheck.tensor.FloatFormats;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * The index form of a generated dispatch (docs/spec.md I1-I4; docs/generator.md, "Index form"): the
+ * routing map's assignment written as {@code topk_ids[T,k]} with {@code k = max n(t) + 1}, so every
+ * token has at least one -1 slot (I4) and tokens routed nowhere have only -1s; each row's slots in a
+ * random order (the experts unsorted, the -1s among them, as EP masking leaves them: I2, I3), and
+ * {@code topk_weights[t,j]} the probability of the expert slot j names. The weight of a -1 slot is
+ * NaN when the spec asks for zero probabilities (never read, I4), else a drawn probability.
+ */
+final class IndexFormInputs {
+    private IndexFormInputs() {}
+
+    static void put(SplitMix64 rng, CaseSpec s, Tensor routing, Tensor probs, Map<String, Tensor> in, Map<String, Long> attrs) {
+        int tokens = (int) routing.dim(0), experts = (int) routing.dim(1);
+        int width = 0;
+        for (int t = 0; t < tokens; t++) {
+            int n = 0;
+            for (int e = 0; e < experts; e++) if (routing.getLong(t, e) != 0) n++;
+            width = Math.max(width, n);
+        }
+        width += 1;
+        Tensor ids = Tensor.zeros(s.routingDtype() == DType.I64 ? DType.I64 : DType.I32, tokens, width);
+        Tensor weights = probs == null ? null : Tensor.zeros(probs.dtype(), tokens, width);
+        int[] slot = new int[width];
+        for (int t = 0; t < tokens; t++) {
+            int n = 0;
+            for (int e = 0; e < experts; e++) if (routing.getLong(t, e) != 0) slot[n++] = e;
+            for (int j = n; j < width; j++) slot[j] = -1;
+            for (int j = width - 1; j > 0; j--) { // Fisher-Yates: slot order is the router's, not sorted
+                int o = rng.below(j + 1), x = slot[j];
+                slot[j] = slot[o];
+                slot[o] = x;
+            }
+            for (int j = 0; j < width; j++) {
+                ids.setLong(t, j, slot[j]);
+                if (weights == null) continue;
+                long bits = slot[j] >= 0 ? probs.bits(t, slot[j])
+                        : s.zeroProbs() ? FloatFormats.fromF32(weights.dtype(), Float.NaN) : Values.probability(rng, weights.dtype(), false, true);
+                weights.setBits(t, j, bits);
+            }
+        }
+        in.put(Ports.TOPK_IDS, ids);
+        if (weights != null) in.put(Ports.TOPK_WEIGHTS, weights);
+        attrs.put(Attrs.NUM_EXPERTS, (long) experts);
+    }
+}
