@@ -103,12 +103,17 @@ final class PastNumOutDispatch implements Backend {
         }
     }
 
-    /** The rows the declared call allocates: N unpadded, the profile's buffer length padded (D5, P3). */
+    /**
+     * The rows the declared call allocates: N unpadded, the profile's buffer length padded (D5, P3).
+     * An exact-length profile (torch-mask-pad) sizes its buffer from the counts, which the declared
+     * N cannot cover here; the most the declared call may hold is then N + E·(align − 1) rows, the
+     * output's bound (OutputShape), so that is what a kernel sized from N allocates.
+     */
     private static long allocatedRows(Invocation inv, long numOut) {
         Optional<Long> align = inv.optionalAttr(Attrs.ALIGN_SIZE);
         if (align.isEmpty()) return numOut;
         long a = align.get(), e = inv.input(Ports.ROUTING_MAP).dim(1);
-        return inv.profile().bufferLength() == Profile.BufferLength.WORST_CASE ? (numOut + e * (a - 1)) / a * a : Long.MAX_VALUE;
+        return inv.profile().bufferLength() == Profile.BufferLength.WORST_CASE ? (numOut + e * (a - 1)) / a * a : numOut + e * (a - 1);
     }
 
     /** The first changed guard byte (offset from the output's end) and how many changed; null when the band is intact. */
