@@ -89,6 +89,9 @@ public final class CaseGenerator {
         Invocation inv = new Invocation(spec.op(), spec.profile(), in, attrs);
         features.addAll(CaseFeatures.of(spec, inv));
         features.add(size.label());
+        // relation cases (docs/checks.md, "Relations"): named edge cases, and every case beyond the oracle's budget
+        if (id.contains(EdgeCases.RELATIONS_PREFIX) || size.oracleFree(spec.op())) features.add(org.permcheck.engine.check.Relations.LABEL);
+        if (size.oracleFree(spec.op())) features.add(org.permcheck.engine.check.Relations.ORACLE_FREE_LABEL);
         return new Case(id, inv, CaseRules.of(inv), features, runSeed, origin);
     }
 
