@@ -30,11 +30,11 @@ class CaseSelectionTest {
     @Test
     void listPrintsEveryCaseWithItsOpAndRulesAndStartsNoBackend() {
         List<String[]> all = listing("--backend", "exec:false", "--probes", "off"); // a backend that cannot start: never started
-        assertEquals(2124, all.size(), "the quick tier with the committed vectors");
+        assertEquals(2129, all.size(), "the quick tier with the committed vectors (2124 + the 5 relation cases of R3/R4)");
         // the robustness tier follows by default: 34 generated probes and the 8 committed negative vectors (ProbeCases)
         List<String[]> withProbes = listing("--backend", "exec:false");
-        assertEquals(2124 + 42, withProbes.size());
-        assertTrue(withProbes.get(2124)[0].startsWith("robustness/X"), withProbes.get(2124)[0]);
+        assertEquals(2129 + 42, withProbes.size());
+        assertTrue(withProbes.get(2129)[0].startsWith("robustness/X"), withProbes.get(2129)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));
     }

@@ -18,10 +18,6 @@ public final class Relations {
     /** R4 (c): the batch dispatched as two halves. */
     public static final String SPLIT = "split-batch";
 
-    /** The feature label of a case the runner also judges by the relations (docs/vectors.md). */
-    public static final String LABEL = "relations";
-    /** The feature label of a case judged by the relations only: its oracle is not run. */
-    public static final String ORACLE_FREE_LABEL = "oracle-not-run";
     /** The first words of such a case's detail (the report says how it was judged, never a silent PASS). */
     public static final String ORACLE_NOT_RUN = "judged by R3/R4 only, oracle not run";
 }

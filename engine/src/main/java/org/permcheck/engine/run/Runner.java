@@ -222,11 +222,11 @@ public final class Runner implements AutoCloseable {
 
     /** A case the relations judge too (docs/checks.md, "Relations"): labelled so by its generator. */
     static boolean withRelations(Case c) {
-        return c.features().contains(org.permcheck.engine.check.Relations.LABEL) || oracleFree(c);
+        return c.features().contains(org.permcheck.engine.fuzz.CaseFeatures.RELATIONS) || oracleFree(c);
     }
 
     /** A case beyond the oracle's budget (the xl size class): judged by the relations only. */
-    static boolean oracleFree(Case c) { return c.features().contains(org.permcheck.engine.check.Relations.ORACLE_FREE_LABEL); }
+    static boolean oracleFree(Case c) { return c.features().contains(org.permcheck.engine.fuzz.CaseFeatures.ORACLE_NOT_RUN); }
 
     /**
      * Makes the follow-up calls of every relation of the case (R3, R4) and records their answers; a

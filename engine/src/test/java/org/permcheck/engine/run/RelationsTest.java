@@ -52,7 +52,7 @@ class RelationsTest {
     void theCpuBackendPassesEveryRelationCaseAndTheRelationsRan() {
         List<Case> cases = relationEdges();
         assertEquals(5, cases.size());
-        for (Case c : cases) assertTrue(c.features().contains(Relations.LABEL), c.id());
+        for (Case c : cases) assertTrue(c.features().contains(org.permcheck.engine.fuzz.CaseFeatures.RELATIONS), c.id());
         try (Runner r = new Runner(CpuBackend::new, RunOptions.defaults())) {
             for (Case c : cases) {
                 Verdict v = r.judge(c);
@@ -118,7 +118,7 @@ class RelationsTest {
     void anXlCaseIsJudgedByTheRelationsAndSaysTheOracleWasNotRun() {
         Case c = xlDispatch();
         assertTrue(c.invocation().input(Ports.ROUTING_MAP).dim(0) > 32768);
-        assertTrue(c.features().contains(Relations.ORACLE_FREE_LABEL) && c.features().contains(SizeClass.XL.label()));
+        assertTrue(c.features().contains(org.permcheck.engine.fuzz.CaseFeatures.ORACLE_NOT_RUN) && c.features().contains(SizeClass.XL.label()));
         long t0 = System.nanoTime();
         try (Runner r = new Runner(CpuBackend::new, RunOptions.defaults())) {
             var result = r.run(List.of(c));
@@ -127,9 +127,9 @@ class RelationsTest {
             assertTrue(cr.detail().startsWith(Relations.ORACLE_NOT_RUN), cr.detail());
             assertTrue(cr.detail().contains(Relations.ADJOINT) && cr.detail().contains(Relations.RELABEL)
                     && cr.detail().contains(Relations.SHUFFLE) && cr.detail().contains(Relations.SPLIT), cr.detail());
-            assertEquals(1L, result.coverage().get(Relations.ORACLE_FREE_LABEL));
+            assertEquals(1L, result.coverage().get(org.permcheck.engine.fuzz.CaseFeatures.ORACLE_NOT_RUN));
         }
-        assertTrue(c.features().contains(Relations.LABEL));
+        assertTrue(c.features().contains(org.permcheck.engine.fuzz.CaseFeatures.RELATIONS));
         System.out.println("xl case " + c.invocation().describe() + " judged in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 }
