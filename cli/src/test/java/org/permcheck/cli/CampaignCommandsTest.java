@@ -59,9 +59,9 @@ class CampaignCommandsTest {
         List<String> ids = new ArrayList<>();
         for (CaseResult c : r.results()) ids.add(c.caseId());
         List<String> expected = new ArrayList<>();
-        // the ids of the seed stream; the default draw is the size mix, whose ids name it (docs/cli.md: fuzz:SIZES/seed=S/I;
-        // the legacy fuzz/seed=S/I is the single-class draw)
-        for (int i = 12; i < 20; i++) expected.add("fuzz:small+medium+boundary+large/seed=3/" + i);
+        // the ids of the seed stream; the default --sizes mix is part of every id since the size classes (docs/cli.md)
+        String prefix = org.permcheck.engine.run.Fuzzer.prefix(org.permcheck.engine.fuzz.SizeMix.all());
+        for (int i = 12; i < 20; i++) expected.add(prefix + "/seed=3/" + i);
         assertEquals(expected, ids);
 
         List<History.Entry> h = History.read(d.resolve(History.FILE));

@@ -3,8 +3,8 @@ package org.permcheck.contract;
 import java.util.Optional;
 
 /**
- * Every rule id of docs/spec.md (the bold {@code **D1**} paragraphs) plus the two run-level rules
- * R1 and R2 the engine defines (docs/checks.md; named in spec.md's "Run-level rules" section).
+ * Every rule id of docs/spec.md (the bold {@code **D1**} paragraphs), the run-level rules R1-R4 the
+ * engine judges across calls among them (docs/checks.md; spec.md's "Run-level rules" section).
  * Checks, vectors, reports and the oracle cite these ids; {@code RuleTest} keeps this list and the
  * spec equal both ways, so a renumbering of the spec is a change here and nowhere else.
  *
@@ -66,7 +66,11 @@ public enum Rule {
     /** Run level: the same call twice gives the same bits on every specified DATA and INDEX element. */
     R1("determinism"),
     /** Run level: combine(dispatch(x)) with weights 1/n(t) gives x back within C5. */
-    R2("round trip");
+    R2("round trip"),
+    /** Run level: each forward/backward pair is a pair of transposes, ⟨J t, c⟩ = ⟨t, Jᵀ c⟩, exactly, on integer payloads. */
+    R3("adjoint identity"),
+    /** Run level: relabelling experts, permuting tokens or splitting the batch moves the outputs as D1 says, bit for bit. */
+    R4("relabel and split relations");
 
     private final String title;
 
@@ -82,8 +86,14 @@ public enum Rule {
      */
     public String title() { return title; }
 
-    /** R1, R2: judged across calls by the engine, not numbered as a spec paragraph. */
-    public boolean runLevel() { return this == R1 || this == R2; }
+    /** R1-R4: judged across calls by the engine (follow-up calls of a case), not against one call's oracle answer. */
+    public boolean runLevel() { return name().charAt(0) == 'R'; }
+
+    /**
+     * R3, R4: judged from the backend's own answers and the case's inputs only, never the oracle's
+     * (what lets a case beyond the oracle's budget be judged; docs/checks.md, "Relations").
+     */
+    public boolean oracleFree() { return this == R3 || this == R4; }
 
     /** X1-X10: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }

@@ -23,11 +23,29 @@ public final class CheckContext {
      */
     public record FollowUp(Invocation call, Outputs result, String failure) {}
 
+    /**
+     * One relation (R3, R4; {@link Relations}): its name, the follow-up calls the runner made in order
+     * and their answers ({@code results} as long as {@code calls}; {@code failure} non-null, and the
+     * answers cut short, when one of them failed); {@code permutation} the experts' (R4 a) or tokens' (R4 b)
+     * new ids, index = old id, else null.
+     */
+    public record Related(String name, java.util.List<Invocation> calls, java.util.List<Outputs> results, String failure, int[] permutation) {
+        public Related(String name, java.util.List<Invocation> calls, java.util.List<Outputs> results, String failure) {
+            this(name, calls, results, failure, null);
+        }
+
+        public Related {
+            calls = java.util.List.copyOf(calls);
+            results = java.util.List.copyOf(results);
+        }
+    }
+
     private final Invocation invocation;
     private final Expected expected;
     private final Outputs actual;
     private final Outputs second;
     private final FollowUp roundTrip;
+    private final java.util.List<Related> relations;
     /** Read from the oracle on first use (the case is valid: the oracle already answered it). */
     private GroupLayout layout;
     private RowIdMap.Routes routes;
@@ -35,6 +53,13 @@ public final class CheckContext {
     private final java.util.List<String> notes = new java.util.ArrayList<>();
 
     public CheckContext(Invocation invocation, Expected expected, Outputs actual, Outputs second, FollowUp roundTrip) {
+        this(invocation, expected, actual, second, roundTrip, java.util.List.of());
+    }
+
+    /** With the relations the runner made (empty: none); {@code expected} is null for a case whose oracle was not run. */
+    public CheckContext(Invocation invocation, Expected expected, Outputs actual, Outputs second, FollowUp roundTrip,
+                        java.util.List<Related> relations) {
+        this.relations = java.util.List.copyOf(relations);
         this.invocation = invocation;
         this.expected = expected;
         this.actual = actual;
@@ -54,6 +79,15 @@ public final class CheckContext {
     public Outputs second() { return second; }
 
     public FollowUp roundTrip() { return roundTrip; }
+
+    /** The relations of this case (R3, R4), in the order they were made. */
+    public java.util.List<Related> relations() { return relations; }
+
+    /** The relation of that name, or null. */
+    public Related relation(String name) {
+        for (Related r : relations) if (r.name().equals(name)) return r;
+        return null;
+    }
 
     /** "token_dispatch(inp=bf16[4, 8], ...)": the call as it appears in messages. */
     public String call() { return invocation.describe(); }

@@ -27,12 +27,27 @@ public final class Checks {
             new EmptySumCheck(),
             new RoundTripCheck(),
             new DeterminismCheck(),
+            new AdjointCheck(),
+            new RelabelCheck(),
             new GuardBandCheck());
 
     /** Runs every check; an empty list means the answer conforms. */
     public static List<Violation> run(CheckContext ctx) {
         List<Violation> out = new ArrayList<>();
         for (Check c : ALL) c.check(ctx, out);
+        return out;
+    }
+
+    /**
+     * The checks of a case judged without the oracle (docs/checks.md, "Relations"): the relations and the
+     * guard bands; {@link CheckContext#expected()} is null for them.
+     */
+    public static final List<Check> ORACLE_FREE = List.of(new AdjointCheck(), new RelabelCheck(), new GuardBandCheck());
+
+    /** Runs the oracle-free checks only. */
+    public static List<Violation> runOracleFree(CheckContext ctx) {
+        List<Violation> out = new ArrayList<>();
+        for (Check c : ORACLE_FREE) c.check(ctx, out);
         return out;
     }
 

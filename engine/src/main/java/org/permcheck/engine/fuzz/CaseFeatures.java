@@ -21,6 +21,10 @@ import org.permcheck.tensor.Tensor;
  * boundary sizes), which are not vector features and are dropped when a case is promoted.
  */
 public final class CaseFeatures {
+    /** The feature label of a case the runner also judges by the relations R3, R4 (docs/checks.md section 2a). */
+    public static final String RELATIONS = "relations";
+    /** The feature label of a case judged by the relations only: its oracle is not run (the xl size class). */
+    public static final String ORACLE_NOT_RUN = "oracle-not-run";
     private CaseFeatures() {}
 
     public static Set<String> of(CaseSpec s, Invocation inv) {

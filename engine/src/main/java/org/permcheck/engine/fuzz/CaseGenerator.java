@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
+import org.permcheck.contract.Rule;
 import org.permcheck.contract.Profile;
 import org.permcheck.engine.model.Case;
 import org.permcheck.oracle.layout.AssignmentTable;
@@ -91,7 +92,16 @@ public final class CaseGenerator {
         Invocation inv = new Invocation(spec.op(), spec.profile(), in, attrs);
         features.addAll(CaseFeatures.of(spec, inv));
         features.add(size.label());
-        return new Case(id, inv, CaseRules.of(inv), features, runSeed, origin);
+        // relation cases (docs/checks.md, "Relations"): named edge cases, and every case beyond the oracle's budget
+        List<String> rules = CaseRules.of(inv);
+        if (id.contains(EdgeCases.RELATIONS_PREFIX) || size.oracleFree(spec.op())) {
+            features.add(CaseFeatures.RELATIONS);
+            rules = new ArrayList<>(rules);
+            rules.add(Rule.R3.id()); // every relation op has an adjoint relation (absent only where its exactness bound fails)
+            if (spec.op() == Op.DISPATCH) rules.add(Rule.R4.id());
+        }
+        if (size.oracleFree(spec.op())) features.add(CaseFeatures.ORACLE_NOT_RUN);
+        return new Case(id, inv, rules, features, runSeed, origin);
     }
 
     private static void dispatchFamily(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {

@@ -29,7 +29,10 @@ public record ClassCounts(Map<String, Counts> sizes, Map<String, Counts> routing
 
     public static ClassCounts of(RunResult run) {
         List<String> sizeLabels = new ArrayList<>();
-        for (SizeClass c : SizeClass.values()) sizeLabels.add(c.label());
+        for (SizeClass c : SizeClass.values()) {
+            // xl is off by default: its row appears only in a run that drew it
+            if (SizeClass.DEFAULTS.contains(c) || run.coverage().getOrDefault(c.label(), 0L) > 0) sizeLabels.add(c.label());
+        }
         return new ClassCounts(count(run, sizeLabels), count(run, ROUTING_LABELS));
     }
 

@@ -30,7 +30,28 @@ public enum SizeClass {
           new int[] {64, 128, 256, 512, 1023, 1024, 1025, 1152, 2048},
           new int[] {1, 3, 12, 24, 100, 257, 1000, 2880, 4095, 7168},
           new int[] {1, 2, 6, 8, 9, 22, 64, 0},
-          1L << 22, 1L << 23);
+          1L << 22, 1L << 23),
+    /**
+     * Beyond the oracle's budget (T past LARGE's 32768, to 262144, across the 2^15, 2^16 and 2^17
+     * index widths): never in a default mix, drawn only by {@code --sizes ...,xl}. Its dispatch,
+     * combine, combine-backward and chunk-sort cases are judged by the relations R3, R4 and the
+     * bound and guard checks only, the oracle not run (docs/checks.md, "Relations"); its other ops
+     * go to the oracle like any case.
+     */
+    XL(new int[] {32769, 65535, 65536, 65537, 131072, 262144},
+       new int[] {2, 4, 8, 16, 32, 64, 128},
+       new int[] {1, 2, 3, 8, 16},
+       new int[] {1, 2, 4, 8},
+       1L << 23, 1L << 23);
+
+    /** The classes a mix draws when --sizes does not name them: all but XL. */
+    public static final java.util.List<SizeClass> DEFAULTS = java.util.List.of(SMALL, MEDIUM, BOUNDARY, LARGE);
+
+    /** Whether cases of this class of op {@code op} are judged without the oracle (the relations only). */
+    public boolean oracleFree(org.permcheck.contract.Op op) {
+        return this == XL && (op == org.permcheck.contract.Op.DISPATCH || op == org.permcheck.contract.Op.COMBINE
+                || op == org.permcheck.contract.Op.COMBINE_BACKWARD || op == org.permcheck.contract.Op.SORT_CHUNKS);
+    }
 
     /** In a top-k table (LARGE's last entry): k = E (every expert per token). */
     static final int K_ALL = 0;
@@ -62,7 +83,7 @@ public enum SizeClass {
 
     public static SizeClass byId(String id) {
         for (SizeClass c : values()) if (c.id().equals(id.trim().toLowerCase(Locale.ROOT))) return c;
-        throw new IllegalArgumentException("unknown size class '" + id + "' (known: small, medium, boundary, large)");
+        throw new IllegalArgumentException("unknown size class '" + id + "' (known: small, medium, boundary, large, xl)");
     }
 
     /**

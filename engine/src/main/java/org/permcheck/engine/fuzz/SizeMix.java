@@ -24,8 +24,8 @@ import java.util.List;
  */
 public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int maxHidden, int maxTopK, boolean legacy) {
 
-    /** Time shares per class, in SizeClass order (SMALL, MEDIUM, BOUNDARY, LARGE), in percent. */
-    static final int[] TIME_SHARE = {55, 20, 15, 10};
+    /** Time shares per class, in SizeClass order (SMALL, MEDIUM, BOUNDARY, LARGE, XL), in percent (relative: a mix normalizes them). */
+    static final int[] TIME_SHARE = {55, 20, 15, 10, 10};
     /** The fixed cost of a case in moved-element equivalents (a backend call, the oracle, judging). */
     static final long CASE_COST = 4096;
     /** Class weights are integers summing to about this (so the draw is one below()). */
@@ -45,8 +45,8 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
     /** The original draw from one class (the tiers; FuzzOptions.of). */
     public static SizeMix legacy(SizeClass c) { return new SizeMix(List.of(c), 0, 0, 0, 0, true); }
 
-    /** Every class, no bounds: what {@code permcheck fuzz} draws by default. */
-    public static SizeMix all() { return new SizeMix(List.of(SizeClass.values()), 0, 0, 0, 0, false); }
+    /** Every default class (all but XL), no bounds: what {@code permcheck fuzz} draws by default. */
+    public static SizeMix all() { return new SizeMix(SizeClass.DEFAULTS, 0, 0, 0, 0, false); }
 
     public SizeMix withBounds(int tokens, int experts, int hidden, int topK) {
         return new SizeMix(sizes, tokens, experts, hidden, topK, false);

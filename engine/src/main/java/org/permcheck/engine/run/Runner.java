@@ -177,6 +177,7 @@ public final class Runner implements AutoCloseable {
         String why = info.capabilities().whyNot(inv);
         if (why != null) return notJudged(c, NotJudged.DECLARED, why);
 
+        if (oracleFree(c)) return judgeByRelations(c);
         OracleAnswer answer = precomputed != null ? precomputed : OracleAnswer.of(inv);
         if (ProbeCases.isProbe(c)) return judgeProbe(c, answer);
         if (answer.harnessError() != null) return verdict(c, Status.HARNESS_ERROR, List.of(), answer.harnessError(), 0, null, null);
@@ -204,7 +205,10 @@ public final class Runner implements AutoCloseable {
                 }
             }
         }
-        CheckContext ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip);
+        List<String> relationNotes = new ArrayList<>();
+        List<CheckContext.Related> relations = withRelations(c) ? relations(c, relationNotes) : List.of();
+        CheckContext ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip, relations);
+        relationNotes.forEach(ctx::note);
         List<Violation> violations;
         try {
             violations = Checks.run(ctx);
@@ -214,6 +218,99 @@ public final class Runner implements AutoCloseable {
         String notes = ctx.notes().isEmpty() ? null : String.join("; ", ctx.notes());
         Status status = violations.isEmpty() ? Status.PASS : Status.FAIL;
         return verdict(c, status, violations, notes, first.nanos(), expected, first.outputs());
+    }
+
+    /** A case the relations judge too (docs/checks.md, "Relations"): labelled so by its generator. */
+    static boolean withRelations(Case c) {
+        return c.features().contains(org.permcheck.engine.fuzz.CaseFeatures.RELATIONS) || oracleFree(c);
+    }
+
+    /** A case beyond the oracle's budget (the xl size class): judged by the relations only. */
+    static boolean oracleFree(Case c) { return c.features().contains(org.permcheck.engine.fuzz.CaseFeatures.ORACLE_NOT_RUN); }
+
+    /**
+     * Makes the follow-up calls of every relation of the case (R3, R4) and records their answers; a
+     * relation whose call the backend does not claim or declines is left out with a note.
+     */
+    private List<CheckContext.Related> relations(Case c, List<String> notes) {
+        Invocation inv = c.invocation();
+        long seed = (c.seed() == null ? 0 : c.seed()) * 31 + c.id().hashCode();
+        List<CheckContext.Related> out = new ArrayList<>();
+        for (RelationCalls.Plan p : RelationCalls.of(inv, seed)) {
+            List<Invocation> calls = new ArrayList<>();
+            List<Outputs> results = new ArrayList<>();
+            String failure = null;
+            boolean skipped = false;
+            for (int i = 0; i < p.steps().size() && failure == null && !skipped; i++) {
+                InFlight.set("relation " + p.name() + " of " + c.id() + ", call " + (i + 1));
+                Invocation call = p.steps().get(i).apply(results);
+                if (call == null) {
+                    failure = "call " + (i + 1) + " could not be built from the answer to call " + i + " (an output is missing or malformed)";
+                    break;
+                }
+                BackendInfo now = session.info();
+                String why = now == null ? "the backend is gone" : now.capabilities().whyNot(call);
+                if (why != null) {
+                    notes.add("relation " + p.name() + " not judged: " + why);
+                    skipped = true;
+                    break;
+                }
+                BackendSession.Answer a = session.call(call, options.caseTimeout());
+                if (a.status() == Status.NOT_SUPPORTED) {
+                    notes.add("relation " + p.name() + " not judged: the backend declined " + call.op().wireName() + ": " + a.detail());
+                    skipped = true;
+                    break;
+                }
+                calls.add(call);
+                if (!a.ok()) failure = "call " + (i + 1) + " (" + call.op().wireName() + ") gave " + a.status() + ": " + a.detail();
+                else results.add(a.outputs());
+            }
+            if (!skipped) out.add(new CheckContext.Related(p.name(), calls, results, failure, p.permutation()));
+        }
+        return out;
+    }
+
+    /**
+     * A case beyond the oracle's budget (docs/checks.md, "Relations"): one call, its outputs within the
+     * call's bounds (B1's budget) and guard bands (B2), then the relations (R3, R4); the oracle is not
+     * run and the detail says so, so a PASS here is never mistaken for an oracle-judged one.
+     */
+    private Verdict judgeByRelations(Case c) {
+        Invocation inv = c.invocation();
+        BackendSession.Answer first = session.call(inv, options.caseTimeout());
+        String how = org.permcheck.engine.check.Relations.ORACLE_NOT_RUN;
+        if (!first.ok()) return verdict(c, first.status(), List.of(), how + "; " + first.detail(), first.nanos(), null, null);
+        List<Violation> violations = new ArrayList<>(bounds(inv, first.outputs(), "the call " + inv.describe() + " (judged without the oracle)"));
+        List<String> notes = new ArrayList<>();
+        long t0 = System.nanoTime();
+        List<CheckContext.Related> relations = relations(c, notes);
+        CheckContext ctx = new CheckContext(inv, null, first.outputs(), null, null, relations);
+        try {
+            violations.addAll(Checks.runOracleFree(ctx));
+        } catch (RuntimeException e) {
+            return verdict(c, Status.HARNESS_ERROR, List.of(), how + "; a check failed: " + BackendSession.oneLine(e), first.nanos(), null, first.outputs());
+        }
+        List<String> judged = new ArrayList<>();
+        for (CheckContext.Related r : relations) judged.add(r.name());
+        String detail = how + " (relations " + (judged.isEmpty() ? "none applied" : String.join(", ", judged)) + "; "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms of follow-up calls and judging)" + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
+        return verdict(c, violations.isEmpty() ? Status.PASS : Status.FAIL, violations, detail, first.nanos(), null, first.outputs());
+    }
+
+    /** Every output of the answer within its port's declared bound for the call (B1's budget, OutputShape). */
+    private static List<Violation> bounds(Invocation inv, Outputs outputs, String what) {
+        List<Violation> violations = new ArrayList<>();
+        for (Map.Entry<String, org.permcheck.tensor.Tensor> o : outputs.tensors().entrySet()) {
+            Optional<Port> port = inv.op().outputs().stream().filter(p -> p.name().equals(o.getKey())).findFirst();
+            if (port.isEmpty()) continue;
+            long budget = Math.max(0, port.get().shape().maxElements(inv));
+            long got = o.getValue().numel();
+            if (got > budget) {
+                violations.add(Violation.of(Rule.B1.id(), what + ": output '" + o.getKey() + "' holds " + got + " elements "
+                        + o.getValue().shapeString() + ", more than the call's budget of " + budget + " (docs/spec.md B1)"));
+            }
+        }
+        return violations;
     }
 
     /**
@@ -291,6 +388,7 @@ public final class Runner implements AutoCloseable {
 
     /** A case and its oracle answer, made together ahead of the backend call. */
     private record Prepared(Case testCase, OracleAnswer answer) {
-        static Prepared of(Case c) { return new Prepared(c, OracleAnswer.of(c.invocation())); }
+        /** No oracle answer for a case judged by the relations only (it is beyond the oracle's budget). */
+        static Prepared of(Case c) { return new Prepared(c, oracleFree(c) ? null : OracleAnswer.of(c.invocation())); }
     }
 }

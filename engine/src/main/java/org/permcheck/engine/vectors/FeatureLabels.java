@@ -57,6 +57,9 @@ public final class FeatureLabels {
         add("size-medium", "a generated case of size class medium");
         add("size-boundary", "a generated case of size class boundary (multi-block edges of T and E)");
         add("size-large", "a generated case of size class large (production shapes)");
+        add("size-xl", "a generated case of size class xl (beyond the oracle's budget; --sizes xl only)");
+        add("relations", "a case also judged by the oracle-free relations R3, R4 (docs/checks.md, Relations)");
+        add("oracle-not-run", "a case judged by R3/R4 and the bound and guard checks only, the oracle not run");
         add("fuzz-found", "promoted from a shrunk fuzz counterexample");
         add("large", "too large to commit: regenerated from its recipe, pinned by hash");
     }

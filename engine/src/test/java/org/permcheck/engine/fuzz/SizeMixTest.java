@@ -152,7 +152,7 @@ class SizeMixTest {
                 new SizeMix(List.of(SizeClass.LARGE, SizeClass.SMALL), 16384, 2048, 0, 0, false).text(), "classes in SizeClass order");
         assertEquals(" --sizes small,medium,boundary,large --max-hidden 7", SizeMix.all().withBounds(0, 0, 7, 0).cliArgs());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SizeMix.parse("small+huge"));
-        assertEquals("unknown size class 'huge' (known: small, medium, boundary, large)", e.getMessage());
+        assertEquals("unknown size class 'huge' (known: small, medium, boundary, large, xl)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SizeMix.parse("small,max-width=3"));
         assertThrows(IllegalArgumentException.class, () -> SizeMix.all().withBounds(-1, 0, 0, 0));
     }
