@@ -71,6 +71,14 @@ def register(adapter, te):
         # (transformer_engine/pytorch/permutation.py), which returns them as its fifth output
         tpe = R.sum(dim=0)
         target = (torch.ceil(tpe / A) * A).long()
+        # TE's padded wrapper takes no num_out_tokens: it sizes the buffer sum(target) itself, so the
+        # call's N never reaches TE. N outside (0, N_used] (X3, docs/spec.md) is then the adapter's to
+        # refuse (docs/adapters.md): answering TE's sum(target) rows would be more than the call asked for (B1)
+        N = attrs.get("num_out_tokens")
+        if N is not None and (N <= 0 or N < int(tpe.sum())):
+            raise ValueError("[X3] num_out_tokens=%d is below the %d routed rows; TE's padded permute "
+                             "(moe_permute_and_pad_with_probs) takes no num_out_tokens, so the call cannot reach it"
+                             % (N, int(tpe.sum())))
         # Nothing routed makes rows 0, and TE asserts num_out_tokens > 0 (reports/te/README.md, TE-2):
         # its AssertionError is answered as an error, not refused, so the verdict shows it.
         rows = int(target.sum())

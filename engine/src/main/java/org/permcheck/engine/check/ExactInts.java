@@ -1,6 +1,7 @@
 package org.permcheck.engine.check;
 
 import org.permcheck.tensor.DType;
+import org.permcheck.tensor.FloatFormats;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -40,5 +41,21 @@ public final class ExactInts {
     }
 
     /** Writes integer v (exact in t's dtype by the caller's bound). */
-    public static void set(Tensor t, long row, long col, long v) { t.setF32(row, col, (float) v); }
+    public static void set(Tensor t, long row, long col, long v) {
+        DType d = t.dtype();
+        if (d == DType.F8E4M3 || d == DType.F8E5M2) t.setBits(row, col, fp8Bits(d, v));
+        else t.setF32(row, col, (float) v);
+    }
+
+    /**
+     * The fp8 code of integer v. There is no rounding into fp8 (FloatFormats: fp8 is moved, never
+     * computed), so the code is found by decoding every one of the 256: the lowest code whose value is
+     * exactly v (+0.0 for 0). Only the chunk sort's R3 writes fp8, with |v| <= 7, exact in both formats.
+     */
+    static long fp8Bits(DType d, long v) {
+        for (long code = 0; code < 256; code++) {
+            if (FloatFormats.toF64(d, code) == v) return code;
+        }
+        throw new IllegalArgumentException(v + " is not exact in " + d);
+    }
 }

@@ -206,11 +206,13 @@ public final class Runner implements AutoCloseable {
             }
         }
         List<String> relationNotes = new ArrayList<>();
-        List<CheckContext.Related> relations = withRelations(c) ? relations(c, relationNotes) : List.of();
-        CheckContext ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip, relations);
-        relationNotes.forEach(ctx::note);
+        CheckContext ctx;
         List<Violation> violations;
         try {
+            // building a relation's calls is the harness's work too: a bug there is this case's HARNESS_ERROR, not the campaign's end
+            List<CheckContext.Related> relations = withRelations(c) ? relations(c, relationNotes) : List.of();
+            ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip, relations);
+            relationNotes.forEach(ctx::note);
             violations = Checks.run(ctx);
         } catch (RuntimeException e) {
             return verdict(c, Status.HARNESS_ERROR, List.of(), "a check failed: " + BackendSession.oneLine(e), first.nanos(), expected, first.outputs());
@@ -283,9 +285,10 @@ public final class Runner implements AutoCloseable {
         List<Violation> violations = new ArrayList<>(bounds(inv, first.outputs(), "the call " + inv.describe() + " (judged without the oracle)"));
         List<String> notes = new ArrayList<>();
         long t0 = System.nanoTime();
-        List<CheckContext.Related> relations = relations(c, notes);
-        CheckContext ctx = new CheckContext(inv, null, first.outputs(), null, null, relations);
+        List<CheckContext.Related> relations;
         try {
+            relations = relations(c, notes);
+            CheckContext ctx = new CheckContext(inv, null, first.outputs(), null, null, relations);
             violations.addAll(Checks.runOracleFree(ctx));
         } catch (RuntimeException e) {
             return verdict(c, Status.HARNESS_ERROR, List.of(), how + "; a check failed: " + BackendSession.oneLine(e), first.nanos(), null, first.outputs());

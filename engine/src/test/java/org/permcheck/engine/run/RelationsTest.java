@@ -61,6 +61,24 @@ class RelationsTest {
         }
     }
 
+    /**
+     * The chunk sort moves fp8 payloads too, so its R3 writes integer payloads in fp8 (a 4-minute xl
+     * campaign on the H200 ended at the first fp8 chunk sort before ExactInts encoded fp8): each fp8
+     * dtype's relation case passes on the CPU backend with the adjoint judged, not left out.
+     */
+    @Test
+    void theChunkSortRelationRunsOnFp8Payloads() {
+        CaseSpec base = EdgeCases.quick().get(EdgeCases.RELATIONS + "chunk-sort");
+        for (org.permcheck.tensor.DType d : List.of(org.permcheck.tensor.DType.F8E4M3, org.permcheck.tensor.DType.F8E5M2)) {
+            Case c = CaseGenerator.generate(CaseIds.edge("quick", "relations-chunk-sort-" + d.id()), base.withDtype(d), null, "property");
+            try (Runner r = new Runner(CpuBackend::new, RunOptions.defaults())) {
+                Verdict v = r.judge(c);
+                assertEquals(Status.PASS, v.result().status(), c.id() + ": " + v.result().violations() + " " + v.result().detail());
+                assertTrue(v.result().detail() == null || !v.result().detail().contains("not judged"), v.result().detail());
+            }
+        }
+    }
+
     /** A dispatch backward that drops token 0's first term: grad_inp[0] is off by c[row of (0, e)], so ⟨J t, c⟩ != ⟨t, Jᵀ c⟩. */
     static final class DropsATerm extends MutatingBackend {
         @Override
