@@ -70,6 +70,19 @@ public record RunResult(RunInfo info, List<CaseResult> results, Map<String, Long
         return head + "; " + r.line();
     }
 
+    /**
+     * The verdict as the head of a report says it: the verdict's label, with the probes' finding beside
+     * it when they failed, so that no report headed CONFORMANT hides an UNSAFE run (exit 5); a run of
+     * probes alone is headed by the probes' finding, since no valid input was judged.
+     */
+    public String headline() {
+        Robustness r = robustness();
+        if (!r.ran()) return verdict.label();
+        boolean validRan = unlisted.cases() > 0 || results.stream().anyMatch(c -> !Robustness.isProbe(c.caseId()));
+        if (verdict == RunVerdict.CONFORMANT && !validRan) return r.isUnsafe() ? "UNSAFE on precondition probes" : "SAFE on precondition probes (no valid input run)";
+        return r.isUnsafe() ? verdict.label() + ", UNSAFE on precondition probes" : verdict.label();
+    }
+
     /** Exit code 5: conformant on valid inputs but unsafe on precondition probes (docs/cli.md). */
     public static final int UNSAFE_EXIT = 5;
 

@@ -41,7 +41,7 @@ public final class HtmlReport {
         String backend = BackendLabel.name(info);
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>permcheck: ")
-         .append(Markup.escape(run.verdict().label())).append(" - ").append(Markup.escape(BackendLabel.describe(info))).append("</title>\n")
+         .append(Markup.escape(run.headline())).append(" - ").append(Markup.escape(BackendLabel.describe(info))).append("</title>\n")
          .append("<style>\n")
          .append("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}\n")
          .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\n")
@@ -54,8 +54,8 @@ public final class HtmlReport {
          .append(".title{color:#555;font-weight:normal}td a{color:inherit}#filter{margin:1em 0}svg.bars{display:block;margin:1em 0}\n")
          .append("</style>\n</head>\n<body>\n");
 
-        h.append("<h1>permcheck report</h1>\n<p class=\"verdict ").append(run.conformant() ? "ok" : "bad").append("\" id=\"verdict\">")
-         .append(Markup.escape(run.verdict().label())).append("</p>\n");
+        h.append("<h1>permcheck report</h1>\n<p class=\"verdict ").append(run.conformant() && !run.robustness().isUnsafe() ? "ok" : "bad").append("\" id=\"verdict\">")
+         .append(Markup.escape(run.headline())).append("</p>\n");
         if (run.robustnessLine() != null) {
             h.append("<p class=\"").append(run.robustness().isUnsafe() ? "bad" : "ok").append("\" id=\"robustness\">")
              .append(Markup.escape(run.robustnessLine())).append("</p>\n");

@@ -35,8 +35,8 @@ public final class MarkdownSummary {
         StatusTable table = new StatusTable(run);
         String backend = BackendLabel.name(info);
         StringBuilder md = new StringBuilder();
-        md.append("# permcheck: ").append(run.verdict().label()).append("\n\n");
-        md.append("**Verdict: ").append(run.verdict().label()).append("** for backend ").append(Markup.mdCode(BackendLabel.describe(info)))
+        md.append("# permcheck: ").append(run.headline()).append("\n\n");
+        md.append("**Verdict: ").append(run.headline()).append("** for backend ").append(Markup.mdCode(BackendLabel.describe(info)))
           .append(", tier ").append(Markup.mdCode(info.tier())).append(", ").append(run.totalCases()).append(" cases");
         if (table.count(Status.NOT_SUPPORTED) > 0) {
             md.append(" (").append(table.count(Status.NOT_SUPPORTED)).append(" NOT_SUPPORTED, never counted as passes)");

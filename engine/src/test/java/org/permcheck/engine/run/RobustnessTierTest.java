@@ -136,6 +136,9 @@ class RobustnessTierTest {
             assertTrue(r.robustness().isUnsafe());
             assertEquals(5, r.exitCode(), "conformant on valid inputs (none here), unsafe on probes");
             assertTrue(r.robustnessLine().contains("UNSAFE on precondition probes: 1 of 1 (B1 on X3: 1)"), r.robustnessLine());
+            // a run of probes alone is headed by their finding, never "CONFORMANT" (a report's first line)
+            assertEquals("UNSAFE on precondition probes", r.headline());
+            assertTrue(org.permcheck.engine.report.MarkdownSummary.render(r).startsWith("# permcheck: UNSAFE on precondition probes\n"));
         }
     }
 
@@ -152,6 +155,7 @@ class RobustnessTierTest {
         assertEquals(Status.PASS, c.status(), c.detail() + " " + c.violations());
         assertEquals("answered within bounds; contents unspecified", c.detail());
         assertEquals(1, r.robustness().bounded());
+        assertEquals("SAFE on precondition probes (no valid input run)", r.headline());
     }
 
     /**
@@ -174,6 +178,8 @@ class RobustnessTierTest {
         }
         assertEquals(List.of("B2"), r.results().get(1).violations().stream().map(v -> v.rule()).collect(Collectors.toList()), "the probe: B2 only");
         assertTrue(r.robustnessLine().contains("UNSAFE on precondition probes: 1 of 1 (B2 on X3: 1)"), r.robustnessLine());
+        // a valid case passed nowhere here (both FAIL): the head says NOT CONFORMANT and the probes' finding beside it
+        assertEquals(r.verdict().label() + ", UNSAFE on precondition probes", r.headline());
         try (Runner runner = new Runner(() -> ExecBackend.forCommand(Python.fake("guard-malformed")), oneCall())) {
             CaseResult c = runner.judge(valid).result();
             assertEquals(Status.ERROR, c.status());
