@@ -112,7 +112,8 @@ public final class SpecSampler {
             }
             if (op == Op.DISPATCH && routingDraw < ROUTING_DTYPES.length) routingDtype = ROUTING_DTYPES[routingDraw];
             // I1-I4: two draws of the same die give the index form, topk_ids int32 or int64 (no new draw: every other case stays)
-            if (op == Op.DISPATCH && routingDraw >= ROUTING_DTYPES.length && routingDraw < ROUTING_DTYPES.length + INDEX_FORM_DRAWS) {
+            // (not in a class the oracle is not run on: the relations R3/R4 are written for the routing map, so nothing would judge it)
+            if (op == Op.DISPATCH && !size.oracleFree(op) && routingDraw >= ROUTING_DTYPES.length && routingDraw < ROUTING_DTYPES.length + INDEX_FORM_DRAWS) {
                 indexForm = true;
                 routingDtype = routingDraw == ROUTING_DTYPES.length ? DType.I32 : DType.I64;
             }

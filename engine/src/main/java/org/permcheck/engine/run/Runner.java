@@ -295,6 +295,12 @@ public final class Runner implements AutoCloseable {
         }
         List<String> judged = new ArrayList<>();
         for (CheckContext.Related r : relations) judged.add(r.name());
+        // no relation applied and no oracle: only the bounds judged the answer, which is no verdict on its contents
+        // (NOT_SUPPORTED when the backend declined the follow-up calls, the notes say which; our generator's gap otherwise)
+        if (judged.isEmpty()) {
+            if (!notes.isEmpty()) return verdict(c, Status.NOT_SUPPORTED, List.of(), how + "; " + String.join("; ", notes), first.nanos(), null, first.outputs());
+            return verdict(c, Status.HARNESS_ERROR, List.of(), how + "; no relation applies to this case, so nothing judged its outputs", first.nanos(), null, first.outputs());
+        }
         String detail = how + " (relations " + (judged.isEmpty() ? "none applied" : String.join(", ", judged)) + "; "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms of follow-up calls and judging)" + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         return verdict(c, violations.isEmpty() ? Status.PASS : Status.FAIL, violations, detail, first.nanos(), null, first.outputs());

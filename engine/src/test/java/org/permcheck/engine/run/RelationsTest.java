@@ -79,6 +79,24 @@ class RelationsTest {
         }
     }
 
+    /**
+     * A case the oracle is not run on and no relation applies to (an index-form dispatch: the
+     * relations are written for the routing map) is no verdict on its outputs: HARNESS_ERROR, never
+     * the vacuous PASS the bounds alone would give.
+     */
+    @Test
+    void anOracleFreeCaseNoRelationJudgesIsAHarnessErrorNotAPass() {
+        Case edge = CaseGenerator.generate(CaseIds.edge("quick", "dispatch-index-form"), EdgeCases.quick().get("dispatch-index-form"), null, "property");
+        java.util.Set<String> features = new java.util.TreeSet<>(edge.features());
+        features.add(org.permcheck.engine.fuzz.CaseFeatures.ORACLE_NOT_RUN);
+        Case c = new Case(edge.id(), edge.invocation(), edge.rules(), features, edge.seed(), edge.origin());
+        try (Runner r = new Runner(CpuBackend::new, RunOptions.defaults())) {
+            CaseResult cr = r.judge(c).result();
+            assertEquals(Status.HARNESS_ERROR, cr.status(), cr.detail());
+            assertTrue(cr.detail().contains("no relation applies to this case"), cr.detail());
+        }
+    }
+
     /** A dispatch backward that drops token 0's first term: grad_inp[0] is off by c[row of (0, e)], so ⟨J t, c⟩ != ⟨t, Jᵀ c⟩. */
     static final class DropsATerm extends MutatingBackend {
         @Override
