@@ -99,6 +99,19 @@ class BeyondBudgetZooTest {
         }
     }
 
+    /** No false alarm through the protocol: the numpy example port passes every xl case (the kill matrix hunts it with the xl stage). */
+    @Test
+    void numpyPortPassesEveryXlCase() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MutantZooTest.hasNumpy(), "python3 with numpy is not available");
+        try (Runner runner = new Runner(Controls.numpyPort().factory(), options())) {
+            for (int i = 0; i < BUDGET.xlCases(); i++) {
+                Verdict v = runner.judge(KillSearch.xlCase(i));
+                assertEquals(Status.PASS, v.result().status(), "numpy port at " + v.testCase().id() + ": " + v.result().detail() + " "
+                        + v.result().violations());
+            }
+        }
+    }
+
     /** The xl stage has a case for every op the relations judge, each past T = 32768 and labelled xl. */
     @Test
     void xlCasesArePastTheOraclesBudget() {
