@@ -52,7 +52,7 @@ class BeyondBudgetZooTest {
             assertTrue(k.found().tokens() > 32768, b.id + ": killed at T = " + k.found().tokens());
             assertEquals("xl", k.found().sizeClass());
 
-            KillSearch.Kill noXl = KillSearch.hunt(f, BUDGET.withoutXl(), false);
+            KillSearch.Kill noXl = KillSearch.hunt(f, BUDGET.withoutXl());
             assertEquals("survived", noXl.stage(), b.id + " is killed without the xl stage: " + noXl.stage() + " at " + noXl.caseId()
                     + ": " + noXl.message());
         }));
@@ -63,6 +63,7 @@ class BeyondBudgetZooTest {
     Stream<DynamicTest> theXlKillIsJudgedWithoutTheOracle() {
         return BEYOND_BUDGET.stream().map(b -> DynamicTest.dynamicTest(b.id, () -> {
             Verdict v = firstFailingXlCase(() -> new PlantedCpuBackend(b));
+            assertEquals(Status.FAIL, v.result().status(), b.id + " survived every xl case");
             assertTrue(v.testCase().features().contains(CaseFeatures.ORACLE_NOT_RUN), b.id + ": " + v.testCase().features());
             assertTrue(v.result().detail() != null && v.result().detail().startsWith(Relations.ORACLE_NOT_RUN), b.id + ": " + v.result().detail());
         }));
