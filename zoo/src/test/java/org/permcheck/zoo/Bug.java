@@ -203,7 +203,19 @@ enum Bug {
             "LeetGPU-challenges #255 / PR #256, PyTorch #108642 (ids and weights out of step when slots are unsorted)", "I3"),
     INDEX_SLOT_MAJOR("index-slot-major-order",
             "index form: an expert's rows ordered slot-major, by (slot j, token t), instead of by flat index t*k+j",
-            "Tutel 82af7aad (slot-major (k, t) order within an expert, docs/sources.md#peer-contracts)", "I2");
+            "Tutel 82af7aad (slot-major (k, t) order within an expert, docs/sources.md#peer-contracts)", "I2"),
+
+    // ------------------------------------------------------------ beyond the oracle's budget (issue 11): wrong only past T = 32768,
+    // killed only by the hunt's xl stage, judged by the relations R3/R4 with the oracle not run (docs/mutants.md)
+    DISPATCH_TOKEN_ID_UINT16("dispatch-token-id-uint16",
+            "the permute kernel's gather table holds source token ids as uint16: token t reads the row of token t mod 65536 (wrong only past T = 65536)",
+            "vLLM #5938 / PR #5939 (Triton MoE kernels wrong past 65536 tokens), Paddle PR #70744 (MoE kernel fixed for token_num > 65536)", "R3"),
+    DISPATCH_TAIL_BLOCKS_UNLAUNCHED("dispatch-tail-blocks-past-2^15-unlaunched",
+            "the permute grid is capped at 32 blocks of 1024 tokens: rows of tokens t >= 32768 are never written (stay zero)",
+            "vllm-gguf-plugin PR #132, llama.cpp PR #13384 (work past a launch-grid cap never runs; docs/sources.md#field-bugs)", "R3"),
+    CBWD_DROPS_TOKENS_PAST_32768("combine-bwd-drops-tokens-past-32768",
+            "combine backward runs one block per 1024 tokens on at most 32 blocks: tokens t >= 32768 add nothing to grad_inp and grad_merging_probs",
+            "FreeToken #186 / PR #185, llama.cpp PR #13384 (a (token, slot) grid capped by a launch limit; docs/sources.md#field-bugs)", "R3");
 
     final String id;
     final String bugClass;

@@ -90,10 +90,14 @@ public final class KillMatrix {
           .append(" cases or ").append(budget.fuzzTime().toSeconds()).append(" s). Every case runs with the determinism (R1)\n");
         sb.append("and round-trip (R2) follow-ups. The first failing case is shrunk by the engine's shrinker (same rule);\n");
         sb.append("\"shrunk\" gives its T, E, H, k (a vector is not shrunk). \"cases\" counts the cases run up to the kill.\n");
-        sb.append("\"expected\" is the rule the bug was planted against; \"killed by\" the rules the killing verdict cites.\n\n");
+        sb.append("\"expected\" is the rule the bug was planted against; \"killed by\" the rules the killing verdict cites.\n");
+        sb.append("After the fuzzer, the xl stage runs ").append(budget.xlCases()).append(" cases of the xl size class (T just past 2^15 and 2^16,\n");
+        sb.append("small E and H; at most ").append(KillSearch.XL_TIME.toSeconds()).append(" s), beyond the oracle's budget: the oracle is not run, they are judged\n");
+        sb.append("by the relations R3/R4 and the bound and guard checks only (docs/checks.md section 2a); a kill there is marked\n");
+        sb.append("*(xl stage, oracle not run)* in \"killed by\" and is not shrunk (a smaller T is no longer past the threshold).\n\n");
         long killed = rows.stream().filter(r -> r.kill().killed()).count();
         sb.append("**").append(killed).append(" of ").append(rows.size()).append(" mutants killed with FAIL**: ");
-        for (String stage : List.of("vector", "quick", "fuzz", "probe", "zoo")) {
+        for (String stage : List.of("vector", "quick", "fuzz", "xl", "probe", "zoo")) {
             long c = rows.stream().filter(r -> r.kill().killed() && r.kill().stage().equals(stage)).count();
             sb.append(c).append(" first by ").append(stageName(stage)).append(stage.equals("zoo") ? ".\n" : ", ");
         }
@@ -103,14 +107,14 @@ public final class KillMatrix {
           .append(" of those shrink to at most 8 tokens and 4 experts.\n");
         sb.append("Size class of the case that killed first: ").append(classCounts(rows, false))
           .append("; of the generated kill: ").append(classCounts(rows, true)).append(".\n\n");
-        sb.append("Columns: *first kill* is the first failing case in `permcheck run` order (then fuzz, then zoo) and how many\n");
+        sb.append("Columns: *first kill* is the first failing case in `permcheck run` order (then fuzz, xl, zoo) and how many\n");
         sb.append("cases ran until then; *generated kill* repeats the hunt without the vectors, so that every kill has a\n");
         sb.append("shrunk counterexample: its stage, cases needed, the shrunk size (T, E, H, k; for the chunk sort E is the\n");
         sb.append("chunk count, for the EP helpers k is the shard count) and the minimal case (`spec:` ids replay with\n");
         sb.append("`permcheck replay`). *Size class* is that of the killing case before shrinking, by T, E and H: small\n");
         sb.append("(T <= 256, E <= 32, H <= 128: the fuzzer's and the quick tier's SMALL tables), medium (T <= 4096, E <= 512,\n");
         sb.append("H <= 1024: the full tier's MEDIUM tables) or large (past them, e.g. E > 1024), with where the case comes from\n");
-        sb.append("(a vector, a quick-tier edge or sampled case, the fuzzer, the zoo); *budget* is the cases and seconds the hunt took\n");
+        sb.append("(a vector, a quick-tier edge or sampled case, the fuzzer, the zoo) or xl (T > 32768, an xl-stage case); *budget* is the cases and seconds the hunt took\n");
         sb.append("up to the kill (the seconds vary from run to run; shrinking not included), for the first and the generated kill.\n\n");
         sb.append("| mutant | kind | bug | field reference | expected | killed by | first kill (cases) | generated kill: stage, cases | shrunk (T, E, H, k) | minimal case "
                 + "| size class (first / generated kill) | budget (first / generated kill) |\n");
@@ -155,7 +159,7 @@ public final class KillMatrix {
         Mutant m = r.mutant();
         String shrunk = g.size() == null ? "-" : g.size().toString();
         return "| " + m.id() + " | " + m.kind() + " | " + cell(m.bugClass()) + " | " + cell(m.fieldRef()) + " | " + m.rule() + " | "
-                + (k.killed() ? String.join(", ", k.rules()) : "**" + k.status() + "**") + " | "
+                + (k.killed() ? String.join(", ", k.rules()) + (k.stage().equals("xl") ? " *(xl stage, oracle not run)*" : "") : "**" + k.status() + "**") + " | "
                 + (k.caseId() == null ? "survived" : "`" + k.caseId() + "` (" + k.cases() + ")") + " | "
                 + (g.caseId() == null ? g.stage() : g.stage() + ", " + g.cases()) + " | " + shrunk + " | "
                 + (g.shrunk() == null ? "-" : "`" + cell(g.shrunk()) + "`") + " | "
@@ -175,7 +179,7 @@ public final class KillMatrix {
     /** "52 small, 3 medium, 2 large" over the killed mutants, by the first or the generated kill. */
     private static String classCounts(List<Row> rows, boolean generated) {
         Map<String, Integer> n = new LinkedHashMap<>();
-        for (String c : List.of("small", "medium", "large")) n.put(c, 0);
+        for (String c : List.of("small", "medium", "large", "xl")) n.put(c, 0);
         for (Row r : rows) {
             KillSearch.Kill k = generated ? r.generated() : r.kill();
             if (k.killed() && k.found() != null) n.merge(k.found().sizeClass(), 1, Integer::sum);
@@ -191,6 +195,7 @@ public final class KillMatrix {
             case "quick": return "the quick tier's properties";
             case "fuzz": return "the fuzzer";
             case "probe": return "the robustness tier's probes";
+            case "xl": return "an xl case judged by R3/R4 (oracle not run)";
             default: return "the zoo's extra cases only (a generator gap)";
         }
     }

@@ -32,7 +32,10 @@ import org.permcheck.engine.vectors.VectorSet;
  * Hunts one backend with the suite as a user runs it: first what {@code permcheck run} runs (the
  * committed vectors, then the quick tier's edge cases and sampled cases), then the engine's fuzzer
  * ("fuzz/seed=S/i") up to a budget of cases and seconds. The first case that does not pass ends the
- * hunt; a FAIL is shrunk by the engine's shrinker to a minimal case failing the same rule.
+ * hunt; a FAIL is shrunk by the engine's shrinker to a minimal case failing the same rule. After the fuzzer comes the
+ * xl stage: a handful of cases of the xl size class (T just past 2^15 and 2^16, small E and H), beyond the oracle's
+ * budget and judged by the relations R3/R4 with the bound and guard checks only (docs/checks.md section 2a), the
+ * oracle not run; then the zoo's own extra cases.
  */
 final class KillSearch {
     private KillSearch() {}
@@ -49,15 +52,50 @@ final class KillSearch {
      * @param zooCases     the zoo's own extra cases (stage "zoo": its quick list, then seeded cases up to
      *                     this count) for what the shipped suite does not generate; a kill there is a gap
      *                     of the suite's generators, listed as such in the kill matrix
+     * @param xlCases      how many of {@link #xlSpecs()} the xl stage runs (0: no xl stage), within {@link #XL_TIME}
      */
-    record Budget(int quickSampled, int fuzzCases, Duration fuzzTime, long fuzzSeed, int shrinkTries, int zooCases) {
-        static Budget standard() { return new Budget(Tier.QUICK.sampledCount(), 1000, Duration.ofSeconds(30), Tier.DEFAULT_SEED, 400, 300); }
+    record Budget(int quickSampled, int fuzzCases, Duration fuzzTime, long fuzzSeed, int shrinkTries, int zooCases, int xlCases) {
+        static Budget standard() {
+            return new Budget(Tier.QUICK.sampledCount(), 1000, Duration.ofSeconds(30), Tier.DEFAULT_SEED, 400, 300, xlSpecs().size());
+        }
+
+        /** The same budget without the xl stage (what the hunt found before it had one). */
+        Budget withoutXl() { return new Budget(quickSampled, fuzzCases, fuzzTime, fuzzSeed, shrinkTries, zooCases, 0); }
+    }
+
+    /** The xl stage's time bound: no further xl case starts after this (each takes well under a second on the CPU backends). */
+    static final Duration XL_TIME = Duration.ofSeconds(30);
+
+    /** The case-id prefix of the xl stage's cases ("xl/i/spec"). */
+    static final String XL_PREFIX = "xl/";
+
+    /**
+     * The xl stage's cases: one per op the relations judge (docs/checks.md section 2a), T just past 2^15 (32769, the first T
+     * a grid of 32 blocks of 1024 tokens misses) and one dispatch just past 2^16 (65537, the first T a 16-bit index
+     * wraps on), with E, H and k small so that a case moves at most about 2^17 rows. The draws of the xl size class
+     * (SizeClass.XL's tables, --sizes xl) with the smallest T; labelled xl, so the runner does not run the oracle on them.
+     */
+    static List<CaseSpec> xlSpecs() {
+        int t15 = (1 << 15) + 1;
+        return List.of(
+                CaseSpec.of(org.permcheck.contract.Op.DISPATCH, t15, 4, 2, 2, 0x11L).withProbs(true),
+                CaseSpec.of(org.permcheck.contract.Op.COMBINE_BACKWARD, t15, 4, 2, 2, 0x12L).withMergingProbs(true),
+                CaseSpec.of(org.permcheck.contract.Op.COMBINE, t15, 4, 2, 2, 0x13L).withMergingProbs(true).withAlign(16),
+                CaseSpec.of(org.permcheck.contract.Op.SORT_CHUNKS, t15, 4, 2, 1, 0x14L).withChunks(8).withProbs(true),
+                CaseSpec.of(org.permcheck.contract.Op.DISPATCH, (1 << 16) + 1, 2, 1, 1, 0x15L).withProbs(true));
+    }
+
+    /** Case i of the xl stage: labelled with the xl size class, so judged by the relations only (oracle not run). */
+    static Case xlCase(int i) {
+        CaseSpec spec = xlSpecs().get(i);
+        return CaseGenerator.generate(XL_PREFIX + i + "/" + spec, new SpecSampler.Drawn(SizeClass.XL, spec), null, "fuzz");
     }
 
     /**
      * What a hunt found.
      *
-     * @param stage   "vector", "quick" (the quick tier's properties), "fuzz", "zoo" (only the zoo's extra cases),
+     * @param stage   "vector", "quick" (the quick tier's properties), "fuzz", "xl" (an xl case judged by R3/R4 only,
+     *                the oracle not run), "zoo" (only the zoo's extra cases),
      *                "probe" (the robustness tier, for group-B mutants), or "survived"
      * @param status  the first non-passing status (FAIL for a clean kill), PASS when it survived
      * @param caseId  the killing case (a vector "vec/...", "quick/edge/...", "quick/seed=S/i", "fuzz/seed=S/i")
@@ -73,9 +111,10 @@ final class KillSearch {
                 Size found, double seconds) {
         boolean killed() { return status == Status.FAIL; }
 
-        /** Where the killing case comes from: "vector", "quick edge", "quick sampled", "fuzz", "probe" or "zoo" (by its id, Tier's, ProbeCases' and KillSearch's prefixes). */
+        /** Where the killing case comes from: "vector", "quick edge", "quick sampled", "fuzz", "probe", "xl" or "zoo" (by its id, Tier's, ProbeCases' and KillSearch's prefixes). */
         String origin() {
             if (caseId == null) return "-";
+            if (caseId.startsWith(XL_PREFIX)) return "xl";
             if (caseId.startsWith("vec/")) return "vector";
             if (caseId.startsWith("robustness/")) return "probe";
             if (caseId.startsWith("quick/edge/")) return "quick edge";
@@ -92,11 +131,12 @@ final class KillSearch {
         boolean small() { return tokens <= 8 && experts <= 4; }
 
         /**
-         * The size class of a case by T, E and H: "small" within the fuzzer's and the quick tier's SMALL tables
+         * The size class of a case by T, E and H: "xl" past T = 32768 (beyond the oracle's budget), "small" within the fuzzer's and the quick tier's SMALL tables
          * (T <= 256, E <= 32, H <= 128, docs/generator.md), "medium" within the full tier's MEDIUM tables
          * (T <= 4096, E <= 512, H <= 1024), "large" past them (E > 1024, H = 7168, ...).
          */
         String sizeClass() {
+            if (tokens > 32768) return "xl";
             if (tokens <= 256 && experts <= 32 && hidden <= 128) return "small";
             return tokens <= 4096 && experts <= 512 && hidden <= 1024 ? "medium" : "large";
         }
@@ -233,6 +273,13 @@ final class KillSearch {
                 Verdict v = runner.judge(c);
                 if (failed(v)) return finish(factory, options, "fuzz", v, new Planned(c, spec), n, budget, since(t0));
             }
+            long xlDeadline = System.nanoTime() + XL_TIME.toNanos();
+            for (int i = 0; i < budget.xlCases() && System.nanoTime() < xlDeadline; i++) {
+                n++;
+                Case c = xlCase(i);
+                Verdict v = runner.judge(c);
+                if (failed(v)) return finishXl(v, c, n, since(t0));
+            }
             List<ZooShape> zoo = new ArrayList<>(ZooQuick.shapes());
             for (int i = 0; zoo.size() < budget.zooCases(); i++) zoo.add(ZooGenerator.randomShape(budget.fuzzSeed() * 1_000_003L + i));
             for (int i = 0; i < zoo.size(); i++) {
@@ -243,6 +290,16 @@ final class KillSearch {
             }
         }
         return new Kill("survived", Status.PASS, null, n, List.of(), null, null, null, null, since(t0));
+    }
+
+    /**
+     * A kill by an xl case: not shrunk (a smaller T is no longer beyond the threshold such a bug needs, and a case the
+     * oracle could judge is no longer one it is not run on), so the found case is the one shown.
+     */
+    private static Kill finishXl(Verdict v, Case c, int n, double seconds) {
+        Size size = Size.of(c.invocation());
+        String message = v.result().violations().isEmpty() ? v.result().detail() : v.result().violations().get(0).render();
+        return new Kill("xl", v.result().status(), c.id(), n, rules(v), c.id(), size, message, size, seconds);
     }
 
     private static double since(long t0) { return (System.nanoTime() - t0) / 1e9; }

@@ -17,6 +17,9 @@ import org.permcheck.tensor.Tensor;
 final class PlantedDispatch {
     private PlantedDispatch() {}
 
+    /** 32 blocks of 1024 tokens: where the grid-capped mutants stop (T = 32768, the largest T the oracle is run on). */
+    static final int BEYOND_BUDGET_TOKENS = 32 * 1024;
+
     static Map<String, Tensor> run(Invocation inv, Bug bug, long call) {
         Tensor inp = inv.input("inp");
         Tensor routing = inv.input("routing_map");
@@ -118,7 +121,10 @@ final class PlantedDispatch {
         if (probs != null) permutedProbs = Tensor.zeros(ppType, rows);
 
         // the permute kernel: whole-row bit copies (D2), zero rows for zero probabilities (D3)
-        for (int t = 0; t < tokens; t++) {
+        // BUG (tail blocks): a grid of at most 32 blocks of 1024 tokens never reaches the tokens past 2^15
+        int launched = bug == Bug.DISPATCH_TAIL_BLOCKS_UNLAUNCHED ? Math.min(tokens, BEYOND_BUDGET_TOKENS) : tokens;
+        for (int t = 0; t < launched; t++) {
+            int src = bug == Bug.DISPATCH_TOKEN_ID_UINT16 ? t & 0xFFFF : t;                      // BUG: uint16 token id
             for (int e = 0; e < experts; e++) {
                 if (!r[t][e]) continue;
                 long row = dst[t][e] + (padded ? padOffsets[e] : 0);
@@ -126,7 +132,7 @@ final class PlantedDispatch {
                 boolean zero = probs != null && isZeroProb(probs, t, e, dt, bug);
                 if (bug == Bug.ROW_STRIDE_ROUNDED_TO_8 && hidden % 8 != 0) stridedRow(inp, t, out, row, zero); // BUG
                 else if (zero) out.zeroRow(row);
-                else moveRow(inp, t, out, row, bug);
+                else moveRow(inp, src, out, row, bug);
                 if (probs != null) {
                     if (ppType == probs.dtype()) permutedProbs.setBits(row, 0, probs.bits(t, e));
                     else permutedProbs.setF32(row, 0, probs.getF32(t, e));

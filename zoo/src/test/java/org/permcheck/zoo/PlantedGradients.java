@@ -55,7 +55,8 @@ final class PlantedGradients {
         Tensor gradInp = Tensor.zeros(dt, fwd.rows(), fwd.dim(1));
         if (bug == Bug.FREE_CBWD_UNTARGETED_ROWS) gradInp.fill(PlantedDispatch.nanBits(dt));      // freedom: untargeted rows (G3)
         Tensor gmp = probs == null ? null : Tensor.zeros(probs.dtype(), s.tokens, s.experts);
-        for (int t = 0; t < s.tokens; t++) {
+        int launched = bug == Bug.CBWD_DROPS_TOKENS_PAST_32768 ? Math.min(s.tokens, PlantedDispatch.BEYOND_BUDGET_TOKENS) : s.tokens; // BUG: 32 blocks
+        for (int t = 0; t < launched; t++) {
             for (int i = 0; i < s.count(t); i++) {
                 long src = s.src(t, i);
                 int e = s.expert(t, i);
