@@ -21,7 +21,7 @@ import org.permcheck.tensor.Tensor;
 public final class IndexExactCheck implements Check {
     /** The rule that defines the INDEX outputs of each op that has some and is not dispatch. */
     static final Map<Op, Rule> EXACT = Map.of(Op.SORT_CHUNKS, Rule.S1, Op.RAGGED_A2A_PARAMS, Rule.A1,
-            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3);
+            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.MEGATRON_PERMUTE, Rule.Q1);
 
     @Override
     public Set<Rule> rules() { return EnumSet.copyOf(EXACT.values()); }
