@@ -419,7 +419,7 @@ def check_megatron_permute(inputs, attrs):
         need(dp == 1 and policy in (0, 1), "X17", "drop_policy 0 or 1 applies with drop_and_pad = 1")
         need(policy == 0 or "probs" in inputs, "X17", "the probs policy needs probs")
     if dp == 0:
-        need(N >= int(R.data.astype(np.int64).sum()), "X15", "num_out_tokens is below the routed pairs")
+        need(int(R.data.astype(np.int64).sum()) <= N <= T * E, "X15", "num_out_tokens must be between the routed pairs and T*E")
         return
     C = N // E
     need(1 <= C <= T, "X16", "capacity num_out_tokens // E must be in [1, T]")

@@ -54,6 +54,9 @@ public final class MegatronPreconditions {
             if (n.get() < used) {
                 throw violation("X15", "num_out_tokens = " + n.get() + " is below the " + used + " routed pairs (Megatron drops the tail silently)");
             }
+            if (n.get() > t * e) {
+                throw violation("X15", "num_out_tokens = " + n.get() + " is above the T*E = " + t * e + " cells of routing_map (Megatron's argsort has no more)");
+            }
             return n.get();
         }
         long c = n.get() / e;

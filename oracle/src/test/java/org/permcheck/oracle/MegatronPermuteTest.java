@@ -136,6 +136,8 @@ class MegatronPermuteTest {
     @Test
     void rule_X15_numOutTokensCoversTheRoutedPairs() {
         refused(permute(6), "X15");
+        refused(permute(13), "X15"); // above the T*E = 12 cells
+        permute(12).run();
         refused(Calls.of(Op.MEGATRON_PERMUTE).in(Ports.INP, Calls.tokens(DType.F32, 4, 2)).in(Ports.ROUTING_MAP, MAP), "X15");
         CallPreconditions.check(permute(7).invocation());
     }

@@ -45,7 +45,8 @@ final class MegatronInputs {
             permuteAttrs.put(Attrs.DROP_AND_PAD, 1L);
             if (s.mergingProbs()) permuteAttrs.put(Attrs.DROP_POLICY, MegatronPreconditions.PROBS);
         } else {
-            permuteAttrs.put(Attrs.NUM_OUT_TOKENS, Math.max(1, used + s.extra()));
+            // X15: between the routed pairs and the T*E cells of the map
+            permuteAttrs.put(Attrs.NUM_OUT_TOKENS, Math.max(1, Math.min(used + s.extra(), (long) s.tokens() * s.experts())));
         }
         f.add("megatron");
         if (s.align() > 0) f.add("drop-and-pad");
