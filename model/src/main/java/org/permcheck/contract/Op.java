@@ -127,7 +127,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }
@@ -149,7 +149,7 @@ public enum Op {
 
     /**
      * True when the profile changes what the op must return (the mask family: D, P, N, M, C and G
-     * rules); false for chunk sort and the expert-parallel helpers, whose rules no profile touches,
+     * rules); false for chunk sort, the expert-parallel helpers and Megatron's permute / unpermute, whose rules no profile touches,
      * so a backend claiming any profile is judged on them (docs/spec.md, "Profiles").
      */
     public boolean profileSpecific() { return profileSpecific; }
