@@ -44,7 +44,13 @@ final class DecoratedCpuBackend implements Backend {
                 "Megatron-LM #812, #815, PR #811 (the policy's spelling decided which branch ran)", "Q4"),
         MEGATRON_SPARE_ROWS_AT_END("cpu+megatron-spare-rows-at-end",
                 "drop_and_pad packs the kept tokens expert after expert and leaves every padding row at the end (the last expert's)",
-                "Megatron-LM #5288 (the spare capacity ends up in the last expert)", "Q3");
+                "Megatron-LM #5288 (the spare capacity ends up in the last expert)", "Q3"),
+        MEGATRON_UNSTABLE_ARGSORT("cpu+megatron-unstable-argsort",
+                "dropless permute sorts without stable=True: an expert's tokens come back in descending order",
+                "docs/sources.md#megatron-permute (Megatron's argsort is stable; ROCm/Megatron-LM PR #138 rewrote the permute around it)", "Q1"),
+        MEGATRON_UNPERMUTE_UNINITIALIZED("cpu+megatron-unpermute-uninitialized",
+                "unpermute's output is not zero-initialized: a token no row names keeps garbage (NaN)",
+                "Megatron-LM #6547, PR #7096 (the second torch.zeros of unpermute removed as redundant)", "Q6");
 
         final String id;
         final String bugClass;
@@ -112,6 +118,19 @@ final class DecoratedCpuBackend implements Backend {
                 }
                 break;
             }
+            case MEGATRON_UNSTABLE_ARGSORT:
+                if (inv.op() == Op.MEGATRON_PERMUTE && inv.optionalAttr(Attrs.DROP_AND_PAD).orElse(0L) == 0) descendingGroups(inv, out);
+                break;
+            case MEGATRON_UNPERMUTE_UNINITIALIZED:
+                if (inv.op() == Op.MEGATRON_UNPERMUTE) {
+                    Tensor o = out.get(Ports.OUTPUT).copy();
+                    Tensor sorted = inv.input(Ports.SORTED_INDICES);
+                    boolean[] named = new boolean[(int) o.dim(0)];
+                    for (long r = 0; r < sorted.numel(); r++) named[(int) sorted.getLong(r)] = true;
+                    for (int t = 0; t < named.length; t++) if (!named[t]) for (long c = 0; c < o.dim(1); c++) o.setF32(t, c, Float.NaN);
+                    out.put(Ports.OUTPUT, o);
+                }
+                break;
             case MEGATRON_SPARE_ROWS_AT_END:
                 if (inv.op() == Op.MEGATRON_PERMUTE && inv.optionalAttr(Attrs.DROP_AND_PAD).orElse(0L) == 1) spareRowsAtEnd(inv, out);
                 break;
@@ -136,6 +155,27 @@ final class DecoratedCpuBackend implements Backend {
             if (t == null) continue;
             Tensor moved = t.copy();
             for (int r = 0; r < rows; r++) moved.copyRowFrom(t, order.get(r), r);
+            out.put(port, moved);
+        }
+    }
+
+    /** Reverses the rows of every expert's group of a dropless permute (rows past the routed pairs stay). */
+    private static void descendingGroups(Invocation inv, Map<String, Tensor> out) {
+        Tensor map = inv.input(Ports.ROUTING_MAP);
+        int[] order = new int[(int) out.get(Ports.SORTED_INDICES).dim(0)];
+        for (int r = 0; r < order.length; r++) order[r] = r;
+        int start = 0;
+        for (long e = 0; e < map.dim(1); e++) {
+            int count = 0;
+            for (long t = 0; t < map.dim(0); t++) count += (int) map.getLong(t, e);
+            for (int i = 0; i < count; i++) order[start + i] = start + count - 1 - i;
+            start += count;
+        }
+        for (String port : new String[] {Ports.OUTPUT, Ports.PERMUTED_PROBS, Ports.SORTED_INDICES}) {
+            Tensor t = out.get(port);
+            if (t == null) continue;
+            Tensor moved = t.copy();
+            for (int r = 0; r < order.length; r++) moved.copyRowFrom(t, order[r], r);
             out.put(port, moved);
         }
     }
