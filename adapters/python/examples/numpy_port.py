@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""An example port of TransformerEngine's JAX MoE permutation contract, written with numpy, served
-through permcheck's backend protocol. Run it through permcheck:
+"""An example port of TransformerEngine's JAX MoE permutation contract (and of Megatron-Core's
+permute / unpermute, docs/spec.md Q1-Q6), written with numpy, served through permcheck's backend protocol. Run it through permcheck:
 
     permcheck smoke --backend exec:'python3 adapters/python/examples/numpy_port.py'
     permcheck run   --backend exec:'python3 adapters/python/examples/numpy_port.py'
@@ -347,6 +347,117 @@ def local_unpermute_before_a2a(inputs, attrs, profile):
     return {"output": Tensor(data, inp.dtype)}
 
 
+# ---------------------------------------------------------------- Megatron-Core permute / unpermute (Q1-Q6)
+
+@adapter.op("megatron_permute")
+def megatron_permute(inputs, attrs, profile):
+    inp, probs = inputs["inp"], inputs.get("probs")
+    R = inputs["routing_map"].data.astype(np.int8)
+    T, E = R.shape
+    N = attrs["num_out_tokens"]
+    if attrs.get("drop_and_pad", 0) == 1:
+        C = N // E
+        keep = R.T.copy()                                # [E, T]
+        if attrs.get("drop_policy", 0) == 1:             # Q4 probs: the router's top-C per expert column
+            p = probs.f32().T
+            for e in range(E):
+                routed = np.nonzero(keep[e])[0]
+                if len(routed) > C:
+                    best = routed[np.argsort(-p[e, routed], kind="stable")[:C]]
+                    keep[e] = 0
+                    keep[e, best] = 1
+        # Q3: argsort(descending, stable)[:, :C] of each expert's (kept) column: kept tokens, then the others
+        idx = np.argsort(-keep, axis=1, kind="stable")[:, :C]
+        sorted_indices = idx.reshape(-1)
+        experts = np.repeat(np.arange(E), C)
+    else:
+        # Q1: the ones of routing_map.T in row-major order (stable descending argsort), first N positions
+        flat = np.argsort(-R.T.reshape(-1), kind="stable")[:N]
+        sorted_indices, experts = flat % T, flat // T
+    out = {"output": Tensor(inp.data[sorted_indices], inp.dtype)}   # Q2: index_select, no zeroing
+    if probs is not None:
+        out["permuted_probs"] = Tensor(probs.data[sorted_indices, experts], probs.dtype)
+    out["sorted_indices"] = Tensor(sorted_indices.astype(np.int64), "i64")
+    return out
+
+
+@adapter.op("megatron_unpermute")
+def megatron_unpermute(inputs, attrs, profile):
+    inp = inputs["inp"]
+    if inp.dtype not in REDUCIBLE:
+        raise NotSupported("unpermute of %s (fp8 is moved, never reduced)" % inp.dtype)
+    s = inputs["sorted_indices"].data.astype(np.int64)
+    x = inp.f32()
+    with np.errstate(over="ignore", invalid="ignore"):
+        if "probs" in inputs:
+            p = inputs["probs"].f32()
+            R = inputs["routing_map"].data.astype(bool)
+            if attrs.get("drop_and_pad", 0) == 1:
+                E = R.shape[1]
+                w = p[s, np.arange(len(s)) // (len(s) // E)]      # Q5: expert r // C
+            else:
+                w = p.T[R.T]                                     # Q5: probs.T.masked_select(routing_map.T)
+            x = x * w[:, None]
+        acc = np.zeros((attrs["num_tokens"], x.shape[1]), dtype=np.float32)  # Q6: tokens no row names stay +0.0
+        np.add.at(acc, s, x)                                     # index_add_: ascending rows
+    return {"output": Tensor.from_f32(acc, inp.dtype)}
+
+
+def check_megatron_permute(inputs, attrs):
+    """X15-X17 (with X1, X2 of the routing map)."""
+    R = inputs["routing_map"]
+    need(R.data.ndim == 2 and R.data.shape[0] == shape(inputs, "inp")[0] and R.data.shape[1] >= 1, "X1", "routing_map must be [T, E] with T of inp")
+    need(R.dtype in ("i32", "i64", "bool") and np.isin(R.data, (0, 1)).all(), "X2", "routing_map values must be 0 or 1")
+    T, E = R.data.shape
+    if "probs" in inputs:
+        need(shape(inputs, "probs") == (T, E), "X1", "probs must be [T, E]")
+    N = attrs.get("num_out_tokens")
+    need(N is not None and N >= 1, "X15", "num_out_tokens >= 1 is required")
+    dp, policy = attrs.get("drop_and_pad", 0), attrs.get("drop_policy")
+    need(dp in (0, 1), "X16", "drop_and_pad must be 0 or 1")
+    if policy is not None:
+        need(dp == 1 and policy in (0, 1), "X17", "drop_policy 0 or 1 applies with drop_and_pad = 1")
+        need(policy == 0 or "probs" in inputs, "X17", "the probs policy needs probs")
+    if dp == 0:
+        need(int(R.data.astype(np.int64).sum()) <= N <= T * E, "X15", "num_out_tokens must be between the routed pairs and T*E")
+        return
+    C = N // E
+    need(1 <= C <= T, "X16", "capacity num_out_tokens // E must be in [1, T]")
+    if policy == 1:
+        p = inputs["probs"].f32()
+        for e in range(E):
+            v = np.sort(p[R.data[:, e].astype(bool), e])
+            need(not np.isnan(v).any(), "X17", "a NaN prob cannot be ranked")
+            need(len(v) <= C or v[len(v) - C] != v[len(v) - C - 1], "X17", "a tie at expert %d's capacity cut" % e)
+
+
+def check_megatron_unpermute(inputs, attrs):
+    """X18."""
+    rows = shape(inputs, "inp")[0]
+    s = inputs["sorted_indices"]
+    need(s.dtype in INDEX, "X5", "sorted_indices must be int32 or int64")
+    need(s.data.shape == (rows,), "X18", "sorted_indices must be [rows of inp]")
+    T = attrs.get("num_tokens")
+    need(T is not None and T >= 1, "X18", "num_tokens (restore_shape[0]) >= 1 is required")
+    v = s.data.astype(np.int64)
+    need(((v >= 0) & (v < T)).all(), "X18", "sorted_indices outside [0, num_tokens)")
+    dp = attrs.get("drop_and_pad", 0)
+    need(dp in (0, 1), "X18", "drop_and_pad must be 0 or 1")
+    if "probs" not in inputs:
+        return
+    need("routing_map" in inputs, "X18", "probs need the routing_map")
+    R = inputs["routing_map"]
+    need(R.dtype in ("i32", "i64", "bool") and np.isin(R.data, (0, 1)).all(), "X2", "routing_map values must be 0 or 1")
+    need(R.data.ndim == 2 and R.data.shape[0] == T and R.data.shape[1] >= 1, "X18", "routing_map must be [num_tokens, E]")
+    need(shape(inputs, "probs") == R.data.shape, "X1", "probs must be [T, E]")
+    E = R.data.shape[1]
+    if dp == 1:
+        need(rows % E == 0, "X18", "drop_and_pad rows must be E * capacity")
+    else:
+        tokens = np.nonzero(R.data.astype(bool).T)[1]           # the tokens of the routed pairs, (expert, token) order
+        need(len(tokens) == rows and (tokens == v).all(), "X18", "with probs, sorted_indices must be the permute's of routing_map")
+
+
 # ---------------------------------------------------------------- group X: refuse inputs outside the contract (B1)
 
 INDEX = ("i32", "i64")
@@ -362,6 +473,8 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "compute_reverse_ragged_all_to_all_params": (("all_shards_tokens_per_expert",), (), ("shard_id", "num_shards")),
     "local_permute_after_a2a": (("inp", "all_shards_tokens_per_expert"), (), ("shard_id", "num_shards")),
     "local_unpermute_before_a2a": (("inp", "sorted_split_sizes", "inverse_chunk_indices"), (), ()),
+    "megatron_permute": (("inp", "routing_map"), ("probs",), ("num_out_tokens", "drop_and_pad", "drop_policy")),
+    "megatron_unpermute": (("inp", "sorted_indices"), ("probs", "routing_map"), ("num_tokens", "drop_and_pad")),
 }
 
 
@@ -509,6 +622,11 @@ def check_x(op, inputs, attrs, profile):
         need(int(M[:, s * L:(s + 1) * L].sum()) <= shape(inputs, "inp")[0], "X8", "the shards send more rows than inp has")
     elif op == "local_unpermute_before_a2a":
         check_chunks(inputs["sorted_split_sizes"], inputs["inverse_chunk_indices"], shape(inputs, "inp")[0])
+    elif op == "megatron_permute":
+        check_megatron_permute(inputs, attrs)
+    elif op == "megatron_unpermute":
+        need(inputs["inp"].dtype in REDUCIBLE, "X5", "unpermute reduces: fp8 is moved, never reduced", NotSupported)
+        check_megatron_unpermute(inputs, attrs)
 
 
 def checked(op, fn):

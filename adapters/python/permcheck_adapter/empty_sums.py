@@ -14,6 +14,16 @@ EMPTY_SUMS = {("token_combine", "output"): ("C3", False),
 
 def empty_sums(op, output, inputs, shape):
     """(rule, bool mask over `shape` of the elements that sum no term), or None when the output has none."""
+    if (op, output) == ("megatron_unpermute", "output"):
+        # Q6: a token no row of sorted_indices names sums nothing
+        s = inputs.get("sorted_indices")
+        if s is None or len(shape) < 1:
+            return None
+        named = np.zeros(shape[0], dtype=bool)
+        v = s.data.astype(np.int64).reshape(-1)
+        named[v[(v >= 0) & (v < shape[0])]] = True
+        mask = np.repeat(~named[:, None], int(np.prod(shape[1:], dtype=np.int64)), axis=1)
+        return "Q6", mask.reshape(shape)
     known = EMPTY_SUMS.get((op, output))
     row_id_map = inputs.get("row_id_map")
     if known is None or row_id_map is None:

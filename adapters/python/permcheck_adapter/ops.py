@@ -6,7 +6,8 @@ OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch
        "token_combine_backward": "COMBINE_BACKWARD", "sort_chunks_by_index": "SORT_CHUNKS",
        "sort_chunks_by_index_backward": "SORT_CHUNKS_BACKWARD", "compute_ragged_all_to_all_params": "RAGGED_A2A_PARAMS",
        "compute_reverse_ragged_all_to_all_params": "REVERSE_RAGGED_A2A_PARAMS",
-       "local_permute_after_a2a": "LOCAL_PERMUTE_AFTER_A2A", "local_unpermute_before_a2a": "LOCAL_UNPERMUTE_BEFORE_A2A"}
+       "local_permute_after_a2a": "LOCAL_PERMUTE_AFTER_A2A", "local_unpermute_before_a2a": "LOCAL_UNPERMUTE_BEFORE_A2A",
+       "megatron_permute": "MEGATRON_PERMUTE", "megatron_unpermute": "MEGATRON_UNPERMUTE"}
 # chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
 # any profile is judged on them; only these four are profile specific
 PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
@@ -23,4 +24,6 @@ OUTPUTS = {
     "compute_reverse_ragged_all_to_all_params": ("input_offsets", "send_sizes", "output_offsets", "recv_sizes"),
     "local_permute_after_a2a": ("output", "local_group_sizes", "sorted_split_sizes", "inverse_chunk_indices"),
     "local_unpermute_before_a2a": ("output",),
+    "megatron_permute": ("output", "permuted_probs", "sorted_indices"),   # docs/spec.md Q1-Q4
+    "megatron_unpermute": ("output",),                                   # Q5, Q6
 }

@@ -48,7 +48,11 @@ public final class CudaBackend implements Backend, Benchmarkable {
         Capabilities all = Capabilities.everything();
         java.util.Set<Capabilities.Feature> features = java.util.EnumSet.copyOf(all.features());
         features.remove(Capabilities.Feature.INDEX_FORM);
-        Capabilities caps = new Capabilities(all.ops(), all.dtypes(), all.profiles(), features);
+        // no kernel implements Megatron's permute / unpermute (docs/spec.md Q1-Q6): not claimed, so NOT_SUPPORTED
+        java.util.Set<org.permcheck.contract.Op> ops = java.util.EnumSet.copyOf(all.ops());
+        ops.remove(org.permcheck.contract.Op.MEGATRON_PERMUTE);
+        ops.remove(org.permcheck.contract.Op.MEGATRON_UNPERMUTE);
+        Capabilities caps = new Capabilities(ops, all.dtypes(), all.profiles(), features);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("java", System.getProperty("java.version"));
         if (device != null) {

@@ -70,6 +70,19 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
+    void megatronOpsAreNotClaimedSoTheyAreNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements Megatron's permute / unpermute (docs/spec.md Q1-Q6): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor inp = Tensor.ofFloats(DType.F32, new long[] {2, 2}, 1f, 2f, 3f, 4f);
+            Tensor map = Tensor.i32(new long[] {2, 2}, 0, 1, 0, 0);
+            Invocation permute = new Invocation(Op.MEGATRON_PERMUTE, Profile.TE_JAX, Map.of("inp", inp, "routing_map", map), Map.of("num_out_tokens", 1L));
+            assertEquals("op megatron_permute not implemented", b.info().capabilities().whyNot(permute));
+            assertFalse(b.info().capabilities().ops().contains(Op.MEGATRON_UNPERMUTE));
+            assertTrue(b.info().capabilities().ops().contains(Op.DISPATCH));
+        }
+    }
+
+    @Test
     void secondBackendInTheSameProcessIsAlsoCleanlyUnavailable() throws Exception {
         // JCuda's static initializer fails once (UnsatisfiedLinkError), then NoClassDefFoundError:
         // both must become a reason, not an exception

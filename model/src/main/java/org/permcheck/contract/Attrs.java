@@ -14,4 +14,10 @@ public final class Attrs {
     public static final String NUM_SHARDS = "num_shards";
     /** E of an index-form dispatch (X9): topk_ids does not carry it, a routing_map does. */
     public static final String NUM_EXPERTS = "num_experts";
+    /** Megatron permute/unpermute (docs/spec.md Q3): 1 = capacity layout, num_out_tokens // E rows per expert; absent = 0. */
+    public static final String DROP_AND_PAD = "drop_and_pad";
+    /** Megatron permute with drop_and_pad (Q4): which routed tokens survive the capacity, 0 = by position, 1 = by probs. */
+    public static final String DROP_POLICY = "drop_policy";
+    /** Megatron unpermute (Q5): restore_shape[0], the tokens the rows are added back to. */
+    public static final String NUM_TOKENS = "num_tokens";
 }

@@ -131,6 +131,8 @@ public final class CallPreconditions {
                 chunks(Preconditions.longs(split), Preconditions.longs(order), inp.dim(0));
                 return;
             }
+            case MEGATRON_PERMUTE: MegatronPreconditions.permute(inv); return;
+            case MEGATRON_UNPERMUTE: MegatronPreconditions.unpermute(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

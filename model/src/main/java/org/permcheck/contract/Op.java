@@ -96,7 +96,30 @@ public enum Op {
     LOCAL_UNPERMUTE_BEFORE_A2A("local_unpermute_before_a2a",
             List.of(in(Ports.INP), in(Ports.SORTED_SPLIT_SIZES), in(Ports.INVERSE_CHUNK_INDICES)),
             List.of(out(Ports.OUTPUT, DATA, sameAs(Ports.INP))),
-            List.of());
+            List.of()),
+    /**
+     * Megatron-Core {@code permute} (docs/spec.md Q1-Q4): {@code routing_map[T,E]} (and {@code probs[T,E]}) to
+     * rows in (expert, token) order, with {@code sorted_indices[rows]}, the token of every row, in place of
+     * TE's row_id_map; attrs num_out_tokens (required), drop_and_pad (0/1), drop_policy (0 position, 1 probs).
+     * No TE profile parameter touches it, so it is judged against a backend of any profile.
+     */
+    MEGATRON_PERMUTE("megatron_permute",
+            List.of(in(Ports.INP), in(Ports.ROUTING_MAP), optIn(Ports.PROBS)),
+            // Q1, Q3: num_out_tokens rows dropless, E * (num_out_tokens // E) with drop_and_pad
+            List.of(out(Ports.OUTPUT, DATA, inv -> dispatchRows(inv) * rowElems(inv, Ports.INP)),
+                    optOut(Ports.PERMUTED_PROBS, DATA, OutputShape::dispatchRows),
+                    out(Ports.SORTED_INDICES, INDEX, OutputShape::dispatchRows)),
+            List.of(Attrs.NUM_OUT_TOKENS, Attrs.DROP_AND_PAD, Attrs.DROP_POLICY)),
+    /**
+     * Megatron-Core {@code unpermute} (docs/spec.md Q5, Q6): scatter-adds the rows back to their tokens
+     * through {@code sorted_indices}, weighted by {@code probs[t, e(r)]} when given (with the
+     * {@code routing_map} that says each row's expert); attrs num_tokens (restore_shape[0]), drop_and_pad.
+     */
+    MEGATRON_UNPERMUTE("megatron_unpermute",
+            List.of(in(Ports.INP), in(Ports.SORTED_INDICES), optIn(Ports.PROBS), optIn(Ports.ROUTING_MAP)),
+            // Q5: [num_tokens, H]
+            List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(Attrs.NUM_TOKENS, Attrs.DROP_AND_PAD));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -104,7 +127,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }
@@ -126,7 +149,7 @@ public enum Op {
 
     /**
      * True when the profile changes what the op must return (the mask family: D, P, N, M, C and G
-     * rules); false for chunk sort and the expert-parallel helpers, whose rules no profile touches,
+     * rules); false for chunk sort, the expert-parallel helpers and Megatron's permute / unpermute, whose rules no profile touches,
      * so a backend claiming any profile is judged on them (docs/spec.md, "Profiles").
      */
     public boolean profileSpecific() { return profileSpecific; }

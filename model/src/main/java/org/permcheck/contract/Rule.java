@@ -60,6 +60,16 @@ public enum Rule {
     X8("expert-parallel inputs"),
     X9("index-form inputs"),
     X10("index-form ids"),
+    Q1("Megatron sorted_indices"),
+    Q2("Megatron row copy"),
+    Q3("Megatron drop_and_pad capacity layout"),
+    Q4("Megatron drop policy"),
+    Q5("Megatron unpermute weighted scatter-add"),
+    Q6("Megatron unpermute tokens no row names"),
+    X15("Megatron num_out_tokens"),
+    X16("Megatron capacity"),
+    X17("Megatron drop policy inputs"),
+    X18("Megatron unpermute inputs"),
     B1("probe refused or bounded"),
     B2("no byte outside an output"),
     B3("declared drop policy"),
@@ -95,7 +105,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X10: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X10, X15-X18: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

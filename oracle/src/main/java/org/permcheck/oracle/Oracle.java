@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.MegatronPreconditions;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.chunks.ChunkSort;
 import org.permcheck.oracle.dispatch.Combine;
@@ -16,6 +17,8 @@ import org.permcheck.contract.Ports;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.IndexForm;
 import org.permcheck.oracle.layout.RowIdMap;
+import org.permcheck.oracle.megatron.MegatronPermute;
+import org.permcheck.oracle.megatron.MegatronUnpermute;
 
 /**
  * The oracle's front door: what the contract (docs/spec.md) says a call must return.
@@ -43,6 +46,8 @@ public final class Oracle {
             case REVERSE_RAGGED_A2A_PARAMS: return RaggedAllToAllParams.expected(inv, true);
             case LOCAL_PERMUTE_AFTER_A2A: return LocalPermute.expectedAfter(inv);
             case LOCAL_UNPERMUTE_BEFORE_A2A: return LocalPermute.expectedBefore(inv);
+            case MEGATRON_PERMUTE: return MegatronPermute.expected(inv);
+            case MEGATRON_UNPERMUTE: return MegatronUnpermute.expected(inv);
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }
@@ -74,7 +79,7 @@ public final class Oracle {
     /**
      * The valid slots of the row_id_map input of a combine or gradient call (M2-M4, C4), read as
      * their reference reads them: pad_offsets added, source rows bounded by the permuted tensor
-     * (X6); empty for every other op.
+     * (X6); for a Megatron unpermute the rows its sorted_indices names (Q5); empty for every other op.
      */
     public static Optional<RowIdMap.Routes> routes(Invocation inv) {
         Preconditions.requirePorts(inv); // X1
@@ -83,6 +88,9 @@ public final class Oracle {
             case COMBINE: permuted = Ports.INP; break;
             case DISPATCH_BACKWARD: permuted = Ports.GRAD_OUTPUT; break;
             case COMBINE_BACKWARD: permuted = Ports.FWD_INPUT; break;
+            case MEGATRON_UNPERMUTE: // Q5, Q6: the rows sorted_indices names for each token (X18 checked)
+                MegatronPreconditions.unpermute(inv);
+                return Optional.of(MegatronUnpermute.routes(inv));
             default: return Optional.empty();
         }
         Preconditions.requireRank2(permuted, inv.input(permuted));

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendInfo;
 import org.permcheck.spi.Capabilities;
@@ -25,10 +26,21 @@ final class PlantedCpuBackend implements Backend {
 
     PlantedCpuBackend(Bug bug) { this.bug = bug; }
 
+    /** Every op of TE's contract; Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
+    private static final Capabilities TE_OPS = teOps();
+
+    private static Capabilities teOps() {
+        Capabilities all = Capabilities.everything();
+        java.util.Set<Op> ops = java.util.EnumSet.copyOf(all.ops());
+        ops.remove(Op.MEGATRON_PERMUTE);
+        ops.remove(Op.MEGATRON_UNPERMUTE);
+        return new Capabilities(ops, all.dtypes(), all.profiles(), all.features());
+    }
+
     @Override
     public BackendInfo info() {
         return new BackendInfo(bug == Bug.NONE ? "cpu-planted" : "cpu-planted+" + bug.id, "0.1.0", "CPU (test scope)",
-                Capabilities.everything(), Optional.empty(), Map.of("planted_bug", bug.id));
+                TE_OPS, Optional.empty(), Map.of("planted_bug", bug.id));
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.permcheck.tensor.Tensor;
  */
 public final class EmptySumCheck implements Check {
     @Override
-    public Set<Rule> rules() { return EnumSet.of(Rule.C3, Rule.G1, Rule.G4); }
+    public Set<Rule> rules() { return EnumSet.of(Rule.C3, Rule.G1, Rule.G4, Rule.Q6); }
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {

@@ -29,6 +29,7 @@ final class EmptySums {
         if (op == Op.COMBINE && output.equals(Ports.OUTPUT)) return new EmptySums(Rule.C3, ctx.routes(), false);
         if (op == Op.DISPATCH_BACKWARD && output.equals(Ports.GRAD_INP)) return new EmptySums(Rule.G1, ctx.routes(), false);
         if (op == Op.COMBINE_BACKWARD && output.equals(Ports.GRAD_MERGING_PROBS)) return new EmptySums(Rule.G4, ctx.routes(), true);
+        if (op == Op.MEGATRON_UNPERMUTE && output.equals(Ports.OUTPUT)) return new EmptySums(Rule.Q6, ctx.routes(), false);
         return null;
     }
 

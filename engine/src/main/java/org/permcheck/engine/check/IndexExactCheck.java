@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.permcheck.contract.Attrs;
+import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
+import org.permcheck.contract.Ports;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
 import org.permcheck.tensor.Tensor;
@@ -21,10 +24,36 @@ import org.permcheck.tensor.Tensor;
 public final class IndexExactCheck implements Check {
     /** The rule that defines the INDEX outputs of each op that has some and is not dispatch. */
     static final Map<Op, Rule> EXACT = Map.of(Op.SORT_CHUNKS, Rule.S1, Op.RAGGED_A2A_PARAMS, Rule.A1,
-            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3);
+            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.MEGATRON_PERMUTE, Rule.Q1);
 
     @Override
-    public Set<Rule> rules() { return EnumSet.copyOf(EXACT.values()); }
+    public Set<Rule> rules() {
+        Set<Rule> r = EnumSet.copyOf(EXACT.values());
+        r.addAll(EnumSet.of(Rule.Q3, Rule.Q4));
+        return r;
+    }
+
+    /**
+     * The rule a wrong Megatron {@code sorted_indices} breaks: under drop_and_pad Q4 when some expert's group
+     * keeps other routed tokens than the oracle's (the drop policy), else Q3 (the capacity layout); Q1 dropless.
+     */
+    static Rule megatronRule(CheckContext ctx, Tensor expected, Tensor actual) {
+        Invocation inv = ctx.invocation();
+        if (inv.optionalAttr(Attrs.DROP_AND_PAD).orElse(0L) != 1) return Rule.Q1;
+        Tensor map = inv.input(Ports.ROUTING_MAP);
+        long experts = map.dim(1), capacity = expected.dim(0) / experts;
+        for (long e = 0; e < experts; e++) {
+            java.util.Set<Long> want = new java.util.HashSet<>(), got = new java.util.HashSet<>();
+            for (long r = e * capacity; r < (e + 1) * capacity; r++) {
+                long t = expected.getLong(r);
+                if (map.getLong(t, e) == 1) want.add(t);
+                long u = actual.getLong(r);
+                if (u >= 0 && u < map.dim(0) && map.getLong(u, e) == 1) got.add(u);
+            }
+            if (!want.equals(got) && want.size() == got.size()) return Rule.Q4; // as many kept, other ones: the policy
+        }
+        return Rule.Q3;
+    }
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
@@ -35,7 +64,7 @@ public final class IndexExactCheck implements Check {
             Tensor a = ctx.actualValue(p.name());
             if (a.bitEquals(e)) continue;
             Specified spec = Specified.of(ctx.expected(), p.name(), e);
-            MismatchCounter m = new MismatchCounter(EXACT.get(ctx.op()));
+            MismatchCounter m = new MismatchCounter(ctx.op() == Op.MEGATRON_PERMUTE ? megatronRule(ctx, e, a) : EXACT.get(ctx.op()));
             long judged = 0;
             for (long i = 0; i < e.numel(); i++) {
                 long r = i / Math.max(1, e.rowElems());

@@ -47,6 +47,7 @@ final class Positions {
     }
 
     private static boolean tokenRows(Op op, String output) {
-        return (op == Op.COMBINE && output.equals(Ports.OUTPUT)) || (op == Op.DISPATCH_BACKWARD && output.equals(Ports.GRAD_INP));
+        return (op == Op.COMBINE && output.equals(Ports.OUTPUT)) || (op == Op.DISPATCH_BACKWARD && output.equals(Ports.GRAD_INP))
+                || (op == Op.MEGATRON_UNPERMUTE && output.equals(Ports.OUTPUT));
     }
 }

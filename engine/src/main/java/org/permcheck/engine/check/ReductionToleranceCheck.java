@@ -30,7 +30,8 @@ import org.permcheck.tensor.Tensor;
  */
 public final class ReductionToleranceCheck implements Check {
     /** The formula that defines each op's REDUCTION output: a finite miss cites it. */
-    static final Map<Op, Rule> SUMS = Map.of(Op.COMBINE, Rule.C1, Op.DISPATCH_BACKWARD, Rule.G1, Op.COMBINE_BACKWARD, Rule.G4);
+    static final Map<Op, Rule> SUMS = Map.of(Op.COMBINE, Rule.C1, Op.DISPATCH_BACKWARD, Rule.G1, Op.COMBINE_BACKWARD, Rule.G4,
+            Op.MEGATRON_UNPERMUTE, Rule.Q5);
 
     @Override
     public Set<Rule> rules() {

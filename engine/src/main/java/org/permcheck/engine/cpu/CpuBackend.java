@@ -46,6 +46,8 @@ public final class CpuBackend implements Backend {
             case REVERSE_RAGGED_A2A_PARAMS: return CpuExpertParallel.params(inv, true);
             case LOCAL_PERMUTE_AFTER_A2A: return CpuExpertParallel.permuteAfter(inv);
             case LOCAL_UNPERMUTE_BEFORE_A2A: return CpuExpertParallel.unpermuteBefore(inv);
+            case MEGATRON_PERMUTE: return CpuMegatron.permute(inv);
+            case MEGATRON_UNPERMUTE: return CpuMegatron.unpermute(inv);
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

@@ -50,6 +50,8 @@ public final class CaseGenerator {
                 boolean reduces = s.op() != Op.DISPATCH && (s.op() != Op.COMBINE_BACKWARD || s.mergingProbs());
                 if (reduces && s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
                 return null;
+            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
+                return MegatronInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
                 if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
@@ -85,6 +87,9 @@ public final class CaseGenerator {
                 break;
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 chunkSort(spec, rng, in, features);
+                break;
+            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
+                MegatronInputs.put(spec, rng, in, attrs, features);
                 break;
             default:
                 expertParallel(spec, rng, in, attrs, features);

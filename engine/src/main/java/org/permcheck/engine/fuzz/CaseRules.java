@@ -3,6 +3,7 @@ package org.permcheck.engine.fuzz;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Preconditions;
@@ -79,6 +80,19 @@ public final class CaseRules {
             case REVERSE_RAGGED_A2A_PARAMS: r.add(Rule.A2); break;
             case LOCAL_PERMUTE_AFTER_A2A: r.add(Rule.A3); break;
             case LOCAL_UNPERMUTE_BEFORE_A2A: r.add(Rule.A4); break;
+            case MEGATRON_PERMUTE:
+                r.add(Rule.Q1);
+                r.add(Rule.Q2);
+                if (inv.optionalAttr(Attrs.DROP_AND_PAD).orElse(0L) == 1) {
+                    r.add(Rule.Q3);
+                    r.add(Rule.Q4);
+                }
+                break;
+            case MEGATRON_UNPERMUTE:
+                r.add(Rule.Q5);
+                if (hasTokenRoutedNowhere(inv)) r.add(Rule.Q6);
+                r.add(Rule.C5);
+                break;
             default: break;
         }
         r.add(Rule.R1);

@@ -145,6 +145,16 @@ public final class EdgeCases {
         m.put(RELATIONS + "combine", rel.withOp(Op.COMBINE).withMergingProbs(true).withAlign(2));
         m.put(RELATIONS + "combine-bwd", rel.withOp(Op.COMBINE_BACKWARD).withMergingProbs(true));
         m.put(RELATIONS + "chunk-sort", CaseSpec.of(Op.SORT_CHUNKS, 20, 1, 4, 1, 0x5eed0302L).withChunks(5).withProbs(true).withExtra(2));
+        // Megatron-Core permute / unpermute (issue 14, docs/spec.md Q1-Q6; MegatronInputs: align = capacity per expert,
+        // mergingProbs = the probs drop policy); zipf routing overflows the popular experts' capacity and leaves others short
+        CaseSpec mg = CaseSpec.of(Op.MEGATRON_PERMUTE, 16, 5, 8, 2, 0x5eed0401L).withValues(Values.SPECIALS).withProbs(true);
+        m.put("megatron-permute-dropless", mg.withZeroProbs(true).withExtra(3));
+        m.put("megatron-permute-drop-position", mg.withRouting(Routing.ZIPF).withTopK(3).withAlign(3).withExtra(2));
+        m.put("megatron-permute-drop-probs", mg.withRouting(Routing.ZIPF).withTopK(3).withAlign(4).withMergingProbs(true).withProbsDtype(DType.BF16));
+        CaseSpec mu = mg.withOp(Op.MEGATRON_UNPERMUTE).withValues(Values.NORMAL);
+        m.put("megatron-unpermute-dropless", mu.withRouting(Routing.NOWHERE));
+        m.put("megatron-unpermute-drop-and-pad", mu.withRouting(Routing.ZIPF).withTopK(3).withAlign(3).withDtype(DType.BF16));
+        m.put("megatron-unpermute-no-probs", mu.withProbs(false).withExtra(2).withDtype(DType.F16));
         return m;
     }
 

@@ -160,6 +160,17 @@ public final class ProbeCases {
         p.add(new Probe("id-far-out-of-range", Rule.X10, xi, inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 1, 0, 1 << 20))));
         p.add(new Probe("duplicate-id", Rule.X10, xi, inv -> withInput(inv, Ports.TOPK_IDS, duplicateId(inv.input(Ports.TOPK_IDS)))));
         p.add(new Probe("index-form-below-routed", Rule.X3, xi, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routedSlots(inv) - 1)));
+        // X15-X18: Megatron's permute / unpermute (docs/spec.md Q1-Q6): a dropless buffer below the routed pairs loses the
+        // tail silently, a capacity above T or a policy without drop_and_pad has no layout, sorted_indices must name tokens
+        CaseSpec mp = CaseSpec.of(Op.MEGATRON_PERMUTE, 16, 5, 8, 2, 0x9b0be009L).withProbs(true);
+        CaseSpec mu = mp.withOp(Op.MEGATRON_UNPERMUTE);
+        p.add(new Probe("megatron-below-routed", Rule.X15, mp, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routed(inv) - 1)));
+        p.add(new Probe("megatron-capacity-above-t", Rule.X16, mp.withAlign(2), inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS,
+                (inv.input(Ports.INP).dim(0) + 1) * inv.input(Ports.ROUTING_MAP).dim(1))));
+        p.add(new Probe("megatron-policy-without-drop-and-pad", Rule.X17, mp, inv -> withAttr(inv, Attrs.DROP_POLICY, 1L)));
+        p.add(new Probe("megatron-sorted-index-out-of-range", Rule.X18, mu, inv -> withInput(inv, Ports.SORTED_INDICES,
+                set(inv.input(Ports.SORTED_INDICES), 0, 0, inv.attr(Attrs.NUM_TOKENS)))));
+        p.add(new Probe("megatron-probs-without-routing-map", Rule.X18, mu, inv -> withoutInput(inv, Ports.ROUTING_MAP)));
         return p;
     }
 

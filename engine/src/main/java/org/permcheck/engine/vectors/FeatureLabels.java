@@ -62,6 +62,8 @@ public final class FeatureLabels {
         add("oracle-not-run", "a case judged by R3/R4 and the bound and guard checks only, the oracle not run");
         add("fuzz-found", "promoted from a shrunk fuzz counterexample");
         add("large", "too large to commit: regenerated from its recipe, pinned by hash");
+        add("megatron", "Megatron-Core permute / unpermute with sorted_indices (docs/spec.md Q1-Q6)");
+        add("drop-and-pad", "Megatron drop_and_pad: a capacity per expert, tokens dropped or padded (Q3, Q4)");
     }
 
     private static void add(String label, String description) {

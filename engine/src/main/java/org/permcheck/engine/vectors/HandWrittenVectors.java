@@ -40,6 +40,7 @@ public final class HandWrittenVectors {
         chunkSort(v);
         expertParallel(v);
         negative(v);
+        megatron(v);
         return v;
     }
 
@@ -339,6 +340,76 @@ public final class HandWrittenVectors {
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX,
                         inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),
                         Map.of(Attrs.SHARD_ID, 0L, Attrs.NUM_SHARDS, 3L))));
+    }
+
+    // ------------------------------------------------------------------ Q (Megatron-Core permute / unpermute, issue 14)
+
+    /**
+     * MegatronPermuteTest's worked example (computed by hand there): T=4, E=3; t0 -> {e0 .5, e2 .5},
+     * t1 -> {e1 .25, e2 .75}, t2 -> {e0 1}, t3 -> {e0 .125, e2 .875}; off the map only probs[t0,e1] = .0625.
+     */
+    static final long[] MEGATRON_MAP = {1, 0, 1, 0, 1, 1, 1, 0, 0, 1, 0, 1};
+    private static final float[] MEGATRON_PROBS = {0.5f, 0.0625f, 0.5f, 0, 0.25f, 0.75f, 1f, 0, 0, 0.125f, 0, 0.875f};
+
+    private static void megatron(List<VectorCase> v) {
+        Tensor map = Tensor.ofInts(DType.BOOL, shape(4, 3), MEGATRON_MAP);
+        Tensor probs = Tensor.ofFloats(DType.F32, shape(4, 3), MEGATRON_PROBS);
+        v.add(vec("megatron/permute-dropless", "rows in (expert, token) order, sorted_indices = [0,2,3,1,0,1,3]; a zero-probability row is still a copy",
+                rules(Rule.Q1, Rule.Q2), feats("f32", "megatron", "probs", "bool-routing-map"),
+                megatronPermute(ramp(DType.F32, 4, 3), map, probs, 7, null, null)));
+        v.add(vec("megatron/permute-extra-rows", "num_out_tokens 9 > 7 routed pairs: rows 7, 8 unspecified",
+                rules(Rule.Q1, Rule.Q2), feats("bf16", "megatron", "extra-rows", "bool-routing-map"),
+                megatronPermute(ramp(DType.BF16, 4, 2), map, null, 9, null, null)));
+        v.add(vec("megatron/permute-drop-and-pad-position", "capacity 6 // 3 = 2: t3 dropped from e0 and e2, e1 padded with t0 (prob .0625)",
+                rules(Rule.Q3, Rule.Q4, Rule.Q2), feats("f32", "megatron", "drop-and-pad", "probs", "bool-routing-map"),
+                megatronPermute(ramp(DType.F32, 4, 3), map, probs, 6, 1L, null)));
+        v.add(vec("megatron/permute-drop-and-pad-probs", "capacity 2 by probs: e2 keeps t1 (.75) and t3 (.875), drops t0 (.5)",
+                rules(Rule.Q3, Rule.Q4), feats("f16", "megatron", "drop-and-pad", "probs", "bool-routing-map"),
+                megatronPermute(ramp(DType.F16, 4, 2), map, probs, 6, 1L, 1L)));
+        Expected dropless = Oracle.expected(megatronPermute(ramp(DType.F32, 4, 3), map, probs, 7, null, null));
+        v.add(vec("megatron/unpermute-dropless", "the rows back with their probs: every token comes back (weights sum to 1)",
+                rules(Rule.Q5, Rule.C5), feats("f32", "megatron", "probs"),
+                megatronUnpermute(dropless.values().get(Ports.OUTPUT), dropless.values().get(Ports.SORTED_INDICES), probs, map, 4, null)));
+        Expected padded = Oracle.expected(megatronPermute(ramp(DType.F32, 4, 3), map, probs, 6, 1L, null));
+        v.add(vec("megatron/unpermute-drop-and-pad", "capacity rows back, expert r // 2: t0 gains its padding row's .0625, t3 (dropped) is exactly +0.0",
+                rules(Rule.Q5, Rule.Q6, Rule.C5), feats("f32", "megatron", "drop-and-pad", "probs", "unrouted-token"),
+                megatronUnpermute(padded.values().get(Ports.OUTPUT), padded.values().get(Ports.SORTED_INDICES), probs, map, 4, 1L)));
+        v.add(vec("megatron/unpermute-no-probs", "no probs: a plain scatter-add, duplicate rows summed, bf16",
+                rules(Rule.Q5, Rule.Q6, Rule.C5), feats("bf16", "megatron", "unrouted-token"),
+                megatronUnpermute(ramp(DType.BF16, 5, 2), Tensor.ofInts(DType.I64, shape(5), 2, 0, 2, 1, 2), null, null, 4, null)));
+        v.add(neg("precondition/x15-megatron-too-few-out-tokens", "dropless num_out_tokens 6 < 7 routed pairs (Megatron drops the tail silently)", Rule.X15,
+                megatronPermute(ramp(DType.F32, 4, 2), map, null, 6, null, null)));
+        v.add(neg("precondition/x16-megatron-capacity-above-t", "drop_and_pad capacity 15 // 3 = 5 > T = 4", Rule.X16,
+                megatronPermute(ramp(DType.F32, 4, 2), map, null, 15, 1L, null)));
+        Tensor tie = Tensor.ofFloats(DType.F32, shape(4, 3), 0.5f, 0, 0.5f, 0, 0.25f, 0.5f, 1f, 0, 0, 0.125f, 0, 0.875f);
+        v.add(neg("precondition/x17-megatron-tie-at-the-cut", "probs policy, capacity 2: e2's .5 (t0) and .5 (t1) tie at the cut", Rule.X17,
+                megatronPermute(ramp(DType.F32, 4, 2), map, tie, 6, 1L, 1L)));
+        v.add(neg("precondition/x18-megatron-sorted-index-out-of-range", "sorted_indices names token 4 of 4", Rule.X18,
+                megatronUnpermute(ramp(DType.F32, 2, 2), Tensor.ofInts(DType.I64, shape(2), 0, 4), null, null, 4, null)));
+    }
+
+    static Invocation megatronPermute(Tensor inp, Tensor map, Tensor probs, long numOut, Long dropAndPad, Long policy) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.ROUTING_MAP, map);
+        if (probs != null) in.put(Ports.PROBS, probs);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
+        if (dropAndPad != null) attrs.put(Attrs.DROP_AND_PAD, dropAndPad);
+        if (policy != null) attrs.put(Attrs.DROP_POLICY, policy);
+        return new Invocation(Op.MEGATRON_PERMUTE, Profile.TE_JAX, in, attrs);
+    }
+
+    static Invocation megatronUnpermute(Tensor inp, Tensor sorted, Tensor probs, Tensor map, long tokens, Long dropAndPad) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.SORTED_INDICES, sorted);
+        if (probs != null) in.put(Ports.PROBS, probs);
+        if (map != null) in.put(Ports.ROUTING_MAP, map);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_TOKENS, tokens);
+        if (dropAndPad != null) attrs.put(Attrs.DROP_AND_PAD, dropAndPad);
+        return new Invocation(Op.MEGATRON_UNPERMUTE, Profile.TE_JAX, in, attrs);
     }
 
     // ------------------------------------------------------------------ small builders

@@ -41,11 +41,17 @@ import org.permcheck.tensor.npy.Npy;
  * checks that both .npy writers agree), with the same attributes and input order.
  */
 class PythonGeneratorPortTest {
+    /**
+     * Ops the size-mix draw never samples: Megatron's permute / unpermute (docs/spec.md Q1-Q6) have named edge cases
+     * only (EdgeCases, MegatronInputs), so the Python generator port need not rebuild them.
+     */
+    static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE);
 
     static List<String> specs() {
         Set<String> out = new LinkedHashSet<>();
         // every op at least once, then sampled specs as fuzz runs draw them
         for (Op op : Op.values()) {
+            if (UNSAMPLED.contains(op)) continue;
             for (long i = 0; out.size() < 400; i++) {
                 CaseSpec s = SpecSampler.sample(SplitMix64.nth(op.ordinal() + 1000, i), SizeClass.SMALL);
                 if (s.op() == op && s.tokens() * (long) Math.max(1, s.hidden()) <= 4096) {
@@ -75,7 +81,7 @@ class PythonGeneratorPortTest {
     void pythonRebuildsEveryInputByteForByte(@TempDir Path tmp) throws Exception {
         assumeTrue(Python.hasNumpy(), "python3 with numpy not found: the Python generator port cannot be compared");
         List<String> specs = specs();
-        assertEquals(Op.values().length, specs.stream().map(s -> s.split(" ")[0]).distinct().count(), "every op sampled");
+        assertEquals(Op.values().length - UNSAMPLED.size(), specs.stream().map(s -> s.split(" ")[0]).distinct().count(), "every sampled op");
         assertTrue(specs.stream().anyMatch(s -> s.contains("routing_form=index") && s.contains("probs=true")), "an index-form dispatch with weights");
         Process p = new ProcessBuilder("python3", Python.REPO.resolve("adapters/python/tools/generate_inputs.py").toString(), tmp.toString())
                 .redirectErrorStream(true).start();

@@ -16,11 +16,11 @@ import org.permcheck.tensor.Tensor;
  *   <li>the C5 slack {@code (n+1) * 2^-24 * sum |term|}.</li>
  * </ul>
  */
-final class RowReduction {
+public final class RowReduction {
     /** 2^-24: the unit roundoff of fp32. */
     static final double F32_UNIT_ROUNDOFF = 0x1p-24;
 
-    record Result(Tensor values, Tensor reference, Tensor slack) {}
+    public record Result(Tensor values, Tensor reference, Tensor slack) {}
 
     private RowReduction() {}
 
@@ -30,7 +30,7 @@ final class RowReduction {
      * @param weights {@code [T,E]} merging probabilities, or null for a plain sum (C1 without
      *                merging_probs: the factor is absent, which equals multiplying by exactly 1)
      */
-    static Result sum(Tensor payload, Routes routes, Tensor weights, boolean fused, DType outDtype) {
+    public static Result sum(Tensor payload, Routes routes, Tensor weights, boolean fused, DType outDtype) {
         int nt = routes.numTokens();
         int h = (int) payload.rowElems();
         Tensor values = Tensor.zeros(outDtype, nt, h);
