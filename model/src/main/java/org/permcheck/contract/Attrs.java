@@ -14,4 +14,6 @@ public final class Attrs {
     public static final String NUM_SHARDS = "num_shards";
     /** E of an index-form dispatch (X9): topk_ids does not carry it, a routing_map does. */
     public static final String NUM_EXPERTS = "num_experts";
+    /** MaxText's ring of experts (docs/spec.md J4, X21): ids are rolled to {@code (id - r) mod E} before sorting. */
+    public static final String ROLL_TO_EXPERT_ID = "roll_to_expert_id";
 }
