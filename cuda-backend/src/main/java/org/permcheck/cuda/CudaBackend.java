@@ -48,7 +48,10 @@ public final class CudaBackend implements Backend, Benchmarkable {
         Capabilities all = Capabilities.everything();
         java.util.Set<Capabilities.Feature> features = java.util.EnumSet.copyOf(all.features());
         features.remove(Capabilities.Feature.INDEX_FORM);
-        Capabilities caps = new Capabilities(all.ops(), all.dtypes(), all.profiles(), features);
+        // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
+        java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());
+        profiles.remove(org.permcheck.contract.Profile.MAXTEXT.id());
+        Capabilities caps = new Capabilities(all.ops(), all.dtypes(), profiles, features);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("java", System.getProperty("java.version"));
         if (device != null) {
