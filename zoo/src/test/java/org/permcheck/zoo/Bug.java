@@ -203,7 +203,18 @@ enum Bug {
             "LeetGPU-challenges #255 / PR #256, PyTorch #108642 (ids and weights out of step when slots are unsorted)", "I3"),
     INDEX_SLOT_MAJOR("index-slot-major-order",
             "index form: an expert's rows ordered slot-major, by (slot j, token t), instead of by flat index t*k+j",
-            "Tutel 82af7aad (slot-major (k, t) order within an expert, docs/sources.md#peer-contracts)", "I2");
+            "Tutel 82af7aad (slot-major (k, t) order within an expert, docs/sources.md#peer-contracts)", "I2"),
+
+    // ------------------------------------------------------------ profile maxtext (issue 14, docs/sources.md#maxtext-permute)
+    MAXTEXT_UNSTABLE_ARGSORT("maxtext-unstable-argsort",
+            "maxtext: the flat ids sorted by an unstable sort, an expert's slots in descending flat index (ties last-first)",
+            "JAX #2779 (XLA's sort unstable on GPU, before PR #3580 made it stable by default); data-apis/array-api-compat #354 (torch.argsort)", "J3"),
+    MAXTEXT_COUNTS_BEFORE_ROLL("maxtext-group-sizes-unrolled",
+            "maxtext: group_sizes = bincount of the ids before the roll, while the sort reads the rolled ids (group g sized as expert g)",
+            "MaxText PR #1734 (bincount group sizes that disagree with the sorted rows), ring of experts PRs #2827, #3351", "J4"),
+    MAXTEXT_ROLL_AFTER_SORT("maxtext-roll-after-sort",
+            "maxtext: the ids sorted before they are rolled: the buffer keeps the unrolled expert order under the rolled group sizes",
+            "MaxText ring of experts (roll_to_expert_id, PR #2827's definition: the roll comes before the sort)", "J4");
 
     final String id;
     final String bugClass;
