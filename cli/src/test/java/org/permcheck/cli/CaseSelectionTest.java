@@ -30,13 +30,14 @@ class CaseSelectionTest {
     @Test
     void listPrintsEveryCaseWithItsOpAndRulesAndStartsNoBackend() {
         List<String[]> all = listing("--backend", "exec:false", "--probes", "off"); // a backend that cannot start: never started
-        // 52 vectors, 87 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases; R3/R4 5 relation cases)
-        assertEquals(2139, all.size(), "the quick tier with the committed vectors");
-        // the robustness tier follows by default: 48 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3) and
-        // the 11 committed negative vectors (ProbeCases)
+        // 54 vectors, 93 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases, profile maxtext
+        // 2 vectors and 6 edge cases; R3/R4 5 relation cases)
+        assertEquals(2147, all.size(), "the quick tier with the committed vectors");
+        // the robustness tier follows by default: 54 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
+        // 6 for maxtext: X19-X21) and the 14 committed negative vectors (ProbeCases)
         List<String[]> withProbes = listing("--backend", "exec:false");
-        assertEquals(2139 + 59, withProbes.size());
-        assertTrue(withProbes.get(2139)[0].startsWith("robustness/X"), withProbes.get(2139)[0]);
+        assertEquals(2147 + 68, withProbes.size());
+        assertTrue(withProbes.get(2147)[0].startsWith("robustness/X"), withProbes.get(2147)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));
     }
