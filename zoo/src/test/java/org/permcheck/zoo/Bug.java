@@ -214,7 +214,13 @@ enum Bug {
             "MaxText PR #1734 (bincount group sizes that disagree with the sorted rows), ring of experts PRs #2827, #3351", "J4"),
     MAXTEXT_ROLL_AFTER_SORT("maxtext-roll-after-sort",
             "maxtext: the ids sorted before they are rolled: the buffer keeps the unrolled expert order under the rolled group sizes",
-            "MaxText ring of experts (roll_to_expert_id, PR #2827's definition: the roll comes before the sort)", "J4");
+            "MaxText ring of experts (roll_to_expert_id, PR #2827's definition: the roll comes before the sort)", "J4"),
+    MAXTEXT_PADDING_IN_LAST_GROUP("maxtext-padding-counted-in-last-expert",
+            "maxtext: group_sizes count the rows that pad T*K up to the matmul tile (8) into the last expert",
+            "MaxText PR #1734 (local sizes by bincount assigned the padding tokens to the last expert)", "J2"),
+    MAXTEXT_TILE_PADDED_BUFFER("maxtext-tile-padded-buffer",
+            "maxtext: the buffer returned padded to the grouped matmul's tile (rows rounded up to 8, zero rows) instead of T*K rows",
+            "MaxText moe.py (max_utils.maybe_pad pads the total row count for the GMM and slices back, docs/sources.md#maxtext-permute)", "J1");
 
     final String id;
     final String bugClass;

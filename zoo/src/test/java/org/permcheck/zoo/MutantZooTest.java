@@ -103,7 +103,8 @@ class MutantZooTest {
      */
     @TestFactory
     Stream<DynamicTest> maxtextMutantsDieUnderTheirJRule() {
-        return Stream.of(Bug.MAXTEXT_UNSTABLE_ARGSORT, Bug.MAXTEXT_COUNTS_BEFORE_ROLL, Bug.MAXTEXT_ROLL_AFTER_SORT).map(b -> DynamicTest.dynamicTest(b.id, () -> {
+        return Stream.of(Bug.MAXTEXT_UNSTABLE_ARGSORT, Bug.MAXTEXT_COUNTS_BEFORE_ROLL, Bug.MAXTEXT_ROLL_AFTER_SORT,
+                Bug.MAXTEXT_PADDING_IN_LAST_GROUP, Bug.MAXTEXT_TILE_PADDED_BUFFER).map(b -> DynamicTest.dynamicTest(b.id, () -> {
             KillSearch.Kill k = KillSearch.hunt(() -> new PlantedCpuBackend(b), BUDGET, false);
             assertEquals(Status.FAIL, k.status(), b.id + ": " + k.stage() + " " + k.status() + " at " + k.caseId() + ": " + k.message());
             assertEquals("quick", k.stage(), b.id + " killed only at stage " + k.stage());

@@ -62,6 +62,13 @@ final class PlantedArgsort {
             if (!zero) buf.copyRowFrom(inp, f / k, r);                          // J1: repeat(inp, K)[order]
             if (pp != null) pp.setBits(r, 0, weights.bits(f / k, f % k));
         }
+        int tile = (slots + 7) / 8 * 8;                                        // the GMM's row tile (8)
+        if (bug == Bug.MAXTEXT_PADDING_IN_LAST_GROUP) count[experts - 1] += tile - slots;   // BUG: padding rows counted
+        if (bug == Bug.MAXTEXT_TILE_PADDED_BUFFER) {                                        // BUG: the padded buffer returned
+            Tensor padded = Tensor.zeros(inp.dtype(), tile, inp.dim(1));
+            for (int r = 0; r < slots; r++) padded.copyRowFrom(buf, r, r);
+            buf = padded;
+        }
         Tensor counts = Tensor.zeros(DType.I32, experts);
         for (int e = 0; e < experts; e++) counts.setLong(e, count[e]);
         out.put(Ports.OUTPUT, buf);
