@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.permcheck.contract.Attrs;
 import org.permcheck.contract.CallPreconditions;
 import org.permcheck.contract.Expected;
+import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.contract.Ports;
@@ -68,6 +69,16 @@ class ArgsortProfileTest {
         // row_id_map is the rolled table's: t0's rolled experts {3, 1} at rows 5 and 1, descending (M2, M3)
         Tensor m = x.values().get(Ports.ROW_ID_MAP);
         assertArrayEquals(new long[] {5, 1, 3, 1, 2}, new long[] {m.getLong(0, 0), m.getLong(0, 1), m.getLong(0, 4), m.getLong(0, 5), m.getLong(0, 8)});
+    }
+
+    @Test
+    void rule_J1_J3_everyOutputWithinItsPortsBound() {
+        Invocation inv = worked().attr(Attrs.ROLL_TO_EXPERT_ID, 3).invocation();
+        for (java.util.Map.Entry<String, Tensor> e : Oracle.expected(inv).values().entrySet()) {
+            long bound = Op.DISPATCH.output(e.getKey()).shape().maxElements(inv);
+            assertEquals(true, e.getValue().numel() <= bound, e.getKey() + ": " + e.getValue().numel() + " elements, bound " + bound);
+        }
+        assertEquals(6, Op.DISPATCH.output(Ports.SORTED_SELECTED_EXPERTS).shape().maxElements(inv)); // T*K
     }
 
     @Test
