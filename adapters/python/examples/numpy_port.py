@@ -24,6 +24,7 @@ BUGS = {
     "chunk-tail": "chunk sort zeroes the tail rows beyond sum(split_sizes) (breaks S1/S2)",
     "index-minus-one": "index form: topk_ids scattered with numpy indexing, so -1 lands on expert E-1 (breaks I4)",
     "index-weights-sorted": "index form: weights paired with the row's ids sorted ascending, not by slot (breaks I3)",
+    "maxtext-unstable-sort": "maxtext: the flat ids sorted with an unstable sort (ties last-first) (breaks J3/D1)",
 }
 BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
 if BUG and BUG not in BUGS:
@@ -35,12 +36,12 @@ REDUCIBLE = ("f32", "bf16", "f16")
 adapter = Adapter(
     name="numpy-port" + ("+bug:" + BUG if BUG else ""), version="0.1.0",
     device="CPU (numpy %s)" % np.__version__,
-    dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad"], features=["padding", "probs", "merging_probs", "index_form"],
+    dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad", "maxtext"], features=["padding", "probs", "merging_probs", "index_form"],
     details={"numpy": np.__version__, "planted_bug": BUG or "none"})
 
 
 def counts_dtype(profile):
-    return ("i64", np.int64) if profile == "torch-mask-pad" else ("i32", np.int32)
+    return ("i64", np.int64) if profile == "torch-mask-pad" else ("i32", np.int32)  # maxtext: int32 (J2)
 
 
 # ---------------------------------------------------------------- the index form (I1-I4, X9, X10)
@@ -71,10 +72,44 @@ def index_form(inputs, attrs):
     return R, probs
 
 
+# ---------------------------------------------------------------- profile maxtext (J1-J4, X19-X21)
+
+def maxtext_permute(inputs, attrs):
+    """MaxText's RoutedMoE.permute as it computes it: roll the flat ids (J4), a stable argsort (J3),
+    repeat(inputs, K) gathered by it (J1), group_sizes by bincount in int32 (J2). row_id_map is the one
+    of the rolled ids' table (M1-M4), taken from the te-jax path of the same rolled call."""
+    E = attrs["num_experts"]
+    ids = inputs["topk_ids"].data.astype(np.int64)
+    T, K = ids.shape
+    flat = (ids.reshape(-1) - attrs.get("roll_to_expert_id", 0)) % E     # J4: floored modulo, before the sort
+    if BUG == "maxtext-unstable-sort":
+        order = np.lexsort((-np.arange(T * K), flat))                     # BUG: ties in descending flat index
+    else:
+        order = np.argsort(flat, kind="stable")                           # J3: (expert, token, slot)
+    rolled = dict(inputs)
+    rolled["topk_ids"] = Tensor(flat.reshape(T, K).astype(inputs["topk_ids"].data.dtype), inputs["topk_ids"].dtype)
+    te = dict(attrs)
+    te.pop("roll_to_expert_id", None)
+    out = token_dispatch(rolled, te, "te-jax")                            # row_id_map of the rolled table
+    inp = inputs["inp"]
+    data = np.repeat(inp.data, K, axis=0)[order]                         # J1: one row per slot
+    weights = inputs.get("topk_weights")
+    if weights is not None:
+        w = weights.data.reshape(-1)[order]
+        data[Tensor(w, weights.dtype).is_zero()] = 0                      # D3
+        out["permuted_probs"] = Tensor(w.copy(), weights.dtype)           # I3: weights gathered alike
+    out["output"] = Tensor(data, inp.dtype)
+    out["tokens_per_expert"] = Tensor(np.bincount(flat, minlength=E).astype(np.int32), "i32")   # J2
+    out["sorted_selected_experts"] = Tensor(order.astype(np.int32), "i32")                     # J3
+    return out
+
+
 # ---------------------------------------------------------------- token_dispatch (D, P, N, M)
 
 @adapter.op("token_dispatch")
 def token_dispatch(inputs, attrs, profile):
+    if profile == "maxtext":
+        return maxtext_permute(inputs, attrs)
     inp = inputs["inp"]
     if "topk_ids" in inputs:
         R, probs = index_form(inputs, attrs)
@@ -463,7 +498,7 @@ def check_megatron_unpermute(inputs, attrs):
 INDEX = ("i32", "i64")
 PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     # the routing comes as routing_map (and probs) or as topk_ids (and topk_weights, num_experts): X9
-    "token_dispatch": (("inp",), ("routing_map", "probs", "topk_ids", "topk_weights"), ("num_out_tokens", "align_size", "num_experts")),
+    "token_dispatch": (("inp",), ("routing_map", "probs", "topk_ids", "topk_weights"), ("num_out_tokens", "align_size", "num_experts", "roll_to_expert_id")),
     "token_combine": (("inp", "row_id_map"), ("merging_probs", "pad_offsets"), ()),
     "token_dispatch_backward": (("grad_output", "row_id_map"), ("grad_permuted_probs", "pad_offsets"), ()),
     "token_combine_backward": (("grad_output", "row_id_map", "fwd_input"), ("merging_probs", "pad_offsets"), ()),
@@ -586,6 +621,14 @@ def check_x(op, inputs, attrs, profile):
         need(N is not None and 0 < N and N >= routed, "X3", "need 0 < num_out_tokens >= routed pairs (TE #3346)")
         A = attrs.get("align_size")
         need((A is not None or profile != "torch-mask-pad") and (A is None or A > 0), "X4", "align_size must be > 0 (required by torch-mask-pad)")
+        roll = attrs.get("roll_to_expert_id")
+        if profile != "maxtext":
+            need(roll is None, "X21", "roll_to_expert_id belongs to profile maxtext")
+        else:
+            need("topk_ids" in inputs and A is None, "X19", "maxtext takes topk_ids and no align_size")
+            ids = inputs["topk_ids"].data
+            need((ids >= 0).all() and N == ids.size, "X20", "maxtext: every slot names an expert, num_out_tokens = T*K")
+            need(roll is None or 0 <= roll < attrs["num_experts"], "X21", "roll_to_expert_id must be in [0, num_experts)")
     elif op == "token_combine":
         need(inputs["inp"].dtype in REDUCIBLE, "X5", "combine reduces: fp8 is moved, never reduced", NotSupported)
         T, E = check_row_id_map(inputs, "inp", False)

@@ -12,7 +12,7 @@ DTYPE_ALIASES = {"float32": "f32", "float64": "f64", "float16": "f16", "half": "
                  "float8_e4m3fn": "f8e4m3", "e4m3": "f8e4m3", "float8_e5m2": "f8e5m2", "e5m2": "f8e5m2",
                  "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16"}
 FLOATS = ("f64", "f32", "f16", "bf16", "f8e4m3", "f8e5m2")
-PROFILES = ("te-jax", "torch-mask-pad")
+PROFILES = ("te-jax", "torch-mask-pad", "maxtext")
 FEATURES = ("padding", "probs", "merging_probs", "index_form")
 
 # the payload ports whose dtype the claimed dtypes govern; probs may be any float when PROBS is claimed

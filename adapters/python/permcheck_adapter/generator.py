@@ -273,11 +273,13 @@ def chunk_map(sizes, order, rows):
 
 
 def index_form_inputs(rng, s, R, probs, inputs, attrs):
-    """Section 7, index form (docs/spec.md I1-I4): topk_ids [T, max n(t) + 1], each row's experts in
+    """Section 7, index form (docs/spec.md I1-I4): topk_ids [T, max n(t) + 1] ([T, max n(t)] in maxtext), each row's experts in
     ascending id then -1s, shuffled by Fisher-Yates from the last slot down; topk_weights[t, j] the
     probability of slot j's expert, NaN on a -1 slot when zero_probs, else a fresh probability draw."""
     T, E = R.shape
-    width = int(max([int((R[t] != 0).sum()) for t in range(T)] + [0])) + 1
+    width = int(max([int((R[t] != 0).sum()) for t in range(T)] + [0]))
+    if s["profile"] != "maxtext":
+        width += 1  # maxtext (X20): no spare slot, every slot names an expert
     ids_dtype = "i64" if s["routing_dtype"] == "i64" else "i32"
     ids = np.zeros((T, width), dtype=np.int64)
     wbits = []
@@ -323,6 +325,8 @@ def generate(line):
             inputs["inp"] = payload(rng, s["values"], s["dtype"], s["T"], s["H"])
             if s["routing_form"] == "index":
                 index_form_inputs(rng, s, R, probs, inputs, attrs)
+                if s["profile"] == "maxtext":
+                    attrs["roll_to_expert_id"] = rng.below(s["E"])  # J4: drawn last, maxtext cases only
             else:
                 inputs["routing_map"] = Tensor(R.astype(ROUTING_DTYPES[s["routing_dtype"]]), s["routing_dtype"])
                 if probs is not None:

@@ -57,6 +57,8 @@ def mask_form(inputs, attrs):
         return inputs["routing_map"].data, inputs.get("probs")
     ids = inputs["topk_ids"].data.astype(np.int64)
     E = int(attrs["num_experts"])
+    if "roll_to_expert_id" in attrs:  # J4 (profile maxtext): the table is the rolled ids' (no -1 slots there, X20)
+        ids = (ids - int(attrs["roll_to_expert_id"])) % E
     routing = np.zeros((ids.shape[0], E), dtype=np.int32)
     tt, jj = np.nonzero(ids >= 0)
     routing[tt, ids[tt, jj]] = 1

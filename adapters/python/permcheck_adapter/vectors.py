@@ -120,7 +120,7 @@ class Vector:
             raise VectorError("%s: unknown op '%s'" % (path, self.op))
         self.profile = _text(m, "profile").lower()
         if self.profile not in PROFILES:
-            raise VectorError("%s: unknown profile '%s' (known: te-jax, torch-mask-pad)" % (path, _text(m, "profile")))
+            raise VectorError("%s: unknown profile '%s' (known: %s)" % (path, _text(m, "profile"), ", ".join(PROFILES)))
         attrs = m.get("attrs") if isinstance(m.get("attrs"), dict) else {}
         for k, v in attrs.items():
             if isinstance(v, bool) or not isinstance(v, int):

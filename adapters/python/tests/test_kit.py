@@ -245,7 +245,8 @@ class VectorsTest(unittest.TestCase):
         self.assertGreaterEqual(counts["SKIP"], 8)
 
     def test_planted_bugs_are_caught_offline(self):
-        for bug in ("zero-prob", "token-order", "pad-offsets", "combine-weights", "chunk-tail", "index-minus-one", "index-weights-sorted"):
+        for bug in ("zero-prob", "token-order", "pad-offsets", "combine-weights", "chunk-tail", "index-minus-one", "index-weights-sorted",
+                    "maxtext-unstable-sort"):
             env = dict(os.environ, PERMCHECK_PLANT_BUG=bug)
             p = subprocess.run([sys.executable, os.path.join(KIT, "examples", "check_vectors.py"), VECTORS, "--port", PORT],
                                env=env, capture_output=True, text=True)

@@ -51,7 +51,7 @@ final class ExpectCommand implements Callable<Integer> {
     @Option(names = "--attr", paramLabel = "NAME=INT", description = "an integer attribute (repeat), e.g. num_out_tokens=8")
     Map<String, String> attrs = new LinkedHashMap<>();
 
-    @Option(names = "--profile", defaultValue = "te-jax", description = "contract profile: te-jax or torch-mask-pad (default: ${DEFAULT-VALUE})")
+    @Option(names = "--profile", defaultValue = "te-jax", description = "contract profile: te-jax, torch-mask-pad or maxtext (default: ${DEFAULT-VALUE})")
     String profile;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")

@@ -52,7 +52,10 @@ public final class CudaBackend implements Backend, Benchmarkable {
         java.util.Set<org.permcheck.contract.Op> ops = java.util.EnumSet.copyOf(all.ops());
         ops.remove(org.permcheck.contract.Op.MEGATRON_PERMUTE);
         ops.remove(org.permcheck.contract.Op.MEGATRON_UNPERMUTE);
-        Capabilities caps = new Capabilities(ops, all.dtypes(), all.profiles(), features);
+        // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
+        java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());
+        profiles.remove(org.permcheck.contract.Profile.MAXTEXT.id());
+        Capabilities caps = new Capabilities(ops, all.dtypes(), profiles, features);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("java", System.getProperty("java.version"));
         if (device != null) {

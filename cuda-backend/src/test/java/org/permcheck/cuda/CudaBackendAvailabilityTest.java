@@ -69,6 +69,19 @@ class CudaBackendAvailabilityTest {
         }
     }
 
+    /** Profile maxtext (docs/spec.md J1-J4) is not claimed, with a GPU or without: its cases are NOT_SUPPORTED, never judged. */
+    @Test
+    void theMaxtextProfileIsNotClaimed() throws Exception {
+        try (CudaBackend b = new CudaBackend()) {
+            assertFalse(b.info().capabilities().profiles().contains(Profile.MAXTEXT.id()), b.info().capabilities().profiles().toString());
+            assertTrue(b.info().capabilities().profiles().contains(Profile.TE_JAX.id()));
+            Tensor inp = Tensor.ofFloats(DType.F32, new long[] {2, 1}, 1f, 2f);
+            Tensor ids = Tensor.i32(new long[] {2, 1}, 1, 0);
+            Invocation mx = new Invocation(Op.DISPATCH, Profile.MAXTEXT, Map.of("inp", inp, "topk_ids", ids), Map.of("num_out_tokens", 2L, "num_experts", 2L));
+            assertEquals("profile maxtext not implemented", b.info().capabilities().whyNot(mx));
+        }
+    }
+
     @Test
     void megatronOpsAreNotClaimedSoTheyAreNotSupportedOnAnyMachine() throws Exception {
         // no kernel implements Megatron's permute / unpermute (docs/spec.md Q1-Q6): the claims say so, GPU or not

@@ -20,4 +20,6 @@ public final class Attrs {
     public static final String DROP_POLICY = "drop_policy";
     /** Megatron unpermute (Q5): restore_shape[0], the tokens the rows are added back to. */
     public static final String NUM_TOKENS = "num_tokens";
+    /** MaxText's ring of experts (docs/spec.md J4, X21): ids are rolled to {@code (id - r) mod E} before sorting. */
+    public static final String ROLL_TO_EXPERT_ID = "roll_to_expert_id";
 }

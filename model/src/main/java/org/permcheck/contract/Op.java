@@ -39,8 +39,10 @@ public enum Op {
                     // M1: [T, 2E+1]
                     out(Ports.ROW_ID_MAP, INDEX, inv -> dispatchTokens(inv) * (2 * dispatchExperts(inv) + 1)),
                     optOut(Ports.PAD_OFFSETS, INDEX, OutputShape::dispatchExperts),
-                    out(Ports.TOKENS_PER_EXPERT, INDEX, OutputShape::dispatchExperts)),
-            List.of(Attrs.NUM_OUT_TOKENS, Attrs.ALIGN_SIZE, Attrs.NUM_EXPERTS), true),
+                    out(Ports.TOKENS_PER_EXPERT, INDEX, OutputShape::dispatchExperts),
+                    // J3: maxtext only, one entry per slot of topk_ids
+                    optOut(Ports.SORTED_SELECTED_EXPERTS, INDEX, OutputShape::dispatchSlots)),
+            List.of(Attrs.NUM_OUT_TOKENS, Attrs.ALIGN_SIZE, Attrs.NUM_EXPERTS, Attrs.ROLL_TO_EXPERT_ID), true),
     /** TE {@code token_combine}. */
     COMBINE("token_combine",
             List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS), optIn(Ports.PAD_OFFSETS)),

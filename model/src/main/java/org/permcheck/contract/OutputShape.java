@@ -63,6 +63,11 @@ public interface OutputShape {
         return Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L));
     }
 
+    /** J3: the slots of an index-form dispatch, T*K (0 for the mask form, which has no slots to sort). */
+    static long dispatchSlots(Invocation inv) {
+        return inv.inputs().containsKey(Ports.TOPK_IDS) ? numel(inv, Ports.TOPK_IDS) : 0;
+    }
+
     /** The expert-parallel helpers: per-shard or per-chunk vectors, at most one per element of the counts. */
     OutputShape COUNTS = inv -> numel(inv, Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
 

@@ -38,4 +38,9 @@ public final class Ports {
     public static final String TOPK_IDS = "topk_ids";
     /** Index form of the probabilities: {@code [T,k]}, slot j weighs the expert {@code topk_ids[t,j]}. */
     public static final String TOPK_WEIGHTS = "topk_weights";
+    /**
+     * MaxText's argsort permutation (docs/spec.md J3): int32[T*K], row r of the buffer holds the flat
+     * slot index t*K+j it was gathered from; unpermute gathers back through its inverse.
+     */
+    public static final String SORTED_SELECTED_EXPERTS = "sorted_selected_experts";
 }

@@ -7,15 +7,14 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.contract.MegatronPreconditions;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.chunks.ChunkSort;
+import org.permcheck.oracle.dispatch.ArgsortDispatch;
 import org.permcheck.oracle.dispatch.Combine;
 import org.permcheck.oracle.dispatch.CombineGradient;
-import org.permcheck.oracle.dispatch.Dispatch;
 import org.permcheck.oracle.dispatch.DispatchGradient;
 import org.permcheck.oracle.ep.LocalPermute;
 import org.permcheck.oracle.ep.RaggedAllToAllParams;
 import org.permcheck.contract.Ports;
 import org.permcheck.oracle.layout.GroupLayout;
-import org.permcheck.oracle.layout.IndexForm;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
@@ -36,7 +35,7 @@ public final class Oracle {
     public static Expected expected(Invocation inv) {
         Preconditions.requirePorts(inv); // X1: no unknown or missing tensors or attributes
         switch (inv.op()) {
-            case DISPATCH: return Dispatch.expected(IndexForm.maskForm(inv)); // X9, X10, I1-I4: one table, both forms
+            case DISPATCH: return ArgsortDispatch.expected(inv); // X9, X10, I1-I4: one table, both forms; J1-J4, X19-X21: maxtext
             case COMBINE: return Combine.expected(inv);
             case DISPATCH_BACKWARD: return DispatchGradient.expected(inv);
             case COMBINE_BACKWARD: return CombineGradient.expected(inv);
@@ -60,7 +59,7 @@ public final class Oracle {
     public static Optional<GroupLayout> layout(Invocation inv) {
         Preconditions.requirePorts(inv); // X1
         switch (inv.op()) {
-            case DISPATCH: return Optional.of(GroupLayout.of(IndexForm.maskForm(inv))); // I1-I4
+            case DISPATCH: return Optional.of(GroupLayout.of(ArgsortDispatch.maskForm(inv))); // I1-I4, J4
             default: return Optional.empty();
         }
     }
@@ -69,11 +68,11 @@ public final class Oracle {
      * The mask form of a call (docs/spec.md I1-I4): a token_dispatch given in the index form
      * ({@code topk_ids}, {@code topk_weights}, {@code num_experts}) as the same call with the
      * {@code routing_map} and {@code probs} of its assignment table (X9, X10 checked); every other
-     * call unchanged. Checks that read the routing or the probabilities of a dispatch read them here.
+     * call unchanged; a maxtext call's ids are rolled first (J4). Checks that read the routing or the probabilities of a dispatch read them here.
      */
     public static Invocation maskForm(Invocation inv) {
         Preconditions.requirePorts(inv); // X1
-        return IndexForm.maskForm(inv);
+        return ArgsortDispatch.maskForm(inv); // J4: a maxtext call's ids rolled first
     }
 
     /**

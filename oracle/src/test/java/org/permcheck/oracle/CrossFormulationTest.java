@@ -22,6 +22,9 @@ import org.permcheck.tensor.Tensor;
  * the bit-faithful value around the f64 reference.
  */
 class CrossFormulationTest {
+    /** The profiles that take a routing_map (maxtext takes the index form only, X19; ArgsortProfileTest judges it). */
+    private static final java.util.List<Profile> MASK_PROFILES = Profile.ALL.stream().filter(p -> !p.argsortOutputs()).toList();
+
     static final int CASES = 10_000;
     static final DType[] PAYLOADS = {DType.F32, DType.BF16, DType.F16, DType.F8E4M3, DType.F8E5M2};
     static final DType[] PROBS = {DType.F32, DType.BF16, DType.F16};
@@ -37,7 +40,7 @@ class CrossFormulationTest {
             int ne = 1 + rnd.nextInt(6);
             int h = 1 + rnd.nextInt(3);
             DType payload = PAYLOADS[rnd.nextInt(PAYLOADS.length)];
-            Profile profile = Profile.ALL.get(rnd.nextInt(Profile.ALL.size()));
+            Profile profile = MASK_PROFILES.get(rnd.nextInt(MASK_PROFILES.size()));
             Tensor inp = Tensor.zeros(payload, nt, h);
             boolean finite = rnd.nextBoolean();
             for (long i = 0; i < inp.numel(); i++) {

@@ -32,6 +32,7 @@ class RobustnessRulesTest {
         dispatch(6).rejects("X3");
         // the same call made valid: every output the oracle writes holds at most its port's bound
         for (Profile p : Profile.ALL) {
+            if (p.argsortOutputs()) continue; // maxtext takes no routing_map (X19): ArgsortProfileTest holds its bounds
             Calls c = dispatch(7).profile(p);
             if (p == Profile.TORCH_MASK_PAD) c = c.attr("align_size", 1L);
             Invocation inv = c.invocation();
@@ -56,6 +57,7 @@ class RobustnessRulesTest {
                 "bound " + Op.DISPATCH.output("output").shape().maxElements(inv));
         // B3: with no drop policy declared by any profile, N below the routed count stays an X3 refusal
         for (Profile p : Profile.ALL) {
+            if (p.argsortOutputs()) continue; // maxtext takes no routing_map (X19): ArgsortProfileTest holds its bounds
             Calls c = dispatch(6).profile(p);
             if (p == Profile.TORCH_MASK_PAD) c = c.attr("align_size", 1L);
             c.rejects("X3");

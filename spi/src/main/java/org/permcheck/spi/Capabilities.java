@@ -41,11 +41,11 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         features = Set.copyOf(features);
     }
 
-    /** Everything: every op, every payload dtype, both profiles, every feature. */
+    /** Everything: every op, every payload dtype, every profile of {@code Profile.ALL}, every feature. */
     public static Capabilities everything() {
         return new Capabilities(EnumSet.allOf(Op.class),
                 EnumSet.of(DType.F32, DType.BF16, DType.F16, DType.F8E4M3, DType.F8E5M2),
-                Set.of(Profile.TE_JAX.id(), Profile.TORCH_MASK_PAD.id()), EnumSet.allOf(Feature.class));
+                Profile.ALL.stream().map(Profile::id).collect(java.util.stream.Collectors.toSet()), EnumSet.allOf(Feature.class));
     }
 
     /** Null when the call is inside these claims, else the reason it is not (for NOT_SUPPORTED). */

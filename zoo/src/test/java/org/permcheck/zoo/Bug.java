@@ -215,7 +215,23 @@ enum Bug {
             "vllm-gguf-plugin PR #132, llama.cpp PR #13384 (work past a launch-grid cap never runs; docs/sources.md#field-bugs)", "R3"),
     CBWD_DROPS_TOKENS_PAST_32768("combine-bwd-drops-tokens-past-32768",
             "combine backward runs one block per 1024 tokens on at most 32 blocks: tokens t >= 32768 add nothing to grad_inp and grad_merging_probs",
-            "FreeToken #186 / PR #185, llama.cpp PR #13384 (a (token, slot) grid capped by a launch limit; docs/sources.md#field-bugs)", "R3");
+            "FreeToken #186 / PR #185, llama.cpp PR #13384 (a (token, slot) grid capped by a launch limit; docs/sources.md#field-bugs)", "R3"),
+    // ------------------------------------------------------------ profile maxtext (issue 14, docs/sources.md#maxtext-permute)
+    MAXTEXT_UNSTABLE_ARGSORT("maxtext-unstable-argsort",
+            "maxtext: the flat ids sorted by an unstable sort, an expert's slots in descending flat index (ties last-first)",
+            "JAX #2779 (XLA's sort unstable on GPU, before PR #3580 made it stable by default); data-apis/array-api-compat #354 (torch.argsort)", "J3"),
+    MAXTEXT_COUNTS_BEFORE_ROLL("maxtext-group-sizes-unrolled",
+            "maxtext: group_sizes = bincount of the ids before the roll, while the sort reads the rolled ids (group g sized as expert g)",
+            "MaxText PR #1734 (bincount group sizes that disagree with the sorted rows), ring of experts PRs #2827, #3351", "J4"),
+    MAXTEXT_ROLL_AFTER_SORT("maxtext-roll-after-sort",
+            "maxtext: the ids sorted before they are rolled: the buffer keeps the unrolled expert order under the rolled group sizes",
+            "MaxText ring of experts (roll_to_expert_id, PR #2827's definition: the roll comes before the sort)", "J4"),
+    MAXTEXT_PADDING_IN_LAST_GROUP("maxtext-padding-counted-in-last-expert",
+            "maxtext: group_sizes count the rows that pad T*K up to the matmul tile (8) into the last expert",
+            "MaxText PR #1734 (local sizes by bincount assigned the padding tokens to the last expert)", "J2"),
+    MAXTEXT_TILE_PADDED_BUFFER("maxtext-tile-padded-buffer",
+            "maxtext: the buffer returned padded to the grouped matmul's tile (rows rounded up to 8, zero rows) instead of T*K rows",
+            "MaxText moe.py (max_utils.maybe_pad pads the total row count for the GMM and slices back, docs/sources.md#maxtext-permute)", "J1");
 
     final String id;
     final String bugClass;

@@ -97,6 +97,21 @@ class MutantZooTest {
         }));
     }
 
+    /**
+     * The maxtext mutants (issue 14 profile 4, docs/mutants.md) die by FAIL in the quick tier (its maxtext vectors and edge
+     * cases, which draw rolls above 0) under the J rule each was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> maxtextMutantsDieUnderTheirJRule() {
+        return Stream.of(Bug.MAXTEXT_UNSTABLE_ARGSORT, Bug.MAXTEXT_COUNTS_BEFORE_ROLL, Bug.MAXTEXT_ROLL_AFTER_SORT,
+                Bug.MAXTEXT_PADDING_IN_LAST_GROUP, Bug.MAXTEXT_TILE_PADDED_BUFFER).map(b -> DynamicTest.dynamicTest(b.id, () -> {
+            KillSearch.Kill k = KillSearch.hunt(() -> new PlantedCpuBackend(b), BUDGET, false);
+            assertEquals(Status.FAIL, k.status(), b.id + ": " + k.stage() + " " + k.status() + " at " + k.caseId() + ": " + k.message());
+            assertEquals("quick", k.stage(), b.id + " killed only at stage " + k.stage());
+            assertTrue(k.rules().contains(b.rule), b.id + " killed under " + k.rules() + ", planted against " + b.rule);
+        }));
+    }
+
     /** No false alarm: the planted backend without a bug passes the quick tier and 1,000 fuzz cases. */
     @Test
     void cleanPlantedCpuBackendSurvives() {

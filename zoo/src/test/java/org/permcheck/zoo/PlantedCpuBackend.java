@@ -48,6 +48,7 @@ final class PlantedCpuBackend implements Backend {
         long call = calls++;
         switch (inv.op()) {
             case DISPATCH: {
+                if (inv.profile().argsortOutputs()) return new Outputs(PlantedArgsort.run(inv, bug, call));              // J1-J4
                 Map<String, org.permcheck.tensor.Tensor> out = PlantedDispatch.run(PlantedIndexForm.toMask(inv, bug), bug, call); // I1-I4
                 return new Outputs(bug == Bug.INDEX_SLOT_MAJOR ? PlantedIndexForm.slotMajor(inv, out) : out);             // BUG (I2)
             }

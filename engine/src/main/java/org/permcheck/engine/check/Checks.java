@@ -15,6 +15,7 @@ public final class Checks {
     public static final List<Check> ALL = List.of(
             new PresenceCheck(),
             new IndexSlotsCheck(),
+            new ArgsortCheck(),
             new TokensPerExpertCheck(),
             new RowIdMapCheck(),
             new RowIdMapBijectionCheck(),

@@ -22,18 +22,23 @@ import org.permcheck.tensor.Tensor;
  */
 public final class PresenceCheck implements Check {
     /** Dispatch's outputs but {@code output} (D5 unpadded, P3 padded: the buffer length). */
-    private static final Map<String, Rule> DISPATCH = Map.of(Ports.PERMUTED_PROBS, Rule.D4, Ports.ROW_ID_MAP, Rule.M1, Ports.PAD_OFFSETS, Rule.P4);
+    private static final Map<String, Rule> DISPATCH = Map.of(Ports.PERMUTED_PROBS, Rule.D4, Ports.ROW_ID_MAP, Rule.M1, Ports.PAD_OFFSETS, Rule.P4,
+            Ports.SORTED_SELECTED_EXPERTS, Rule.J3);
 
     @Override
     public Set<Rule> rules() {
-        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3);
+        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1);
         r.addAll(DISPATCH.values());
         for (Map<Op, Rule> m : List.of(PayloadBitsCheck.COPIES, IndexExactCheck.EXACT, ReductionToleranceCheck.SUMS)) r.addAll(m.values());
         return r;
     }
 
     private static Rule definedBy(CheckContext ctx, Port p) {
-        if (ctx.op() == Op.DISPATCH) return p.name().equals(Ports.OUTPUT) ? (ctx.layout().padded() ? Rule.P3 : Rule.D5) : DISPATCH.get(p.name());
+        if (ctx.op() == Op.DISPATCH) {
+            if (!p.name().equals(Ports.OUTPUT)) return DISPATCH.get(p.name());
+            // the buffer length: J1 (T*K slots) in an argsort profile, else D5 unpadded, P3 padded
+            return ctx.invocation().profile().argsortOutputs() ? Rule.J1 : ctx.layout().padded() ? Rule.P3 : Rule.D5;
+        }
         switch (p.kind()) {
             case DATA: return PayloadBitsCheck.COPIES.get(ctx.op());
             case INDEX: return IndexExactCheck.EXACT.get(ctx.op());

@@ -36,7 +36,7 @@ public final class CpuBackend implements Backend {
     public Outputs run(Invocation inv) {
         CallPreconditions.check(inv);
         switch (inv.op()) {
-            case DISPATCH: return CpuDispatch.run(CpuIndexForm.toMask(inv)); // I1-I4: the index form read as its routing map
+            case DISPATCH: return CpuArgsort.dispatch(inv); // I1-I4: the index form read as its routing map; J1-J4 for maxtext
             case COMBINE: return CpuReductions.combine(inv);
             case DISPATCH_BACKWARD: return CpuReductions.dispatchBackward(inv);
             case COMBINE_BACKWARD: return CpuReductions.combineBackward(inv);

@@ -1,5 +1,6 @@
 package org.permcheck.engine.fuzz;
 
+import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Ports;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -38,6 +39,8 @@ public final class CaseFeatures {
         boolean gradient = s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD;
         if (gradient) f.add("gradient");
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
+        if (s.profile() == Profile.MAXTEXT) f.add("maxtext");
+        if (inv.optionalAttr(Attrs.ROLL_TO_EXPERT_ID).orElse(0L) > 0) f.add("roll");
         Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS, Ports.GRAD_PERMUTED_PROBS, Ports.TOPK_WEIGHTS);
         if (probs != null) {
             f.add(inv.inputs().containsKey(Ports.MERGING_PROBS) ? "merging-probs" : "probs");

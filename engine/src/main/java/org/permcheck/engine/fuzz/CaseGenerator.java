@@ -38,6 +38,15 @@ public final class CaseGenerator {
         if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH) return "routing dtype applies to token_dispatch only (the other ops get a row_id_map)";
         if (s.indexForm() && s.op() != Op.DISPATCH) return "the index form (topk_ids) applies to token_dispatch only";
         if (s.indexForm() && s.routingDtype() == DType.BOOL) return "topk_ids are i32 or i64 (X5), not bool";
+        if (s.profile().argsortOutputs()) {
+            // J1-J4, X19, X20: maxtext's permute; its combine is not a call of this profile
+            if (s.op() != Op.DISPATCH || !s.indexForm()) return "profile " + s.profile() + " is a token_dispatch in the index form (X19)";
+            if (s.align() != 0) return "profile " + s.profile() + " has no alignment (X19)";
+            if (s.extra() != 0) return "profile " + s.profile() + " has a buffer of exactly T*K rows (J1, X20)";
+            if (s.topK() < 1 || s.routing() == Routing.VARYING || s.routing() == Routing.NOWHERE) {
+                return "profile " + s.profile() + " routes every token to the same k >= 1 experts (X20: no -1 slot)";
+            }
+        }
         switch (s.op()) {
             case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
                 if (s.experts() < 1) return "E must be >= 1";
@@ -124,6 +133,8 @@ public final class CaseGenerator {
                 if (s.indexForm()) {
                     // I1-I4: the same assignment as topk_ids, slots shuffled, -1 in the spare slots; drawn after inp
                     IndexFormInputs.put(rng, s, routing, probs, in, attrs);
+                    // J4: the roll, a rank's offset in [0,E) (X21), drawn last: maxtext cases only, every other case keeps its draws
+                    if (profile.argsortOutputs()) attrs.put(Attrs.ROLL_TO_EXPERT_ID, (long) rng.below(s.experts()));
                 } else {
                     in.put(Ports.ROUTING_MAP, s.routingDtype() == DType.I32 ? routing : asDtype(routing, s.routingDtype())); // X2
                     if (probs != null) in.put(Ports.PROBS, probs);

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.Rule;
@@ -42,6 +43,10 @@ public final class CaseRules {
                     r.addAll(List.of(Rule.I1, Rule.I2));
                     if (inv.inputs().containsKey(Ports.TOPK_WEIGHTS)) r.add(Rule.I3);
                     if (Preconditions.routedSlots(inv.input(Ports.TOPK_IDS)) < inv.input(Ports.TOPK_IDS).numel()) r.add(Rule.I4);
+                    if (inv.profile().argsortOutputs()) {
+                        r.addAll(List.of(Rule.J1, Rule.J2, Rule.J3)); // maxtext's argsort permute
+                        if (inv.optionalAttr(Attrs.ROLL_TO_EXPERT_ID).orElse(0L) > 0) r.add(Rule.J4);
+                    }
                 }
                 if (layout.padded()) {
                     r.addAll(List.of(Rule.P1, Rule.P2, Rule.P3, Rule.P4));

@@ -15,7 +15,7 @@ import org.permcheck.tensor.DType;
  * (docs/generator.md).
  *
  * @param op          the operation
- * @param profile     te-jax or torch-mask-pad
+ * @param profile     te-jax, torch-mask-pad or maxtext (maxtext: index-form dispatch only, docs/generator.md 7a)
  * @param tokens      T (dispatch family), rows N (chunk sort), or the largest per-(shard, expert) count (EP ops)
  * @param experts     E (dispatch family and EP ops; a multiple of shards for EP ops)
  * @param hidden      H, the payload's row width

@@ -138,6 +138,15 @@ public final class EdgeCases {
         m.put("dispatch-index-form-nowhere", x.withRouting(Routing.NOWHERE).withExtra(2));
         m.put("dispatch-index-form-torch", x.withProfile(Profile.TORCH_MASK_PAD).withAlign(2).withRouting(Routing.VARYING).withTopK(4));
         m.put("dispatch-index-form-no-weights-f8", x.withProbs(false).withDtype(DType.F8E4M3).withValues(Values.BITS).withRouting(Routing.ZIPF).withTopK(3));
+        // profile maxtext (issue 14 profile 4, docs/spec.md J1-J4): MaxText's argsort permute, T*K rows, every slot routed,
+        // a drawn roll_to_expert_id (the seeds give rolls > 0 but for "roll-zero"), int32 and int64 ids, weights and none
+        CaseSpec mx = CaseSpec.of(Op.DISPATCH, 12, 6, 3, 2, 0x5eed0401L).withProfile(Profile.MAXTEXT).withIndexForm(true).withValues(Values.DISTINCT);
+        m.put("dispatch-maxtext", mx.withProbs(true));
+        m.put("dispatch-maxtext-k3-zipf-i64", mx.withTopK(3).withRouting(Routing.ZIPF).withRoutingDtype(DType.I64).withProbs(true).withSeed(0x5eed0402L));
+        m.put("dispatch-maxtext-zero-weights-bf16", mx.withProbs(true).withZeroProbs(true).withDtype(DType.BF16).withProbsDtype(DType.BF16).withValues(Values.BITS).withSeed(0x5eed0403L));
+        m.put("dispatch-maxtext-empty-expert-f8", mx.withRouting(Routing.EMPTY_FIRST).withDtype(DType.F8E5M2).withValues(Values.BITS).withSeed(0x5eed0404L));
+        m.put("dispatch-maxtext-all-experts", mx.withExperts(4).withTopK(4).withRouting(Routing.ALL).withTokens(5).withProbs(true).withSeed(0x5eed0405L));
+        m.put("dispatch-maxtext-T64-E16-k4", mx.withTokens(64).withExperts(16).withTopK(4).withHidden(8).withProbs(true).withSeed(0x5eed0406L));
         // relation cases (R3, R4; docs/checks.md, "Relations"): judged by the oracle and by the relations, so CI runs both
         CaseSpec rel = CaseSpec.of(Op.DISPATCH, 24, 6, 5, 2, 0x5eed0301L).withValues(Values.NORMAL);
         m.put(RELATIONS + "dispatch-probs", rel.withProbs(true).withExtra(2));

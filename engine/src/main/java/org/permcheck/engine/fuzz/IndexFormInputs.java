@@ -14,7 +14,9 @@ import org.permcheck.tensor.Tensor;
  * token has at least one -1 slot (I4) and tokens routed nowhere have only -1s; each row's slots in a
  * random order (the experts unsorted, the -1s among them, as EP masking leaves them: I2, I3), and
  * {@code topk_weights[t,j]} the probability of the expert slot j names. The weight of a -1 slot is
- * NaN when the spec asks for zero probabilities (never read, I4), else a drawn probability.
+ * NaN when the spec asks for zero probabilities (never read, I4), else a drawn probability. In profile
+ * maxtext (X20) there is no spare slot: {@code k = n(t)}, the same for every token (the routings that give
+ * every token the same count; CaseGenerator refuses the others).
  */
 final class IndexFormInputs {
     private IndexFormInputs() {}
@@ -27,7 +29,7 @@ final class IndexFormInputs {
             for (int e = 0; e < experts; e++) if (routing.getLong(t, e) != 0) n++;
             width = Math.max(width, n);
         }
-        width += 1;
+        if (!s.profile().argsortOutputs()) width += 1; // maxtext: every slot names an expert (X20), k = n(t) for every t
         Tensor ids = Tensor.zeros(s.routingDtype() == DType.I64 ? DType.I64 : DType.I32, tokens, width);
         Tensor weights = probs == null ? null : Tensor.zeros(probs.dtype(), tokens, width);
         int[] slot = new int[width];

@@ -171,7 +171,25 @@ public final class ProbeCases {
         p.add(new Probe("megatron-sorted-index-out-of-range", Rule.X18, mu, inv -> withInput(inv, Ports.SORTED_INDICES,
                 set(inv.input(Ports.SORTED_INDICES), 0, 0, inv.attr(Attrs.NUM_TOKENS)))));
         p.add(new Probe("megatron-probs-without-routing-map", Rule.X18, mu, inv -> withoutInput(inv, Ports.ROUTING_MAP)));
+        // X19-X21: profile maxtext (docs/spec.md J1-J4), MaxText's argsort permute: the index form only, no alignment, every slot
+        // routed into a buffer of exactly T*K rows, a roll in [0,E) and only in this profile
+        CaseSpec mx = CaseSpec.of(Op.DISPATCH, 8, 4, 2, 2, 0x9b0be401L).withProfile(Profile.MAXTEXT).withIndexForm(true).withProbs(true);
+        p.add(new Probe("maxtext-routing-map", Rule.X19, mx, inv -> withInput(withoutAttr(withoutAttr(withoutInput(withoutInput(inv, Ports.TOPK_IDS),
+                Ports.TOPK_WEIGHTS), Attrs.NUM_EXPERTS), Attrs.ROLL_TO_EXPERT_ID), Ports.ROUTING_MAP, routingMap(inv))));
+        p.add(new Probe("maxtext-align", Rule.X19, mx, inv -> withAttr(inv, Attrs.ALIGN_SIZE, 1L)));
+        p.add(new Probe("maxtext-minus-one-slot", Rule.X20, mx, inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 0, 0, -1))));
+        p.add(new Probe("maxtext-num-out-above-slots", Rule.X20, mx, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, inv.input(Ports.TOPK_IDS).numel() + 1)));
+        p.add(new Probe("maxtext-roll-equals-experts", Rule.X21, mx, inv -> withAttr(inv, Attrs.ROLL_TO_EXPERT_ID, inv.attr(Attrs.NUM_EXPERTS))));
+        p.add(new Probe("roll-outside-maxtext", Rule.X21, xi, inv -> withAttr(inv, Attrs.ROLL_TO_EXPERT_ID, 1L)));
         return p;
+    }
+
+    /** X19: the routing map of an index-form call's ids (a mask-form call of the same assignment). */
+    private static Tensor routingMap(Invocation inv) {
+        Tensor ids = inv.input(Ports.TOPK_IDS);
+        Tensor map = Tensor.zeros(DType.I32, ids.dim(0), inv.attr(Attrs.NUM_EXPERTS));
+        for (long t = 0; t < ids.dim(0); t++) for (long j = 0; j < ids.dim(1); j++) if (ids.getLong(t, j) >= 0) map.setLong(t, ids.getLong(t, j), 1);
+        return map;
     }
 
     /** The slots of an index-form call with an expert id (I4: -1 slots route nowhere). */

@@ -46,6 +46,8 @@ public final class FeatureLabels {
         add("cancellation", "a reduction whose terms cancel (tolerance slack matters)");
         add("unspecified-slots", "garbage in slots the contract leaves unspecified (must not be read)");
         add("torch-mask-pad", "the torch-mask-pad profile");
+        add("maxtext", "the maxtext profile: MaxText's argsort permute (docs/spec.md J1-J4)");
+        add("roll", "a maxtext dispatch with roll_to_expert_id > 0 (J4)");
         add("gradient", "a backward (VJP) op");
         add("chunk-sort", "sort_chunks_by_index or its backward");
         add("zero-size-chunk", "a chunk of size 0");

@@ -100,6 +100,7 @@ public final class GeneratedRecipes {
         if (s.zeroProbs() && (f.contains("probs") || f.contains("merging-probs"))) f.add("zero-prob");
         if (s.align() > 0 && (s.op() == Op.DISPATCH || inv.inputs().containsKey(Ports.PAD_OFFSETS))) f.add("padding");
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
+        if (s.profile() == Profile.MAXTEXT) f.add("maxtext");
         if (s.op() == Op.DISPATCH && s.align() == 0 && s.extra() > 0) f.add("extra-rows");
         if (s.op().wireName().endsWith("_backward")) f.add("gradient");
         if (s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD) {

@@ -155,6 +155,22 @@ public final class HandWrittenVectors {
         v.add(vec("dispatch/index-form-minus-one", "torch-mask-pad, no weights: -1 slots route nowhere, never to expert E-1 (expert 2 stays empty)",
                 rules(Rule.I4, Rule.N1, Rule.M4, Rule.P1), feats("f16", "index-form", "minus-one-slot", "torch-mask-pad", "padding", "empty-expert", "unrouted-token"),
                 indexDispatch(Profile.TORCH_MASK_PAD, ramp(DType.F16, 4, 2), minus, null, 3, 4, 2L)));
+        // profile maxtext (J1-J4): MaxText's argsort permute; flat ids 2 0 1 2 3 2 sort stably to slots [1, 2, 0, 3, 5, 4] (by hand:
+        // docs/spec.md J3); rolled by 1 the ids are 1 3 0 1 2 1 and the slots [2, 0, 3, 5, 4, 1], the counts [1, 3, 1, 1]
+        Tensor mx = Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2);
+        Tensor mw = Tensor.ofFloats(DType.F32, shape(3, 2), 0.25f, 0.75f, 0.5f, 0.0f, 1.0f, 0.125f);
+        v.add(vec("dispatch/maxtext-argsort", "maxtext: T*K = 6 rows in (expert, token, slot) order, sorted_selected_experts [1,2,0,3,5,4], "
+                        + "group_sizes int32 [1,1,3,1]; slot (1,1) weighs 0.0, so its row is zeroed",
+                rules(Rule.J1, Rule.J2, Rule.J3, Rule.I3, Rule.D3, Rule.N1), feats("f32", "index-form", "maxtext", "probs", "zero-prob"),
+                indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), mx, mw, 4, 6, null)));
+        Invocation plain = indexDispatch(Profile.MAXTEXT, ramp(DType.BF16, 3, 2), mx, null, 4, 6, null);
+        Map<String, Long> roll = new LinkedHashMap<>(plain.attrs());
+        roll.put(Attrs.ROLL_TO_EXPERT_ID, 1L);
+        Invocation rolled = new Invocation(Op.DISPATCH, Profile.MAXTEXT, plain.inputs(), roll);
+        v.add(vec("dispatch/maxtext-roll", "maxtext with roll_to_expert_id 1: ids (id - 1) mod 4 before the sort; group g holds expert g+1: "
+                        + "sorted_selected_experts [2,0,3,5,4,1], group_sizes [1,3,1,1] (not the unrolled [1,1,3,1])",
+                rules(Rule.J1, Rule.J2, Rule.J3, Rule.J4, Rule.M2, Rule.M3), feats("bf16", "index-form", "maxtext", "roll"),
+                rolled));
     }
 
     static Invocation indexDispatch(Profile profile, Tensor inp, Tensor ids, Tensor weights, long experts, long numOut, Long align) {
@@ -336,6 +352,15 @@ public final class HandWrittenVectors {
                 indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), Tensor.i32(shape(4, 2), 2, 2, 1, -1, 0, 2, -1, -1), null, 3, 5, null)));
         v.add(neg("precondition/x10-id-out-of-range", "topk_ids holds 3 with num_experts 3", Rule.X10,
                 indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), Tensor.i32(shape(4, 2), 2, 0, 3, -1, 0, 2, -1, -1), null, 3, 5, null)));
+        v.add(neg("precondition/x19-maxtext-align", "maxtext with align_size 2 (MaxText has no per-expert alignment)", Rule.X19,
+                indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2), null, 4, 6, 2L)));
+        Invocation teRolled = indexDispatch(Profile.TE_JAX, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2), null, 4, 6, null);
+        Map<String, Long> teRoll = new LinkedHashMap<>(teRolled.attrs());
+        teRoll.put(Attrs.ROLL_TO_EXPERT_ID, 1L);
+        v.add(neg("precondition/x21-roll-outside-maxtext", "te-jax given roll_to_expert_id (an attribute of profile maxtext only)", Rule.X21,
+                new Invocation(Op.DISPATCH, Profile.TE_JAX, teRolled.inputs(), teRoll)));
+        v.add(neg("precondition/x20-maxtext-minus-one", "maxtext: a -1 slot (argsort would sort it first, bincount count it nowhere)", Rule.X20,
+                indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, -1, 3, 2), null, 4, 6, null)));
         v.add(neg("precondition/x8-shards-do-not-divide", "4 experts over 3 shards", Rule.X8,
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX,
                         inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),

@@ -86,6 +86,44 @@ class ChecksTest {
         assertTrue(rules(w).contains("I3") && !rules(w).contains("D4"), rules(w).toString());
     }
 
+    /**
+     * Profile maxtext (J1-J4): the CPU answers pass; two entries of sorted_selected_experts swapped cite J3 (the
+     * buffer no longer matches them either); the counts of the ids before the roll, and the argsort of the ids
+     * before the roll, cite J4; a row dropped from the T*K buffer cites J1.
+     */
+    @Test
+    void maxtextAnswersAreJudgedUnderTheJRules() {
+        for (String id : List.of("quick/edge/dispatch-maxtext", "quick/edge/dispatch-maxtext-k3-zipf-i64", "quick/edge/dispatch-maxtext-zero-weights-bf16",
+                "quick/edge/dispatch-maxtext-empty-expert-f8", "quick/edge/dispatch-maxtext-all-experts", "quick/edge/dispatch-maxtext-T64-E16-k4")) {
+            assertEquals(List.of(), judge(id, (i, o) -> {}), id);
+        }
+        List<Violation> swapped = judge("quick/edge/dispatch-maxtext", (inv, o) -> {
+            Tensor ssx = o.get("sorted_selected_experts");
+            long a = ssx.getLong(0);
+            ssx.setLong(0, ssx.getLong(ssx.numel() - 1));
+            ssx.setLong(ssx.numel() - 1, a);
+        });
+        assertEquals(List.of("J3", "J3"), rules(swapped).stream().filter(r -> r.startsWith("J")).collect(Collectors.toList()), swapped.toString());
+        Case c = Tier.caseById("quick/edge/dispatch-maxtext").orElseThrow();
+        long roll = c.invocation().attr("roll_to_expert_id");
+        assertTrue(roll > 0, "the edge case's drawn roll is > 0");
+        // the same ids without the roll: the CPU answer of that call is what a kernel that ignores the roll returns
+        Map<String, Long> attrs = new LinkedHashMap<>(c.invocation().attrs());
+        attrs.remove("roll_to_expert_id");
+        Outputs unrolled = new CpuBackend().run(new Invocation(c.invocation().op(), c.invocation().profile(), c.invocation().inputs(), attrs));
+        List<Violation> counts = judge("quick/edge/dispatch-maxtext", (inv, o) -> o.put("tokens_per_expert", unrolled.get("tokens_per_expert")));
+        assertTrue(rules(counts).contains("J4") && !rules(counts).contains("J2"), counts.toString());
+        List<Violation> sorted = judge("quick/edge/dispatch-maxtext", (inv, o) -> o.put("sorted_selected_experts", unrolled.get("sorted_selected_experts")));
+        assertTrue(rules(sorted).contains("J4"), sorted.toString());
+        List<Violation> shortBuffer = judge("quick/edge/dispatch-maxtext", (inv, o) -> {
+            Tensor out = o.get("output");
+            Tensor cut = Tensor.zeros(out.dtype(), out.rows() - 1, out.dim(1));
+            for (long r = 0; r < cut.rows(); r++) cut.copyRowFrom(out, r, r);
+            o.put("output", cut);
+        });
+        assertTrue(rules(shortBuffer).contains("J1"), shortBuffer.toString());
+    }
+
     /** D2 is bitwise: -0.0 for +0.0 in a copied row is a violation; the mismatch names token, expert, row, column and bits. */
     @Test
     void payloadComparisonIsBitwise() {

@@ -108,6 +108,7 @@ class NumpyPortConformanceTest {
             "pad-offsets,     P1",
             "combine-weights, C1",
             "chunk-tail,      S2",
+            "maxtext-unstable-sort, J3",
     })
     void aBrokenCopyIsCaught(String bug, String rule) throws IOException {
         RunResult r;

@@ -74,6 +74,10 @@ class PythonGeneratorPortTest {
                     : s.values() == Values.DISTINCT ? "distinct " + s.dtype() : null;
             if (i < 40 || key != null && reached.add(key)) out.add(s.toString());
         }
+        // profile maxtext (docs/generator.md section 7a): the quick tier's edge cases, which no sampler draws
+        for (CaseSpec s : org.permcheck.engine.fuzz.EdgeCases.quick().values()) {
+            if (s.profile() == org.permcheck.contract.Profile.MAXTEXT) out.add(s.toString());
+        }
         return new ArrayList<>(out);
     }
 
