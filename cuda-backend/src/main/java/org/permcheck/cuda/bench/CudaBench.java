@@ -13,6 +13,7 @@ import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
+import org.permcheck.cuda.device.CapturedGraph;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.ops.CombineBackwardOp;
@@ -172,10 +173,24 @@ public final class CudaBench {
                 result.add(row("cuda token_dispatch_backward (grad_inp + grad_probs)", shape, outBytes, time(dev, dispatchBwd, req), copyNs, notes));
                 result.add(row("cuda token_combine_backward (grad_inp + grad_merging_probs)", shape, outBytes, time(dev, combineBwd, req), copyNs, notes));
             }
+            // the same work replayed from a CUDA graph: without JCuda's host launch latency, which is
+            // most of a decode-size call (issue 16: TE's decode figures are given both ways too)
+            graphed(result, dev, "cuda token_dispatch, replayed from a CUDA graph", shape, outBytes, dispatch, req, copyNs, notes);
+            if (reducible) graphed(result, dev, "cuda token_combine, replayed from a CUDA graph", shape, outBytes, combine, req, copyNs, notes);
             long[] copyAgain = time(dev, copyOut, req); // the baseline again, after: its spread is the noise
             notes.put("copy_ms_before_after", String.format(Locale.ROOT, "%.4f/%.4f", median(copyNs) / 1e6, median(copyAgain) / 1e6));
             dev.synchronize();
             return result;
+        }
+    }
+
+    private static void graphed(List<BenchRow> result, CudaDevice dev, String subject, String shape, long bytes, Runnable work,
+                                BenchRequest req, long[] copyNs, Map<String, String> notes) {
+        try (CapturedGraph g = CapturedGraph.capture(dev, work)) {
+            result.add(row(subject, shape, bytes, time(dev, g::launch, req), copyNs, notes));
+        } catch (RuntimeException e) { // a row that cannot be measured is said, not dropped in silence
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            notes.put("cuda_graph", "not capturable: " + msg);
         }
     }
 

@@ -52,7 +52,8 @@ public final class CudaDevice implements AutoCloseable {
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
     private final CUmodule module = new CUmodule();
-    private final CUstream stream = new CUstream(); // the legacy default stream
+    // the legacy default stream; a blocking stream only while CapturedGraph records a benchmark's work
+    private CUstream stream = new CUstream();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final String name;
     private final Map<String, String> details = new LinkedHashMap<>();
@@ -136,6 +137,13 @@ public final class CudaDevice implements AutoCloseable {
     public CUstream stream() { return stream; }
 
     public void synchronize() { cuCtxSynchronize(); }
+
+    /** Sets the stream every launch goes to and returns the previous one (CapturedGraph only). */
+    CUstream swapStream(CUstream next) {
+        CUstream previous = stream;
+        stream = next;
+        return previous;
+    }
 
     private CUfunction function(String kernel) {
         return functions.computeIfAbsent(kernel, k -> {
