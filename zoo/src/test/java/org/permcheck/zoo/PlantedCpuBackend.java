@@ -34,6 +34,7 @@ final class PlantedCpuBackend implements Backend {
         java.util.Set<Op> ops = java.util.EnumSet.copyOf(all.ops());
         ops.remove(Op.MEGATRON_PERMUTE);
         ops.remove(Op.MEGATRON_UNPERMUTE);
+        ops.remove(Op.BLOCK_ALIGN); // K1-K6: mutants of their own (DecoratedCpuBackend)
         return new Capabilities(ops, all.dtypes(), all.profiles(), all.features());
     }
 

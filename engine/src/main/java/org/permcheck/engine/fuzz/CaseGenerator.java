@@ -61,6 +61,8 @@ public final class CaseGenerator {
                 return null;
             case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
                 return MegatronInputs.problem(s);
+            case BLOCK_ALIGN:
+                return BlockAlignInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
                 if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
@@ -99,6 +101,9 @@ public final class CaseGenerator {
                 break;
             case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
                 MegatronInputs.put(spec, rng, in, attrs, features);
+                break;
+            case BLOCK_ALIGN:
+                BlockAlignInputs.put(spec, rng, in, attrs, features);
                 break;
             default:
                 expertParallel(spec, rng, in, attrs, features);
