@@ -35,7 +35,7 @@ public final class CaseGenerator {
         if (s.extra() < 0) return "extra must be >= 0";
         if (s.probsDtype() != DType.F32 && s.probsDtype() != DType.BF16 && s.probsDtype() != DType.F16) return "probs dtype must be f32, bf16 or f16";
         if (s.routingDtype() != DType.I32 && s.routingDtype() != DType.I64 && s.routingDtype() != DType.BOOL) return "routing dtype must be i32, i64 or bool (X2)";
-        if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH) return "routing dtype applies to token_dispatch only (the other ops get a row_id_map)";
+        if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH && s.op() != Op.BLOCK_ALIGN) return "routing dtype applies to token_dispatch and to the topk_ids of moe_align_block_size only (the other ops get a row_id_map)";
         if (s.indexForm() && s.op() != Op.DISPATCH) return "the index form (topk_ids) applies to token_dispatch only";
         if (s.indexForm() && s.routingDtype() == DType.BOOL) return "topk_ids are i32 or i64 (X5), not bool";
         if (s.profile().argsortOutputs()) {
