@@ -25,6 +25,7 @@ BUGS = {
     "index-minus-one": "index form: topk_ids scattered with numpy indexing, so -1 lands on expert E-1 (breaks I4)",
     "index-weights-sorted": "index form: weights paired with the row's ids sorted ascending, not by slot (breaks I3)",
     "maxtext-unstable-sort": "maxtext: the flat ids sorted with an unstable sort (ties last-first) (breaks J3/D1)",
+    "align-only-first-slot": "moe_align_block_size keeps only each group's first slot, the others the sentinel (breaks K2)",
 }
 BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
 if BUG and BUG not in BUGS:
@@ -510,7 +511,8 @@ def moe_align_block_size(inputs, attrs, profile):
     sorted_ids = np.full(L, numel, dtype=np.int32)           # K1: the sentinel numel everywhere else
     order = np.argsort(ids, kind="stable")                   # K2: ascending f inside a group (any order would do)
     rank = np.arange(numel) - np.concatenate(([0], np.cumsum(count)[:-1]))[ids[order]]
-    sorted_ids[start[ids[order]] + rank] = order             # K3: slots at the head of the group, pad at its tail
+    keep = rank == 0 if BUG == "align-only-first-slot" else slice(None)   # BUG: vllm-xpu-kernels #453
+    sorted_ids[(start[ids[order]] + rank)[keep]] = order[keep]   # K3: slots at the head of the group, pad at its tail
     blocks = -(-L // B)
     expert_ids = np.zeros(blocks, dtype=np.int32)            # K4: 0 past the used prefix
     owner = np.repeat(np.arange(E), target // B)             # the expert of every used block

@@ -32,7 +32,12 @@ public final class BlockAlignCheck implements Check {
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.BLOCK_ALIGN) return;
         BlockAlign view = ctx.blockAlign();
-        if (ctx.comparable(Ports.SORTED_TOKEN_IDS)) sortedTokenIds(ctx, view, ctx.actualValue(Ports.SORTED_TOKEN_IDS), out);
+        if (ctx.comparable(Ports.SORTED_TOKEN_IDS)) {
+            sortedTokenIds(ctx, view, ctx.actualValue(Ports.SORTED_TOKEN_IDS), out);
+            // the verdict says how it was judged, a PASS too
+            ctx.note(Ports.SORTED_TOKEN_IDS + ": " + view.numExperts() + " groups compared as multisets, a bijection onto the "
+                    + view.sentinel() + " routed slots; " + ORDER_NOT_JUDGED);
+        }
         if (ctx.comparable(Ports.EXPERT_IDS)) expertIds(ctx, view, out);
         if (ctx.comparable(Ports.NUM_TOKENS_POST_PADDED)) {
             long want = view.numTokensPostPadded(), got = ctx.actualValue(Ports.NUM_TOKENS_POST_PADDED).getLong(0);

@@ -57,6 +57,16 @@ class BlockAlignChecksTest {
     }
 
     @Test
+    void aPassingVerdictSaysTheOrderWasNotJudged() {
+        Invocation inv = HandWrittenVectors.all().stream().filter(x -> x.id().equals("align/worked-example")).findFirst().orElseThrow().invocation();
+        Outputs cpu = new CpuBackend().run(inv);
+        CheckContext ctx = new CheckContext(inv, Oracle.expected(inv), cpu, null, null);
+        assertEquals(List.of(), Checks.run(ctx));
+        assertEquals(List.of("sorted_token_ids: 4 groups compared as multisets, a bijection onto the 8 routed slots; "
+                + "order inside a group not judged (unspecified, K2)"), ctx.notes());
+    }
+
+    @Test
     void aGroupInAnotherOrderPasses() {
         // e1's group reversed, e0's swapped: the same multisets (K2)
         assertEquals(List.of(), judge("worked-example", out -> put(out, 6, 1, 8, 8, 7, 5, 2, 0, 3, 8, 8, 8, 4, 8, 8, 8, 8, 8, 8, 8)));
