@@ -25,6 +25,7 @@ BUGS = {
     "index-minus-one": "index form: topk_ids scattered with numpy indexing, so -1 lands on expert E-1 (breaks I4)",
     "index-weights-sorted": "index form: weights paired with the row's ids sorted ascending, not by slot (breaks I3)",
     "maxtext-unstable-sort": "maxtext: the flat ids sorted with an unstable sort (ties last-first) (breaks J3/D1)",
+    "align-only-first-slot": "moe_align_block_size keeps only each group's first slot, the others the sentinel (breaks K2)",
 }
 BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
 if BUG and BUG not in BUGS:
@@ -493,6 +494,60 @@ def check_megatron_unpermute(inputs, attrs):
         need(len(tokens) == rows and (tokens == v).all(), "X18", "with probs, sorted_indices must be the permute's of routing_map")
 
 
+# ---------------------------------------------------------------- vLLM / SGLang moe_align_block_size (K1-K6)
+
+@adapter.op("moe_align_block_size")
+def moe_align_block_size(inputs, attrs, profile):
+    ids = inputs["topk_ids"].data.astype(np.int64).reshape(-1)   # flat slot f = t*K + j
+    B, E = attrs["block_size"], attrs["num_experts"]
+    numel = ids.size
+    L = numel + E * (B - 1)                                  # K1
+    if attrs.get("pad_sorted_ids", 0) == 1:
+        L = -(-L // B) * B
+    count = np.bincount(ids, minlength=E)
+    target = -(-count // B) * B                              # K3: ceil(count/B)*B, 0 for an empty expert
+    start = np.concatenate(([0], np.cumsum(target)[:-1]))
+    post = int(target.sum())                                 # K5
+    sorted_ids = np.full(L, numel, dtype=np.int32)           # K1: the sentinel numel everywhere else
+    order = np.argsort(ids, kind="stable")                   # K2: ascending f inside a group (any order would do)
+    rank = np.arange(numel) - np.concatenate(([0], np.cumsum(count)[:-1]))[ids[order]]
+    keep = rank == 0 if BUG == "align-only-first-slot" else slice(None)   # BUG: vllm-xpu-kernels #453
+    sorted_ids[(start[ids[order]] + rank)[keep]] = order[keep]   # K3: slots at the head of the group, pad at its tail
+    blocks = -(-L // B)
+    expert_ids = np.zeros(blocks, dtype=np.int32)            # K4: 0 past the used prefix
+    owner = np.repeat(np.arange(E), target // B)             # the expert of every used block
+    if "expert_map" in inputs:
+        owner = inputs["expert_map"].data.astype(np.int64)[owner]   # K6: local id, -1 off this rank
+    expert_ids[:len(owner)] = owner
+    return {"sorted_token_ids": Tensor(sorted_ids, "i32"), "expert_ids": Tensor(expert_ids, "i32"),
+            "num_tokens_post_padded": Tensor(np.array([post], dtype=np.int32), "i32")}
+
+
+def check_block_align(inputs, attrs):
+    """X11-X13."""
+    B = attrs.get("block_size")
+    need(B is not None and 1 <= B < 2 ** 31, "X11", "block_size must be in [1, 2^31)")
+    need(attrs.get("pad_sorted_ids", 0) in (0, 1), "X11", "pad_sorted_ids must be 0 or 1")
+    E = attrs.get("num_experts")
+    need(E is not None and 1 <= E < 2 ** 31, "X12", "num_experts must be in [1, 2^31)")
+    ids = inputs["topk_ids"]
+    need(ids.dtype in INDEX, "X12", "topk_ids must be int32 or int64")
+    need(ids.data.ndim == 2 and ids.data.shape[0] >= 1 and ids.data.shape[1] >= 1, "X12", "topk_ids must be [T, K], T, K >= 1")
+    v = ids.data.astype(np.int64)
+    need(((v >= 0) & (v < E)).all(), "X12", "topk_ids must be experts in [0, num_experts)")
+    for row in v:
+        need(len(np.unique(row)) == len(row), "X12", "an expert appears twice in a row of topk_ids")
+    if "expert_map" in inputs:
+        m = inputs["expert_map"]
+        need(m.dtype in INDEX and m.data.shape == (E,), "X13", "expert_map must be int32 or int64 [E]")
+        local = m.data.astype(np.int64)
+        need(((local == -1) | ((local >= 0) & (local < E))).all(), "X13", "expert_map entries are -1 or local ids in [0, E)")
+        local = local[local >= 0]
+        need(len(np.unique(local)) == len(local), "X13", "a local id appears twice in expert_map")
+    L = v.size + E * (B - 1)
+    need(L < 2 ** 31, "X11", "sorted_token_ids must fit int32")
+
+
 # ---------------------------------------------------------------- group X: refuse inputs outside the contract (B1)
 
 INDEX = ("i32", "i64")
@@ -510,6 +565,7 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "local_unpermute_before_a2a": (("inp", "sorted_split_sizes", "inverse_chunk_indices"), (), ()),
     "megatron_permute": (("inp", "routing_map"), ("probs",), ("num_out_tokens", "drop_and_pad", "drop_policy")),
     "megatron_unpermute": (("inp", "sorted_indices"), ("probs", "routing_map"), ("num_tokens", "drop_and_pad")),
+    "moe_align_block_size": (("topk_ids",), ("expert_map",), ("block_size", "num_experts", "pad_sorted_ids")),
 }
 
 
@@ -670,6 +726,8 @@ def check_x(op, inputs, attrs, profile):
     elif op == "megatron_unpermute":
         need(inputs["inp"].dtype in REDUCIBLE, "X5", "unpermute reduces: fp8 is moved, never reduced", NotSupported)
         check_megatron_unpermute(inputs, attrs)
+    elif op == "moe_align_block_size":
+        check_block_align(inputs, attrs)
 
 
 def checked(op, fn):

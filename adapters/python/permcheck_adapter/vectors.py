@@ -234,9 +234,31 @@ def judge(vector, outputs):
                 # C3/G1/G4: a sum of no term is +0.0 exactly; -0.0 or a denormal is within any tolerance, and wrong
                 _report(problems, call, name, "[%s] is not exactly +0.0 where it sums no term" % empty[0],
                         (_bits(got) != 0) & mask & nothing, _zero_like(exp), got)
+        elif (vector.op, name) == ("moe_align_block_size", "sorted_token_ids"):
+            _block_align_groups(problems, call, vector, exp, got)
         else:
             _report(problems, call, name, "differs bit for bit", (_bits(got) != _bits(exp)) & mask, exp, got)
     return problems
+
+
+def _block_align_groups(problems, call, vector, exp, got):
+    """docs/spec.md K1-K3 as the engine's BlockAlignCheck judges them: the head of each expert's group (its
+    count[e] entries) as a multiset, every other entry bit for bit (the sentinel); the order inside a group
+    is unspecified (K2), so it is never compared."""
+    ids = vector.inputs["topk_ids"].data.astype(np.int64).reshape(-1)
+    B, E = vector.attrs["block_size"], vector.attrs["num_experts"]
+    count = np.bincount(ids, minlength=E)
+    start = np.concatenate(([0], np.cumsum(-(-count // B) * B)[:-1]))
+    e_data, g_data = exp.data.astype(np.int64), got.data.astype(np.int64)
+    head = np.zeros(e_data.shape, dtype=bool)
+    for e in range(E):
+        s, c = int(start[e]), int(count[e])
+        head[s:s + c] = True
+        if not np.array_equal(np.sort(g_data[s:s + c]), np.sort(e_data[s:s + c])):
+            problems.append("%s: output 'sorted_token_ids': expert %d's group (rows %d..%d) is not the multiset %s, got %s; "
+                            "order inside a group not judged (unspecified, K2)"
+                            % (call, e, s, s + c, sorted(e_data[s:s + c].tolist()), sorted(g_data[s:s + c].tolist())))
+    _report(problems, call, "sorted_token_ids", "is not the sentinel", (g_data != e_data) & ~head, exp, got)
 
 
 def _report(problems, call, name, what, bad, exp, got):

@@ -96,6 +96,17 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
+    void blockAlignIsNotClaimedSoItIsNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements vLLM / SGLang moe_align_block_size (docs/spec.md K1-K6): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor ids = Tensor.i32(new long[] {2, 1}, 1, 0);
+            Invocation align = new Invocation(Op.BLOCK_ALIGN, Profile.TE_JAX, Map.of("topk_ids", ids), Map.of("block_size", 4L, "num_experts", 2L));
+            assertEquals("op moe_align_block_size not implemented", b.info().capabilities().whyNot(align));
+            assertFalse(b.info().capabilities().ops().contains(Op.BLOCK_ALIGN));
+        }
+    }
+
+    @Test
     void secondBackendInTheSameProcessIsAlsoCleanlyUnavailable() throws Exception {
         // JCuda's static initializer fails once (UnsatisfiedLinkError), then NoClassDefFoundError:
         // both must become a reason, not an exception

@@ -22,4 +22,8 @@ public final class Attrs {
     public static final String NUM_TOKENS = "num_tokens";
     /** MaxText's ring of experts (docs/spec.md J4, X21): ids are rolled to {@code (id - r) mod E} before sorting. */
     public static final String ROLL_TO_EXPERT_ID = "roll_to_expert_id";
+    /** moe_align_block_size (docs/spec.md K3, X11): every expert's group is padded to a multiple of it. */
+    public static final String BLOCK_SIZE = "block_size";
+    /** moe_align_block_size (K1): 1 = sorted_token_ids' length rounded up to a multiple of block_size; absent = 0. */
+    public static final String PAD_SORTED_IDS = "pad_sorted_ids";
 }

@@ -133,6 +133,7 @@ public final class CallPreconditions {
             }
             case MEGATRON_PERMUTE: MegatronPreconditions.permute(inv); return;
             case MEGATRON_UNPERMUTE: MegatronPreconditions.unpermute(inv); return;
+            case BLOCK_ALIGN: BlockAlignPreconditions.check(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

@@ -121,7 +121,21 @@ public enum Op {
             List.of(in(Ports.INP), in(Ports.SORTED_INDICES), optIn(Ports.PROBS), optIn(Ports.ROUTING_MAP)),
             // Q5: [num_tokens, H]
             List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
-            List.of(Attrs.NUM_TOKENS, Attrs.DROP_AND_PAD));
+            List.of(Attrs.NUM_TOKENS, Attrs.DROP_AND_PAD)),
+    /**
+     * vLLM / SGLang {@code moe_align_block_size} (docs/spec.md K1-K6): {@code topk_ids[T,K]} to the flat slots
+     * {@code t*K+j} grouped by expert and padded per expert to a multiple of {@code block_size} with the sentinel
+     * {@code T*K}, the expert of every block and the padded row count; optional {@code expert_map[E]} (K6);
+     * attrs block_size, num_experts (both required), pad_sorted_ids (0/1). The order inside a group is
+     * unspecified ({@link GroupOrder#MULTISET}, K2); no profile parameter touches the op.
+     */
+    BLOCK_ALIGN("moe_align_block_size",
+            List.of(in(Ports.TOPK_IDS), optIn(Ports.EXPERT_MAP)),
+            // K1: T*K + E*(B-1) (rounded up to B with pad_sorted_ids); K4: one per block; K5: [1]
+            List.of(out(Ports.SORTED_TOKEN_IDS, INDEX, OutputShape::alignedSlots),
+                    out(Ports.EXPERT_IDS, INDEX, OutputShape::alignedBlocks),
+                    out(Ports.NUM_TOKENS_POST_PADDED, INDEX, inv -> 1)),
+            List.of(Attrs.BLOCK_SIZE, Attrs.NUM_EXPERTS, Attrs.PAD_SORTED_IDS));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -129,7 +143,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }
@@ -141,6 +155,13 @@ public enum Op {
         this.outputs = outputs;
         this.attrs = attrs;
     }
+
+    /**
+     * K2: whether positions inside an expert's group are a rule ({@link GroupOrder#ORDERED}) or only the
+     * multiset of the group's entries is ({@link GroupOrder#MULTISET}: moe_align_block_size, whose kernel
+     * takes slots with atomics); checks of a MULTISET op compare multisets and say so.
+     */
+    public GroupOrder groupOrder() { return this == BLOCK_ALIGN ? GroupOrder.MULTISET : GroupOrder.ORDERED; }
 
     /** The name used in manifests, reports and the protocol. */
     public String wireName() { return wireName; }

@@ -68,6 +68,30 @@ public interface OutputShape {
         return inv.inputs().containsKey(Ports.TOPK_IDS) ? numel(inv, Ports.TOPK_IDS) : 0;
     }
 
+    /**
+     * K1: the length of moe_align_block_size's {@code sorted_token_ids}, {@code T*K + E*(B-1)}, rounded up to
+     * a multiple of B with pad_sorted_ids; a block_size below 1 (X11) is bounded as 1, a huge one saturates.
+     */
+    static long alignedSlots(Invocation inv) {
+        long b = Math.max(1, inv.optionalAttr(Attrs.BLOCK_SIZE).orElse(1L));
+        long e = Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L));
+        long n;
+        try {
+            n = Math.addExact(numel(inv, Ports.TOPK_IDS), Math.multiplyExact(e, b - 1));
+            if (inv.optionalAttr(Attrs.PAD_SORTED_IDS).orElse(0L) == 1) n = Math.multiplyExact((n + b - 1) / b, b);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+        return n;
+    }
+
+    /** K4: blocks of moe_align_block_size, {@code cdiv(alignedSlots, B)}. */
+    static long alignedBlocks(Invocation inv) {
+        long b = Math.max(1, inv.optionalAttr(Attrs.BLOCK_SIZE).orElse(1L));
+        long n = alignedSlots(inv);
+        return n / b + (n % b == 0 ? 0 : 1);
+    }
+
     /** The expert-parallel helpers: per-shard or per-chunk vectors, at most one per element of the counts. */
     OutputShape COUNTS = inv -> numel(inv, Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
 

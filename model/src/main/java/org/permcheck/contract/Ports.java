@@ -43,4 +43,12 @@ public final class Ports {
      * slot index t*K+j it was gathered from; unpermute gathers back through its inverse.
      */
     public static final String SORTED_SELECTED_EXPERTS = "sorted_selected_experts";
+    /** moe_align_block_size (docs/spec.md K1-K6): optional {@code [E]} map of global expert to local id, -1 = not on this rank (K6). */
+    public static final String EXPERT_MAP = "expert_map";
+    /** moe_align_block_size (K1, K2): int32, the flat slot indices t*K+j grouped by expert, padded per expert with the sentinel T*K. */
+    public static final String SORTED_TOKEN_IDS = "sorted_token_ids";
+    /** moe_align_block_size (K4): int32, the expert of every block of sorted_token_ids. */
+    public static final String EXPERT_IDS = "expert_ids";
+    /** moe_align_block_size (K5): int32[1], the padded rows in use, sum of ceil(count/block)*block. */
+    public static final String NUM_TOKENS_POST_PADDED = "num_tokens_post_padded";
 }

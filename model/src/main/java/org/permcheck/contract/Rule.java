@@ -70,6 +70,16 @@ public enum Rule {
     X16("Megatron capacity"),
     X17("Megatron drop policy inputs"),
     X18("Megatron unpermute inputs"),
+    /** vLLM / SGLang moe_align_block_size; the order inside a group is unspecified (K2). */
+    K1("buffer lengths and sentinel"),
+    K2("each group the multiset of its expert's slots"),
+    K3("group offsets and padding to the block"),
+    K4(Ports.EXPERT_IDS),
+    K5(Ports.NUM_TOKENS_POST_PADDED),
+    K6("expert_map"),
+    X11("block_size"),
+    X12("block align ids"),
+    X13("expert_map input"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),
@@ -113,7 +123,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X10, X15-X18: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X13, X15-X21: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

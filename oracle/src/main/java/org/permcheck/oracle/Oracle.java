@@ -6,6 +6,7 @@ import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.MegatronPreconditions;
 import org.permcheck.contract.Preconditions;
+import org.permcheck.oracle.align.BlockAlign;
 import org.permcheck.oracle.chunks.ChunkSort;
 import org.permcheck.oracle.dispatch.ArgsortDispatch;
 import org.permcheck.oracle.dispatch.Combine;
@@ -47,6 +48,7 @@ public final class Oracle {
             case LOCAL_UNPERMUTE_BEFORE_A2A: return LocalPermute.expectedBefore(inv);
             case MEGATRON_PERMUTE: return MegatronPermute.expected(inv);
             case MEGATRON_UNPERMUTE: return MegatronUnpermute.expected(inv);
+            case BLOCK_ALIGN: return BlockAlign.of(inv).expected(); // K1-K6, X11-X13
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }
@@ -62,6 +64,15 @@ public final class Oracle {
             case DISPATCH: return Optional.of(GroupLayout.of(ArgsortDispatch.maskForm(inv))); // I1-I4, J4
             default: return Optional.empty();
         }
+    }
+
+    /**
+     * The block-align view of a {@code moe_align_block_size} call (docs/spec.md K1-K6: group offsets, counts,
+     * each group's multiset of flat slots, the id of every block), X1, X11-X13 checked; empty for every other op.
+     */
+    public static Optional<BlockAlign> blockAlign(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1
+        return inv.op() == org.permcheck.contract.Op.BLOCK_ALIGN ? Optional.of(BlockAlign.of(inv)) : Optional.empty();
     }
 
     /**

@@ -28,6 +28,9 @@ enum Bug {
     FREE_CBWD_UNTARGETED_ROWS("free:combine-bwd-untargeted-rows",
             "combine backward leaves rows no (t,e) targets (padding, tail, unused) uninitialized",
             "docs/sources.md#te-9 (JAX leaves them uninitialized)", "G3", true),
+    FREE_ALIGN_GROUP_ORDER("free:align-group-order-scrambled",
+            "moe_align_block_size hands out the slots of every group in a fresh random order on every call",
+            "SGLang PR #33511 (atomicAdd slots: 1 of 100 runs bitwise identical)", "K2", true),
 
     // ------------------------------------------------------------ token_dispatch
     NUM_OUT_IGNORED("dispatch-num-out-ignored",
@@ -231,7 +234,21 @@ enum Bug {
             "MaxText PR #1734 (local sizes by bincount assigned the padding tokens to the last expert)", "J2"),
     MAXTEXT_TILE_PADDED_BUFFER("maxtext-tile-padded-buffer",
             "maxtext: the buffer returned padded to the grouped matmul's tile (rows rounded up to 8, zero rows) instead of T*K rows",
-            "MaxText moe.py (max_utils.maybe_pad pads the total row count for the GMM and slices back, docs/sources.md#maxtext-permute)", "J1");
+            "MaxText moe.py (max_utils.maybe_pad pads the total row count for the GMM and slices back, docs/sources.md#maxtext-permute)", "J1"),
+
+    // ------------------------------------------------------------ moe_align_block_size (vLLM / SGLang, K1-K6)
+    ALIGN_ONLY_FIRST_SLOT("align-only-first-slot",
+            "moe_align_block_size keeps only the first slot of every group; the others stay the sentinel (expert_ids and num_tokens_post_padded right)",
+            "vllm-xpu-kernels #453 (XPU kernel wrote only the first token index)", "K2"),
+    ALIGN_EXPERT_IDS_PER_ROW("align-expert-ids-over-allocated",
+            "moe_align_block_size allocates expert_ids with one entry per row of sorted_token_ids instead of one per block",
+            "vLLM PR #4517 (expert_ids over-allocated)", "K1"),
+    ALIGN_EXPERT_IDS_TAIL_UNWRITTEN("align-expert-ids-tail-unwritten",
+            "moe_align_block_size leaves the blocks of expert_ids past the used prefix unwritten (garbage over an empty buffer)",
+            "SGLang moe_align_kernel.cu (old kernel, torch.empty expert_ids, tail not written; vLLM zero-initializes)", "K4"),
+    ALIGN_EXPERT_MAP_IGNORED("align-expert-map-ignored",
+            "moe_align_block_size with an expert_map returns global expert ids: blocks of other ranks' experts are not -1",
+            "SGLang PR #12701 (invalid expert ids garble EP output)", "K6");
 
     final String id;
     final String bugClass;

@@ -112,6 +112,23 @@ class MutantZooTest {
         }));
     }
 
+    /**
+     * The moe_align_block_size mutants (issue 14 profile 2, docs/mutants.md) die by FAIL in the quick tier (its block-align
+     * vectors and edge cases) under the K rule each was planted against; the control that hands out every group's slots in
+     * a fresh order on every call (K2 leaves the order inside a group unspecified) survives the same cases.
+     */
+    @TestFactory
+    Stream<DynamicTest> blockAlignMutantsDieUnderTheirKRule() {
+        return Stream.of(Bug.ALIGN_ONLY_FIRST_SLOT, Bug.ALIGN_EXPERT_IDS_PER_ROW, Bug.ALIGN_EXPERT_IDS_TAIL_UNWRITTEN,
+                Bug.ALIGN_EXPERT_MAP_IGNORED).map(b -> DynamicTest.dynamicTest(b.id, () -> {
+            KillSearch.Kill k = KillSearch.hunt(() -> new PlantedCpuBackend(b), BUDGET, false);
+            assertEquals(Status.FAIL, k.status(), b.id + ": " + k.stage() + " " + k.status() + " at " + k.caseId() + ": " + k.message());
+            assertEquals("quick", k.stage(), b.id + " killed only at stage " + k.stage());
+            assertTrue(k.rules().contains(b.rule), b.id + " killed under " + k.rules() + ", planted against " + b.rule);
+            assertTrue(k.caseId().contains("align"), b.id + " killed by " + k.caseId() + ", not by a block-align case");
+        }));
+    }
+
     /** No false alarm: the planted backend without a bug passes the quick tier and 1,000 fuzz cases. */
     @Test
     void cleanPlantedCpuBackendSurvives() {

@@ -26,7 +26,7 @@ final class PlantedCpuBackend implements Backend {
 
     PlantedCpuBackend(Bug bug) { this.bug = bug; }
 
-    /** Every op of TE's contract; Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
+    /** Every op of TE's contract and moe_align_block_size (K1-K6, PlantedBlockAlign); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
     private static final Capabilities TE_OPS = teOps();
 
     private static Capabilities teOps() {
@@ -61,6 +61,7 @@ final class PlantedCpuBackend implements Backend {
             case REVERSE_RAGGED_A2A_PARAMS: return new Outputs(PlantedExpertParallel.params(inv, bug, true));
             case LOCAL_PERMUTE_AFTER_A2A: return new Outputs(PlantedExpertParallel.localPermute(inv, bug));
             case LOCAL_UNPERMUTE_BEFORE_A2A: return new Outputs(PlantedExpertParallel.localUnpermute(inv, bug));
+            case BLOCK_ALIGN: return new Outputs(PlantedBlockAlign.run(inv, bug, call)); // K1-K6
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

@@ -103,6 +103,14 @@ public final class CheckContext {
         return e != null && a != null && e.dtype() == a.dtype() && e.sameShape(a.shape());
     }
 
+    /** The oracle's block-align view of a moe_align_block_size call (K1-K6: groups, counts, block ids), or null for other ops. */
+    public org.permcheck.oracle.align.BlockAlign blockAlign() {
+        if (blockAlign == null && op() == Op.BLOCK_ALIGN) blockAlign = Oracle.blockAlign(invocation).orElseThrow();
+        return blockAlign;
+    }
+
+    private org.permcheck.oracle.align.BlockAlign blockAlign;
+
     /** The oracle's dispatch layout of this call (row -> token/expert, n(t), zero probs, Σtarget), or null for other ops. */
     public GroupLayout layout() {
         if (layout == null && op() == Op.DISPATCH) layout = Oracle.layout(invocation).orElseThrow();

@@ -24,6 +24,7 @@ public final class Checks {
             new PaddingZeroCheck(),
             new PadOffsetsCheck(),
             new IndexExactCheck(),
+            new BlockAlignCheck(),
             new ReductionToleranceCheck(),
             new EmptySumCheck(),
             new RoundTripCheck(),

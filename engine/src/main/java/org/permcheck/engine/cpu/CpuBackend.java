@@ -48,6 +48,7 @@ public final class CpuBackend implements Backend {
             case LOCAL_UNPERMUTE_BEFORE_A2A: return CpuExpertParallel.unpermuteBefore(inv);
             case MEGATRON_PERMUTE: return CpuMegatron.permute(inv);
             case MEGATRON_UNPERMUTE: return CpuMegatron.unpermute(inv);
+            case BLOCK_ALIGN: return CpuBlockAlign.run(inv); // K1-K6: groups in the kernel's thread order, judged as multisets
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

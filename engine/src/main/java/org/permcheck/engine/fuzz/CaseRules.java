@@ -93,6 +93,15 @@ public final class CaseRules {
                     r.add(Rule.Q4);
                 }
                 break;
+            case BLOCK_ALIGN:
+                // K1-K5 always; K6 with an expert_map (the order inside a group is not judged, K2)
+                r.add(Rule.K1);
+                r.add(Rule.K2);
+                r.add(Rule.K3);
+                r.add(Rule.K4);
+                r.add(Rule.K5);
+                if (inv.inputs().containsKey(org.permcheck.contract.Ports.EXPERT_MAP)) r.add(Rule.K6);
+                break;
             case MEGATRON_UNPERMUTE:
                 r.add(Rule.Q5);
                 if (hasTokenRoutedNowhere(inv)) r.add(Rule.Q6);

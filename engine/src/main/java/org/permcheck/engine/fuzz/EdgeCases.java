@@ -164,6 +164,16 @@ public final class EdgeCases {
         m.put("megatron-unpermute-dropless", mu.withRouting(Routing.NOWHERE));
         m.put("megatron-unpermute-drop-and-pad", mu.withRouting(Routing.ZIPF).withTopK(3).withAlign(3).withDtype(DType.BF16));
         m.put("megatron-unpermute-no-probs", mu.withProbs(false).withExtra(2).withDtype(DType.F16));
+        // vLLM / SGLang moe_align_block_size (issue 14 profile 2, docs/spec.md K1-K6; BlockAlignInputs: align = block size,
+        // mergingProbs = pad_sorted_ids, shards = an expert_map, K6): empty experts, groups over several blocks, block 1,
+        // the large path's shape (T*K >= 1024, where the kernel's order inside a group is atomic: K2 judges multisets)
+        CaseSpec ba = CaseSpec.of(Op.BLOCK_ALIGN, 10, 6, 1, 2, 0x5eed0501L).withAlign(4).withRoutingDtype(DType.I32);
+        m.put("block-align", ba);
+        m.put("block-align-empty-experts-i64", ba.withExperts(16).withTokens(3).withRoutingDtype(DType.I64).withSeed(0x5eed0502L));
+        m.put("block-align-zipf-pad-sorted-ids", ba.withTokens(33).withTopK(3).withAlign(8).withRouting(Routing.ZIPF).withMergingProbs(true).withSeed(0x5eed0503L));
+        m.put("block-align-block-1", ba.withAlign(1).withSeed(0x5eed0504L));
+        m.put("block-align-expert-map", ba.withTokens(20).withExperts(8).withShards(2).withRouting(Routing.ZIPF).withSeed(0x5eed0505L));
+        m.put("block-align-large-path", ba.withTokens(300).withExperts(72).withTopK(4).withAlign(16).withRouting(Routing.ZIPF).withSeed(0x5eed0506L));
         return m;
     }
 

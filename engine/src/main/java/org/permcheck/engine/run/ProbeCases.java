@@ -181,7 +181,28 @@ public final class ProbeCases {
         p.add(new Probe("maxtext-num-out-above-slots", Rule.X20, mx, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, inv.input(Ports.TOPK_IDS).numel() + 1)));
         p.add(new Probe("maxtext-roll-equals-experts", Rule.X21, mx, inv -> withAttr(inv, Attrs.ROLL_TO_EXPERT_ID, inv.attr(Attrs.NUM_EXPERTS))));
         p.add(new Probe("roll-outside-maxtext", Rule.X21, xi, inv -> withAttr(inv, Attrs.ROLL_TO_EXPERT_ID, 1L)));
+        // X11-X13: vLLM / SGLang moe_align_block_size (docs/spec.md K1-K6): a block size below 1 divides by zero or sizes
+        // the buffers negative, an id outside [0,E) indexes the kernel's counters out of bounds (SGLang PR #12701), an
+        // expert_map of the wrong length or with a local id twice maps blocks nowhere or twice
+        CaseSpec ba = CaseSpec.of(Op.BLOCK_ALIGN, 12, 8, 1, 2, 0x9b0be501L).withAlign(4).withRoutingDtype(DType.I32);
+        CaseSpec bm = ba.withShards(2);
+        p.add(new Probe("align-block-size-zero", Rule.X11, ba, inv -> withAttr(inv, Attrs.BLOCK_SIZE, 0L)));
+        p.add(new Probe("align-block-size-negative", Rule.X11, ba, inv -> withAttr(inv, Attrs.BLOCK_SIZE, -16L)));
+        p.add(new Probe("align-pad-sorted-ids-2", Rule.X11, ba, inv -> withAttr(inv, Attrs.PAD_SORTED_IDS, 2L)));
+        p.add(new Probe("align-id-equals-num-experts", Rule.X12, ba, inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 0, 0, inv.attr(Attrs.NUM_EXPERTS)))));
+        p.add(new Probe("align-id-minus-one", Rule.X12, ba.withRoutingDtype(DType.I64), inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 1, 1, -1))));
+        p.add(new Probe("align-duplicate-id", Rule.X12, ba, inv -> withInput(inv, Ports.TOPK_IDS, duplicateId(inv.input(Ports.TOPK_IDS)))));
+        p.add(new Probe("align-ids-f32", Rule.X12, ba, inv -> withInput(inv, Ports.TOPK_IDS, convert(inv.input(Ports.TOPK_IDS), DType.F32))));
+        p.add(new Probe("align-expert-map-short", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, rows(inv.input(Ports.EXPERT_MAP), -1))));
+        p.add(new Probe("align-expert-map-out-of-range", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, set(inv.input(Ports.EXPERT_MAP), 0, 0, inv.attr(Attrs.NUM_EXPERTS)))));
+        p.add(new Probe("align-expert-map-local-id-twice", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, localIdTwice(inv.input(Ports.EXPERT_MAP)))));
         return p;
+    }
+
+    /** X13: an expert_map with the local id 0 given to a second (non-local) expert as well. */
+    private static Tensor localIdTwice(Tensor map) {
+        for (long g = 0; g < map.numel(); g++) if (map.getLong(g) == -1) return set(map, g, 0, 0);
+        throw new IllegalStateException("an expert_map with every expert local");
     }
 
     /** X19: the routing map of an index-form call's ids (a mask-form call of the same assignment). */

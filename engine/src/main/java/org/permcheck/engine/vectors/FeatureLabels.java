@@ -66,6 +66,10 @@ public final class FeatureLabels {
         add("large", "too large to commit: regenerated from its recipe, pinned by hash");
         add("megatron", "Megatron-Core permute / unpermute with sorted_indices (docs/spec.md Q1-Q6)");
         add("drop-and-pad", "Megatron drop_and_pad: a capacity per expert, tokens dropped or padded (Q3, Q4)");
+        add("block-align", "vLLM / SGLang moe_align_block_size, groups judged as multisets (docs/spec.md K1-K6)");
+        add("pad-sorted-ids", "moe_align_block_size with pad_sorted_ids: the buffer rounded up to the block (K1)");
+        add("expert-map", "moe_align_block_size with an expert_map: local ids, -1 off the rank (K6)");
+        add("block-align-large-path", "moe_align_block_size at the shape of the kernels' atomic path, T*K >= 1024 or E > 64 (K2)");
     }
 
     private static void add(String label, String description) {

@@ -41,6 +41,7 @@ public final class HandWrittenVectors {
         expertParallel(v);
         negative(v);
         megatron(v);
+        blockAlign(v);
         return v;
     }
 
@@ -411,6 +412,45 @@ public final class HandWrittenVectors {
                 megatronPermute(ramp(DType.F32, 4, 2), map, tie, 6, 1L, 1L)));
         v.add(neg("precondition/x18-megatron-sorted-index-out-of-range", "sorted_indices names token 4 of 4", Rule.X18,
                 megatronUnpermute(ramp(DType.F32, 2, 2), Tensor.ofInts(DType.I64, shape(2), 0, 4), null, null, 4, null)));
+    }
+
+    // ------------------------------------------------------------------ K (vLLM / SGLang moe_align_block_size, issue 14)
+
+    /**
+     * BlockAlignTest's worked example (computed by hand there): T=4, K=2, topk_ids = [[1,0],[1,2],[3,1],[0,1]]: the flat
+     * slots of e0 {1,6}, e1 {0,2,5,7}, e2 {3}, e3 {4}, sentinel 8. The vectors hold the oracle's order inside a group
+     * (ascending slot); a backend's group is judged as a multiset (K2), so any order of it passes.
+     */
+    static final long[] ALIGN_IDS = {1, 0, 1, 2, 3, 1, 0, 1};
+
+    private static void blockAlign(List<VectorCase> v) {
+        Tensor ids = Tensor.i32(shape(4, 2), ALIGN_IDS);
+        v.add(vec("align/worked-example", "block 4, E 4: sorted_token_ids [1,6,8,8 | 0,2,5,7 | 3,8,8,8 | 4,8,8,8 | 8,8,8,8], expert_ids [0,1,2,3,0], 16 rows used",
+                rules(Rule.K1, Rule.K2, Rule.K3, Rule.K4, Rule.K5), feats("block-align"), blockAlign(ids, 4, 4, null, null)));
+        v.add(vec("align/empty-expert-pad-sorted-ids", "block 3, E 5 (expert 4 empty, no rows), pad_sorted_ids: 8 + 5*2 = 18 entries, e1's 4 slots over two blocks, int64 ids",
+                rules(Rule.K1, Rule.K2, Rule.K3, Rule.K4, Rule.K5), feats("block-align", "pad-sorted-ids", "empty-expert"),
+                blockAlign(Tensor.ofInts(DType.I64, shape(4, 2), ALIGN_IDS), 5, 3, 1L, null)));
+        v.add(vec("align/block-1", "block 1: no padding, sorted_token_ids is the 8 slots grouped by expert, no sentinel, no tail block",
+                rules(Rule.K1, Rule.K2, Rule.K3, Rule.K4, Rule.K5), feats("block-align"), blockAlign(ids, 4, 1, null, null)));
+        v.add(vec("align/expert-map", "rank 1 of 2 (experts 2, 3 local as 0, 1): expert_ids [-1,-1,0,1], the tail block unspecified; the layout is the global one",
+                rules(Rule.K2, Rule.K5, Rule.K6), feats("block-align", "expert-map"),
+                blockAlign(ids, 4, 4, null, Tensor.i32(shape(4), -1, -1, 0, 1))));
+        v.add(neg("precondition/x11-block-size-zero", "block_size 0", Rule.X11, blockAlign(ids, 4, 0, null, null)));
+        v.add(neg("precondition/x12-align-id-out-of-range", "topk_ids holds 3 with num_experts 3 (the kernel's counters overflow, SGLang PR #12701)", Rule.X12,
+                blockAlign(ids, 3, 4, null, null)));
+        v.add(neg("precondition/x13-expert-map-short", "expert_map of 3 entries for E = 4", Rule.X13,
+                blockAlign(ids, 4, 4, null, Tensor.i32(shape(3), -1, 0, 1))));
+    }
+
+    static Invocation blockAlign(Tensor ids, long experts, long block, Long padSortedIds, Tensor expertMap) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.TOPK_IDS, ids);
+        if (expertMap != null) in.put(Ports.EXPERT_MAP, expertMap);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.BLOCK_SIZE, block);
+        attrs.put(Attrs.NUM_EXPERTS, experts);
+        if (padSortedIds != null) attrs.put(Attrs.PAD_SORTED_IDS, padSortedIds);
+        return new Invocation(Op.BLOCK_ALIGN, Profile.TE_JAX, in, attrs);
     }
 
     static Invocation megatronPermute(Tensor inp, Tensor map, Tensor probs, long numOut, Long dropAndPad, Long policy) {

@@ -42,10 +42,11 @@ import org.permcheck.tensor.npy.Npy;
  */
 class PythonGeneratorPortTest {
     /**
-     * Ops the size-mix draw never samples: Megatron's permute / unpermute (docs/spec.md Q1-Q6) have named edge cases
-     * only (EdgeCases, MegatronInputs), so the Python generator port need not rebuild them.
+     * Ops the size-mix draw never samples: Megatron's permute / unpermute (docs/spec.md Q1-Q6) and moe_align_block_size
+     * (K1-K6) have named edge cases only (EdgeCases, MegatronInputs, BlockAlignInputs), so the Python generator port need
+     * not rebuild them.
      */
-    static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE);
+    static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN);
 
     static List<String> specs() {
         Set<String> out = new LinkedHashSet<>();
