@@ -22,4 +22,6 @@ public final class Attrs {
     public static final String NUM_TOKENS = "num_tokens";
     /** MaxText's ring of experts (docs/spec.md J4, X21): ids are rolled to {@code (id - r) mod E} before sorting. */
     public static final String ROLL_TO_EXPERT_ID = "roll_to_expert_id";
+    /** The quantization recipe of {@code scale_inv} (docs/spec.md F1, X22): a {@link ScaleRecipe#code()}, 1 fp8 1x128 blocks, 2 mxfp8. */
+    public static final String SCALE_RECIPE = "scale_recipe";
 }

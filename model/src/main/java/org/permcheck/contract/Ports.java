@@ -43,4 +43,11 @@ public final class Ports {
      * slot index t*K+j it was gathered from; unpermute gathers back through its inverse.
      */
     public static final String SORTED_SELECTED_EXPERTS = "sorted_selected_experts";
+    /**
+     * Block scales of a quantized payload (docs/spec.md F1): {@code [T, B]}, token-major, one scale per
+     * (token, block) of {@code inp}'s row; B and the dtype by the {@code scale_recipe} attribute ({@link ScaleRecipe}).
+     */
+    public static final String SCALE_INV = "scale_inv";
+    /** The block scales moved with their rows (docs/spec.md F1-F4): {@code [rows, B]}, row r holds the scales of output row r. */
+    public static final String PERMUTED_SCALE_INV = "permuted_scale_inv";
 }
