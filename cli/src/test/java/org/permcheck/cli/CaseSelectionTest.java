@@ -30,14 +30,15 @@ class CaseSelectionTest {
     @Test
     void listPrintsEveryCaseWithItsOpAndRulesAndStartsNoBackend() {
         List<String[]> all = listing("--backend", "exec:false", "--probes", "off"); // a backend that cannot start: never started
-        // 61 vectors, 99 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases, for Megatron's
-        // permute / unpermute 7 vectors and 6 edge cases, profile maxtext 2 vectors and 6 edge cases; R3/R4 5 relation cases)
-        assertEquals(2160, all.size(), "the quick tier with the committed vectors");
-        // the robustness tier follows by default: 59 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
-        // 5 Megatron X15-X18; 6 maxtext X19-X21) and the 18 committed negative vectors (ProbeCases)
+        // 66 vectors, 105 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases, for Megatron's
+        // permute / unpermute 7 vectors and 6 edge cases, profile maxtext 2 vectors and 6 edge cases; R3/R4 5 relation cases;
+        // issue 17's block scales 5 vectors and 6 edge cases: 66 vectors, 105 edge cases)
+        assertEquals(2171, all.size(), "the quick tier with the committed vectors");
+        // the robustness tier follows by default: 65 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
+        // 5 Megatron X15-X18; 6 maxtext X19-X21; 6 block scales X22, X23) and the 21 committed negative vectors (ProbeCases)
         List<String[]> withProbes = listing("--backend", "exec:false");
-        assertEquals(2160 + 77, withProbes.size());
-        assertTrue(withProbes.get(2160)[0].startsWith("robustness/X"), withProbes.get(2160)[0]);
+        assertEquals(2171 + 86, withProbes.size());
+        assertTrue(withProbes.get(2171)[0].startsWith("robustness/X"), withProbes.get(2171)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));
     }
