@@ -305,7 +305,7 @@ def index_form_inputs(rng, s, R, probs, inputs, attrs):
     attrs["num_experts"] = E
 
 
-# section 7b (docs/spec.md F1): recipe -> (block size, scale dtype)
+# section 7c (docs/spec.md F1): recipe -> (block size, scale dtype)
 SCALE_RECIPES = {1: (128, "f32"), 2: (32, "u8")}
 
 

@@ -4,7 +4,7 @@ import org.permcheck.contract.ScaleRecipe;
 import org.permcheck.tensor.Tensor;
 
 /**
- * The block scales of a generated quantized dispatch (docs/generator.md section 7b, docs/spec.md F1): every
+ * The block scales of a generated quantized dispatch (docs/generator.md section 7c, docs/spec.md F1): every
  * (token, block) gets its own scale, made from its position {@code p = t*B + j} alone (no draw, so a spec's
  * other inputs are as without scales): recipe 1 the f32 power of two with exponent field {@code 1 + p mod 254}
  * (2^-126 .. 2^127), recipe 2 the E8M0 byte {@code p mod 255} (255 is E8M0's NaN). Neighbouring rows and blocks
