@@ -48,8 +48,6 @@ public final class CudaBackend implements Backend, Benchmarkable {
         Capabilities all = Capabilities.everything();
         java.util.Set<Capabilities.Feature> features = java.util.EnumSet.copyOf(all.features());
         features.remove(Capabilities.Feature.INDEX_FORM);
-        // no kernel moves block scales yet (docs/spec.md F1-F4): quantized cases are NOT_SUPPORTED, never PASS
-        features.remove(Capabilities.Feature.QUANTIZED);
         // no kernel implements Megatron's permute / unpermute (docs/spec.md Q1-Q6): not claimed, so NOT_SUPPORTED
         java.util.Set<org.permcheck.contract.Op> ops = java.util.EnumSet.copyOf(all.ops());
         ops.remove(org.permcheck.contract.Op.MEGATRON_PERMUTE);
