@@ -21,21 +21,23 @@ import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.vectors.VectorSet;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendInfo;
 import org.permcheck.spi.Capabilities;
 import org.permcheck.spi.Outputs;
 
 /**
- * The quick tier judges block scales (docs/spec.md F1-F4): its quantized cases (both recipes, edge cases and
- * sampled ones) pass on the CPU backend and the numpy port, a planted unpermuted copy fails F2, and a backend
- * that does not claim the feature {@code quantized} gets NOT_SUPPORTED for every one of them, never PASS.
+ * The quick tier judges block scales (docs/spec.md F1-F4): its quantized cases (both recipes: the six edge cases
+ * and the five vectors; its sampled cases are the legacy draws, which never move) pass on the CPU backend and the
+ * numpy port, a planted unpermuted copy fails F2, and a backend that does not claim the feature {@code quantized}
+ * gets NOT_SUPPORTED for every one of them, never PASS. A fuzz campaign's size mix gives half its fp8 dispatches scales.
  */
 class QuantizedTierTest {
 
-    static List<Case> quantizedCases() {
-        return Tier.QUICK.cases(Tier.DEFAULT_SEED, Shard.ALL).stream().filter(c -> c.features().contains(CaseFeatures.QUANTIZED))
-                .collect(Collectors.toList());
+    static List<Case> quantizedCases() throws java.io.IOException {
+        return Tier.QUICK.cases(Tier.DEFAULT_SEED, Shard.ALL, VectorSet.load(java.nio.file.Path.of("..", "vectors"))).stream()
+                .filter(c -> c.features().contains(CaseFeatures.QUANTIZED)).collect(Collectors.toList());
     }
 
     private static RunOptions options() { return RunOptions.defaults().withDeterminism(false).withRoundTrip(false); }
@@ -43,10 +45,10 @@ class QuantizedTierTest {
     @Test
     void theQuickTierHasQuantizedCasesOfBothRecipesAndTheyPassOnTheCpuBackend() throws Exception {
         List<Case> cases = quantizedCases();
-        assertTrue(cases.size() >= 6 + 10, "the six edge cases and sampled fp8 dispatches: " + cases.size());
-        assertTrue(cases.stream().anyMatch(c -> c.features().contains("scale:fp8-block-1x128")));
-        assertTrue(cases.stream().anyMatch(c -> c.features().contains("scale:mxfp8")));
-        assertTrue(cases.stream().anyMatch(c -> c.id().startsWith("quick/edge/")) && cases.stream().anyMatch(c -> !c.id().startsWith("quick/edge/")));
+        assertEquals(6, cases.stream().filter(c -> c.id().startsWith("quick/edge/")).count(), "the six edge cases");
+        assertEquals(5, cases.stream().filter(c -> c.id().startsWith("vec/")).count(), "the five vectors");
+        assertTrue(cases.stream().anyMatch(c -> c.features().contains("scale:fp8-block-1x128") || c.features().contains("fp8-block-1x128")));
+        assertTrue(cases.stream().anyMatch(c -> c.features().contains("scale:mxfp8") || c.features().contains("mxfp8")));
         Set<String> rules = cases.stream().flatMap(c -> c.rules().stream()).collect(Collectors.toSet());
         assertTrue(rules.containsAll(List.of("F1", "F2", "F3", "F4")), rules.toString());
         RunResult r;
@@ -54,6 +56,26 @@ class QuantizedTierTest {
             r = runner.run(cases);
         }
         assertEquals(List.of(), notPassing(r));
+    }
+
+    /** A fuzz campaign's size mix draws scales (seed bits, no draw): both recipes, and only on fp8 dispatches. */
+    @Test
+    void aSizeMixGivesHalfItsFp8DispatchesScales() {
+        org.permcheck.engine.fuzz.SizeMix mix = org.permcheck.engine.fuzz.SizeMix.all();
+        long fp8 = 0, scaled = 0;
+        Set<Integer> recipes = new java.util.TreeSet<>();
+        for (long i = 0; i < 4000; i++) {
+            org.permcheck.engine.fuzz.CaseSpec s = org.permcheck.engine.fuzz.SpecSampler.draw(org.permcheck.engine.fuzz.SplitMix64.nth(17, i), mix).spec();
+            boolean f8 = s.dtype() == org.permcheck.tensor.DType.F8E4M3 || s.dtype() == org.permcheck.tensor.DType.F8E5M2;
+            if (s.scaleRecipe() != 0) {
+                assertTrue(f8 && s.op() == org.permcheck.contract.Op.DISPATCH, s.toString());
+                recipes.add(s.scaleRecipe());
+                scaled++;
+            }
+            if (f8 && s.op() == org.permcheck.contract.Op.DISPATCH && !s.profile().argsortOutputs()) fp8++;
+        }
+        assertEquals(Set.of(1, 2), recipes);
+        assertTrue(scaled > fp8 / 4 && scaled < fp8 * 3 / 4, scaled + " of " + fp8);
     }
 
     @Test
@@ -67,7 +89,7 @@ class QuantizedTierTest {
     }
 
     @Test
-    void theNumpyPortMovesScalesAndItsPlantedUnpermutedCopyFailsF2() {
+    void theNumpyPortMovesScalesAndItsPlantedUnpermutedCopyFailsF2() throws Exception {
         assumeTrue(Python.hasNumpy(), "python3 with numpy not found: the numpy port cannot run");
         List<Case> cases = quantizedCases();
         RunResult r;
