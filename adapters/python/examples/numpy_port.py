@@ -26,6 +26,7 @@ BUGS = {
     "index-weights-sorted": "index form: weights paired with the row's ids sorted ascending, not by slot (breaks I3)",
     "maxtext-unstable-sort": "maxtext: the flat ids sorted with an unstable sort (ties last-first) (breaks J3/D1)",
     "align-only-first-slot": "moe_align_block_size keeps only each group's first slot, the others the sentinel (breaks K2)",
+    "scales-unpermuted": "quantized dispatch: permuted_scale_inv row r is scale_inv row r, not its token's (breaks F2)",
 }
 BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
 if BUG and BUG not in BUGS:
@@ -37,7 +38,7 @@ REDUCIBLE = ("f32", "bf16", "f16")
 adapter = Adapter(
     name="numpy-port" + ("+bug:" + BUG if BUG else ""), version="0.1.0",
     device="CPU (numpy %s)" % np.__version__,
-    dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad", "maxtext"], features=["padding", "probs", "merging_probs", "index_form"],
+    dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad", "maxtext"], features=["padding", "probs", "merging_probs", "index_form", "quantized"],
     details={"numpy": np.__version__, "planted_bug": BUG or "none"})
 
 
@@ -171,6 +172,16 @@ def token_dispatch(inputs, attrs, profile):
         pp[row] = p                                      # D4
         out["permuted_probs"] = Tensor(pp, probs.dtype)
     out["output"] = Tensor(data, inp.dtype)
+    scale = inputs.get("scale_inv")
+    if scale is not None:
+        # F1-F4: the scale rows follow the payload rows, bit for bit, zero-probability rows too (F4); pad and tail rows zero (F3)
+        ps = np.zeros((rows, scale.data.shape[1]), dtype=scale.data.dtype)
+        ps[row] = scale.data[tt]
+        if BUG == "scales-unpermuted":
+            ps[:] = 0
+            k = min(rows, scale.data.shape[0])
+            ps[:k] = scale.data[:k]
+        out["permuted_scale_inv"] = Tensor(ps, scale.dtype)
 
     # M1-M4: per token, routed experts in descending order; unspecified slots (M5) left at -1
     rid = np.full((T, 2 * E + 1), -1, dtype=np.int32)
@@ -553,7 +564,8 @@ def check_block_align(inputs, attrs):
 INDEX = ("i32", "i64")
 PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     # the routing comes as routing_map (and probs) or as topk_ids (and topk_weights, num_experts): X9
-    "token_dispatch": (("inp",), ("routing_map", "probs", "topk_ids", "topk_weights"), ("num_out_tokens", "align_size", "num_experts", "roll_to_expert_id")),
+    "token_dispatch": (("inp",), ("routing_map", "probs", "topk_ids", "topk_weights", "scale_inv"),
+                       ("num_out_tokens", "align_size", "num_experts", "roll_to_expert_id", "scale_recipe")),
     "token_combine": (("inp", "row_id_map"), ("merging_probs", "pad_offsets"), ()),
     "token_dispatch_backward": (("grad_output", "row_id_map"), ("grad_permuted_probs", "pad_offsets"), ()),
     "token_combine_backward": (("grad_output", "row_id_map", "fwd_input"), ("merging_probs", "pad_offsets"), ()),
@@ -650,9 +662,29 @@ def check_index_form(inputs, attrs):
     return int((v >= 0).sum())
 
 
+# F1: recipe -> (block size, scale dtype)
+SCALE_RECIPES = {1: (128, "f32"), 2: (32, "u8")}
+
+
+def check_scales(inputs, attrs, profile):
+    """X22: scale_inv and scale_recipe together, an fp8 payload, no argsort profile, the recipe's dtype and [T, ceil(H/block)]."""
+    scale, recipe = inputs.get("scale_inv"), attrs.get("scale_recipe")
+    if scale is None and recipe is None:
+        return
+    need(scale is not None and recipe is not None, "X22", "scale_inv and scale_recipe come together")
+    need(recipe in SCALE_RECIPES, "X22", "scale_recipe must be 1 or 2")
+    need(profile != "maxtext", "X22", "profile maxtext takes no block scales")
+    need(inputs["inp"].dtype in ("f8e4m3", "f8e5m2"), "X22", "scale_inv comes with an fp8 payload")
+    block, dtype = SCALE_RECIPES[recipe]
+    T, H = shape(inputs, "inp")
+    need(scale.dtype == dtype and scale.data.shape == (T, -(-H // block)), "X22", "scale_inv must be %s [T, ceil(H/%d)]" % (dtype, block))
+
+
 def check_x(op, inputs, attrs, profile):
     """Every X rule of docs/spec.md for one call, before anything is computed (refused: B1)."""
     required, optional, names = PORTS[op]
+    # X23 before X1: only token_dispatch takes block scales
+    need(op == "token_dispatch" or ("scale_inv" not in inputs and "scale_recipe" not in attrs), "X23", "%s refuses quantized inputs" % op)
     need(all(k in inputs for k in required) and all(k in required + optional for k in inputs), "X1", "inputs of %s" % op)
     need(all(a in names for a in attrs), "X1", "unknown attribute of %s" % op)
     for name, t in inputs.items():
@@ -685,6 +717,7 @@ def check_x(op, inputs, attrs, profile):
             ids = inputs["topk_ids"].data
             need((ids >= 0).all() and N == ids.size, "X20", "maxtext: every slot names an expert, num_out_tokens = T*K")
             need(roll is None or 0 <= roll < attrs["num_experts"], "X21", "roll_to_expert_id must be in [0, num_experts)")
+        check_scales(inputs, attrs, profile)
     elif op == "token_combine":
         need(inputs["inp"].dtype in REDUCIBLE, "X5", "combine reduces: fp8 is moved, never reduced", NotSupported)
         T, E = check_row_id_map(inputs, "inp", False)

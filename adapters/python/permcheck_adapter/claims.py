@@ -13,7 +13,7 @@ DTYPE_ALIASES = {"float32": "f32", "float64": "f64", "float16": "f16", "half": "
                  "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16"}
 FLOATS = ("f64", "f32", "f16", "bf16", "f8e4m3", "f8e5m2")
 PROFILES = ("te-jax", "torch-mask-pad", "maxtext")
-FEATURES = ("padding", "probs", "merging_probs", "index_form")
+FEATURES = ("padding", "probs", "merging_probs", "index_form", "quantized")
 
 # the payload ports whose dtype the claimed dtypes govern; probs may be any float when PROBS is claimed
 PAYLOADS = ("inp", "grad_output")
@@ -53,7 +53,7 @@ class Claims:
                              "dtype", ""),
                       _known(caps, "profiles", lambda v: v.lower() if v.lower() in PROFILES else None, "profile", ""),
                       _known(caps, "features", lambda v: v.lower() if v.lower() in FEATURES else None, "feature",
-                             " (known: padding, probs, merging_probs, index_form)"),
+                             " (known: padding, probs, merging_probs, index_form, quantized)"),
                       None if unavailable is None else " ".join(str(unavailable).split()))
 
     def why_not(self, op, profile, inputs, attrs):
@@ -74,6 +74,8 @@ class Claims:
             return "padding (align_size / pad_offsets) not implemented"
         if ("probs" in inputs or "grad_permuted_probs" in inputs) and "probs" not in self.features:
             return "probs not implemented"
+        if ("scale_inv" in inputs or "scale_recipe" in attrs) and "quantized" not in self.features:
+            return "quantized payloads (scale_inv, F1-F4) not implemented"
         if "topk_ids" in inputs and "index_form" not in self.features:
             return "index-form routing (topk_ids) not implemented"
         if "topk_weights" in inputs and "probs" not in self.features:

@@ -47,8 +47,8 @@ class SplitMix64:
 KEYS = ["op", "profile", "T", "E", "H", "k", "routing", "align", "extra", "dtype", "probs_dtype", "probs",
         "merging_probs", "zero_probs", "values", "chunks", "chunk_order", "shards", "seed"]
 # optional keys (docs/generator.md section 2) and the value a line without them means
-OPTIONAL = {"routing_dtype": "i32", "routing_form": "mask"}
-INTS = {"T", "E", "H", "k", "align", "extra", "chunks", "shards"}
+OPTIONAL = {"routing_dtype": "i32", "routing_form": "mask", "scale_recipe": "0"}
+INTS = {"T", "E", "H", "k", "align", "extra", "chunks", "shards", "scale_recipe"}
 BOOLS = {"probs", "merging_probs", "zero_probs"}
 
 
@@ -305,6 +305,21 @@ def index_form_inputs(rng, s, R, probs, inputs, attrs):
     attrs["num_experts"] = E
 
 
+# section 7c (docs/spec.md F1): recipe -> (block size, scale dtype)
+SCALE_RECIPES = {1: (128, "f32"), 2: (32, "u8")}
+
+
+def block_scales(recipe, T, H):
+    """Section 7b: scale_inv [T, ceil(H/block)], position p = t*B + j alone (no draw): recipe 1 the f32 power of two
+    with exponent field 1 + p mod 254, recipe 2 the E8M0 byte p mod 255."""
+    block, dtype = SCALE_RECIPES[recipe]
+    B = -(-H // block)
+    p = np.arange(T * B, dtype=np.int64).reshape(T, B)
+    if recipe == 1:
+        return Tensor(((1 + p % 254) << 23).astype(np.uint32).view(np.float32), dtype)
+    return Tensor((p % 255).astype(np.uint8), dtype)
+
+
 def _bits_of(t):
     """The raw bits of a float tensor, as unsigned ints of its element size."""
     return np.ascontiguousarray(t.data).view(BITS_VIEW[SIZE[t.dtype]])
@@ -331,6 +346,9 @@ def generate(line):
                 inputs["routing_map"] = Tensor(R.astype(ROUTING_DTYPES[s["routing_dtype"]]), s["routing_dtype"])
                 if probs is not None:
                     inputs["probs"] = probs
+            if s["scale_recipe"]:
+                inputs["scale_inv"] = block_scales(s["scale_recipe"], s["T"], s["H"])  # F1-F4, no draw
+                attrs["scale_recipe"] = s["scale_recipe"]
             attrs["num_out_tokens"] = lay["num_out"]
             if s["align"] > 0:
                 attrs["align_size"] = s["align"]

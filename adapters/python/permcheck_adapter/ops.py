@@ -15,7 +15,8 @@ PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward"
 
 # the outputs each op may return; any other name is a protocol error (the engine's ExecBackend)
 OUTPUTS = {
-    "token_dispatch": ("output", "permuted_probs", "row_id_map", "pad_offsets", "tokens_per_expert", "sorted_selected_experts"),
+    "token_dispatch": ("output", "permuted_probs", "row_id_map", "pad_offsets", "tokens_per_expert", "sorted_selected_experts",
+                       "permuted_scale_inv"),  # F1-F4: block scales moved with their rows
     "token_combine": ("output",),
     "token_dispatch_backward": ("grad_inp", "grad_probs"),
     "token_combine_backward": ("grad_inp", "grad_merging_probs"),

@@ -24,6 +24,8 @@ DTYPES = ["f32", "bf16", "f16", "f8e4m3", "f8e5m2"]
 # no worst-case buffer and no int32 counts, so te-jax is not claimed.
 PROFILES = ["torch-mask-pad"]
 FEATURES = ["padding", "probs", "merging_probs"]
+# docs/spec.md F1-F4: claimed only when TE's Triton permute takes block scales (scales_supported)
+QUANTIZED = "quantized"
 
 PATH_ENV = "PERMCHECK_TE_PATH"          # a TE source tree (checkout root); unset: import transformer_engine
 BLOCK_ENV = "PERMCHECK_TE_BLOCK_SIZE"   # pin every autotuned permutation kernel to one BLOCK_SIZE
@@ -46,6 +48,21 @@ def pinned_block_size(environ=os.environ):
     return int(raw)
 
 
-def make_adapter(device="CPU", details=None, unavailable=None):
+def scales_supported(permute_with_mask_map):
+    """True when TE's Triton `permute_with_mask_map` takes a scale tensor (a parameter named `scale`
+    and one named `scale_hidden_dim`), read from its signature at run time: TE moves the block scales
+    of a quantized tensor with its rows there (docs/sources.md#quantized-scales)."""
+    import inspect
+    if permute_with_mask_map is None:
+        return False
+    try:
+        names = inspect.signature(permute_with_mask_map).parameters
+    except (TypeError, ValueError):
+        return False
+    return "scale" in names and "scale_hidden_dim" in names
+
+
+def make_adapter(device="CPU", details=None, unavailable=None, quantized=False):
+    features = FEATURES + [QUANTIZED] if quantized else FEATURES
     return Adapter(NAME, VERSION, device=device, ops=OPS, dtypes=DTYPES, profiles=PROFILES,
-                   features=FEATURES, details=details, unavailable=unavailable)
+                   features=features, details=details, unavailable=unavailable)

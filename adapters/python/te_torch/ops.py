@@ -47,9 +47,44 @@ def register(adapter, te):
             return adapter.op(wire_name)(guarded)
         return wrap
 
+    def scaled_dispatch(inputs, attrs, A):
+        """F1-F4: a quantized dispatch through TE's Triton permute with its scale argument, as TE's
+        moe_permute does for a Float8BlockwiseQTensor or an MXFP8Tensor (docs/sources.md#quantized-scales).
+        The contract's scale_inv is token-major [T, B] for both recipes, which is what TE's API hands the
+        kernel (for the blockwise recipe it transposes rowwise_scale_inv, stored [B, T], first and back after);
+        so the tensor goes to the kernel as it comes and permuted_scale_inv comes back [rows, B]."""
+        tp = te.triton_permutation
+        inp, probs, scale = inputs["inp"], inputs.get("probs"), inputs["scale_inv"]
+        x, R, p, s = dev(inp), dev(inputs["routing_map"]), opt(inputs, "probs"), dev(scale)
+        T, H = x.shape
+        E = R.shape[1]
+        tpe = R.sum(dim=0)
+        pad = None
+        if A is None:
+            rows, target = attrs.get("num_out_tokens"), tpe
+        else:
+            # moe_permute_and_pad_with_probs's targets and pad offsets (TE's torch-api), no pad_offsets when aligned
+            target = (torch.ceil(tpe / A) * A).long()
+            rows = int(target.sum())
+            if not torch.equal(tpe, target):
+                cum = torch.cumsum(target - tpe, dim=0)
+                pad = torch.cat([torch.zeros(1, dtype=cum.dtype, device=cum.device), cum[:-1]])
+        rid = tp.make_row_id_map(R, T, E)
+        out, ps, pp = tp.permute_with_mask_map(x, rid, p, s, pad, T, E, rows, H, s.shape[1])
+        res = {"output": host(out, inp.dtype, "output"), "row_id_map": host(rid, "i32", "row_id_map"),
+               "tokens_per_expert": host(target, "i64", "tokens_per_expert"),
+               "permuted_scale_inv": host(ps, scale.dtype, "permuted_scale_inv")}
+        if probs is not None:
+            res["permuted_probs"] = host(pp, probs.dtype, "permuted_probs")
+        if pad is not None:
+            res["pad_offsets"] = host(pad, "i64", "pad_offsets")
+        return res
+
     @op("token_dispatch")
     def token_dispatch(inputs, attrs, profile):
         A = attrs.get("align_size")
+        if "scale_inv" in inputs:
+            return scaled_dispatch(inputs, attrs, A)
         inp, probs = inputs["inp"], inputs.get("probs")
         x, R, p = dev(inp), dev(inputs["routing_map"]), opt(inputs, "probs")
         if A is None:

@@ -17,8 +17,10 @@ def build():
         return capabilities.make_adapter(unavailable=str(e))
     import torch
     from . import ops
+    triton = getattr(te, "triton_permutation", None)
+    quantized = capabilities.scales_supported(getattr(triton, "permute_with_mask_map", None))  # F1-F4
     adapter = capabilities.make_adapter(device="%s (torch %s)" % (torch.cuda.get_device_name(0), torch.__version__),
-                                        details=details)
+                                        details=details, quantized=quantized)
     ops.register(adapter, te)
     if sorted(adapter.functions) != sorted(capabilities.OPS):  # hello must claim what is registered
         sys.exit("te_torch_port: registered %s, claimed %s" % (sorted(adapter.functions), capabilities.OPS))

@@ -77,7 +77,7 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual((c.ops, c.dtypes, c.profiles, c.features), ({"token_dispatch"}, {"bf16"}, {"te-jax"}, {"merging_probs"}))
 
     def test_a_hello_the_engine_refuses(self):
-        for h, want in ((hello(features=["fused"]), "protocol: hello claims unknown feature 'fused' (known: padding, probs, merging_probs, index_form)"),
+        for h, want in ((hello(features=["fused"]), "protocol: hello claims unknown feature 'fused' (known: padding, probs, merging_probs, index_form, quantized)"),
                         (hello(ops=["token_scatter"]), "protocol: hello claims unknown op 'token_scatter'"),
                         (dict(hello(), capabilities={"ops": [], "dtypes": "f32", "profiles": [], "features": []}),
                          "protocol: hello capabilities without a 'dtypes' array"),
@@ -383,7 +383,7 @@ class RefusalTest(unittest.TestCase):
     def test_a_port_whose_hello_the_engine_refuses(self):
         p = self.port("from permcheck_adapter import Adapter\nadapter = Adapter('x', '1', dtypes=['f32'], features=['fused'])")
         self.assertEqual(self.refused(VECTORS, "--port", p),
-                         "check_vectors: protocol: hello claims unknown feature 'fused' (known: padding, probs, merging_probs, index_form)")
+                         "check_vectors: protocol: hello claims unknown feature 'fused' (known: padding, probs, merging_probs, index_form, quantized)")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,21 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual(caps["dtypes"], ["f32", "bf16", "f16", "f8e4m3", "f8e5m2"])
         self.assertEqual(caps["features"], ["padding", "probs", "merging_probs"])
 
+    def test_quantized_is_claimed_only_when_the_triton_permute_takes_scales(self):
+        # TE d0067d0da's permute_with_mask_map(inp, row_id_map, probs, scale, pad_offsets, num_tokens, num_experts,
+        # num_out_tokens, hidden_size, scale_hidden_dim) moves block scales (docs/spec.md F1-F4); an older one did not
+        def with_scales(inp, row_id_map, probs, scale, pad_offsets, num_tokens, num_experts, num_out_tokens, hidden_size,
+                        scale_hidden_dim):
+            pass
+
+        def without(inp, row_id_map, probs, num_tokens, num_experts, num_out_tokens, hidden_size):
+            pass
+        self.assertTrue(capabilities.scales_supported(with_scales))
+        self.assertFalse(capabilities.scales_supported(without))
+        self.assertFalse(capabilities.scales_supported(len))  # a builtin without a readable signature
+        self.assertEqual(capabilities.make_adapter(quantized=True).hello()["capabilities"]["features"],
+                         ["padding", "probs", "merging_probs", "quantized"])
+
     def test_block_size_switch_is_checked_before_anything_loads(self):
         self.assertIsNone(capabilities.pinned_block_size({}))
         self.assertEqual(capabilities.pinned_block_size({"PERMCHECK_TE_BLOCK_SIZE": "256"}), 256)

@@ -82,6 +82,26 @@ class CudaBackendAvailabilityTest {
         }
     }
 
+    /**
+     * Block scales (docs/spec.md F1-F4): claimed in the mask form (scatter_rows + fill_unhit move them), so a mask-form
+     * quantized dispatch is inside the claims; the index form stays unclaimed, scales or not.
+     */
+    @Test
+    void quantizedIsClaimedInTheMaskForm() throws Exception {
+        try (CudaBackend b = new CudaBackend()) {
+            assertTrue(b.info().capabilities().features().contains(org.permcheck.spi.Capabilities.Feature.QUANTIZED));
+            Tensor inp = Tensor.zeros(DType.F8E4M3, 2, 40);
+            Tensor map = Tensor.i32(new long[] {2, 2}, 0, 1, 1, 0);
+            Tensor scales = Tensor.zeros(DType.U8, 2, 2);
+            Invocation q = new Invocation(Op.DISPATCH, Profile.TE_JAX, Map.of("inp", inp, "routing_map", map, "scale_inv", scales),
+                    Map.of("num_out_tokens", 2L, "scale_recipe", 2L));
+            assertEquals(null, b.info().capabilities().whyNot(q));
+            Invocation qi = new Invocation(Op.DISPATCH, Profile.TE_JAX, Map.of("inp", inp, "topk_ids", Tensor.i32(new long[] {2, 1}, 1, 0),
+                    "scale_inv", scales), Map.of("num_out_tokens", 2L, "num_experts", 2L, "scale_recipe", 2L));
+            assertEquals("index-form routing (topk_ids) not implemented", b.info().capabilities().whyNot(qi));
+        }
+    }
+
     @Test
     void megatronOpsAreNotClaimedSoTheyAreNotSupportedOnAnyMachine() throws Exception {
         // no kernel implements Megatron's permute / unpermute (docs/spec.md Q1-Q6): the claims say so, GPU or not

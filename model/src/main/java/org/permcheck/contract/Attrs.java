@@ -26,4 +26,6 @@ public final class Attrs {
     public static final String BLOCK_SIZE = "block_size";
     /** moe_align_block_size (K1): 1 = sorted_token_ids' length rounded up to a multiple of block_size; absent = 0. */
     public static final String PAD_SORTED_IDS = "pad_sorted_ids";
+    /** The quantization recipe of {@code scale_inv} (docs/spec.md F1, X22): a {@link ScaleRecipe#code()}, 1 fp8 1x128 blocks, 2 mxfp8. */
+    public static final String SCALE_RECIPE = "scale_recipe";
 }

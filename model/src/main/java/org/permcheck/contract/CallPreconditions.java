@@ -138,7 +138,7 @@ public final class CallPreconditions {
         }
     }
 
-    /** X1-X5, X9, X10 of token_dispatch, in either routing form; X19-X21 of an argsort profile. */
+    /** X1-X5, X9, X10 of token_dispatch, in either routing form; X19-X21 of an argsort profile; X22 of block scales. */
     private static void dispatch(Invocation inv) {
         Tensor inp = inv.input(Ports.INP);
         requireRank2(Ports.INP, inp);
@@ -170,6 +170,7 @@ public final class CallPreconditions {
         if (align.isEmpty() && inv.profile().paddingRequired()) throw violation("X4", "profile " + inv.profile().id() + " requires the align_size attribute");
         if (align.isPresent() && align.get() <= 0) throw violation("X4", "align_size must be > 0, got " + align.get());
         ArgsortPreconditions.check(inv); // X19-X21
+        QuantizedPreconditions.dispatch(inv); // X22
     }
 
     /**

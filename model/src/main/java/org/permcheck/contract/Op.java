@@ -31,9 +31,12 @@ public enum Op {
      * The routing comes in one of two forms (X9): {@code routing_map[T,E]} (with {@code probs[T,E]}),
      * or the index form {@code topk_ids[T,k]} (with {@code topk_weights[T,k]} and the
      * {@code num_experts} attribute), which the oracle reads as the same assignment table (I1-I4).
+     * A quantized payload (fp8 {@code inp}) may bring its block scales, {@code scale_inv[T,B]} with the
+     * {@code scale_recipe} attribute; they travel with their rows as {@code permuted_scale_inv} (F1-F4, X22).
      */
     DISPATCH("token_dispatch",
-            List.of(in(Ports.INP), optIn(Ports.ROUTING_MAP), optIn(Ports.PROBS), optIn(Ports.TOPK_IDS), optIn(Ports.TOPK_WEIGHTS)),
+            List.of(in(Ports.INP), optIn(Ports.ROUTING_MAP), optIn(Ports.PROBS), optIn(Ports.TOPK_IDS), optIn(Ports.TOPK_WEIGHTS),
+                    optIn(Ports.SCALE_INV)),
             List.of(out(Ports.OUTPUT, DATA, inv -> dispatchRows(inv) * rowElems(inv, Ports.INP)),
                     optOut(Ports.PERMUTED_PROBS, DATA, OutputShape::dispatchRows),
                     // M1: [T, 2E+1]
@@ -41,8 +44,10 @@ public enum Op {
                     optOut(Ports.PAD_OFFSETS, INDEX, OutputShape::dispatchExperts),
                     out(Ports.TOKENS_PER_EXPERT, INDEX, OutputShape::dispatchExperts),
                     // J3: maxtext only, one entry per slot of topk_ids
-                    optOut(Ports.SORTED_SELECTED_EXPERTS, INDEX, OutputShape::dispatchSlots)),
-            List.of(Attrs.NUM_OUT_TOKENS, Attrs.ALIGN_SIZE, Attrs.NUM_EXPERTS, Attrs.ROLL_TO_EXPERT_ID), true),
+                    optOut(Ports.SORTED_SELECTED_EXPERTS, INDEX, OutputShape::dispatchSlots),
+                    // F1: [rows, B], B the columns of scale_inv
+                    optOut(Ports.PERMUTED_SCALE_INV, DATA, inv -> dispatchRows(inv) * rowElems(inv, Ports.SCALE_INV))),
+            List.of(Attrs.NUM_OUT_TOKENS, Attrs.ALIGN_SIZE, Attrs.NUM_EXPERTS, Attrs.ROLL_TO_EXPERT_ID, Attrs.SCALE_RECIPE), true),
     /** TE {@code token_combine}. */
     COMBINE("token_combine",
             List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS), optIn(Ports.PAD_OFFSETS)),

@@ -51,4 +51,11 @@ public final class Ports {
     public static final String EXPERT_IDS = "expert_ids";
     /** moe_align_block_size (K5): int32[1], the padded rows in use, sum of ceil(count/block)*block. */
     public static final String NUM_TOKENS_POST_PADDED = "num_tokens_post_padded";
+    /**
+     * Block scales of a quantized payload (docs/spec.md F1): {@code [T, B]}, token-major, one scale per
+     * (token, block) of {@code inp}'s row; B and the dtype by the {@code scale_recipe} attribute ({@link ScaleRecipe}).
+     */
+    public static final String SCALE_INV = "scale_inv";
+    /** The block scales moved with their rows (docs/spec.md F1-F4): {@code [rows, B]}, row r holds the scales of output row r. */
+    public static final String PERMUTED_SCALE_INV = "permuted_scale_inv";
 }

@@ -21,8 +21,9 @@ public final class Preconditions {
 
     // ------------------------------------------------------------------ X1 ports and shapes
 
-    /** X1: every input is a port of the op, every required port is present, every attribute known. */
+    /** X1: every input is a port of the op (X23 first: block scales outside token_dispatch), every required port is present, every attribute known. */
     public static void requirePorts(Invocation inv) {
+        QuantizedPreconditions.refuseOutsideDispatch(inv); // X23 before X1: the ports exist, the op refuses them
         Op op = inv.op();
         for (String name : inv.inputs().keySet()) {
             boolean known = false;

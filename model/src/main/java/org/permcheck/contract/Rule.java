@@ -88,6 +88,13 @@ public enum Rule {
     X19("argsort profile inputs"),
     X20("every slot routed"),
     X21("roll range"),
+    /** Quantized payloads: block scales travel with their rows (token_dispatch with scale_inv). */
+    F1("scale tensor shape and dtype"),
+    F2("scales moved bit for bit"),
+    F3("pad, tail and unspecified scale rows"),
+    F4("scales of zero-probability rows"),
+    X22("quantized inputs"),
+    X23("ops that refuse quantized inputs"),
     B1("probe refused or bounded"),
     B2("no byte outside an output"),
     B3("declared drop policy"),
@@ -123,7 +130,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X13, X15-X21: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X13, X15-X23: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

@@ -31,7 +31,9 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         /** merging_probs on combine and its backward pass. */
         MERGING_PROBS,
         /** The index form of dispatch's routing: topk_ids (and topk_weights) in place of routing_map (and probs), docs/spec.md I1-I4. */
-        INDEX_FORM
+        INDEX_FORM,
+        /** Quantized payloads: scale_inv (with scale_recipe) on dispatch, moved as permuted_scale_inv, docs/spec.md F1-F4. */
+        QUANTIZED
     }
 
     public Capabilities {
@@ -63,6 +65,9 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         }
         if (inv.inputs().containsKey(Ports.PROBS) || inv.inputs().containsKey(Ports.GRAD_PERMUTED_PROBS)) {
             if (!features.contains(Feature.PROBS)) return "probs not implemented";
+        }
+        if ((inv.inputs().containsKey(Ports.SCALE_INV) || inv.attrs().containsKey(Attrs.SCALE_RECIPE)) && !features.contains(Feature.QUANTIZED)) {
+            return "quantized payloads (scale_inv, F1-F4) not implemented";
         }
         if (inv.inputs().containsKey(Ports.TOPK_IDS) && !features.contains(Feature.INDEX_FORM)) {
             return "index-form routing (topk_ids) not implemented";

@@ -248,7 +248,23 @@ enum Bug {
             "SGLang moe_align_kernel.cu (old kernel, torch.empty expert_ids, tail not written; vLLM zero-initializes)", "K4"),
     ALIGN_EXPERT_MAP_IGNORED("align-expert-map-ignored",
             "moe_align_block_size with an expert_map returns global expert ids: blocks of other ranks' experts are not -1",
-            "SGLang PR #12701 (invalid expert ids garble EP output)", "K6");
+            "SGLang PR #12701 (invalid expert ids garble EP output)", "K6"),
+    // ------------------------------------------------------------ quantized payloads (issue 17, docs/sources.md#quantized-scales)
+    SCALE_ROW_STRIDE("scales-row-stride-rounded-to-4",
+            "quantized dispatch: permuted_scale_inv written with a row stride of B rounded up to 4 (the store's padded width), not B",
+            "FlashInfer #4087 (a stride error hidden by equal values), TE permute kernel's stride_permuted_scale_token", "F2"),
+    SCALES_TRANSPOSED("scales-transposed",
+            "quantized dispatch: scale_inv read as the [B, T] transposed store (TE keeps blockwise rowwise_scale_inv transposed)",
+            "TE transformer_engine/pytorch/permutation.py (rowwise_scale_inv.T.contiguous() before the kernel, docs/sources.md#quantized-scales)", "F2"),
+    SCALE_PAD_ROWS_GARBAGE("scales-pad-rows-garbage",
+            "quantized dispatch: the scale buffer allocated uninitialized, so its pad and tail rows hold garbage",
+            "TE #2547 (commit c988548f7: permuted_scale allocated with torch.empty, fixed to the payload's zeroing allocator)", "F3"),
+    SCALES_UNPERMUTED("scales-left-unpermuted",
+            "quantized dispatch: the payload rows permuted, the scales left in token order (row r carries token r's scales)",
+            "TE permute kernel (PERMUTE_SCALE off: permuted_scale never written), docs/sources.md#quantized-scales", "F2"),
+    ZERO_PROB_SCALE_ZEROED("scales-zero-prob-zeroed",
+            "quantized dispatch: the scales of a row zeroed by a +-0.0 probability zeroed too (TE copies them)",
+            "TE transformer_engine/common/triton/permutation.py _permute_kernel (the scale is stored before the probability test)", "F4");
 
     final String id;
     final String bugClass;

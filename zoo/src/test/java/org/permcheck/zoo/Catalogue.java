@@ -56,6 +56,8 @@ final class Catalogue {
         out.add(env("index-weights-sorted", "index form: weights paired with the row's sorted ids, not by slot", "LeetGPU-challenges #255", "I3", port));
         out.add(env("maxtext-unstable-sort", "maxtext: the flat ids argsorted unstably (an expert's slots last-first)", "JAX #2779", "J3", port));
         out.add(env("align-only-first-slot", "moe_align_block_size keeps only each group's first slot, the others the sentinel", "vllm-xpu-kernels #453", "K2", port));
+        out.add(env("scales-unpermuted", "quantized dispatch: permuted_scale_inv row r is scale_inv row r, not its token's",
+                "TE permute kernel's PERMUTE_SCALE (docs/sources.md#quantized-scales)", "F2", port));
         String wrapper = "python3 " + numpyMutants() + " --mutant ";
         out.add(wrapped("tpe-int64", "tokens_per_expert int64 in the te-jax profile", "TE #2613", "N1", wrapper));
         out.add(wrapped("row-id-map-ascending", "row_id_map valid slots in ascending expert order", "docs/sources.md#te-2-1", "M2", wrapper));

@@ -112,6 +112,7 @@ final class CoverageSection {
             "A5", "the ragged all-to-all is simulated by the oracle, not an op a backend answers",
             "A6", "the expert-parallel invariant is checked on the oracle's simulation, not on a backend's answers",
             "M1", "no planted mutant returns a wrong row_id_map shape or dtype",
+            "F1", "no planted mutant returns a wrong permuted_scale_inv shape or dtype (engine ChecksTest holds PresenceCheck to F1 for a missing or narrowed one)",
             "C5", "finite tolerance misses are cited under the output's formula (C1, G1, G4); C5 is cited for its non-finite clauses, which no mutant breaks");
 
     private static Map<String, List<String>> byRule(List<Case> cases) {

@@ -129,6 +129,21 @@ class MutantZooTest {
         }));
     }
 
+    /**
+     * The quantized mutants (issue 17, docs/mutants.md) die by FAIL in the quick tier (its scale edge cases and sampled fp8
+     * dispatches with scales) under the F rule each was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> quantizedMutantsDieUnderTheirFRule() {
+        return Stream.of(Bug.SCALE_ROW_STRIDE, Bug.SCALES_TRANSPOSED, Bug.SCALE_PAD_ROWS_GARBAGE, Bug.SCALES_UNPERMUTED,
+                Bug.ZERO_PROB_SCALE_ZEROED).map(b -> DynamicTest.dynamicTest(b.id, () -> {
+            KillSearch.Kill k = KillSearch.hunt(() -> new PlantedCpuBackend(b), BUDGET, false);
+            assertEquals(Status.FAIL, k.status(), b.id + ": " + k.stage() + " " + k.status() + " at " + k.caseId() + ": " + k.message());
+            assertEquals("quick", k.stage(), b.id + " killed only at stage " + k.stage());
+            assertTrue(k.rules().contains(b.rule), b.id + " killed under " + k.rules() + ", planted against " + b.rule);
+        }));
+    }
+
     /** No false alarm: the planted backend without a bug passes the quick tier and 1,000 fuzz cases. */
     @Test
     void cleanPlantedCpuBackendSurvives() {

@@ -1,5 +1,7 @@
 package org.permcheck.zoo;
 
+import org.permcheck.contract.Ports;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -174,6 +176,8 @@ final class PlantedDispatch {
 
         Map<String, Tensor> res = new LinkedHashMap<>();
         res.put("output", out);
+        Tensor scale = inv.inputs().get(Ports.SCALE_INV);
+        if (scale != null) res.put(Ports.PERMUTED_SCALE_INV, scales(scale, probs, r, dst, padded ? padOffsets : null, rows, dt, bug));
         if (permutedProbs != null) res.put("permuted_probs", permutedProbs);
         res.put("row_id_map", map);
         DType counts = bug == Bug.TPE_INT64 ? DType.I64 : profile.countsDtype();              // BUG
@@ -284,5 +288,39 @@ final class PlantedDispatch {
         Tensor t = Tensor.zeros(dt, v.length);
         for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
         return t;
+    }
+
+    /**
+     * TE's PERMUTE_SCALE: {@code permuted_scale[dst, :B] = scale[t, :]} for every routed (t,e), before the probability
+     * test (F2, F4), into a buffer zeroed like the payload's (F3). Planted bugs marked {@code // BUG}.
+     */
+    static Tensor scales(Tensor scale, Tensor probs, boolean[][] r, long[][] dst, long[] padOffsets, long rows, DType dt, Bug bug) {
+        int tokens = (int) scale.dim(0), blocks = (int) scale.dim(1);
+        Tensor ps = Tensor.zeros(scale.dtype(), rows, blocks);
+        long garbage = scale.dtype() == DType.F32 ? 0x7FC0DEADL : 0xA5L;
+        if (bug == Bug.SCALE_PAD_ROWS_GARBAGE && padOffsets != null) ps.fill(garbage);        // BUG: torch.empty (TE #2547)
+        if (bug == Bug.SCALES_UNPERMUTED) {                                                     // BUG: scales in token order
+            for (long row = 0; row < Math.min(rows, tokens); row++) ps.copyRowFrom(scale, row, row);
+            return ps;
+        }
+        int stride = bug == Bug.SCALE_ROW_STRIDE ? (blocks + 3) / 4 * 4 : blocks;              // BUG: padded row stride
+        for (int t = 0; t < tokens; t++) {
+            for (int e = 0; e < r[t].length; e++) {
+                if (!r[t][e]) continue;
+                long row = dst[t][e] + (padOffsets == null ? 0 : padOffsets[e]);
+                if (row < 0 || row >= rows) continue;
+                if (bug == Bug.ZERO_PROB_SCALE_ZEROED && probs != null && isZeroProb(probs, t, e, dt, Bug.NONE)) {
+                    for (int j = 0; j < blocks; j++) ps.setBits(row, j, 0);                     // BUG: zeroed with the payload
+                    continue;
+                }
+                for (int j = 0; j < blocks; j++) {
+                    long flat = row * stride + j;
+                    if (flat >= rows * blocks) continue;
+                    long src = bug == Bug.SCALES_TRANSPOSED ? (long) j * tokens + t : (long) t * blocks + j; // BUG: [B, T] read
+                    ps.setBits(flat, scale.bits(src));
+                }
+            }
+        }
+        return ps;
     }
 }

@@ -28,6 +28,19 @@ public final class DispatchKernels {
                 .ptr(rm.meta).i32(rm.experts).ptr(out).i64(rowBytes).i64(outRows).ptr(permutedProbs).i32(probsSize).go();
     }
 
+    /**
+     * Block scales (docs/spec.md F2-F4): {@code scatter_rows} copies each token's scale row to the destinations its
+     * row_id_map row lists (pad offsets added), a bit copy whatever the probability, and flags them in {@code hit}
+     * (zeroed bytes, one per row); {@code fill_unhit} then zeroes every other row (F3: pad and tail rows).
+     */
+    public static void scales(CudaDevice dev, CUdeviceptr scale, long rowBytes, CUdeviceptr rowIdMap, long tokens, int experts,
+                              long rows, CUdeviceptr padOff, int padSize, CUdeviceptr out, CUdeviceptr hit) {
+        int unit = Units.data(rowBytes);
+        Kernel.SCATTER_ROWS.launch(dev, unit, tokens, Units.THREADS, experts * 8)
+                .ptr(scale).i64(rowBytes).ptr(rowIdMap).i32(experts).i64(rows).ptr(padOff).i32(padSize).ptr(out).ptr(hit).go();
+        Kernel.FILL_UNHIT.launch(dev, unit, fillGrid(dev, rows), 256, 0).ptr(out).i64(rows).i64(rowBytes).ptr(hit).go();
+    }
+
     /** Grid of a warp-per-row fill over {@code rows} rows. */
     static long fillGrid(CudaDevice dev, long rows) {
         long warps = Math.max(1, Math.min(rows, 64L * dev.multiprocessors()));

@@ -19,7 +19,7 @@ import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
-/** token_dispatch: row map, counts, permute with probs and fused zero-filled padding. */
+/** token_dispatch: row map, counts, permute with probs and fused zero-filled padding; block scales moved with their rows (F1-F4). */
 public final class DispatchOp {
     private DispatchOp() {}
 
@@ -27,6 +27,7 @@ public final class DispatchOp {
         Tensor inp = inv.input(Ports.INP);
         Tensor routing = inv.input(Ports.ROUTING_MAP);
         Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
+        Optional<Tensor> scale = inv.optionalInput(Ports.SCALE_INV); // F1: [T, B], token-major (X22 checked by the backend)
         Profile profile = inv.profile();
         if (routing.rank() != 2) throw new PreconditionViolation("X1", "routing_map must be [T, E], got " + routing.shapeString());
         if (routing.dtype() != DType.I32 && routing.dtype() != DType.I64 && routing.dtype() != DType.BOOL) {
@@ -89,6 +90,16 @@ public final class DispatchOp {
             if (align.isPresent()) {
                 DispatchKernels.padFill(dev, rm, out.ptr(), rowBytes, rows, pprobs == null ? null : pprobs.ptr(), probsSize);
             }
+            GuardedOutput pscale = null;
+            if (scale.isPresent()) {
+                // F2-F4: each token's scale row to its destinations through the row_id_map just written (and pad_offsets),
+                // zero-probability rows included; F3: rows no token targets (pad, tail, past N_used) zeroed
+                Tensor s = scale.get();
+                pscale = arena.output(Ports.PERMUTED_SCALE_INV, s.dtype(), rows, s.dim(1));
+                CUdeviceptr hit = arena.filled(rows, 0);
+                DispatchKernels.scales(dev, arena.upload(s), s.rowBytes(), rowIdMap.ptr(), tokens, experts, rows,
+                        pad == null ? null : pad.ptr(), pad == null ? 0 : idx.size(), pscale.ptr(), hit);
+            }
             dev.synchronize();
             List<GuardBreach> breaches = arena.checkGuards(); // B2: reported with the outputs, not thrown
 
@@ -96,6 +107,7 @@ public final class DispatchOp {
             res.put(Ports.OUTPUT, out.download());
             if (pprobs != null) res.put(Ports.PERMUTED_PROBS, pprobs.download());
             res.put(Ports.ROW_ID_MAP, rowIdMap.download());
+            if (pscale != null) res.put(Ports.PERMUTED_SCALE_INV, pscale.download());
             if (padOffsetsOut) res.put(Ports.PAD_OFFSETS, pad.download());
             res.put(Ports.TOKENS_PER_EXPERT, tpe.download());
             return new Outputs(res, breaches);

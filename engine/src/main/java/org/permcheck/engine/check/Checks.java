@@ -22,6 +22,7 @@ public final class Checks {
             new PayloadBitsCheck(),
             new ZeroProbRowCheck(),
             new PaddingZeroCheck(),
+            new ScaleRowsCheck(),
             new PadOffsetsCheck(),
             new IndexExactCheck(),
             new BlockAlignCheck(),

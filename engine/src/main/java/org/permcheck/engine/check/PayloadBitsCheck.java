@@ -19,7 +19,8 @@ import org.permcheck.tensor.Tensor;
  * included) on every specified element, under the output's rule. In the dispatch buffer only rows
  * that hold a (token, expert) are judged here: under D2 (row copy), D1 when the row holds another
  * token of the same expert (wrong order), D4 for permuted_probs; rows whose probs[t,e] is +-0.0
- * belong to {@link ZeroProbRowCheck} (D3), pad and tail rows to {@link PaddingZeroCheck} (P2, P3).
+ * belong to {@link ZeroProbRowCheck} (D3), pad and tail rows to {@link PaddingZeroCheck} (P2, P3); the block
+ * scales ({@code permuted_scale_inv}) to {@link ScaleRowsCheck} (F2-F4).
  *
  * <p>One DATA output is computed rather than moved: combine-backward's {@code grad_inp} with
  * merging probs, {@code cast(g*p)} (G3). A NaN there has no contractual payload (TE's GPU kernels
@@ -43,6 +44,7 @@ public final class PayloadBitsCheck implements Check {
     public void check(CheckContext ctx, List<Violation> out) {
         for (Port p : ctx.op().outputs()) {
             if (p.kind() != Port.Kind.DATA || !ctx.comparable(p.name())) continue;
+            if (p.name().equals(Ports.PERMUTED_SCALE_INV)) continue; // block scales: ScaleRowsCheck (F2-F4)
             if (ctx.actualValue(p.name()).bitEquals(ctx.expectedValue(p.name()))) continue; // fast path: nothing can differ
             boolean dispatchBuffer = ctx.op() == Op.DISPATCH;
             if (dispatchBuffer) checkDispatch(ctx, p.name(), out);

@@ -23,7 +23,7 @@ import org.permcheck.tensor.Tensor;
 public final class PresenceCheck implements Check {
     /** Dispatch's outputs but {@code output} (D5 unpadded, P3 padded: the buffer length). */
     private static final Map<String, Rule> DISPATCH = Map.of(Ports.PERMUTED_PROBS, Rule.D4, Ports.ROW_ID_MAP, Rule.M1, Ports.PAD_OFFSETS, Rule.P4,
-            Ports.SORTED_SELECTED_EXPERTS, Rule.J3);
+            Ports.SORTED_SELECTED_EXPERTS, Rule.J3, Ports.PERMUTED_SCALE_INV, Rule.F1);
 
     @Override
     public Set<Rule> rules() {

@@ -17,7 +17,7 @@ import org.permcheck.tensor.Tensor;
  * pass 1 counts routed tokens per (token block, expert) in parallel; an expert-major exclusive
  * scan over those counts gives every block its base row per expert; pass 2 walks each block's
  * tokens in order, assigns rows, writes the token's row_id_map slots and copies the whole input
- * row into each destination, blocks in parallel. Written from docs/sources.md#te-3-1, not from the oracle.
+ * row into each destination (with its block scales, when given: F1-F4), blocks in parallel. Written from docs/sources.md#te-3-1, not from the oracle.
  */
 final class CpuDispatch {
     private CpuDispatch() {}
@@ -27,6 +27,7 @@ final class CpuDispatch {
         Tensor inp = inv.input(Ports.INP);
         Tensor routing = inv.input(Ports.ROUTING_MAP);
         Tensor probs = inv.inputs().get(Ports.PROBS);
+        Tensor scale = inv.inputs().get(Ports.SCALE_INV); // F1: [T, B], token-major
         if (inp.rank() != 2 || routing.rank() != 2 || routing.dim(0) != inp.dim(0)) {
             throw new IllegalArgumentException("inp [T,H] and routing_map [T,E] must agree, got " + inp.shapeString() + " and " + routing.shapeString());
         }
@@ -81,6 +82,8 @@ final class CpuDispatch {
 
         Tensor output = Tensor.zeros(inp.dtype(), rows, hidden);
         Tensor permutedProbs = probs == null ? null : Tensor.zeros(probs.dtype(), rows);
+        // F3: zeroed like the payload buffer, so pad and tail rows hold zero scales (TE #2547)
+        Tensor permutedScale = scale == null ? null : Tensor.zeros(scale.dtype(), rows, scale.dim(1));
         Tensor rowIdMap = Tensor.zeros(DType.I32, tokens, 2L * experts + 1);
         long[] pad = align == null ? null : padOffsets;
 
@@ -115,6 +118,7 @@ final class CpuDispatch {
                         zeroProb = FloatFormats.toF32(probs.dtype(), pb) == 0f; // +0.0 and -0.0: a +0.0 row
                     }
                     if (!zeroProb) output.copyRowFrom(inp, t, row);
+                    if (permutedScale != null) permutedScale.copyRowFrom(scale, t, row); // F2, F4: before and beside the prob test
                 }
                 for (int j = n; j < experts; j++) mapRow.set(j, -1);
                 for (int j = experts + n; j < 2 * experts; j++) mapRow.set(j, -1);
@@ -127,6 +131,7 @@ final class CpuDispatch {
         out.put(Ports.OUTPUT, output);
         if (permutedProbs != null) out.put(Ports.PERMUTED_PROBS, permutedProbs);
         out.put(Ports.ROW_ID_MAP, rowIdMap);
+        if (permutedScale != null) out.put(Ports.PERMUTED_SCALE_INV, permutedScale);
         if (align != null && (profile.padOffsetsWhenAligned() || !aligned)) out.put(Ports.PAD_OFFSETS, counts(profile, padOffsets));
         out.put(Ports.TOKENS_PER_EXPERT, counts(profile, groupRows));
         return new Outputs(out);

@@ -65,7 +65,7 @@ record Hello(BackendInfo info, String unusable) {
         Set<Op> ops = claims(c, "ops", "op", "", Op::byWireName, EnumSet.noneOf(Op.class));
         Set<DType> dtypes = claims(c, "dtypes", "dtype", "", DType::byId, EnumSet.noneOf(DType.class));
         Set<String> profiles = claims(c, "profiles", "profile", "", s -> Profile.byId(s).id(), new TreeSet<>());
-        Set<Capabilities.Feature> features = claims(c, "features", "feature", " (known: padding, probs, merging_probs, index_form)",
+        Set<Capabilities.Feature> features = claims(c, "features", "feature", " (known: padding, probs, merging_probs, index_form, quantized)",
                 s -> Capabilities.Feature.valueOf(s.toUpperCase(Locale.ROOT)), EnumSet.noneOf(Capabilities.Feature.class));
         return new Capabilities(ops, dtypes, profiles, features);
     }

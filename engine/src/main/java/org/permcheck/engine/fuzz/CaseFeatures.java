@@ -26,6 +26,8 @@ public final class CaseFeatures {
     public static final String RELATIONS = "relations";
     /** The feature label of a case judged by the relations only: its oracle is not run (the xl size class). */
     public static final String ORACLE_NOT_RUN = "oracle-not-run";
+    /** The feature label of a dispatch with block scales (docs/spec.md F1-F4; the backend feature of the same name). */
+    public static final String QUANTIZED = "quantized";
     private CaseFeatures() {}
 
     public static Set<String> of(CaseSpec s, Invocation inv) {
@@ -41,6 +43,10 @@ public final class CaseFeatures {
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
         if (s.profile() == Profile.MAXTEXT) f.add("maxtext");
         if (inv.optionalAttr(Attrs.ROLL_TO_EXPERT_ID).orElse(0L) > 0) f.add("roll");
+        if (inv.inputs().containsKey(Ports.SCALE_INV)) {
+            f.add(QUANTIZED); // F1-F4: block scales ride with the rows
+            org.permcheck.contract.ScaleRecipe.byCode(inv.attr(Attrs.SCALE_RECIPE)).ifPresent(r -> f.add("scale:" + r.label()));
+        }
         Tensor probs = firstPresent(inv, Ports.PROBS, Ports.MERGING_PROBS, Ports.GRAD_PERMUTED_PROBS, Ports.TOPK_WEIGHTS);
         if (probs != null) {
             f.add(inv.inputs().containsKey(Ports.MERGING_PROBS) ? "merging-probs" : "probs");

@@ -1,6 +1,7 @@
 package org.permcheck.engine.fuzz;
 
 import org.permcheck.contract.Ports;
+import org.permcheck.contract.ScaleRecipe;
 import org.permcheck.contract.Attrs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,13 @@ public final class CaseGenerator {
             if (s.topK() < 1 || s.routing() == Routing.VARYING || s.routing() == Routing.NOWHERE) {
                 return "profile " + s.profile() + " routes every token to the same k >= 1 experts (X20: no -1 slot)";
             }
+        }
+        if (s.scaleRecipe() != 0) {
+            // F1, X22: block scales ride on an fp8 token_dispatch payload, outside the argsort profiles
+            if (ScaleRecipe.byCode(s.scaleRecipe()).isEmpty()) return "scale_recipe must be 1 or 2 (F1)";
+            if (s.op() != Op.DISPATCH) return "block scales apply to token_dispatch only (X23)";
+            if (s.dtype() != DType.F8E4M3 && s.dtype() != DType.F8E5M2) return "block scales need an fp8 payload (X22)";
+            if (s.profile().argsortOutputs()) return "profile " + s.profile() + " takes no block scales (X22)";
         }
         switch (s.op()) {
             case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
@@ -143,6 +151,12 @@ public final class CaseGenerator {
                 } else {
                     in.put(Ports.ROUTING_MAP, s.routingDtype() == DType.I32 ? routing : asDtype(routing, s.routingDtype())); // X2
                     if (probs != null) in.put(Ports.PROBS, probs);
+                }
+                if (s.scaleRecipe() != 0) {
+                    // F1-F4: a distinct scale per (token, block), by position (no draw: the other inputs stay as they were)
+                    ScaleRecipe recipe = ScaleRecipe.byCode(s.scaleRecipe()).orElseThrow();
+                    in.put(Ports.SCALE_INV, BlockScales.of(recipe, s.tokens(), s.hidden()));
+                    attrs.put(Attrs.SCALE_RECIPE, (long) recipe.code());
                 }
                 attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
                 if (s.align() > 0) attrs.put(Attrs.ALIGN_SIZE, (long) s.align());

@@ -54,6 +54,11 @@ public final class CaseRules {
                     r.add(Rule.D5);
                 }
                 r.addAll(List.of(Rule.N1, Rule.M1, Rule.M2, Rule.M3, Rule.M4));
+                if (inv.inputs().containsKey(Ports.SCALE_INV)) {
+                    r.addAll(List.of(Rule.F1, Rule.F2)); // block scales move with their rows
+                    if (layout.padded() || layout.bufferRows() > layout.table().used()) r.add(Rule.F3);
+                    if (mask.inputs().containsKey(Ports.PROBS) && layout.anyZeroProb(mask.input(Ports.PROBS))) r.add(Rule.F4);
+                }
                 DType d = inv.input(Ports.INP).dtype();
                 if (d == DType.F32 || d == DType.BF16 || d == DType.F16) r.add(Rule.R2);
                 break;

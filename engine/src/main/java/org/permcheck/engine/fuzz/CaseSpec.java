@@ -38,10 +38,21 @@ import org.permcheck.tensor.DType;
  *                    index form, the dtype of topk_ids (i32 or i64)
  * @param indexForm   token_dispatch in the index form (docs/spec.md I1-I4): topk_ids [T,k] (and topk_weights) in
  *                    place of routing_map (and probs); printed as {@code routing_form=index} only when true
+ * @param scaleRecipe block scales of an fp8 dispatch payload (docs/spec.md F1-F4): 0 none, else the
+ *                    {@code scale_recipe} code (1 fp8-block-1x128, 2 mxfp8); printed only when not 0
  */
 public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
                        int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
-                       Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype, boolean indexForm) {
+                       Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype, boolean indexForm,
+                       int scaleRecipe) {
+
+    /** The spec without block scales (every spec of a line without {@code scale_recipe}). */
+    public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
+                    int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
+                    Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype, boolean indexForm) {
+        this(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs,
+                values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, 0);
+    }
 
     /** The spec in the mask form (every spec of a line without {@code routing_form}). */
     public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
@@ -65,27 +76,28 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
                 false, false, false, Values.BITS, 1, "random", 1, seed);
     }
 
-    public CaseSpec withOp(Op v) { return new CaseSpec(v, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withProfile(Profile v) { return new CaseSpec(op, v, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withTokens(int v) { return new CaseSpec(op, profile, v, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withExperts(int v) { return new CaseSpec(op, profile, tokens, v, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withHidden(int v) { return new CaseSpec(op, profile, tokens, experts, v, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withTopK(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, v, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withRouting(Routing v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, v, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withAlign(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, v, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withExtra(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, v, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, v, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withProbsDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, v, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, v, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withMergingProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, v, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withZeroProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, v, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withValues(Values v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, v, chunks, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withChunks(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, v, chunkOrder, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withChunkOrder(String v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, v, shards, seed, routingDtype, indexForm); }
-    public CaseSpec withShards(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, v, seed, routingDtype, indexForm); }
-    public CaseSpec withRoutingDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, v, indexForm); }
-    public CaseSpec withIndexForm(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, v); }
-    public CaseSpec withSeed(long v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, v, routingDtype, indexForm); }
+    public CaseSpec withOp(Op v) { return new CaseSpec(v, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withProfile(Profile v) { return new CaseSpec(op, v, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withTokens(int v) { return new CaseSpec(op, profile, v, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withExperts(int v) { return new CaseSpec(op, profile, tokens, v, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withHidden(int v) { return new CaseSpec(op, profile, tokens, experts, v, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withTopK(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, v, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withRouting(Routing v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, v, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withAlign(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, v, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withExtra(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, v, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, v, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withProbsDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, v, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, v, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withMergingProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, v, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withZeroProbs(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, v, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withValues(Values v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, v, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withChunks(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, v, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withChunkOrder(String v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, v, shards, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withShards(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, v, seed, routingDtype, indexForm, scaleRecipe); }
+    public CaseSpec withRoutingDtype(DType v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, v, indexForm, scaleRecipe); }
+    public CaseSpec withIndexForm(boolean v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, v, scaleRecipe); }
+    public CaseSpec withScaleRecipe(int v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, v); }
+    public CaseSpec withSeed(long v) { return new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, v, routingDtype, indexForm, scaleRecipe); }
 
     /** The one-line text form: {@code key=value} pairs in a fixed order (docs/generator.md). */
     @Override
@@ -121,6 +133,7 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
         m.put("seed", "0x" + Long.toHexString(seed));
         if (routingDtype != DType.I32) m.put(ROUTING_DTYPE, routingDtype.id()); // optional: old lines stay as they were
         if (indexForm) m.put(ROUTING_FORM, INDEX); // optional, as routing_dtype
+        if (scaleRecipe != 0) m.put(SCALE_RECIPE, Integer.toString(scaleRecipe)); // optional, as routing_dtype
         return m;
     }
 
@@ -129,6 +142,8 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
     /** The optional key of the routing's form (absent: the mask form) and its one other value. */
     static final String ROUTING_FORM = "routing_form";
     static final String INDEX = "index";
+    /** The optional key of the block-scale recipe (absent: no scales; 1 fp8-block-1x128, 2 mxfp8, docs/spec.md F1). */
+    static final String SCALE_RECIPE = "scale_recipe";
 
     /** Parses the text form; a bad field gives a one-line IllegalArgumentException. */
     public static CaseSpec parse(String text) {
@@ -146,7 +161,8 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
                     DType.byId(req(m, "dtype")), DType.byId(req(m, "probs_dtype")), bool(m, "probs"),
                     bool(m, "merging_probs"), bool(m, "zero_probs"), Values.byId(req(m, "values")), num(m, "chunks"),
                     req(m, "chunk_order").toLowerCase(Locale.ROOT), num(m, "shards"), s,
-                    m.containsKey(ROUTING_DTYPE) ? DType.byId(m.get(ROUTING_DTYPE)) : DType.I32, indexForm(m));
+                    m.containsKey(ROUTING_DTYPE) ? DType.byId(m.get(ROUTING_DTYPE)) : DType.I32, indexForm(m),
+                    m.containsKey(SCALE_RECIPE) ? num(m, SCALE_RECIPE) : 0);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number in case spec: " + e.getMessage());
         }

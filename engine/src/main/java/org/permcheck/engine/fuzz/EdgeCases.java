@@ -147,6 +147,17 @@ public final class EdgeCases {
         m.put("dispatch-maxtext-empty-expert-f8", mx.withRouting(Routing.EMPTY_FIRST).withDtype(DType.F8E5M2).withValues(Values.BITS).withSeed(0x5eed0404L));
         m.put("dispatch-maxtext-all-experts", mx.withExperts(4).withTopK(4).withRouting(Routing.ALL).withTokens(5).withProbs(true).withSeed(0x5eed0405L));
         m.put("dispatch-maxtext-T64-E16-k4", mx.withTokens(64).withExperts(16).withTopK(4).withHidden(8).withProbs(true).withSeed(0x5eed0406L));
+        // quantized payloads (issue 17, docs/spec.md F1-F4): block scales, distinct per (token, block) (BlockScales), both
+        // recipes, padded and not, +-0.0 probabilities (F4: scales copied), H not a multiple of the block, extra rows (F3)
+        CaseSpec q = CaseSpec.of(Op.DISPATCH, 12, 5, 130, 2, 0x5eed1701L).withDtype(DType.F8E4M3).withValues(Values.BITS).withScaleRecipe(1);
+        m.put("dispatch-scales-block-h130", q);
+        m.put("dispatch-scales-block-padded-zero-probs", q.withAlign(4).withProbs(true).withZeroProbs(true).withSeed(0x5eed1702L));
+        m.put("dispatch-scales-mxfp8-h40-extra", q.withScaleRecipe(2).withHidden(40).withExtra(3).withDtype(DType.F8E5M2).withSeed(0x5eed1703L));
+        m.put("dispatch-scales-mxfp8-torch-zero-probs", q.withScaleRecipe(2).withHidden(64).withProfile(Profile.TORCH_MASK_PAD).withAlign(16)
+                .withProbs(true).withZeroProbs(true).withProbsDtype(DType.BF16).withSeed(0x5eed1704L));
+        m.put("dispatch-scales-block-h256-zipf", q.withHidden(256).withRouting(Routing.ZIPF).withTopK(3).withTokens(20).withSeed(0x5eed1705L));
+        m.put("dispatch-scales-mxfp8-index-form-h33", q.withScaleRecipe(2).withHidden(33).withIndexForm(true).withProbs(true).withZeroProbs(true)
+                .withRouting(Routing.VARYING).withTopK(3).withSeed(0x5eed1706L));
         // relation cases (R3, R4; docs/checks.md, "Relations"): judged by the oracle and by the relations, so CI runs both
         CaseSpec rel = CaseSpec.of(Op.DISPATCH, 24, 6, 5, 2, 0x5eed0301L).withValues(Values.NORMAL);
         m.put(RELATIONS + "dispatch-probs", rel.withProbs(true).withExtra(2));

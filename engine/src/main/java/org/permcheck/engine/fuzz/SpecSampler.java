@@ -119,8 +119,17 @@ public final class SpecSampler {
             }
             if (distinct && (!reduces || dtype == DType.F32)) values = Values.DISTINCT;
         }
+        // F1-F4: half the fp8 dispatches of a size mix bring block scales, recipe 1 or 2, read from the seed's bits (no new
+        // draw: every other field stays); not the legacy draws (the tiers' draws must not move, SizeMixTest: the quick tier
+        // has its quantized edge cases and vectors), not in a class the oracle is not run on (the relations know no scales)
+        int scaleRecipe = 0;
+        boolean fp8 = dtype == DType.F8E4M3 || dtype == DType.F8E5M2;
+        if (!mix.legacy() && op == Op.DISPATCH && fp8 && !profile.argsortOutputs() && !size.oracleFree(op)) {
+            int pick = (int) ((seed >>> SCALE_BITS) & 3);
+            if (pick == 1 || pick == 2) scaleRecipe = pick;
+        }
         CaseSpec spec = new CaseSpec(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs,
-                mergingProbs, zeroProbs, values, chunks, order, shards, seed, routingDtype, indexForm);
+                mergingProbs, zeroProbs, values, chunks, order, shards, seed, routingDtype, indexForm, scaleRecipe);
         return new Drawn(size, spec);
     }
 
@@ -128,6 +137,8 @@ public final class SpecSampler {
     static final DType[] ROUTING_DTYPES = {DType.BOOL, DType.I64};
     /** Index-form dispatches (topk_ids i32, i64), each in one case in {@code ROUTING_DTYPES.length + 6} of the same draw. */
     static final int INDEX_FORM_DRAWS = 2;
+    /** The seed's bits (shifted right by this) that give a sampled fp8 dispatch its block-scale recipe: 1, 2, else none. */
+    static final int SCALE_BITS = 29;
     /** Distinct payload values in one case in this many (FlashInfer #4087). */
     static final int DISTINCT_ONE_IN = 6;
 

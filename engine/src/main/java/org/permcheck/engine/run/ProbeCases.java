@@ -196,6 +196,17 @@ public final class ProbeCases {
         p.add(new Probe("align-expert-map-short", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, rows(inv.input(Ports.EXPERT_MAP), -1))));
         p.add(new Probe("align-expert-map-out-of-range", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, set(inv.input(Ports.EXPERT_MAP), 0, 0, inv.attr(Attrs.NUM_EXPERTS)))));
         p.add(new Probe("align-expert-map-local-id-twice", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, localIdTwice(inv.input(Ports.EXPERT_MAP)))));
+        // X22, X23: block scales (docs/spec.md F1-F4) come with an fp8 dispatch payload, their recipe and its shape, and only to token_dispatch
+        CaseSpec q = CaseSpec.of(Op.DISPATCH, 8, 4, 130, 2, 0x9b0be171L).withDtype(DType.F8E4M3).withScaleRecipe(1);
+        p.add(new Probe("scales-with-bf16-payload", Rule.X22, q, inv -> withInput(inv, Ports.INP,
+                Tensor.zeros(DType.BF16, inv.input(Ports.INP).shape()))));
+        p.add(new Probe("scales-one-block-short", Rule.X22, q, inv -> withInput(inv, Ports.SCALE_INV,
+                Tensor.zeros(DType.F32, inv.input(Ports.SCALE_INV).dim(0), inv.input(Ports.SCALE_INV).dim(1) - 1))));
+        p.add(new Probe("scales-without-recipe", Rule.X22, q, inv -> withoutAttr(inv, Attrs.SCALE_RECIPE)));
+        p.add(new Probe("scales-mxfp8-recipe-f32", Rule.X22, q, inv -> withAttr(inv, Attrs.SCALE_RECIPE, 2L)));
+        p.add(new Probe("scales-to-combine", Rule.X23, c, inv -> withInput(inv, Ports.SCALE_INV,
+                Tensor.zeros(DType.U8, inv.input(Ports.ROW_ID_MAP).dim(0), 1))));
+        p.add(new Probe("scale-recipe-to-dispatch-backward", Rule.X23, db, inv -> withAttr(inv, Attrs.SCALE_RECIPE, 1L)));
         return p;
     }
 

@@ -48,6 +48,9 @@ public final class FeatureLabels {
         add("torch-mask-pad", "the torch-mask-pad profile");
         add("maxtext", "the maxtext profile: MaxText's argsort permute (docs/spec.md J1-J4)");
         add("roll", "a maxtext dispatch with roll_to_expert_id > 0 (J4)");
+        add("quantized", "an fp8 dispatch with block scales, scale_inv moved as permuted_scale_inv (docs/spec.md F1-F4)");
+        add("fp8-block-1x128", "block scales of recipe 1: f32, one per 1x128 block (Float8BlockwiseQTensor)");
+        add("mxfp8", "block scales of recipe 2: E8M0 bytes, one per 1x32 block (MXFP8Tensor)");
         add("gradient", "a backward (VJP) op");
         add("chunk-sort", "sort_chunks_by_index or its backward");
         add("zero-size-chunk", "a chunk of size 0");
@@ -100,6 +103,7 @@ public final class FeatureLabels {
             return d.equals("f8e4m3") ? "fp8-e4m3" : d.equals("f8e5m2") ? "fp8-e5m2" : known(d) ? d : null;
         }
         if (l.startsWith("shards:")) return "expert-parallel";
+        if (l.startsWith("scale:")) return known(l.substring(6)) ? l.substring(6) : null;
         if (l.startsWith("values:")) {
             return l.equals("values:specials") ? "special-values" : l.equals("values:bits") ? "nan-payload" : null;
         }

@@ -12,6 +12,8 @@ import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
+import org.permcheck.contract.ScaleRecipe;
+import org.permcheck.engine.fuzz.BlockScales;
 import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.tensor.DType;
@@ -35,6 +37,7 @@ public final class HandWrittenVectors {
         List<VectorCase> v = new ArrayList<>();
         dispatch(v);
         indexForm(v);
+        quantized(v);
         combine(v);
         gradients(v);
         chunkSort(v);
@@ -184,6 +187,54 @@ public final class HandWrittenVectors {
         attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
         if (align != null) attrs.put(Attrs.ALIGN_SIZE, align);
         return new Invocation(Op.DISPATCH, profile, in, attrs);
+    }
+
+    // ------------------------------------------------------------------ F (quantized payloads, issue 17)
+
+    /**
+     * Block scales on the worked example's routing (t0: e0,e1; t1: e0,e2; t2: e2; t3: e0,e1; t4: none): unpadded rows hold
+     * tokens 0,1,3 | 0,3 | 1,2, so permuted_scale_inv row r is scale_inv row [0,1,3,0,3,1,2][r] (docs/spec.md F2; by hand in
+     * oracle QuantizedScalesTest). Scales by BlockScales (distinct per token and block).
+     */
+    private static void quantized(List<VectorCase> v) {
+        Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
+        Tensor block = BlockScales.of(ScaleRecipe.FP8_BLOCK_1X128, 5, 130), mx = BlockScales.of(ScaleRecipe.MXFP8, 5, 40);
+        v.add(vec("dispatch/scales-block-worked-example", "fp8 1x128 blocks, H = 130 (2 f32 scales a row): each row's scales are its token's",
+                rules(Rule.F1, Rule.F2, Rule.D1, Rule.D2), feats("fp8-e4m3", "quantized", "fp8-block-1x128", "unrouted-token"),
+                scaled(dispatch(Profile.TE_JAX, fp8(DType.F8E4M3, 5, 130), map, null, 7, null), block, ScaleRecipe.FP8_BLOCK_1X128)));
+        v.add(vec("dispatch/scales-block-padded", "te-jax, align 4: pad rows 3, 6, 7, 10, 11 and tail rows 12-15 hold zero scales (TE #2547)",
+                rules(Rule.F1, Rule.F2, Rule.F3, Rule.P2, Rule.P3), feats("fp8-e4m3", "quantized", "fp8-block-1x128", "padding"),
+                scaled(dispatch(Profile.TE_JAX, fp8(DType.F8E4M3, 5, 130), map, null, 7, 4L), block, ScaleRecipe.FP8_BLOCK_1X128)));
+        Tensor probs = Tensor.zeros(DType.F32, 5, 3);
+        for (long i = 0; i < probs.numel(); i++) if (WORKED_MAP[(int) i] == 1) probs.setF32(i, 0.25f + 0.125f * (i % 3));
+        probs.setBits(0, 1, 0x80000000L); // (t0,e1) -> row 3: -0.0
+        probs.setF32(1, 2, 0f);           // (t1,e2) -> row 5: +0.0
+        v.add(vec("dispatch/scales-mxfp8-zero-probs", "MXFP8, H = 40 (2 E8M0 bytes a row); rows 3 and 5 zeroed by +-0.0 probs keep their token's scales (F4)",
+                rules(Rule.F1, Rule.F2, Rule.F4, Rule.D3, Rule.D4), feats("fp8-e5m2", "quantized", "mxfp8", "probs", "zero-prob"),
+                scaled(dispatch(Profile.TE_JAX, fp8(DType.F8E5M2, 5, 40), map, probs, 7, null), mx, ScaleRecipe.MXFP8)));
+        v.add(vec("dispatch/scales-mxfp8-extra-rows", "MXFP8, num_out_tokens 10: scale rows 7-9 are unspecified, as the payload's (F3, D5)",
+                rules(Rule.F1, Rule.F2, Rule.F3, Rule.D5), feats("fp8-e4m3", "quantized", "mxfp8", "extra-rows"),
+                scaled(dispatch(Profile.TE_JAX, fp8(DType.F8E4M3, 5, 40), map, null, 10, null), mx, ScaleRecipe.MXFP8)));
+        Tensor ids = Tensor.i32(shape(5, 2), 1, 0, 2, 0, 2, -1, 0, 1, -1, -1); // the worked example in the index form
+        v.add(vec("dispatch/scales-mxfp8-index-form-torch", "torch-mask-pad, align 2, the index form: rows 0,1,3,pad | 0,3 | 1,2 carry their tokens' scales",
+                rules(Rule.F1, Rule.F2, Rule.F3, Rule.I1, Rule.P2), feats("fp8-e4m3", "quantized", "mxfp8", "index-form", "torch-mask-pad", "padding"),
+                scaled(indexDispatch(Profile.TORCH_MASK_PAD, fp8(DType.F8E4M3, 5, 40), ids, null, 3, 7, 2L), mx, ScaleRecipe.MXFP8)));
+    }
+
+    /** {@code inv} with block scales: the scale_inv input and the scale_recipe attribute (F1). */
+    static Invocation scaled(Invocation inv, Tensor scale, ScaleRecipe recipe) {
+        Map<String, Tensor> in = new LinkedHashMap<>(inv.inputs());
+        in.put(Ports.SCALE_INV, scale);
+        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
+        attrs.put(Attrs.SCALE_RECIPE, (long) recipe.code());
+        return new Invocation(inv.op(), inv.profile(), in, attrs);
+    }
+
+    /** An fp8 payload whose bytes differ by position (no NaN pattern: e4m3 0x7F/0xFF, e5m2 0x7C and up are avoided). */
+    static Tensor fp8(DType d, long rows, long cols) {
+        Tensor t = Tensor.zeros(d, rows, cols);
+        for (long r = 0; r < rows; r++) for (long c = 0; c < cols; c++) t.setBits(r, c, 1 + (r * 31 + c * 3) % 0x70);
+        return t;
     }
 
     // ------------------------------------------------------------------ C
@@ -362,6 +413,18 @@ public final class HandWrittenVectors {
                 new Invocation(Op.DISPATCH, Profile.TE_JAX, teRolled.inputs(), teRoll)));
         v.add(neg("precondition/x20-maxtext-minus-one", "maxtext: a -1 slot (argsort would sort it first, bincount count it nowhere)", Rule.X20,
                 indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, -1, 3, 2), null, 4, 6, null)));
+        Tensor qmap = Tensor.i32(shape(5, 3), WORKED_MAP);
+        v.add(neg("precondition/x22-scales-bf16-payload", "scale_inv with a bf16 payload (block scales belong to an fp8 one)", Rule.X22,
+                scaled(dispatch(Profile.TE_JAX, ramp(DType.BF16, 5, 130), qmap, null, 7, null),
+                        BlockScales.of(ScaleRecipe.FP8_BLOCK_1X128, 5, 130), ScaleRecipe.FP8_BLOCK_1X128)));
+        v.add(neg("precondition/x22-scales-one-block-short", "H = 130 needs ceil(130/128) = 2 scales a row, scale_inv has 1", Rule.X22,
+                scaled(dispatch(Profile.TE_JAX, fp8(DType.F8E4M3, 5, 130), qmap, null, 7, null),
+                        BlockScales.of(ScaleRecipe.FP8_BLOCK_1X128, 5, 128), ScaleRecipe.FP8_BLOCK_1X128)));
+        Expected plain = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), qmap, null, 7, null));
+        Map<String, Tensor> combineScaled = new LinkedHashMap<>(combine(Profile.TE_JAX, payload(DType.F32, 7, 4), plain.values().get(Ports.ROW_ID_MAP), null, null).inputs());
+        combineScaled.put(Ports.SCALE_INV, BlockScales.of(ScaleRecipe.MXFP8, 5, 4));
+        v.add(neg("precondition/x23-scales-to-combine", "token_combine given scale_inv (only token_dispatch moves block scales)", Rule.X23,
+                new Invocation(Op.COMBINE, Profile.TE_JAX, combineScaled, Map.of(Attrs.SCALE_RECIPE, 2L))));
         v.add(neg("precondition/x8-shards-do-not-divide", "4 experts over 3 shards", Rule.X8,
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX,
                         inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),

@@ -420,4 +420,45 @@ class ChecksTest {
         }
         throw new IllegalStateException("no routed token in " + c.id());
     }
+
+    /**
+     * Block scales (docs/spec.md F1-F4): the CPU answer passes; each wrong answer below is one the oracle's
+     * layout view places by hand (a row holding a token, a row zeroed by a +-0.0 probability, a pad row).
+     */
+    @Test
+    void blockScalesAreJudgedUnderTheFRules() {
+        for (String id : List.of("quick/edge/dispatch-scales-block-h130", "quick/edge/dispatch-scales-block-padded-zero-probs",
+                "quick/edge/dispatch-scales-mxfp8-h40-extra", "quick/edge/dispatch-scales-mxfp8-torch-zero-probs",
+                "quick/edge/dispatch-scales-mxfp8-index-form-h33")) {
+            assertEquals(List.of(), judge(id, (i, o) -> {}), id);
+        }
+        String padded = "quick/edge/dispatch-scales-block-padded-zero-probs";
+        org.permcheck.oracle.layout.GroupLayout layout = Oracle.layout(Tier.caseById(padded).orElseThrow().invocation()).orElseThrow();
+        Tensor probs = Oracle.maskForm(Tier.caseById(padded).orElseThrow().invocation()).input("probs");
+        long tokenRow = -1, zeroRow = -1, padRow = -1;
+        for (long r = 0; r < layout.bufferRows(); r++) {
+            if (layout.token(r) < 0) { if (padRow < 0) padRow = r; continue; }
+            if (layout.zeroProb(probs, layout.token(r), layout.expert(r))) { if (zeroRow < 0) zeroRow = r; }
+            else if (tokenRow < 0) tokenRow = r;
+        }
+        assertTrue(tokenRow >= 0 && zeroRow >= 0 && padRow >= 0, tokenRow + " " + zeroRow + " " + padRow);
+        long tr = tokenRow, zr = zeroRow, pr = padRow;
+        // F2: one block of a token row's scales is another token's (the next scale of BlockScales: never equal)
+        List<Violation> f2 = judge(padded, (inv, o) -> { Tensor s = o.get("permuted_scale_inv"); s.setBits(tr, 1, s.bits(tr, 1) + (1L << 23)); });
+        assertEquals(List.of("F2"), rules(f2));
+        assertTrue(f2.get(0).render().contains("permuted_scale_inv row=" + tr + " column=1"), f2.get(0).render());
+        // F4: the scales of a row zeroed by a +-0.0 probability zeroed too (TE copies them)
+        assertEquals(List.of("F4"), rules(judge(padded, (inv, o) -> o.get("permuted_scale_inv").zeroRow(zr))));
+        // F3: a pad row's scales not zero (TE #2547: the buffer left uninitialized)
+        assertEquals(List.of("F3"), rules(judge(padded, (inv, o) -> o.get("permuted_scale_inv").setBits(pr, 0, 0x3F800000L))));
+        // F1: the scales missing, or widened / narrowed to another dtype
+        assertEquals(List.of("F1"), rules(judge(padded, (inv, o) -> o.remove("permuted_scale_inv"))));
+        assertEquals(List.of("F1"), rules(judge("quick/edge/dispatch-scales-mxfp8-h40-extra",
+                (inv, o) -> o.put("permuted_scale_inv", o.get("permuted_scale_inv").reinterpret(DType.F8E4M3)))));
+        // F3 (unpadded): the rows past N_used are unspecified, garbage there passes
+        assertEquals(List.of(), judge("quick/edge/dispatch-scales-mxfp8-h40-extra", (inv, o) -> {
+            Tensor s = o.get("permuted_scale_inv");
+            s.setBits(s.rows() - 1, 0, 0xAB);
+        }));
+    }
 }

@@ -78,6 +78,7 @@ class PythonGeneratorPortTest {
         // profile maxtext (docs/generator.md section 7a): the quick tier's edge cases, which no sampler draws
         for (CaseSpec s : org.permcheck.engine.fuzz.EdgeCases.quick().values()) {
             if (s.profile() == org.permcheck.contract.Profile.MAXTEXT) out.add(s.toString());
+            if (s.scaleRecipe() != 0) out.add(s.toString()); // block scales (docs/generator.md section 7c): both recipes, both forms
         }
         return new ArrayList<>(out);
     }

@@ -9,13 +9,14 @@ import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Profile;
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.QuantizedPreconditions;
 import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.tensor.Tensor;
 
 /**
- * {@code token_dispatch} (docs/spec.md D1-D5, P1-P4, N1, M1-M5): every output is a view of the
+ * {@code token_dispatch} (docs/spec.md D1-D5, P1-P4, N1, M1-M5, F1-F4): every output is a view of the
  * assignment table and the group layout.
  */
 public final class Dispatch {
@@ -39,6 +40,7 @@ public final class Dispatch {
             Preconditions.requireShape(Ports.PROBS, probs.get(), routingMap.shape());
         }
         GroupLayout layout = GroupLayout.of(inv, table); // X3, X4
+        boolean quantized = QuantizedPreconditions.dispatch(inv).isPresent(); // X22
 
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, Tensor> specified = new LinkedHashMap<>();
@@ -48,11 +50,13 @@ public final class Dispatch {
         values.put(Ports.ROW_ID_MAP, RowIdMap.build(table));
         layout.padOffsets().ifPresent(p -> values.put(Ports.PAD_OFFSETS, p));
         values.put(Ports.TOKENS_PER_EXPERT, tokensPerExpert(layout, profile));
+        if (quantized) values.put(Ports.PERMUTED_SCALE_INV, ScaleRows.permute(inv.input(Ports.SCALE_INV), table, layout)); // F1-F4
 
         // D5: unpadded rows past N_used are unspecified (output and permuted_probs alike)
         layout.specifiedRows().ifPresent(rows -> {
             specified.put(Ports.OUTPUT, rows);
             if (probs.isPresent()) specified.put(Ports.PERMUTED_PROBS, rows);
+            if (quantized) specified.put(Ports.PERMUTED_SCALE_INV, rows); // F3: the scale rows past N_used too
         });
         specified.put(Ports.ROW_ID_MAP, RowIdMap.validSlots(table)); // M5
         return new Expected(values, specified, Map.of());

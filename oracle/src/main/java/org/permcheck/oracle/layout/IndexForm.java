@@ -31,7 +31,7 @@ public final class IndexForm {
     /**
      * The mask form of a token_dispatch call: the call itself when it gives a routing_map (X9 still
      * checked: no index-form port beside it), else the converted call (I1, I3, I4) after X9 and X10.
-     * The converted call has the same inp and attributes but num_experts.
+     * The converted call has the same inp (and scale_inv) and attributes but num_experts.
      */
     public static Invocation maskForm(Invocation inv) {
         if (inv.op() != Op.DISPATCH) return inv;
@@ -51,6 +51,7 @@ public final class IndexForm {
         inputs.put(Ports.INP, inp);
         inputs.put(Ports.ROUTING_MAP, routing);
         weights.ifPresent(w -> inputs.put(Ports.PROBS, probs(ids, w, (int) experts)));
+        inv.optionalInput(Ports.SCALE_INV).ifPresent(s -> inputs.put(Ports.SCALE_INV, s)); // F2: scales ride with inp's rows, in either form
         Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
         attrs.remove(Attrs.NUM_EXPERTS);
         return new Invocation(Op.DISPATCH, inv.profile(), inputs, attrs);
