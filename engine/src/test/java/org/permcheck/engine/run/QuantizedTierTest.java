@@ -28,8 +28,8 @@ import org.permcheck.spi.Capabilities;
 import org.permcheck.spi.Outputs;
 
 /**
- * The quick tier judges block scales (docs/spec.md F1-F4): its quantized cases (both recipes: the six edge cases
- * and the five vectors; its sampled cases are the legacy draws, which never move) pass on the CPU backend and the
+ * The quick tier judges block scales (docs/spec.md F1-F4): its quantized cases (both recipes: the nine edge cases,
+ * three of them torch-mask-pad for the TE PyTorch adapter, and the five vectors; its sampled cases are the legacy draws, which never move) pass on the CPU backend and the
  * numpy port, a planted unpermuted copy fails F2, and a backend that does not claim the feature {@code quantized}
  * gets NOT_SUPPORTED for every one of them, never PASS. A fuzz campaign's size mix gives half its fp8 dispatches scales.
  */
@@ -45,7 +45,9 @@ class QuantizedTierTest {
     @Test
     void theQuickTierHasQuantizedCasesOfBothRecipesAndTheyPassOnTheCpuBackend() throws Exception {
         List<Case> cases = quantizedCases();
-        assertEquals(6, cases.stream().filter(c -> c.id().startsWith("quick/edge/")).count(), "the six edge cases");
+        assertEquals(9, cases.stream().filter(c -> c.id().startsWith("quick/edge/")).count(), "the nine edge cases");
+        assertEquals(4, cases.stream().filter(c -> c.id().startsWith("quick/edge/") && c.id().contains("torch")).count(),
+                "four in torch-mask-pad, the profile the TE PyTorch adapter claims");
         assertEquals(5, cases.stream().filter(c -> c.id().startsWith("vec/")).count(), "the five vectors");
         assertTrue(cases.stream().anyMatch(c -> c.features().contains("scale:fp8-block-1x128") || c.features().contains("fp8-block-1x128")));
         assertTrue(cases.stream().anyMatch(c -> c.features().contains("scale:mxfp8") || c.features().contains("mxfp8")));
