@@ -48,8 +48,8 @@ public final class BenchTable {
             BenchRow w = r.row();
             sb.append("| ").append(cell(w.subject())).append(" | ").append(cell(w.shape()))
               .append(" | ").append(String.format(Locale.ROOT, "%.1f", w.bytes() / 1e6))
-              .append(" | ").append(String.format(Locale.ROOT, "%.2f", w.nanos() / 1e6))
-              .append(" | ").append(String.format(Locale.ROOT, "%.2f", w.baselineNanos() / 1e6))
+              .append(" | ").append(String.format(Locale.ROOT, "%.4f", w.nanos() / 1e6))
+              .append(" | ").append(String.format(Locale.ROOT, "%.4f", w.baselineNanos() / 1e6))
               .append(" | ").append(String.format(Locale.ROOT, "%.2f", w.ratio()))
               .append(" | ").append(r.target() == null ? "" : cell(r.target()) + (r.met() ? " (met)" : " (**MISSED**)"))
               .append(" | ").append(w.peakBytes() < 0 ? "" : String.format(Locale.ROOT, "%.0f", w.peakBytes() / 1e6))
