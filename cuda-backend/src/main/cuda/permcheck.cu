@@ -484,6 +484,47 @@ __device__ void gather_sum_impl(const char* inp, i64 inRows, i64 rowBytes, const
     const int NE = Elems<DT, B>::N;
     const i64 nv = rowBytes / B;
     const bool weighted = mprobs != 0;
+    // top-1/top-2 (Mixtral): one unit per iteration would keep only n loads in flight per thread, so
+    // four units go together (4n <= 8 loads); the sum of each element is the same j-ascending chain,
+    // bit for bit (C2), only more rows are in flight
+    if (n <= 2) {
+        for (i64 v0 = tid; v0 < nv; v0 += 4 * (i64) nt) {
+            Pack<B> x[4][2];
+#pragma unroll
+            for (int u = 0; u < 4; u++) {
+                i64 v = v0 + (i64) u * nt;
+#pragma unroll
+                for (int j = 0; j < 2; j++)
+                    if (v < nv && j < n && s_src[j] >= 0) x[u][j].u = ((const U*) (inp + s_src[j] * rowBytes))[v];
+            }
+#pragma unroll
+            for (int u = 0; u < 4; u++) {
+                i64 v = v0 + (i64) u * nt;
+                if (v >= nv) break;
+                float acc[NE];
+#pragma unroll
+                for (int k = 0; k < NE; k++) acc[k] = 0.0f;
+#pragma unroll
+                for (int j = 0; j < 2; j++) {
+                    if (j < n && s_src[j] >= 0) {
+                        float w = s_w[j];
+#pragma unroll
+                        for (int k = 0; k < NE; k++) {
+                            float xv = elem<DT, B>(x[u][j], k);
+                            if (!weighted) acc[k] = __fadd_rn(acc[k], xv);
+                            else if (fmaOn) acc[k] = __fmaf_rn(xv, w, acc[k]);
+                            else acc[k] = __fadd_rn(acc[k], __fmul_rn(xv, w));
+                        }
+                    }
+                }
+                Pack<B> o;
+#pragma unroll
+                for (int k = 0; k < NE; k++) set_elem<DT, B>(o, k, acc[k]);
+                ((U*) (out + t * rowBytes))[v] = o.u;
+            }
+        }
+        return;
+    }
     for (i64 v = tid; v < nv; v += nt) {
         float acc[NE];
 #pragma unroll
