@@ -2,9 +2,12 @@ package org.permcheck.spi;
 
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Attrs;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
+import org.permcheck.contract.Determinism;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
@@ -19,8 +22,11 @@ import org.permcheck.tensor.Tensor;
  * @param dtypes   payload dtypes of inp / grad_output (probs may be f32, bf16 or f16 when PROBS is claimed)
  * @param profiles profile ids implemented ("te-jax", "torch-mask-pad")
  * @param features optional features implemented
+ * @param determinism the determinism level declared per op (docs/spec.md R1); an op left out has
+ *                    {@link Determinism#defaultFor(Op)}, so a backend that declares nothing is judged as before
  */
-public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles, Set<Feature> features) {
+public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles, Set<Feature> features,
+                           Map<Op, Determinism> determinism) {
 
     /** Optional parts of the operations. */
     public enum Feature {
@@ -41,6 +47,25 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         dtypes = Set.copyOf(dtypes);
         profiles = Set.copyOf(profiles);
         features = Set.copyOf(features);
+        determinism = Map.copyOf(determinism);
+    }
+
+    /** No determinism declared: every op at its default level. */
+    public Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles, Set<Feature> features) {
+        this(ops, dtypes, profiles, features, Map.of());
+    }
+
+    /** The level R1 judges this op's second call against: the declared one, else the op's default. */
+    public Determinism determinismOf(Op op) {
+        return determinism.getOrDefault(op, Determinism.defaultFor(op));
+    }
+
+    /** These claims with {@code level} declared for every op in {@code ops} (the others keep theirs). */
+    public Capabilities declaring(Determinism level, Set<Op> which) {
+        Map<Op, Determinism> d = new EnumMap<>(Op.class);
+        d.putAll(determinism);
+        for (Op op : which) d.put(op, level);
+        return new Capabilities(ops, dtypes, profiles, features, d);
     }
 
     /** Everything: every op, every payload dtype, every profile of {@code Profile.ALL}, every feature. */

@@ -111,7 +111,7 @@ public final class BlockAlignCheck implements Check {
     }
 
     /** The first entries of a multiset, for a message. */
-    private static String abbreviated(GroupMultiset g) {
+    static String abbreviated(GroupMultiset g) {
         String s = g.toString();
         return s.length() <= 80 ? s : s.substring(0, 77) + "...]";
     }

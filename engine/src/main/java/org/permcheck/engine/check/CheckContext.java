@@ -51,6 +51,8 @@ public final class CheckContext {
     private RowIdMap.Routes routes;
     private Invocation maskForm;
     private final java.util.List<String> notes = new java.util.ArrayList<>();
+    /** The level the backend declared for this op (R1); the op's default until the runner says otherwise. */
+    private org.permcheck.contract.Determinism declared;
 
     public CheckContext(Invocation invocation, Expected expected, Outputs actual, Outputs second, FollowUp roundTrip) {
         this(invocation, expected, actual, second, roundTrip, java.util.List.of());
@@ -77,6 +79,17 @@ public final class CheckContext {
 
     /** The answer to the same call made a second time, or null when determinism is not checked. */
     public Outputs second() { return second; }
+
+    /** The determinism level the backend declared for this op, which R1 judges {@link #second()} against. */
+    public org.permcheck.contract.Determinism declared() {
+        return declared != null ? declared : org.permcheck.contract.Determinism.defaultFor(op());
+    }
+
+    /** This context with the backend's declared level for the op (the runner reads it from the backend's capabilities). */
+    public CheckContext declaring(org.permcheck.contract.Determinism level) {
+        this.declared = level;
+        return this;
+    }
 
     public FollowUp roundTrip() { return roundTrip; }
 

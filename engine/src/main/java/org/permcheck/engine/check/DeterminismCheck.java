@@ -3,16 +3,28 @@ package org.permcheck.engine.check;
 import java.util.List;
 import java.util.Set;
 
+import org.permcheck.contract.Determinism;
+import org.permcheck.contract.GroupOrder;
 import org.permcheck.contract.Port;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Violation;
+import org.permcheck.oracle.align.BlockAlign;
+import org.permcheck.oracle.align.GroupMultiset;
 import org.permcheck.tensor.Tensor;
 
 /**
- * R1: the same call made twice gives the same bits on every specified element of every DATA and
- * INDEX output (unspecified rows may hold different garbage; reductions may differ by order and
- * are judged by tolerance instead).
+ * R1: the same call made twice, judged against the determinism level the backend declared for the op
+ * ({@link CheckContext#declared()}, docs/spec.md R1). Under every level the specified elements of every DATA and
+ * INDEX output have the same bits on both calls (unspecified rows may hold different garbage), except where
+ * the level frees an unordered op's groups:
+ * <ul>
+ *   <li>{@code bit_exact}: REDUCTION outputs the same bits too (the backend promised its sums run in one order);</li>
+ *   <li>{@code group_order}: reductions may differ, each judged against the oracle by C5 instead;</li>
+ *   <li>{@code multiset}: as group_order, and each expert's group of an unordered op ({@link GroupOrder#MULTISET},
+ *       moe_align_block_size's sorted_token_ids, K2) holds the same multiset of slots on both calls, in any order.
+ *       An ordered op's order inside a group is a rule of its own (D1, Q1, J3), so its positions are compared.</li>
+ * </ul>
  */
 public final class DeterminismCheck implements Check {
     @Override
@@ -21,13 +33,12 @@ public final class DeterminismCheck implements Check {
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.second() == null) return;
+        Determinism level = ctx.declared();
         MismatchCounter m = new MismatchCounter(Rule.R1);
         long judged = 0;
         for (Port p : ctx.op().outputs()) {
-            if (p.kind() == Port.Kind.REDUCTION) continue;
-            // K2: where the op's order inside a group is unspecified (the kernel's atomics), two runs may order a group
-            // differently; BlockAlignCheck judges each run's groups as multisets, so R1 leaves sorted_token_ids alone
-            if (ctx.op().groupOrder() == org.permcheck.contract.GroupOrder.MULTISET && p.name().equals(Ports.SORTED_TOKEN_IDS)) continue;
+            // a reduction's order is free below bit_exact: C5 judges each run against the oracle
+            if (p.kind() == Port.Kind.REDUCTION && level != Determinism.BIT_EXACT) continue;
             Tensor e = ctx.expectedValue(p.name());
             Tensor a = ctx.actualValue(p.name());
             Tensor b = ctx.second().get(p.name());
@@ -37,21 +48,83 @@ public final class DeterminismCheck implements Check {
                         b == null ? "absent" : b.dtype() + b.shapeString()));
                 continue;
             }
-            if (!e.sameShape(a.shape()) || a.bitEquals(b)) continue;
-            Specified spec = Specified.of(ctx.expected(), p.name(), e);
-            for (long r = 0; r < a.rows(); r++) {
-                if (!spec.row(r)) continue;
-                judged++;
-                if (spec.wholeRow(r) && a.rowEquals(r, b, r)) continue;
-                for (long c = 0; c < a.rowElems(); c++) {
-                    if (spec.element(r, c) && a.bits(r, c) != b.bits(r, c)) {
-                        m.add(Positions.mismatch(ctx, p.name(), r, c, "first run " + ValueText.of(a.dtype(), a.bits(r, c)),
-                                "second run " + ValueText.of(b.dtype(), b.bits(r, c))));
-                        break;
-                    }
+            if (!e.sameShape(a.shape())) continue;
+            if (level == Determinism.MULTISET && unorderedGroups(ctx, p)) {
+                judged += groupsAsMultisets(ctx, a, b, m);
+                continue;
+            }
+            if (a.bitEquals(b)) continue;
+            judged += samePositions(ctx, p.name(), e, a, b, m);
+        }
+        m.emitTo(out, ctx.call(), "declared " + level.wireName() + ": two runs of the same call differ" + freedom(level), judged,
+                level == Determinism.MULTISET ? "specified rows and groups" : "specified rows");
+    }
+
+    /** What the level leaves free, so a reader sees why an output that differs elsewhere was not cited. */
+    private static String freedom(Determinism level) {
+        switch (level) {
+            case BIT_EXACT: return " (reductions compared bit for bit)";
+            case GROUP_ORDER: return " (reductions not compared: C5 judges them)";
+            default: return " (unordered groups compared as multisets; reductions not compared)";
+        }
+    }
+
+    /** The output whose groups an unordered op leaves in any order: sorted_token_ids of moe_align_block_size (K2). */
+    private static boolean unorderedGroups(CheckContext ctx, Port p) {
+        return ctx.op().groupOrder() == GroupOrder.MULTISET && p.name().equals(Ports.SORTED_TOKEN_IDS);
+    }
+
+    /** Positions compared on every specified element; returns how many specified rows were judged. */
+    private static long samePositions(CheckContext ctx, String name, Tensor e, Tensor a, Tensor b, MismatchCounter m) {
+        long judged = 0;
+        Specified spec = Specified.of(ctx.expected(), name, e);
+        for (long r = 0; r < a.rows(); r++) {
+            if (!spec.row(r)) continue;
+            judged++;
+            if (spec.wholeRow(r) && a.rowEquals(r, b, r)) continue;
+            for (long c = 0; c < a.rowElems(); c++) {
+                if (spec.element(r, c) && a.bits(r, c) != b.bits(r, c)) {
+                    m.add(Positions.mismatch(ctx, name, r, c, "first run " + ValueText.of(a.dtype(), a.bits(r, c)),
+                            "second run " + ValueText.of(b.dtype(), b.bits(r, c))));
+                    break;
                 }
             }
         }
-        m.emitTo(out, ctx.call(), "two runs of the same call differ", judged, "specified rows");
+        return judged;
+    }
+
+    /**
+     * sorted_token_ids under multiset: each expert's group (its slots and its pad, the oracle's rows) the same
+     * multiset on both runs, and the rows past the groups the same bits; the first run's K1-K3 checks already
+     * prove it a bijection onto the routed slots, so the second is one too. Returns the groups and rows judged.
+     */
+    private static long groupsAsMultisets(CheckContext ctx, Tensor a, Tensor b, MismatchCounter m) {
+        BlockAlign view = ctx.blockAlign();
+        long judged = 0;
+        for (int g = 0; g < view.numExperts(); g++) {
+            long start = view.groupStart(g), rows = view.groupRows(g);
+            judged++;
+            GroupMultiset first = GroupMultiset.of(entries(a, start, rows)), again = GroupMultiset.of(entries(b, start, rows));
+            if (first.equals(again)) continue;
+            java.util.OptionalLong lost = first.firstSurplusOver(again), gained = again.firstSurplusOver(first);
+            m.add(Positions.mismatch(ctx, Ports.SORTED_TOKEN_IDS, start, 0,
+                    "first run: expert " + g + "'s group (rows " + start + ".." + (start + rows) + ") = multiset " + BlockAlignCheck.abbreviated(first),
+                    "second run multiset " + BlockAlignCheck.abbreviated(again) + (lost.isPresent() ? ", " + lost.getAsLong() + " missing" : "")
+                            + (gained.isPresent() ? ", " + gained.getAsLong() + " not in the first run's group" : "")));
+        }
+        for (long r = view.numTokensPostPadded(); r < a.numel(); r++) {
+            judged++;
+            if (a.getLong(r) != b.getLong(r)) {
+                m.add(Positions.mismatch(ctx, Ports.SORTED_TOKEN_IDS, r, 0, "first run " + a.getLong(r) + " (past the groups)",
+                        "second run " + b.getLong(r)));
+            }
+        }
+        return judged;
+    }
+
+    private static long[] entries(Tensor t, long start, long rows) {
+        long[] v = new long[(int) rows];
+        for (int i = 0; i < v.length; i++) v[i] = t.getLong(start + i);
+        return v;
     }
 }

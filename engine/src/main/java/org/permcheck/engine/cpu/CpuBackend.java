@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.permcheck.contract.CallPreconditions;
+import org.permcheck.contract.Determinism;
 import org.permcheck.contract.Invocation;
 import org.permcheck.spi.Backend;
 import org.permcheck.spi.BackendInfo;
@@ -18,8 +19,16 @@ import org.permcheck.spi.Outputs;
  * contract with the model's X checks ({@link CallPreconditions}, docs/spec.md B1).
  */
 public final class CpuBackend implements Backend {
+    /**
+     * Bit-exact for every op (R1): every reduction is a plain loop per output element in one fixed order (a token
+     * block's task owns its tokens whole), and moe_align_block_size's scatter walks its threads in a fixed order,
+     * not a racing one, so the same call gives the same bits every time, sums and group orders included.
+     */
+    private static final Capabilities CAPABILITIES = Capabilities.everything()
+            .declaring(Determinism.BIT_EXACT, Capabilities.everything().ops());
+
     private final BackendInfo info = new BackendInfo("cpu", "0.1.0", "CPU, " + Runtime.getRuntime().availableProcessors() + " threads",
-            Capabilities.everything(), Optional.empty(), Map.of("jdk", System.getProperty("java.version")));
+            CAPABILITIES, Optional.empty(), Map.of("jdk", System.getProperty("java.version")));
 
     @Override
     public BackendInfo info() { return info; }

@@ -211,7 +211,9 @@ public final class Runner implements AutoCloseable {
         try {
             // building a relation's calls is the harness's work too: a bug there is this case's HARNESS_ERROR, not the campaign's end
             List<CheckContext.Related> relations = withRelations(c) ? relations(c, relationNotes) : List.of();
-            ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip, relations);
+            // R1 judges the second call against what the backend promised for this op (docs/spec.md R1)
+            ctx = new CheckContext(inv, expected, first.outputs(), second, roundTrip, relations)
+                    .declaring(info.capabilities().determinismOf(inv.op()));
             relationNotes.forEach(ctx::note);
             violations = Checks.run(ctx);
         } catch (RuntimeException e) {
