@@ -34,7 +34,7 @@ MODE number i (the last mode repeats). Modes:
   guard-unnamed  as good, and report 8 bytes changed before a library allocation no output names (B2)
   guard-stranger as good, with a breach of 'surprise', neither an output nor an allocation (malformed)
 Special first arguments: --version N (hello with protocol N), --no-hello (exit at once),
---hello-garbage (answer hello with garbage).
+--hello-garbage (answer hello with garbage), --determinism OP=LEVEL,... (hello declares those R1 levels).
 """
 import json
 import os
@@ -46,6 +46,10 @@ args = sys.argv[1:]
 version = 1
 if args and args[0] == "--version":
     version = int(args[1])
+    args = args[2:]
+determinism = None
+if args and args[0] == "--determinism":
+    determinism = dict(pair.split("=", 1) for pair in args[1].split(","))
     args = args[2:]
 if args and args[0] == "--no-hello":
     sys.exit(0)
@@ -188,9 +192,12 @@ for line in sys.stdin:
         if hello_garbage:
             send("HELLO!!")
             continue
-        send({"type": "hello", "protocol": version, "name": "fake", "version": "0", "device": "none",
-              "capabilities": {"ops": ["token_dispatch", "sort_chunks_by_index"], "dtypes": ["f32", "bf16"],
-                               "profiles": ["te-jax"], "features": ["probs", "padding"]}})
+        hello = {"type": "hello", "protocol": version, "name": "fake", "version": "0", "device": "none",
+                 "capabilities": {"ops": ["token_dispatch", "sort_chunks_by_index"], "dtypes": ["f32", "bf16"],
+                                  "profiles": ["te-jax"], "features": ["probs", "padding"]}}
+        if determinism is not None:
+            hello["determinism"] = determinism
+        send(hello)
     elif msg["type"] == "run":
         run(msg)
     elif msg["type"] == "bye":

@@ -3,6 +3,7 @@ package org.permcheck.zoo;
 import java.util.Map;
 import java.util.Optional;
 
+import org.permcheck.contract.Determinism;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.spi.Backend;
@@ -39,8 +40,10 @@ final class PlantedCpuBackend implements Backend {
 
     @Override
     public BackendInfo info() {
+        // the scrambling control promises only the multiset (R1): its groups come back in a fresh order on every call
+        Capabilities caps = bug == Bug.FREE_ALIGN_GROUP_ORDER ? TE_OPS.declaring(Determinism.MULTISET, java.util.Set.of(Op.BLOCK_ALIGN)) : TE_OPS;
         return new BackendInfo(bug == Bug.NONE ? "cpu-planted" : "cpu-planted+" + bug.id, "0.1.0", "CPU (test scope)",
-                TE_OPS, Optional.empty(), Map.of("planted_bug", bug.id));
+                caps, Optional.empty(), Map.of("planted_bug", bug.id));
     }
 
     @Override

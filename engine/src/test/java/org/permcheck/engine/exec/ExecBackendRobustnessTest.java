@@ -190,6 +190,37 @@ class ExecBackendRobustnessTest {
         }
     }
 
+    /** docs/protocol.md 3.1: a determinism level we do not know is a claim R1 cannot check, so every case is ERROR, in one line. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "sort_chunks_by_index=bitwise | protocol: hello declares determinism of sort_chunks_by_index 'bitwise' (known: bit_exact, group_order, multiset)",
+            "token_shuffle=bit_exact      | protocol: hello declares determinism for unknown op 'token_shuffle'"})
+    void anUnknownDeterminismLevelOrOpIsAnErrorForEveryCase(String declared, String message) {
+        List<Case> cases = List.of(
+                new Case("a", chunkSort(), List.of("S1"), Set.of(), null, "vector"),
+                new Case("b", chunkSort(), List.of("S1"), Set.of(), null, "vector"));
+        RunResult r;
+        try (Runner runner = new Runner(() -> ExecBackend.forCommand(Python.fake("--determinism", declared, "good", "good")), RunOptions.defaults())) {
+            r = runner.run(cases);
+        }
+        assertFalse(r.conformant());
+        assertEquals(2, r.results().size());
+        for (CaseResult c : r.results()) {
+            assertEquals(Status.ERROR, c.status(), c.detail());
+            assertOneLine(c, message);
+        }
+    }
+
+    /** A known level is taken as declared: the backend's capabilities carry it, the ops it leaves out keep their default. */
+    @Test
+    void aKnownDeterminismLevelIsTakenAsDeclared() {
+        try (ExecBackend b = ExecBackend.forCommand(Python.fake("--determinism", "sort_chunks_by_index=bit_exact", "good"))) {
+            org.permcheck.spi.Capabilities caps = b.info().capabilities();
+            assertEquals(org.permcheck.contract.Determinism.BIT_EXACT, caps.determinismOf(Op.SORT_CHUNKS));
+            assertEquals(org.permcheck.contract.Determinism.GROUP_ORDER, caps.determinismOf(Op.DISPATCH));
+        }
+    }
+
     /** docs/protocol.md section 4: a process that dies before hello is ERROR for every case. */
     @Test
     void aBackendThatExitsBeforeHelloIsAnError() {

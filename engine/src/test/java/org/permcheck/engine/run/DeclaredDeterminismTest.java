@@ -1,0 +1,152 @@
+package org.permcheck.engine.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+import org.permcheck.contract.Determinism;
+import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Ports;
+import org.permcheck.engine.cpu.CpuBackend;
+import org.permcheck.engine.model.Case;
+import org.permcheck.engine.model.CaseResult;
+import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
+import org.permcheck.engine.vectors.HandWrittenVectors;
+import org.permcheck.spi.Backend;
+import org.permcheck.spi.BackendInfo;
+import org.permcheck.spi.Outputs;
+import org.permcheck.tensor.Tensor;
+
+/**
+ * R1 against the level a backend declares (docs/spec.md R1): the CPU backend's answer, changed on the second
+ * call only, through the runner (which reads the level from the backend's capabilities). The first call is the
+ * CPU's own, so every other check passes and only R1 can fail. Worked example of moe_align_block_size
+ * (BlockAlignChecksTest): groups e0 rows 0-3, e1 rows 4-7 (slots {0, 2, 5, 7}), e2 rows 8-11, e3 rows 12-15.
+ */
+class DeclaredDeterminismTest {
+
+    /** The CPU backend declaring {@code level} for every op, whose second answer {@code again} changes in place. */
+    private static final class SecondCallBackend implements Backend {
+        private final CpuBackend cpu = new CpuBackend();
+        private final Determinism level;
+        private final Consumer<Map<String, Tensor>> again;
+        private long calls;
+
+        SecondCallBackend(Determinism level, Consumer<Map<String, Tensor>> again) {
+            this.level = level;
+            this.again = again;
+        }
+
+        @Override
+        public BackendInfo info() {
+            BackendInfo i = cpu.info();
+            return new BackendInfo("cpu-second-call", i.version(), i.device(), i.capabilities().declaring(level, i.capabilities().ops()),
+                    i.unavailable(), i.details());
+        }
+
+        @Override
+        public Outputs run(Invocation inv) {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            cpu.run(inv).tensors().forEach((k, v) -> out.put(k, v.copy()));
+            if (calls++ == 1) again.accept(out); // the determinism call; the round trip's combine (call 2) is left alone
+            return new Outputs(out);
+        }
+    }
+
+    private static CaseResult judge(String vector, Determinism level, Consumer<Map<String, Tensor>> again) {
+        Invocation inv = HandWrittenVectors.all().stream().filter(x -> x.id().equals(vector)).findFirst().orElseThrow().invocation();
+        try (Runner r = new Runner(() -> new SecondCallBackend(level, again), RunOptions.defaults())) {
+            return r.judge(new Case(vector, inv, List.of("R1"), Set.of(), null, "vector")).result();
+        }
+    }
+
+    private static void assertR1Fails(CaseResult r, String fragment) {
+        assertEquals(Status.FAIL, r.status(), String.valueOf(r.violations()));
+        assertEquals(List.of("R1"), r.violations().stream().map(Violation::rule).distinct().toList());
+        String text = r.violations().get(0).render();
+        assertTrue(text.contains(fragment), text + " should contain " + fragment);
+    }
+
+    /** Combine's first output element one ulp off on the second call: its last bit flipped. */
+    private static void lastBitOfTheSum(Map<String, Tensor> out) {
+        Tensor sum = out.get(Ports.OUTPUT);
+        sum.setBits(0, 0, sum.bits(0, 0) ^ 1);
+    }
+
+    @Test
+    void bitExactPromisesTheSumsToo() {
+        CaseResult r = judge("combine/worked-example", Determinism.BIT_EXACT, DeclaredDeterminismTest::lastBitOfTheSum);
+        assertR1Fails(r, "declared bit_exact: two runs of the same call differ");
+        var first = r.violations().get(0).first();
+        assertEquals(Ports.OUTPUT, first.output());
+        assertEquals(0, first.row());
+        assertEquals(0, r.violations().get(0).more(), "one element flipped, one mismatch");
+        assertTrue(first.expected().startsWith("first run ") && first.actual().startsWith("second run "), r.violations().get(0).render());
+    }
+
+    @Test
+    void groupOrderLeavesTheSumsToC5() {
+        CaseResult r = judge("combine/worked-example", Determinism.GROUP_ORDER, DeclaredDeterminismTest::lastBitOfTheSum);
+        assertEquals(Status.PASS, r.status(), String.valueOf(r.violations()));
+    }
+
+    /** Expert 1's group (rows 4-7) in reverse order on the second call: the same slots, another order. */
+    private static void reverseExpertOne(Map<String, Tensor> out) {
+        Tensor s = out.get(Ports.SORTED_TOKEN_IDS);
+        long[] g = {s.getLong(4), s.getLong(5), s.getLong(6), s.getLong(7)};
+        for (int i = 0; i < 4; i++) s.setLong(4 + i, g[3 - i]);
+    }
+
+    @Test
+    void multisetLetsAGroupComeBackInAnotherOrder() {
+        CaseResult r = judge("align/worked-example", Determinism.MULTISET, DeclaredDeterminismTest::reverseExpertOne);
+        assertEquals(Status.PASS, r.status(), String.valueOf(r.violations()));
+    }
+
+    @Test
+    void bitExactAndGroupOrderComparePositionsOfTheSameGroup() {
+        assertR1Fails(judge("align/worked-example", Determinism.BIT_EXACT, DeclaredDeterminismTest::reverseExpertOne),
+                "declared bit_exact: two runs of the same call differ");
+        CaseResult r = judge("align/worked-example", Determinism.GROUP_ORDER, DeclaredDeterminismTest::reverseExpertOne);
+        assertR1Fails(r, "declared group_order: two runs of the same call differ");
+        assertTrue(r.violations().get(0).render().contains("sorted_token_ids"), r.violations().get(0).render());
+    }
+
+    /** Row 0 (a slot of expert 0) and row 4 (a slot of expert 1) swapped on the second call: each group holds another slot. */
+    @Test
+    void multisetStillFailsWhenAGroupsContentsDiffer() {
+        CaseResult r = judge("align/worked-example", Determinism.MULTISET, out -> {
+            Tensor s = out.get(Ports.SORTED_TOKEN_IDS);
+            long a = s.getLong(0), b = s.getLong(4);
+            s.setLong(0, b);
+            s.setLong(4, a);
+        });
+        assertR1Fails(r, "declared multiset: two runs of the same call differ");
+        assertEquals(1, r.violations().size());
+        assertEquals(1, r.violations().get(0).more(), "expert 0's and expert 1's groups both changed: the first cited, one more");
+        assertTrue(r.violations().get(0).render().contains("expert 0's group (rows 0..4)"), r.violations().get(0).render());
+    }
+
+    /** An ordered op's order inside a group is a rule (D1): a dispatch group reversed on the second call fails R1 under every level. */
+    @Test
+    void anOrderedOpsGroupReversedFailsEvenUnderMultiset() {
+        Consumer<Map<String, Tensor>> swapFirstTwoRows = out -> {
+            Tensor o = out.get(Ports.OUTPUT);
+            Tensor copy = o.copy();
+            for (long c = 0; c < o.rowElems(); c++) {
+                o.setBits(0, c, copy.bits(1, c));
+                o.setBits(1, c, copy.bits(0, c));
+            }
+        };
+        for (Determinism level : Determinism.values()) {
+            assertR1Fails(judge("dispatch/worked-example", level, swapFirstTwoRows), "declared " + level.wireName() + ":");
+        }
+    }
+}
