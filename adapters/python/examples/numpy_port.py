@@ -15,6 +15,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from permcheck_adapter import Adapter, NotSupported, Tensor  # noqa: E402
+from permcheck_adapter.ops import OPS  # noqa: E402
 
 BUGS = {
     "zero-prob": "dispatch copies the row even when its probability is 0.0 (breaks D3)",
@@ -39,7 +40,10 @@ adapter = Adapter(
     name="numpy-port" + ("+bug:" + BUG if BUG else ""), version="0.1.0",
     device="CPU (numpy %s)" % np.__version__,
     dtypes=PAYLOADS, profiles=["te-jax", "torch-mask-pad", "maxtext"], features=["padding", "probs", "merging_probs", "index_form", "quantized"],
-    details={"numpy": np.__version__, "planted_bug": BUG or "none"})
+    details={"numpy": np.__version__, "planted_bug": BUG or "none"},
+    # R1: bit_exact for every op: each sum is one numpy reduction over the same arrays in the same order, and no op
+    # (moe_align_block_size included: a stable argsort) depends on timing, so a second call gives the same bits
+    determinism={op: "bit_exact" for op in OPS})
 
 
 def counts_dtype(profile):

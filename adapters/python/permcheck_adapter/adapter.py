@@ -38,6 +38,10 @@ class DeviceFault(BaseException):
     """Raised out of run_case when the port's call hit a device fault; serve() ends the process."""
 
 
+# docs/spec.md R1: the determinism levels a port may declare per op, strongest first
+DETERMINISM_LEVELS = ("bit_exact", "group_order", "multiset")
+
+
 class NotSupported(Exception):
     """Raise from a port function for a call it does not implement (answered as not_supported)."""
 
@@ -50,7 +54,7 @@ class Adapter:
     """
 
     def __init__(self, name, version, device="CPU", ops=None, dtypes=(), profiles=("te-jax",), features=(), details=None,
-                 unavailable=None):
+                 unavailable=None, determinism=None):
         self.name = name
         self.version = version
         self.device = device
@@ -60,6 +64,13 @@ class Adapter:
         self.profiles = list(profiles)
         self.features = list(features)
         self.details = dict(details or {})
+        # docs/protocol.md 3.1: op wire name -> "bit_exact" | "group_order" | "multiset", the level R1 judges the op's
+        # second call against (docs/spec.md R1); an op left out keeps the engine's default. The engine refuses an
+        # unknown op or level (every case ERROR), so a typo here is caught by the first run, not silently weakened.
+        self.determinism = dict(determinism or {})
+        for op, level in self.determinism.items():
+            if level not in DETERMINISM_LEVELS:
+                raise ValueError("determinism of %s: unknown level %r (known: %s)" % (op, level, ", ".join(DETERMINISM_LEVELS)))
         # docs/protocol.md 3.1: a backend that cannot run here says why in hello; every case is then
         # NOT_SUPPORTED with that reason (never a pass), and run requests are refused the same way
         self.unavailable = unavailable
@@ -83,6 +94,8 @@ class Adapter:
             },
             "details": self.details,
         }
+        if self.determinism:
+            answer["determinism"] = dict(self.determinism)
         if self.unavailable:
             answer["unavailable"] = self.unavailable
         return answer

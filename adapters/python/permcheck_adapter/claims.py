@@ -19,6 +19,31 @@ FEATURES = ("padding", "probs", "merging_probs", "index_form", "quantized")
 PAYLOADS = ("inp", "grad_output")
 
 
+# docs/spec.md R1: the determinism levels a hello may declare per op
+LEVELS = ("bit_exact", "group_order", "multiset")
+
+
+def _determinism(d):
+    """Hello's optional op -> level object, refused as exec/Hello.parse refuses it (an unknown op or level)."""
+    if d is None:
+        return {}
+    if not isinstance(d, dict):
+        raise ClaimError("protocol: hello 'determinism' is not an object of op -> level")
+    by_enum = {enum: wire for wire, enum in OPS.items()}
+    out = {}
+    for op, level in d.items():
+        wire = op if op in OPS else by_enum.get(op.upper())
+        if wire is None:
+            raise ClaimError("protocol: hello declares determinism for unknown op '%s'" % op)
+        if not isinstance(level, str):
+            raise ClaimError("protocol: hello determinism of %s is not a string" % op)
+        if level.lower() not in LEVELS:
+            raise ClaimError("protocol: hello declares determinism of %s '%s' (known: bit_exact, group_order, multiset)"
+                             % (op, " ".join(level.split())))
+        out[wire] = level.lower()
+    return out
+
+
 class ClaimError(Exception):
     """A hello whose capabilities the Java engine refuses (one line, its wording)."""
 
@@ -43,6 +68,7 @@ class Claims:
             raise ClaimError("protocol: hello without a 'name'")
         if version != PROTOCOL:  # the engine judges nothing of it: every case unavailable
             return Claims((), (), (), (), "protocol version %d not supported; this engine speaks %d" % (version, PROTOCOL))
+        _determinism(hello.get("determinism"))  # exec/Hello.parse reads it before the capabilities
         caps = hello.get("capabilities")
         if not isinstance(caps, dict):
             raise ClaimError("protocol: hello without a 'capabilities' object")

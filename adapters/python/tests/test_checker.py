@@ -85,7 +85,12 @@ class ClaimsTest(unittest.TestCase):
                         (hello(features=["fused", 5]), "protocol: hello capabilities 'features' holds a non-string"),
                         ({"protocol": 1, "name": "t"}, "protocol: hello without a 'capabilities' object"),
                         ({"protocol": "1", "name": "t"}, "protocol: hello without an integer 'protocol'"),
-                        ({"protocol": 1, "name": ""}, "protocol: hello without a 'name'")):
+                        ({"protocol": 1, "name": ""}, "protocol: hello without a 'name'"),
+                        # R1's declared levels: an unknown level or op is refused with the engine's words
+                        (dict(hello(), determinism={"token_dispatch": "bitwise"}),
+                         "protocol: hello declares determinism of token_dispatch 'bitwise' (known: bit_exact, group_order, multiset)"),
+                        (dict(hello(), determinism={"token_shuffle": "bit_exact"}),
+                         "protocol: hello declares determinism for unknown op 'token_shuffle'")):
             with self.assertRaises(ClaimError) as cm:
                 Claims.of_hello(h)
             self.assertEqual(str(cm.exception), want)

@@ -50,6 +50,20 @@ class ProtocolLoopTest(unittest.TestCase):
         self.assertEqual(h["capabilities"]["ops"], ["token_dispatch"])
         self.assertEqual(h["capabilities"]["features"], ["probs"])
 
+    def test_declared_determinism_is_passed_through_hello(self):
+        a = Adapter("t", "1", dtypes=["f32"], determinism={"token_dispatch": "bit_exact", "moe_align_block_size": "multiset"})
+        self.assertEqual(a.hello()["determinism"], {"token_dispatch": "bit_exact", "moe_align_block_size": "multiset"})
+        self.assertNotIn("determinism", Adapter("t", "1").hello(), "nothing declared: the engine's defaults")
+        with self.assertRaises(ValueError) as cm:
+            Adapter("t", "1", determinism={"token_dispatch": "bitwise"})
+        self.assertIn("unknown level 'bitwise'", str(cm.exception))
+
+    def test_the_numpy_port_declares_bit_exact_for_every_op(self):
+        import numpy_port
+        h = numpy_port.adapter.hello()
+        self.assertEqual(set(h["determinism"]), set(h["capabilities"]["ops"]))
+        self.assertEqual(set(h["determinism"].values()), {"bit_exact"})
+
     def test_an_unavailable_adapter_says_why_in_hello_and_refuses_every_run(self):
         a = Adapter("t", "1", dtypes=["f32"], unavailable="no GPU here")
 

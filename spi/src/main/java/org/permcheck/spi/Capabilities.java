@@ -60,6 +60,22 @@ public record Capabilities(Set<Op> ops, Set<DType> dtypes, Set<String> profiles,
         return determinism.getOrDefault(op, Determinism.defaultFor(op));
     }
 
+    /**
+     * What the reports show as promised (docs/spec.md R1): the level of every claimed op, grouped by level in the
+     * order strongest first, ops in their declaration order, e.g. "bit_exact: token_dispatch, token_combine; multiset:
+     * moe_align_block_size"; "bit_exact for every op" when one level covers every claimed op; "" when no op is claimed.
+     */
+    public String determinismLine() {
+        Map<Determinism, java.util.List<String>> by = new EnumMap<>(Determinism.class);
+        for (Op op : Op.values()) {
+            if (ops.contains(op)) by.computeIfAbsent(determinismOf(op), k -> new java.util.ArrayList<>()).add(op.wireName());
+        }
+        if (by.size() == 1) return by.keySet().iterator().next().wireName() + " for every op";
+        java.util.StringJoiner line = new java.util.StringJoiner("; ");
+        by.forEach((level, names) -> line.add(level.wireName() + ": " + String.join(", ", names)));
+        return line.toString();
+    }
+
     /** These claims with {@code level} declared for every op in {@code ops} (the others keep theirs). */
     public Capabilities declaring(Determinism level, Set<Op> which) {
         Map<Op, Determinism> d = new EnumMap<>(Op.class);

@@ -25,6 +25,8 @@ public record RunInfo(String suiteVersion, String gitCommit, List<String> comman
     public static final String WHOLE = "0/1";
     /** The key of the --backend selector in {@link #backend} (the CLI records it; replay commands and report merge read it). */
     public static final String SELECTOR = "selector";
+    /** The key of the determinism levels the backend declared per op in {@link #backend} (R1; summary.md shows it). */
+    public static final String DETERMINISM = "determinism";
 
     public RunInfo {
         if (shard == null) shard = WHOLE;

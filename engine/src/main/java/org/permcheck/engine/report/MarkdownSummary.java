@@ -53,6 +53,9 @@ public final class MarkdownSummary {
         if (info.vectorSet() != null) {
             md.append("- vector set: ").append(info.vectorSet().count()).append(" vectors, sha256 ").append(Markup.mdCode(info.vectorSet().sha256())).append('\n');
         }
+        if (info.backend().containsKey(RunInfo.DETERMINISM)) {
+            md.append("- determinism declared (R1): ").append(Markup.mdCell(info.backend().get(RunInfo.DETERMINISM))).append('\n');
+        }
         md.append("- seeds: ").append(info.seeds().isEmpty() ? "none" : Markup.mdCell(String.valueOf(info.seeds()))).append('\n');
         md.append("- JDK ").append(Markup.mdCell(info.jdk())).append(", started ").append(Markup.mdCell(info.startedAt()))
           .append(", took ").append(String.format(Locale.ROOT, "%.1f s", info.wallMillis() / 1000.0)).append('\n');

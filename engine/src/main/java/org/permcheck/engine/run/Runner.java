@@ -149,6 +149,9 @@ public final class Runner implements AutoCloseable {
             backend.put("version", info.version());
             backend.put("device", info.device());
             info.unavailable().ifPresent(u -> backend.put("unavailable", u));
+            // what R1 judged the second calls against, so a reader sees what was promised
+            String declared = info.capabilities().determinismLine();
+            if (!declared.isEmpty()) backend.put(RunInfo.DETERMINISM, declared);
             backend.putAll(info.details());
         } else {
             backend.put("error", String.valueOf(session.lastCreateError()));

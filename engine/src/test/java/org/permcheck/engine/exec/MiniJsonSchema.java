@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * The subset of JSON Schema 2020-12 that docs/protocol.schema.json uses ($ref to $defs, oneOf,
- * type, const, enum, required, properties, additionalProperties, items, minimum, minLength), so the
+ * type, const, enum, required, properties, additionalProperties, propertyNames, items, minimum, minLength), so the
  * tests can hold real messages against the published schema without another dependency.
  */
 final class MiniJsonSchema {
@@ -54,6 +55,7 @@ final class MiniJsonSchema {
             for (JsonNode r : schema.path("required")) if (!v.has(r.asText())) out.add(at + ": lacks required '" + r.asText() + "'");
             for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                if (schema.has("propertyNames")) check(schema.get("propertyNames"), TextNode.valueOf(e.getKey()), at + " key " + e.getKey(), out);
                 JsonNode p = schema.path("properties").get(e.getKey());
                 if (p != null) check(p, e.getValue(), at + "." + e.getKey(), out);
                 else if (schema.has("additionalProperties") && schema.get("additionalProperties").isObject()) {

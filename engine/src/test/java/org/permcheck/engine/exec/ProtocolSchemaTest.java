@@ -97,6 +97,8 @@ class ProtocolSchemaTest {
                 "{\"type\": \"result\", \"id\": 1, \"outputs\": {\"output\": {\"path\": \"o.npy\", \"dtype\": \"bfloat16\", \"shape\": [1]}}}",
                 "{\"type\": \"result\", \"id\": 1, \"outputs\": {\"output\": {\"path\": \"o.npy\", \"dtype\": \"f32\", \"shape\": [-1]}}}",
                 "{\"type\": \"hello\", \"protocol\": 1, \"name\": \"x\", \"capabilities\": {\"ops\": [\"token_mix\"], \"dtypes\": [], \"profiles\": [], \"features\": []}}",
+                "{\"type\": \"hello\", \"protocol\": 1, \"name\": \"x\", \"determinism\": {\"token_dispatch\": \"bitwise\"}, \"capabilities\": {\"ops\": [], \"dtypes\": [], \"profiles\": [], \"features\": []}}",
+                "{\"type\": \"hello\", \"protocol\": 1, \"name\": \"x\", \"determinism\": {\"token_mix\": \"bit_exact\"}, \"capabilities\": {\"ops\": [], \"dtypes\": [], \"profiles\": [], \"features\": []}}",
                 "{\"type\": \"not_supported\", \"id\": 3}",
                 "{\"type\": \"maybe\"}")) {
             assertFalse(s.validate(JSON.readTree(bad)).isEmpty(), bad);

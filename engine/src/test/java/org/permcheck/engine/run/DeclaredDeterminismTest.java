@@ -149,4 +149,23 @@ class DeclaredDeterminismTest {
             assertR1Fails(judge("dispatch/worked-example", level, swapFirstTwoRows), "declared " + level.wireName() + ":");
         }
     }
+
+    /** The reports show what was promised: the run info's backend entry and one line of summary.md. */
+    @Test
+    void theReportsSayWhichLevelWasDeclared() {
+        Invocation inv = HandWrittenVectors.all().stream().filter(x -> x.id().equals("align/worked-example")).findFirst().orElseThrow().invocation();
+        org.permcheck.engine.model.RunResult run;
+        try (Runner r = new Runner(CpuBackend::new, RunOptions.defaults())) {
+            run = r.run(List.of(new Case("align/worked-example", inv, List.of("K2"), Set.of(), null, "vector")));
+        }
+        assertEquals("bit_exact for every op", run.info().backend().get(org.permcheck.engine.model.RunInfo.DETERMINISM));
+        assertTrue(org.permcheck.engine.report.MarkdownSummary.render(run).contains("\n- determinism declared (R1): bit_exact for every op\n"));
+        // a backend that declares nothing: the defaults, grouped by level, strongest first
+        org.permcheck.spi.Capabilities all = org.permcheck.spi.Capabilities.everything();
+        org.permcheck.spi.Capabilities two = new org.permcheck.spi.Capabilities(
+                Set.of(org.permcheck.contract.Op.BLOCK_ALIGN, org.permcheck.contract.Op.DISPATCH), all.dtypes(), all.profiles(), all.features());
+        assertEquals("group_order: token_dispatch; multiset: moe_align_block_size", two.determinismLine());
+        assertEquals("bit_exact: token_dispatch; multiset: moe_align_block_size",
+                two.declaring(Determinism.BIT_EXACT, Set.of(org.permcheck.contract.Op.DISPATCH)).determinismLine());
+    }
 }
