@@ -101,7 +101,7 @@ def call(adapter, claims, v):
     try:
         problems = judge(v, first)
         problems += determinism_problems(describe_call(v), v.op, v.expected, lambda n, shape: specified_mask(v, n, shape),
-                                         first, second)
+                                         first, second, claims.determinism_of(v.op), v.inputs, v.attrs)
         combine = combine_after(v.inputs, first, claims, v.profile, v.attrs) if v.op == "token_dispatch" else None
         if combine is not None and "token_combine" in adapter.functions:
             combined, verdict, detail = answer(adapter.functions["token_combine"], "token_combine", combine, {}, v.profile)

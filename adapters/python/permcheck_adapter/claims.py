@@ -51,8 +51,9 @@ class ClaimError(Exception):
 class Claims:
     """What one hello claims: ops, payload dtypes, profiles, features; `unavailable` when it cannot run here."""
 
-    def __init__(self, ops, dtypes, profiles, features, unavailable=None):
+    def __init__(self, ops, dtypes, profiles, features, unavailable=None, determinism=None):
         self.ops = set(ops)
+        self.determinism = dict(determinism or {})
         self.dtypes = set(dtypes)
         self.profiles = set(profiles)
         self.features = set(features)
@@ -68,7 +69,7 @@ class Claims:
             raise ClaimError("protocol: hello without a 'name'")
         if version != PROTOCOL:  # the engine judges nothing of it: every case unavailable
             return Claims((), (), (), (), "protocol version %d not supported; this engine speaks %d" % (version, PROTOCOL))
-        _determinism(hello.get("determinism"))  # exec/Hello.parse reads it before the capabilities
+        declared = _determinism(hello.get("determinism"))  # exec/Hello.parse reads it before the capabilities
         caps = hello.get("capabilities")
         if not isinstance(caps, dict):
             raise ClaimError("protocol: hello without a 'capabilities' object")
@@ -80,7 +81,12 @@ class Claims:
                       _known(caps, "profiles", lambda v: v.lower() if v.lower() in PROFILES else None, "profile", ""),
                       _known(caps, "features", lambda v: v.lower() if v.lower() in FEATURES else None, "feature",
                              " (known: padding, probs, merging_probs, index_form, quantized)"),
-                      None if unavailable is None else " ".join(str(unavailable).split()))
+                      None if unavailable is None else " ".join(str(unavailable).split()), declared)
+
+    def determinism_of(self, op):
+        """The level R1 judges op's second call against: the declared one, else the engine's default
+        (Determinism.defaultFor: multiset for moe_align_block_size, whose group order is free, K2; group_order else)."""
+        return self.determinism.get(op, "multiset" if op == "moe_align_block_size" else "group_order")
 
     def why_not(self, op, profile, inputs, attrs):
         """None when the call is inside the claims, else the NOT_SUPPORTED reason (Capabilities.whyNot)."""

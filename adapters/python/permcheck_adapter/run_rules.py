@@ -15,15 +15,49 @@ def _bits(data):
     return data.view({1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}[data.dtype.itemsize])
 
 
-def determinism_problems(call, op, expected, specified_mask, first, second):
-    """[R1] problems of two answers to the same call (dicts name -> Tensor); [] when they agree.
+def _align_groups(inputs, attrs):
+    """(start, rows) of every expert's group in moe_align_block_size's sorted_token_ids (K3), from the call's inputs."""
+    ids = inputs["topk_ids"].data.astype(np.int64).reshape(-1)
+    B, E = attrs["block_size"], attrs["num_experts"]
+    target = -(-np.bincount(ids, minlength=E) // B) * B
+    start = np.concatenate(([0], np.cumsum(target)[:-1]))
+    return [(int(s), int(t)) for s, t in zip(start, target)]
+
+
+def determinism_problems(call, op, expected, specified_mask, first, second, level="group_order", inputs=None, attrs=None):
+    """[R1] problems of two answers to the same call (dicts name -> Tensor) judged against the declared
+    `level` (engine DeterminismCheck): bit_exact compares reductions too; multiset compares each group of
+    moe_align_block_size's sorted_token_ids as a multiset (needs the call's `inputs` and `attrs`); [] when they agree.
 
     `specified_mask(name, shape)` gives the output's specified elements."""
     first_bad = None
     bad = 0
     judged = 0
     for name in expected:
-        if (op, name) in REDUCTIONS:
+        if (op, name) in REDUCTIONS and level != "bit_exact":
+            continue
+        if level == "multiset" and op == "moe_align_block_size" and name == "sorted_token_ids":
+            a, b = first.get(name), second.get(name)
+            if a is None or b is None or tuple(b.shape) != tuple(a.shape) or tuple(expected[name].shape) != tuple(a.shape):
+                if a is not None and (b is None or tuple(b.shape) != tuple(a.shape)):
+                    bad += 1
+                    first_bad = first_bad or "output '%s': first run %s%s, second run %s" % (
+                        name, a.dtype, list(a.shape), "absent" if b is None else "%s%s" % (b.dtype, list(b.shape)))
+                continue
+            x, y = a.data.astype(np.int64), b.data.astype(np.int64)
+            groups = _align_groups(inputs, attrs)
+            for e, (start, rows) in enumerate(groups):
+                judged += 1
+                if not np.array_equal(np.sort(x[start:start + rows]), np.sort(y[start:start + rows])):
+                    bad += 1
+                    first_bad = first_bad or "output '%s' expert %d's group (rows %d..%d): another multiset on the second run" % (
+                        name, e, start, start + rows)
+            post = sum(rows for _, rows in groups)
+            for r in np.flatnonzero(x[post:] != y[post:]):
+                judged += 1
+                bad += 1
+                first_bad = first_bad or "output '%s' row %d (past the groups): first run %d, second run %d" % (
+                    name, post + r, x[post + r], y[post + r])
             continue
         a, b = first.get(name), second.get(name)
         if a is None:
@@ -47,7 +81,8 @@ def determinism_problems(call, op, expected, specified_mask, first, second):
                     name, r, c, int(_bits(a.data).reshape(a.shape[0], -1)[r, c]), int(_bits(b.data).reshape(a.shape[0], -1)[r, c]))
     if not bad:
         return []
-    return ["%s: [R1] two runs of the same call differ (%d of %d specified rows): first at %s" % (call, bad, judged, first_bad)]
+    return ["%s: [R1] declared %s: two runs of the same call differ (%d of %d specified rows): first at %s" % (
+        call, level, bad, judged, first_bad)]
 
 
 def mask_form(inputs, attrs):

@@ -228,6 +228,27 @@ class RunRulesTest(unittest.TestCase):
         line = [l for l in out.getvalue().splitlines() if l.split()[1] == vid][0]
         return line.split()[0], line
 
+    def test_r1_against_the_declared_level(self):
+        """The engine's DeterminismCheck: bit_exact compares sums, group_order leaves them to C5; multiset compares an
+        align group as a multiset. By hand: topk_ids [[1, 0], [1, 0]], flat slots 0..3, block 2, sentinel 4: e0 {1, 3} rows 0-1,
+        e1 {0,2} rows 2-3."""
+        from permcheck_adapter.run_rules import determinism_problems
+        everything = lambda name, shape: np.ones(shape, dtype=bool)
+        sums = {"output": Tensor(np.array([[1.0, 2.0]], dtype=np.float32), "f32")}
+        off = {"output": Tensor(np.array([[1.0, np.nextafter(np.float32(2.0), np.float32(3.0))]], dtype=np.float32), "f32")}
+        [p] = determinism_problems("c", "token_combine", sums, everything, sums, off, "bit_exact")
+        self.assertIn("[R1] declared bit_exact: two runs of the same call differ (1 of 1 specified rows)", p)
+        self.assertEqual(determinism_problems("c", "token_combine", sums, everything, sums, off, "group_order"), [])
+        inputs = {"topk_ids": Tensor(np.array([[1, 0], [1, 0]], dtype=np.int32), "i32")}
+        attrs = {"block_size": 2, "num_experts": 2}
+        ids = lambda *v: {"sorted_token_ids": Tensor(np.array(v, dtype=np.int32), "i32")}
+        first, reordered, other = ids(1, 3, 0, 2, 4, 4), ids(3, 1, 0, 2, 4, 4), ids(1, 2, 0, 3, 4, 4)
+        self.assertEqual(determinism_problems("a", "moe_align_block_size", first, everything, first, reordered, "multiset", inputs, attrs), [])
+        [p] = determinism_problems("a", "moe_align_block_size", first, everything, first, reordered, "group_order", inputs, attrs)
+        self.assertIn("declared group_order", p)
+        [p] = determinism_problems("a", "moe_align_block_size", first, everything, first, other, "multiset", inputs, attrs)
+        self.assertIn("(2 of 2 specified rows): first at output 'sorted_token_ids' expert 0's group (rows 0..2)", p)
+
     def dispatcher(self, second_call):
         """An f32 dispatch port whose second answer goes through `second_call(out)`."""
         a = Adapter("twice", "1", dtypes=["f32"])
@@ -248,7 +269,7 @@ class RunRulesTest(unittest.TestCase):
 
         verdict, out = self.vectors(self.dispatcher(flip_row_0), "dispatch/extra-rows")
         # num_out_tokens 10 with 7 routed pairs: 7 specified rows of 'output', the 3 of the tail are not
-        self.assertIn("[R1] two runs of the same call differ (1 of 7 specified rows)", out)
+        self.assertIn("[R1] declared group_order: two runs of the same call differ (1 of 7 specified rows)", out)
         self.assertEqual(verdict, "FAIL", out)
 
     def test_a_second_answer_differing_in_unspecified_rows_only_passes(self):
