@@ -134,19 +134,64 @@ class DeclaredDeterminismTest {
         assertTrue(r.violations().get(0).render().contains("expert 0's group (rows 0..4)"), r.violations().get(0).render());
     }
 
-    /** An ordered op's order inside a group is a rule (D1): a dispatch group reversed on the second call fails R1 under every level. */
+    /** Rows 0 and 1 of dispatch's output swapped on the second call, row_id_map left as it was: it no longer points at them. */
+    private static void swapFirstTwoRows(Map<String, Tensor> out) {
+        Tensor o = out.get(Ports.OUTPUT);
+        Tensor copy = o.copy();
+        for (long c = 0; c < o.rowElems(); c++) {
+            o.setBits(0, c, copy.bits(1, c));
+            o.setBits(1, c, copy.bits(0, c));
+        }
+    }
+
     @Test
-    void anOrderedOpsGroupReversedFailsEvenUnderMultiset() {
-        Consumer<Map<String, Tensor>> swapFirstTwoRows = out -> {
-            Tensor o = out.get(Ports.OUTPUT);
-            Tensor copy = o.copy();
-            for (long c = 0; c < o.rowElems(); c++) {
-                o.setBits(0, c, copy.bits(1, c));
-                o.setBits(1, c, copy.bits(0, c));
+    void aDispatchWhoseRowIdMapNoLongerPointsAtItsRowsFailsUnderEveryLevel() {
+        for (Determinism level : Determinism.values()) {
+            CaseResult r = judge("dispatch/worked-example", level, DeclaredDeterminismTest::swapFirstTwoRows);
+            assertR1Fails(r, "declared " + level.wireName() + ":");
+        }
+        String multiset = judge("dispatch/worked-example", Determinism.MULTISET, DeclaredDeterminismTest::swapFirstTwoRows).violations().get(0).render();
+        assertTrue(multiset.contains("holds other values") || multiset.contains("is none of them"), multiset);
+    }
+
+    /**
+     * Every expert's rows of dispatch's output (and permuted_probs) reversed on the second call, with row_id_map
+     * rewritten to point at each slot's new row: the same dispatch in another order inside every group.
+     */
+    private static Consumer<Map<String, Tensor>> reverseEveryGroup(Invocation inv) {
+        org.permcheck.oracle.layout.GroupLayout layout = org.permcheck.oracle.Oracle.layout(inv).orElseThrow();
+        return out -> {
+            int experts = layout.table().numExperts();
+            for (String name : List.of(Ports.OUTPUT, Ports.PERMUTED_PROBS)) {
+                Tensor o = out.get(name);
+                if (o == null) continue;
+                Tensor copy = o.copy();
+                for (int e = 0; e < experts; e++) {
+                    long g = layout.groupStart(e), n = layout.count(e);
+                    for (long i = 0; i < n; i++) {
+                        for (long c = 0; c < o.rowElems(); c++) o.setBits(g + i, c, copy.bits(g + n - 1 - i, c));
+                    }
+                }
+            }
+            Tensor map = out.get(Ports.ROW_ID_MAP);
+            for (int t = 0; t < map.dim(0); t++) {
+                for (int i = 0; i < map.getLong(t, 2L * experts); i++) {
+                    int e = (int) map.getLong(t, experts + i);
+                    long g = layout.groupStart(e), n = layout.count(e), row = map.getLong(t, i) + layout.padOffset(e);
+                    map.setLong(t, i, g + (g + n - 1 - row) - layout.padOffset(e));
+                }
             }
         };
-        for (Determinism level : Determinism.values()) {
-            assertR1Fails(judge("dispatch/worked-example", level, swapFirstTwoRows), "declared " + level.wireName() + ":");
+    }
+
+    @Test
+    void multisetLetsADispatchHandOutEachGroupInAnotherOrder() {
+        for (String vector : List.of("dispatch/worked-example", "dispatch/worked-example-padded")) {
+            Invocation inv = HandWrittenVectors.all().stream().filter(x -> x.id().equals(vector)).findFirst().orElseThrow().invocation();
+            CaseResult r = judge(vector, Determinism.MULTISET, reverseEveryGroup(inv));
+            assertEquals(Status.PASS, r.status(), vector + ": " + r.violations());
+            assertR1Fails(judge(vector, Determinism.GROUP_ORDER, reverseEveryGroup(inv)), "declared group_order:");
+            assertR1Fails(judge(vector, Determinism.BIT_EXACT, reverseEveryGroup(inv)), "declared bit_exact:");
         }
     }
 
