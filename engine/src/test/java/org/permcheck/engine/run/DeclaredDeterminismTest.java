@@ -205,6 +205,8 @@ class DeclaredDeterminismTest {
         }
         assertEquals("bit_exact for every op", run.info().backend().get(org.permcheck.engine.model.RunInfo.DETERMINISM));
         assertTrue(org.permcheck.engine.report.MarkdownSummary.render(run).contains("\n- determinism declared (R1): bit_exact for every op\n"));
+        assertEquals("bit_exact for every op",
+                org.permcheck.engine.report.JsonReport.toTree(run).findValue("backend").path("determinism").asText(), "report.json's backend info");
         // a backend that declares nothing: the defaults, grouped by level, strongest first
         org.permcheck.spi.Capabilities all = org.permcheck.spi.Capabilities.everything();
         org.permcheck.spi.Capabilities two = new org.permcheck.spi.Capabilities(
