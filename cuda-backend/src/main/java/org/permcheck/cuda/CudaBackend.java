@@ -57,7 +57,10 @@ public final class CudaBackend implements Backend, Benchmarkable {
         // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
         java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());
         profiles.remove(org.permcheck.contract.Profile.MAXTEXT.id());
-        Capabilities caps = new Capabilities(ops, all.dtypes(), profiles, features);
+        // R1 at its strictest: no kernel depends on atomics or scheduling order (permcheck.cu's header), so two
+        // runs of a call give the same bits, sums included (docs/cuda.md, "Determinism")
+        Capabilities caps = new Capabilities(ops, all.dtypes(), profiles, features)
+                .declaring(org.permcheck.contract.Determinism.BIT_EXACT, ops);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("java", System.getProperty("java.version"));
         if (device != null) {

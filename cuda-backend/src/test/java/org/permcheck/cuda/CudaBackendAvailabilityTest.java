@@ -102,6 +102,20 @@ class CudaBackendAvailabilityTest {
         }
     }
 
+    /** R1's strictest level for every op it claims (docs/cuda.md "Determinism"); a GPU run checks the promise. */
+    @Test
+    void declaresBitExactForEveryClaimedOp() throws Exception {
+        try (CudaBackend b = new CudaBackend()) {
+            org.permcheck.spi.Capabilities c = b.info().capabilities();
+            for (org.permcheck.contract.Op op : c.ops()) {
+                assertEquals(org.permcheck.contract.Determinism.BIT_EXACT, c.determinismOf(op), op.wireName());
+            }
+            // an op it does not claim keeps the default, which is not bit-exact
+            assertEquals(org.permcheck.contract.Determinism.defaultFor(org.permcheck.contract.Op.BLOCK_ALIGN),
+                    c.determinismOf(org.permcheck.contract.Op.BLOCK_ALIGN));
+        }
+    }
+
     @Test
     void megatronOpsAreNotClaimedSoTheyAreNotSupportedOnAnyMachine() throws Exception {
         // no kernel implements Megatron's permute / unpermute (docs/spec.md Q1-Q6): the claims say so, GPU or not
