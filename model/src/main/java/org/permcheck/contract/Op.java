@@ -140,7 +140,19 @@ public enum Op {
             List.of(out(Ports.SORTED_TOKEN_IDS, INDEX, OutputShape::alignedSlots),
                     out(Ports.EXPERT_IDS, INDEX, OutputShape::alignedBlocks),
                     out(Ports.NUM_TOKENS_POST_PADDED, INDEX, inv -> 1)),
-            List.of(Attrs.BLOCK_SIZE, Attrs.NUM_EXPERTS, Attrs.PAD_SORTED_IDS));
+            List.of(Attrs.BLOCK_SIZE, Attrs.NUM_EXPERTS, Attrs.PAD_SORTED_IDS)),
+    /**
+     * TransformerEngine's index-map {@code moe_permute(map_type="index")} (docs/spec.md T1-T4): the flat slots
+     * {@code j = t*K+k} of {@code indices[T,K]} (int32) sorted stably by expert id read as uint32 (T1, -1 last),
+     * {@code output[p] = inp[t]} for the first num_out_tokens sorted slots (T3, T4) and a k-major
+     * {@code row_id_map[k*T+t]} (T2); attr num_out_tokens (0 = T*K). There is no E; no profile parameter touches it.
+     */
+    TE_INDEX_PERMUTE("te_index_permute",
+            List.of(in(Ports.INP), in(Ports.INDICES)),
+            // T3, T4: [num_out_tokens, H] (0 = T*K); T2: int32[T*K]
+            List.of(out(Ports.OUTPUT, DATA, inv -> OutputShape.indexPermuteRows(inv) * rowElems(inv, Ports.INP)),
+                    out(Ports.ROW_ID_MAP, INDEX, OutputShape::indexSlots)),
+            List.of(Attrs.NUM_OUT_TOKENS));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -148,7 +160,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T4). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }

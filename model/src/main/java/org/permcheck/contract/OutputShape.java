@@ -85,6 +85,16 @@ public interface OutputShape {
         return n;
     }
 
+    /** T4: the rows of te_index_permute's output, num_out_tokens (0 = T*K, a negative one, X14, bounded as 0 rows). */
+    static long indexPermuteRows(Invocation inv) {
+        long n = inv.optionalAttr(Attrs.NUM_OUT_TOKENS).orElse(0L);
+        if (n < 0) return 0;
+        return n == 0 ? numel(inv, Ports.INDICES) : n;
+    }
+
+    /** T2: te_index_permute's row_id_map, one entry per slot of indices (T*K). */
+    static long indexSlots(Invocation inv) { return numel(inv, Ports.INDICES); }
+
     /** K4: blocks of moe_align_block_size, {@code cdiv(alignedSlots, B)}. */
     static long alignedBlocks(Invocation inv) {
         long b = Math.max(1, inv.optionalAttr(Attrs.BLOCK_SIZE).orElse(1L));

@@ -58,4 +58,6 @@ public final class Ports {
     public static final String SCALE_INV = "scale_inv";
     /** The block scales moved with their rows (docs/spec.md F1-F4): {@code [rows, B]}, row r holds the scales of output row r. */
     public static final String PERMUTED_SCALE_INV = "permuted_scale_inv";
+    /** TE's index-map permute (docs/spec.md T1-T4): int32 {@code [T,K]} expert ids, read as uint32 when sorted (T1). */
+    public static final String INDICES = "indices";
 }

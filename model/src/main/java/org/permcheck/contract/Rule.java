@@ -80,6 +80,14 @@ public enum Rule {
     X11("block_size"),
     X12("block align ids"),
     X13("expert_map input"),
+    /** TransformerEngine's index-map permute (te_index_permute); there is no E. */
+    T1("index map sort order"),
+    T2("index map row_id_map"),
+    T3("index map row copy"),
+    T4("index map capacity dropping"),
+    X14("index map num_out_tokens"),
+    X24("index map indices"),
+    X25("index map row width"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),
@@ -130,7 +138,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X13, X15-X23: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X25: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */
