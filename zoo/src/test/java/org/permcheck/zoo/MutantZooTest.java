@@ -130,6 +130,22 @@ class MutantZooTest {
     }
 
     /**
+     * The mutants of TE's index-map permute (issue 14 profile 5, docs/mutants.md) die by FAIL in the quick tier (its
+     * te-index vectors and edge cases: -1 sentinels, a capacity drop, ties of one id) under the T rule each was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> teIndexMutantsDieUnderTheirTRule() {
+        return Stream.of(Bug.TE_INDEX_MINUS_ONE_FIRST, Bug.TE_INDEX_TOKEN_MAJOR_MAP, Bug.TE_INDEX_UNSTABLE_SORT,
+                Bug.TE_INDEX_DROP_FROM_FRONT).map(b -> DynamicTest.dynamicTest(b.id, () -> {
+            KillSearch.Kill k = KillSearch.hunt(() -> new PlantedCpuBackend(b), BUDGET, false);
+            assertEquals(Status.FAIL, k.status(), b.id + ": " + k.stage() + " " + k.status() + " at " + k.caseId() + ": " + k.message());
+            assertEquals("quick", k.stage(), b.id + " killed only at stage " + k.stage());
+            assertTrue(k.rules().contains(b.rule), b.id + " killed under " + k.rules() + ", planted against " + b.rule);
+            assertTrue(k.caseId().contains("te-index"), b.id + " killed by " + k.caseId() + ", not by a te-index case");
+        }));
+    }
+
+    /**
      * The quantized mutants (issue 17, docs/mutants.md) die by FAIL in the quick tier (its scale edge cases and sampled fp8
      * dispatches with scales) under the F rule each was planted against.
      */

@@ -27,7 +27,7 @@ final class PlantedCpuBackend implements Backend {
 
     PlantedCpuBackend(Bug bug) { this.bug = bug; }
 
-    /** Every op of TE's contract and moe_align_block_size (K1-K6, PlantedBlockAlign); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
+    /** Every op of TE's contract, moe_align_block_size (K1-K6, PlantedBlockAlign) and te_index_permute (T1-T4, PlantedTeIndex); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
     private static final Capabilities TE_OPS = teOps();
 
     private static Capabilities teOps() {
@@ -65,6 +65,7 @@ final class PlantedCpuBackend implements Backend {
             case LOCAL_PERMUTE_AFTER_A2A: return new Outputs(PlantedExpertParallel.localPermute(inv, bug));
             case LOCAL_UNPERMUTE_BEFORE_A2A: return new Outputs(PlantedExpertParallel.localUnpermute(inv, bug));
             case BLOCK_ALIGN: return new Outputs(PlantedBlockAlign.run(inv, bug, call)); // K1-K6
+            case TE_INDEX_PERMUTE: return new Outputs(PlantedTeIndex.run(inv, bug)); // T1-T4
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

@@ -24,12 +24,12 @@ import org.permcheck.tensor.Tensor;
 public final class IndexExactCheck implements Check {
     /** The rule that defines the INDEX outputs of each op that has some and is not dispatch. */
     static final Map<Op, Rule> EXACT = Map.of(Op.SORT_CHUNKS, Rule.S1, Op.RAGGED_A2A_PARAMS, Rule.A1,
-            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.MEGATRON_PERMUTE, Rule.Q1);
+            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.MEGATRON_PERMUTE, Rule.Q1, Op.TE_INDEX_PERMUTE, Rule.T2);
 
     @Override
     public Set<Rule> rules() {
         Set<Rule> r = EnumSet.copyOf(EXACT.values());
-        r.addAll(EnumSet.of(Rule.Q3, Rule.Q4));
+        r.addAll(EnumSet.of(Rule.Q3, Rule.Q4, Rule.T1, Rule.T4));
         return r;
     }
 
@@ -55,6 +55,26 @@ public final class IndexExactCheck implements Check {
         return Rule.Q3;
     }
 
+    /**
+     * The rule a wrong te_index_permute {@code row_id_map} breaks: T4 when other slots are dropped (-1) than the
+     * oracle's, T2 when it is the right map laid out token-major ({@code t*K+k}) instead of k-major, else T1 (the
+     * kept slots sit at other sorted positions: the order).
+     */
+    static Rule teIndexRule(CheckContext ctx, Tensor expected, Tensor actual) {
+        Tensor ids = ctx.invocation().input(Ports.INDICES);
+        long tokens = ids.dim(0), topK = ids.dim(1);
+        boolean tokenMajor = true, sameDrops = true;
+        for (long t = 0; t < tokens; t++) {
+            for (long k = 0; k < topK; k++) {
+                long e = expected.getLong(k * tokens + t);
+                tokenMajor &= actual.getLong(t * topK + k) == e;
+                sameDrops &= (actual.getLong(k * tokens + t) == -1) == (e == -1);
+            }
+        }
+        if (!sameDrops && !tokenMajor) return Rule.T4;
+        return tokenMajor ? Rule.T2 : Rule.T1;
+    }
+
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         for (Port p : ctx.op().outputs()) {
@@ -65,7 +85,8 @@ public final class IndexExactCheck implements Check {
             Tensor a = ctx.actualValue(p.name());
             if (a.bitEquals(e)) continue;
             Specified spec = Specified.of(ctx.expected(), p.name(), e);
-            MismatchCounter m = new MismatchCounter(ctx.op() == Op.MEGATRON_PERMUTE ? megatronRule(ctx, e, a) : EXACT.get(ctx.op()));
+            MismatchCounter m = new MismatchCounter(ctx.op() == Op.MEGATRON_PERMUTE ? megatronRule(ctx, e, a)
+                    : ctx.op() == Op.TE_INDEX_PERMUTE ? teIndexRule(ctx, e, a) : EXACT.get(ctx.op()));
             long judged = 0;
             for (long i = 0; i < e.numel(); i++) {
                 long r = i / Math.max(1, e.rowElems());

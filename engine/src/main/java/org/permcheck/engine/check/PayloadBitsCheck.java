@@ -31,7 +31,7 @@ public final class PayloadBitsCheck implements Check {
     /** The rule that defines the DATA outputs of each op but dispatch (whose rows cite D1, D2, D4 by what they hold). */
     static final Map<Op, Rule> COPIES = Map.of(Op.DISPATCH_BACKWARD, Rule.G2, Op.COMBINE_BACKWARD, Rule.G3, Op.SORT_CHUNKS, Rule.S2,
             Op.SORT_CHUNKS_BACKWARD, Rule.S3, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.LOCAL_UNPERMUTE_BEFORE_A2A, Rule.A4,
-            Op.MEGATRON_PERMUTE, Rule.Q2);
+            Op.MEGATRON_PERMUTE, Rule.Q2, Op.TE_INDEX_PERMUTE, Rule.T3);
 
     @Override
     public Set<Rule> rules() {

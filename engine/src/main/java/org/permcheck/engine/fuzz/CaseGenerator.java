@@ -71,6 +71,8 @@ public final class CaseGenerator {
                 return MegatronInputs.problem(s);
             case BLOCK_ALIGN:
                 return BlockAlignInputs.problem(s);
+            case TE_INDEX_PERMUTE:
+                return TeIndexInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
                 if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
@@ -112,6 +114,9 @@ public final class CaseGenerator {
                 break;
             case BLOCK_ALIGN:
                 BlockAlignInputs.put(spec, rng, in, attrs, features);
+                break;
+            case TE_INDEX_PERMUTE:
+                TeIndexInputs.put(spec, rng, in, attrs, features);
                 break;
             default:
                 expertParallel(spec, rng, in, attrs, features);

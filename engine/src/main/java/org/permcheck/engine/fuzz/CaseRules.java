@@ -107,6 +107,13 @@ public final class CaseRules {
                 r.add(Rule.K5);
                 if (inv.inputs().containsKey(org.permcheck.contract.Ports.EXPERT_MAP)) r.add(Rule.K6);
                 break;
+            case TE_INDEX_PERMUTE:
+                // T1-T3 always; T4 when num_out_tokens keeps fewer than the T*K slots
+                r.add(Rule.T1);
+                r.add(Rule.T2);
+                r.add(Rule.T3);
+                if (indexMapDrops(inv)) r.add(Rule.T4);
+                break;
             case MEGATRON_UNPERMUTE:
                 r.add(Rule.Q5);
                 if (hasTokenRoutedNowhere(inv)) r.add(Rule.Q6);
@@ -119,6 +126,12 @@ public final class CaseRules {
     }
 
     /** C3 applies: the row_id_map input (M4's count column, read by the oracle) routes some token nowhere. */
+    /** T4: a te_index_permute whose num_out_tokens (not 0) is below the T*K slots. */
+    private static boolean indexMapDrops(Invocation inv) {
+        long n = inv.optionalAttr(org.permcheck.contract.Attrs.NUM_OUT_TOKENS).orElse(0L);
+        return n > 0 && n < inv.input(org.permcheck.contract.Ports.INDICES).numel();
+    }
+
     private static boolean hasTokenRoutedNowhere(Invocation inv) {
         RowIdMap.Routes routes = Oracle.routes(inv).orElseThrow();
         for (int t = 0; t < routes.numTokens(); t++) if (routes.count(t) == 0) return true;

@@ -193,6 +193,15 @@ public final class EdgeCases {
         m.put("block-align-block-1", ba.withAlign(1).withSeed(0x5eed0504L));
         m.put("block-align-expert-map", ba.withTokens(20).withExperts(8).withShards(2).withRouting(Routing.ZIPF).withSeed(0x5eed0505L));
         m.put("block-align-large-path", ba.withTokens(300).withExperts(72).withTopK(4).withAlign(16).withRouting(Routing.ZIPF).withSeed(0x5eed0506L));
+        // TE's index-map permute (issue 14 profile 5, docs/spec.md T1-T4; TeIndexInputs: align = num_out_tokens,
+        // routing VARYING = -1 sentinels, mergingProbs = duplicate ids in a row, extra = ids near 2^31 - 1)
+        CaseSpec ti = CaseSpec.of(Op.TE_INDEX_PERMUTE, 12, 6, 8, 2, 0x5eed0601L).withValues(Values.SPECIALS).withDtype(DType.BF16);
+        m.put("te-index-permute", ti);
+        m.put("te-index-permute-minus-one", ti.withRouting(Routing.VARYING).withSeed(0x5eed0602L));
+        m.put("te-index-permute-capacity-drop", ti.withRouting(Routing.VARYING).withTopK(3).withAlign(20).withSeed(0x5eed0603L));
+        m.put("te-index-permute-k1", ti.withTopK(1).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0604L));
+        m.put("te-index-permute-duplicate-ids", ti.withTopK(4).withExperts(3).withMergingProbs(true).withRouting(Routing.ZIPF).withSeed(0x5eed0605L));
+        m.put("te-index-permute-large-ids-fp8", ti.withDtype(DType.F8E4M3).withHidden(16).withExtra(5).withAlign(30).withSeed(0x5eed0606L));
         return m;
     }
 

@@ -73,6 +73,12 @@ public final class FeatureLabels {
         add("pad-sorted-ids", "moe_align_block_size with pad_sorted_ids: the buffer rounded up to the block (K1)");
         add("expert-map", "moe_align_block_size with an expert_map: local ids, -1 off the rank (K6)");
         add("block-align-large-path", "moe_align_block_size at the shape of the kernels' atomic path, T*K >= 1024 or E > 64 (K2)");
+        add("te-index-map", "TE's index-map permute, te_index_permute: a stable uint32 sort of indices[T,K] (docs/spec.md T1-T4)");
+        add("index-map-minus-one", "te_index_permute with -1 sentinels in indices, sorted last (T1)");
+        add("index-map-drop", "te_index_permute with num_out_tokens below T*K: the last sorted slots dropped (T4)");
+        add("index-map-rows-past-slots", "te_index_permute with num_out_tokens above T*K: the rows past T*K unspecified (T3)");
+        add("index-map-duplicate-ids", "te_index_permute with the same id twice in a row: two slots (T1)");
+        add("index-map-large-ids", "te_index_permute with ids near 2^31 - 1: no bound by E (T1)");
     }
 
     private static void add(String label, String description) {

@@ -45,6 +45,7 @@ public final class HandWrittenVectors {
         negative(v);
         megatron(v);
         blockAlign(v);
+        teIndex(v);
         return v;
     }
 
@@ -503,6 +504,46 @@ public final class HandWrittenVectors {
                 blockAlign(ids, 3, 4, null, null)));
         v.add(neg("precondition/x13-expert-map-short", "expert_map of 3 entries for E = 4", Rule.X13,
                 blockAlign(ids, 4, 4, null, Tensor.i32(shape(3), -1, 0, 1))));
+    }
+
+    // ------------------------------------------------------------------ T (TE's index map, issue 14 profile 5)
+
+    /**
+     * TeIndexPermuteTest's example (computed by hand there): T=4, K=2, indices = [[2,-1],[0,2],[2,2],[-1,0]], sorted
+     * slots j = 2,7 (id 0), 0,3,4,5 (id 2), 1,6 (-1), tokens 1,3,0,1,2,2,0,3; row_id_map [2,0,4,7, 6,3,5,1].
+     */
+    static final long[] TE_INDEX_IDS = {2, -1, 0, 2, 2, 2, -1, 0};
+
+    private static void teIndex(List<VectorCase> v) {
+        Tensor ids = Tensor.i32(shape(4, 2), TE_INDEX_IDS);
+        v.add(vec("te-index/worked-example", "every slot kept: row_id_map [2,0,4,7, 6,3,5,1] (k-major), rows of tokens 1,3,0,1,2,2,0,3; -1 last, expert 2 twice in row 2",
+                rules(Rule.T1, Rule.T2, Rule.T3), feats("te-index-map", "index-map-minus-one", "index-map-duplicate-ids", "f32"),
+                teIndexPermute(ramp(DType.F32, 4, 4), ids, 0)));
+        v.add(vec("te-index/capacity-drop", "num_out_tokens 6: the two -1 slots (positions 6, 7) dropped, row_id_map [2,0,4,-1, -1,3,5,1]",
+                rules(Rule.T1, Rule.T2, Rule.T3, Rule.T4), feats("te-index-map", "index-map-minus-one", "index-map-drop", "f32"),
+                teIndexPermute(ramp(DType.F32, 4, 4), ids, 6)));
+        v.add(vec("te-index/drop-real-ids", "num_out_tokens 3: keeps id 0's two slots and slot 0 (id 2), row_id_map [2,0,-1,-1, -1,-1,-1,1], bf16",
+                rules(Rule.T1, Rule.T2, Rule.T3, Rule.T4), feats("te-index-map", "index-map-drop", "bf16"),
+                teIndexPermute(ramp(DType.BF16, 4, 8), ids, 3)));
+        v.add(vec("te-index/k1-large-ids", "K = 1, indices [-1, 2^31-1, 5, 0, 5]: order 0 (t3), 5 (t2), 5 (t4), 2^31-1 (t1), -1 (t0), row_id_map [4,3,1,0,2]",
+                rules(Rule.T1, Rule.T2, Rule.T3), feats("te-index-map", "index-map-minus-one", "index-map-large-ids", "bf16"),
+                teIndexPermute(ramp(DType.BF16, 5, 8), Tensor.i32(shape(5, 1), -1, Integer.MAX_VALUE, 5, 0, 5), 0)));
+        v.add(vec("te-index/rows-past-slots", "num_out_tokens 10 > T*K = 8: rows 8, 9 unspecified (TE leaves them uninitialized)",
+                rules(Rule.T1, Rule.T2, Rule.T3), feats("te-index-map", "index-map-rows-past-slots", "f32"),
+                teIndexPermute(ramp(DType.F32, 4, 4), ids, 10)));
+        v.add(neg("precondition/x14-index-num-out-negative", "num_out_tokens -1 (TE asserts >= 0)", Rule.X14,
+                teIndexPermute(ramp(DType.F32, 4, 4), ids, -1)));
+        v.add(neg("precondition/x24-index-indices-int64", "indices int64 (the contract takes int32)", Rule.X24,
+                teIndexPermute(ramp(DType.F32, 4, 4), Tensor.ofInts(DType.I64, shape(4, 2), TE_INDEX_IDS), 0)));
+        v.add(neg("precondition/x25-index-row-12-bytes", "a bf16 row of H = 6, 12 bytes: not a multiple of the kernel's 16-byte vectors", Rule.X25,
+                teIndexPermute(ramp(DType.BF16, 4, 6), ids, 0)));
+    }
+
+    static Invocation teIndexPermute(Tensor inp, Tensor indices, long numOut) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.INDICES, indices);
+        return new Invocation(Op.TE_INDEX_PERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_OUT_TOKENS, numOut));
     }
 
     static Invocation blockAlign(Tensor ids, long experts, long block, Long padSortedIds, Tensor expertMap) {
