@@ -563,6 +563,36 @@ def check_block_align(inputs, attrs):
     need(L < 2 ** 31, "X11", "sorted_token_ids must fit int32")
 
 
+# ---------------------------------------------------------------- TE's index-map permute (T1-T4)
+
+@adapter.op("te_index_permute")
+def te_index_permute(inputs, attrs, profile):
+    x = inputs["inp"]
+    ids = inputs["indices"].data.astype(np.int64)
+    T, K = ids.shape
+    keys = ids.reshape(-1) & 0xFFFFFFFF                      # T1: the id's bits as uint32, so -1 sorts last
+    order = np.argsort(keys, kind="stable")                  # T1: ties by flat slot j = t*K + k
+    N = attrs.get("num_out_tokens", 0) or T * K              # T4: 0 means T*K
+    kept = min(N, T * K)
+    pos = np.empty(T * K, dtype=np.int64)
+    pos[order] = np.arange(T * K)
+    rid = np.where(pos < kept, pos, -1).reshape(T, K).T.reshape(-1)   # T2: k-major, -1 for a dropped slot
+    out = np.zeros((N, x.data.shape[1]), dtype=x.data.dtype)          # T3: rows past T*K unspecified (zero here)
+    out[:kept] = x.data[order[:kept] // K]
+    return {"output": Tensor(out, x.dtype), "row_id_map": Tensor(rid.astype(np.int32), "i32")}
+
+
+def check_te_index(inputs, attrs):
+    """X14, X24, X25."""
+    x, ids = inputs["inp"], inputs["indices"]
+    need(ids.dtype == "i32", "X24", "indices must be int32")
+    need(ids.data.ndim == 2 and ids.data.shape[1] >= 1, "X24", "indices must be [T, K], K >= 1")
+    need(ids.data.shape[0] == x.data.shape[0], "X24", "indices must have the T of inp")
+    need(x.data.shape[1] * x.data.dtype.itemsize % 16 == 0, "X25", "a row of inp must span a multiple of 16 bytes")
+    N = attrs.get("num_out_tokens", 0)
+    need(0 <= N < 2 ** 31, "X14", "num_out_tokens must be in [0, 2^31)")
+
+
 # ---------------------------------------------------------------- group X: refuse inputs outside the contract (B1)
 
 INDEX = ("i32", "i64")
@@ -582,6 +612,7 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "megatron_permute": (("inp", "routing_map"), ("probs",), ("num_out_tokens", "drop_and_pad", "drop_policy")),
     "megatron_unpermute": (("inp", "sorted_indices"), ("probs", "routing_map"), ("num_tokens", "drop_and_pad")),
     "moe_align_block_size": (("topk_ids",), ("expert_map",), ("block_size", "num_experts", "pad_sorted_ids")),
+    "te_index_permute": (("inp", "indices"), (), ("num_out_tokens",)),
 }
 
 
@@ -765,6 +796,8 @@ def check_x(op, inputs, attrs, profile):
         check_megatron_unpermute(inputs, attrs)
     elif op == "moe_align_block_size":
         check_block_align(inputs, attrs)
+    elif op == "te_index_permute":
+        check_te_index(inputs, attrs)
 
 
 def checked(op, fn):
