@@ -582,6 +582,36 @@ def te_index_permute(inputs, attrs, profile):
     return {"output": Tensor(out, x.dtype), "row_id_map": Tensor(rid.astype(np.int32), "i32")}
 
 
+@adapter.op("te_index_unpermute")
+def te_index_unpermute(inputs, attrs, profile):
+    inp = inputs["inp"]
+    T, K = attrs["num_tokens"], attrs["top_k"]
+    rid = inputs["row_id_map"].data.astype(np.int64).reshape(K, T)   # T2's k-major layout: [k, t]
+    x = inp.f32()
+    acc = np.zeros((T, x.shape[1]), dtype=np.float32)                # T5: an all-dropped token stays 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(K):                                           # k ascending, summed in f32 (inside T5's band)
+            kept = rid[k] >= 0
+            w = inputs["merging_probs"].f32()[:, k] if "merging_probs" in inputs else np.ones(T, dtype=np.float32)
+            acc[kept] += x[rid[k][kept]] * w[kept][:, None]
+    return {"output": Tensor.from_f32(acc, inp.dtype)}
+
+
+def check_te_index_unpermute(inputs, attrs):
+    """X5, X25, X26."""
+    x, rid = inputs["inp"], inputs["row_id_map"]
+    need(x.dtype in REDUCIBLE, "X5", "unpermute reduces: fp8 is moved, never reduced", NotSupported)
+    need(x.data.shape[1] * x.data.dtype.itemsize % 16 == 0, "X25", "a row of inp must span a multiple of 16 bytes")
+    T, K = attrs.get("num_tokens", 0), attrs.get("top_k", 0)
+    need(T >= 1 and K >= 1 and T * K < 2 ** 31, "X26", "num_tokens and top_k must be >= 1")
+    need(rid.dtype == "i32" and rid.data.shape == (T * K,), "X26", "row_id_map must be int32 [T*K]")
+    v = rid.data.astype(np.int64)
+    need(((v >= -1) & (v < x.data.shape[0])).all(), "X26", "row_id_map entries are -1 or rows of inp")
+    if "merging_probs" in inputs:
+        p = inputs["merging_probs"]
+        need(p.dtype == "f32" and p.data.shape == (T, K), "X26", "merging_probs must be f32 [T, K]")
+
+
 def check_te_index(inputs, attrs):
     """X14, X24, X25."""
     x, ids = inputs["inp"], inputs["indices"]
@@ -613,6 +643,7 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "megatron_unpermute": (("inp", "sorted_indices"), ("probs", "routing_map"), ("num_tokens", "drop_and_pad")),
     "moe_align_block_size": (("topk_ids",), ("expert_map",), ("block_size", "num_experts", "pad_sorted_ids")),
     "te_index_permute": (("inp", "indices"), (), ("num_out_tokens",)),
+    "te_index_unpermute": (("inp", "row_id_map"), ("merging_probs",), ("num_tokens", "top_k")),
 }
 
 
@@ -798,6 +829,8 @@ def check_x(op, inputs, attrs, profile):
         check_block_align(inputs, attrs)
     elif op == "te_index_permute":
         check_te_index(inputs, attrs)
+    elif op == "te_index_unpermute":
+        check_te_index_unpermute(inputs, attrs)
 
 
 def checked(op, fn):

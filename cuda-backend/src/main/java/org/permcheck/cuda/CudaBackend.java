@@ -54,8 +54,9 @@ public final class CudaBackend implements Backend, Benchmarkable {
         ops.remove(org.permcheck.contract.Op.MEGATRON_UNPERMUTE);
         // nor vLLM / SGLang moe_align_block_size (docs/spec.md K1-K6): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.BLOCK_ALIGN);
-        // nor TE's index-map permute (docs/spec.md T1-T4): no kernel, not claimed, so NOT_SUPPORTED
+        // nor TE's index-map permute / unpermute (docs/spec.md T1-T5): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.TE_INDEX_PERMUTE);
+        ops.remove(org.permcheck.contract.Op.TE_INDEX_UNPERMUTE);
         // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
         java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());
         profiles.remove(org.permcheck.contract.Profile.MAXTEXT.id());

@@ -142,13 +142,15 @@ class CudaBackendAvailabilityTest {
 
     @Test
     void teIndexPermuteIsNotClaimedSoItIsNotSupportedOnAnyMachine() throws Exception {
-        // no kernel implements TE's index-map permute (docs/spec.md T1-T4): the claims say so, GPU or not
+        // no kernel implements TE's index-map permute / unpermute (docs/spec.md T1-T5): the claims say so, GPU or not
         try (CudaBackend b = new CudaBackend()) {
             Tensor inp = Tensor.ofFloats(DType.F32, new long[] {2, 4}, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
             Tensor ids = Tensor.i32(new long[] {2, 1}, 1, 0);
             Invocation permute = new Invocation(Op.TE_INDEX_PERMUTE, Profile.TE_JAX, Map.of("inp", inp, "indices", ids), Map.of("num_out_tokens", 0L));
             assertEquals("op te_index_permute not implemented", b.info().capabilities().whyNot(permute));
             assertFalse(b.info().capabilities().ops().contains(Op.TE_INDEX_PERMUTE));
+            Invocation unpermute = new Invocation(Op.TE_INDEX_UNPERMUTE, Profile.TE_JAX, Map.of("inp", inp, "row_id_map", ids), Map.of("num_tokens", 2L, "top_k", 1L));
+            assertEquals("op te_index_unpermute not implemented", b.info().capabilities().whyNot(unpermute));
             // not claimed: it keeps the default level, not the bit_exact the claimed ops declare
             assertEquals(org.permcheck.contract.Determinism.defaultFor(Op.TE_INDEX_PERMUTE), b.info().capabilities().determinismOf(Op.TE_INDEX_PERMUTE));
         }

@@ -28,4 +28,6 @@ public final class Attrs {
     public static final String PAD_SORTED_IDS = "pad_sorted_ids";
     /** The quantization recipe of {@code scale_inv} (docs/spec.md F1, X22): a {@link ScaleRecipe#code()}, 1 fp8 1x128 blocks, 2 mxfp8. */
     public static final String SCALE_RECIPE = "scale_recipe";
+    /** TE's index-map unpermute (docs/spec.md T5, X26): K, the slots per token of the row_id_map it reads. */
+    public static final String TOP_K = "top_k";
 }

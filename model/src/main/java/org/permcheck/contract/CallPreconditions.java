@@ -135,6 +135,7 @@ public final class CallPreconditions {
             case MEGATRON_UNPERMUTE: MegatronPreconditions.unpermute(inv); return;
             case BLOCK_ALIGN: BlockAlignPreconditions.check(inv); return;
             case TE_INDEX_PERMUTE: TeIndexPreconditions.permute(inv); return;
+            case TE_INDEX_UNPERMUTE: TeIndexPreconditions.unpermute(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

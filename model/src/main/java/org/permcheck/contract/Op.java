@@ -152,7 +152,17 @@ public enum Op {
             // T3, T4: [num_out_tokens, H] (0 = T*K); T2: int32[T*K]
             List.of(out(Ports.OUTPUT, DATA, inv -> OutputShape.indexPermuteRows(inv) * rowElems(inv, Ports.INP)),
                     out(Ports.ROW_ID_MAP, INDEX, OutputShape::indexSlots)),
-            List.of(Attrs.NUM_OUT_TOKENS));
+            List.of(Attrs.NUM_OUT_TOKENS)),
+    /**
+     * TransformerEngine's index-map {@code moe_unpermute(map_type="index")} (docs/spec.md T5): token t gathers the
+     * rows {@code row_id_map[k*T+t]} it kept (-1 skipped), weighted by {@code merging_probs[t,k]} (f32) when given,
+     * summed k ascending in the payload dtype; attrs num_tokens (T) and top_k (K).
+     */
+    TE_INDEX_UNPERMUTE("te_index_unpermute",
+            List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS)),
+            // T5: [T, H]
+            List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(Attrs.NUM_TOKENS, Attrs.TOP_K));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -160,7 +170,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T4). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }

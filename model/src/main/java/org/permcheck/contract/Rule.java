@@ -85,9 +85,11 @@ public enum Rule {
     T2("index map row_id_map"),
     T3("index map row copy"),
     T4("index map capacity dropping"),
+    T5("index map unpermute"),
     X14("index map num_out_tokens"),
     X24("index map indices"),
     X25("index map row width"),
+    X26("index map unpermute inputs"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),

@@ -20,6 +20,7 @@ import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
 import org.permcheck.oracle.teindex.IndexPermute;
+import org.permcheck.oracle.teindex.IndexUnpermute;
 
 /**
  * The oracle's front door: what the contract (docs/spec.md) says a call must return.
@@ -51,6 +52,7 @@ public final class Oracle {
             case MEGATRON_UNPERMUTE: return MegatronUnpermute.expected(inv);
             case BLOCK_ALIGN: return BlockAlign.of(inv).expected(); // K1-K6, X11-X13
             case TE_INDEX_PERMUTE: return IndexPermute.expected(inv); // T1-T4, X14, X24, X25
+            case TE_INDEX_UNPERMUTE: return IndexUnpermute.expected(inv); // T5, X26
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }

@@ -262,6 +262,9 @@ enum Bug {
     TE_INDEX_DROP_FROM_FRONT("te-index-drop-from-front",
             "te_index_permute with num_out_tokens < T*K keeps the last num_out_tokens sorted slots, dropping the lowest ids",
             "TE permutation.cu (capacity keeps the first num_out_tokens sorted entries, docs/sources.md#te-index-map)", "T4"),
+    TE_INDEX_UNPERMUTE_DROPPED_AS_LAST_ROW("te-index-unpermute-dropped-as-last-row",
+            "te_index_unpermute reads a dropped slot's -1 as a Python index: the last row of inp is added in",
+            "TE permutation.cu (the gather skips row -1, docs/sources.md#te-index-map)", "T5"),
     // ------------------------------------------------------------ quantized payloads (issue 17, docs/sources.md#quantized-scales)
     SCALE_ROW_STRIDE("scales-row-stride-rounded-to-4",
             "quantized dispatch: permuted_scale_inv written with a row stride of B rounded up to 4 (the store's padded width), not B",

@@ -136,7 +136,7 @@ class MutantZooTest {
     @TestFactory
     Stream<DynamicTest> teIndexMutantsDieUnderTheirTRule() {
         return Stream.of(Bug.TE_INDEX_MINUS_ONE_FIRST, Bug.TE_INDEX_TOKEN_MAJOR_MAP, Bug.TE_INDEX_UNSTABLE_SORT,
-                Bug.TE_INDEX_DROP_FROM_FRONT).map(b -> DynamicTest.dynamicTest(b.id, () -> {
+                Bug.TE_INDEX_DROP_FROM_FRONT, Bug.TE_INDEX_UNPERMUTE_DROPPED_AS_LAST_ROW).map(b -> DynamicTest.dynamicTest(b.id, () -> {
             KillSearch.Kill k = KillSearch.hunt(() -> new PlantedCpuBackend(b), BUDGET, false);
             assertEquals(Status.FAIL, k.status(), b.id + ": " + k.stage() + " " + k.status() + " at " + k.caseId() + ": " + k.message());
             assertEquals("quick", k.stage(), b.id + " killed only at stage " + k.stage());

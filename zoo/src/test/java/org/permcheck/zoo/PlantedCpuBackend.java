@@ -66,6 +66,7 @@ final class PlantedCpuBackend implements Backend {
             case LOCAL_UNPERMUTE_BEFORE_A2A: return new Outputs(PlantedExpertParallel.localUnpermute(inv, bug));
             case BLOCK_ALIGN: return new Outputs(PlantedBlockAlign.run(inv, bug, call)); // K1-K6
             case TE_INDEX_PERMUTE: return new Outputs(PlantedTeIndex.run(inv, bug)); // T1-T4
+            case TE_INDEX_UNPERMUTE: return new Outputs(PlantedTeIndex.unpermute(inv, bug)); // T5
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

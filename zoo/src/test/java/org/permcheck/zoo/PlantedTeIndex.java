@@ -49,4 +49,27 @@ final class PlantedTeIndex {
         o.put(Ports.ROW_ID_MAP, map);
         return o;
     }
+
+    /** T5: token t sums its kept rows k ascending in f32 (a conforming order and width, inside T5's band), weighted when probs are given. */
+    static Map<String, Tensor> unpermute(Invocation inv, Bug bug) {
+        Tensor inp = inv.input(Ports.INP);
+        Tensor map = inv.input(Ports.ROW_ID_MAP);
+        Tensor probs = inv.inputs().get(Ports.MERGING_PROBS);
+        int tokens = (int) inv.attr(Attrs.NUM_TOKENS), topK = (int) inv.attr(Attrs.TOP_K), h = (int) inp.dim(1);
+        Tensor out = Tensor.zeros(inp.dtype(), tokens, h);
+        for (int t = 0; t < tokens; t++) {
+            float[] acc = new float[h];
+            for (int k = 0; k < topK; k++) {
+                long r = map.getLong((long) k * tokens + t);
+                if (r == -1 && bug == Bug.TE_INDEX_UNPERMUTE_DROPPED_AS_LAST_ROW) r = inp.dim(0) - 1; // BUG (T5)
+                if (r < 0) continue;
+                float w = probs == null ? 1f : probs.getF32(t, k);
+                for (int c = 0; c < h; c++) acc[c] += inp.getF32(r, c) * w;
+            }
+            for (int c = 0; c < h; c++) out.setF32(t, c, acc[c]);
+        }
+        Map<String, Tensor> o = new LinkedHashMap<>();
+        o.put(Ports.OUTPUT, out);
+        return o;
+    }
 }

@@ -59,6 +59,7 @@ public final class CpuBackend implements Backend {
             case MEGATRON_UNPERMUTE: return CpuMegatron.unpermute(inv);
             case BLOCK_ALIGN: return CpuBlockAlign.run(inv); // K1-K6: groups in the kernel's thread order, judged as multisets
             case TE_INDEX_PERMUTE: return CpuTeIndex.permute(inv); // T1-T4: a radix sort of uint32 keys, like TE
+            case TE_INDEX_UNPERMUTE: return CpuTeIndex.unpermute(inv); // T5: accumulated in the payload dtype, like TE
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

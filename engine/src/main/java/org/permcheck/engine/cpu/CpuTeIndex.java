@@ -44,6 +44,38 @@ final class CpuTeIndex {
         return new Outputs(o);
     }
 
+    /**
+     * TE's index-map unpermute (T5) as TE's kernel computes it: per token, k ascending, every dropped slot (-1)
+     * skipped, each product and sum rounded to the payload dtype (the prob rounded to it first).
+     */
+    static Outputs unpermute(Invocation inv) {
+        TeIndexPreconditions.unpermute(inv); // X26 (already checked by CpuBackend)
+        Tensor inp = inv.input(Ports.INP);
+        Tensor map = inv.input(Ports.ROW_ID_MAP);
+        Tensor probs = inv.inputs().get(Ports.MERGING_PROBS);
+        int tokens = (int) inv.attr(org.permcheck.contract.Attrs.NUM_TOKENS), topK = (int) inv.attr(org.permcheck.contract.Attrs.TOP_K);
+        int h = (int) inp.dim(1);
+        DType d = inp.dtype();
+        Tensor out = Tensor.zeros(d, tokens, h);
+        float[] row = new float[h], acc = new float[h];
+        for (int t = 0; t < tokens; t++) {
+            java.util.Arrays.fill(acc, 0f);
+            for (int k = 0; k < topK; k++) {
+                long r = map.getLong((long) k * tokens + t);
+                if (r < 0) continue;
+                float w = probs == null ? 1f : inDtype(d, probs.getF32(t, k));
+                inp.readRowF32(r, row);
+                for (int c = 0; c < h; c++) acc[c] = inDtype(d, acc[c] + inDtype(d, row[c] * w));
+            }
+            out.writeRowF32(t, acc);
+        }
+        return new Outputs(Map.of(Ports.OUTPUT, out));
+    }
+
+    private static float inDtype(DType d, float v) {
+        return org.permcheck.tensor.FloatFormats.toF32(d, org.permcheck.tensor.FloatFormats.fromF32(d, v));
+    }
+
     /** Four stable counting passes over the bytes of the keys, least significant first (unsigned order). */
     static void radixSort(int[] keys, int[] values) {
         int n = keys.length;

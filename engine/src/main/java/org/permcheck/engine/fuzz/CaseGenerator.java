@@ -71,7 +71,7 @@ public final class CaseGenerator {
                 return MegatronInputs.problem(s);
             case BLOCK_ALIGN:
                 return BlockAlignInputs.problem(s);
-            case TE_INDEX_PERMUTE:
+            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
                 return TeIndexInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
@@ -115,7 +115,7 @@ public final class CaseGenerator {
             case BLOCK_ALIGN:
                 BlockAlignInputs.put(spec, rng, in, attrs, features);
                 break;
-            case TE_INDEX_PERMUTE:
+            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
                 TeIndexInputs.put(spec, rng, in, attrs, features);
                 break;
             default:

@@ -114,6 +114,10 @@ public final class CaseRules {
                 r.add(Rule.T3);
                 if (indexMapDrops(inv)) r.add(Rule.T4);
                 break;
+            case TE_INDEX_UNPERMUTE:
+                r.add(Rule.T5);
+                r.add(Rule.C5);
+                break;
             case MEGATRON_UNPERMUTE:
                 r.add(Rule.Q5);
                 if (hasTokenRoutedNowhere(inv)) r.add(Rule.Q6);

@@ -201,6 +201,10 @@ public final class EdgeCases {
         m.put("te-index-permute-capacity-drop", ti.withRouting(Routing.VARYING).withTopK(3).withAlign(20).withSeed(0x5eed0603L));
         m.put("te-index-permute-k1", ti.withTopK(1).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0604L));
         m.put("te-index-permute-duplicate-ids", ti.withTopK(4).withExperts(3).withMergingProbs(true).withRouting(Routing.ZIPF).withSeed(0x5eed0605L));
+        CaseSpec tu = ti.withOp(Op.TE_INDEX_UNPERMUTE).withValues(Values.NORMAL).withProbs(true);
+        m.put("te-index-unpermute-probs-bf16", tu.withRouting(Routing.VARYING).withTopK(3).withAlign(30).withSeed(0x5eed0611L));
+        m.put("te-index-unpermute-no-probs-f32", tu.withProbs(false).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0612L));
+        m.put("te-index-unpermute-f16-drop", tu.withDtype(DType.F16).withAlign(10).withMergingProbs(true).withSeed(0x5eed0613L));
         m.put("te-index-permute-large-ids-fp8", ti.withDtype(DType.F8E4M3).withHidden(16).withExtra(5).withAlign(30).withSeed(0x5eed0606L));
         return m;
     }

@@ -16,7 +16,9 @@ import org.permcheck.tensor.Tensor;
  * above, rows past T*K unspecified, T3), {@code routing} VARYING to put the -1 sentinel in about a quarter of the
  * slots (T1: sorted last) and ZIPF to favour the low ids, {@code mergingProbs} to draw a row's ids with
  * replacement (the same id twice in a row is two slots), {@code extra} that many slots given ids near
- * {@code 2^31 - 1} (T1: no bound by E). H must make a row a multiple of 16 bytes (X25).
+ * {@code 2^31 - 1} (T1: no bound by E). H must make a row a multiple of 16 bytes (X25). For te_index_unpermute (T5)
+ * the oracle's permute of those indices gives the row_id_map, the payload has its num_out_tokens rows, and
+ * {@code probs} adds merging_probs (f32 [T,K], multiples of 2^-6 in [0, 1)).
  */
 final class TeIndexInputs {
     private TeIndexInputs() {}
@@ -28,6 +30,10 @@ final class TeIndexInputs {
         if (s.align() < 0) return "num_out_tokens (align) must be >= 0 (X14)";
         if (s.dtype() == DType.F64) return "payload must be a movable dtype (X5)";
         if ((long) s.hidden() * s.dtype().size() % TeIndexPreconditions.ROW_BYTES != 0) return "H * sizeof(dtype) must be a multiple of 16 bytes (X25)";
+        if (s.op() == org.permcheck.contract.Op.TE_INDEX_UNPERMUTE) {
+            if (!CaseGenerator.reducible(s.dtype())) return "unpermute reduces: f32, bf16 or f16 (X5)";
+            if (s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
+        }
         return null;
     }
 
@@ -56,6 +62,26 @@ final class TeIndexInputs {
             }
         }
         for (int i = 0; i < s.extra(); i++) ids.setLong(rng.below(tokens * k), Integer.MAX_VALUE - rng.below(4));
+        if (s.op() == org.permcheck.contract.Op.TE_INDEX_UNPERMUTE) {
+            Map<String, Tensor> permuteIn = new java.util.LinkedHashMap<>();
+            permuteIn.put(Ports.INP, Tensor.zeros(s.dtype(), tokens, s.hidden()));
+            permuteIn.put(Ports.INDICES, ids);
+            Tensor map = org.permcheck.oracle.Oracle.expected(new org.permcheck.contract.Invocation(org.permcheck.contract.Op.TE_INDEX_PERMUTE,
+                    org.permcheck.contract.Profile.TE_JAX, permuteIn, Map.of(Attrs.NUM_OUT_TOKENS, (long) s.align()))).values().get(Ports.ROW_ID_MAP);
+            long rows = s.align() == 0 ? (long) tokens * k : s.align();
+            in.put(Ports.INP, s.values().generate(rng, s.dtype(), (int) rows, s.hidden()));
+            in.put(Ports.ROW_ID_MAP, map);
+            if (s.probs()) {
+                Tensor p = Tensor.zeros(DType.F32, tokens, k);
+                for (long i = 0; i < p.numel(); i++) p.setF32(i, rng.below(64) / 64f);
+                in.put(Ports.MERGING_PROBS, p);
+            }
+            attrs.put(Attrs.NUM_TOKENS, (long) tokens);
+            attrs.put(Attrs.TOP_K, (long) k);
+            f.add("te-index-map");
+            f.add("index-map-unpermute");
+            return;
+        }
         in.put(Ports.INP, s.values().generate(rng, s.dtype(), tokens, s.hidden()));
         in.put(Ports.INDICES, ids);
         attrs.put(Attrs.NUM_OUT_TOKENS, (long) s.align());

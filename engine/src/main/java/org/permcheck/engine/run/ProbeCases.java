@@ -196,13 +196,17 @@ public final class ProbeCases {
         p.add(new Probe("align-expert-map-short", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, rows(inv.input(Ports.EXPERT_MAP), -1))));
         p.add(new Probe("align-expert-map-out-of-range", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, set(inv.input(Ports.EXPERT_MAP), 0, 0, inv.attr(Attrs.NUM_EXPERTS)))));
         p.add(new Probe("align-expert-map-local-id-twice", Rule.X13, bm, inv -> withInput(inv, Ports.EXPERT_MAP, localIdTwice(inv.input(Ports.EXPERT_MAP)))));
-        // X14, X24, X25: TE's index-map permute (docs/spec.md T1-T4): TE asserts num_out_tokens >= 0, the contract takes
-        // int32 [T,K] indices of inp's T, and the kernel moves rows in 16-byte vectors
+        // X14, X24-X26: TE's index-map permute / unpermute (docs/spec.md T1-T5): TE asserts num_out_tokens >= 0, the contract takes
+        // int32 [T,K] indices of inp's T, the kernel moves rows in 16-byte vectors, and the unpermute gathers through row_id_map unchecked
         CaseSpec ti = CaseSpec.of(Op.TE_INDEX_PERMUTE, 12, 6, 8, 2, 0x9b0be601L).withDtype(DType.BF16);
         p.add(new Probe("te-index-num-out-negative", Rule.X14, ti, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, -1L)));
         p.add(new Probe("te-index-indices-i64", Rule.X24, ti, inv -> withInput(inv, Ports.INDICES, convert(inv.input(Ports.INDICES), DType.I64))));
         p.add(new Probe("te-index-indices-rows", Rule.X24, ti, inv -> withInput(inv, Ports.INDICES, rows(inv.input(Ports.INDICES), -1))));
         p.add(new Probe("te-index-row-12-bytes", Rule.X25, ti, inv -> withInput(inv, Ports.INP, Tensor.zeros(DType.BF16, inv.input(Ports.INP).dim(0), 6))));
+        CaseSpec tu = ti.withOp(Op.TE_INDEX_UNPERMUTE).withValues(org.permcheck.engine.fuzz.Values.NORMAL).withProbs(true);
+        p.add(new Probe("te-index-unpermute-map-short", Rule.X26, tu, inv -> withInput(inv, Ports.ROW_ID_MAP, rows(inv.input(Ports.ROW_ID_MAP), -1))));
+        p.add(new Probe("te-index-unpermute-row-out-of-range", Rule.X26, tu, inv -> withInput(inv, Ports.ROW_ID_MAP,
+                set(inv.input(Ports.ROW_ID_MAP), 0, 0, inv.input(Ports.INP).dim(0)))));
         // X22, X23: block scales (docs/spec.md F1-F4) come with an fp8 dispatch payload, their recipe and its shape, and only to token_dispatch
         CaseSpec q = CaseSpec.of(Op.DISPATCH, 8, 4, 130, 2, 0x9b0be171L).withDtype(DType.F8E4M3).withScaleRecipe(1);
         p.add(new Probe("scales-with-bf16-payload", Rule.X22, q, inv -> withInput(inv, Ports.INP,

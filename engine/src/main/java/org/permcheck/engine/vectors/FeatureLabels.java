@@ -78,6 +78,7 @@ public final class FeatureLabels {
         add("index-map-drop", "te_index_permute with num_out_tokens below T*K: the last sorted slots dropped (T4)");
         add("index-map-rows-past-slots", "te_index_permute with num_out_tokens above T*K: the rows past T*K unspecified (T3)");
         add("index-map-duplicate-ids", "te_index_permute with the same id twice in a row: two slots (T1)");
+        add("index-map-unpermute", "te_index_unpermute: the gather back through a k-major row_id_map, summed in the payload dtype (T5)");
         add("index-map-large-ids", "te_index_permute with ids near 2^31 - 1: no bound by E (T1)");
     }
 

@@ -531,6 +531,24 @@ public final class HandWrittenVectors {
         v.add(vec("te-index/rows-past-slots", "num_out_tokens 10 > T*K = 8: rows 8, 9 unspecified (TE leaves them uninitialized)",
                 rules(Rule.T1, Rule.T2, Rule.T3), feats("te-index-map", "index-map-rows-past-slots", "f32"),
                 teIndexPermute(ramp(DType.F32, 4, 4), ids, 10)));
+        // T5: TeIndexUnpermuteTest's example: rows 1, 2, 3 (bf16, H = 8), row_id_map [1,-1,0,2] (k-major, T = K = 2)
+        Tensor rows = Tensor.zeros(DType.BF16, 3, 8);
+        for (int r = 0; r < 3; r++) for (int c = 0; c < 8; c++) rows.setF32(r, c, r + 1);
+        Tensor map = Tensor.i32(shape(4), 1, -1, 0, 2);
+        v.add(vec("te-index/unpermute-probs", "token 0 = 2*.5 + 1*.25 = 1.25, token 1 = 3*.75 = 2.25 (its k=0 slot dropped), bf16",
+                rules(Rule.T5, Rule.C5), feats("te-index-map", "index-map-unpermute", "bf16"),
+                teIndexUnpermute(rows, map, Tensor.ofFloats(DType.F32, shape(2, 2), 0.5f, 0.25f, 1f, 0.75f), 2, 2)));
+        Tensor big = Tensor.zeros(DType.BF16, 3, 8);
+        for (int c = 0; c < 8; c++) {
+            big.setF32(0, c, 256);
+            big.setF32(1, c, 1);
+            big.setF32(2, c, 1);
+        }
+        v.add(vec("te-index/unpermute-dtype-accumulation", "no probs, K = 3: bf16 256 + 1 + 1 is 256 summed in bf16 (TE), 258 in float64; T5's band takes both",
+                rules(Rule.T5, Rule.C5), feats("te-index-map", "index-map-unpermute", "bf16"),
+                teIndexUnpermute(big, Tensor.i32(shape(3), 0, 1, 2), null, 1, 3)));
+        v.add(neg("precondition/x26-index-unpermute-row-out-of-range", "row_id_map names row 3 of 3", Rule.X26,
+                teIndexUnpermute(rows, Tensor.i32(shape(4), 1, -1, 3, 2), null, 2, 2)));
         v.add(neg("precondition/x14-index-num-out-negative", "num_out_tokens -1 (TE asserts >= 0)", Rule.X14,
                 teIndexPermute(ramp(DType.F32, 4, 4), ids, -1)));
         v.add(neg("precondition/x24-index-indices-int64", "indices int64 (the contract takes int32)", Rule.X24,
@@ -544,6 +562,14 @@ public final class HandWrittenVectors {
         in.put(Ports.INP, inp);
         in.put(Ports.INDICES, indices);
         return new Invocation(Op.TE_INDEX_PERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_OUT_TOKENS, numOut));
+    }
+
+    static Invocation teIndexUnpermute(Tensor inp, Tensor map, Tensor probs, long tokens, long topK) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.ROW_ID_MAP, map);
+        if (probs != null) in.put(Ports.MERGING_PROBS, probs);
+        return new Invocation(Op.TE_INDEX_UNPERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_TOKENS, tokens, Attrs.TOP_K, topK));
     }
 
     static Invocation blockAlign(Tensor ids, long experts, long block, Long padSortedIds, Tensor expertMap) {

@@ -42,7 +42,8 @@ class TeIndexChecksTest {
 
     @Test
     void theCpuBackendPassesEveryIndexMapVector() {
-        for (String id : List.of("worked-example", "capacity-drop", "drop-real-ids", "k1-large-ids", "rows-past-slots")) {
+        for (String id : List.of("worked-example", "capacity-drop", "drop-real-ids", "k1-large-ids", "rows-past-slots",
+                "unpermute-probs", "unpermute-dtype-accumulation")) {
             assertEquals(List.of(), judge(id, (inv, out) -> {}), id);
         }
     }
@@ -81,5 +82,14 @@ class TeIndexChecksTest {
         }));
         // a wrong row alone is T3
         assertEquals(List.of("T3"), judge("capacity-drop", (inv, out) -> out.get(Ports.OUTPUT).copyRowFrom(inv.input(Ports.INP), 0, 0)));
+    }
+
+    @Test
+    void unpermuteIsJudgedInTheDtypeBand() {
+        // T5: 256 (TE's bf16 sum) and 258 (the float64 sum) are both inside the band; 300 is not
+        assertEquals(List.of(), judge("unpermute-dtype-accumulation", (inv, out) -> out.get(Ports.OUTPUT).setF32(0, 0, 258f)));
+        assertEquals(List.of("T5"), judge("unpermute-dtype-accumulation", (inv, out) -> out.get(Ports.OUTPUT).setF32(0, 0, 300f)));
+        // a dropped slot read as the last row: token 1 becomes 3*1 (k=0 read as row 2) + 3*.75 = 5.25
+        assertEquals(List.of("T5"), judge("unpermute-probs", (inv, out) -> out.get(Ports.OUTPUT).setF32(1, 0, 5.25f)));
     }
 }
