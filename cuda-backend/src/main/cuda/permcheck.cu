@@ -440,6 +440,19 @@ __device__ void dispatch_pad_fill_impl(const i64* meta, int E, char* out, i64 ro
 // (torch-mask-pad); otherwise __fmul_rn/__fadd_rn keep the multiply and the add separate (te-jax).
 // The same kernel is the dispatch backward (G-rules): no weights, plus grad_probs[t, e] =
 // grad_permuted_probs[row] for routed e and 0 elsewhere.
+// One row's contribution to a combine sum (C1, C2): unweighted, fused (fma) or the separate multiply-add,
+// each rounding explicit so the chain is the same in every caller
+template <int DT, int B>
+__device__ __forceinline__ void add_row(float* acc, const Pack<B>& x, float w, bool weighted, int fmaOn) {
+#pragma unroll
+    for (int k = 0; k < Elems<DT, B>::N; k++) {
+        float xv = elem<DT, B>(x, k);
+        if (!weighted) acc[k] = __fadd_rn(acc[k], xv);
+        else if (fmaOn) acc[k] = __fmaf_rn(xv, w, acc[k]);
+        else acc[k] = __fadd_rn(acc[k], __fmul_rn(xv, w));
+    }
+}
+
 template <int DT, int B>
 __device__ void gather_sum_impl(const char* inp, i64 inRows, i64 rowBytes, const int* rowIdMap, int E,
                                 const void* mprobs, int mpDT, const void* padOff, int padSize, int fmaOn, char* out,
@@ -505,18 +518,8 @@ __device__ void gather_sum_impl(const char* inp, i64 inRows, i64 rowBytes, const
 #pragma unroll
                 for (int k = 0; k < NE; k++) acc[k] = 0.0f;
 #pragma unroll
-                for (int j = 0; j < 2; j++) {
-                    if (j < n && s_src[j] >= 0) {
-                        float w = s_w[j];
-#pragma unroll
-                        for (int k = 0; k < NE; k++) {
-                            float xv = elem<DT, B>(x[u][j], k);
-                            if (!weighted) acc[k] = __fadd_rn(acc[k], xv);
-                            else if (fmaOn) acc[k] = __fmaf_rn(xv, w, acc[k]);
-                            else acc[k] = __fadd_rn(acc[k], __fmul_rn(xv, w));
-                        }
-                    }
-                }
+                for (int j = 0; j < 2; j++)
+                    if (j < n && s_src[j] >= 0) add_row<DT, B>(acc, x[u][j], s_w[j], weighted, fmaOn);
                 Pack<B> o;
 #pragma unroll
                 for (int k = 0; k < NE; k++) set_elem<DT, B>(o, k, acc[k]);
@@ -539,16 +542,7 @@ __device__ void gather_sum_impl(const char* inp, i64 inRows, i64 rowBytes, const
 #pragma unroll
             for (int jj = 0; jj < 8; jj++) {
                 int j = j0 + jj;
-                if (j < n && s_src[j] >= 0) {
-                    float w = s_w[j];
-#pragma unroll
-                    for (int k = 0; k < NE; k++) {
-                        float xv = elem<DT, B>(x[jj], k);
-                        if (!weighted) acc[k] = __fadd_rn(acc[k], xv);
-                        else if (fmaOn) acc[k] = __fmaf_rn(xv, w, acc[k]);
-                        else acc[k] = __fadd_rn(acc[k], __fmul_rn(xv, w));
-                    }
-                }
+                if (j < n && s_src[j] >= 0) add_row<DT, B>(acc, x[jj], s_w[j], weighted, fmaOn);
             }
         }
         Pack<B> o;

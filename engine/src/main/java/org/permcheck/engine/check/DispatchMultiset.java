@@ -83,7 +83,7 @@ final class DispatchMultiset {
     private static long rowIdMap(CheckContext ctx, GroupLayout layout, List<Rowed> rowed, MismatchCounter m) {
         Tensor e = ctx.expectedValue(Ports.ROW_ID_MAP), a = ctx.actualValue(Ports.ROW_ID_MAP), b = ctx.second().get(Ports.ROW_ID_MAP);
         if (e == null || a == null || b == null || !e.sameShape(a.shape()) || !b.sameShape(a.shape())) return 0;
-        int experts = (int) ((e.dim(1) - 1) / 2);
+        int experts = layout.table().numExperts();
         Set<Long> named = new HashSet<>();
         long judged = 0;
         for (int t = 0; t < e.dim(0); t++) {

@@ -47,11 +47,7 @@ public final class BlockAlign {
         if ((long) tokens * experts > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("topk_ids " + ids.shapeString() + " with " + experts + " experts exceeds the oracle's T*E limit of 2^31-1");
         }
-        boolean[] routed = new boolean[tokens * experts];
-        for (int t = 0; t < tokens; t++) {
-            for (int j = 0; j < ids.dim(1); j++) routed[t * experts + (int) ids.getLong(t, j)] = true; // I1 (X12: distinct ids)
-        }
-        AssignmentTable table = AssignmentTable.of(tokens, experts, routed);
+        AssignmentTable table = AssignmentTable.of(IndexForm.routingMap(ids, experts)); // I1 (X12: distinct ids in [0,E))
         long block = inv.attr(Attrs.BLOCK_SIZE);
         // K3: P1/P2's layout with A = block_size; the buffer length is K1's, not a profile's, so the profile's is unused
         GroupLayout layout = GroupLayout.padded(table, block, table.used(), Profile.TORCH_MASK_PAD);

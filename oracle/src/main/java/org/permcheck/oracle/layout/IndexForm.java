@@ -63,7 +63,7 @@ public final class IndexForm {
      * (t,e) comes from exactly one slot, so the mask loses nothing, and the order inside a group,
      * ascending flat slot index t*k+j, is ascending t: D1's order (I2).
      */
-    static Tensor routingMap(Tensor ids, int experts) {
+    public static Tensor routingMap(Tensor ids, int experts) {
         Tensor r = Tensor.zeros(DType.I32, ids.dim(0), experts);
         for (long t = 0; t < ids.dim(0); t++) {
             for (long j = 0; j < ids.dim(1); j++) {
