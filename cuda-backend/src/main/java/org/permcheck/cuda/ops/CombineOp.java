@@ -89,7 +89,7 @@ public final class CombineOp {
                                long tokens, int experts, CUdeviceptr mprobs, int mpCode, CUdeviceptr padOff, int padSize,
                                boolean fma, CUdeviceptr out, CUdeviceptr gpp, int gppSize, CUdeviceptr gprobs) {
         int unit = Units.reduction(dt, rowBytes);
-        Kernel.GATHER_SUM.launch(dev, Units.name(dt) + "_" + unit, tokens, Units.THREADS, experts * 12)
+        Kernel.GATHER_SUM.launch(dev, Units.name(dt) + "_" + unit, tokens, Units.gatherThreads(experts), experts * 12)
                 .ptr(inp).i64(inRows).i64(rowBytes).ptr(rowIdMap).i32(experts).ptr(mprobs).i32(mpCode).ptr(padOff).i32(padSize)
                 .i32(fma ? 1 : 0).ptr(out).ptr(gpp).i32(gppSize).ptr(gprobs).go();
     }

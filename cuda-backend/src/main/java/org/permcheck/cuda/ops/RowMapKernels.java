@@ -33,7 +33,9 @@ public final class RowMapKernels {
     /** meta (i64): count[E], target[E], pad_offsets[E], first row[E], N_used, sum(target). */
     public void enqueue(CudaDevice dev, CUdeviceptr routingMap, int rmBytes, long align, CUdeviceptr tpeOut,
                         CUdeviceptr padOut, int idxSize) {
-        int threads = (int) Math.min(1024, ((long) g * experts + 31) / 32 * 32);
+        // the kernel's two thread mappings (permcheck.cu, rowmap_count): a warp per 32-token chunk for E <= 32,
+        // a thread per (chunk, expert) above
+        int threads = experts <= 32 ? 32 * g : (int) Math.min(1024, ((long) g * experts + 31) / 32 * 32);
         Kernel.ROWMAP_COUNT.launch(dev, blocks, threads, g * experts * 4)
                 .ptr(routingMap).i32(rmBytes).i64(tokens).i32(experts).i32(g).ptr(masks).ptr(chunkPrefix).ptr(blockCounts).go();
         Kernel.ROWMAP_SCAN.launch(dev, 1, 1024, 0)

@@ -14,6 +14,17 @@ final class Units {
      */
     static final int THREADS = threads();
 
+    /**
+     * Threads per CTA of the gather-sum (combine, dispatch backward): 64 when a token has at most 8 rows (E <= 8,
+     * Mixtral), 128 above, unless -Dpermcheck.cuda.threads names one. With few rows a thread of the top-2 path
+     * already keeps 8 loads in flight, and smaller CTAs put more tokens on an SM: Mixtral's combine 0.811 -> 0.778
+     * of the copy on the H200, while E = 128 and 256 lose 1-2 % at 64 (docs/cuda.md, v6). Results do not depend on it.
+     */
+    static int gatherThreads(int experts) {
+        if (System.getProperty("permcheck.cuda.threads") != null) return THREADS;
+        return experts <= 8 ? 64 : 128;
+    }
+
     private static int threads() {
         int t = Integer.getInteger("permcheck.cuda.threads", 128);
         if (t < 32 || t > 1024 || t % 32 != 0) throw new IllegalArgumentException("permcheck.cuda.threads must be a multiple of 32 in [32, 1024], got " + t);
