@@ -798,6 +798,44 @@ extern "C" __global__ void local_a2a_params(const i64* M, int S, int E, int shar
     }
 }
 
+// ============================================================== benchmark floors (issue 16, bench only)
+// What the same bytes cost with no index work: contiguous rows, 16-byte units, one CTA per token
+// (docs/cuda.md "Floors"). CudaBench times them beside the ops; no op calls them.
+// dispatch: read T rows, write each to k consecutive rows
+extern "C" __global__ void bench_floor_spread(const uint4* in, i64 nv, int k, uint4* out) {
+    const i64 t = blockIdx.x;
+    for (i64 v = threadIdx.x; v < nv; v += blockDim.x) {
+        uint4 x = in[t * nv + v];
+        for (int j = 0; j < k; j++) out[(t * k + j) * nv + v] = x;
+    }
+}
+
+// combine and dispatch backward: read k consecutive rows, write one (their XOR: no arithmetic cost)
+extern "C" __global__ void bench_floor_gather(const uint4* in, i64 nv, int k, uint4* out) {
+    const i64 t = blockIdx.x;
+    for (i64 v = threadIdx.x; v < nv; v += blockDim.x) {
+        uint4 a = make_uint4(0u, 0u, 0u, 0u);
+        for (int j = 0; j < k; j++) {
+            uint4 x = in[(t * k + j) * nv + v];
+            a.x ^= x.x; a.y ^= x.y; a.z ^= x.z; a.w ^= x.w;
+        }
+        out[t * nv + v] = a;
+    }
+}
+
+// combine backward: read the token's gradient row and its k forward rows, write k rows
+extern "C" __global__ void bench_floor_grad(const uint4* g, const uint4* fwd, i64 nv, int k, uint4* out) {
+    const i64 t = blockIdx.x;
+    for (i64 v = threadIdx.x; v < nv; v += blockDim.x) {
+        uint4 a = g[t * nv + v];
+        for (int j = 0; j < k; j++) {
+            uint4 x = fwd[(t * k + j) * nv + v];
+            x.x ^= a.x;
+            out[(t * k + j) * nv + v] = x;
+        }
+    }
+}
+
 // =============================================================== instantiations (extern "C")
 #define DATA_KERNELS(B)                                                                                              \
     extern "C" __global__ void dispatch_permute_##B(const void* rmap, int rmBytes, i64 T, int E, int G,               \

@@ -18,6 +18,7 @@ import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.ops.CombineBackwardOp;
 import org.permcheck.cuda.ops.CombineOp;
+import org.permcheck.cuda.device.Kernel;
 import org.permcheck.cuda.ops.DispatchKernels;
 import org.permcheck.cuda.ops.RowMapKernels;
 import org.permcheck.spi.bench.BenchRequest;
@@ -168,7 +169,16 @@ public final class CudaBench {
                     shape, outBytes, time(dev, dispatch, req), copyNs, notes));
             result.add(row("  reference: cuMemsetD32 of the output bytes (write-only floor)", shape, outBytes, time(dev, writeOnly, req), copyNs, notes));
             result.add(row("  of which row map + counts (2 launches)", shape, outBytes, time(dev, rowMapOnly, req), copyNs, notes));
+            // floors of the same bytes (contiguous rows, no index work): what each op is judged against (issue 16)
+            boolean floors = align == 0 && rowBytes % 16 == 0;
+            long nv = rowBytes / 16;
+            if (floors) result.add(row("  floor: read T rows, write each to k rows (dispatch's bytes)", shape, outBytes,
+                    time(dev, () -> Kernel.BENCH_FLOOR_SPREAD.launch(dev, tokens, 128, 0).ptr(inp).i64(nv).i32(topk).ptr(copy).go(), req), copyNs, notes));
             if (reducible) {
+                if (floors) result.add(row("  floor: read k rows, write one (combine's and dispatch backward's bytes)", shape, outBytes,
+                        time(dev, () -> Kernel.BENCH_FLOOR_GATHER.launch(dev, tokens, 128, 0).ptr(out).i64(nv).i32(topk).ptr(combined).go(), req), copyNs, notes));
+                if (floors) result.add(row("  floor: read a row and k rows, write k rows (combine backward's bytes)", shape, outBytes,
+                        time(dev, () -> Kernel.BENCH_FLOOR_GRAD.launch(dev, tokens, 128, 0).ptr(combined).ptr(out).i64(nv).i32(topk).ptr(copy).go(), req), copyNs, notes));
                 result.add(row("cuda token_combine (merging probs" + (align > 0 ? ", unpad" : "") + ")", shape, outBytes, time(dev, combine, req), copyNs, notes));
                 result.add(row("cuda token_dispatch_backward (grad_inp + grad_probs)", shape, outBytes, time(dev, dispatchBwd, req), copyNs, notes));
                 result.add(row("cuda token_combine_backward (grad_inp + grad_merging_probs)", shape, outBytes, time(dev, combineBwd, req), copyNs, notes));

@@ -39,7 +39,11 @@ public enum Kernel {
             "ptr in, i64 N, i64 rowBytes, ptr map, i32 forward, ptr out, ptr probs, i32 probsSize, ptr pprobs"),
     RAGGED_PARAMS("ragged_params", Variants.SINGLE, "ptr M, i32 S, i32 E, i32 shard, i32 reverse, ptr out"),
     LOCAL_A2A_PARAMS("local_a2a_params", Variants.SINGLE,
-            "ptr M, i32 S, i32 E, i32 shard, ptr split, ptr sorted, ptr group, ptr sortedSplit, ptr inverse");
+            "ptr M, i32 S, i32 E, i32 shard, ptr split, ptr sorted, ptr group, ptr sortedSplit, ptr inverse"),
+    // the benchmark's floors: the same bytes with no index work (CudaBench only, docs/cuda.md "Floors")
+    BENCH_FLOOR_SPREAD("bench_floor_spread", Variants.SINGLE, "ptr in, i64 nv, i32 k, ptr out"),
+    BENCH_FLOOR_GATHER("bench_floor_gather", Variants.SINGLE, "ptr in, i64 nv, i32 k, ptr out"),
+    BENCH_FLOOR_GRAD("bench_floor_grad", Variants.SINGLE, "ptr g, ptr fwd, i64 nv, i32 k, ptr out");
 
     /** A C parameter's kind: a device pointer, a C int or a C long long. */
     public enum Param { PTR, I32, I64 }
