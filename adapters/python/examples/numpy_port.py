@@ -623,6 +623,73 @@ def check_te_index(inputs, attrs):
     need(0 <= N < 2 ** 31, "X14", "num_out_tokens must be in [0, 2^31)")
 
 
+# ---------------------------------------------------------------- torchao's padded permute (W1-W6)
+
+def round_up(x, a):
+    return (x + a - 1) // a * a
+
+
+@adapter.op("torchao_permute_and_pad")
+def torchao_permute_and_pad(inputs, attrs, profile):
+    x = inputs["inp"]
+    counts = inputs["num_tokens_per_expert"].data.astype(np.int64)
+    R, L, A = attrs["ep_degree"], attrs["num_local_experts"], attrs["alignment"]
+    T = x.data.shape[0]
+    starts = np.cumsum(counts) - counts                              # W1: chunk (r, e) starts, rank-major
+    total = counts.reshape(R, L).sum(0)                              # W2: rows per local expert over the ranks
+    sizes = round_up(np.maximum(total, A), A)                        # W2: an empty expert still gets A rows
+    offsets = np.cumsum(sizes)                                       # W3: inclusive, the end of each group
+    max_len = round_up(T + L * A, A)                                 # W5
+    idx = np.full(max_len, -1, dtype=np.int64)                       # W4, W5: pads and the tail stay -1
+    for e in range(L):
+        w = offsets[e] - sizes[e]
+        for r in range(R):
+            n = counts[r * L + e]
+            idx[w:w + n] = starts[r * L + e] + np.arange(n)          # W1: (local expert, source rank, position)
+            w += n
+    padded = np.vstack((x.data, np.zeros((1, x.data.shape[1]), dtype=x.data.dtype)))
+    out = padded[idx]                                                # -1 reads the appended zero row
+    return {"output": Tensor(out, x.dtype), "permuted_indices": Tensor(idx.astype(np.int32), "i32"),
+            "num_tokens_per_expert_padded": Tensor(sizes.astype(np.int32), "i32"),
+            "group_offsets": Tensor(offsets.astype(np.int32), "i32")}
+
+
+@adapter.op("torchao_unpermute")
+def torchao_unpermute(inputs, attrs, profile):
+    y = inputs["inp"]
+    idx = inputs["permuted_indices"].data.astype(np.int64)
+    T = attrs["num_tokens"]
+    full = np.zeros((T + 1, y.data.shape[1]), dtype=y.data.dtype)
+    full[idx] = y.data                                               # W6: a -1 lands on row T, dropped below
+    return {"output": Tensor(full[:T], y.dtype)}
+
+
+def check_padded_permute(inputs, attrs):
+    """X27, X28."""
+    for a in ("ep_degree", "num_local_experts", "alignment"):
+        need(a in attrs and 1 <= attrs[a] < 2 ** 31, "X27", "%s must be >= 1" % a)
+    c = inputs["num_tokens_per_expert"]
+    R, L, A = attrs["ep_degree"], attrs["num_local_experts"], attrs["alignment"]
+    T = inputs["inp"].data.shape[0]
+    need(c.dtype in INDEX, "X28", "num_tokens_per_expert must be int32 or int64")
+    need(c.data.shape == (R * L,), "X28", "num_tokens_per_expert must be [ep_degree * num_local_experts]")
+    v = c.data.astype(np.int64)
+    need((v >= 0).all() and int(v.sum()) == T, "X28", "counts must be >= 0 and add up to the rows of inp")
+    need(round_up(T + L * A, A) < 2 ** 31, "X27", "max_len must fit int32")
+
+
+def check_padded_unpermute(inputs, attrs):
+    """X29."""
+    y, idx = inputs["inp"], inputs["permuted_indices"]
+    T = attrs.get("num_tokens", -1)
+    need(0 <= T < 2 ** 31, "X29", "num_tokens must be in [0, 2^31)")
+    need(idx.dtype == "i32" and idx.data.shape == (y.data.shape[0],), "X29", "permuted_indices must be int32 [rows of inp]")
+    v = idx.data.astype(np.int64)
+    need(((v == -1) | ((v >= 0) & (v < T))).all(), "X29", "permuted_indices entries are -1 or rows [0, num_tokens)")
+    named = v[v >= 0]
+    need(named.size == T and np.unique(named).size == T, "X29", "every row [0, num_tokens) named exactly once")
+
+
 # ---------------------------------------------------------------- group X: refuse inputs outside the contract (B1)
 
 INDEX = ("i32", "i64")
@@ -644,6 +711,8 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "moe_align_block_size": (("topk_ids",), ("expert_map",), ("block_size", "num_experts", "pad_sorted_ids")),
     "te_index_permute": (("inp", "indices"), (), ("num_out_tokens",)),
     "te_index_unpermute": (("inp", "row_id_map"), ("merging_probs",), ("num_tokens", "top_k")),
+    "torchao_permute_and_pad": (("inp", "num_tokens_per_expert"), (), ("ep_degree", "num_local_experts", "alignment")),
+    "torchao_unpermute": (("inp", "permuted_indices"), (), ("num_tokens",)),
 }
 
 
@@ -831,6 +900,10 @@ def check_x(op, inputs, attrs, profile):
         check_te_index(inputs, attrs)
     elif op == "te_index_unpermute":
         check_te_index_unpermute(inputs, attrs)
+    elif op == "torchao_permute_and_pad":
+        check_padded_permute(inputs, attrs)
+    elif op == "torchao_unpermute":
+        check_padded_unpermute(inputs, attrs)
 
 
 def checked(op, fn):

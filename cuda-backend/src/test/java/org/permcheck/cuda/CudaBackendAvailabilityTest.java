@@ -157,6 +157,25 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
+    void torchaoPaddedPermuteIsNotClaimedSoItIsNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements torchao's padded permute / torchtitan's unpermute (docs/spec.md W1-W6): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor inp = Tensor.ofFloats(DType.F32, new long[] {2, 4}, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
+            Tensor counts = Tensor.i32(new long[] {2}, 1, 1);
+            Invocation permute = new Invocation(Op.TORCHAO_PERMUTE_AND_PAD, Profile.TE_JAX, Map.of("inp", inp, "num_tokens_per_expert", counts),
+                    Map.of("ep_degree", 1L, "num_local_experts", 2L, "alignment", 1L));
+            assertEquals("op torchao_permute_and_pad not implemented", b.info().capabilities().whyNot(permute));
+            assertFalse(b.info().capabilities().ops().contains(Op.TORCHAO_PERMUTE_AND_PAD));
+            Invocation unpermute = new Invocation(Op.TORCHAO_UNPERMUTE, Profile.TE_JAX, Map.of("inp", inp, "permuted_indices", Tensor.i32(new long[] {2}, 1, 0)),
+                    Map.of("num_tokens", 2L));
+            assertEquals("op torchao_unpermute not implemented", b.info().capabilities().whyNot(unpermute));
+            assertFalse(b.info().capabilities().ops().contains(Op.TORCHAO_UNPERMUTE));
+            // not claimed: it keeps the default level, not the bit_exact the claimed ops declare
+            assertEquals(org.permcheck.contract.Determinism.defaultFor(Op.TORCHAO_UNPERMUTE), b.info().capabilities().determinismOf(Op.TORCHAO_UNPERMUTE));
+        }
+    }
+
+    @Test
     void secondBackendInTheSameProcessIsAlsoCleanlyUnavailable() throws Exception {
         // JCuda's static initializer fails once (UnsatisfiedLinkError), then NoClassDefFoundError:
         // both must become a reason, not an exception

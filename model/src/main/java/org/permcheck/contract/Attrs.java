@@ -30,4 +30,10 @@ public final class Attrs {
     public static final String SCALE_RECIPE = "scale_recipe";
     /** TE's index-map unpermute (docs/spec.md T5, X26): K, the slots per token of the row_id_map it reads. */
     public static final String TOP_K = "top_k";
+    /** torchao permute_and_pad (docs/spec.md W1, X27): R, the source ranks of the rank-major counts. */
+    public static final String EP_DEGREE = "ep_degree";
+    /** torchao permute_and_pad (W1, X27): E_l, the local experts of each rank's chunk. */
+    public static final String NUM_LOCAL_EXPERTS = "num_local_experts";
+    /** torchao permute_and_pad (W2, X27): A, every group padded to a multiple of it, an empty one to A rows. */
+    public static final String ALIGNMENT = "alignment";
 }

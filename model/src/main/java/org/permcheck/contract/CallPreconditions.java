@@ -136,6 +136,8 @@ public final class CallPreconditions {
             case BLOCK_ALIGN: BlockAlignPreconditions.check(inv); return;
             case TE_INDEX_PERMUTE: TeIndexPreconditions.permute(inv); return;
             case TE_INDEX_UNPERMUTE: TeIndexPreconditions.unpermute(inv); return;
+            case TORCHAO_PERMUTE_AND_PAD: PadPermutePreconditions.permute(inv); return;
+            case TORCHAO_UNPERMUTE: PadPermutePreconditions.unpermute(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

@@ -162,7 +162,33 @@ public enum Op {
             List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS)),
             // T5: [T, H]
             List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
-            List.of(Attrs.NUM_TOKENS, Attrs.TOP_K));
+            List.of(Attrs.NUM_TOKENS, Attrs.TOP_K)),
+    /**
+     * torchao {@code permute_and_pad} as torchtitan's {@code TorchAOTokenDispatcher} calls it after the all-to-all
+     * (docs/spec.md W1-W5): the received rows {@code inp[T,H]}, rank-major chunks counted by
+     * {@code num_tokens_per_expert[R*E_l]}, reordered expert-major (W1), each local expert's group padded to a
+     * multiple of {@code alignment} (an empty one to A rows, W2) with zero rows and index -1 (W4), group end
+     * offsets (W3), -1 / zero rows past the last group up to {@code max_len = round_up(T + E_l*A, A)} (W5);
+     * attrs ep_degree, num_local_experts, alignment.
+     */
+    TORCHAO_PERMUTE_AND_PAD("torchao_permute_and_pad",
+            List.of(in(Ports.INP), in(Ports.NUM_TOKENS_PER_EXPERT)),
+            // W5: [max_len, H] and int32[max_len]; W2, W3: int32[E_l]
+            List.of(out(Ports.OUTPUT, DATA, inv -> PadPermutePreconditions.maxLen(inv) * rowElems(inv, Ports.INP)),
+                    out(Ports.PERMUTED_INDICES, INDEX, PadPermutePreconditions::maxLen),
+                    out(Ports.NUM_TOKENS_PER_EXPERT_PADDED, INDEX, PadPermutePreconditions::localExperts),
+                    out(Ports.GROUP_OFFSETS, INDEX, PadPermutePreconditions::localExperts)),
+            List.of(Attrs.EP_DEGREE, Attrs.NUM_LOCAL_EXPERTS, Attrs.ALIGNMENT)),
+    /**
+     * torchtitan's {@code TorchAOTokenDispatcher._unpermute} (docs/spec.md W6): {@code out = new_empty(T+1, H);
+     * out[permuted_indices] = inp; out[:-1]}: row i of the output is the row p of inp with
+     * {@code permuted_indices[p] = i}; the pad rows (-1) land on the dropped last row. Attr num_tokens (T).
+     */
+    TORCHAO_UNPERMUTE("torchao_unpermute",
+            List.of(in(Ports.INP), in(Ports.PERMUTED_INDICES)),
+            // W6: [T, H]
+            List.of(out(Ports.OUTPUT, DATA, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(Attrs.NUM_TOKENS));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -170,7 +196,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, torchao's padded permute W1-W6). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }

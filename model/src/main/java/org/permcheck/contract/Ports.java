@@ -60,4 +60,12 @@ public final class Ports {
     public static final String PERMUTED_SCALE_INV = "permuted_scale_inv";
     /** TE's index-map permute (docs/spec.md T1-T4): int32 {@code [T,K]} expert ids, read as uint32 when sorted (T1). */
     public static final String INDICES = "indices";
+    /** torchao {@code permute_and_pad} (docs/spec.md W1-W5): int {@code [R*E_l]} rows per (source rank, local expert), rank-major. */
+    public static final String NUM_TOKENS_PER_EXPERT = "num_tokens_per_expert";
+    /** torchao {@code permute_and_pad} (W1, W4, W5): int32 {@code [max_len]}, the input row of each output row, -1 a pad row; the unpermute's input (W6). */
+    public static final String PERMUTED_INDICES = "permuted_indices";
+    /** torchao {@code permute_and_pad} (W2): int32 {@code [E_l]}, each local expert's group size, padded. */
+    public static final String NUM_TOKENS_PER_EXPERT_PADDED = "num_tokens_per_expert_padded";
+    /** torchao {@code permute_and_pad} (W3): int32 {@code [E_l]}, each group's end offset (inclusive cumsum of the padded sizes). */
+    public static final String GROUP_OFFSETS = "group_offsets";
 }

@@ -90,6 +90,16 @@ public enum Rule {
     X24("index map indices"),
     X25("index map row width"),
     X26("index map unpermute inputs"),
+    /** torchao's padded permute after the all-to-all (torchao_permute_and_pad / torchao_unpermute, torchtitan's TorchAOTokenDispatcher). */
+    W1("padded permute order"),
+    W2("padded group sizes"),
+    W3("padded group offsets"),
+    W4("group pad rows"),
+    W5("tail past the last group"),
+    W6("padded unpermute"),
+    X27("padded permute attributes"),
+    X28("padded permute counts"),
+    X29("padded unpermute inputs"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),
@@ -140,7 +150,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X26: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X29: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

@@ -19,6 +19,8 @@ import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
+import org.permcheck.oracle.padperm.PadPermute;
+import org.permcheck.oracle.padperm.PadUnpermute;
 import org.permcheck.oracle.teindex.IndexPermute;
 import org.permcheck.oracle.teindex.IndexUnpermute;
 
@@ -53,6 +55,8 @@ public final class Oracle {
             case BLOCK_ALIGN: return BlockAlign.of(inv).expected(); // K1-K6, X11-X13
             case TE_INDEX_PERMUTE: return IndexPermute.expected(inv); // T1-T4, X14, X24, X25
             case TE_INDEX_UNPERMUTE: return IndexUnpermute.expected(inv); // T5, X26
+            case TORCHAO_PERMUTE_AND_PAD: return PadPermute.expected(inv); // W1-W5, X27, X28
+            case TORCHAO_UNPERMUTE: return PadUnpermute.expected(inv); // W6, X29
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }

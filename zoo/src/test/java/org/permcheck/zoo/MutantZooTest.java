@@ -129,6 +129,17 @@ class MutantZooTest {
     }
 
     /**
+     * The mutants of torchao's padded permute and torchtitan's unpermute (issue 14 profile 5, docs/mutants.md) die by FAIL
+     * in the quick tier (its padded-permute vectors and edge cases: an empty expert, several ranks, the tail) under the W
+     * rule each was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> paddedPermuteMutantsDieUnderTheirWRule() {
+        return killedInTheQuickTier("padded-", "padded permute", Bug.PADDED_EMPTY_EXPERT_NOT_CLAMPED, Bug.PADDED_TAIL_UNWRITTEN,
+                Bug.PADDED_EXCLUSIVE_OFFSETS, Bug.PADDED_RANK_MAJOR_ORDER, Bug.PADDED_UNPERMUTE_GATHERS);
+    }
+
+    /**
      * The quantized mutants (issue 17, docs/mutants.md) die by FAIL in the quick tier (its scale edge cases and sampled fp8
      * dispatches with scales) under the F rule each was planted against.
      */

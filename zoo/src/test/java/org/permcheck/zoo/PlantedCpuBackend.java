@@ -67,6 +67,8 @@ final class PlantedCpuBackend implements Backend {
             case BLOCK_ALIGN: return new Outputs(PlantedBlockAlign.run(inv, bug, call)); // K1-K6
             case TE_INDEX_PERMUTE: return new Outputs(PlantedTeIndex.run(inv, bug)); // T1-T4
             case TE_INDEX_UNPERMUTE: return new Outputs(PlantedTeIndex.unpermute(inv, bug)); // T5
+            case TORCHAO_PERMUTE_AND_PAD: return new Outputs(PlantedPadPermute.permute(inv, bug)); // W1-W5
+            case TORCHAO_UNPERMUTE: return new Outputs(PlantedPadPermute.unpermute(inv, bug)); // W6
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

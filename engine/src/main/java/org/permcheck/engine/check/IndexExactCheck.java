@@ -81,6 +81,7 @@ public final class IndexExactCheck implements Check {
             if (p.kind() != Port.Kind.INDEX || !ctx.comparable(p.name())) continue;
             if (ctx.op() == Op.DISPATCH) continue;
             if (ctx.op() == Op.BLOCK_ALIGN) continue; // K1-K6: BlockAlignCheck (multisets, not positions)
+            if (ctx.op() == Op.TORCHAO_PERMUTE_AND_PAD) continue; // W1-W5: PadPermuteCheck (the rule of each position's region)
             Tensor e = ctx.expectedValue(p.name());
             Tensor a = ctx.actualValue(p.name());
             if (a.bitEquals(e)) continue;

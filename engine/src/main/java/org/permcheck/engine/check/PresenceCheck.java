@@ -27,7 +27,7 @@ public final class PresenceCheck implements Check {
 
     @Override
     public Set<Rule> rules() {
-        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4);
+        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4, Rule.W2, Rule.W3, Rule.W5, Rule.W6);
         r.addAll(DISPATCH.values());
         for (Map<Op, Rule> m : List.of(PayloadBitsCheck.COPIES, IndexExactCheck.EXACT, ReductionToleranceCheck.SUMS)) r.addAll(m.values());
         return r;
@@ -41,6 +41,10 @@ public final class PresenceCheck implements Check {
         }
         if (ctx.op() == Op.BLOCK_ALIGN) return Rule.K1; // every output's dtype and length (int32, K1)
         if (ctx.op() == Op.TE_INDEX_PERMUTE && p.name().equals(Ports.OUTPUT)) return Rule.T4; // num_out_tokens rows (T4)
+        if (ctx.op() == Op.TORCHAO_UNPERMUTE) return Rule.W6; // [T, H]
+        if (ctx.op() == Op.TORCHAO_PERMUTE_AND_PAD) { // max_len rows (W5), E_l sizes and offsets (W2, W3)
+            return p.name().equals(Ports.NUM_TOKENS_PER_EXPERT_PADDED) ? Rule.W2 : p.name().equals(Ports.GROUP_OFFSETS) ? Rule.W3 : Rule.W5;
+        }
         switch (p.kind()) {
             case DATA: return PayloadBitsCheck.COPIES.get(ctx.op());
             case INDEX: return IndexExactCheck.EXACT.get(ctx.op());

@@ -60,6 +60,8 @@ public final class CpuBackend implements Backend {
             case BLOCK_ALIGN: return CpuBlockAlign.run(inv); // K1-K6: groups in the kernel's thread order, judged as multisets
             case TE_INDEX_PERMUTE: return CpuTeIndex.permute(inv); // T1-T4: a radix sort of uint32 keys, like TE
             case TE_INDEX_UNPERMUTE: return CpuTeIndex.unpermute(inv); // T5: accumulated in the payload dtype, like TE
+            case TORCHAO_PERMUTE_AND_PAD: return CpuPadPermute.permute(inv); // W1-W5: torchao's cumsums and per-expert fill
+            case TORCHAO_UNPERMUTE: return CpuPadPermute.unpermute(inv); // W6: the scatter into T+1 rows, the last dropped
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

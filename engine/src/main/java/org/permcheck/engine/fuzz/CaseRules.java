@@ -114,6 +114,17 @@ public final class CaseRules {
                 r.add(Rule.T3);
                 if (indexMapDrops(inv)) r.add(Rule.T4);
                 break;
+            case TORCHAO_PERMUTE_AND_PAD:
+                // W1-W5 always: every call has groups, their sizes and offsets, pads (or none) and the tail up to max_len
+                r.add(Rule.W1);
+                r.add(Rule.W2);
+                r.add(Rule.W3);
+                r.add(Rule.W4);
+                r.add(Rule.W5);
+                break;
+            case TORCHAO_UNPERMUTE:
+                r.add(Rule.W6);
+                break;
             case TE_INDEX_UNPERMUTE:
                 r.add(Rule.T5);
                 r.add(Rule.C5);

@@ -206,6 +206,21 @@ public final class EdgeCases {
         m.put("te-index-unpermute-no-probs-f32", tu.withProbs(false).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0612L));
         m.put("te-index-unpermute-f16-drop", tu.withDtype(DType.F16).withAlign(10).withMergingProbs(true).withSeed(0x5eed0613L));
         m.put("te-index-permute-large-ids-fp8", ti.withDtype(DType.F8E4M3).withHidden(16).withExtra(5).withAlign(30).withSeed(0x5eed0606L));
+        // torchao's padded permute after the all-to-all and torchtitan's unpermute (issue 14 profile 5, docs/spec.md W1-W6;
+        // PadPermuteInputs: shards = ep_degree R, experts = num_local_experts E_l, align = alignment A, routing = how the rows
+        // split over the rank-major chunks, EMPTY_* an expert no rank sends to, W2's clamp)
+        CaseSpec pp = CaseSpec.of(Op.TORCHAO_PERMUTE_AND_PAD, 20, 3, 8, 1, 0x5eed0701L).withShards(2).withAlign(4)
+                .withValues(Values.SPECIALS).withDtype(DType.BF16).withRoutingDtype(DType.I64);
+        m.put("padded-permute", pp);
+        m.put("padded-permute-empty-expert", pp.withTokens(9).withAlign(8).withRouting(Routing.EMPTY_MIDDLE).withSeed(0x5eed0702L));
+        m.put("padded-permute-one-rank-mxfp8-align", pp.withShards(1).withExperts(4).withTokens(40).withAlign(32).withDtype(DType.F8E4M3).withHidden(16).withSeed(0x5eed0703L));
+        m.put("padded-permute-4-ranks-zipf-i32", pp.withShards(4).withExperts(2).withTokens(50).withAlign(16).withRouting(Routing.ZIPF).withRoutingDtype(DType.I32).withSeed(0x5eed0704L));
+        m.put("padded-permute-align-1", pp.withAlign(1).withRouting(Routing.VARYING).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0705L));
+        m.put("padded-permute-one-expert", pp.withExperts(4).withRouting(Routing.ONE_EXPERT).withSeed(0x5eed0706L));
+        m.put("padded-permute-no-rows", pp.withTokens(0).withSeed(0x5eed0707L));
+        CaseSpec pu = pp.withOp(Op.TORCHAO_UNPERMUTE);
+        m.put("padded-unpermute", pu.withRouting(Routing.VARYING).withSeed(0x5eed0711L));
+        m.put("padded-unpermute-empty-expert-4-ranks", pu.withShards(4).withAlign(8).withRouting(Routing.EMPTY_FIRST).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0712L));
         return m;
     }
 

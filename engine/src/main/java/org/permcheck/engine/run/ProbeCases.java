@@ -207,6 +207,19 @@ public final class ProbeCases {
         p.add(new Probe("te-index-unpermute-map-short", Rule.X26, tu, inv -> withInput(inv, Ports.ROW_ID_MAP, rows(inv.input(Ports.ROW_ID_MAP), -1))));
         p.add(new Probe("te-index-unpermute-row-out-of-range", Rule.X26, tu, inv -> withInput(inv, Ports.ROW_ID_MAP,
                 set(inv.input(Ports.ROW_ID_MAP), 0, 0, inv.input(Ports.INP).dim(0)))));
+        // X27-X29: torchao's padded permute / torchtitan's unpermute (docs/spec.md W1-W6): alignment 0 divides by zero in
+        // torchao, the counts are viewed as (R, -1) and must add up to the received rows, the unpermute's index_put needs
+        // every row named once
+        CaseSpec pp = CaseSpec.of(Op.TORCHAO_PERMUTE_AND_PAD, 20, 3, 8, 1, 0x9b0be701L).withShards(2).withAlign(4).withDtype(DType.BF16);
+        p.add(new Probe("padded-permute-alignment-0", Rule.X27, pp, inv -> withAttr(inv, Attrs.ALIGNMENT, 0L)));
+        p.add(new Probe("padded-permute-counts-short", Rule.X28, pp, inv -> withInput(inv, Ports.NUM_TOKENS_PER_EXPERT, rows(inv.input(Ports.NUM_TOKENS_PER_EXPERT), -1))));
+        p.add(new Probe("padded-permute-counts-sum-above-rows", Rule.X28, pp, inv -> withInput(inv, Ports.NUM_TOKENS_PER_EXPERT,
+                set(inv.input(Ports.NUM_TOKENS_PER_EXPERT), 0, 0, inv.input(Ports.NUM_TOKENS_PER_EXPERT).getLong(0) + 1))));
+        CaseSpec pu = pp.withOp(Op.TORCHAO_UNPERMUTE);
+        p.add(new Probe("padded-unpermute-index-out-of-range", Rule.X29, pu, inv -> withInput(inv, Ports.PERMUTED_INDICES,
+                set(inv.input(Ports.PERMUTED_INDICES), 0, 0, inv.attr(Attrs.NUM_TOKENS)))));
+        p.add(new Probe("padded-unpermute-row-named-twice", Rule.X29, pu, inv -> withInput(inv, Ports.PERMUTED_INDICES,
+                set(inv.input(Ports.PERMUTED_INDICES), 1, 0, inv.input(Ports.PERMUTED_INDICES).getLong(0)))));
         // X22, X23: block scales (docs/spec.md F1-F4) come with an fp8 dispatch payload, their recipe and its shape, and only to token_dispatch
         CaseSpec q = CaseSpec.of(Op.DISPATCH, 8, 4, 130, 2, 0x9b0be171L).withDtype(DType.F8E4M3).withScaleRecipe(1);
         p.add(new Probe("scales-with-bf16-payload", Rule.X22, q, inv -> withInput(inv, Ports.INP,

@@ -73,6 +73,10 @@ public final class FeatureLabels {
         add("pad-sorted-ids", "moe_align_block_size with pad_sorted_ids: the buffer rounded up to the block (K1)");
         add("expert-map", "moe_align_block_size with an expert_map: local ids, -1 off the rank (K6)");
         add("block-align-large-path", "moe_align_block_size at the shape of the kernels' atomic path, T*K >= 1024 or E > 64 (K2)");
+        add("padded-permute", "torchao's padded permute after the all-to-all / torchtitan's unpermute: rank-major chunks to expert-major padded groups (docs/spec.md W1-W6)");
+        add("padded-permute-one-rank", "torchao_permute_and_pad with ep_degree 1: only the padding (W1)");
+        add("padded-permute-align-1", "torchao_permute_and_pad with alignment 1: no pad rows, a tail of E_l rows (W2, W5)");
+        add("padded-permute-empty-expert", "torchao_permute_and_pad with a local expert no rank sends to: A pad rows all the same (W2, torchtitan #1166)");
         add("te-index-map", "TE's index-map permute, te_index_permute: a stable uint32 sort of indices[T,K] (docs/spec.md T1-T4)");
         add("index-map-minus-one", "te_index_permute with -1 sentinels in indices, sorted last (T1)");
         add("index-map-drop", "te_index_permute with num_out_tokens below T*K: the last sorted slots dropped (T4)");

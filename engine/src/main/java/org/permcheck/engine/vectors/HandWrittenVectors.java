@@ -46,6 +46,7 @@ public final class HandWrittenVectors {
         megatron(v);
         blockAlign(v);
         teIndex(v);
+        paddedPermute(v);
         return v;
     }
 
@@ -555,6 +556,55 @@ public final class HandWrittenVectors {
                 teIndexPermute(ramp(DType.F32, 4, 4), Tensor.ofInts(DType.I64, shape(4, 2), TE_INDEX_IDS), 0)));
         v.add(neg("precondition/x25-index-row-12-bytes", "a bf16 row of H = 6, 12 bytes: not a multiple of the kernel's 16-byte vectors", Rule.X25,
                 teIndexPermute(ramp(DType.BF16, 4, 6), ids, 0)));
+    }
+
+    // ------------------------------------------------------------------ W (torchao's padded permute, issue 14 profile 5)
+
+    /**
+     * PadPermuteTest's examples (computed by hand there). A: R=2, E_l=2, A=4, counts [2,0 | 1,3]: sizes 4, 4, offsets
+     * 4, 8, max_len 16, permuted_indices [0,1,2,-1, 3,4,5,-1, -1 x 8]. B: R=2, E_l=3, A=2, counts [1,0,2 | 0,0,1]: sizes
+     * 2, 2, 4 (expert 1 empty, clamped to A), offsets 2, 4, 8, max_len 10, permuted_indices [0,-1, -1,-1, 1,2,3,-1, -1,-1].
+     */
+    static final long[] PADDED_A_INDICES = {0, 1, 2, -1, 3, 4, 5, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+
+    private static void paddedPermute(List<VectorCase> v) {
+        Tensor countsA = Tensor.ofInts(DType.I64, shape(4), 2, 0, 1, 3);
+        v.add(vec("padded-permute/worked-example", "R=2, E_l=2, A=4, counts [2,0 | 1,3]: permuted_indices [0,1,2,-1, 3,4,5,-1, -1 x 8], sizes [4,4], offsets [4,8]",
+                rules(Rule.W1, Rule.W2, Rule.W3, Rule.W4, Rule.W5), feats("padded-permute", "f32"),
+                paddedPermute(ramp(DType.F32, 6, 4), countsA, 2, 2, 4)));
+        v.add(vec("padded-permute/empty-expert", "R=2, E_l=3, A=2, counts [1,0,2 | 0,0,1]: expert 1 gets A = 2 pad rows (torchtitan #1166), offsets [2,4,8]",
+                rules(Rule.W1, Rule.W2, Rule.W3, Rule.W4, Rule.W5), feats("padded-permute", "padded-permute-empty-expert", "bf16"),
+                paddedPermute(ramp(DType.BF16, 4, 8), Tensor.i32(shape(6), 1, 0, 2, 0, 0, 1), 2, 3, 2)));
+        v.add(vec("padded-permute/one-rank-align-1", "R=1, A=1, counts [2,1]: the identity, sizes [2,1], offsets [2,3], a tail of E_l*A = 2 rows of -1",
+                rules(Rule.W1, Rule.W2, Rule.W3, Rule.W5), feats("padded-permute", "padded-permute-one-rank", "padded-permute-align-1", "f32"),
+                paddedPermute(ramp(DType.F32, 3, 4), Tensor.i32(shape(2), 2, 1), 1, 2, 1)));
+        v.add(vec("padded-permute/unpermute-worked-example", "the worked example's permuted_indices: output rows 0..5 are inp rows 0,1,2,4,5,6; the -1 rows dropped",
+                rules(Rule.W6), feats("padded-permute", "f32"),
+                paddedUnpermute(ramp(DType.F32, 16, 4), Tensor.i32(shape(16), PADDED_A_INDICES), 6)));
+        v.add(neg("precondition/x27-padded-permute-alignment-0", "alignment 0 (torchao's round-up divides by it)", Rule.X27,
+                paddedPermute(ramp(DType.F32, 6, 4), countsA, 2, 2, 0)));
+        v.add(neg("precondition/x28-padded-permute-counts-sum", "counts add up to 6, inp has 5 rows", Rule.X28,
+                paddedPermute(ramp(DType.F32, 5, 4), countsA, 2, 2, 4)));
+        v.add(neg("precondition/x29-padded-unpermute-row-twice", "permuted_indices names row 0 twice and row 1 never", Rule.X29,
+                paddedUnpermute(ramp(DType.F32, 4, 4), Tensor.i32(shape(4), 0, 0, -1, -1), 2)));
+    }
+
+    static Invocation paddedPermute(Tensor inp, Tensor counts, long ranks, long local, long alignment) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.NUM_TOKENS_PER_EXPERT, counts);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.EP_DEGREE, ranks);
+        attrs.put(Attrs.NUM_LOCAL_EXPERTS, local);
+        attrs.put(Attrs.ALIGNMENT, alignment);
+        return new Invocation(Op.TORCHAO_PERMUTE_AND_PAD, Profile.TE_JAX, in, attrs);
+    }
+
+    static Invocation paddedUnpermute(Tensor inp, Tensor indices, long tokens) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.PERMUTED_INDICES, indices);
+        return new Invocation(Op.TORCHAO_UNPERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_TOKENS, tokens));
     }
 
     static Invocation teIndexPermute(Tensor inp, Tensor indices, long numOut) {

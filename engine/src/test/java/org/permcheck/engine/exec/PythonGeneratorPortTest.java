@@ -46,7 +46,8 @@ class PythonGeneratorPortTest {
      * (K1-K6) have named edge cases only (EdgeCases, MegatronInputs, BlockAlignInputs), so the Python generator port need
      * not rebuild them.
      */
-    static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN, Op.TE_INDEX_PERMUTE, Op.TE_INDEX_UNPERMUTE);
+    static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN, Op.TE_INDEX_PERMUTE, Op.TE_INDEX_UNPERMUTE,
+            Op.TORCHAO_PERMUTE_AND_PAD, Op.TORCHAO_UNPERMUTE);
 
     static List<String> specs() {
         Set<String> out = new LinkedHashSet<>();
