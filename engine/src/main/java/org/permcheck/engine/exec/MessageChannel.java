@@ -47,6 +47,11 @@ public final class MessageChannel {
         return new MessageChannel(BackendProcess.start(command, null));
     }
 
+    /** Starts {@code /bin/sh -c command} with {@code env} added to its environment (one rank of a {@link RankGroup}). */
+    static MessageChannel start(String command, java.util.Map<String, String> env) throws IOException {
+        return new MessageChannel(BackendProcess.start(command, null, env));
+    }
+
     /**
      * Sends {@code request} and reads the answer, a JSON object. {@code what} names the exchange in
      * messages ("hello", "case ..."); {@code limit} ZERO: none (the caller's timer and
