@@ -1,4 +1,4 @@
-"""The numpy port's rank mode (docs/protocol.md 6, docs/spec.md A7-A9): one rank of expert parallelism.
+"""The numpy port's rank mode (docs/protocol.md 8, docs/spec.md A7-A9): one rank of expert parallelism.
 
     permcheck ep --ranks 2 --backend-cmd 'python3 adapters/python/ep/numpy_rank.py'
 

@@ -1,4 +1,4 @@
-"""A PyTorch rank of the ep tier (docs/protocol.md 6, docs/spec.md A7-A9), on torch.distributed.
+"""A PyTorch rank of the ep tier (docs/protocol.md 8, docs/spec.md A7-A9), on torch.distributed.
 
     permcheck ep --ranks 2 --backend-cmd 'python3 adapters/python/ep/torch_rank.py [--device cuda]'
 

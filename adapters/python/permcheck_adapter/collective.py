@@ -1,4 +1,4 @@
-"""A small collective over TCP sockets for the ep tier's numpy ranks (docs/protocol.md 6).
+"""A small collective over TCP sockets for the ep tier's numpy ranks (docs/protocol.md 8).
 
 Standard library only. Rank 0 listens on PERMCHECK_RENDEZVOUS (host:port); every other rank connects
 to it and says its rank. `all_to_all_v` is a real exchange between the processes, relayed by rank 0

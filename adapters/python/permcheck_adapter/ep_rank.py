@@ -1,4 +1,4 @@
-"""Serve one rank of permcheck's multi-rank mode (docs/protocol.md 6).
+"""Serve one rank of permcheck's multi-rank mode (docs/protocol.md 8).
 
 The engine starts S processes of one command with PERMCHECK_RANK, PERMCHECK_WORLD_SIZE and
 PERMCHECK_RENDEZVOUS (and RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT for torch.distributed). Each

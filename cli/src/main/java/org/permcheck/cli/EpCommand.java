@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** The ep tier (docs/checks.md): S ranks of one backend command, judged by docs/spec.md A7–A9. */
 @Command(name = "ep", mixinStandardHelpOptions = true,
-        description = {"Run the expert-parallel tier: S processes of one backend, one per rank (docs/protocol.md 6), judged by A7-A9.", ""},
+        description = {"Run the expert-parallel tier: S processes of one backend, one per rank (docs/protocol.md 8), judged by A7-A9.", ""},
         footer = {"", "Exit 0 when every case passed, 1 otherwise, 3 when nothing was judged.", "",
                 "Example:", "  ./permcheck ep --ranks 2,4 --backend-cmd 'python3 adapters/python/ep/numpy_rank.py' --out reports/ep/numpy"})
 final class EpCommand implements Callable<Integer> {

@@ -19,7 +19,7 @@ public record EpCase(String name, long seed, String shape, List<Tensor> inp, Lis
 
     public long experts() { return routingMap.get(0).dim(1); }
 
-    /** The request inputs of rank r (docs/protocol.md 6.2). */
+    /** The request inputs of rank r (docs/protocol.md 8.2). */
     public Map<String, Tensor> rankInputs(int r) {
         long[][] m = RankChain.counts(routingMap);
         Tensor counts = Tensor.zeros(DType.I32, m.length, m[0].length);

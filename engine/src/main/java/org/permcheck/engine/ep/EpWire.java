@@ -1,6 +1,6 @@
 package org.permcheck.engine.ep;
 
-/** The names of the multi-rank call on the wire (docs/protocol.md 6): its op, inputs and outputs. */
+/** The names of the multi-rank call on the wire (docs/protocol.md 8): its op, inputs and outputs. */
 public final class EpWire {
     private EpWire() {}
 

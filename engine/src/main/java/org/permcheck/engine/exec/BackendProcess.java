@@ -44,7 +44,7 @@ final class BackendProcess {
         return start(command, workDir, java.util.Map.of());
     }
 
-    /** As {@link #start(String, Path)}, with {@code env} added to the environment (a rank's identity, docs/protocol.md 6). */
+    /** As {@link #start(String, Path)}, with {@code env} added to the environment (a rank's identity, docs/protocol.md 8). */
     static BackendProcess start(String command, Path workDir, java.util.Map<String, String> env) throws IOException {
         List<String> argv = new ArrayList<>();
         String setsid = BackendTree.setsid();

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The multi-rank mode of the protocol (docs/protocol.md 6): S processes of one backend command, one
+ * The multi-rank mode of the protocol (docs/protocol.md 8): S processes of one backend command, one
  * per rank, each told its rank, the world size and a rendezvous in its environment, each speaking
  * protocol 1 on its own pipes with its own scratch directory. A call goes to every rank at once
  * (a collective blocks until all ranks take part); the first rank that crashes, errs, answers for
@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * never left behind. Knows nothing of expert parallelism: names of tensors in, names of tensors out.
  */
 public final class RankGroup implements AutoCloseable {
-    /** The environment variables a rank is started with (docs/protocol.md 6.1). */
+    /** The environment variables a rank is started with (docs/protocol.md 8.1). */
     public static final String RANK = "PERMCHECK_RANK";
     public static final String WORLD_SIZE = "PERMCHECK_WORLD_SIZE";
     public static final String RENDEZVOUS = "PERMCHECK_RENDEZVOUS";

@@ -20,7 +20,7 @@ import org.permcheck.engine.exec.RankGroup;
 import org.permcheck.engine.model.Status;
 
 /**
- * The ep tier on real processes (docs/spec.md A7–A9, docs/protocol.md 6): the numpy rank port
+ * The ep tier on real processes (docs/spec.md A7–A9, docs/protocol.md 8): the numpy rank port
  * (adapters/python/ep/numpy_rank.py, a real all-to-all over TCP between its processes) passes for
  * S = 2 and 4; each planted hostile rank is never a pass and gets the status its fault means; no
  * rank process outlives the tier. Expected values come from the oracle (RankChain) through EpJudge.
