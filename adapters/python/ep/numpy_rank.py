@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from permcheck_adapter import ep_rank  # noqa: E402
-from permcheck_adapter.collective import TcpCollective  # noqa: E402
+from permcheck_adapter.collective import ThreadCollective, TcpCollective  # noqa: E402
 
 PLANTS = ("wrong-offsets", "drop-last-slice", "crash-zero-token", "wrong-rank", "hang", "stale-first-backward")
 
@@ -101,10 +101,41 @@ def make_chain(plant):
     return chain
 
 
+def single_chain(chain):
+    """All ranks in one process: the per-rank chain on S threads sharing a ThreadCollective."""
+    import threading
+
+    def chain_all(inputs, world, state):
+        coll = ThreadCollective(world)
+        results, errors = [None] * world, []
+
+        def one(r):
+            try:
+                results[r] = chain(inputs[r], r, world, coll.for_rank(r))
+            except BaseException as e:  # noqa: B902 - reported as the call's error
+                errors.append(e)
+                coll._barrier.abort()
+
+        threads = [threading.Thread(target=one, args=(r,)) for r in range(world)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return results
+
+    return chain_all
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plant", choices=PLANTS)
+    ap.add_argument("--single-controller", action="store_true", help="one process serves every rank, one thread each")
     a = ap.parse_args()
+    if a.single_controller:
+        ep_rank.serve_single(single_chain(make_chain(a.plant)), "numpy-single-controller", device="CPU (numpy %s, threads)" % np.__version__)
+        return
     rank, world = int(os.environ["PERMCHECK_RANK"]), int(os.environ["PERMCHECK_WORLD_SIZE"])
     claimed = (rank + 1) % world if a.plant == "wrong-rank" and rank == 0 else None
     ep_rank.serve(make_chain(a.plant), "numpy-rank" + ("+" + a.plant if a.plant else ""), setup=lambda r, w: TcpCollective(r, w),

@@ -82,3 +82,33 @@ class TcpCollective:
     def close(self):
         for s in self.peers.values():
             s.close()
+
+
+class ThreadCollective:
+    """The same all_to_all_v between S threads of one process (the single-controller form, docs/protocol.md 8.4):
+    one shared table and a barrier, so a port's per-rank code runs unchanged, one thread per rank."""
+
+    def __init__(self, world_size):
+        import threading
+        self.world_size = world_size
+        self._table = [[None] * world_size for _ in range(world_size)]
+        self._barrier = threading.Barrier(world_size)
+        self._local = threading.local()
+
+    def for_rank(self, rank):
+        coll = self
+
+        class _Rank:
+            def __init__(self):
+                self.rank = rank
+                self.world_size = coll.world_size
+
+            def all_to_all_v(self, slices):
+                for j, s in enumerate(slices):
+                    coll._table[rank][j] = s
+                coll._barrier.wait()
+                got = [coll._table[i][rank] for i in range(coll.world_size)]
+                coll._barrier.wait()  # nobody writes the next exchange before every rank has read this one
+                return got
+
+        return _Rank()

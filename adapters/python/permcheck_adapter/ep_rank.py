@@ -65,3 +65,50 @@ def serve(chain, name, version="0.1.0", device="CPU", setup=None, claimed_rank=N
             answer = {"type": "error", "id": rid, "message": "%s: %s" % (type(e).__name__, e)}
         out.write(json.dumps(answer) + "\n")
         out.flush()
+
+
+def serve_single(chain_all, name, version="0.1.0", device="CPU", setup=None):
+    """The single-controller form (docs/protocol.md 8.4): this one process serves every rank. A request
+    carries `ranks: [{rank, dir, inputs}]`; `chain_all(list of inputs by rank, world_size, state)` returns the
+    outputs by rank, written into each rank's directory."""
+    world = int(os.environ["PERMCHECK_WORLD_SIZE"])
+    out = stdout_guard.install()
+    state = None
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        msg = json.loads(line)
+        kind = msg.get("type")
+        if kind == "hello":
+            answer = {"type": "hello", "protocol": PROTOCOL, "name": name, "version": version, "device": device,
+                      "single_controller": True, "world_size": world, "pid": os.getpid(),
+                      "capabilities": {"ops": [], "dtypes": ["f32"], "profiles": [], "features": []}}
+            out.write(json.dumps(answer) + "\n")
+            out.flush()
+            if setup is not None:
+                state = setup(world)
+            continue
+        if kind == "bye":
+            out.write('{"type":"bye"}\n')
+            out.flush()
+            return
+        rid = msg.get("id")
+        try:
+            if kind != "run" or msg.get("op") != OP:
+                raise ValueError("unknown request %s %s" % (kind, msg.get("op")))
+            ranks = msg["ranks"]
+            inputs = [{k: npy.load(v["path"]) for k, v in r["inputs"].items()} for r in ranks]
+            outputs = chain_all(inputs, world, state)
+            answers = []
+            for r, outs in zip(ranks, outputs):
+                refs = {}
+                for k, arr in outs.items():
+                    path = os.path.join(r["dir"], "out_%s.npy" % k)
+                    npy.save(path, arr)
+                    refs[k] = {"path": path, "dtype": _dtype_id(arr), "shape": list(arr.shape)}
+                answers.append({"rank": r["rank"], "outputs": refs})
+            answer = {"type": "result", "id": rid, "world_size": world, "ranks": answers}
+        except Exception as e:
+            answer = {"type": "error", "id": rid, "message": "%s: %s" % (type(e).__name__, e)}
+        out.write(json.dumps(answer) + "\n")
+        out.flush()

@@ -35,6 +35,9 @@ final class EpCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "limit per call, all ranks (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
+    @Option(names = "--single-controller", description = "one process serves every rank (JAX on S devices; docs/protocol.md 8.4)")
+    boolean singleController;
+
     @Option(names = "--out", paramLabel = "DIR", description = "where summary.md and report.json go")
     Path out;
 
@@ -44,7 +47,7 @@ final class EpCommand implements Callable<Integer> {
         for (int s : ranks) if (s < 1 || s > 64) throw new UsageError("--ranks " + s + " is not in [1, 64]");
         if (timeoutSeconds <= 0 || timeoutSeconds > BackendOptions.MAX_TIMEOUT_SECONDS) throw new UsageError("--timeout must be in [1, " + BackendOptions.MAX_TIMEOUT_SECONDS + "]");
         Path scratch = Files.createTempDirectory("permcheck-ep-");
-        EpTier.Outcome o = EpTier.run(command, ranks, seed, Duration.ofSeconds(timeoutSeconds), scratch);
+        EpTier.Outcome o = EpTier.run(command, ranks, seed, Duration.ofSeconds(timeoutSeconds), scratch, singleController);
         PrintWriter w = spec.commandLine().getOut();
         for (EpTier.Result r : o.results()) w.println(r.line());
         w.println("ep: " + (o.conformant() ? "CONFORMANT" : o.results().isEmpty() ? "nothing judged" : "NOT CONFORMANT"));

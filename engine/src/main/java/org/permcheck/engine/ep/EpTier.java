@@ -45,6 +45,11 @@ public final class EpTier {
     }
 
     public static Outcome run(String command, List<Integer> worldSizes, long seed, Duration limit, Path scratch) throws IOException {
+        return run(command, worldSizes, seed, limit, scratch, false);
+    }
+
+    /** {@code singleController}: one process serves all S ranks (docs/protocol.md 8.4), else one process per rank. */
+    public static Outcome run(String command, List<Integer> worldSizes, long seed, Duration limit, Path scratch, boolean singleController) throws IOException {
         List<Result> results = new ArrayList<>();
         List<Long> pids = new ArrayList<>();
         for (int s : worldSizes) {
@@ -55,7 +60,8 @@ public final class EpTier {
                         if (group != null) group.close();
                         group = null;
                         try {
-                            group = RankGroup.start(command, s, Files.createDirectories(scratch.resolve("s" + s)), limit);
+                            Path dir = Files.createDirectories(scratch.resolve("s" + s));
+                            group = singleController ? RankGroup.startSingleController(command, s, dir, limit) : RankGroup.start(command, s, dir, limit);
                             pids.addAll(group.pids());
                         } catch (RankGroup.RankFailure f) {
                             results.add(new Result(c.name(), s, c.tokensPerRank(), c.experts(), f.status(), List.of(), "start: " + f.getMessage()));

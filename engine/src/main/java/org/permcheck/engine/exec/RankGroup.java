@@ -28,6 +28,7 @@ import org.permcheck.tensor.npy.Npy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -43,6 +44,8 @@ public final class RankGroup implements AutoCloseable {
     public static final String RANK = "PERMCHECK_RANK";
     public static final String WORLD_SIZE = "PERMCHECK_WORLD_SIZE";
     public static final String RENDEZVOUS = "PERMCHECK_RENDEZVOUS";
+    /** Set to 1 for the one process of the single-controller form. */
+    public static final String SINGLE_CONTROLLER = "PERMCHECK_SINGLE_CONTROLLER";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,9 +68,15 @@ public final class RankGroup implements AutoCloseable {
     private int nextId = 1;
     private boolean broken;
 
-    private RankGroup(List<MessageChannel> ranks, List<Path> dirs) {
+    private final int worldSize;
+    /** One process serves every rank (docs/protocol.md 8.4): ranks holds that one channel. */
+    private final boolean single;
+
+    private RankGroup(List<MessageChannel> ranks, List<Path> dirs, int worldSize, boolean single) {
         this.ranks = ranks;
         this.dirs = dirs;
+        this.worldSize = worldSize;
+        this.single = single;
         this.pool = Executors.newFixedThreadPool(ranks.size(), r -> {
             Thread t = new Thread(r, "permcheck-rank");
             t.setDaemon(true);
@@ -93,7 +102,7 @@ public final class RankGroup implements AutoCloseable {
             channels.forEach(MessageChannel::kill);
             throw new RankFailure(Status.CRASH, "cannot start '" + command + "': " + MessageChannel.oneLine(e.getMessage()));
         }
-        RankGroup g = new RankGroup(channels, dirs);
+        RankGroup g = new RankGroup(channels, dirs, worldSize, false);
         g.everyRank(r -> {
             ObjectNode hello = Hello.request(g.dirs.get(r)).put("rank", r).put("world_size", worldSize);
             JsonNode a = g.ranks.get(r).exchange(hello, "hello of rank " + r, Duration.ZERO);
@@ -129,7 +138,43 @@ public final class RankGroup implements AutoCloseable {
         }
     }
 
-    public int worldSize() { return ranks.size(); }
+    public int worldSize() { return worldSize; }
+
+    /**
+     * The single-controller form (docs/protocol.md 8.4): ONE process of {@code command} serves all
+     * {@code worldSize} ranks (JAX on S devices of one host, XLA_FLAGS forcing S host devices). Its
+     * hello says {@code "single_controller": true} and the world size; every call carries all ranks.
+     */
+    public static RankGroup startSingleController(String command, int worldSize, Path scratch, Duration limit) throws RankFailure {
+        List<Path> dirs = new ArrayList<>();
+        MessageChannel ch;
+        try {
+            for (int r = 0; r < worldSize; r++) dirs.add(Files.createDirectories(scratch.resolve("rank" + r)).toRealPath());
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put(WORLD_SIZE, Integer.toString(worldSize));
+            env.put(SINGLE_CONTROLLER, "1");
+            String xla = System.getenv("XLA_FLAGS");
+            env.put("XLA_FLAGS", (xla == null || xla.isBlank() ? "" : xla + " ") + "--xla_force_host_platform_device_count=" + worldSize);
+            env.put("NCCL_NVLS_ENABLE", "0");
+            ch = MessageChannel.start(command, env);
+        } catch (IOException e) {
+            throw new RankFailure(Status.CRASH, "cannot start '" + command + "': " + MessageChannel.oneLine(e.getMessage()));
+        }
+        RankGroup g = new RankGroup(List.of(ch), dirs, worldSize, true);
+        g.everyRank(r -> {
+            ObjectNode hello = Hello.request(scratch.toRealPath()).put("world_size", worldSize).put("single_controller", true);
+            JsonNode a = ch.exchange(hello, "hello of the single controller", Duration.ZERO);
+            if (!"hello".equals(a.path("type").asText())) throw new ProtocolException("protocol: the controller answered hello with " + MessageChannel.abbreviate(a.toString()), true);
+            if (a.path("protocol").asInt(-1) != Hello.PROTOCOL) throw new ProtocolException("protocol: the controller speaks protocol " + a.path("protocol") + "; this engine speaks " + Hello.PROTOCOL, true);
+            if (!a.path("single_controller").asBoolean(false) || a.path("world_size").asInt(-1) != worldSize) {
+                throw new ProtocolException("the controller answered hello as single_controller " + a.path("single_controller") + " of world size " + a.path("world_size")
+                        + ", expected one controller of " + worldSize + " ranks (wrong rank)", true);
+            }
+            synchronized (g.pids) { g.pids.add(a.path("pid").asLong(-1)); }
+            return null;
+        }, limit);
+        return g;
+    }
 
     /** The process ids the ranks reported in their hello (for the no-orphan check). */
     public List<Long> pids() {
@@ -148,48 +193,91 @@ public final class RankGroup implements AutoCloseable {
         if (broken) throw new RankFailure(Status.HARNESS_ERROR, "the rank group was killed by an earlier failure");
         int id = nextId++;
         List<Map<String, Tensor>> out = new ArrayList<>();
-        for (int r = 0; r < ranks.size(); r++) out.add(null);
+        for (int r = 0; r < worldSize; r++) out.add(null);
+        if (single) {
+            everyRank(unused -> {
+                ObjectNode req = JSON.createObjectNode().put("type", "run").put("id", id).put("case", caseName).put("op", op)
+                        .put("world_size", worldSize);
+                ArrayNode rs = req.putArray("ranks");
+                for (int r = 0; r < worldSize; r++) {
+                    clear(dirs.get(r));
+                    ObjectNode one = rs.addObject().put("rank", r).put("dir", dirs.get(r).toString());
+                    writeInputs(one.putObject("inputs"), dirs.get(r), inputs.get(r));
+                }
+                JsonNode a = answer(ranks.get(0), req, id, "case " + caseName + " on the controller", "the controller");
+                if (a.path("world_size").asInt(-1) != worldSize || !a.path("ranks").isArray() || a.path("ranks").size() != worldSize) {
+                    throw new ProtocolException("the controller answered case " + caseName + " with " + a.path("ranks").size() + " ranks of world size "
+                            + a.path("world_size") + ", expected " + worldSize + " (wrong rank)", true);
+                }
+                for (int r = 0; r < worldSize; r++) {
+                    JsonNode one = a.path("ranks").get(r);
+                    if (one.path("rank").asInt(-1) != r) throw new ProtocolException("the controller's answer " + r + " names rank " + one.path("rank") + " (wrong rank)", true);
+                    out.set(r, readOutputs(r, dirs.get(r), one.path("outputs"), budget));
+                }
+                return null;
+            }, limit);
+            return out;
+        }
         everyRank(r -> {
             Path dir = dirs.get(r);
             clear(dir);
             ObjectNode req = JSON.createObjectNode().put("type", "run").put("id", id).put("case", caseName).put("op", op)
-                    .put("rank", r).put("world_size", ranks.size()).put("dir", dir.toString());
-            ObjectNode ins = req.putObject("inputs");
-            for (Map.Entry<String, Tensor> e : inputs.get(r).entrySet()) {
-                Path p = dir.resolve("in_" + e.getKey() + ".npy");
-                Npy.write(e.getValue(), p);
-                ObjectNode ref = ins.putObject(e.getKey()).put("path", p.toString()).put("dtype", e.getValue().dtype().id());
-                for (long d : e.getValue().shape()) ref.withArray("shape").add(d);
-                if (e.getValue().rank() == 0) ref.putArray("shape");
-            }
-            JsonNode a = ranks.get(r).exchange(req, "case " + caseName + " on rank " + r, Duration.ZERO);
-            String type = a.path("type").asText();
-            if ("error".equals(type) || "not_supported".equals(type)) {
-                throw new ProtocolException("rank " + r + " answered " + type + ": " + MessageChannel.oneLine(a.path("type").asText().equals("error") ? a.path("message").asText() : a.path("reason").asText()), false);
-            }
-            if (!"result".equals(type)) throw new ProtocolException("protocol: rank " + r + " answered " + MessageChannel.abbreviate(a.toString()), true);
-            if (a.path("id").asInt(-1) != id) throw new ProtocolException("protocol: rank " + r + " answered id " + a.path("id") + " to request " + id, true);
-            checkRank(r, a, ranks.size(), "case " + caseName);
-            OutputFileReader reader = new OutputFileReader(dir);
-            Map<String, Tensor> outs = new LinkedHashMap<>();
-            var it = a.path("outputs").fields();
-            while (it.hasNext()) {
-                var e = it.next();
-                String where = "rank " + r + " output '" + e.getKey() + "'";
-                Tensor t = reader.read(where, e.getValue().path("path").asText(), budget);
-                String dtype = e.getValue().path("dtype").asText();
-                List<Long> shape = new ArrayList<>();
-                e.getValue().path("shape").forEach(n -> shape.add(n.asLong()));
-                DType logical = DType.byId(dtype);
-                if (logical == null || logical.storage() != t.dtype() || !t.sameShape(shape.stream().mapToLong(Long::longValue).toArray())) {
-                    throw new ProtocolException(where + ": reply says " + dtype + shape + ", file holds " + t.dtype().npyDescr() + t.shapeString(), false);
-                }
-                outs.put(e.getKey(), t);
-            }
+                    .put("rank", r).put("world_size", worldSize).put("dir", dir.toString());
+            writeInputs(req.putObject("inputs"), dir, inputs.get(r));
+            JsonNode a = answer(ranks.get(r), req, id, "case " + caseName + " on rank " + r, "rank " + r);
+            checkRank(r, a, worldSize, "case " + caseName);
+            Map<String, Tensor> outs = readOutputs(r, dir, a.path("outputs"), budget);
             synchronized (out) { out.set(r, outs); }
             return null;
         }, limit);
         return out;
+    }
+
+    private static void writeInputs(ObjectNode ins, Path dir, Map<String, Tensor> inputs) throws IOException {
+        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+            Path p = dir.resolve("in_" + e.getKey() + ".npy");
+            Npy.write(e.getValue(), p);
+            ObjectNode ref = ins.putObject(e.getKey()).put("path", p.toString()).put("dtype", e.getValue().dtype().id());
+            ArrayNode shape = ref.putArray("shape");
+            for (long d : e.getValue().shape()) shape.add(d);
+        }
+    }
+
+    /** The answer to {@code req}: a result with the request's id, or the ProtocolException its type means. */
+    private static JsonNode answer(MessageChannel ch, ObjectNode req, int id, String what, String who) throws Exception {
+        JsonNode a = ch.exchange(req, what, Duration.ZERO);
+        String type = a.path("type").asText();
+        if ("error".equals(type)) throw new ProtocolException(who + " answered error: " + MessageChannel.oneLine(a.path("message").asText()), false);
+        if ("not_supported".equals(type)) throw new ProtocolException(who + " answered not_supported: " + MessageChannel.oneLine(a.path("reason").asText()), false);
+        if (!"result".equals(type)) throw new ProtocolException("protocol: " + who + " answered " + MessageChannel.abbreviate(a.toString()), true);
+        if (a.path("id").asInt(-1) != id) throw new ProtocolException("protocol: " + who + " answered id " + a.path("id") + " to request " + id, true);
+        return a;
+    }
+
+    /** Rank r's outputs, read by the protocol's file rules (section 5) from its directory. */
+    private static Map<String, Tensor> readOutputs(int r, Path dir, JsonNode outputs, long budget) throws ProtocolException {
+        OutputFileReader reader = new OutputFileReader(dir);
+        Map<String, Tensor> outs = new LinkedHashMap<>();
+        var it = outputs.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            String where = "rank " + r + " output '" + e.getKey() + "'";
+            Tensor t = reader.read(where, e.getValue().path("path").asText(), budget);
+            String dtype = e.getValue().path("dtype").asText();
+            List<Long> shape = new ArrayList<>();
+            e.getValue().path("shape").forEach(n -> shape.add(n.asLong()));
+            DType logical;
+            try {
+                logical = DType.byId(dtype);
+            } catch (RuntimeException ex) {
+                logical = null;
+            }
+            if (logical == null || logical.storage() != t.dtype() || !t.sameShape(shape.stream().mapToLong(Long::longValue).toArray())) {
+                throw new ProtocolException(where + ": reply says " + dtype + shape + ", file holds " + t.dtype().npyDescr() + t.shapeString(), false);
+            }
+            outs.put(e.getKey(), t);
+        }
+        return outs;
     }
 
     private void checkRank(int r, JsonNode a, int worldSize, String what) throws ProtocolException {

@@ -68,6 +68,20 @@ class EpTierTest {
         assertTrue(Files.readString(tmp.resolve("report/summary.md")).startsWith("# permcheck ep tier: CONFORMANT"));
     }
 
+    /** The single-controller form (docs/protocol.md 8.4): one process, S threads, the same chain: all PASS; a plant still fails. */
+    @Test
+    void theSingleControllerFormPassesAndItsPlantedExchangeFails() throws Exception {
+        assumeTrue(Python.hasNumpy() && Files.isRegularFile(RANK), "python3 with numpy and " + RANK);
+        EpTier.Outcome ok = EpTier.run("python3 " + RANK + " --single-controller", List.of(2, 4), 1, Duration.ofSeconds(20), tmp.resolve("ok"), true);
+        assertEquals(2 * EpCases.SHAPES.size(), ok.results().size());
+        for (EpTier.Result r : ok.results()) assertEquals(Status.PASS, r.status(), r.line());
+        assertEquals(2, ok.pids().size(), "one process per world size served all its ranks");
+        assertNoOrphans(ok.pids());
+        EpTier.Outcome bad = EpTier.run("python3 " + RANK + " --single-controller --plant wrong-offsets", List.of(4), 1, Duration.ofSeconds(20), tmp.resolve("bad"), true);
+        assertTrue(cites(bad, Rule.A7) && !bad.conformant(), bad.results().toString());
+        assertNoOrphans(bad.pids());
+    }
+
     @Test
     void wrongOutputOffsetsFailA7() throws Exception {
         EpTier.Outcome o = run("wrong-offsets", List.of(2), Duration.ofSeconds(20));
