@@ -157,6 +157,9 @@ public final class MessageChannel {
 
     Duration cpuTime() { return process.cpuTime(); }
 
+    /** The process id of the started command (its session leader). */
+    long pid() { return process.pid(); }
+
     /** Backend text (a message, a reason) made one line and bounded, for a status detail. */
     public static String oneLine(String s) {
         if (s == null) return "";

@@ -77,6 +77,7 @@ public final class RankGroup implements AutoCloseable {
         this.dirs = dirs;
         this.worldSize = worldSize;
         this.single = single;
+        for (MessageChannel c : ranks) pids.add(c.pid());
         this.pool = Executors.newFixedThreadPool(ranks.size(), r -> {
             Thread t = new Thread(r, "permcheck-rank");
             t.setDaemon(true);
@@ -103,13 +104,14 @@ public final class RankGroup implements AutoCloseable {
             throw new RankFailure(Status.CRASH, "cannot start '" + command + "': " + MessageChannel.oneLine(e.getMessage()));
         }
         RankGroup g = new RankGroup(channels, dirs, worldSize, false);
-        g.everyRank(r -> {
+        g.helloOrClose(r -> {
             ObjectNode hello = Hello.request(g.dirs.get(r)).put("rank", r).put("world_size", worldSize);
             JsonNode a = g.ranks.get(r).exchange(hello, "hello of rank " + r, Duration.ZERO);
             if (!"hello".equals(a.path("type").asText())) throw new ProtocolException("protocol: rank " + r + " answered hello with " + MessageChannel.abbreviate(a.toString()), true);
             if (a.path("protocol").asInt(-1) != Hello.PROTOCOL) throw new ProtocolException("protocol: rank " + r + " speaks protocol " + a.path("protocol") + "; this engine speaks " + Hello.PROTOCOL, true);
             g.checkRank(r, a, worldSize, "hello");
-            synchronized (g.pids) { g.pids.add(a.path("pid").asLong(-1)); }
+            long pid = a.path("pid").asLong(-1);
+            if (pid > 0) synchronized (g.pids) { g.pids.add(pid); }
             return null;
         }, limit);
         return g;
@@ -161,7 +163,7 @@ public final class RankGroup implements AutoCloseable {
             throw new RankFailure(Status.CRASH, "cannot start '" + command + "': " + MessageChannel.oneLine(e.getMessage()));
         }
         RankGroup g = new RankGroup(List.of(ch), dirs, worldSize, true);
-        g.everyRank(r -> {
+        g.helloOrClose(r -> {
             ObjectNode hello = Hello.request(scratch.toRealPath()).put("world_size", worldSize).put("single_controller", true);
             JsonNode a = ch.exchange(hello, "hello of the single controller", Duration.ZERO);
             if (!"hello".equals(a.path("type").asText())) throw new ProtocolException("protocol: the controller answered hello with " + MessageChannel.abbreviate(a.toString()), true);
@@ -170,15 +172,16 @@ public final class RankGroup implements AutoCloseable {
                 throw new ProtocolException("the controller answered hello as single_controller " + a.path("single_controller") + " of world size " + a.path("world_size")
                         + ", expected one controller of " + worldSize + " ranks (wrong rank)", true);
             }
-            synchronized (g.pids) { g.pids.add(a.path("pid").asLong(-1)); }
+            long pid = a.path("pid").asLong(-1);
+            if (pid > 0) synchronized (g.pids) { g.pids.add(pid); }
             return null;
         }, limit);
         return g;
     }
 
-    /** The process ids the ranks reported in their hello (for the no-orphan check). */
+    /** The process ids of the started commands and those the ranks reported in their hello (for the no-orphan check). */
     public List<Long> pids() {
-        synchronized (pids) { return List.copyOf(pids); }
+        synchronized (pids) { return List.copyOf(new java.util.LinkedHashSet<>(pids)); }
     }
 
     /** False after a failed call: the ranks were killed, start a new group. */
@@ -292,6 +295,16 @@ public final class RankGroup implements AutoCloseable {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(dir)) Files.delete(p);
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /** The hello exchange; a failure kills every rank and ends the group's threads before it is thrown. */
+    private void helloOrClose(RankTask hello, Duration limit) throws RankFailure {
+        try {
+            everyRank(hello, limit);
+        } catch (RankFailure f) {
+            close();
+            throw f;
         }
     }
 

@@ -75,7 +75,6 @@ class EpTierTest {
         EpTier.Outcome ok = EpTier.run("python3 " + RANK + " --single-controller", List.of(2, 4), 1, Duration.ofSeconds(20), tmp.resolve("ok"), true);
         assertEquals(2 * EpCases.SHAPES.size(), ok.results().size());
         for (EpTier.Result r : ok.results()) assertEquals(Status.PASS, r.status(), r.line());
-        assertEquals(2, ok.pids().size(), "one process per world size served all its ranks");
         assertNoOrphans(ok.pids());
         EpTier.Outcome bad = EpTier.run("python3 " + RANK + " --single-controller --plant wrong-offsets", List.of(4), 1, Duration.ofSeconds(20), tmp.resolve("bad"), true);
         assertTrue(cites(bad, Rule.A7) && !bad.conformant(), bad.results().toString());
