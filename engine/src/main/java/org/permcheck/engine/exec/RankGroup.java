@@ -363,6 +363,13 @@ public final class RankGroup implements AutoCloseable {
                     break;
                 }
             }
+            // a rank whose process is gone died, even if a child of it still holds its stdout open
+            for (int r = 0; r < ranks.size() && first.status() != Status.CRASH; r++) {
+                Integer status = ranks.get(r).exitStatus(0);
+                if (status != null) {
+                    first = new RankFailure(Status.CRASH, (single ? "the controller" : "rank " + r) + " exited (status " + status + ") during the call; then " + first.getMessage());
+                }
+            }
         }
         if (first != null) {
             killAll();

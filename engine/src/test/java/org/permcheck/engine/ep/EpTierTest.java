@@ -88,6 +88,25 @@ class EpTierTest {
         assertTrue(statuses(o).contains(Status.FAIL) && cites(o, Rule.A7), o.results().toString());
     }
 
+    /** A rank's own child (here a sleep each rank starts) dies with it when a failure kills the group. */
+    @Test
+    void aRankChildProcessDoesNotOutliveTheTier() throws Exception {
+        assumeTrue(Python.hasNumpy() && Files.isRegularFile(RANK), "python3 with numpy and " + RANK);
+        String marker = "777." + ProcessHandle.current().pid();
+        try (RankGroup g = RankGroup.start("sleep " + marker + " & exec python3 " + RANK + " --plant crash-zero-token", 2, tmp, Duration.ofSeconds(20))) {
+            assertEquals(2, sleepers(marker), "each rank started its child");
+            EpCase zero = EpCases.forWorldSize(2, 1).stream().filter(c -> c.shape().equals("zero-token-rank")).findFirst().orElseThrow();
+            assertEquals(Status.CRASH, EpTier.runCase(g, zero, Duration.ofSeconds(20)).status());
+            long deadline = System.currentTimeMillis() + 3000;
+            while (sleepers(marker) > 0 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            assertEquals(0, sleepers(marker), "a rank's child 'sleep " + marker + "' outlived the failed case");
+        }
+    }
+
+    private static long sleepers(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains("sleep " + marker)).orElse(false)).count();
+    }
+
     @Test
     void aDroppedLastSliceFailsA7() throws Exception {
         EpTier.Outcome o = run("drop-last-slice", List.of(2), Duration.ofSeconds(20));
