@@ -47,7 +47,14 @@ final class EpCommand implements Callable<Integer> {
         for (int s : ranks) if (s < 1 || s > 64) throw new UsageError("--ranks " + s + " is not in [1, 64]");
         if (timeoutSeconds <= 0 || timeoutSeconds > BackendOptions.MAX_TIMEOUT_SECONDS) throw new UsageError("--timeout must be in [1, " + BackendOptions.MAX_TIMEOUT_SECONDS + "]");
         Path scratch = Files.createTempDirectory("permcheck-ep-");
-        EpTier.Outcome o = EpTier.run(command, ranks, seed, Duration.ofSeconds(timeoutSeconds), scratch, singleController);
+        EpTier.Outcome o;
+        try {
+            o = EpTier.run(command, ranks, seed, Duration.ofSeconds(timeoutSeconds), scratch, singleController);
+        } finally {
+            try (var files = Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         PrintWriter w = spec.commandLine().getOut();
         for (EpTier.Result r : o.results()) w.println(r.line());
         w.println("ep: " + (o.conformant() ? "CONFORMANT" : o.results().isEmpty() ? "nothing judged" : "NOT CONFORMANT"));
