@@ -52,6 +52,22 @@ def fake_jax():
     return types.SimpleNamespace(vjp=vjp)
 
 
+def ep_case(rnd, world, tokens):
+    """Seeded rank inputs on the ep tier's exact grid (multiples of 1/8, probs of 1/4)."""
+    nl, h = 2, 3
+    ne = nl * world
+    inputs = []
+    maps = [rnd.random((t, ne)) < 0.4 for t in tokens]
+    m = np.array([mp.sum(axis=0) for mp in maps], dtype=np.int32)
+    for r, t in enumerate(tokens):
+        rows = int(m[:, r * nl:(r + 1) * nl].sum())
+        inputs.append({"inp": (rnd.integers(-64, 64, (t, h)) / 8).astype(np.float32), "routing_map": maps[r],
+                       "probs": (rnd.integers(1, 5, (t, ne)) / 4 * maps[r]).astype(np.float32),
+                       "all_shards_tokens_per_expert": m,
+                       "grad_expert_buffer": (rnd.integers(-64, 64, (rows, h)) / 8).astype(np.float32)})
+    return inputs
+
+
 class CollectiveTest(unittest.TestCase):
     def test_tcp_all_to_all_v_delivers_every_slice_to_its_rank(self):
         world, port, got = 3, free_port(), {}
@@ -99,27 +115,86 @@ class JaxChainTest(unittest.TestCase):
             else:
                 sys.modules[k] = v
 
-    def case(self, rnd, world, tokens):
-        nl, h = 2, 3
-        ne = nl * world
-        inputs = []
-        maps = [rnd.random((t, ne)) < 0.4 for t in tokens]
-        m = np.array([mp.sum(axis=0) for mp in maps], dtype=np.int32)
-        for r, t in enumerate(tokens):
-            rows = int(m[:, r * nl:(r + 1) * nl].sum())
-            inputs.append({"inp": (rnd.integers(-64, 64, (t, h)) / 8).astype(np.float32), "routing_map": maps[r],
-                           "probs": (rnd.integers(1, 5, (t, ne)) / 4 * maps[r]).astype(np.float32),
-                           "all_shards_tokens_per_expert": m,
-                           "grad_expert_buffer": (rnd.integers(-64, 64, (rows, h)) / 8).astype(np.float32)})
-        return inputs
-
     def test_the_jax_chain_agrees_with_the_numpy_ranks(self):
         rnd = np.random.default_rng(15)
         state = (fake_jax(), ragged_a2a_numpy)
         for world, tokens in ((2, (3, 0)), (4, (1, 0, 5, 2)), (2, (4, 4))):
-            inputs = self.case(rnd, world, tokens)
+            inputs = ep_case(rnd, world, tokens)
             want = numpy_rank.single_chain(numpy_rank.make_chain(None))(inputs, world, None)
             got = self.jax_rank.chain_all(inputs, world, state)
+            for r in range(world):
+                for k in ("expert_buffer", "local_group_sizes", "combined", "grad_inp"):
+                    np.testing.assert_array_equal(want[r][k], got[r][k], "%s rank %d of %d" % (k, r, world))
+
+
+class TorchChainTest(unittest.TestCase):
+    """ep/torch_rank.py's chain on threads, with a numpy stand-in for the torch calls it makes and an
+    all_to_all_single with split sizes over the threads; it must agree with the numpy ranks."""
+
+    def stand_in(self, world):
+        class T(np.ndarray):
+            def t(self):
+                return self.T
+
+            def nonzero(self, as_tuple=False):
+                return tuple(i.view(T) for i in np.nonzero(np.asarray(self)))
+
+            def unsqueeze(self, d):
+                return np.expand_dims(self, d)
+
+            def index_add_(self, dim, idx, src):
+                np.add.at(self, np.asarray(idx), np.asarray(src))
+                return self
+
+            def cpu(self):
+                return self
+
+            def numpy(self):
+                return np.asarray(self)
+
+            def to(self, dev):
+                return self
+
+            def contiguous(self):
+                return self
+
+        torch = types.SimpleNamespace(
+            from_numpy=lambda a: a.view(T),
+            empty=lambda shape, dtype=None, device=None: np.empty(shape, dtype=dtype).view(T),
+            zeros=lambda shape, dtype=None, device=None: np.zeros(shape, dtype=dtype).view(T),
+            empty_like=lambda a: np.empty_like(np.asarray(a)).view(T))
+        table = [[None] * world for _ in range(world)]
+        barrier = threading.Barrier(world)
+
+        def dist_for(rank):
+            def all_to_all_single(output, inp, output_split_sizes, input_split_sizes):
+                starts = np.concatenate([[0], np.cumsum(input_split_sizes)]).astype(int)
+                for j in range(world):
+                    table[rank][j] = np.array(inp[starts[j]:starts[j + 1]])
+                barrier.wait()
+                got = [table[i][rank] for i in range(world)]
+                assert [g.shape[0] for g in got] == list(output_split_sizes), (got, output_split_sizes)
+                output[...] = np.concatenate(got) if got else output
+                barrier.wait()
+            return types.SimpleNamespace(all_to_all_single=all_to_all_single)
+
+        return torch, dist_for
+
+    def test_the_torch_chain_agrees_with_the_numpy_ranks(self):
+        import torch_rank
+        rnd = np.random.default_rng(16)
+        for world, tokens in ((2, (3, 0)), (4, (1, 0, 5, 2)), (4, (0, 0, 6, 0))):
+            inputs = ep_case(rnd, world, tokens)
+            want = numpy_rank.single_chain(numpy_rank.make_chain(None))(inputs, world, None)
+            torch, dist_for = self.stand_in(world)
+            got = [None] * world
+
+            def one(r):
+                got[r] = torch_rank.chain(inputs[r], r, world, (torch, dist_for(r), "cpu"))
+
+            ts = [threading.Thread(target=one, args=(r,)) for r in range(world)]
+            [t.start() for t in ts]
+            [t.join(20) for t in ts]
             for r in range(world):
                 for k in ("expert_buffer", "local_group_sizes", "combined", "grad_inp"):
                     np.testing.assert_array_equal(want[r][k], got[r][k], "%s rank %d of %d" % (k, r, world))
