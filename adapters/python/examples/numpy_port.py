@@ -918,4 +918,12 @@ for _name, _fn in list(adapter.functions.items()):
 
 
 if __name__ == "__main__":
-    adapter.serve()
+    if "--ep-rank" in sys.argv[1:]:
+        # the rank mode (docs/protocol.md 8, the ep tier): one rank of expert parallelism, a real
+        # all-to-all over TCP between the rank processes; `--ep-rank --plant NAME` for the hostile ranks
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ep"))
+        import numpy_rank
+        sys.argv = [sys.argv[0]] + [a for a in sys.argv[1:] if a != "--ep-rank"]
+        numpy_rank.main()
+    else:
+        adapter.serve()

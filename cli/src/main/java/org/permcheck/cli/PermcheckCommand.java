@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = {"Conformance suite and reference oracle for Mixture-of-Experts token permutation",
                 "(TransformerEngine token_dispatch / token_combine / sort_chunks_by_index and relatives).", ""},
         subcommands = {RunCommand.class, FuzzCommand.class, ReplayCommand.class, ReportCommand.class, ExpectCommand.class, BenchCommand.class,
-                VectorsCommand.class, SmokeCommand.class,
+                VectorsCommand.class, SmokeCommand.class, EpCommand.class,
                 // `source <(./permcheck generate-completion)`: bash/zsh completion, picocli-generated
                 AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",

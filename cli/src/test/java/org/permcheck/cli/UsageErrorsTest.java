@@ -14,7 +14,7 @@ class UsageErrorsTest {
     void helpListsTheSubcommandsAndExitsZero() {
         Cli c = Cli.run("--help");
         assertEquals(0, c.exit());
-        for (String sub : new String[] {"run", "fuzz", "replay", "expect", "bench", "vectors", "smoke"}) {
+        for (String sub : new String[] {"run", "fuzz", "replay", "expect", "bench", "vectors", "smoke", "ep"}) {
             assertTrue(c.out().contains("  " + sub + " "), sub);
         }
         assertTrue(c.out().contains("Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error"), c.out());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class VersionAndCompletionTest {
 
     @ParameterizedTest(name = "permcheck {0} --version prints the version")
-    @ValueSource(strings = {"run", "fuzz", "replay", "expect", "bench", "vectors", "smoke"})
+    @ValueSource(strings = {"run", "fuzz", "replay", "expect", "bench", "vectors", "smoke", "ep"})
     void everySubcommandPrintsTheVersion(String sub) {
         Cli c = Cli.run(sub, "--version");
         assertEquals(0, c.exit(), c.err());

@@ -46,6 +46,11 @@ public enum Rule {
     A4("local_unpermute_before_a2a"),
     A5("ragged all-to-all, simulated; not an op"),
     A6("EP invariant (expert-parallel)"),
+    /** Expert parallelism on real ranks (docs/protocol.md 6, the ep tier). */
+    A7("expert buffer across ranks"),
+    A8("round trip across ranks"),
+    A9("backward across ranks"),
+    X38("rank inputs"),
     I1("index-form assignment table"),
     I2("index-form slot order"),
     I3("topk_weights by slot"),

@@ -43,11 +43,12 @@ final class Floors {
             // the third: the runner (case -> status) and the reports of its results
             floor("engine.run", "engine", List.of("org.permcheck.engine.run"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors"),
             // above the runner and the protocol client: permcheck smoke drives one case through the runner
+            floor("engine.ep", "engine", List.of("org.permcheck.engine.ep"), "model", "spi", "oracle", "engine.model", "engine.exec"),
             floor("engine.smoke", "engine", List.of("org.permcheck.engine.smoke"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run"),
             floor("engine.report", "engine", List.of("org.permcheck.engine.report"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.vectors"),
             floor("engine.tck", "engine", List.of("org.permcheck.engine.tck"), "model", "engine.codec", "spi", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report"),
             floor("cuda", "cuda-backend", List.of("org.permcheck.cuda"), "model", "spi", "spi.bench"),
-            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "engine.codec", "spi", "spi.bench", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck", "engine.smoke"));
+            floor("cli", "cli", List.of("org.permcheck.cli"), "model", "engine.codec", "spi", "spi.bench", "oracle", "engine.model", "engine.check", "engine.fuzz", "engine.cpu", "engine.exec", "engine.vectors", "engine.run", "engine.report", "engine.tck", "engine.smoke", "engine.ep"));
 
     private static Floor floor(String name, String module, List<String> prefixes, String... mayImport) {
         return new Floor(name, module, prefixes, List.of(mayImport));

@@ -41,6 +41,11 @@ final class BackendProcess {
      * (so that the whole group can be found and ended: {@link BackendTree}) and marked with a token.
      */
     static BackendProcess start(String command, Path workDir) throws IOException {
+        return start(command, workDir, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, Path)}, with {@code env} added to the environment (a rank's identity, docs/protocol.md 8). */
+    static BackendProcess start(String command, Path workDir, java.util.Map<String, String> env) throws IOException {
         List<String> argv = new ArrayList<>();
         String setsid = BackendTree.setsid();
         if (setsid != null) argv.add(setsid); // not a group leader, so setsid execs in place: same pid
@@ -48,6 +53,7 @@ final class BackendProcess {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (workDir != null) pb.directory(workDir.toFile());
         pb.environment().put("PERMCHECK_PROTOCOL", "1");
+        pb.environment().putAll(env);
         String token = UUID.randomUUID().toString();
         pb.environment().put(BackendTree.TOKEN_VARIABLE, token);
         return new BackendProcess(pb.start(), command, token);

@@ -47,6 +47,11 @@ public final class MessageChannel {
         return new MessageChannel(BackendProcess.start(command, null));
     }
 
+    /** Starts {@code /bin/sh -c command} with {@code env} added to its environment (one rank of a {@link RankGroup}). */
+    static MessageChannel start(String command, java.util.Map<String, String> env) throws IOException {
+        return new MessageChannel(BackendProcess.start(command, null, env));
+    }
+
     /**
      * Sends {@code request} and reads the answer, a JSON object. {@code what} names the exchange in
      * messages ("hello", "case ..."); {@code limit} ZERO: none (the caller's timer and
@@ -151,6 +156,9 @@ public final class MessageChannel {
     public String stderrTail(int max) { return process.stderrTail(max); }
 
     Duration cpuTime() { return process.cpuTime(); }
+
+    /** The process id of the started command (its session leader). */
+    long pid() { return process.pid(); }
 
     /** Backend text (a message, a reason) made one line and bounded, for a status detail. */
     public static String oneLine(String s) {

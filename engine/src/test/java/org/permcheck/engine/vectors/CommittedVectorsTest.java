@@ -32,6 +32,9 @@ class CommittedVectorsTest {
 
     /** A5 and A6 describe a multi-rank simulation (no single call to record); the engine's EP property covers them. */
     static final Set<String> NOT_SINGLE_CALL_RULES = Set.of("A5", "A6",
+            // A7-A9 and their precondition X38 judge S rank processes answering together (the ep tier,
+            // docs/protocol.md 8; EpTierTest): no single call a vector could record
+            "A7", "A8", "A9", "X38",
             // group B is about a backend's answer to inputs outside the contract (the robustness tier's probes,
             // the negative vectors among them) and its guard bands: no expected output a vector could hold
             "B1", "B2", "B3",
