@@ -30,4 +30,6 @@ public final class Attrs {
     public static final String SCALE_RECIPE = "scale_recipe";
     /** TE's index-map unpermute (docs/spec.md T5, X26): K, the slots per token of the row_id_map it reads. */
     public static final String TOP_K = "top_k";
+    /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3, X33): R, the ranks the experts are split over, E/R each. */
+    public static final String NUM_RANKS = "num_ranks";
 }

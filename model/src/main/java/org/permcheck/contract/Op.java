@@ -162,7 +162,20 @@ public enum Op {
             List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS)),
             // T5: [T, H]
             List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
-            List.of(Attrs.NUM_TOKENS, Attrs.TOP_K));
+            List.of(Attrs.NUM_TOKENS, Attrs.TOP_K)),
+    /**
+     * DeepEP's {@code Buffer.get_dispatch_layout(topk_idx, num_experts)} (docs/spec.md L1-L3) on R ranks of E/R
+     * experts each: {@code num_tokens_per_rank} int32[R] (a token once per rank, L1), {@code is_token_in_rank}
+     * bool[T,R] (L2), {@code num_tokens_per_expert} int32[E] (L3); -1 slots count nowhere. A view of the one
+     * assignment table (topk_idx read as its routing map, I1). The RDMA-rank counts are out of scope.
+     */
+    DEEPEP_DISPATCH_LAYOUT("deepep_dispatch_layout",
+            List.of(in(Ports.TOPK_IDX)),
+            // L1: int32[R]; L3: int32[E]; L2: bool[T,R]
+            List.of(out(Ports.NUM_TOKENS_PER_RANK, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_RANKS).orElse(0L))),
+                    out(Ports.NUM_TOKENS_PER_EXPERT, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L))),
+                    out(Ports.IS_TOKEN_IN_RANK, INDEX, OutputShape::tokenInRankCells)),
+            List.of(Attrs.NUM_EXPERTS, Attrs.NUM_RANKS));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -170,7 +183,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, DeepEP layout L1-L3). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }

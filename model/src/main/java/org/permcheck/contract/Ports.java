@@ -60,4 +60,12 @@ public final class Ports {
     public static final String PERMUTED_SCALE_INV = "permuted_scale_inv";
     /** TE's index-map permute (docs/spec.md T1-T4): int32 {@code [T,K]} expert ids, read as uint32 when sorted (T1). */
     public static final String INDICES = "indices";
+    /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3): int64 (or int32) {@code [T,K]} expert ids, -1 = no selection. */
+    public static final String TOPK_IDX = "topk_idx";
+    /** L1: int32 {@code [R]}, the tokens sent to each rank, each token once per rank. */
+    public static final String NUM_TOKENS_PER_RANK = "num_tokens_per_rank";
+    /** L3: int32 {@code [E]}, the (token, expert) assignments of each expert. */
+    public static final String NUM_TOKENS_PER_EXPERT = "num_tokens_per_expert";
+    /** L2: bool {@code [T,R]}, whether token t is sent to rank r. */
+    public static final String IS_TOKEN_IN_RANK = "is_token_in_rank";
 }

@@ -90,6 +90,12 @@ public enum Rule {
     X24("index map indices"),
     X25("index map row width"),
     X26("index map unpermute inputs"),
+    /** DeepEP's get_dispatch_layout (deepep_dispatch_layout), a view of the one assignment table. */
+    L1("layout tokens per rank"),
+    L2("layout token in rank"),
+    L3("layout tokens per expert"),
+    X33("layout ranks and experts"),
+    X34("layout topk_idx"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),

@@ -19,6 +19,7 @@ import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
+import org.permcheck.oracle.deepep.DispatchLayout;
 import org.permcheck.oracle.teindex.IndexPermute;
 import org.permcheck.oracle.teindex.IndexUnpermute;
 
@@ -53,6 +54,7 @@ public final class Oracle {
             case BLOCK_ALIGN: return BlockAlign.of(inv).expected(); // K1-K6, X11-X13
             case TE_INDEX_PERMUTE: return IndexPermute.expected(inv); // T1-T4, X14, X24, X25
             case TE_INDEX_UNPERMUTE: return IndexUnpermute.expected(inv); // T5, X26
+            case DEEPEP_DISPATCH_LAYOUT: return DispatchLayout.of(inv).expected(); // L1-L3, X33, X34
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }
