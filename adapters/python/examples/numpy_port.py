@@ -597,6 +597,39 @@ def te_index_unpermute(inputs, attrs, profile):
     return {"output": Tensor.from_f32(acc, inp.dtype)}
 
 
+# ---------------------------------------------------------------- DeepEP's get_dispatch_layout (L1-L3)
+
+@adapter.op("deepep_dispatch_layout")
+def deepep_dispatch_layout(inputs, attrs, profile):
+    ids = inputs["topk_idx"].data.astype(np.int64)
+    E, R = attrs["num_experts"], attrs["num_ranks"]
+    T = ids.shape[0]
+    sel = ids >= 0                                                     # -1 counts nowhere (L1-L3)
+    per_expert = np.bincount(ids[sel], minlength=E)                    # L3: every (t, e) assignment once
+    in_rank = np.zeros((T, R), dtype=bool)
+    tt = np.nonzero(sel)[0]
+    in_rank[tt, ids[sel] // (E // R)] = True                           # L2: rank r owns [r*E/R, (r+1)*E/R)
+    per_rank = in_rank.sum(axis=0)                                     # L1: a token once per rank
+    return {"num_tokens_per_rank": Tensor(per_rank.astype(np.int32), "i32"),
+            "num_tokens_per_expert": Tensor(per_expert.astype(np.int32), "i32"),
+            "is_token_in_rank": Tensor(in_rank, "bool")}
+
+
+def check_deepep_layout(inputs, attrs):
+    """X33, X34."""
+    E, R = attrs.get("num_experts", 0), attrs.get("num_ranks", 0)
+    need(1 <= E < 2 ** 31 and 1 <= R < 2 ** 31, "X33", "num_experts and num_ranks must be in [1, 2^31)")
+    need(E % R == 0, "X33", "num_experts must be a multiple of num_ranks")
+    ids = inputs["topk_idx"]
+    need(ids.dtype in INDEX, "X34", "topk_idx must be int64 or int32")
+    need(ids.data.ndim == 2 and ids.data.shape[1] >= 1, "X34", "topk_idx must be [T, K], K >= 1")
+    v = ids.data.astype(np.int64)
+    need(((v == -1) | ((v >= 0) & (v < E))).all(), "X34", "every topk_idx is -1 or an expert in [0, E)")
+    for row in v:
+        named = row[row >= 0]
+        need(len(np.unique(named)) == len(named), "X34", "an expert appears twice in a row of topk_idx")
+
+
 def check_te_index_unpermute(inputs, attrs):
     """X5, X25, X26."""
     x, rid = inputs["inp"], inputs["row_id_map"]
@@ -644,6 +677,7 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "moe_align_block_size": (("topk_ids",), ("expert_map",), ("block_size", "num_experts", "pad_sorted_ids")),
     "te_index_permute": (("inp", "indices"), (), ("num_out_tokens",)),
     "te_index_unpermute": (("inp", "row_id_map"), ("merging_probs",), ("num_tokens", "top_k")),
+    "deepep_dispatch_layout": (("topk_idx",), (), ("num_experts", "num_ranks")),
 }
 
 
@@ -831,6 +865,8 @@ def check_x(op, inputs, attrs, profile):
         check_te_index(inputs, attrs)
     elif op == "te_index_unpermute":
         check_te_index_unpermute(inputs, attrs)
+    elif op == "deepep_dispatch_layout":
+        check_deepep_layout(inputs, attrs)
 
 
 def checked(op, fn):

@@ -56,6 +56,8 @@ public final class CudaBackend implements Backend, Benchmarkable {
         ops.remove(org.permcheck.contract.Op.BLOCK_ALIGN);
         // nor TE's index-map permute / unpermute (docs/spec.md T1-T5): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.TE_INDEX_PERMUTE);
+        // nor DeepEP's get_dispatch_layout (docs/spec.md L1-L3): no kernel, not claimed, so NOT_SUPPORTED
+        ops.remove(org.permcheck.contract.Op.DEEPEP_DISPATCH_LAYOUT);
         ops.remove(org.permcheck.contract.Op.TE_INDEX_UNPERMUTE);
         // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
         java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());

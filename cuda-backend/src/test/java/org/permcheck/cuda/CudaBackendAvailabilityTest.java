@@ -157,6 +157,18 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
+    void deepEpLayoutIsNotClaimedSoItIsNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements DeepEP's get_dispatch_layout (docs/spec.md L1-L3): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor ids = Tensor.ofInts(DType.I64, new long[] {2, 2}, 0, 3, -1, 1);
+            Invocation layout = new Invocation(Op.DEEPEP_DISPATCH_LAYOUT, Profile.TE_JAX, Map.of("topk_idx", ids), Map.of("num_experts", 4L, "num_ranks", 2L));
+            assertEquals("op deepep_dispatch_layout not implemented", b.info().capabilities().whyNot(layout));
+            assertFalse(b.info().capabilities().ops().contains(Op.DEEPEP_DISPATCH_LAYOUT));
+            assertEquals(org.permcheck.contract.Determinism.defaultFor(Op.DEEPEP_DISPATCH_LAYOUT), b.info().capabilities().determinismOf(Op.DEEPEP_DISPATCH_LAYOUT));
+        }
+    }
+
+    @Test
     void secondBackendInTheSameProcessIsAlsoCleanlyUnavailable() throws Exception {
         // JCuda's static initializer fails once (UnsatisfiedLinkError), then NoClassDefFoundError:
         // both must become a reason, not an exception

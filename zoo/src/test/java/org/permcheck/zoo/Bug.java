@@ -265,6 +265,16 @@ enum Bug {
     TE_INDEX_UNPERMUTE_DROPPED_AS_LAST_ROW("te-index-unpermute-dropped-as-last-row",
             "te_index_unpermute reads a dropped slot's -1 as a Python index: the last row of inp is added in",
             "TE permutation.cu (the gather skips row -1, docs/sources.md#te-index-map)", "T5"),
+    // ------------------------------------------------------------ DeepEP's get_dispatch_layout (deepep_dispatch_layout, L1-L3)
+    LAYOUT_RANK_PER_EXPERT("deepep-layout-rank-counted-per-expert",
+            "deepep_dispatch_layout counts a token once per selected expert of a rank, not once per rank",
+            "DeepEP issue #58 (a token selecting several experts of one rank is sent once, not expanded, docs/sources.md#deepep-layout)", "L1"),
+    LAYOUT_MINUS_ONE_ON_RANK_0("deepep-layout-minus-one-on-rank-0",
+            "deepep_dispatch_layout without the kernel's range test: a -1 slot's rank -1 / E_l truncates to 0, so the token is sent to rank 0",
+            "DeepEP layout.cu (the expert range test skips -1) and issue #595 (-1 pads topk_idx, docs/sources.md#deepep-layout)", "L2"),
+    LAYOUT_INT64_READ_AS_INT32("deepep-layout-int64-read-as-int32",
+            "deepep_dispatch_layout reads an int64 topk_idx through an int32 view: slot j takes the j-th 32-bit word",
+            "DeepEP PR #422 (topk_idx_t made a build option, int64 or int32, docs/sources.md#deepep-layout)", "L3"),
     // ------------------------------------------------------------ quantized payloads (issue 17, docs/sources.md#quantized-scales)
     SCALE_ROW_STRIDE("scales-row-stride-rounded-to-4",
             "quantized dispatch: permuted_scale_inv written with a row stride of B rounded up to 4 (the store's padded width), not B",

@@ -129,6 +129,17 @@ class MutantZooTest {
     }
 
     /**
+     * The mutants of DeepEP's get_dispatch_layout (issue 14 profile 5, docs/mutants.md) die by FAIL in the quick tier (its
+     * deepep-layout vectors and edge cases: a token on two experts of one rank, -1 slots, int64 ids) under the L rule each
+     * was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> deepEpLayoutMutantsDieUnderTheirLRule() {
+        return killedInTheQuickTier("deepep-layout", "deepep-layout", Bug.LAYOUT_RANK_PER_EXPERT, Bug.LAYOUT_MINUS_ONE_ON_RANK_0,
+                Bug.LAYOUT_INT64_READ_AS_INT32);
+    }
+
+    /**
      * The quantized mutants (issue 17, docs/mutants.md) die by FAIL in the quick tier (its scale edge cases and sampled fp8
      * dispatches with scales) under the F rule each was planted against.
      */

@@ -67,6 +67,7 @@ final class PlantedCpuBackend implements Backend {
             case BLOCK_ALIGN: return new Outputs(PlantedBlockAlign.run(inv, bug, call)); // K1-K6
             case TE_INDEX_PERMUTE: return new Outputs(PlantedTeIndex.run(inv, bug)); // T1-T4
             case TE_INDEX_UNPERMUTE: return new Outputs(PlantedTeIndex.unpermute(inv, bug)); // T5
+            case DEEPEP_DISPATCH_LAYOUT: return new Outputs(PlantedDeepEpLayout.run(inv, bug)); // L1-L3
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

@@ -29,6 +29,7 @@ public final class PresenceCheck implements Check {
     public Set<Rule> rules() {
         Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4);
         r.addAll(DISPATCH.values());
+        r.addAll(IndexExactCheck.LAYOUT.values());
         for (Map<Op, Rule> m : List.of(PayloadBitsCheck.COPIES, IndexExactCheck.EXACT, ReductionToleranceCheck.SUMS)) r.addAll(m.values());
         return r;
     }
@@ -41,6 +42,7 @@ public final class PresenceCheck implements Check {
         }
         if (ctx.op() == Op.BLOCK_ALIGN) return Rule.K1; // every output's dtype and length (int32, K1)
         if (ctx.op() == Op.TE_INDEX_PERMUTE && p.name().equals(Ports.OUTPUT)) return Rule.T4; // num_out_tokens rows (T4)
+        if (ctx.op() == Op.DEEPEP_DISPATCH_LAYOUT) return IndexExactCheck.LAYOUT.get(p.name()); // int32[R], bool[T,R], int32[E] (L1-L3)
         switch (p.kind()) {
             case DATA: return PayloadBitsCheck.COPIES.get(ctx.op());
             case INDEX: return IndexExactCheck.EXACT.get(ctx.op());

@@ -60,6 +60,7 @@ public final class CpuBackend implements Backend {
             case BLOCK_ALIGN: return CpuBlockAlign.run(inv); // K1-K6: groups in the kernel's thread order, judged as multisets
             case TE_INDEX_PERMUTE: return CpuTeIndex.permute(inv); // T1-T4: a radix sort of uint32 keys, like TE
             case TE_INDEX_UNPERMUTE: return CpuTeIndex.unpermute(inv); // T5: accumulated in the payload dtype, like TE
+            case DEEPEP_DISPATCH_LAYOUT: return CpuDeepEpLayout.run(inv); // L1-L3: per-token rank counters, like the DeepEP kernel
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

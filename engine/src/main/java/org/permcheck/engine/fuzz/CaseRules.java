@@ -114,6 +114,12 @@ public final class CaseRules {
                 r.add(Rule.T3);
                 if (indexMapDrops(inv)) r.add(Rule.T4);
                 break;
+            case DEEPEP_DISPATCH_LAYOUT:
+                // L1-L3: every output always
+                r.add(Rule.L1);
+                r.add(Rule.L2);
+                r.add(Rule.L3);
+                break;
             case TE_INDEX_UNPERMUTE:
                 r.add(Rule.T5);
                 r.add(Rule.C5);

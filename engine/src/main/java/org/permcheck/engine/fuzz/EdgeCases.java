@@ -206,6 +206,15 @@ public final class EdgeCases {
         m.put("te-index-unpermute-no-probs-f32", tu.withProbs(false).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0612L));
         m.put("te-index-unpermute-f16-drop", tu.withDtype(DType.F16).withAlign(10).withMergingProbs(true).withSeed(0x5eed0613L));
         m.put("te-index-permute-large-ids-fp8", ti.withDtype(DType.F8E4M3).withHidden(16).withExtra(5).withAlign(30).withSeed(0x5eed0606L));
+        // DeepEP's get_dispatch_layout (issue 14 profile 5, docs/spec.md L1-L3; DeepEpLayoutInputs: shards = R ranks,
+        // routing ZIPF = a token often on two experts of one rank (L1's dedup), VARYING = -1 slots, int64 or int32 ids)
+        CaseSpec dl = CaseSpec.of(Op.DEEPEP_DISPATCH_LAYOUT, 12, 8, 1, 3, 0x5eed0701L).withShards(4).withRouting(Routing.ZIPF).withRoutingDtype(DType.I64);
+        m.put("deepep-layout", dl);
+        m.put("deepep-layout-minus-one", dl.withRouting(Routing.VARYING).withSeed(0x5eed0702L));
+        m.put("deepep-layout-one-rank", dl.withShards(1).withSeed(0x5eed0703L));
+        m.put("deepep-layout-rank-per-expert", dl.withExperts(6).withShards(6).withTopK(4).withSeed(0x5eed0704L));
+        m.put("deepep-layout-no-tokens", dl.withTokens(0).withSeed(0x5eed0705L));
+        m.put("deepep-layout-int32-ids", dl.withRoutingDtype(DType.I32).withTokens(40).withExperts(16).withShards(2).withTopK(6).withSeed(0x5eed0706L));
         return m;
     }
 

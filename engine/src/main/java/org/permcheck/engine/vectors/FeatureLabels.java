@@ -80,6 +80,11 @@ public final class FeatureLabels {
         add("index-map-duplicate-ids", "te_index_permute with the same id twice in a row: two slots (T1)");
         add("index-map-unpermute", "te_index_unpermute: the gather back through a k-major row_id_map, summed in the payload dtype (T5)");
         add("index-map-large-ids", "te_index_permute with ids near 2^31 - 1: no bound by E (T1)");
+        add("deepep-layout", "DeepEP's get_dispatch_layout, deepep_dispatch_layout: per-rank and per-expert counts and is_token_in_rank (docs/spec.md L1-L3)");
+        add("layout-minus-one", "deepep_dispatch_layout with -1 slots in topk_idx: counted nowhere (L1-L3)");
+        add("layout-no-tokens", "deepep_dispatch_layout with T = 0: every count 0, is_token_in_rank [0,R] (L1-L3)");
+        add("layout-int32-ids", "deepep_dispatch_layout with int32 topk_idx (a build's topk_idx_t, DeepEP PR #422)");
+        add("layout-rank-dedup", "deepep_dispatch_layout with a token naming two experts of one rank: counted once for the rank (L1)");
     }
 
     private static void add(String label, String description) {

@@ -46,6 +46,7 @@ public final class HandWrittenVectors {
         megatron(v);
         blockAlign(v);
         teIndex(v);
+        deepEpLayout(v);
         return v;
     }
 
@@ -555,6 +556,39 @@ public final class HandWrittenVectors {
                 teIndexPermute(ramp(DType.F32, 4, 4), Tensor.ofInts(DType.I64, shape(4, 2), TE_INDEX_IDS), 0)));
         v.add(neg("precondition/x25-index-row-12-bytes", "a bf16 row of H = 6, 12 bytes: not a multiple of the kernel's 16-byte vectors", Rule.X25,
                 teIndexPermute(ramp(DType.BF16, 4, 6), ids, 0)));
+    }
+
+    // ------------------------------------------------------------------ L (DeepEP's get_dispatch_layout, issue 14 profile 5)
+
+    /**
+     * DeepEpLayoutTest's example (computed by hand there): E = 6 on R = 3 ranks (E_l = 2), topk_idx =
+     * [[0,1,4],[-1,3,-1],[5,2,3],[-1,-1,-1]]: num_tokens_per_rank [1,2,2], num_tokens_per_expert [1,1,1,2,1,1],
+     * is_token_in_rank rows [1,0,1],[0,1,0],[0,1,1],[0,0,0].
+     */
+    static final long[] LAYOUT_IDS = {0, 1, 4, -1, 3, -1, 5, 2, 3, -1, -1, -1};
+
+    private static void deepEpLayout(List<VectorCase> v) {
+        Tensor ids = Tensor.ofInts(DType.I64, shape(4, 3), LAYOUT_IDS);
+        v.add(vec("deepep-layout/worked-example", "E=6 on R=3: per rank [1,2,2] (token 0 twice on rank 0, token 2 twice on rank 1, each counted once), per expert [1,1,1,2,1,1], -1 nowhere",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup"), deepEpLayout(ids, 6, 3)));
+        v.add(vec("deepep-layout/int32-ids", "the worked example with int32 topk_idx (a build's topk_idx_t, DeepEP PR #422): the same layout",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup", "layout-int32-ids"),
+                deepEpLayout(Tensor.ofInts(DType.I32, shape(4, 3), LAYOUT_IDS), 6, 3)));
+        v.add(vec("deepep-layout/one-rank", "R = 1: num_tokens_per_rank [3], the tokens with any selection; is_token_in_rank [1,1,1,0]",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup"), deepEpLayout(ids, 6, 1)));
+        v.add(vec("deepep-layout/no-tokens", "T = 0 (an idle rank): every count 0, is_token_in_rank bool[0,2]",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-no-tokens"), deepEpLayout(Tensor.zeros(DType.I64, 0, 2), 4, 2)));
+        v.add(neg("precondition/x33-layout-experts-not-multiple", "num_experts 6 on num_ranks 4: E % R != 0", Rule.X33, deepEpLayout(ids, 6, 4)));
+        v.add(neg("precondition/x34-layout-id-out-of-range", "topk_idx names expert 5 with num_experts 5", Rule.X34, deepEpLayout(ids, 5, 1)));
+    }
+
+    static Invocation deepEpLayout(Tensor ids, long experts, long ranks) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.TOPK_IDX, ids);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_EXPERTS, experts);
+        attrs.put(Attrs.NUM_RANKS, ranks);
+        return new Invocation(Op.DEEPEP_DISPATCH_LAYOUT, Profile.TE_JAX, in, attrs);
     }
 
     static Invocation teIndexPermute(Tensor inp, Tensor indices, long numOut) {
