@@ -32,4 +32,8 @@ public final class Attrs {
     public static final String TOP_K = "top_k";
     /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3, X33): R, the ranks the experts are split over, E/R each. */
     public static final String NUM_RANKS = "num_ranks";
+    /** TE's ep_dispatch / ep_combine (docs/spec.md Y1, X35): each local expert's slab padded to a multiple of it (0, 1: none; else a power of two). */
+    public static final String ALIGNMENT = "alignment";
+    /** TE's ep_dispatch / ep_combine (Y1, X37): C, the receive rows of each rank ({@code recv_capacity_per_rank}). */
+    public static final String RECV_CAPACITY = "recv_capacity";
 }

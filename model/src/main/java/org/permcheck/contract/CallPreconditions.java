@@ -137,6 +137,8 @@ public final class CallPreconditions {
             case TE_INDEX_PERMUTE: TeIndexPreconditions.permute(inv); return;
             case TE_INDEX_UNPERMUTE: TeIndexPreconditions.unpermute(inv); return;
             case DEEPEP_DISPATCH_LAYOUT: DeepEpLayoutPreconditions.check(inv); return;
+            case TE_EP_DISPATCH: TeEpPreconditions.dispatch(inv); return;
+            case TE_EP_COMBINE: TeEpPreconditions.combine(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

@@ -68,4 +68,16 @@ public final class Ports {
     public static final String NUM_TOKENS_PER_EXPERT = "num_tokens_per_expert";
     /** L2: bool {@code [T,R]}, whether token t is sent to rank r. */
     public static final String IS_TOKEN_IN_RANK = "is_token_in_rank";
+    /** TE's expert-parallel dispatch (docs/spec.md Y1-Y3), world view: every rank's tokens, rank-major {@code [S*T, H]}. */
+    public static final String TOKENS = "tokens";
+    /** Y1: every rank's receive buffer, rank-major {@code [S*C, H]}: rank s owns rows {@code [s*C, (s+1)*C)}. */
+    public static final String RECV_TOKENS = "recv_tokens";
+    /** Y1: f32 {@code [S*C]}, the routing weight of each receive slot (0 on a pad slot, Y2). */
+    public static final String RECV_TOPK_WEIGHTS = "recv_topk_weights";
+    /** Y3: int64 {@code [E]}, the tokens each expert receives (rank s's L entries at {@code [s*L, (s+1)*L)}). */
+    public static final String RECV_TOKENS_PER_EXPERT = "recv_tokens_per_expert";
+    /** TE's expert-parallel combine (Y4): every rank's expert outputs in the canonical slab layout {@code [S*C, H]}. */
+    public static final String EXPERT_OUT = "expert_out";
+    /** Y4: every rank's combined tokens {@code [S*T, H]}. */
+    public static final String RESULT = "result";
 }

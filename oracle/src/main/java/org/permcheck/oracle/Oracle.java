@@ -20,6 +20,8 @@ import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
 import org.permcheck.oracle.deepep.DispatchLayout;
+import org.permcheck.oracle.ep.EpCombine;
+import org.permcheck.oracle.ep.EpDispatch;
 import org.permcheck.oracle.teindex.IndexPermute;
 import org.permcheck.oracle.teindex.IndexUnpermute;
 
@@ -55,6 +57,8 @@ public final class Oracle {
             case TE_INDEX_PERMUTE: return IndexPermute.expected(inv); // T1-T4, X14, X24, X25
             case TE_INDEX_UNPERMUTE: return IndexUnpermute.expected(inv); // T5, X26
             case DEEPEP_DISPATCH_LAYOUT: return DispatchLayout.of(inv).expected(); // L1-L3, X33, X34
+            case TE_EP_DISPATCH: return EpDispatch.expected(inv); // Y1-Y3, X35-X37 (world view)
+            case TE_EP_COMBINE: return EpCombine.expected(inv); // Y4, X35-X37 (world view)
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }
