@@ -9,7 +9,8 @@ OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch
        "local_permute_after_a2a": "LOCAL_PERMUTE_AFTER_A2A", "local_unpermute_before_a2a": "LOCAL_UNPERMUTE_BEFORE_A2A",
        "megatron_permute": "MEGATRON_PERMUTE", "megatron_unpermute": "MEGATRON_UNPERMUTE",
        "moe_align_block_size": "BLOCK_ALIGN", "te_index_permute": "TE_INDEX_PERMUTE",
-       "te_index_unpermute": "TE_INDEX_UNPERMUTE", "deepep_dispatch_layout": "DEEPEP_DISPATCH_LAYOUT"}
+       "te_index_unpermute": "TE_INDEX_UNPERMUTE", "deepep_dispatch_layout": "DEEPEP_DISPATCH_LAYOUT",
+       "te_ep_dispatch": "TE_EP_DISPATCH", "te_ep_combine": "TE_EP_COMBINE"}
 # chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
 # any profile is judged on them; only these four are profile specific
 PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
@@ -35,4 +36,7 @@ OUTPUTS = {
     "te_index_unpermute": ("output",),                                   # T5: summed in the payload dtype
     # L1-L3: int32 [R] and [E] counts, bool [T, R] mask, bit for bit
     "deepep_dispatch_layout": ("num_tokens_per_rank", "num_tokens_per_expert", "is_token_in_rank"),
+    # Y1-Y3 (world view: every rank's receive buffer, slabs judged as multisets), Y4 (an unweighted sum)
+    "te_ep_dispatch": ("recv_tokens", "recv_topk_weights", "recv_tokens_per_expert"),
+    "te_ep_combine": ("result",),
 }

@@ -58,6 +58,9 @@ public final class CudaBackend implements Backend, Benchmarkable {
         ops.remove(org.permcheck.contract.Op.TE_INDEX_PERMUTE);
         // nor DeepEP's get_dispatch_layout (docs/spec.md L1-L3): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.DEEPEP_DISPATCH_LAYOUT);
+        // nor TE's world-view ep_dispatch / ep_combine (docs/spec.md Y1-Y4): no kernel, not claimed, so NOT_SUPPORTED
+        ops.remove(org.permcheck.contract.Op.TE_EP_DISPATCH);
+        ops.remove(org.permcheck.contract.Op.TE_EP_COMBINE);
         ops.remove(org.permcheck.contract.Op.TE_INDEX_UNPERMUTE);
         // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
         java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());

@@ -77,6 +77,18 @@ public final class Oracle {
     }
 
     /**
+     * The slab view of a {@code te_ep_dispatch} / {@code te_ep_combine} call (docs/spec.md Y1-Y4: each expert's slab,
+     * its start, count and aligned rows), X1, X35-X37 checked; empty for every other op.
+     */
+    public static Optional<org.permcheck.oracle.ep.EpSlabs> epSlabs(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1
+        if (inv.op() == org.permcheck.contract.Op.TE_EP_DISPATCH) org.permcheck.contract.TeEpPreconditions.dispatch(inv);
+        else if (inv.op() == org.permcheck.contract.Op.TE_EP_COMBINE) org.permcheck.contract.TeEpPreconditions.combine(inv);
+        else return Optional.empty();
+        return Optional.of(org.permcheck.oracle.ep.EpSlabs.of(inv));
+    }
+
+    /**
      * The block-align view of a {@code moe_align_block_size} call (docs/spec.md K1-K6: group offsets, counts,
      * each group's multiset of flat slots, the id of every block), X1, X11-X13 checked; empty for every other op.
      */

@@ -25,7 +25,7 @@ public final class IndexExactCheck implements Check {
     /** The rule that defines the INDEX outputs of each op that has some and is not dispatch. */
     static final Map<Op, Rule> EXACT = Map.of(Op.SORT_CHUNKS, Rule.S1, Op.RAGGED_A2A_PARAMS, Rule.A1,
             Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.MEGATRON_PERMUTE, Rule.Q1, Op.TE_INDEX_PERMUTE, Rule.T2,
-            Op.DEEPEP_DISPATCH_LAYOUT, Rule.L1);
+            Op.DEEPEP_DISPATCH_LAYOUT, Rule.L1, Op.TE_EP_DISPATCH, Rule.Y3);
 
     /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3): each output is its own rule, compared bit for bit (counts and mask). */
     static final Map<String, Rule> LAYOUT = Map.of(Ports.NUM_TOKENS_PER_RANK, Rule.L1, Ports.IS_TOKEN_IN_RANK, Rule.L2,

@@ -30,6 +30,7 @@ public final class PresenceCheck implements Check {
         Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4);
         r.addAll(DISPATCH.values());
         r.addAll(IndexExactCheck.LAYOUT.values());
+        r.add(Rule.Y1);
         for (Map<Op, Rule> m : List.of(PayloadBitsCheck.COPIES, IndexExactCheck.EXACT, ReductionToleranceCheck.SUMS)) r.addAll(m.values());
         return r;
     }
@@ -43,6 +44,7 @@ public final class PresenceCheck implements Check {
         if (ctx.op() == Op.BLOCK_ALIGN) return Rule.K1; // every output's dtype and length (int32, K1)
         if (ctx.op() == Op.TE_INDEX_PERMUTE && p.name().equals(Ports.OUTPUT)) return Rule.T4; // num_out_tokens rows (T4)
         if (ctx.op() == Op.DEEPEP_DISPATCH_LAYOUT) return IndexExactCheck.LAYOUT.get(p.name()); // int32[R], bool[T,R], int32[E] (L1-L3)
+        if (ctx.op() == Op.TE_EP_DISPATCH) return p.kind() == Port.Kind.INDEX ? Rule.Y3 : Rule.Y1; // [S*C, H], f32 [S*C] (Y1), int64 [E] (Y3)
         switch (p.kind()) {
             case DATA: return PayloadBitsCheck.COPIES.get(ctx.op());
             case INDEX: return IndexExactCheck.EXACT.get(ctx.op());

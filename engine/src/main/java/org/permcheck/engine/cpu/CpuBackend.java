@@ -61,6 +61,8 @@ public final class CpuBackend implements Backend {
             case TE_INDEX_PERMUTE: return CpuTeIndex.permute(inv); // T1-T4: a radix sort of uint32 keys, like TE
             case TE_INDEX_UNPERMUTE: return CpuTeIndex.unpermute(inv); // T5: accumulated in the payload dtype, like TE
             case DEEPEP_DISPATCH_LAYOUT: return CpuDeepEpLayout.run(inv); // L1-L3: per-token rank counters, like the DeepEP kernel
+            case TE_EP_DISPATCH: return CpuTeEp.dispatch(inv); // Y1-Y3: slabs in arrival order (judged as multisets)
+            case TE_EP_COMBINE: return CpuTeEp.combine(inv); // Y4
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

@@ -75,6 +75,8 @@ public final class CaseGenerator {
                 return TeIndexInputs.problem(s);
             case DEEPEP_DISPATCH_LAYOUT:
                 return DeepEpLayoutInputs.problem(s);
+            case TE_EP_DISPATCH: case TE_EP_COMBINE:
+                return TeEpInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
                 if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
@@ -122,6 +124,9 @@ public final class CaseGenerator {
                 break;
             case DEEPEP_DISPATCH_LAYOUT:
                 DeepEpLayoutInputs.put(spec, rng, in, attrs, features);
+                break;
+            case TE_EP_DISPATCH: case TE_EP_COMBINE:
+                TeEpInputs.put(spec, rng, in, attrs, features);
                 break;
             default:
                 expertParallel(spec, rng, in, attrs, features);

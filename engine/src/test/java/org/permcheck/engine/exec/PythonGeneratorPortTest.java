@@ -46,7 +46,7 @@ class PythonGeneratorPortTest {
      * (K1-K6) have named edge cases only (EdgeCases, MegatronInputs, BlockAlignInputs), so the Python generator port need
      * not rebuild them.
      */
-    static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN, Op.TE_INDEX_PERMUTE, Op.TE_INDEX_UNPERMUTE, Op.DEEPEP_DISPATCH_LAYOUT);
+    static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN, Op.TE_INDEX_PERMUTE, Op.TE_INDEX_UNPERMUTE, Op.DEEPEP_DISPATCH_LAYOUT, Op.TE_EP_DISPATCH, Op.TE_EP_COMBINE);
 
     static List<String> specs() {
         Set<String> out = new LinkedHashSet<>();

@@ -59,10 +59,10 @@ class RobustnessTierTest {
         }
         // X15-X18: Megatron permute / unpermute (docs/spec.md Q1-Q6); X19-X21: profile maxtext (J1-J4)
         // X11-X13: moe_align_block_size (K1-K6); X22, X23: block scales (F1-F4); X14, X24-X26: TE's index map (T1-T5);
-        // X33, X34: DeepEP's get_dispatch_layout (L1-L3)
+        // X33, X34: DeepEP's get_dispatch_layout (L1-L3); X35-X37: TE's ep_dispatch / ep_combine (Y1-Y4)
         assertEquals(Set.of("X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11", "X12", "X13", "X14", "X15", "X16", "X17", "X18", "X19", "X20",
-                "X21", "X22", "X23", "X24", "X25", "X26", "X33", "X34"), rules);
-        assertEquals(30, all.stream().filter(c -> c.id().contains("/vector-")).count(), "the 30 committed negative vectors");
+                "X21", "X22", "X23", "X24", "X25", "X26", "X33", "X34", "X35", "X36", "X37"), rules);
+        assertEquals(31, all.stream().filter(c -> c.id().contains("/vector-")).count(), "the 31 committed negative vectors");
         assertTrue(all.stream().anyMatch(c -> c.id().equals("robustness/X3/large-half-routed")
                 && c.invocation().input("routing_map").dim(0) == 4096), "a large X3 probe as in TE #3346");
         // deterministic: built twice, the same calls
@@ -218,7 +218,7 @@ class RobustnessTierTest {
         assertFalse(r.robustness().isUnsafe(), r.robustnessLine());
         Map<String, Long> refusedByRule = r.results().stream().filter(c -> c.detail().startsWith("refused: "))
                 .collect(Collectors.groupingBy(c -> Robustness.probedRule(c.caseId()), java.util.TreeMap::new, Collectors.counting()));
-        assertEquals(28, refusedByRule.size(), "refusals of every X rule: " + refusedByRule); // X1-X26, X33, X34
+        assertEquals(31, refusedByRule.size(), "refusals of every X rule: " + refusedByRule); // X1-X26, X33-X37
         assertNotNull(r.robustnessLine());
     }
 
