@@ -38,9 +38,9 @@ class CaseSelectionTest {
         assertEquals(2219, all.size(), "the quick tier with the committed vectors");
         // the robustness tier follows by default: 81 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
         // 5 Megatron X15-X18; 6 maxtext X19-X21; 10 moe_align_block_size X11-X13; 6 block scales X22, X23; 6 TE index map X14, X24-X26;
-        // 5 DeepEP layout X33, X34; 6 TE EP X35-X37) and the 31 committed negative vectors (ProbeCases): 92 + 31
+        // 5 DeepEP layout X33, X34; 6 TE EP X35-X37) and the 33 committed negative vectors (ProbeCases): 92 + 33
         List<String[]> withProbes = listing("--backend", "exec:false");
-        assertEquals(2219 + 123, withProbes.size());
+        assertEquals(2219 + 125, withProbes.size());
         assertTrue(withProbes.get(2219)[0].startsWith("robustness/X"), withProbes.get(2219)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));

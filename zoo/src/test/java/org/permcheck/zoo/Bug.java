@@ -275,6 +275,16 @@ enum Bug {
     LAYOUT_INT64_READ_AS_INT32("deepep-layout-int64-read-as-int32",
             "deepep_dispatch_layout reads an int64 topk_idx through an int32 view: slot j takes the j-th 32-bit word",
             "DeepEP PR #422 (topk_idx_t made a build option, int64 or int32, docs/sources.md#deepep-layout)", "L3"),
+    // ------------------------------------------------------------ TE's ep_dispatch / ep_combine (te_ep_dispatch, te_ep_combine, Y1-Y4)
+    TE_EP_PAD_ROWS_NOT_ZEROED("te-ep-pad-rows-not-zeroed",
+            "te_ep_dispatch with alignment > 1 leaves each slab's pad rows holding a copy of its last entry, not zero rows",
+            "TE PR #3034 (per-expert zones zero-padded to the alignment, ep.h; docs/sources.md#te-ep)", "Y2"),
+    TE_EP_CAPACITY_OFF_BY_ONE("te-ep-capacity-bound-off-by-one",
+            "te_ep_dispatch reads a rank's padded total equal to recv_capacity as an overflow and drops its last entry",
+            "TE PR #3229 (overflow policy against recv_capacity_per_rank: trap or drop past it, docs/sources.md#te-ep)", "Y1"),
+    TE_EP_COMBINE_APPLIES_WEIGHTS("te-ep-combine-applies-weights",
+            "te_ep_combine weights each slot (by 1/K) instead of summing the pre-weighted expert outputs",
+            "TE PR #3034 (ep.h: combine sums are unweighted, the caller pre-scales, docs/sources.md#te-ep)", "Y4"),
     // ------------------------------------------------------------ quantized payloads (issue 17, docs/sources.md#quantized-scales)
     SCALE_ROW_STRIDE("scales-row-stride-rounded-to-4",
             "quantized dispatch: permuted_scale_inv written with a row stride of B rounded up to 4 (the store's padded width), not B",

@@ -68,6 +68,8 @@ final class PlantedCpuBackend implements Backend {
             case TE_INDEX_PERMUTE: return new Outputs(PlantedTeIndex.run(inv, bug)); // T1-T4
             case TE_INDEX_UNPERMUTE: return new Outputs(PlantedTeIndex.unpermute(inv, bug)); // T5
             case DEEPEP_DISPATCH_LAYOUT: return new Outputs(PlantedDeepEpLayout.run(inv, bug)); // L1-L3
+            case TE_EP_DISPATCH: return new Outputs(PlantedTeEp.dispatch(inv, bug)); // Y1-Y3
+            case TE_EP_COMBINE: return new Outputs(PlantedTeEp.combine(inv, bug)); // Y4
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

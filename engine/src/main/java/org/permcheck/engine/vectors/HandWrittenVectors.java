@@ -605,6 +605,10 @@ public final class HandWrittenVectors {
         v.add(vec("te-ep/combine-worked-example", "the worked example's layout combined back: result[g] = the sum of g's two rows, no weight (Y4)",
                 rules(Rule.Y4, Rule.C5), feats("te-ep", "ep-aligned-slabs", "ep-capacity-bound", "f32"),
                 teEp(Op.TE_EP_COMBINE, Ports.EXPERT_OUT, payload(DType.F32, 12, 4), ids, null, 2, 4, 2, 6)));
+        v.add(neg("precondition/x35-ep-alignment-3", "the worked example with alignment 3: not 0, 1 or a power of two", Rule.X35,
+                teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.BF16, 4, 8), ids, w, 2, 4, 3, 6)));
+        v.add(neg("precondition/x36-ep-id-minus-one", "the worked example with a -1 in topk_idx (TE documents no sentinel)", Rule.X36,
+                teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.BF16, 4, 8), Tensor.ofInts(DType.I64, shape(4, 2), 0, 3, 1, 0, 0, 2, 3, -1), w, 2, 4, 2, 6)));
         v.add(neg("precondition/x37-ep-capacity-one-short", "the worked example with recv_capacity 5: rank 0 needs 6 padded rows (TE traps)", Rule.X37,
                 teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.BF16, 4, 8), ids, w, 2, 4, 2, 5)));
     }
