@@ -81,16 +81,6 @@ public final class EpSlabs {
     /** The slot k of token g that names expert e (X36: exactly one for a routed pair). */
     public int slotOf(int g, int e) { return IndexForm.slotOf(ids, g, e); }
 
-    /** Y2: receive row r is a pad row of some slab (past its entries, before its aligned end). */
-    public boolean padRow(long r) {
-        int s = (int) (r / capacity);
-        for (int e = s * local; e < (s + 1) * local; e++) {
-            long start = slabStart(e);
-            if (r >= start + count(e) && r < start + slabRows(e)) return true;
-        }
-        return false;
-    }
-
     /** Y1: receive row r lies past its rank's padded total (unspecified). */
     public boolean pastTotal(long r) { return r % capacity >= rankTotal((int) (r / capacity)); }
 }
