@@ -597,6 +597,120 @@ def te_index_unpermute(inputs, attrs, profile):
     return {"output": Tensor.from_f32(acc, inp.dtype)}
 
 
+# ---------------------------------------------------------------- DeepEP's get_dispatch_layout (L1-L3)
+
+@adapter.op("deepep_dispatch_layout")
+def deepep_dispatch_layout(inputs, attrs, profile):
+    ids = inputs["topk_idx"].data.astype(np.int64)
+    E, R = attrs["num_experts"], attrs["num_ranks"]
+    T = ids.shape[0]
+    sel = ids >= 0                                                     # -1 counts nowhere (L1-L3)
+    per_expert = np.bincount(ids[sel], minlength=E)                    # L3: every (t, e) assignment once
+    in_rank = np.zeros((T, R), dtype=bool)
+    tt = np.nonzero(sel)[0]
+    in_rank[tt, ids[sel] // (E // R)] = True                           # L2: rank r owns [r*E/R, (r+1)*E/R)
+    per_rank = in_rank.sum(axis=0)                                     # L1: a token once per rank
+    return {"num_tokens_per_rank": Tensor(per_rank.astype(np.int32), "i32"),
+            "num_tokens_per_expert": Tensor(per_expert.astype(np.int32), "i32"),
+            "is_token_in_rank": Tensor(in_rank, "bool")}
+
+
+def check_deepep_layout(inputs, attrs):
+    """X33, X34."""
+    E, R = attrs.get("num_experts", 0), attrs.get("num_ranks", 0)
+    need(1 <= E < 2 ** 31 and 1 <= R < 2 ** 31, "X33", "num_experts and num_ranks must be in [1, 2^31)")
+    need(E % R == 0, "X33", "num_experts must be a multiple of num_ranks")
+    ids = inputs["topk_idx"]
+    need(ids.dtype in INDEX, "X34", "topk_idx must be int64 or int32")
+    need(ids.data.ndim == 2 and ids.data.shape[1] >= 1, "X34", "topk_idx must be [T, K], K >= 1")
+    v = ids.data.astype(np.int64)
+    need(((v == -1) | ((v >= 0) & (v < E))).all(), "X34", "every topk_idx is -1 or an expert in [0, E)")
+    for row in v:
+        named = row[row >= 0]
+        need(len(np.unique(named)) == len(named), "X34", "an expert appears twice in a row of topk_idx")
+
+
+# ---------------------------------------------------------------- TE's ep_dispatch / ep_combine, world view (Y1-Y4)
+
+def ep_slabs(ids, attrs):
+    """Y1: each expert's slab start (global row) and count; canonical order inside a slab is ascending source token g."""
+    S, E, C = attrs["num_ranks"], attrs["num_experts"], attrs["recv_capacity"]
+    A = attrs.get("alignment", 0)
+    count = np.bincount(ids.reshape(-1), minlength=E)
+    rows = count if A <= 1 else (count + A - 1) // A * A          # Y2: each slab padded to a multiple of A
+    L = E // S
+    start = np.zeros(E, dtype=np.int64)
+    for r in range(S):
+        start[r * L:(r + 1) * L] = r * C + np.concatenate(([0], np.cumsum(rows[r * L:(r + 1) * L])[:-1]))
+    return start, count, rows
+
+
+def ep_canonical_rows(ids, start):
+    """The receive row of every slot (g, k): its expert's start plus its rank among the slots of that expert by g."""
+    flat = ids.reshape(-1)
+    order = np.argsort(flat, kind="stable")                          # by expert, then ascending g (and k)
+    rank = np.empty_like(flat)
+    sorted_e = flat[order]
+    first = np.searchsorted(sorted_e, sorted_e, side="left")
+    rank[order] = np.arange(flat.size) - first
+    return (start[flat] + rank).reshape(ids.shape)
+
+
+@adapter.op("te_ep_dispatch")
+def te_ep_dispatch(inputs, attrs, profile):
+    x, w = inputs["tokens"], inputs["topk_weights"]
+    ids = inputs["topk_idx"].data.astype(np.int64)
+    S, C = attrs["num_ranks"], attrs["recv_capacity"]
+    start, count, _rows = ep_slabs(ids, attrs)
+    rows = ep_canonical_rows(ids, start)
+    recv = np.zeros((S * C, x.data.shape[1]), dtype=x.data.dtype)   # Y2: pad rows zero
+    recv_w = np.zeros(S * C, dtype=np.float32)
+    g = np.repeat(np.arange(ids.shape[0]), ids.shape[1])
+    recv[rows.reshape(-1)] = x.data[g]                               # Y1: one order of many (slabs are multisets)
+    recv_w[rows.reshape(-1)] = w.data.reshape(-1)
+    return {"recv_tokens": Tensor(recv, x.dtype), "recv_topk_weights": Tensor(recv_w, "f32"),
+            "recv_tokens_per_expert": Tensor(count.astype(np.int64), "i64")}
+
+
+@adapter.op("te_ep_combine")
+def te_ep_combine(inputs, attrs, profile):
+    out = inputs["expert_out"]
+    ids = inputs["topk_idx"].data.astype(np.int64)
+    start, _count, _rows = ep_slabs(ids, attrs)
+    rows = ep_canonical_rows(ids, start)
+    acc = out.f32()[rows].sum(axis=1, dtype=np.float32)              # Y4: the K rows of each token, no weight
+    return {"result": Tensor.from_f32(acc, out.dtype)}
+
+
+def check_te_ep(op, inputs, attrs):
+    """X35-X37."""
+    S, E, C = attrs.get("num_ranks", 0), attrs.get("num_experts", 0), attrs.get("recv_capacity", 0)
+    A = attrs.get("alignment", 0)
+    need(1 <= S < 2 ** 31 and 1 <= E < 2 ** 31 and 1 <= C < 2 ** 31, "X35", "num_ranks, num_experts, recv_capacity must be in [1, 2^31)")
+    need(E % S == 0, "X35", "num_experts must be a multiple of num_ranks")
+    need(A >= 0 and (A <= 1 or A & (A - 1) == 0), "X35", "alignment must be 0, 1 or a power of two")
+    x = inputs["tokens" if op == "te_ep_dispatch" else "expert_out"]
+    need(x.data.ndim == 2, "X1", "the payload must be [rows, H]")
+    need(x.dtype in REDUCIBLE, "X5", "the EP payload is bf16, f16 or f32", NotSupported)
+    need(x.data.shape[1] * x.data.dtype.itemsize >= 16, "X35", "a payload row must span at least 16 bytes")
+    ids = inputs["topk_idx"]
+    need(ids.dtype == "i64", "X36", "topk_idx must be int64")
+    need(ids.data.ndim == 2 and ids.data.shape[1] >= 1, "X36", "topk_idx must be [S*T, K], K >= 1")
+    v = ids.data.astype(np.int64)
+    need(v.shape[0] % S == 0, "X36", "topk_idx's rows must split into S ranks")
+    if op == "te_ep_dispatch":
+        need(x.data.shape[0] == v.shape[0], "X36", "tokens and topk_idx must have the same rows")
+        w = inputs["topk_weights"]
+        need(w.dtype == "f32" and w.data.shape == v.shape, "X36", "topk_weights must be f32 of topk_idx's shape")
+    else:
+        need(x.data.shape[0] == S * C, "X36", "expert_out must have S*C rows")
+    need(((v >= 0) & (v < E)).all(), "X36", "every topk_idx is an expert in [0, E)")
+    for row in v:
+        need(len(np.unique(row)) == len(row), "X36", "an expert appears twice in a row of topk_idx")
+    start, count, rows = ep_slabs(v, attrs)
+    need((rows.reshape(S, -1).sum(axis=1) <= C).all(), "X37", "a rank's padded receive total exceeds recv_capacity")
+
+
 def check_te_index_unpermute(inputs, attrs):
     """X5, X25, X26."""
     x, rid = inputs["inp"], inputs["row_id_map"]
@@ -713,6 +827,9 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "te_index_unpermute": (("inp", "row_id_map"), ("merging_probs",), ("num_tokens", "top_k")),
     "torchao_permute_and_pad": (("inp", "num_tokens_per_expert"), (), ("ep_degree", "num_local_experts", "alignment")),
     "torchao_unpermute": (("inp", "permuted_indices"), (), ("num_tokens",)),
+    "deepep_dispatch_layout": (("topk_idx",), (), ("num_experts", "num_ranks")),
+    "te_ep_dispatch": (("tokens", "topk_idx", "topk_weights"), (), ("num_ranks", "num_experts", "alignment", "recv_capacity")),
+    "te_ep_combine": (("expert_out", "topk_idx"), (), ("num_ranks", "num_experts", "alignment", "recv_capacity")),
 }
 
 
@@ -904,6 +1021,10 @@ def check_x(op, inputs, attrs, profile):
         check_padded_permute(inputs, attrs)
     elif op == "torchao_unpermute":
         check_padded_unpermute(inputs, attrs)
+    elif op == "deepep_dispatch_layout":
+        check_deepep_layout(inputs, attrs)
+    elif op in ("te_ep_dispatch", "te_ep_combine"):
+        check_te_ep(op, inputs, attrs)
 
 
 def checked(op, fn):

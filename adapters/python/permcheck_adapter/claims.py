@@ -86,7 +86,7 @@ class Claims:
     def determinism_of(self, op):
         """The level R1 judges op's second call against: the declared one, else the engine's default
         (Determinism.defaultFor: multiset for moe_align_block_size, whose group order is free, K2; group_order else)."""
-        return self.determinism.get(op, "multiset" if op == "moe_align_block_size" else "group_order")
+        return self.determinism.get(op, "multiset" if op in ("moe_align_block_size", "te_ep_dispatch") else "group_order")
 
     def why_not(self, op, profile, inputs, attrs):
         """None when the call is inside the claims, else the NOT_SUPPORTED reason (Capabilities.whyNot)."""

@@ -10,7 +10,8 @@ OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch
        "megatron_permute": "MEGATRON_PERMUTE", "megatron_unpermute": "MEGATRON_UNPERMUTE",
        "moe_align_block_size": "BLOCK_ALIGN", "te_index_permute": "TE_INDEX_PERMUTE",
        "te_index_unpermute": "TE_INDEX_UNPERMUTE", "torchao_permute_and_pad": "TORCHAO_PERMUTE_AND_PAD",
-       "torchao_unpermute": "TORCHAO_UNPERMUTE"}
+       "torchao_unpermute": "TORCHAO_UNPERMUTE", "deepep_dispatch_layout": "DEEPEP_DISPATCH_LAYOUT",
+       "te_ep_dispatch": "TE_EP_DISPATCH", "te_ep_combine": "TE_EP_COMBINE"}
 # chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
 # any profile is judged on them; only these four are profile specific
 PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
@@ -37,4 +38,9 @@ OUTPUTS = {
     # W1-W5: int32 permuted_indices [max_len] (-1 pads), padded sizes and inclusive end offsets [E_l]
     "torchao_permute_and_pad": ("output", "permuted_indices", "num_tokens_per_expert_padded", "group_offsets"),
     "torchao_unpermute": ("output",),                                    # W6: the pads dropped
+    # L1-L3: int32 [R] and [E] counts, bool [T, R] mask, bit for bit
+    "deepep_dispatch_layout": ("num_tokens_per_rank", "num_tokens_per_expert", "is_token_in_rank"),
+    # Y1-Y3 (world view: every rank's receive buffer, slabs judged as multisets), Y4 (an unweighted sum)
+    "te_ep_dispatch": ("recv_tokens", "recv_topk_weights", "recv_tokens_per_expert"),
+    "te_ep_combine": ("result",),
 }

@@ -24,6 +24,31 @@ def _align_groups(inputs, attrs):
     return [(int(s), int(t)) for s, t in zip(start, target)]
 
 
+def _ep_slabs_differ(first, second, inputs, attrs):
+    """(slabs judged, the first problem or None): each te_ep_dispatch slab (Y1: its aligned rows) the same multiset of
+    (row bits, weight bits) on both runs (engine EpSlabCheck.secondRun)."""
+    ids = inputs["topk_idx"].data.astype(np.int64)
+    S, E, C = attrs["num_ranks"], attrs["num_experts"], attrs["recv_capacity"]
+    A = attrs.get("alignment", 0)
+    count = np.bincount(ids.reshape(-1), minlength=E)
+    rows = count if A <= 1 else (count + A - 1) // A * A
+    L = E // S
+    ta, wa, tb, wb = (first.get("recv_tokens"), first.get("recv_topk_weights"), second.get("recv_tokens"), second.get("recv_topk_weights"))
+    if any(t is None for t in (ta, wa, tb, wb)) or tuple(ta.shape) != tuple(tb.shape) or tuple(wa.shape) != tuple(wb.shape):
+        return 1, "outputs 'recv_tokens', 'recv_topk_weights': absent or another shape on the second run"
+    def entries(t, w, s, n):
+        tt, ww = _bits(t.data).reshape(t.data.shape[0], -1), _bits(w.data).reshape(-1)
+        return sorted((tuple(tt[r].tolist()), int(ww[r])) for r in range(s, s + n))
+    for r in range(S):
+        at = r * C
+        for e in range(r * L, (r + 1) * L):
+            n = int(rows[e])
+            if entries(ta, wa, at, n) != entries(tb, wb, at, n):
+                return E, "output 'recv_tokens' expert %d's slab (rows %d..%d): another multiset on the second run" % (e, at, at + n)
+            at += n
+    return E, None
+
+
 def determinism_problems(call, op, expected, specified_mask, first, second, level="group_order", inputs=None, attrs=None):
     """[R1] problems of two answers to the same call (dicts name -> Tensor) judged against the declared
     `level` (engine DeterminismCheck): bit_exact compares reductions too; multiset compares each group of
@@ -58,6 +83,15 @@ def determinism_problems(call, op, expected, specified_mask, first, second, leve
                 bad += 1
                 first_bad = first_bad or "output '%s' row %d (past the groups): first run %d, second run %d" % (
                     name, post + r, x[post + r], y[post + r])
+            continue
+        if level == "multiset" and op == "te_ep_dispatch" and name in ("recv_tokens", "recv_topk_weights"):
+            # Y1: slabs without order; recv_tokens and recv_topk_weights compared together as (row, weight) entries
+            if name == "recv_tokens":
+                n, problem = _ep_slabs_differ(first, second, inputs, attrs)
+                judged += n
+                if problem:
+                    bad += 1
+                    first_bad = first_bad or problem
             continue
         a, b = first.get(name), second.get(name)
         if a is None:

@@ -236,6 +236,9 @@ def judge(vector, outputs):
                         (_bits(got) != 0) & mask & nothing, _zero_like(exp), got)
         elif (vector.op, name) == ("moe_align_block_size", "sorted_token_ids"):
             _block_align_groups(problems, call, vector, exp, got)
+        elif vector.op == "te_ep_dispatch" and name in ("recv_tokens", "recv_topk_weights"):
+            if name == "recv_tokens" and "recv_topk_weights" in outputs:
+                _ep_slabs(problems, call, vector, outputs)
         else:
             _report(problems, call, name, "differs bit for bit", (_bits(got) != _bits(exp)) & mask, exp, got)
     return problems
@@ -259,6 +262,33 @@ def _block_align_groups(problems, call, vector, exp, got):
                             "order inside a group not judged (unspecified, K2)"
                             % (call, e, s, s + c, sorted(e_data[s:s + c].tolist()), sorted(g_data[s:s + c].tolist())))
     _report(problems, call, "sorted_token_ids", "is not the sentinel", (g_data != e_data) & ~head, exp, got)
+
+
+def _ep_slabs(problems, call, vector, outputs):
+    """docs/spec.md Y1, Y2 as the engine's EpSlabCheck judges them: each expert's slab (its count[e] rows) as a
+    multiset of (row bits, weight bits), its pad rows zero with weight 0; rows past a rank's total are not judged."""
+    ids = vector.inputs["topk_idx"].data.astype(np.int64)
+    S, E, C = vector.attrs["num_ranks"], vector.attrs["num_experts"], vector.attrs["recv_capacity"]
+    A = vector.attrs.get("alignment", 0)
+    count = np.bincount(ids.reshape(-1), minlength=E)
+    rows = count if A <= 1 else (count + A - 1) // A * A
+    L = E // S
+    def entries(t, w, s, n):
+        tb, wb = _bits(t).reshape(t.data.shape[0], -1), _bits(w).reshape(-1)
+        return sorted((tuple(tb[r].tolist()), int(wb[r])) for r in range(s, s + n))
+    et, ew = vector.expected["recv_tokens"], vector.expected["recv_topk_weights"]
+    gt, gw = outputs["recv_tokens"], outputs["recv_topk_weights"]
+    for r in range(S):
+        at = r * C
+        for e in range(r * L, (r + 1) * L):
+            c, n = int(count[e]), int(rows[e])
+            if entries(gt, gw, at, c) != entries(et, ew, at, c):
+                problems.append("%s: output 'recv_tokens': expert %d's slab (rows %d..%d) is not the multiset of its (token, weight) "
+                                "entries; order inside a slab not judged (unspecified, Y1)" % (call, e, at, at + c))
+            tb, wb = _bits(gt).reshape(gt.data.shape[0], -1), _bits(gw).reshape(-1)
+            if (tb[at + c:at + n] != 0).any() or (wb[at + c:at + n] != 0).any():
+                problems.append("%s: output 'recv_tokens': expert %d's pad rows %d..%d are not zero rows of weight 0 (Y2)" % (call, e, at + c, at + n))
+            at += n
 
 
 def _report(problems, call, name, what, bad, exp, got):

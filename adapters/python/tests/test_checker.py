@@ -249,6 +249,27 @@ class RunRulesTest(unittest.TestCase):
         [p] = determinism_problems("a", "moe_align_block_size", first, everything, first, other, "multiset", inputs, attrs)
         self.assertIn("(2 of 2 specified rows): first at output 'sorted_token_ids' expert 0's group (rows 0..2)", p)
 
+    def test_r1_multiset_of_ep_slabs(self):
+        """te_ep_dispatch (docs/spec.md Y1) under multiset: a slab in another order on the second run passes, an entry
+        moved to another slab fails. By hand: S = 1, E = 2, topk_idx [[0], [0], [1]], C = 3: expert 0's slab rows 0-1,
+        expert 1's row 2."""
+        from permcheck_adapter.run_rules import determinism_problems
+        everything = lambda name, shape: np.ones(shape, dtype=bool)
+        inputs = {"topk_idx": Tensor(np.array([[0], [0], [1]], dtype=np.int64), "i64")}
+        attrs = {"num_ranks": 1, "num_experts": 2, "alignment": 0, "recv_capacity": 3}
+        def out(rows, weights):
+            return {"recv_tokens": Tensor(np.array(rows, dtype=np.float32), "f32"),
+                    "recv_topk_weights": Tensor(np.array(weights, dtype=np.float32), "f32"),
+                    "recv_tokens_per_expert": Tensor(np.array([2, 1], dtype=np.int64), "i64")}
+        first = out([[1.0] * 4, [2.0] * 4, [3.0] * 4], [0.5, 0.25, 1.0])
+        reordered = out([[2.0] * 4, [1.0] * 4, [3.0] * 4], [0.25, 0.5, 1.0])
+        moved = out([[1.0] * 4, [3.0] * 4, [2.0] * 4], [0.5, 1.0, 0.25])
+        self.assertEqual(determinism_problems("d", "te_ep_dispatch", first, everything, first, reordered, "multiset", inputs, attrs), [])
+        [p] = determinism_problems("d", "te_ep_dispatch", first, everything, first, reordered, "group_order", inputs, attrs)
+        self.assertIn("declared group_order", p)
+        [p] = determinism_problems("d", "te_ep_dispatch", first, everything, first, moved, "multiset", inputs, attrs)
+        self.assertIn("expert 0's slab (rows 0..2): another multiset on the second run", p)
+
     def dispatcher(self, second_call):
         """An f32 dispatch port whose second answer goes through `second_call(out)`."""
         a = Adapter("twice", "1", dtypes=["f32"])

@@ -56,6 +56,11 @@ public final class CudaBackend implements Backend, Benchmarkable {
         ops.remove(org.permcheck.contract.Op.BLOCK_ALIGN);
         // nor TE's index-map permute / unpermute (docs/spec.md T1-T5): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.TE_INDEX_PERMUTE);
+        // nor DeepEP's get_dispatch_layout (docs/spec.md L1-L3): no kernel, not claimed, so NOT_SUPPORTED
+        ops.remove(org.permcheck.contract.Op.DEEPEP_DISPATCH_LAYOUT);
+        // nor TE's world-view ep_dispatch / ep_combine (docs/spec.md Y1-Y4): no kernel, not claimed, so NOT_SUPPORTED
+        ops.remove(org.permcheck.contract.Op.TE_EP_DISPATCH);
+        ops.remove(org.permcheck.contract.Op.TE_EP_COMBINE);
         ops.remove(org.permcheck.contract.Op.TE_INDEX_UNPERMUTE);
         // nor torchao's padded permute and torchtitan's unpermute (docs/spec.md W1-W6): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.TORCHAO_PERMUTE_AND_PAD);

@@ -176,6 +176,34 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
+    void deepEpLayoutIsNotClaimedSoItIsNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements DeepEP's get_dispatch_layout (docs/spec.md L1-L3): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor ids = Tensor.ofInts(DType.I64, new long[] {2, 2}, 0, 3, -1, 1);
+            Invocation layout = new Invocation(Op.DEEPEP_DISPATCH_LAYOUT, Profile.TE_JAX, Map.of("topk_idx", ids), Map.of("num_experts", 4L, "num_ranks", 2L));
+            assertEquals("op deepep_dispatch_layout not implemented", b.info().capabilities().whyNot(layout));
+            assertFalse(b.info().capabilities().ops().contains(Op.DEEPEP_DISPATCH_LAYOUT));
+            assertEquals(org.permcheck.contract.Determinism.defaultFor(Op.DEEPEP_DISPATCH_LAYOUT), b.info().capabilities().determinismOf(Op.DEEPEP_DISPATCH_LAYOUT));
+        }
+    }
+
+    @Test
+    void teEpOpsAreNotClaimedSoTheyAreNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements TE's world-view ep_dispatch / ep_combine (docs/spec.md Y1-Y4): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor ids = Tensor.ofInts(DType.I64, new long[] {2, 1}, 0, 1);
+            Tensor tokens = Tensor.ofFloats(DType.F32, new long[] {2, 4}, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
+            Tensor w = Tensor.ofFloats(DType.F32, new long[] {2, 1}, 1f, 1f);
+            Map<String, Long> attrs = Map.of("num_ranks", 2L, "num_experts", 2L, "alignment", 0L, "recv_capacity", 1L);
+            Invocation dispatch = new Invocation(Op.TE_EP_DISPATCH, Profile.TE_JAX, Map.of("tokens", tokens, "topk_idx", ids, "topk_weights", w), attrs);
+            assertEquals("op te_ep_dispatch not implemented", b.info().capabilities().whyNot(dispatch));
+            assertFalse(b.info().capabilities().ops().contains(Op.TE_EP_COMBINE));
+            // the default level of an op without order inside its slabs is multiset (Y1)
+            assertEquals(org.permcheck.contract.Determinism.MULTISET, b.info().capabilities().determinismOf(Op.TE_EP_DISPATCH));
+        }
+    }
+
+    @Test
     void secondBackendInTheSameProcessIsAlsoCleanlyUnavailable() throws Exception {
         // JCuda's static initializer fails once (UnsatisfiedLinkError), then NoClassDefFoundError:
         // both must become a reason, not an exception

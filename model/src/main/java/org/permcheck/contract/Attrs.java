@@ -34,6 +34,14 @@ public final class Attrs {
     public static final String EP_DEGREE = "ep_degree";
     /** torchao permute_and_pad (W1, X27): E_l, the local experts of each rank's chunk. */
     public static final String NUM_LOCAL_EXPERTS = "num_local_experts";
-    /** torchao permute_and_pad (W2, X27): A, every group padded to a multiple of it, an empty one to A rows. */
+    /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3, X33): R, the ranks the experts are split over, E/R each. */
+    public static final String NUM_RANKS = "num_ranks";
+    /**
+     * A group's padding multiple, read per op: torchao permute_and_pad (W2, X27): every group padded to a multiple of it,
+     * an empty one to A rows; TE's ep_dispatch / ep_combine (Y1, X35): each local expert's slab padded to a multiple
+     * of it (0, 1: none; else a power of two).
+     */
     public static final String ALIGNMENT = "alignment";
+    /** TE's ep_dispatch / ep_combine (Y1, X37): C, the receive rows of each rank ({@code recv_capacity_per_rank}). */
+    public static final String RECV_CAPACITY = "recv_capacity";
 }

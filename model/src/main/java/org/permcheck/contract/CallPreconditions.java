@@ -138,6 +138,9 @@ public final class CallPreconditions {
             case TE_INDEX_UNPERMUTE: TeIndexPreconditions.unpermute(inv); return;
             case TORCHAO_PERMUTE_AND_PAD: PadPermutePreconditions.permute(inv); return;
             case TORCHAO_UNPERMUTE: PadPermutePreconditions.unpermute(inv); return;
+            case DEEPEP_DISPATCH_LAYOUT: DeepEpLayoutPreconditions.check(inv); return;
+            case TE_EP_DISPATCH: TeEpPreconditions.dispatch(inv); return;
+            case TE_EP_COMBINE: TeEpPreconditions.combine(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

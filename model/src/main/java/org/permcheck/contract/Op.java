@@ -188,7 +188,43 @@ public enum Op {
             List.of(in(Ports.INP), in(Ports.PERMUTED_INDICES)),
             // W6: [T, H]
             List.of(out(Ports.OUTPUT, DATA, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
-            List.of(Attrs.NUM_TOKENS));
+            List.of(Attrs.NUM_TOKENS)),
+    /**
+     * DeepEP's {@code Buffer.get_dispatch_layout(topk_idx, num_experts)} (docs/spec.md L1-L3) on R ranks of E/R
+     * experts each: {@code num_tokens_per_rank} int32[R] (a token once per rank, L1), {@code is_token_in_rank}
+     * bool[T,R] (L2), {@code num_tokens_per_expert} int32[E] (L3); -1 slots count nowhere. A view of the one
+     * assignment table (topk_idx read as its routing map, I1). The RDMA-rank counts are out of scope.
+     */
+    DEEPEP_DISPATCH_LAYOUT("deepep_dispatch_layout",
+            List.of(in(Ports.TOPK_IDX)),
+            // L1: int32[R]; L3: int32[E]; L2: bool[T,R]
+            List.of(out(Ports.NUM_TOKENS_PER_RANK, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_RANKS).orElse(0L))),
+                    out(Ports.NUM_TOKENS_PER_EXPERT, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L))),
+                    out(Ports.IS_TOKEN_IN_RANK, INDEX, OutputShape::tokenInRankCells)),
+            List.of(Attrs.NUM_EXPERTS, Attrs.NUM_RANKS)),
+    /**
+     * TransformerEngine's {@code ep_dispatch} (NCCL EP; docs/spec.md Y1-Y3) as a world-view op: one call holds all S
+     * ranks' {@code tokens} and {@code topk_idx} (rank-major, T each) and returns every rank's receive buffer of
+     * {@code recv_capacity} rows: local expert slabs in order, each padded with zero rows to {@code alignment}
+     * (Y1, Y2), the order inside a slab unspecified ({@link GroupOrder#MULTISET}); the counts per expert (Y3).
+     */
+    TE_EP_DISPATCH("te_ep_dispatch",
+            List.of(in(Ports.TOKENS), in(Ports.TOPK_IDX), in(Ports.TOPK_WEIGHTS)),
+            // Y1: [S*C, H] and f32 [S*C]; Y3: int64 [E]
+            List.of(out(Ports.RECV_TOKENS, DATA, inv -> OutputShape.epRecvRows(inv) * rowElems(inv, Ports.TOKENS)),
+                    out(Ports.RECV_TOPK_WEIGHTS, DATA, OutputShape::epRecvRows),
+                    out(Ports.RECV_TOKENS_PER_EXPERT, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L)))),
+            List.of(Attrs.NUM_RANKS, Attrs.NUM_EXPERTS, Attrs.ALIGNMENT, Attrs.RECV_CAPACITY)),
+    /**
+     * TransformerEngine's {@code ep_combine} (docs/spec.md Y4), world view: every rank's {@code expert_out} in the
+     * canonical slab layout of Y1 (inside a slab ascending source rank, then token) summed back, unweighted, into
+     * each source token's row of {@code result [S*T, H]}.
+     */
+    TE_EP_COMBINE("te_ep_combine",
+            List.of(in(Ports.EXPERT_OUT), in(Ports.TOPK_IDX)),
+            // Y4: [S*T, H]
+            List.of(out(Ports.RESULT, REDUCTION, inv -> OutputShape.dim(inv, Ports.TOPK_IDX, 0) * rowElems(inv, Ports.EXPERT_OUT))),
+            List.of(Attrs.NUM_RANKS, Attrs.NUM_EXPERTS, Attrs.ALIGNMENT, Attrs.RECV_CAPACITY));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -196,7 +232,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, torchao's padded permute W1-W6). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, torchao's padded permute W1-W6, DeepEP layout L1-L3, TE EP Y1-Y4). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }
@@ -214,7 +250,7 @@ public enum Op {
      * multiset of the group's entries is ({@link GroupOrder#MULTISET}: moe_align_block_size, whose kernel
      * takes slots with atomics); checks of a MULTISET op compare multisets and say so.
      */
-    public GroupOrder groupOrder() { return this == BLOCK_ALIGN ? GroupOrder.MULTISET : GroupOrder.ORDERED; }
+    public GroupOrder groupOrder() { return this == BLOCK_ALIGN || this == TE_EP_DISPATCH ? GroupOrder.MULTISET : GroupOrder.ORDERED; }
 
     /** The name used in manifests, reports and the protocol. */
     public String wireName() { return wireName; }

@@ -92,6 +92,19 @@ public interface OutputShape {
         return n == 0 ? numel(inv, Ports.INDICES) : n;
     }
 
+    /** Y1: te_ep_dispatch's receive rows, {@code S*C} (0 when either attribute is missing or below 1, X35, X37). */
+    static long epRecvRows(Invocation inv) {
+        long s = Math.max(0, inv.optionalAttr(Attrs.NUM_RANKS).orElse(0L)), c = Math.max(0, inv.optionalAttr(Attrs.RECV_CAPACITY).orElse(0L));
+        return s * c;
+    }
+
+    /** L2: deepep_dispatch_layout's is_token_in_rank, {@code T*R} cells (0 when topk_idx has no token axis or R < 1, X33, X34). */
+    static long tokenInRankCells(Invocation inv) {
+        org.permcheck.tensor.Tensor ids = inv.input(Ports.TOPK_IDX);
+        long ranks = Math.max(0, inv.optionalAttr(Attrs.NUM_RANKS).orElse(0L));
+        return ids.rank() == 0 ? 0 : ids.dim(0) * ranks;
+    }
+
     /** T2: te_index_permute's row_id_map, one entry per slot of indices (T*K). */
     static long indexSlots(Invocation inv) { return numel(inv, Ports.INDICES); }
 

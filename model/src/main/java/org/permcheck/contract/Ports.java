@@ -60,12 +60,33 @@ public final class Ports {
     public static final String PERMUTED_SCALE_INV = "permuted_scale_inv";
     /** TE's index-map permute (docs/spec.md T1-T4): int32 {@code [T,K]} expert ids, read as uint32 when sorted (T1). */
     public static final String INDICES = "indices";
-    /** torchao {@code permute_and_pad} (docs/spec.md W1-W5): int {@code [R*E_l]} rows per (source rank, local expert), rank-major. */
-    public static final String NUM_TOKENS_PER_EXPERT = "num_tokens_per_expert";
     /** torchao {@code permute_and_pad} (W1, W4, W5): int32 {@code [max_len]}, the input row of each output row, -1 a pad row; the unpermute's input (W6). */
     public static final String PERMUTED_INDICES = "permuted_indices";
     /** torchao {@code permute_and_pad} (W2): int32 {@code [E_l]}, each local expert's group size, padded. */
     public static final String NUM_TOKENS_PER_EXPERT_PADDED = "num_tokens_per_expert_padded";
     /** torchao {@code permute_and_pad} (W3): int32 {@code [E_l]}, each group's end offset (inclusive cumsum of the padded sizes). */
     public static final String GROUP_OFFSETS = "group_offsets";
+    /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3): int64 (or int32) {@code [T,K]} expert ids, -1 = no selection. */
+    public static final String TOPK_IDX = "topk_idx";
+    /** L1: int32 {@code [R]}, the tokens sent to each rank, each token once per rank. */
+    public static final String NUM_TOKENS_PER_RANK = "num_tokens_per_rank";
+    /**
+     * Read per op: DeepEP layout (L3): an output, int32 {@code [E]}, the (token, expert) assignments of each expert;
+     * torchao {@code permute_and_pad} (W1-W5): an input, int {@code [R*E_l]} rows per (source rank, local expert), rank-major.
+     */
+    public static final String NUM_TOKENS_PER_EXPERT = "num_tokens_per_expert";
+    /** L2: bool {@code [T,R]}, whether token t is sent to rank r. */
+    public static final String IS_TOKEN_IN_RANK = "is_token_in_rank";
+    /** TE's expert-parallel dispatch (docs/spec.md Y1-Y3), world view: every rank's tokens, rank-major {@code [S*T, H]}. */
+    public static final String TOKENS = "tokens";
+    /** Y1: every rank's receive buffer, rank-major {@code [S*C, H]}: rank s owns rows {@code [s*C, (s+1)*C)}. */
+    public static final String RECV_TOKENS = "recv_tokens";
+    /** Y1: f32 {@code [S*C]}, the routing weight of each receive slot (0 on a pad slot, Y2). */
+    public static final String RECV_TOPK_WEIGHTS = "recv_topk_weights";
+    /** Y3: int64 {@code [E]}, the tokens each expert receives (rank s's L entries at {@code [s*L, (s+1)*L)}). */
+    public static final String RECV_TOKENS_PER_EXPERT = "recv_tokens_per_expert";
+    /** TE's expert-parallel combine (Y4): every rank's expert outputs in the canonical slab layout {@code [S*C, H]}. */
+    public static final String EXPERT_OUT = "expert_out";
+    /** Y4: every rank's combined tokens {@code [S*T, H]}. */
+    public static final String RESULT = "result";
 }

@@ -105,6 +105,20 @@ public enum Rule {
     X27("padded permute attributes"),
     X28("padded permute counts"),
     X29("padded unpermute inputs"),
+    /** DeepEP's get_dispatch_layout (deepep_dispatch_layout), a view of the one assignment table. */
+    L1("layout tokens per rank"),
+    L2("layout token in rank"),
+    L3("layout tokens per expert"),
+    X33("layout ranks and experts"),
+    X34("layout topk_idx"),
+    /** TransformerEngine's expert-parallel ep_dispatch / ep_combine (te_ep_dispatch, te_ep_combine), world view; slab order unspecified. */
+    Y1("EP receive slabs"),
+    Y2("EP slab padding"),
+    Y3("EP receive counts"),
+    Y4("EP combine"),
+    X35("EP group"),
+    X36("EP routing inputs"),
+    X37("EP receive capacity"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),
@@ -155,7 +169,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X29: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X29, X33-X37: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

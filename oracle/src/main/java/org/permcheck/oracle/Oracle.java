@@ -21,6 +21,9 @@ import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
 import org.permcheck.oracle.padperm.PadPermute;
 import org.permcheck.oracle.padperm.PadUnpermute;
+import org.permcheck.oracle.deepep.DispatchLayout;
+import org.permcheck.oracle.ep.EpCombine;
+import org.permcheck.oracle.ep.EpDispatch;
 import org.permcheck.oracle.teindex.IndexPermute;
 import org.permcheck.oracle.teindex.IndexUnpermute;
 
@@ -57,6 +60,9 @@ public final class Oracle {
             case TE_INDEX_UNPERMUTE: return IndexUnpermute.expected(inv); // T5, X26
             case TORCHAO_PERMUTE_AND_PAD: return PadPermute.expected(inv); // W1-W5, X27, X28
             case TORCHAO_UNPERMUTE: return PadUnpermute.expected(inv); // W6, X29
+            case DEEPEP_DISPATCH_LAYOUT: return DispatchLayout.of(inv).expected(); // L1-L3, X33, X34
+            case TE_EP_DISPATCH: return EpDispatch.expected(inv); // Y1-Y3, X35-X37 (world view)
+            case TE_EP_COMBINE: return EpCombine.expected(inv); // Y4, X35-X37 (world view)
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }
@@ -72,6 +78,18 @@ public final class Oracle {
             case DISPATCH: return Optional.of(GroupLayout.of(ArgsortDispatch.maskForm(inv))); // I1-I4, J4
             default: return Optional.empty();
         }
+    }
+
+    /**
+     * The slab view of a {@code te_ep_dispatch} / {@code te_ep_combine} call (docs/spec.md Y1-Y4: each expert's slab,
+     * its start, count and aligned rows), X1, X35-X37 checked; empty for every other op.
+     */
+    public static Optional<org.permcheck.oracle.ep.EpSlabs> epSlabs(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1
+        if (inv.op() == org.permcheck.contract.Op.TE_EP_DISPATCH) org.permcheck.contract.TeEpPreconditions.dispatch(inv);
+        else if (inv.op() == org.permcheck.contract.Op.TE_EP_COMBINE) org.permcheck.contract.TeEpPreconditions.combine(inv);
+        else return Optional.empty();
+        return Optional.of(org.permcheck.oracle.ep.EpSlabs.of(inv));
     }
 
     /**

@@ -140,6 +140,26 @@ class MutantZooTest {
     }
 
     /**
+     * The mutants of DeepEP's get_dispatch_layout (issue 14 profile 5, docs/mutants.md) die by FAIL in the quick tier (its
+     * deepep-layout vectors and edge cases: a token on two experts of one rank, -1 slots, int64 ids) under the L rule each
+     * was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> deepEpLayoutMutantsDieUnderTheirLRule() {
+        return killedInTheQuickTier("deepep-layout", "deepep-layout", Bug.LAYOUT_RANK_PER_EXPERT, Bug.LAYOUT_MINUS_ONE_ON_RANK_0,
+                Bug.LAYOUT_INT64_READ_AS_INT32);
+    }
+
+    /**
+     * The mutants of TE's world-view ep_dispatch / ep_combine (issue 14 profile 5, docs/mutants.md) die by FAIL in the quick
+     * tier (its te-ep vectors and edge cases: aligned slabs, a rank at its capacity) under the Y rule each was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> teEpMutantsDieUnderTheirYRule() {
+        return killedInTheQuickTier("te-ep", "te-ep", Bug.TE_EP_PAD_ROWS_NOT_ZEROED, Bug.TE_EP_CAPACITY_OFF_BY_ONE, Bug.TE_EP_COMBINE_APPLIES_WEIGHTS);
+    }
+
+    /**
      * The quantized mutants (issue 17, docs/mutants.md) die by FAIL in the quick tier (its scale edge cases and sampled fp8
      * dispatches with scales) under the F rule each was planted against.
      */

@@ -69,6 +69,9 @@ final class PlantedCpuBackend implements Backend {
             case TE_INDEX_UNPERMUTE: return new Outputs(PlantedTeIndex.unpermute(inv, bug)); // T5
             case TORCHAO_PERMUTE_AND_PAD: return new Outputs(PlantedPadPermute.permute(inv, bug)); // W1-W5
             case TORCHAO_UNPERMUTE: return new Outputs(PlantedPadPermute.unpermute(inv, bug)); // W6
+            case DEEPEP_DISPATCH_LAYOUT: return new Outputs(PlantedDeepEpLayout.run(inv, bug)); // L1-L3
+            case TE_EP_DISPATCH: return new Outputs(PlantedTeEp.dispatch(inv, bug)); // Y1-Y3
+            case TE_EP_COMBINE: return new Outputs(PlantedTeEp.combine(inv, bug)); // Y4
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

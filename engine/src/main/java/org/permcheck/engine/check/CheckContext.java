@@ -124,6 +124,14 @@ public final class CheckContext {
 
     private org.permcheck.oracle.align.BlockAlign blockAlign;
 
+    /** The oracle's slab view of a te_ep_dispatch / te_ep_combine call (Y1-Y4: slab starts, counts, aligned rows), or null for other ops. */
+    public org.permcheck.oracle.ep.EpSlabs epSlabs() {
+        if (epSlabs == null && (op() == Op.TE_EP_DISPATCH || op() == Op.TE_EP_COMBINE)) epSlabs = Oracle.epSlabs(invocation).orElseThrow();
+        return epSlabs;
+    }
+
+    private org.permcheck.oracle.ep.EpSlabs epSlabs;
+
     /** The oracle's dispatch layout of this call (row -> token/expert, n(t), zero probs, Σtarget), or null for other ops. */
     public GroupLayout layout() {
         if (layout == null && op() == Op.DISPATCH) layout = Oracle.layout(invocation).orElseThrow();

@@ -27,6 +27,7 @@ public final class Checks {
             new IndexExactCheck(),
             new BlockAlignCheck(),
             new PadPermuteCheck(),
+            new EpSlabCheck(),
             new ReductionToleranceCheck(),
             new EmptySumCheck(),
             new RoundTripCheck(),

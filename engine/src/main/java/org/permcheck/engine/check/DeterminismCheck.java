@@ -5,6 +5,7 @@ import java.util.Set;
 
 import org.permcheck.contract.Determinism;
 import org.permcheck.contract.GroupOrder;
+import org.permcheck.contract.Op;
 import org.permcheck.contract.Port;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Rule;
@@ -50,6 +51,13 @@ public final class DeterminismCheck implements Check {
                 continue;
             }
             if (!e.sameShape(a.shape())) continue;
+            if (level == Determinism.MULTISET && ctx.op() == Op.TE_EP_DISPATCH && p.kind() == Port.Kind.DATA) {
+                // Y1: slabs without order; recv_tokens and recv_topk_weights compared together, as (row, weight) entries
+                if (p.name().equals(Ports.RECV_TOKENS)) {
+                    judged += EpSlabCheck.secondRun(ctx, a, ctx.actualValue(Ports.RECV_TOPK_WEIGHTS), b, ctx.second().get(Ports.RECV_TOPK_WEIGHTS), m);
+                }
+                continue;
+            }
             if (level == Determinism.MULTISET && unorderedGroups(ctx, p)) {
                 judged += groupsAsMultisets(ctx, a, b, m);
                 continue;

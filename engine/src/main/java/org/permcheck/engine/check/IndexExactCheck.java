@@ -24,12 +24,18 @@ import org.permcheck.tensor.Tensor;
 public final class IndexExactCheck implements Check {
     /** The rule that defines the INDEX outputs of each op that has some and is not dispatch. */
     static final Map<Op, Rule> EXACT = Map.of(Op.SORT_CHUNKS, Rule.S1, Op.RAGGED_A2A_PARAMS, Rule.A1,
-            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.MEGATRON_PERMUTE, Rule.Q1, Op.TE_INDEX_PERMUTE, Rule.T2);
+            Op.REVERSE_RAGGED_A2A_PARAMS, Rule.A2, Op.LOCAL_PERMUTE_AFTER_A2A, Rule.A3, Op.MEGATRON_PERMUTE, Rule.Q1, Op.TE_INDEX_PERMUTE, Rule.T2,
+            Op.DEEPEP_DISPATCH_LAYOUT, Rule.L1, Op.TE_EP_DISPATCH, Rule.Y3);
+
+    /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3): each output is its own rule, compared bit for bit (counts and mask). */
+    static final Map<String, Rule> LAYOUT = Map.of(Ports.NUM_TOKENS_PER_RANK, Rule.L1, Ports.IS_TOKEN_IN_RANK, Rule.L2,
+            Ports.NUM_TOKENS_PER_EXPERT, Rule.L3);
 
     @Override
     public Set<Rule> rules() {
         Set<Rule> r = EnumSet.copyOf(EXACT.values());
         r.addAll(EnumSet.of(Rule.Q3, Rule.Q4, Rule.T1, Rule.T4));
+        r.addAll(LAYOUT.values());
         return r;
     }
 
@@ -87,7 +93,8 @@ public final class IndexExactCheck implements Check {
             if (a.bitEquals(e)) continue;
             Specified spec = Specified.of(ctx.expected(), p.name(), e);
             MismatchCounter m = new MismatchCounter(ctx.op() == Op.MEGATRON_PERMUTE ? megatronRule(ctx, e, a)
-                    : ctx.op() == Op.TE_INDEX_PERMUTE ? teIndexRule(ctx, e, a) : EXACT.get(ctx.op()));
+                    : ctx.op() == Op.TE_INDEX_PERMUTE ? teIndexRule(ctx, e, a)
+                    : ctx.op() == Op.DEEPEP_DISPATCH_LAYOUT ? LAYOUT.get(p.name()) : EXACT.get(ctx.op()));
             long judged = 0;
             for (long i = 0; i < e.numel(); i++) {
                 long r = i / Math.max(1, e.rowElems());

@@ -42,6 +42,7 @@ public final class PayloadBitsCheck implements Check {
 
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
+        if (ctx.op() == Op.TE_EP_DISPATCH) return; // slabs without order: EpSlabCheck (Y1, Y2)
         for (Port p : ctx.op().outputs()) {
             if (p.kind() != Port.Kind.DATA || !ctx.comparable(p.name())) continue;
             if (p.name().equals(Ports.PERMUTED_SCALE_INV)) continue; // block scales: ScaleRowsCheck (F2-F4)

@@ -29,6 +29,8 @@ public final class PresenceCheck implements Check {
     public Set<Rule> rules() {
         Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4, Rule.W2, Rule.W3, Rule.W5, Rule.W6);
         r.addAll(DISPATCH.values());
+        r.addAll(IndexExactCheck.LAYOUT.values());
+        r.add(Rule.Y1);
         for (Map<Op, Rule> m : List.of(PayloadBitsCheck.COPIES, IndexExactCheck.EXACT, ReductionToleranceCheck.SUMS)) r.addAll(m.values());
         return r;
     }
@@ -45,6 +47,8 @@ public final class PresenceCheck implements Check {
         if (ctx.op() == Op.TORCHAO_PERMUTE_AND_PAD) { // max_len rows (W5), E_l sizes and offsets (W2, W3)
             return p.name().equals(Ports.NUM_TOKENS_PER_EXPERT_PADDED) ? Rule.W2 : p.name().equals(Ports.GROUP_OFFSETS) ? Rule.W3 : Rule.W5;
         }
+        if (ctx.op() == Op.DEEPEP_DISPATCH_LAYOUT) return IndexExactCheck.LAYOUT.get(p.name()); // int32[R], bool[T,R], int32[E] (L1-L3)
+        if (ctx.op() == Op.TE_EP_DISPATCH) return p.kind() == Port.Kind.INDEX ? Rule.Y3 : Rule.Y1; // [S*C, H], f32 [S*C] (Y1), int64 [E] (Y3)
         switch (p.kind()) {
             case DATA: return PayloadBitsCheck.COPIES.get(ctx.op());
             case INDEX: return IndexExactCheck.EXACT.get(ctx.op());

@@ -62,6 +62,9 @@ public final class CpuBackend implements Backend {
             case TE_INDEX_UNPERMUTE: return CpuTeIndex.unpermute(inv); // T5: accumulated in the payload dtype, like TE
             case TORCHAO_PERMUTE_AND_PAD: return CpuPadPermute.permute(inv); // W1-W5: torchao's cumsums and per-expert fill
             case TORCHAO_UNPERMUTE: return CpuPadPermute.unpermute(inv); // W6: the scatter into T+1 rows, the last dropped
+            case DEEPEP_DISPATCH_LAYOUT: return CpuDeepEpLayout.run(inv); // L1-L3: per-token rank counters, like the DeepEP kernel
+            case TE_EP_DISPATCH: return CpuTeEp.dispatch(inv); // Y1-Y3: slabs in arrival order (judged as multisets)
+            case TE_EP_COMBINE: return CpuTeEp.combine(inv); // Y4
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

@@ -125,6 +125,22 @@ public final class CaseRules {
             case TORCHAO_UNPERMUTE:
                 r.add(Rule.W6);
                 break;
+            case DEEPEP_DISPATCH_LAYOUT:
+                // L1-L3: every output always
+                r.add(Rule.L1);
+                r.add(Rule.L2);
+                r.add(Rule.L3);
+                break;
+            case TE_EP_DISPATCH:
+                // Y1, Y3 always (slabs judged as multisets); Y2 when some slab has pad rows
+                r.add(Rule.Y1);
+                if (inv.optionalAttr(org.permcheck.contract.Attrs.ALIGNMENT).orElse(0L) > 1) r.add(Rule.Y2);
+                r.add(Rule.Y3);
+                break;
+            case TE_EP_COMBINE:
+                r.add(Rule.Y4);
+                r.add(Rule.C5);
+                break;
             case TE_INDEX_UNPERMUTE:
                 r.add(Rule.T5);
                 r.add(Rule.C5);

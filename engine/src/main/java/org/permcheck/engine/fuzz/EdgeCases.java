@@ -221,6 +221,25 @@ public final class EdgeCases {
         CaseSpec pu = pp.withOp(Op.TORCHAO_UNPERMUTE);
         m.put("padded-unpermute", pu.withRouting(Routing.VARYING).withSeed(0x5eed0711L));
         m.put("padded-unpermute-empty-expert-4-ranks", pu.withShards(4).withAlign(8).withRouting(Routing.EMPTY_FIRST).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0712L));
+        // DeepEP's get_dispatch_layout (issue 14 profile 5, docs/spec.md L1-L3; DeepEpLayoutInputs: shards = R ranks,
+        // routing ZIPF = a token often on two experts of one rank (L1's dedup), VARYING = -1 slots, int64 or int32 ids)
+        CaseSpec dl = CaseSpec.of(Op.DEEPEP_DISPATCH_LAYOUT, 12, 8, 1, 3, 0x5eed0701L).withShards(4).withRouting(Routing.ZIPF).withRoutingDtype(DType.I64);
+        m.put("deepep-layout", dl);
+        m.put("deepep-layout-minus-one", dl.withRouting(Routing.VARYING).withSeed(0x5eed0702L));
+        m.put("deepep-layout-one-rank", dl.withShards(1).withSeed(0x5eed0703L));
+        m.put("deepep-layout-rank-per-expert", dl.withExperts(6).withShards(6).withTopK(4).withSeed(0x5eed0704L));
+        m.put("deepep-layout-no-tokens", dl.withTokens(0).withSeed(0x5eed0705L));
+        // TE's ep_dispatch / ep_combine in the world view (issue 14 profile 5, docs/spec.md Y1-Y4; TeEpInputs: shards = S
+        // ranks, tokens = T per rank, align = the slab alignment, extra = spare receive rows, 0 = a rank at its capacity)
+        CaseSpec ep = CaseSpec.of(Op.TE_EP_DISPATCH, 6, 8, 8, 2, 0x5eed0801L).withShards(4).withAlign(4).withDtype(DType.BF16).withValues(Values.SPECIALS);
+        m.put("te-ep-dispatch", ep.withExtra(3));
+        m.put("te-ep-dispatch-capacity-bound", ep.withRouting(Routing.ZIPF).withSeed(0x5eed0802L));
+        m.put("te-ep-dispatch-empty-experts", ep.withExperts(16).withTokens(2).withAlign(2).withExtra(1).withSeed(0x5eed0803L));
+        m.put("te-ep-dispatch-one-rank-no-align", ep.withShards(1).withAlign(0).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0804L));
+        CaseSpec ec = ep.withOp(Op.TE_EP_COMBINE).withValues(Values.NORMAL);
+        m.put("te-ep-combine", ec.withExtra(2).withSeed(0x5eed0811L));
+        m.put("te-ep-combine-f32-bound", ec.withDtype(DType.F32).withHidden(4).withRouting(Routing.ZIPF).withSeed(0x5eed0812L));
+        m.put("deepep-layout-int32-ids", dl.withRoutingDtype(DType.I32).withTokens(40).withExperts(16).withShards(2).withTopK(6).withSeed(0x5eed0706L));
         return m;
     }
 

@@ -220,6 +220,26 @@ public final class ProbeCases {
                 set(inv.input(Ports.PERMUTED_INDICES), 0, 0, inv.attr(Attrs.NUM_TOKENS)))));
         p.add(new Probe("padded-unpermute-row-named-twice", Rule.X29, pu, inv -> withInput(inv, Ports.PERMUTED_INDICES,
                 set(inv.input(Ports.PERMUTED_INDICES), 1, 0, inv.input(Ports.PERMUTED_INDICES).getLong(0)))));
+        // X33, X34: DeepEP's get_dispatch_layout (docs/spec.md L1-L3): E not a multiple of R splits no expert range evenly
+        // (the kernel divides E by R), R = 0 divides by zero, an id outside [0,E) or -1 is counted by no rule, an expert twice
+        // in a row is two assignments of one cell, and topk_idx is an integer tensor (DeepEP's topk_idx_t, PR #422)
+        CaseSpec dl = CaseSpec.of(Op.DEEPEP_DISPATCH_LAYOUT, 12, 8, 1, 3, 0x9b0be701L).withShards(4).withRoutingDtype(DType.I64);
+        p.add(new Probe("layout-experts-not-multiple-of-ranks", Rule.X33, dl, inv -> withAttr(inv, Attrs.NUM_RANKS, 3L)));
+        p.add(new Probe("layout-num-ranks-zero", Rule.X33, dl, inv -> withAttr(inv, Attrs.NUM_RANKS, 0L)));
+        p.add(new Probe("layout-id-equals-num-experts", Rule.X34, dl, inv -> withInput(inv, Ports.TOPK_IDX, set(inv.input(Ports.TOPK_IDX), 0, 0, inv.attr(Attrs.NUM_EXPERTS)))));
+        p.add(new Probe("layout-duplicate-id", Rule.X34, dl, inv -> withInput(inv, Ports.TOPK_IDX, duplicateId(inv.input(Ports.TOPK_IDX)))));
+        p.add(new Probe("layout-ids-f32", Rule.X34, dl, inv -> withInput(inv, Ports.TOPK_IDX, convert(inv.input(Ports.TOPK_IDX), DType.F32))));
+        // X35-X37: TE's ep_dispatch / ep_combine (docs/spec.md Y1-Y4): E not a multiple of S, an alignment not a power of two,
+        // a -1 or duplicate id (TE documents no sentinel), and a receive capacity one row below a rank's padded total (TE traps)
+        CaseSpec ep = CaseSpec.of(Op.TE_EP_DISPATCH, 6, 8, 8, 2, 0x9b0be801L).withShards(4).withAlign(4).withDtype(DType.BF16);
+        p.add(new Probe("ep-experts-not-multiple-of-ranks", Rule.X35, ep, inv -> withAttr(inv, Attrs.NUM_RANKS, 3L)));
+        p.add(new Probe("ep-alignment-3", Rule.X35, ep, inv -> withAttr(inv, Attrs.ALIGNMENT, 3L)));
+        p.add(new Probe("ep-id-minus-one", Rule.X36, ep, inv -> withInput(inv, Ports.TOPK_IDX, set(inv.input(Ports.TOPK_IDX), 0, 0, -1))));
+        p.add(new Probe("ep-duplicate-id", Rule.X36, ep, inv -> withInput(inv, Ports.TOPK_IDX, duplicateId(inv.input(Ports.TOPK_IDX)))));
+        p.add(new Probe("ep-capacity-one-short", Rule.X37, ep, inv -> withAttr(inv, Attrs.RECV_CAPACITY, inv.attr(Attrs.RECV_CAPACITY) - 1)));
+        p.add(new Probe("ep-combine-capacity-one-short", Rule.X37, ep.withOp(Op.TE_EP_COMBINE),
+                inv -> withInput(withAttr(inv, Attrs.RECV_CAPACITY, inv.attr(Attrs.RECV_CAPACITY) - 1), Ports.EXPERT_OUT,
+                        rows(inv.input(Ports.EXPERT_OUT), -(int) inv.attr(Attrs.NUM_RANKS)))));
         // X22, X23: block scales (docs/spec.md F1-F4) come with an fp8 dispatch payload, their recipe and its shape, and only to token_dispatch
         CaseSpec q = CaseSpec.of(Op.DISPATCH, 8, 4, 130, 2, 0x9b0be171L).withDtype(DType.F8E4M3).withScaleRecipe(1);
         p.add(new Probe("scales-with-bf16-payload", Rule.X22, q, inv -> withInput(inv, Ports.INP,

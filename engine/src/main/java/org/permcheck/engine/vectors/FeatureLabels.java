@@ -84,6 +84,16 @@ public final class FeatureLabels {
         add("index-map-duplicate-ids", "te_index_permute with the same id twice in a row: two slots (T1)");
         add("index-map-unpermute", "te_index_unpermute: the gather back through a k-major row_id_map, summed in the payload dtype (T5)");
         add("index-map-large-ids", "te_index_permute with ids near 2^31 - 1: no bound by E (T1)");
+        add("deepep-layout", "DeepEP's get_dispatch_layout, deepep_dispatch_layout: per-rank and per-expert counts and is_token_in_rank (docs/spec.md L1-L3)");
+        add("layout-minus-one", "deepep_dispatch_layout with -1 slots in topk_idx: counted nowhere (L1-L3)");
+        add("layout-no-tokens", "deepep_dispatch_layout with T = 0: every count 0, is_token_in_rank [0,R] (L1-L3)");
+        add("layout-int32-ids", "deepep_dispatch_layout with int32 topk_idx (a build's topk_idx_t, DeepEP PR #422)");
+        add("layout-rank-dedup", "deepep_dispatch_layout with a token naming two experts of one rank: counted once for the rank (L1)");
+        add("te-ep", "TE's ep_dispatch / ep_combine in the world view, te_ep_dispatch / te_ep_combine: every rank's slabs in one call (docs/spec.md Y1-Y4)");
+        add("ep-aligned-slabs", "te_ep_dispatch with alignment > 1: slabs padded with zero rows (Y2)");
+        add("ep-empty-expert", "te_ep_dispatch with a local expert that receives nothing: an empty slab, no rows (Y1)");
+        add("ep-capacity-bound", "te_ep_dispatch with a rank whose padded total is exactly recv_capacity (X37's bound)");
+        add("ep-one-rank", "te_ep_dispatch with one rank (S = 1)");
     }
 
     private static void add(String label, String description) {

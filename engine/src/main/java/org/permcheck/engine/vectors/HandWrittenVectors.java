@@ -47,6 +47,8 @@ public final class HandWrittenVectors {
         blockAlign(v);
         teIndex(v);
         paddedPermute(v);
+        deepEpLayout(v);
+        teEp(v);
         return v;
     }
 
@@ -605,6 +607,82 @@ public final class HandWrittenVectors {
         in.put(Ports.INP, inp);
         in.put(Ports.PERMUTED_INDICES, indices);
         return new Invocation(Op.TORCHAO_UNPERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_TOKENS, tokens));
+    }
+
+    // ------------------------------------------------------------------ L (DeepEP's get_dispatch_layout, issue 14 profile 5)
+
+    /**
+     * DeepEpLayoutTest's example (computed by hand there): E = 6 on R = 3 ranks (E_l = 2), topk_idx =
+     * [[0,1,4],[-1,3,-1],[5,2,3],[-1,-1,-1]]: num_tokens_per_rank [1,2,2], num_tokens_per_expert [1,1,1,2,1,1],
+     * is_token_in_rank rows [1,0,1],[0,1,0],[0,1,1],[0,0,0].
+     */
+    static final long[] LAYOUT_IDS = {0, 1, 4, -1, 3, -1, 5, 2, 3, -1, -1, -1};
+
+    private static void deepEpLayout(List<VectorCase> v) {
+        Tensor ids = Tensor.ofInts(DType.I64, shape(4, 3), LAYOUT_IDS);
+        v.add(vec("deepep-layout/worked-example", "E=6 on R=3: per rank [1,2,2] (token 0 twice on rank 0, token 2 twice on rank 1, each counted once), per expert [1,1,1,2,1,1], -1 nowhere",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup"), deepEpLayout(ids, 6, 3)));
+        v.add(vec("deepep-layout/int32-ids", "the worked example with int32 topk_idx (a build's topk_idx_t, DeepEP PR #422): the same layout",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup", "layout-int32-ids"),
+                deepEpLayout(Tensor.ofInts(DType.I32, shape(4, 3), LAYOUT_IDS), 6, 3)));
+        v.add(vec("deepep-layout/one-rank", "R = 1: num_tokens_per_rank [3], the tokens with any selection; is_token_in_rank [1,1,1,0]",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup"), deepEpLayout(ids, 6, 1)));
+        v.add(vec("deepep-layout/no-tokens", "T = 0 (an idle rank): every count 0, is_token_in_rank bool[0,2]",
+                rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-no-tokens"), deepEpLayout(Tensor.zeros(DType.I64, 0, 2), 4, 2)));
+        v.add(neg("precondition/x33-layout-experts-not-multiple", "num_experts 6 on num_ranks 4: E % R != 0", Rule.X33, deepEpLayout(ids, 6, 4)));
+        v.add(neg("precondition/x34-layout-id-out-of-range", "topk_idx names expert 5 with num_experts 5", Rule.X34, deepEpLayout(ids, 5, 1)));
+    }
+
+    // ------------------------------------------------------------------ Y (TE's ep_dispatch / ep_combine, world view, issue 14 profile 5)
+
+    /**
+     * TeEpTest's example (computed by hand there): S = 2 ranks of T = 2 tokens, E = 4 (L = 2), K = 2, alignment 2,
+     * recv_capacity 6, topk_idx g0 [0,3], g1 [1,0], g2 [0,2], g3 [3,1]: counts [3,2,1,2]; rank 0 rows e0 {g0,g1,g2}, pad,
+     * e1 {g1,g3} (6 = C, the bound); rank 1 rows e2 {g2}, pad, e3 {g0,g3}, two rows past its total.
+     */
+    static final long[] EP_IDS = {0, 3, 1, 0, 0, 2, 3, 1};
+
+    private static void teEp(List<VectorCase> v) {
+        Tensor ids = Tensor.ofInts(DType.I64, shape(4, 2), EP_IDS);
+        Tensor w = Tensor.ofFloats(DType.F32, shape(4, 2), 0.5f, 0.25f, 0.75f, 0.125f, 1f, 2f, 0.0625f, 4f);
+        v.add(vec("te-ep/worked-example", "S=2, E=4, alignment 2, C=6: counts [3,2,1,2], rank 0 full to its capacity, pad rows 3 and 7 zero, rows 10-11 unspecified; slabs judged as multisets",
+                rules(Rule.Y1, Rule.Y2, Rule.Y3), feats("te-ep", "ep-aligned-slabs", "ep-capacity-bound", "bf16"),
+                teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.BF16, 4, 8), ids, w, 2, 4, 2, 6)));
+        v.add(vec("te-ep/empty-expert", "S=1, E=4, alignment 4, C=12: expert 2 receives nothing (an empty slab, no rows), expert 3's slab starts at row 8",
+                rules(Rule.Y1, Rule.Y2, Rule.Y3), feats("te-ep", "ep-aligned-slabs", "ep-empty-expert", "ep-one-rank", "f32"),
+                teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.F32, 4, 4), Tensor.ofInts(DType.I64, shape(4, 2), 0, 3, 1, 0, 0, 1, 3, 1),
+                        w, 1, 4, 4, 12)));
+        v.add(vec("te-ep/combine-worked-example", "the worked example's layout combined back: result[g] = the sum of g's two rows, no weight (Y4)",
+                rules(Rule.Y4, Rule.C5), feats("te-ep", "ep-aligned-slabs", "ep-capacity-bound", "f32"),
+                teEp(Op.TE_EP_COMBINE, Ports.EXPERT_OUT, payload(DType.F32, 12, 4), ids, null, 2, 4, 2, 6)));
+        v.add(neg("precondition/x35-ep-alignment-3", "the worked example with alignment 3: not 0, 1 or a power of two", Rule.X35,
+                teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.BF16, 4, 8), ids, w, 2, 4, 3, 6)));
+        v.add(neg("precondition/x36-ep-id-minus-one", "the worked example with a -1 in topk_idx (TE documents no sentinel)", Rule.X36,
+                teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.BF16, 4, 8), Tensor.ofInts(DType.I64, shape(4, 2), 0, 3, 1, 0, 0, 2, 3, -1), w, 2, 4, 2, 6)));
+        v.add(neg("precondition/x37-ep-capacity-one-short", "the worked example with recv_capacity 5: rank 0 needs 6 padded rows (TE traps)", Rule.X37,
+                teEp(Op.TE_EP_DISPATCH, Ports.TOKENS, ramp(DType.BF16, 4, 8), ids, w, 2, 4, 2, 5)));
+    }
+
+    static Invocation teEp(Op op, String payloadPort, Tensor payload, Tensor ids, Tensor weights, long ranks, long experts, long alignment, long capacity) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(payloadPort, payload);
+        in.put(Ports.TOPK_IDX, ids);
+        if (weights != null) in.put(Ports.TOPK_WEIGHTS, weights);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_RANKS, ranks);
+        attrs.put(Attrs.NUM_EXPERTS, experts);
+        attrs.put(Attrs.ALIGNMENT, alignment);
+        attrs.put(Attrs.RECV_CAPACITY, capacity);
+        return new Invocation(op, Profile.TE_JAX, in, attrs);
+    }
+
+    static Invocation deepEpLayout(Tensor ids, long experts, long ranks) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.TOPK_IDX, ids);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_EXPERTS, experts);
+        attrs.put(Attrs.NUM_RANKS, ranks);
+        return new Invocation(Op.DEEPEP_DISPATCH_LAYOUT, Profile.TE_JAX, in, attrs);
     }
 
     static Invocation teIndexPermute(Tensor inp, Tensor indices, long numOut) {

@@ -47,7 +47,7 @@ class PythonGeneratorPortTest {
      * not rebuild them.
      */
     static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN, Op.TE_INDEX_PERMUTE, Op.TE_INDEX_UNPERMUTE,
-            Op.TORCHAO_PERMUTE_AND_PAD, Op.TORCHAO_UNPERMUTE);
+            Op.TORCHAO_PERMUTE_AND_PAD, Op.TORCHAO_UNPERMUTE, Op.DEEPEP_DISPATCH_LAYOUT, Op.TE_EP_DISPATCH, Op.TE_EP_COMBINE);
 
     static List<String> specs() {
         Set<String> out = new LinkedHashSet<>();
