@@ -30,4 +30,14 @@ public final class Attrs {
     public static final String SCALE_RECIPE = "scale_recipe";
     /** TE's index-map unpermute (docs/spec.md T5, X26): K, the slots per token of the row_id_map it reads. */
     public static final String TOP_K = "top_k";
+    /** Megatron's inference permute (V1-V5, X30): the rank's first global expert id. */
+    public static final String LOCAL_EXPERT_START = "local_expert_start";
+    /** Megatron's inference permute (V1-V5, X30): L, the experts of the rank. */
+    public static final String NUM_LOCAL_EXPERTS = "num_local_experts";
+    /** Megatron's inference permute (V2, X30): the rows of topk_ids that are read (absent = T). */
+    public static final String VALID_TOKENS = "valid_tokens";
+    /** Megatron's inference permute (V2, X30): each non-empty group rounded up to a multiple of it (absent = 1). */
+    public static final String ALIGNMENT = "alignment";
+    /** Megatron's inference permute (V1, X30): the fixed buffer length rounded up to a multiple of it (absent = 1). */
+    public static final String ROW_ALIGNMENT = "row_alignment";
 }

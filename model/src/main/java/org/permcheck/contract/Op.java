@@ -162,7 +162,24 @@ public enum Op {
             List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS)),
             // T5: [T, H]
             List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
-            List.of(Attrs.NUM_TOKENS, Attrs.TOP_K));
+            List.of(Attrs.NUM_TOKENS, Attrs.TOP_K)),
+    /**
+     * Megatron-Core's inference permute ({@code megatron.core.inference.moe.permute.permute_tokens}, docs/spec.md
+     * V1-V5): the pairs {@code (t,k)} of the first valid_tokens rows of {@code topk_ids[T,K]} whose id lies in the
+     * rank's range {@code [local_expert_start, local_expert_start + L)} are grouped by local expert, each group
+     * padded to a multiple of alignment with -1 rows, in a buffer of a fixed worst-case length (V1); the kernel
+     * claims positions with atomics, so the order inside a group is unspecified ({@link GroupOrder#MULTISET}, V3).
+     * Attrs local_expert_start, num_local_experts (both required), valid_tokens (absent = T), alignment,
+     * row_alignment (absent = 1). No profile parameter touches the op.
+     */
+    MCORE_INFERENCE_PERMUTE("mcore_inference_permute",
+            List.of(in(Ports.INP), in(Ports.TOPK_IDS), in(Ports.PROBS)),
+            // V1: [S, H], [S], int32[S] with S = ceil((T*min(K,L) + alignment*L) / row_alignment) * row_alignment; V2: int32[L]
+            List.of(out(Ports.OUTPUT, DATA, inv -> OutputShape.inferenceRows(inv) * rowElems(inv, Ports.INP)),
+                    out(Ports.PERMUTED_PROBS, DATA, OutputShape::inferenceRows),
+                    out(Ports.PERMUTATION_MAP, INDEX, OutputShape::inferenceRows),
+                    out(Ports.INCLUSIVE_OFFSETS, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_LOCAL_EXPERTS).orElse(0L)))),
+            List.of(Attrs.LOCAL_EXPERT_START, Attrs.NUM_LOCAL_EXPERTS, Attrs.VALID_TOKENS, Attrs.ALIGNMENT, Attrs.ROW_ALIGNMENT));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -170,7 +187,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, Megatron inference permute V1-V5). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }
@@ -188,7 +205,7 @@ public enum Op {
      * multiset of the group's entries is ({@link GroupOrder#MULTISET}: moe_align_block_size, whose kernel
      * takes slots with atomics); checks of a MULTISET op compare multisets and say so.
      */
-    public GroupOrder groupOrder() { return this == BLOCK_ALIGN ? GroupOrder.MULTISET : GroupOrder.ORDERED; }
+    public GroupOrder groupOrder() { return this == BLOCK_ALIGN || this == MCORE_INFERENCE_PERMUTE ? GroupOrder.MULTISET : GroupOrder.ORDERED; }
 
     /** The name used in manifests, reports and the protocol. */
     public String wireName() { return wireName; }

@@ -60,4 +60,8 @@ public final class Ports {
     public static final String PERMUTED_SCALE_INV = "permuted_scale_inv";
     /** TE's index-map permute (docs/spec.md T1-T4): int32 {@code [T,K]} expert ids, read as uint32 when sorted (T1). */
     public static final String INDICES = "indices";
+    /** Megatron's inference permute (V3, V4): each row's source token, -1 on a pad row. */
+    public static final String PERMUTATION_MAP = "permutation_map";
+    /** Megatron's inference permute (V2): the inclusive prefix sum of the aligned per-expert counts. */
+    public static final String INCLUSIVE_OFFSETS = "inclusive_offsets";
 }

@@ -90,6 +90,15 @@ public enum Rule {
     X24("index map indices"),
     X25("index map row width"),
     X26("index map unpermute inputs"),
+    /** Megatron-Core's inference permute (mcore_inference_permute); the order inside a group is unspecified (V3). */
+    V1("inference buffer lengths"),
+    V2("inference counts and offsets"),
+    V3("each group the multiset of its expert's tokens"),
+    V4("inference pad rows"),
+    V5("inference row copy"),
+    X30("inference permute attributes"),
+    X31("inference permute ids"),
+    X32("inference permute probs"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),
@@ -140,7 +149,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X26: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X32: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

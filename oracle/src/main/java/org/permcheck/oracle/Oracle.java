@@ -17,6 +17,7 @@ import org.permcheck.oracle.ep.RaggedAllToAllParams;
 import org.permcheck.contract.Ports;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
+import org.permcheck.oracle.inference.InferencePermute;
 import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
 import org.permcheck.oracle.teindex.IndexPermute;
@@ -53,6 +54,7 @@ public final class Oracle {
             case BLOCK_ALIGN: return BlockAlign.of(inv).expected(); // K1-K6, X11-X13
             case TE_INDEX_PERMUTE: return IndexPermute.expected(inv); // T1-T4, X14, X24, X25
             case TE_INDEX_UNPERMUTE: return IndexUnpermute.expected(inv); // T5, X26
+            case MCORE_INFERENCE_PERMUTE: return InferencePermute.of(inv).expected(); // V1-V5, X30-X32
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }
@@ -68,6 +70,15 @@ public final class Oracle {
             case DISPATCH: return Optional.of(GroupLayout.of(ArgsortDispatch.maskForm(inv))); // I1-I4, J4
             default: return Optional.empty();
         }
+    }
+
+    /**
+     * The view of a {@code mcore_inference_permute} call (docs/spec.md V1-V5: group offsets, counts, each group's
+     * multiset of tokens), X1, X30-X32 checked; empty for every other op.
+     */
+    public static Optional<InferencePermute> inferencePermute(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1
+        return inv.op() == org.permcheck.contract.Op.MCORE_INFERENCE_PERMUTE ? Optional.of(InferencePermute.of(inv)) : Optional.empty();
     }
 
     /**

@@ -26,6 +26,7 @@ public final class Checks {
             new PadOffsetsCheck(),
             new IndexExactCheck(),
             new BlockAlignCheck(),
+            new InferencePermuteCheck(),
             new ReductionToleranceCheck(),
             new EmptySumCheck(),
             new RoundTripCheck(),

@@ -81,6 +81,7 @@ public final class IndexExactCheck implements Check {
             if (p.kind() != Port.Kind.INDEX || !ctx.comparable(p.name())) continue;
             if (ctx.op() == Op.DISPATCH) continue;
             if (ctx.op() == Op.BLOCK_ALIGN) continue; // K1-K6: BlockAlignCheck (multisets, not positions)
+            if (ctx.op() == Op.MCORE_INFERENCE_PERMUTE) continue; // V2-V4: InferencePermuteCheck (multisets, not positions)
             Tensor e = ctx.expectedValue(p.name());
             Tensor a = ctx.actualValue(p.name());
             if (a.bitEquals(e)) continue;
