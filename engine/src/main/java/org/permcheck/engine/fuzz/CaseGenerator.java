@@ -73,6 +73,8 @@ public final class CaseGenerator {
                 return BlockAlignInputs.problem(s);
             case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
                 return TeIndexInputs.problem(s);
+            case MCORE_INFERENCE_PERMUTE:
+                return InferencePermuteInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
                 if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
@@ -117,6 +119,9 @@ public final class CaseGenerator {
                 break;
             case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
                 TeIndexInputs.put(spec, rng, in, attrs, features);
+                break;
+            case MCORE_INFERENCE_PERMUTE:
+                InferencePermuteInputs.put(spec, rng, in, attrs, features);
                 break;
             default:
                 expertParallel(spec, rng, in, attrs, features);
