@@ -28,6 +28,7 @@ BUGS = {
     "maxtext-unstable-sort": "maxtext: the flat ids sorted with an unstable sort (ties last-first) (breaks J3/D1)",
     "align-only-first-slot": "moe_align_block_size keeps only each group's first slot, the others the sentinel (breaks K2)",
     "scales-unpermuted": "quantized dispatch: permuted_scale_inv row r is scale_inv row r, not its token's (breaks F2)",
+    "inference-pad-rows-unset": "mcore_inference_permute leaves the pad rows of permutation_map unset (0), not -1 (breaks V4)",
 }
 BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
 if BUG and BUG not in BUGS:
@@ -623,6 +624,56 @@ def check_te_index(inputs, attrs):
     need(0 <= N < 2 ** 31, "X14", "num_out_tokens must be in [0, 2^31)")
 
 
+# ---------------------------------------------------------------- Megatron-Core's inference permute (V1-V5)
+
+@adapter.op("mcore_inference_permute")
+def mcore_inference_permute(inputs, attrs, profile):
+    x, p = inputs["inp"], inputs["probs"]
+    ids = inputs["topk_ids"].data.astype(np.int64)
+    T, K = ids.shape
+    s, L = attrs["local_expert_start"], attrs["num_local_experts"]
+    V, A, R = attrs.get("valid_tokens", T), attrs.get("alignment", 1), attrs.get("row_alignment", 1)
+    S = -(-(T * min(K, L) + A * L) // R) * R                 # V1: the fixed worst case, rounded up to row_alignment
+    lid = ids[:V] - s                                        # V2: rows past valid_tokens are not read
+    local = (lid >= 0) & (lid < L)                           # V2: ids of other ranks (and -1) skipped
+    count = np.bincount(lid[local], minlength=L)
+    target = np.where(count > 0, -(-count // A) * A, 0)      # V2: a non-empty group rounded up to the alignment
+    inclusive = np.cumsum(target)
+    start = inclusive - target
+    out = np.zeros((S, x.data.shape[1]), dtype=x.data.dtype)      # V5: pad rows and rows past n_used unspecified (zero here)
+    probs = np.zeros(S, dtype=p.data.dtype)
+    pmap = np.full(S, 0 if BUG == "inference-pad-rows-unset" else -1, dtype=np.int32)   # V4 (BUG: PR #4258's init skipped)
+    for e in range(L):
+        t, k = np.nonzero(local & (lid == e))
+        t, k = t[::-1], k[::-1]                              # V3: descending token inside a group (any order would do)
+        rows = start[e] + np.arange(len(t))
+        pmap[rows], out[rows], probs[rows] = t, x.data[t], p.data[t, k]
+    return {"output": Tensor(out, x.dtype), "permuted_probs": Tensor(probs, p.dtype), "permutation_map": Tensor(pmap, "i32"),
+            "inclusive_offsets": Tensor(inclusive.astype(np.int32), "i32")}
+
+
+def check_inference_permute(inputs, attrs):
+    """X30-X32 (X5 before)."""
+    x, ids, p = inputs["inp"], inputs["topk_ids"], inputs["probs"]
+    need(ids.dtype in INDEX, "X5", "topk_ids must be int32 or int64")
+    need(p.dtype in ("f32", "bf16", "f16"), "X5", "probs must be f32, bf16 or f16")
+    need(x.data.ndim == 2, "X1", "inp must be [T, H]")
+    need(ids.data.ndim == 2 and ids.data.shape[1] >= 1 and ids.data.shape[0] == x.data.shape[0], "X31", "topk_ids must be [T, K] with the T of inp")
+    T, K = ids.data.shape
+    L, s = attrs.get("num_local_experts", 0), attrs.get("local_expert_start")
+    need(1 <= L < 2 ** 31, "X30", "num_local_experts must be in [1, 2^31)")
+    need(s is not None and 0 <= s < 2 ** 31, "X30", "local_expert_start must be in [0, 2^31)")
+    V, A, R = attrs.get("valid_tokens", T), attrs.get("alignment", 1), attrs.get("row_alignment", 1)
+    need(0 <= V <= T, "X30", "valid_tokens must be in [0, T]")
+    need(1 <= A < 2 ** 31 and 1 <= R < 2 ** 31, "X30", "alignment and row_alignment must be in [1, 2^31)")
+    need(-(-(T * min(K, L) + A * L) // R) * R < 2 ** 31, "X30", "the buffers must fit int32 positions")
+    lid = ids.data.astype(np.int64)[:V] - s
+    for row in lid:
+        mine = row[(row >= 0) & (row < L)]
+        need(len(np.unique(mine)) == len(mine), "X31", "a local expert id appears twice in a row of topk_ids")
+    need(p.data.shape == ids.data.shape, "X32", "probs must have the shape of topk_ids")
+
+
 # ---------------------------------------------------------------- group X: refuse inputs outside the contract (B1)
 
 INDEX = ("i32", "i64")
@@ -644,6 +695,8 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "moe_align_block_size": (("topk_ids",), ("expert_map",), ("block_size", "num_experts", "pad_sorted_ids")),
     "te_index_permute": (("inp", "indices"), (), ("num_out_tokens",)),
     "te_index_unpermute": (("inp", "row_id_map"), ("merging_probs",), ("num_tokens", "top_k")),
+    "mcore_inference_permute": (("inp", "topk_ids", "probs"), (),
+                                ("local_expert_start", "num_local_experts", "valid_tokens", "alignment", "row_alignment")),
 }
 
 
@@ -831,6 +884,8 @@ def check_x(op, inputs, attrs, profile):
         check_te_index(inputs, attrs)
     elif op == "te_index_unpermute":
         check_te_index_unpermute(inputs, attrs)
+    elif op == "mcore_inference_permute":
+        check_inference_permute(inputs, attrs)
 
 
 def checked(op, fn):

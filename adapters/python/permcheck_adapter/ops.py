@@ -9,7 +9,7 @@ OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch
        "local_permute_after_a2a": "LOCAL_PERMUTE_AFTER_A2A", "local_unpermute_before_a2a": "LOCAL_UNPERMUTE_BEFORE_A2A",
        "megatron_permute": "MEGATRON_PERMUTE", "megatron_unpermute": "MEGATRON_UNPERMUTE",
        "moe_align_block_size": "BLOCK_ALIGN", "te_index_permute": "TE_INDEX_PERMUTE",
-       "te_index_unpermute": "TE_INDEX_UNPERMUTE"}
+       "te_index_unpermute": "TE_INDEX_UNPERMUTE", "mcore_inference_permute": "MCORE_INFERENCE_PERMUTE"}
 # chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
 # any profile is judged on them; only these four are profile specific
 PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
@@ -33,4 +33,6 @@ OUTPUTS = {
     "moe_align_block_size": ("sorted_token_ids", "expert_ids", "num_tokens_post_padded"),
     "te_index_permute": ("output", "row_id_map"),                        # T1-T4: row_id_map int32 [T*K], k-major
     "te_index_unpermute": ("output",),                                   # T5: summed in the payload dtype
+    # V1-V5: positions claimed by atomics (groups judged as multisets, V3), -1 pad rows, a fixed buffer
+    "mcore_inference_permute": ("output", "permuted_probs", "permutation_map", "inclusive_offsets"),
 }

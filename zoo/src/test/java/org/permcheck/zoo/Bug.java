@@ -31,6 +31,9 @@ enum Bug {
     FREE_ALIGN_GROUP_ORDER("free:align-group-order-scrambled",
             "moe_align_block_size hands out the slots of every group in a fresh random order on every call",
             "SGLang PR #33511 (atomicAdd slots: 1 of 100 runs bitwise identical)", "K2", true),
+    FREE_INFERENCE_GROUP_ORDER("free:inference-group-order-scrambled",
+            "mcore_inference_permute hands out the rows of every group in a fresh random order on every call, unwritten rows garbage",
+            "Megatron-LM permute.py (positions claimed with tl.atomic_add, buffers torch.empty, docs/sources.md#megatron-inference-permute)", "V3", true),
 
     // ------------------------------------------------------------ token_dispatch
     NUM_OUT_IGNORED("dispatch-num-out-ignored",
@@ -265,6 +268,22 @@ enum Bug {
     TE_INDEX_UNPERMUTE_DROPPED_AS_LAST_ROW("te-index-unpermute-dropped-as-last-row",
             "te_index_unpermute reads a dropped slot's -1 as a Python index: the last row of inp is added in",
             "TE permutation.cu (the gather skips row -1, docs/sources.md#te-index-map)", "T5"),
+    // ------------------------------------------------------------ Megatron-Core's inference permute (mcore_inference_permute, V1-V5)
+    INFERENCE_ROW_ALIGNMENT_IGNORED("inference-row-alignment-ignored",
+            "mcore_inference_permute sizes its buffers T*min(K,L) + alignment*L without rounding up to row_alignment",
+            "Megatron-LM PR #6588 (row_alignment added: the buffer's rows rounded up to the MXFP8 scale layout's 128-row block)", "V1"),
+    INFERENCE_MAP_UNINITIALIZED("inference-map-pad-rows-unset",
+            "mcore_inference_permute allocates permutation_map empty and writes only the claimed rows: the pad rows hold garbage, not -1",
+            "Megatron-LM PR #4258 (the whole-buffer torch.full(-1) replaced by an init kernel over [0, n_used))", "V4"),
+    INFERENCE_READS_PAST_VALID_TOKENS("inference-reads-past-valid-tokens",
+            "mcore_inference_permute reads every row of topk_ids, not only the first valid_tokens: CUDA-graph padding rows are routed",
+            "Megatron-LM PR #6457, #7426 (CUDA-graph padding rows must route to no expert; the kernels gate pairs by valid_tokens)", "V2"),
+    INFERENCE_OFFSETS_UNALIGNED("inference-offsets-unaligned",
+            "mcore_inference_permute returns the inclusive sum of the raw counts while the groups are laid out aligned (counts off by the padding)",
+            "Megatron-LM #6086 (pad_routing_map's unaligned counts, the training side); permute.py _prefix_sum_kernel", "V2"),
+    INFERENCE_CLAIM_RACE("inference-claim-race",
+            "mcore_inference_permute claims positions with a read-then-increment cursor: a group's second pair lands on its first's row, one row lost",
+            "Megatron-LM permute.py (positions claimed with tl.atomic_add; a non-atomic claim loses rows)", "V3"),
     // ------------------------------------------------------------ quantized payloads (issue 17, docs/sources.md#quantized-scales)
     SCALE_ROW_STRIDE("scales-row-stride-rounded-to-4",
             "quantized dispatch: permuted_scale_inv written with a row stride of B rounded up to 4 (the store's padded width), not B",

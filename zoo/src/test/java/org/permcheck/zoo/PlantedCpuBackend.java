@@ -27,7 +27,7 @@ final class PlantedCpuBackend implements Backend {
 
     PlantedCpuBackend(Bug bug) { this.bug = bug; }
 
-    /** Every op of TE's contract, moe_align_block_size (K1-K6, PlantedBlockAlign) and te_index_permute (T1-T4, PlantedTeIndex); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
+    /** Every op of TE's contract, moe_align_block_size (K1-K6, PlantedBlockAlign), te_index_permute (T1-T4, PlantedTeIndex) and mcore_inference_permute (V1-V5, PlantedInferencePermute); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
     private static final Capabilities TE_OPS = teOps();
 
     private static Capabilities teOps() {
@@ -41,7 +41,8 @@ final class PlantedCpuBackend implements Backend {
     @Override
     public BackendInfo info() {
         // the scrambling control promises only the multiset (R1): its groups come back in a fresh order on every call
-        Capabilities caps = bug == Bug.FREE_ALIGN_GROUP_ORDER ? TE_OPS.declaring(Determinism.MULTISET, java.util.Set.of(Op.BLOCK_ALIGN)) : TE_OPS;
+        Capabilities caps = bug == Bug.FREE_ALIGN_GROUP_ORDER ? TE_OPS.declaring(Determinism.MULTISET, java.util.Set.of(Op.BLOCK_ALIGN))
+                : bug == Bug.FREE_INFERENCE_GROUP_ORDER ? TE_OPS.declaring(Determinism.MULTISET, java.util.Set.of(Op.MCORE_INFERENCE_PERMUTE)) : TE_OPS;
         return new BackendInfo(bug == Bug.NONE ? "cpu-planted" : "cpu-planted+" + bug.id, "0.1.0", "CPU (test scope)",
                 caps, Optional.empty(), Map.of("planted_bug", bug.id));
     }
@@ -67,6 +68,7 @@ final class PlantedCpuBackend implements Backend {
             case BLOCK_ALIGN: return new Outputs(PlantedBlockAlign.run(inv, bug, call)); // K1-K6
             case TE_INDEX_PERMUTE: return new Outputs(PlantedTeIndex.run(inv, bug)); // T1-T4
             case TE_INDEX_UNPERMUTE: return new Outputs(PlantedTeIndex.unpermute(inv, bug)); // T5
+            case MCORE_INFERENCE_PERMUTE: return new Outputs(PlantedInferencePermute.run(inv, bug, call)); // V1-V5
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }
