@@ -652,6 +652,38 @@ def mcore_inference_permute(inputs, attrs, profile):
             "inclusive_offsets": Tensor(inclusive.astype(np.int32), "i32")}
 
 
+@adapter.op("mcore_inference_unpermute")
+def mcore_inference_unpermute(inputs, attrs, profile):
+    x = inputs["inp"].f32()
+    T, V = attrs["num_tokens"], attrs.get("valid_tokens", attrs["num_tokens"])
+    n_used = int(inputs["inclusive_offsets"].data.astype(np.int64)[-1])
+    pmap = inputs["permutation_map"].data.astype(np.int64)[:n_used]          # V6: rows past n_used not read
+    p = inputs["permuted_probs"].f32()[:n_used]
+    out = np.zeros((T, x.shape[1]), dtype=np.float32)                       # V6: rows past valid_tokens unspecified (0 here)
+    keep = pmap >= 0                                                        # a pad row adds nothing
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.add.at(out, pmap[keep], x[:n_used][keep] * p[keep][:, None])    # fp32 products and sums, r ascending
+    return {"output": Tensor.from_f32(out, "f32")}
+
+
+def check_inference_unpermute(inputs, attrs):
+    """X30, X32 (X5 before)."""
+    x, p, m, o = inputs["inp"], inputs["permuted_probs"], inputs["permutation_map"], inputs["inclusive_offsets"]
+    need(x.dtype in REDUCIBLE, "X5", "unpermute reduces: fp8 is moved, never reduced", NotSupported)
+    T = attrs.get("num_tokens", 0)
+    need(1 <= T < 2 ** 31, "X30", "num_tokens must be in [1, 2^31)")
+    V = attrs.get("valid_tokens", T)
+    need(0 <= V <= T, "X30", "valid_tokens must be in [0, num_tokens]")
+    S = x.data.shape[0]
+    need(p.dtype == "f32" and p.data.shape == (S,), "X32", "permuted_probs must be f32 [S]")
+    need(m.dtype == "i32" and m.data.shape == (S,), "X32", "permutation_map must be int32 [S]")
+    need(o.dtype == "i32" and o.data.ndim == 1 and o.data.shape[0] >= 1, "X32", "inclusive_offsets must be int32 [L], L >= 1")
+    off = o.data.astype(np.int64)
+    need((np.diff(np.concatenate(([0], off))) >= 0).all() and off[-1] <= S, "X32", "inclusive_offsets must be non-decreasing, n_used <= S")
+    used = m.data.astype(np.int64)[:int(off[-1])]
+    need(((used >= -1) & (used < V)).all(), "X32", "permutation_map entries up to n_used are -1 or tokens below valid_tokens")
+
+
 def check_inference_permute(inputs, attrs):
     """X30-X32 (X5 before)."""
     x, ids, p = inputs["inp"], inputs["topk_ids"], inputs["probs"]
@@ -695,6 +727,7 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "moe_align_block_size": (("topk_ids",), ("expert_map",), ("block_size", "num_experts", "pad_sorted_ids")),
     "te_index_permute": (("inp", "indices"), (), ("num_out_tokens",)),
     "te_index_unpermute": (("inp", "row_id_map"), ("merging_probs",), ("num_tokens", "top_k")),
+    "mcore_inference_unpermute": (("inp", "permuted_probs", "permutation_map", "inclusive_offsets"), (), ("num_tokens", "valid_tokens")),
     "mcore_inference_permute": (("inp", "topk_ids", "probs"), (),
                                 ("local_expert_start", "num_local_experts", "valid_tokens", "alignment", "row_alignment")),
 }
@@ -886,6 +919,8 @@ def check_x(op, inputs, attrs, profile):
         check_te_index_unpermute(inputs, attrs)
     elif op == "mcore_inference_permute":
         check_inference_permute(inputs, attrs)
+    elif op == "mcore_inference_unpermute":
+        check_inference_unpermute(inputs, attrs)
 
 
 def checked(op, fn):

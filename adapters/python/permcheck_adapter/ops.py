@@ -9,7 +9,8 @@ OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch
        "local_permute_after_a2a": "LOCAL_PERMUTE_AFTER_A2A", "local_unpermute_before_a2a": "LOCAL_UNPERMUTE_BEFORE_A2A",
        "megatron_permute": "MEGATRON_PERMUTE", "megatron_unpermute": "MEGATRON_UNPERMUTE",
        "moe_align_block_size": "BLOCK_ALIGN", "te_index_permute": "TE_INDEX_PERMUTE",
-       "te_index_unpermute": "TE_INDEX_UNPERMUTE", "mcore_inference_permute": "MCORE_INFERENCE_PERMUTE"}
+       "te_index_unpermute": "TE_INDEX_UNPERMUTE", "mcore_inference_permute": "MCORE_INFERENCE_PERMUTE",
+       "mcore_inference_unpermute": "MCORE_INFERENCE_UNPERMUTE"}
 # chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
 # any profile is judged on them; only these four are profile specific
 PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
@@ -35,4 +36,5 @@ OUTPUTS = {
     "te_index_unpermute": ("output",),                                   # T5: summed in the payload dtype
     # V1-V5: positions claimed by atomics (groups judged as multisets, V3), -1 pad rows, a fixed buffer
     "mcore_inference_permute": ("output", "permuted_probs", "permutation_map", "inclusive_offsets"),
+    "mcore_inference_unpermute": ("output",),                            # V6: an fp32 scatter-add, order free (C5's band)
 }

@@ -30,17 +30,17 @@ class CaseSelectionTest {
     @Test
     void listPrintsEveryCaseWithItsOpAndRulesAndStartsNoBackend() {
         List<String[]> all = listing("--backend", "exec:false", "--probes", "off"); // a backend that cannot start: never started
-        // 80 vectors, 127 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases, for Megatron's
+        // 81 vectors, 129 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases, for Megatron's
         // permute / unpermute 7 vectors and 6 edge cases, profile maxtext 2 vectors and 6 edge cases, moe_align_block_size 4 vectors
         // and 6 edge cases, TE's index-map permute / unpermute 7 vectors and 9 edge cases; R3/R4 5 relation cases; issue 17's block scales
-        // 5 vectors and 9 edge cases; Megatron's inference permute 3 vectors and 4 edge cases)
-        assertEquals(2207, all.size(), "the quick tier with the committed vectors");
-        // the robustness tier follows by default: 85 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
+        // 5 vectors and 9 edge cases; Megatron's inference permute / unpermute 4 vectors and 6 edge cases)
+        assertEquals(2210, all.size(), "the quick tier with the committed vectors");
+        // the robustness tier follows by default: 87 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
         // 5 Megatron X15-X18; 6 maxtext X19-X21; 10 moe_align_block_size X11-X13; 6 block scales X22, X23; 6 TE index map X14, X24-X26;
-        // 4 inference permute X30-X32) and the 31 committed negative vectors (ProbeCases): 85 + 31
+        // 6 inference permute / unpermute X30-X32) and the 32 committed negative vectors (ProbeCases): 87 + 32
         List<String[]> withProbes = listing("--backend", "exec:false");
-        assertEquals(2207 + 116, withProbes.size());
-        assertTrue(withProbes.get(2207)[0].startsWith("robustness/X"), withProbes.get(2200)[0]);
+        assertEquals(2210 + 119, withProbes.size());
+        assertTrue(withProbes.get(2210)[0].startsWith("robustness/X"), withProbes.get(2200)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));
     }

@@ -169,6 +169,7 @@ class CudaBackendAvailabilityTest {
             assertFalse(b.info().capabilities().ops().contains(Op.MCORE_INFERENCE_PERMUTE));
             // not claimed: it keeps the default level (multiset, V3), not the bit_exact the claimed ops declare
             assertEquals(org.permcheck.contract.Determinism.MULTISET, b.info().capabilities().determinismOf(Op.MCORE_INFERENCE_PERMUTE));
+            assertFalse(b.info().capabilities().ops().contains(Op.MCORE_INFERENCE_UNPERMUTE));
         }
     }
 

@@ -137,6 +137,7 @@ public final class CallPreconditions {
             case TE_INDEX_PERMUTE: TeIndexPreconditions.permute(inv); return;
             case TE_INDEX_UNPERMUTE: TeIndexPreconditions.unpermute(inv); return;
             case MCORE_INFERENCE_PERMUTE: InferencePermutePreconditions.check(inv); return;
+            case MCORE_INFERENCE_UNPERMUTE: InferencePermutePreconditions.unpermute(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

@@ -36,6 +36,49 @@ public final class InferencePermutePreconditions {
         return a;
     }
 
+    /** The used rows and the rows of one unpermute call (X30, X32). */
+    public record Unpermute(int numTokens, int validTokens, long used) {}
+
+    /**
+     * X1, X5, X30, X32 of a {@code mcore_inference_unpermute} call: num_tokens T at least 1 and
+     * {@code 0 <= valid_tokens <= T}; inp {@code [S,H]} (f32, bf16, f16: X5), permuted_probs f32 {@code [S]},
+     * permutation_map int32 {@code [S]}, inclusive_offsets int32 {@code [L]} with {@code L >= 1}, non-decreasing from
+     * 0, its last entry n_used at most S; every map entry of the first n_used rows -1 or a token below valid_tokens
+     * (the kernel adds into that row unchecked). Entries past n_used are never read: any value.
+     */
+    public static Unpermute unpermute(Invocation inv) {
+        Tensor inp = inv.input(Ports.INP);
+        Preconditions.requireRank2(Ports.INP, inp);
+        Preconditions.requireReduciblePayload(Ports.INP, inp); // X5: the scatter sums
+        long tokens = inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L);
+        if (tokens < 1 || tokens > Integer.MAX_VALUE) throw violation("X30", "mcore_inference_unpermute needs num_tokens in [1, 2^31), got " + tokens);
+        long v = inv.optionalAttr(Attrs.VALID_TOKENS).orElse(tokens);
+        if (v < 0 || v > tokens) throw violation("X30", "valid_tokens must be in [0, num_tokens = " + tokens + "], got " + v);
+        long rows = inp.dim(0);
+        Tensor probs = inv.input(Ports.PERMUTED_PROBS), map = inv.input(Ports.PERMUTATION_MAP), offsets = inv.input(Ports.INCLUSIVE_OFFSETS);
+        if (probs.dtype() != org.permcheck.tensor.DType.F32 || probs.rank() != 1 || probs.dim(0) != rows) {
+            throw violation("X32", "permuted_probs must be f32 [S = " + rows + "] (Megatron asserts fp32), got " + probs.dtype() + probs.shapeString());
+        }
+        if (map.dtype() != org.permcheck.tensor.DType.I32 || map.rank() != 1 || map.dim(0) != rows) {
+            throw violation("X32", "permutation_map must be int32 [S = " + rows + "], got " + map.dtype() + map.shapeString());
+        }
+        if (offsets.dtype() != org.permcheck.tensor.DType.I32 || offsets.rank() != 1 || offsets.dim(0) < 1) {
+            throw violation("X32", "inclusive_offsets must be int32 [L] with L >= 1, got " + offsets.dtype() + offsets.shapeString());
+        }
+        long previous = 0;
+        for (long e = 0; e < offsets.numel(); e++) {
+            long o = offsets.getLong(e);
+            if (o < previous) throw violation("X32", "inclusive_offsets[" + e + "] = " + o + " is below the entry before it (" + previous + ")");
+            previous = o;
+        }
+        if (previous > rows) throw violation("X32", "n_used = inclusive_offsets[L-1] = " + previous + " is past the S = " + rows + " rows of inp");
+        for (long r = 0; r < previous; r++) {
+            long t = map.getLong(r);
+            if (t < -1 || t >= v) throw violation("X32", "permutation_map[" + r + "] = " + t + " is neither -1 nor a token below valid_tokens = " + v);
+        }
+        return new Unpermute((int) tokens, (int) v, previous);
+    }
+
     /**
      * X30: num_local_experts {@code 1 <= L < 2^31} and local_expert_start {@code 0 <= s < 2^31} given;
      * {@code 0 <= valid_tokens <= T} (absent = T: the kernel would read rows past the buffers); alignment and

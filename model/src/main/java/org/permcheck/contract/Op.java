@@ -179,7 +179,18 @@ public enum Op {
                     out(Ports.PERMUTED_PROBS, DATA, OutputShape::inferenceRows),
                     out(Ports.PERMUTATION_MAP, INDEX, OutputShape::inferenceRows),
                     out(Ports.INCLUSIVE_OFFSETS, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_LOCAL_EXPERTS).orElse(0L)))),
-            List.of(Attrs.LOCAL_EXPERT_START, Attrs.NUM_LOCAL_EXPERTS, Attrs.VALID_TOKENS, Attrs.ALIGNMENT, Attrs.ROW_ALIGNMENT));
+            List.of(Attrs.LOCAL_EXPERT_START, Attrs.NUM_LOCAL_EXPERTS, Attrs.VALID_TOKENS, Attrs.ALIGNMENT, Attrs.ROW_ALIGNMENT)),
+    /**
+     * Megatron-Core's inference unpermute ({@code unpermute_tokens}, docs/spec.md V6): row t of an f32 output
+     * ({@code t < valid_tokens}) sums {@code f32(inp[r]) * permuted_probs[r]} over the rows {@code r < n_used}
+     * ({@code n_used = inclusive_offsets[L-1]}) whose permutation_map entry is t, in any order (atomics); rows past
+     * valid_tokens unspecified. Attrs num_tokens (T), valid_tokens (absent = T).
+     */
+    MCORE_INFERENCE_UNPERMUTE("mcore_inference_unpermute",
+            List.of(in(Ports.INP), in(Ports.PERMUTED_PROBS), in(Ports.PERMUTATION_MAP), in(Ports.INCLUSIVE_OFFSETS)),
+            // V6: f32 [T, H]
+            List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(Attrs.NUM_TOKENS, Attrs.VALID_TOKENS));
 
     private final String wireName;
     private final List<Port> inputs;

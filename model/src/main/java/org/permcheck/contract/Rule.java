@@ -96,9 +96,10 @@ public enum Rule {
     V3("each group the multiset of its expert's tokens"),
     V4("inference pad rows"),
     V5("inference row copy"),
-    X30("inference permute attributes"),
+    X30("inference attributes"),
     X31("inference permute ids"),
-    X32("inference permute probs"),
+    V6("inference unpermute"),
+    X32("inference probs and unpermute inputs"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),

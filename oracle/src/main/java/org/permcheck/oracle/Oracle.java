@@ -55,6 +55,7 @@ public final class Oracle {
             case TE_INDEX_PERMUTE: return IndexPermute.expected(inv); // T1-T4, X14, X24, X25
             case TE_INDEX_UNPERMUTE: return IndexUnpermute.expected(inv); // T5, X26
             case MCORE_INFERENCE_PERMUTE: return InferencePermute.of(inv).expected(); // V1-V5, X30-X32
+            case MCORE_INFERENCE_UNPERMUTE: return org.permcheck.oracle.inference.InferenceUnpermute.expected(inv); // V6, X30, X32
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }

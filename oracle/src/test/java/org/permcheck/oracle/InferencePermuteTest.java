@@ -87,6 +87,30 @@ class InferencePermuteTest {
     }
 
     @Test
+    void rule_V6_unpermuteWorkedExample() {
+        // the worked example's permute answer back (rows past n_used = 8 set to token 0: never read); inp row r = 10r + c + 1
+        Tensor map = Calls.i32(shape(16), 0, 1, 2, -1, 1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0);
+        Tensor probs = Calls.f32(shape(16), 1 / 64f, 12 / 64f, 22 / 64f, 0, 11 / 64f, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+        Calls u = Calls.of(Op.MCORE_INFERENCE_UNPERMUTE).in(Ports.INP, Calls.tokens(DType.F32, 16, 2)).in(Ports.PERMUTED_PROBS, probs)
+                .in(Ports.PERMUTATION_MAP, map).in(Ports.INCLUSIVE_OFFSETS, Calls.i32(shape(2), 4, 8)).attr(Attrs.NUM_TOKENS, 4);
+        Expected x = u.run();
+        Tensor out = x.values().get(Ports.OUTPUT);
+        assertEquals(DType.F32, out.dtype());
+        // token 0: row 0 [1, 2] * 1/64; token 1: row 1 [11, 12] * 12/64 + row 4 [41, 42] * 11/64; token 2: row 2 * 22/64; token 3: +0.0
+        assertEquals(1 / 64f, out.getF32(0, 0));
+        assertEquals((11 * 12 + 41 * 11) / 64f, out.getF32(1, 0));
+        assertEquals((12 * 12 + 42 * 11) / 64f, out.getF32(1, 1));
+        assertEquals(21 * 22 / 64f, out.getF32(2, 0));
+        assertEquals(0, Float.floatToRawIntBits(out.getF32(3, 0)));
+        // the band: (n + 2) * 2^-24 * sum |term| for token 1 (n = 2)
+        assertEquals(4 * 0x1p-24 * (11 * 12 + 41 * 11) / 64.0, x.reference().get(Ports.OUTPUT + ".slack").getF64(1, 0), 1e-18);
+        // valid_tokens 2: rows 2, 3 unspecified, and a map entry 2 in the used rows is then X32
+        u.attr(Attrs.VALID_TOKENS, 2).rejects("X32");
+        u.attr(Attrs.VALID_TOKENS, 5).rejects("X30");
+        u.in(Ports.INCLUSIVE_OFFSETS, Calls.i32(shape(2), 4, 17)).attr(Attrs.VALID_TOKENS, 4).rejects("X32");
+    }
+
+    @Test
     void rule_X30_X31_X32_preconditions() {
         permute().attr(Attrs.ALIGNMENT, 0).rejects("X30");
         permute().attr(Attrs.ROW_ALIGNMENT, 0).rejects("X30");

@@ -284,6 +284,9 @@ enum Bug {
     INFERENCE_CLAIM_RACE("inference-claim-race",
             "mcore_inference_permute claims positions with a read-then-increment cursor: a group's second pair lands on its first's row, one row lost",
             "Megatron-LM permute.py (positions claimed with tl.atomic_add; a non-atomic claim loses rows)", "V3"),
+    INFERENCE_UNPERMUTE_PAST_N_USED("inference-unpermute-past-n-used",
+            "mcore_inference_unpermute reads every row of the buffer, not only the first n_used: rows past it (never initialized) add into their map entry's token",
+            "Megatron-LM PR #4258 (permutation_map initialized only up to n_used; the unpermute kernel gated by the same n_used)", "V6"),
     // ------------------------------------------------------------ quantized payloads (issue 17, docs/sources.md#quantized-scales)
     SCALE_ROW_STRIDE("scales-row-stride-rounded-to-4",
             "quantized dispatch: permuted_scale_inv written with a row stride of B rounded up to 4 (the store's padded width), not B",

@@ -136,7 +136,7 @@ class MutantZooTest {
     @TestFactory
     Stream<DynamicTest> inferencePermuteMutantsDieUnderTheirVRule() {
         return killedInTheQuickTier("inference", "inference", Bug.INFERENCE_ROW_ALIGNMENT_IGNORED, Bug.INFERENCE_MAP_UNINITIALIZED,
-                Bug.INFERENCE_READS_PAST_VALID_TOKENS, Bug.INFERENCE_OFFSETS_UNALIGNED, Bug.INFERENCE_CLAIM_RACE);
+                Bug.INFERENCE_READS_PAST_VALID_TOKENS, Bug.INFERENCE_OFFSETS_UNALIGNED, Bug.INFERENCE_CLAIM_RACE, Bug.INFERENCE_UNPERMUTE_PAST_N_USED);
     }
 
     /**

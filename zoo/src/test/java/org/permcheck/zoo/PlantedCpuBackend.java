@@ -69,6 +69,7 @@ final class PlantedCpuBackend implements Backend {
             case TE_INDEX_PERMUTE: return new Outputs(PlantedTeIndex.run(inv, bug)); // T1-T4
             case TE_INDEX_UNPERMUTE: return new Outputs(PlantedTeIndex.unpermute(inv, bug)); // T5
             case MCORE_INFERENCE_PERMUTE: return new Outputs(PlantedInferencePermute.run(inv, bug, call)); // V1-V5
+            case MCORE_INFERENCE_UNPERMUTE: return new Outputs(PlantedInferencePermute.unpermute(inv, bug)); // V6
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

@@ -85,6 +85,27 @@ final class PlantedInferencePermute {
         return o;
     }
 
+    /** V6 from the spec: rows [0, valid_tokens) zeroed, every used non-pad row added into its token, r ascending, in f32. */
+    static Map<String, Tensor> unpermute(Invocation inv, Bug bug) {
+        Tensor inp = inv.input(Ports.INP), probs = inv.input(Ports.PERMUTED_PROBS), map = inv.input(Ports.PERMUTATION_MAP);
+        Tensor offsets = inv.input(Ports.INCLUSIVE_OFFSETS);
+        long tokens = inv.attr(Attrs.NUM_TOKENS), valid = inv.optionalAttr(Attrs.VALID_TOKENS).orElse(tokens);
+        long used = offsets.getLong(offsets.numel() - 1);
+        if (bug == Bug.INFERENCE_UNPERMUTE_PAST_N_USED) used = map.numel(); // BUG (#4258): rows past n_used read
+        int h = (int) inp.dim(1);
+        Tensor out = Tensor.zeros(DType.F32, tokens, h);
+        float[] x = new float[h], acc = new float[h];
+        for (long r = 0; r < used; r++) {
+            long t = map.getLong(r);
+            if (t < 0 || t >= valid) continue;
+            inp.readRowF32(r, x);
+            out.readRowF32(t, acc);
+            for (int c = 0; c < h; c++) acc[c] += x[c] * probs.getF32(r);
+            out.writeRowF32(t, acc);
+        }
+        return Map.of(Ports.OUTPUT, out);
+    }
+
     /** FREEDOM (V3): every group's rows (map entry, data, probability together) in a fresh order on every call. */
     private static void shuffleGroups(Tensor[] ts, long[] first, long[] count, long call) {
         SplitMix64 rng = new SplitMix64(0x1f3e5d7cL + call);

@@ -60,6 +60,7 @@ public final class CpuBackend implements Backend {
             case BLOCK_ALIGN: return CpuBlockAlign.run(inv); // K1-K6: groups in the kernel's thread order, judged as multisets
             case TE_INDEX_PERMUTE: return CpuTeIndex.permute(inv); // T1-T4: a radix sort of uint32 keys, like TE
             case TE_INDEX_UNPERMUTE: return CpuTeIndex.unpermute(inv); // T5: accumulated in the payload dtype, like TE
+            case MCORE_INFERENCE_UNPERMUTE: return CpuInferencePermute.unpermute(inv); // V6: fp32 adds, rows in descending order (atomics: any)
             case MCORE_INFERENCE_PERMUTE: return CpuInferencePermute.run(inv); // V1-V5: positions claimed in the grid's order, judged as multisets
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }

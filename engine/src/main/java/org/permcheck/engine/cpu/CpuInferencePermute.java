@@ -78,4 +78,31 @@ final class CpuInferencePermute {
         for (int e = 0; e < experts; e++) offsets.setLong(e, inclusive[e]);
         return new Outputs(Map.of(Ports.OUTPUT, out, Ports.PERMUTED_PROBS, permutedProbs, Ports.PERMUTATION_MAP, map, Ports.INCLUSIVE_OFFSETS, offsets));
     }
+
+    /**
+     * {@code unpermute_tokens} (V6): rows {@code [0, valid_tokens)} of an f32 output zeroed, then every row
+     * {@code r < n_used} whose map entry is not -1 adds {@code f32(inp[r]) * permuted_probs[r]} into its token's row.
+     * The kernel adds with atomics in whatever order; this backend walks the rows descending (the oracle's value
+     * walks them ascending), so its sums may differ from it in the last bits and pass by C5's band. Rows past
+     * valid_tokens are never written ({@link #UNWRITTEN}).
+     */
+    static Outputs unpermute(Invocation inv) {
+        InferencePermutePreconditions.Unpermute u = InferencePermutePreconditions.unpermute(inv); // X30, X32
+        Tensor inp = inv.input(Ports.INP), probs = inv.input(Ports.PERMUTED_PROBS), map = inv.input(Ports.PERMUTATION_MAP);
+        int h = (int) inp.dim(1);
+        Tensor out = Tensor.zeros(DType.F32, u.numTokens(), h);
+        out.fill(UNWRITTEN);
+        for (int t = 0; t < u.validTokens(); t++) out.zeroRow(t); // _zero_output_rows_kernel
+        float[] x = new float[h], acc = new float[h];
+        for (long r = u.used() - 1; r >= 0; r--) {
+            long t = map.getLong(r);
+            if (t < 0) continue; // a pad row
+            float p = probs.getF32(r);
+            inp.readRowF32(r, x);
+            out.readRowF32(t, acc);
+            for (int c = 0; c < h; c++) acc[c] += x[c] * p;
+            out.writeRowF32(t, acc);
+        }
+        return new Outputs(Map.of(Ports.OUTPUT, out));
+    }
 }

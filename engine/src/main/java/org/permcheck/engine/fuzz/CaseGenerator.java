@@ -73,7 +73,7 @@ public final class CaseGenerator {
                 return BlockAlignInputs.problem(s);
             case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
                 return TeIndexInputs.problem(s);
-            case MCORE_INFERENCE_PERMUTE:
+            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
                 return InferencePermuteInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
@@ -120,7 +120,7 @@ public final class CaseGenerator {
             case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
                 TeIndexInputs.put(spec, rng, in, attrs, features);
                 break;
-            case MCORE_INFERENCE_PERMUTE:
+            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
                 InferencePermuteInputs.put(spec, rng, in, attrs, features);
                 break;
             default:

@@ -114,6 +114,10 @@ public final class CaseRules {
                 r.add(Rule.T3);
                 if (indexMapDrops(inv)) r.add(Rule.T4);
                 break;
+            case MCORE_INFERENCE_UNPERMUTE:
+                r.add(Rule.V6);
+                r.add(Rule.C5);
+                break;
             case MCORE_INFERENCE_PERMUTE:
                 // V1-V5 always (the order inside a group is not judged, V3)
                 r.add(Rule.V1);

@@ -215,6 +215,10 @@ public final class EdgeCases {
                 .withProbsDtype(DType.BF16).withSeed(0x5eed0703L));
         m.put("inference-permute-k-above-local-fp8", ip.withExperts(8).withShards(4).withTopK(4).withAlign(8).withDtype(DType.F8E4M3).withHidden(16)
                 .withSeed(0x5eed0704L));
+        CaseSpec iu = ip.withOp(Op.MCORE_INFERENCE_UNPERMUTE).withValues(Values.NORMAL);
+        m.put("inference-unpermute-aligned-ep-bf16", iu.withExperts(8).withShards(2).withAlign(4).withRouting(Routing.ZIPF).withSeed(0x5eed0711L));
+        m.put("inference-unpermute-valid-tokens-f32", iu.withTopK(3).withRouting(Routing.VARYING).withMergingProbs(true).withDtype(DType.F32).withHidden(4)
+                .withSeed(0x5eed0712L));
         m.put("te-index-permute-large-ids-fp8", ti.withDtype(DType.F8E4M3).withHidden(16).withExtra(5).withAlign(30).withSeed(0x5eed0606L));
         return m;
     }

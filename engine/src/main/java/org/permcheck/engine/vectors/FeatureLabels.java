@@ -83,6 +83,7 @@ public final class FeatureLabels {
         add("inference-permute-ep", "mcore_inference_permute on one rank of several: ids outside [local_expert_start, +L) skipped (V2)");
         add("inference-permute-aligned", "mcore_inference_permute with alignment > 1: -1 pad rows at each group's tail (V4)");
         add("inference-permute-valid-tokens", "mcore_inference_permute with valid_tokens below T: the last rows not read (V2)");
+        add("inference-unpermute", "Megatron-Core's inference unpermute, mcore_inference_unpermute: an fp32 atomic scatter-add up to n_used (V6)");
         add("index-map-large-ids", "te_index_permute with ids near 2^31 - 1: no bound by E (T1)");
     }
 

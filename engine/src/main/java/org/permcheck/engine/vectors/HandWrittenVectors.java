@@ -595,6 +595,16 @@ public final class HandWrittenVectors {
         v.add(vec("inference/k-above-local", "K 2 above L 1 (start 2): S = 4*min(2,1) + 1 = 5, one token in the group, the buffer's worst case by min(K,L)",
                 rules(Rule.V1, Rule.V2, Rule.V3, Rule.V5), feats("inference-permute", "inference-permute-ep"),
                 inferencePermute(ramp(DType.F32, 4, 4), ids, probs, 2, 1, null, null, null)));
+        // V6: the worked example's permute answer back: rows 0-2 tokens 0, 1, 2, row 4 token 1, pads -1, rows past n_used 8 set
+        // to 0 (never read); token 1 = inp[1]*12/64 + inp[4]*11/64, token 3 none (+0.0); every term exact in f32
+        Tensor map = Tensor.i32(shape(16), 0, 1, 2, -1, 1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0);
+        Tensor permuted = Tensor.ofFloats(DType.F32, shape(16), 1 / 64f, 12 / 64f, 22 / 64f, 0, 11 / 64f, 0, 0, 0, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f);
+        v.add(vec("inference/unpermute-worked-example", "the worked example back: token 1 sums rows 1 and 4, token 3 none (+0.0), rows past n_used = 8 not read",
+                rules(Rule.V6, Rule.C5), feats("inference-unpermute"),
+                inferenceUnpermute(ramp(DType.F32, 16, 4), permuted, map, Tensor.i32(shape(2), 4, 8), 4, null)));
+        v.add(neg("precondition/x32-inference-unpermute-map-past-valid", "permutation_map names token 3 with valid_tokens 3", Rule.X32,
+                inferenceUnpermute(ramp(DType.F32, 16, 4), permuted, Tensor.i32(shape(16), 0, 1, 2, -1, 3, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0),
+                        Tensor.i32(shape(2), 4, 8), 4, 3L)));
         v.add(neg("precondition/x30-inference-alignment-zero", "alignment 0 (the prefix sum divides by it)", Rule.X30,
                 inferencePermute(ramp(DType.F32, 4, 4), ids, probs, 1, 2, 0L, null, null)));
         v.add(neg("precondition/x31-inference-local-id-twice", "global id 1 (local to start 1) twice in row 0", Rule.X31,
@@ -615,6 +625,18 @@ public final class HandWrittenVectors {
         if (validTokens != null) attrs.put(Attrs.VALID_TOKENS, validTokens);
         if (rowAlignment != null) attrs.put(Attrs.ROW_ALIGNMENT, rowAlignment);
         return new Invocation(Op.MCORE_INFERENCE_PERMUTE, Profile.TE_JAX, in, attrs);
+    }
+
+    static Invocation inferenceUnpermute(Tensor inp, Tensor probs, Tensor map, Tensor offsets, long tokens, Long validTokens) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.PERMUTED_PROBS, probs);
+        in.put(Ports.PERMUTATION_MAP, map);
+        in.put(Ports.INCLUSIVE_OFFSETS, offsets);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_TOKENS, tokens);
+        if (validTokens != null) attrs.put(Attrs.VALID_TOKENS, validTokens);
+        return new Invocation(Op.MCORE_INFERENCE_UNPERMUTE, Profile.TE_JAX, in, attrs);
     }
 
     /** {@code t} (f32, exactly representable) in dtype {@code d}. */

@@ -79,6 +79,22 @@ class InferencePermuteChecksTest {
     }
 
     @Test
+    void theUnpermuteIsJudgedWithinC5sBandAndRowsPastNUsedAreNotRead() {
+        Invocation inv = vector("unpermute-worked-example");
+        Outputs cpu = new CpuBackend().run(inv);
+        assertEquals(List.of(), Checks.run(new CheckContext(inv, Oracle.expected(inv), cpu, null, null)));
+        for (var e : EdgeCases.quick().entrySet()) {
+            if (!e.getKey().startsWith("inference-unpermute")) continue;
+            Invocation c = CaseGenerator.generate(e.getKey(), e.getValue(), null, "property").invocation();
+            Outputs out = new CpuBackend().run(c);
+            assertEquals(List.of(), Checks.run(new CheckContext(c, Oracle.expected(c), out, null, null)), e.getKey());
+        }
+        // reading row 8 (past n_used, map entry 0, inp row 8 = 80.5..) adds 80.5 * 0.5 into token 0: V6
+        List<Violation> v = judge("unpermute-worked-example", out -> out.get(Ports.OUTPUT).setF32(0, 0, 0.5f / 64f + 80.5f * 0.5f));
+        assertEquals(List.of("V6"), rules(v));
+    }
+
+    @Test
     void aPassingVerdictSaysTheOrderWasNotJudged() {
         Invocation inv = vector("worked-example");
         Outputs cpu = new CpuBackend().run(inv);

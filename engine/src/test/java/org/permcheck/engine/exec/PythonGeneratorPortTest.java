@@ -48,7 +48,7 @@ class PythonGeneratorPortTest {
      * not rebuild them.
      */
     static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN, Op.TE_INDEX_PERMUTE, Op.TE_INDEX_UNPERMUTE,
-            Op.MCORE_INFERENCE_PERMUTE);
+            Op.MCORE_INFERENCE_PERMUTE, Op.MCORE_INFERENCE_UNPERMUTE);
 
     static List<String> specs() {
         Set<String> out = new LinkedHashSet<>();
