@@ -17,7 +17,8 @@ import org.permcheck.tensor.Tensor;
  * quarter of the slots and ZIPF to favour the low ids, {@code mergingProbs} valid_tokens = T - T/4 (the last rows
  * not read, V2), {@code probsDtype} the dtype of probs (copied bit for bit, V5). For mcore_inference_unpermute (V6)
  * the oracle's permute of those inputs (probs in f32) gives permutation_map, permuted_probs and inclusive_offsets,
- * the map's rows past n_used are set to 0 (never read: a backend that reads them adds into token 0), and the
+ * the map's rows past n_used are set to 0 and their probabilities to 0.5 (never read: a backend that reads them
+ * adds into token 0), and the
  * expert output {@code [S,H]} is drawn anew; attributes num_tokens T and valid_tokens.
  */
 final class InferencePermuteInputs {
@@ -84,11 +85,15 @@ final class InferencePermuteInputs {
                 s.profile(), new java.util.LinkedHashMap<>(in), permuteAttrs)).values();
         Tensor map = permuted.get(Ports.PERMUTATION_MAP).copy(), offsets = permuted.get(Ports.INCLUSIVE_OFFSETS);
         long used = offsets.getLong(offsets.numel() - 1);
-        for (long r = used; r < map.numel(); r++) map.setLong(r, 0);
+        Tensor probs = permuted.get(Ports.PERMUTED_PROBS).copy();
+        for (long r = used; r < map.numel(); r++) {
+            map.setLong(r, 0); // never read (V6): a backend that reads them adds into token 0
+            probs.setF32(r, 0.5f);
+        }
         long valid = attrs.getOrDefault(Attrs.VALID_TOKENS, (long) s.tokens());
         in.clear();
         in.put(Ports.INP, s.values().generate(rng, s.dtype(), (int) map.numel(), s.hidden()));
-        in.put(Ports.PERMUTED_PROBS, permuted.get(Ports.PERMUTED_PROBS));
+        in.put(Ports.PERMUTED_PROBS, probs);
         in.put(Ports.PERMUTATION_MAP, map);
         in.put(Ports.INCLUSIVE_OFFSETS, offsets);
         attrs.clear();
