@@ -155,6 +155,21 @@ class InferencePermuteChecksTest {
     }
 
     @Test
+    void r1AtTheDefaultMultisetLevelComparesGroupsNotPositions() {
+        Invocation inv = vector("worked-example");
+        Expected e = Oracle.expected(inv);
+        Map<String, Tensor> first = new LinkedHashMap<>(), again = new LinkedHashMap<>();
+        e.values().forEach((k, v) -> { first.put(k, v.copy()); again.put(k, v.copy()); });
+        swap(again, 0, 2); // the second call hands out local 0's rows in another order: the same multiset (V3)
+        again.get(Ports.PERMUTATION_MAP).setLong(12, 5); // and a row past n_used differs: unspecified
+        assertEquals(List.of(), Checks.run(new CheckContext(inv, e, new Outputs(first), new Outputs(again), null)));
+        // a row of the second call's group carries other data: R1 (each call alone would be V5's)
+        again.get(Ports.OUTPUT).setF32(4, 0, 99f);
+        List<Violation> v = Checks.run(new CheckContext(inv, e, new Outputs(first), new Outputs(again), null));
+        assertEquals(List.of("R1"), rules(v));
+    }
+
+    @Test
     void aWrongFixedLengthBreaksV1() {
         // S = 16; a buffer of sum(target) = 8 rows (sized to this call, not the worst case) is V1
         List<Violation> v = judge("worked-example", out -> {
