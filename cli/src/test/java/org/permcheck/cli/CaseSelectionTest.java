@@ -40,7 +40,7 @@ class CaseSelectionTest {
         // 6 inference permute / unpermute X30-X32) and the 32 committed negative vectors (ProbeCases): 87 + 32
         List<String[]> withProbes = listing("--backend", "exec:false");
         assertEquals(2210 + 119, withProbes.size());
-        assertTrue(withProbes.get(2210)[0].startsWith("robustness/X"), withProbes.get(2200)[0]);
+        assertTrue(withProbes.get(2210)[0].startsWith("robustness/X"), withProbes.get(2210)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));
     }
