@@ -28,6 +28,7 @@ BUGS = {
     "maxtext-unstable-sort": "maxtext: the flat ids sorted with an unstable sort (ties last-first) (breaks J3/D1)",
     "align-only-first-slot": "moe_align_block_size keeps only each group's first slot, the others the sentinel (breaks K2)",
     "scales-unpermuted": "quantized dispatch: permuted_scale_inv row r is scale_inv row r, not its token's (breaks F2)",
+    "inference-pad-rows-unset": "mcore_inference_permute leaves the pad rows of permutation_map unset (0), not -1 (breaks V4)",
 }
 BUG = os.environ.get("PERMCHECK_PLANT_BUG", "")
 if BUG and BUG not in BUGS:
@@ -804,6 +805,88 @@ def check_padded_unpermute(inputs, attrs):
     need(named.size == T and np.unique(named).size == T, "X29", "every row [0, num_tokens) named exactly once")
 
 
+# ---------------------------------------------------------------- Megatron-Core's inference permute (V1-V5)
+
+@adapter.op("mcore_inference_permute")
+def mcore_inference_permute(inputs, attrs, profile):
+    x, p = inputs["inp"], inputs["probs"]
+    ids = inputs["topk_ids"].data.astype(np.int64)
+    T, K = ids.shape
+    s, L = attrs["local_expert_start"], attrs["num_local_experts"]
+    V, A, R = attrs.get("valid_tokens", T), attrs.get("alignment", 1), attrs.get("row_alignment", 1)
+    S = -(-(T * min(K, L) + A * L) // R) * R                 # V1: the fixed worst case, rounded up to row_alignment
+    lid = ids[:V] - s                                        # V2: rows past valid_tokens are not read
+    local = (lid >= 0) & (lid < L)                           # V2: ids of other ranks (and -1) skipped
+    count = np.bincount(lid[local], minlength=L)
+    target = np.where(count > 0, -(-count // A) * A, 0)      # V2: a non-empty group rounded up to the alignment
+    inclusive = np.cumsum(target)
+    start = inclusive - target
+    out = np.zeros((S, x.data.shape[1]), dtype=x.data.dtype)      # V5: pad rows and rows past n_used unspecified (zero here)
+    probs = np.zeros(S, dtype=p.data.dtype)
+    pmap = np.full(S, 0 if BUG == "inference-pad-rows-unset" else -1, dtype=np.int32)   # V4 (BUG: PR #4258's init skipped)
+    for e in range(L):
+        t, k = np.nonzero(local & (lid == e))
+        t, k = t[::-1], k[::-1]                              # V3: descending token inside a group (any order would do)
+        rows = start[e] + np.arange(len(t))
+        pmap[rows], out[rows], probs[rows] = t, x.data[t], p.data[t, k]
+    return {"output": Tensor(out, x.dtype), "permuted_probs": Tensor(probs, p.dtype), "permutation_map": Tensor(pmap, "i32"),
+            "inclusive_offsets": Tensor(inclusive.astype(np.int32), "i32")}
+
+
+@adapter.op("mcore_inference_unpermute")
+def mcore_inference_unpermute(inputs, attrs, profile):
+    x = inputs["inp"].f32()
+    T, V = attrs["num_tokens"], attrs.get("valid_tokens", attrs["num_tokens"])
+    n_used = int(inputs["inclusive_offsets"].data.astype(np.int64)[-1])
+    pmap = inputs["permutation_map"].data.astype(np.int64)[:n_used]          # V6: rows past n_used not read
+    p = inputs["permuted_probs"].f32()[:n_used]
+    out = np.zeros((T, x.shape[1]), dtype=np.float32)                       # V6: rows past valid_tokens unspecified (0 here)
+    keep = pmap >= 0                                                        # a pad row adds nothing
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.add.at(out, pmap[keep], x[:n_used][keep] * p[keep][:, None])    # fp32 products and sums, r ascending
+    return {"output": Tensor.from_f32(out, "f32")}
+
+
+def check_inference_unpermute(inputs, attrs):
+    """X30, X32 (X5 before)."""
+    x, p, m, o = inputs["inp"], inputs["permuted_probs"], inputs["permutation_map"], inputs["inclusive_offsets"]
+    need(x.dtype in REDUCIBLE, "X5", "unpermute reduces: fp8 is moved, never reduced", NotSupported)
+    T = attrs.get("num_tokens", 0)
+    need(1 <= T < 2 ** 31, "X30", "num_tokens must be in [1, 2^31)")
+    V = attrs.get("valid_tokens", T)
+    need(0 <= V <= T, "X30", "valid_tokens must be in [0, num_tokens]")
+    S = x.data.shape[0]
+    need(p.dtype == "f32" and p.data.shape == (S,), "X32", "permuted_probs must be f32 [S]")
+    need(m.dtype == "i32" and m.data.shape == (S,), "X32", "permutation_map must be int32 [S]")
+    need(o.dtype == "i32" and o.data.ndim == 1 and o.data.shape[0] >= 1, "X32", "inclusive_offsets must be int32 [L], L >= 1")
+    off = o.data.astype(np.int64)
+    need((np.diff(np.concatenate(([0], off))) >= 0).all() and off[-1] <= S, "X32", "inclusive_offsets must be non-decreasing, n_used <= S")
+    used = m.data.astype(np.int64)[:int(off[-1])]
+    need(((used >= -1) & (used < V)).all(), "X32", "permutation_map entries up to n_used are -1 or tokens below valid_tokens")
+
+
+def check_inference_permute(inputs, attrs):
+    """X30-X32 (X5 before)."""
+    x, ids, p = inputs["inp"], inputs["topk_ids"], inputs["probs"]
+    need(ids.dtype in INDEX, "X5", "topk_ids must be int32 or int64")
+    need(p.dtype in ("f32", "bf16", "f16"), "X5", "probs must be f32, bf16 or f16")
+    need(x.data.ndim == 2, "X1", "inp must be [T, H]")
+    need(ids.data.ndim == 2 and ids.data.shape[1] >= 1 and ids.data.shape[0] == x.data.shape[0], "X31", "topk_ids must be [T, K] with the T of inp")
+    T, K = ids.data.shape
+    L, s = attrs.get("num_local_experts", 0), attrs.get("local_expert_start")
+    need(1 <= L < 2 ** 31, "X30", "num_local_experts must be in [1, 2^31)")
+    need(s is not None and 0 <= s < 2 ** 31, "X30", "local_expert_start must be in [0, 2^31)")
+    V, A, R = attrs.get("valid_tokens", T), attrs.get("alignment", 1), attrs.get("row_alignment", 1)
+    need(0 <= V <= T, "X30", "valid_tokens must be in [0, T]")
+    need(1 <= A < 2 ** 31 and 1 <= R < 2 ** 31, "X30", "alignment and row_alignment must be in [1, 2^31)")
+    need(-(-(T * min(K, L) + A * L) // R) * R < 2 ** 31, "X30", "the buffers must fit int32 positions")
+    lid = ids.data.astype(np.int64)[:V] - s
+    for row in lid:
+        mine = row[(row >= 0) & (row < L)]
+        need(len(np.unique(mine)) == len(mine), "X31", "a local expert id appears twice in a row of topk_ids")
+    need(p.data.shape == ids.data.shape, "X32", "probs must have the shape of topk_ids")
+
+
 # ---------------------------------------------------------------- group X: refuse inputs outside the contract (B1)
 
 INDEX = ("i32", "i64")
@@ -830,6 +913,9 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "deepep_dispatch_layout": (("topk_idx",), (), ("num_experts", "num_ranks")),
     "te_ep_dispatch": (("tokens", "topk_idx", "topk_weights"), (), ("num_ranks", "num_experts", "alignment", "recv_capacity")),
     "te_ep_combine": (("expert_out", "topk_idx"), (), ("num_ranks", "num_experts", "alignment", "recv_capacity")),
+    "mcore_inference_unpermute": (("inp", "permuted_probs", "permutation_map", "inclusive_offsets"), (), ("num_tokens", "valid_tokens")),
+    "mcore_inference_permute": (("inp", "topk_ids", "probs"), (),
+                                ("local_expert_start", "num_local_experts", "valid_tokens", "alignment", "row_alignment")),
 }
 
 
@@ -1025,6 +1111,10 @@ def check_x(op, inputs, attrs, profile):
         check_deepep_layout(inputs, attrs)
     elif op in ("te_ep_dispatch", "te_ep_combine"):
         check_te_ep(op, inputs, attrs)
+    elif op == "mcore_inference_permute":
+        check_inference_permute(inputs, attrs)
+    elif op == "mcore_inference_unpermute":
+        check_inference_unpermute(inputs, attrs)
 
 
 def checked(op, fn):

@@ -11,7 +11,8 @@ OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch
        "moe_align_block_size": "BLOCK_ALIGN", "te_index_permute": "TE_INDEX_PERMUTE",
        "te_index_unpermute": "TE_INDEX_UNPERMUTE", "torchao_permute_and_pad": "TORCHAO_PERMUTE_AND_PAD",
        "torchao_unpermute": "TORCHAO_UNPERMUTE", "deepep_dispatch_layout": "DEEPEP_DISPATCH_LAYOUT",
-       "te_ep_dispatch": "TE_EP_DISPATCH", "te_ep_combine": "TE_EP_COMBINE"}
+       "te_ep_dispatch": "TE_EP_DISPATCH", "te_ep_combine": "TE_EP_COMBINE", "mcore_inference_permute": "MCORE_INFERENCE_PERMUTE",
+       "mcore_inference_unpermute": "MCORE_INFERENCE_UNPERMUTE"}
 # chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
 # any profile is judged on them; only these four are profile specific
 PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
@@ -43,4 +44,7 @@ OUTPUTS = {
     # Y1-Y3 (world view: every rank's receive buffer, slabs judged as multisets), Y4 (an unweighted sum)
     "te_ep_dispatch": ("recv_tokens", "recv_topk_weights", "recv_tokens_per_expert"),
     "te_ep_combine": ("result",),
+    # V1-V5: positions claimed by atomics (groups judged as multisets, V3), -1 pad rows, a fixed buffer
+    "mcore_inference_permute": ("output", "permuted_probs", "permutation_map", "inclusive_offsets"),
+    "mcore_inference_unpermute": ("output",),                            # V6: an fp32 scatter-add, order free (C5's band)
 }

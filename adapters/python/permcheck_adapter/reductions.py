@@ -5,7 +5,8 @@ eps^(2/3) of the output dtype (the Java engine's check/Tolerance, docs/checks.md
 REDUCTIONS = {("token_combine", "output"), ("token_dispatch_backward", "grad_inp"),
               ("token_combine_backward", "grad_merging_probs"), ("megatron_unpermute", "output"),
               ("te_index_unpermute", "output"),  # T5: its band (the slack) at the payload dtype
-              ("te_ep_combine", "result")}  # Y4: an unweighted sum, C5's band
+              ("te_ep_combine", "result"),  # Y4: an unweighted sum, C5's band
+              ("mcore_inference_unpermute", "output")}  # V6: an fp32 atomic scatter-add, C5's band
 TOLERANCE = {"f32": 2.4221817809573e-05, "f16": 9.8431332023037e-03, "bf16": 3.9372532809215e-02}
 # the smallest magnitude that rounds to infinity in each reduction dtype, round to nearest even
 # (the largest finite value's last mantissa bit is odd, so the midpoint above it rounds up)

@@ -65,6 +65,9 @@ public final class CudaBackend implements Backend, Benchmarkable {
         // nor torchao's padded permute and torchtitan's unpermute (docs/spec.md W1-W6): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.TORCHAO_PERMUTE_AND_PAD);
         ops.remove(org.permcheck.contract.Op.TORCHAO_UNPERMUTE);
+        // nor Megatron-Core's inference permute (docs/spec.md V1-V5): no kernel, not claimed, so NOT_SUPPORTED
+        ops.remove(org.permcheck.contract.Op.MCORE_INFERENCE_PERMUTE);
+        ops.remove(org.permcheck.contract.Op.MCORE_INFERENCE_UNPERMUTE);
         // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
         java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());
         profiles.remove(org.permcheck.contract.Profile.MAXTEXT.id());

@@ -204,6 +204,23 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
+    void inferencePermuteIsNotClaimedSoItIsNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements Megatron-Core's inference permute (docs/spec.md V1-V5): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor inp = Tensor.ofFloats(DType.F32, new long[] {2, 4}, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
+            Tensor ids = Tensor.i32(new long[] {2, 1}, 1, 0);
+            Tensor probs = Tensor.ofFloats(DType.F32, new long[] {2, 1}, 0.5f, 0.5f);
+            Invocation permute = new Invocation(Op.MCORE_INFERENCE_PERMUTE, Profile.TE_JAX, Map.of("inp", inp, "topk_ids", ids, "probs", probs),
+                    Map.of("local_expert_start", 0L, "num_local_experts", 2L));
+            assertEquals("op mcore_inference_permute not implemented", b.info().capabilities().whyNot(permute));
+            assertFalse(b.info().capabilities().ops().contains(Op.MCORE_INFERENCE_PERMUTE));
+            // not claimed: it keeps the default level (multiset, V3), not the bit_exact the claimed ops declare
+            assertEquals(org.permcheck.contract.Determinism.MULTISET, b.info().capabilities().determinismOf(Op.MCORE_INFERENCE_PERMUTE));
+            assertFalse(b.info().capabilities().ops().contains(Op.MCORE_INFERENCE_UNPERMUTE));
+        }
+    }
+
+    @Test
     void secondBackendInTheSameProcessIsAlsoCleanlyUnavailable() throws Exception {
         // JCuda's static initializer fails once (UnsatisfiedLinkError), then NoClassDefFoundError:
         // both must become a reason, not an exception

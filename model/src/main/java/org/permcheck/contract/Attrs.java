@@ -32,16 +32,23 @@ public final class Attrs {
     public static final String TOP_K = "top_k";
     /** torchao permute_and_pad (docs/spec.md W1, X27): R, the source ranks of the rank-major counts. */
     public static final String EP_DEGREE = "ep_degree";
-    /** torchao permute_and_pad (W1, X27): E_l, the local experts of each rank's chunk. */
+    /** E_l, read per op: torchao permute_and_pad (W1, X27): the local experts of each rank's chunk; Megatron's inference permute (V1-V5, X30): the experts of the rank. */
     public static final String NUM_LOCAL_EXPERTS = "num_local_experts";
     /** DeepEP's get_dispatch_layout (docs/spec.md L1-L3, X33): R, the ranks the experts are split over, E/R each. */
     public static final String NUM_RANKS = "num_ranks";
     /**
      * A group's padding multiple, read per op: torchao permute_and_pad (W2, X27): every group padded to a multiple of it,
      * an empty one to A rows; TE's ep_dispatch / ep_combine (Y1, X35): each local expert's slab padded to a multiple
-     * of it (0, 1: none; else a power of two).
+     * of it (0, 1: none; else a power of two); Megatron's inference permute (V2, X30): each non-empty group rounded up
+     * to a multiple of it (absent = 1).
      */
     public static final String ALIGNMENT = "alignment";
     /** TE's ep_dispatch / ep_combine (Y1, X37): C, the receive rows of each rank ({@code recv_capacity_per_rank}). */
     public static final String RECV_CAPACITY = "recv_capacity";
+    /** Megatron's inference permute (V1-V5, X30): the rank's first global expert id. */
+    public static final String LOCAL_EXPERT_START = "local_expert_start";
+    /** Megatron's inference permute (V2, X30): the rows of topk_ids that are read (absent = T). */
+    public static final String VALID_TOKENS = "valid_tokens";
+    /** Megatron's inference permute (V1, X30): the fixed buffer length rounded up to a multiple of it (absent = 1). */
+    public static final String ROW_ALIGNMENT = "row_alignment";
 }

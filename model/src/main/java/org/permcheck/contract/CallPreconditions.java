@@ -141,6 +141,8 @@ public final class CallPreconditions {
             case DEEPEP_DISPATCH_LAYOUT: DeepEpLayoutPreconditions.check(inv); return;
             case TE_EP_DISPATCH: TeEpPreconditions.dispatch(inv); return;
             case TE_EP_COMBINE: TeEpPreconditions.combine(inv); return;
+            case MCORE_INFERENCE_PERMUTE: InferencePermutePreconditions.check(inv); return;
+            case MCORE_INFERENCE_UNPERMUTE: InferencePermutePreconditions.unpermute(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

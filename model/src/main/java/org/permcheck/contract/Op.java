@@ -224,7 +224,35 @@ public enum Op {
             List.of(in(Ports.EXPERT_OUT), in(Ports.TOPK_IDX)),
             // Y4: [S*T, H]
             List.of(out(Ports.RESULT, REDUCTION, inv -> OutputShape.dim(inv, Ports.TOPK_IDX, 0) * rowElems(inv, Ports.EXPERT_OUT))),
-            List.of(Attrs.NUM_RANKS, Attrs.NUM_EXPERTS, Attrs.ALIGNMENT, Attrs.RECV_CAPACITY));
+            List.of(Attrs.NUM_RANKS, Attrs.NUM_EXPERTS, Attrs.ALIGNMENT, Attrs.RECV_CAPACITY)),
+    /**
+     * Megatron-Core's inference permute ({@code megatron.core.inference.moe.permute.permute_tokens}, docs/spec.md
+     * V1-V5): the pairs {@code (t,k)} of the first valid_tokens rows of {@code topk_ids[T,K]} whose id lies in the
+     * rank's range {@code [local_expert_start, local_expert_start + L)} are grouped by local expert, each group
+     * padded to a multiple of alignment with -1 rows, in a buffer of a fixed worst-case length (V1); the kernel
+     * claims positions with atomics, so the order inside a group is unspecified ({@link GroupOrder#MULTISET}, V3).
+     * Attrs local_expert_start, num_local_experts (both required), valid_tokens (absent = T), alignment,
+     * row_alignment (absent = 1). No profile parameter touches the op.
+     */
+    MCORE_INFERENCE_PERMUTE("mcore_inference_permute",
+            List.of(in(Ports.INP), in(Ports.TOPK_IDS), in(Ports.PROBS)),
+            // V1: [S, H], [S], int32[S] with S = ceil((T*min(K,L) + alignment*L) / row_alignment) * row_alignment; V2: int32[L]
+            List.of(out(Ports.OUTPUT, DATA, inv -> OutputShape.inferenceRows(inv) * rowElems(inv, Ports.INP)),
+                    out(Ports.PERMUTED_PROBS, DATA, OutputShape::inferenceRows),
+                    out(Ports.PERMUTATION_MAP, INDEX, OutputShape::inferenceRows),
+                    out(Ports.INCLUSIVE_OFFSETS, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_LOCAL_EXPERTS).orElse(0L)))),
+            List.of(Attrs.LOCAL_EXPERT_START, Attrs.NUM_LOCAL_EXPERTS, Attrs.VALID_TOKENS, Attrs.ALIGNMENT, Attrs.ROW_ALIGNMENT)),
+    /**
+     * Megatron-Core's inference unpermute ({@code unpermute_tokens}, docs/spec.md V6): row t of an f32 output
+     * ({@code t < valid_tokens}) sums {@code f32(inp[r]) * permuted_probs[r]} over the rows {@code r < n_used}
+     * ({@code n_used = inclusive_offsets[L-1]}) whose permutation_map entry is t, in any order (atomics); rows past
+     * valid_tokens unspecified. Attrs num_tokens (T), valid_tokens (absent = T).
+     */
+    MCORE_INFERENCE_UNPERMUTE("mcore_inference_unpermute",
+            List.of(in(Ports.INP), in(Ports.PERMUTED_PROBS), in(Ports.PERMUTATION_MAP), in(Ports.INCLUSIVE_OFFSETS)),
+            // V6: f32 [T, H]
+            List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(Attrs.NUM_TOKENS, Attrs.VALID_TOKENS));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -232,7 +260,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, torchao's padded permute W1-W6, DeepEP layout L1-L3, TE EP Y1-Y4). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, torchao's padded permute W1-W6, DeepEP layout L1-L3, TE EP Y1-Y4, Megatron inference permute V1-V5). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }
@@ -250,7 +278,7 @@ public enum Op {
      * multiset of the group's entries is ({@link GroupOrder#MULTISET}: moe_align_block_size, whose kernel
      * takes slots with atomics); checks of a MULTISET op compare multisets and say so.
      */
-    public GroupOrder groupOrder() { return this == BLOCK_ALIGN || this == TE_EP_DISPATCH ? GroupOrder.MULTISET : GroupOrder.ORDERED; }
+    public GroupOrder groupOrder() { return this == BLOCK_ALIGN || this == TE_EP_DISPATCH || this == MCORE_INFERENCE_PERMUTE ? GroupOrder.MULTISET : GroupOrder.ORDERED; }
 
     /** The name used in manifests, reports and the protocol. */
     public String wireName() { return wireName; }

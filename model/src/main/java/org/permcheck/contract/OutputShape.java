@@ -108,6 +108,23 @@ public interface OutputShape {
     /** T2: te_index_permute's row_id_map, one entry per slot of indices (T*K). */
     static long indexSlots(Invocation inv) { return numel(inv, Ports.INDICES); }
 
+    /**
+     * V1: the fixed length of Megatron's inference permute buffers, {@code ceil((T*min(K,L) + alignment*L) /
+     * row_alignment) * row_alignment}; attributes below 1 (X30) are bounded as 1, a huge length saturates.
+     */
+    static long inferenceRows(Invocation inv) {
+        long l = Math.max(0, inv.optionalAttr(Attrs.NUM_LOCAL_EXPERTS).orElse(0L));
+        long a = Math.max(1, inv.optionalAttr(Attrs.ALIGNMENT).orElse(1L));
+        long r = Math.max(1, inv.optionalAttr(Attrs.ROW_ALIGNMENT).orElse(1L));
+        long t = dim(inv, Ports.TOPK_IDS, 0), k = dim(inv, Ports.TOPK_IDS, 1);
+        try {
+            long n = Math.addExact(Math.multiplyExact(t, Math.min(k, l)), Math.multiplyExact(a, l));
+            return Math.multiplyExact((n + r - 1) / r, r);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** K4: blocks of moe_align_block_size, {@code cdiv(alignedSlots, B)}. */
     static long alignedBlocks(Invocation inv) {
         long b = Math.max(1, inv.optionalAttr(Attrs.BLOCK_SIZE).orElse(1L));

@@ -89,4 +89,8 @@ public final class Ports {
     public static final String EXPERT_OUT = "expert_out";
     /** Y4: every rank's combined tokens {@code [S*T, H]}. */
     public static final String RESULT = "result";
+    /** Megatron's inference permute (V3, V4): each row's source token, -1 on a pad row. */
+    public static final String PERMUTATION_MAP = "permutation_map";
+    /** Megatron's inference permute (V2): the inclusive prefix sum of the aligned per-expert counts. */
+    public static final String INCLUSIVE_OFFSETS = "inclusive_offsets";
 }

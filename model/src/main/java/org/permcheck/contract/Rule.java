@@ -119,6 +119,16 @@ public enum Rule {
     X35("EP group"),
     X36("EP routing inputs"),
     X37("EP receive capacity"),
+    /** Megatron-Core's inference permute (mcore_inference_permute); the order inside a group is unspecified (V3). */
+    V1("inference buffer lengths"),
+    V2("inference counts and offsets"),
+    V3("each group the multiset of its expert's tokens"),
+    V4("inference pad rows"),
+    V5("inference row copy"),
+    X30("inference attributes"),
+    X31("inference permute ids"),
+    V6("inference unpermute"),
+    X32("inference probs and unpermute inputs"),
     /** MaxText's argsort permute (profile maxtext). */
     J1("buffer of T·K slots"),
     J2("group_sizes by bincount"),
@@ -169,7 +179,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X29, X33-X37: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X37: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

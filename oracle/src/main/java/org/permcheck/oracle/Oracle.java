@@ -17,6 +17,7 @@ import org.permcheck.oracle.ep.RaggedAllToAllParams;
 import org.permcheck.contract.Ports;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
+import org.permcheck.oracle.inference.InferencePermute;
 import org.permcheck.oracle.megatron.MegatronPermute;
 import org.permcheck.oracle.megatron.MegatronUnpermute;
 import org.permcheck.oracle.padperm.PadPermute;
@@ -63,6 +64,8 @@ public final class Oracle {
             case DEEPEP_DISPATCH_LAYOUT: return DispatchLayout.of(inv).expected(); // L1-L3, X33, X34
             case TE_EP_DISPATCH: return EpDispatch.expected(inv); // Y1-Y3, X35-X37 (world view)
             case TE_EP_COMBINE: return EpCombine.expected(inv); // Y4, X35-X37 (world view)
+            case MCORE_INFERENCE_PERMUTE: return InferencePermute.of(inv).expected(); // V1-V5, X30-X32
+            case MCORE_INFERENCE_UNPERMUTE: return org.permcheck.oracle.inference.InferenceUnpermute.expected(inv); // V6, X30, X32
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }
@@ -90,6 +93,15 @@ public final class Oracle {
         else if (inv.op() == org.permcheck.contract.Op.TE_EP_COMBINE) org.permcheck.contract.TeEpPreconditions.combine(inv);
         else return Optional.empty();
         return Optional.of(org.permcheck.oracle.ep.EpSlabs.of(inv));
+    }
+
+    /**
+     * The view of a {@code mcore_inference_permute} call (docs/spec.md V1-V5: group offsets, counts, each group's
+     * multiset of tokens), X1, X30-X32 checked; empty for every other op.
+     */
+    public static Optional<InferencePermute> inferencePermute(Invocation inv) {
+        Preconditions.requirePorts(inv); // X1
+        return inv.op() == org.permcheck.contract.Op.MCORE_INFERENCE_PERMUTE ? Optional.of(InferencePermute.of(inv)) : Optional.empty();
     }
 
     /**

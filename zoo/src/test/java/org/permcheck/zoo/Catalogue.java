@@ -58,6 +58,8 @@ final class Catalogue {
         out.add(env("align-only-first-slot", "moe_align_block_size keeps only each group's first slot, the others the sentinel", "vllm-xpu-kernels #453", "K2", port));
         out.add(env("scales-unpermuted", "quantized dispatch: permuted_scale_inv row r is scale_inv row r, not its token's",
                 "TE permute kernel's PERMUTE_SCALE (docs/sources.md#quantized-scales)", "F2", port));
+        out.add(env("inference-pad-rows-unset", "mcore_inference_permute: the pad rows of permutation_map left 0, not -1",
+                "Megatron-LM PR #4258 (the -1 init of permutation_map)", "V4", port));
         String wrapper = "python3 " + numpyMutants() + " --mutant ";
         out.add(wrapped("tpe-int64", "tokens_per_expert int64 in the te-jax profile", "TE #2613", "N1", wrapper));
         out.add(wrapped("row-id-map-ascending", "row_id_map valid slots in ascending expert order", "docs/sources.md#te-2-1", "M2", wrapper));

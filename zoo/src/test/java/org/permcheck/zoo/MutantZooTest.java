@@ -160,6 +160,17 @@ class MutantZooTest {
     }
 
     /**
+     * The mutants of Megatron-Core's inference permute (issue 14 profile 5, docs/mutants.md) die by FAIL in the quick tier (its
+     * inference vectors and edge cases: EP ranks, alignment, row_alignment, valid_tokens) under the V rule each was planted
+     * against; the control that hands out every group's rows in a fresh order on every call (V3) survives the same cases.
+     */
+    @TestFactory
+    Stream<DynamicTest> inferencePermuteMutantsDieUnderTheirVRule() {
+        return killedInTheQuickTier("inference", "inference", Bug.INFERENCE_ROW_ALIGNMENT_IGNORED, Bug.INFERENCE_MAP_UNINITIALIZED,
+                Bug.INFERENCE_READS_PAST_VALID_TOKENS, Bug.INFERENCE_OFFSETS_UNALIGNED, Bug.INFERENCE_CLAIM_RACE, Bug.INFERENCE_UNPERMUTE_PAST_N_USED);
+    }
+
+    /**
      * The quantized mutants (issue 17, docs/mutants.md) die by FAIL in the quick tier (its scale edge cases and sampled fp8
      * dispatches with scales) under the F rule each was planted against.
      */

@@ -27,7 +27,7 @@ final class PlantedCpuBackend implements Backend {
 
     PlantedCpuBackend(Bug bug) { this.bug = bug; }
 
-    /** Every op of TE's contract, moe_align_block_size (K1-K6, PlantedBlockAlign) and te_index_permute (T1-T4, PlantedTeIndex); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
+    /** Every op of TE's contract, moe_align_block_size (K1-K6, PlantedBlockAlign), te_index_permute (T1-T4, PlantedTeIndex) and mcore_inference_permute (V1-V5, PlantedInferencePermute); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
     private static final Capabilities TE_OPS = teOps();
 
     private static Capabilities teOps() {
@@ -41,7 +41,8 @@ final class PlantedCpuBackend implements Backend {
     @Override
     public BackendInfo info() {
         // the scrambling control promises only the multiset (R1): its groups come back in a fresh order on every call
-        Capabilities caps = bug == Bug.FREE_ALIGN_GROUP_ORDER ? TE_OPS.declaring(Determinism.MULTISET, java.util.Set.of(Op.BLOCK_ALIGN)) : TE_OPS;
+        Capabilities caps = bug == Bug.FREE_ALIGN_GROUP_ORDER ? TE_OPS.declaring(Determinism.MULTISET, java.util.Set.of(Op.BLOCK_ALIGN))
+                : bug == Bug.FREE_INFERENCE_GROUP_ORDER ? TE_OPS.declaring(Determinism.MULTISET, java.util.Set.of(Op.MCORE_INFERENCE_PERMUTE)) : TE_OPS;
         return new BackendInfo(bug == Bug.NONE ? "cpu-planted" : "cpu-planted+" + bug.id, "0.1.0", "CPU (test scope)",
                 caps, Optional.empty(), Map.of("planted_bug", bug.id));
     }
@@ -72,6 +73,8 @@ final class PlantedCpuBackend implements Backend {
             case DEEPEP_DISPATCH_LAYOUT: return new Outputs(PlantedDeepEpLayout.run(inv, bug)); // L1-L3
             case TE_EP_DISPATCH: return new Outputs(PlantedTeEp.dispatch(inv, bug)); // Y1-Y3
             case TE_EP_COMBINE: return new Outputs(PlantedTeEp.combine(inv, bug)); // Y4
+            case MCORE_INFERENCE_PERMUTE: return new Outputs(PlantedInferencePermute.run(inv, bug, call)); // V1-V5
+            case MCORE_INFERENCE_UNPERMUTE: return new Outputs(PlantedInferencePermute.unpermute(inv, bug)); // V6
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

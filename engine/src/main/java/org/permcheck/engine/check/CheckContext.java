@@ -132,6 +132,14 @@ public final class CheckContext {
 
     private org.permcheck.oracle.ep.EpSlabs epSlabs;
 
+    /** The oracle's view of a mcore_inference_permute call (V1-V5: groups, counts, each group's tokens), or null for other ops. */
+    public org.permcheck.oracle.inference.InferencePermute inferencePermute() {
+        if (inferencePermute == null && op() == Op.MCORE_INFERENCE_PERMUTE) inferencePermute = Oracle.inferencePermute(invocation).orElseThrow();
+        return inferencePermute;
+    }
+
+    private org.permcheck.oracle.inference.InferencePermute inferencePermute;
+
     /** The oracle's dispatch layout of this call (row -> token/expert, n(t), zero probs, Σtarget), or null for other ops. */
     public GroupLayout layout() {
         if (layout == null && op() == Op.DISPATCH) layout = Oracle.layout(invocation).orElseThrow();

@@ -28,6 +28,7 @@ public final class Checks {
             new BlockAlignCheck(),
             new PadPermuteCheck(),
             new EpSlabCheck(),
+            new InferencePermuteCheck(),
             new ReductionToleranceCheck(),
             new EmptySumCheck(),
             new RoundTripCheck(),

@@ -25,7 +25,8 @@ import org.permcheck.tensor.Tensor;
  *   <li>{@code multiset}: as group_order, except that each expert's group may come back in another order: the groups
  *       of moe_align_block_size's sorted_token_ids ({@link GroupOrder#MULTISET}, K2) hold the same multiset of slots
  *       on both calls; token_dispatch's groups the same multiset of rows, with a row_id_map that points at them
- *       ({@link DispatchMultiset}). Other ops, and MaxText's argsort outputs (J3), are compared by position.</li>
+ *       ({@link DispatchMultiset}); mcore_inference_permute's groups (V3) the same multiset of rows, each its
+ *       permutation_map entry with its output row and probability. Other ops, and MaxText's argsort outputs (J3), are compared by position.</li>
  * </ul>
  */
 public final class DeterminismCheck implements Check {
@@ -63,10 +64,12 @@ public final class DeterminismCheck implements Check {
                 continue;
             }
             if (level == Determinism.MULTISET && DispatchMultiset.applies(ctx) && DispatchMultiset.judgedHere(p.name())) continue;
+            if (level == Determinism.MULTISET && inferenceRows(ctx, p)) continue; // V3: inferenceGroupsAsMultisets below
             if (a.bitEquals(b)) continue;
             judged += samePositions(ctx, p.name(), e, a, b, m);
         }
         if (level == Determinism.MULTISET && DispatchMultiset.applies(ctx)) judged += DispatchMultiset.check(ctx, m);
+        if (level == Determinism.MULTISET && ctx.op() == Op.MCORE_INFERENCE_PERMUTE) judged += inferenceGroupsAsMultisets(ctx, m);
         m.emitTo(out, ctx.call(), "declared " + level.wireName() + ": two runs of the same call differ" + freedom(level), judged,
                 level == Determinism.MULTISET ? "specified rows and groups" : "specified rows");
     }
@@ -83,6 +86,56 @@ public final class DeterminismCheck implements Check {
     /** The output whose groups an unordered op leaves in any order: sorted_token_ids of moe_align_block_size (K2). */
     private static boolean unorderedGroups(CheckContext ctx, Port p) {
         return ctx.op().groupOrder() == GroupOrder.MULTISET && p.name().equals(Ports.SORTED_TOKEN_IDS);
+    }
+
+    /** The outputs of Megatron's inference permute whose rows a group may hand out in any order (V3). */
+    private static boolean inferenceRows(CheckContext ctx, Port p) {
+        return ctx.op() == Op.MCORE_INFERENCE_PERMUTE && !p.name().equals(Ports.INCLUSIVE_OFFSETS);
+    }
+
+    /**
+     * mcore_inference_permute under multiset (V3): each expert's group (its head and its pad rows, the oracle's
+     * rows) holds the same multiset of rows on both runs, a row being its permutation_map entry with, on a head
+     * row, its output row and probability; rows past n_used are unspecified and not compared. Returns the groups judged.
+     */
+    private static long inferenceGroupsAsMultisets(CheckContext ctx, MismatchCounter m) {
+        org.permcheck.oracle.inference.InferencePermute view = ctx.inferencePermute();
+        Tensor[] a = new Tensor[3], b = new Tensor[3];
+        String[] names = {Ports.PERMUTATION_MAP, Ports.OUTPUT, Ports.PERMUTED_PROBS};
+        for (int i = 0; i < names.length; i++) {
+            a[i] = ctx.actualValue(names[i]);
+            b[i] = ctx.second().get(names[i]);
+            if (!ctx.comparable(names[i]) || b[i] == null || !b[i].sameShape(a[i].shape()) || b[i].dtype() != a[i].dtype()) return 0;
+        }
+        long judged = 0;
+        for (int e = 0; e < view.numLocalExperts(); e++) {
+            long start = view.groupStart(e), rows = view.groupRows(e);
+            judged++;
+            java.util.Map<String, Integer> first = new java.util.HashMap<>();
+            for (long r = start; r < start + rows; r++) first.merge(inferenceRow(a, r, r < start + view.count(e)), 1, Integer::sum);
+            for (long r = start; r < start + rows; r++) {
+                String k = inferenceRow(b, r, r < start + view.count(e));
+                Integer left = first.get(k);
+                if (left == null || left == 0) {
+                    m.add(Positions.mismatch(ctx, Ports.PERMUTATION_MAP, r, -1, "first run: the rows of expert " + e + "'s group (rows " + start + ".."
+                            + (start + rows) + ") as a multiset", "second run row " + r + " (token " + b[0].getLong(r) + ") is none of them"));
+                    break;
+                }
+                first.put(k, left - 1);
+            }
+        }
+        return judged;
+    }
+
+    /** Row r as a key: its map entry, and on a head row its output row's and probability's bits. */
+    private static String inferenceRow(Tensor[] t, long r, boolean head) {
+        StringBuilder k = new StringBuilder(Long.toString(t[0].getLong(r)));
+        if (!head) return k.toString();
+        for (int i = 1; i < t.length; i++) {
+            k.append('|');
+            for (long c = 0; c < t[i].rowElems(); c++) k.append(Long.toHexString(t[i].bits(r, c))).append(',');
+        }
+        return k.toString();
     }
 
     /** Positions compared on every specified element; returns how many specified rows were judged. */

@@ -47,6 +47,7 @@ public final class PayloadBitsCheck implements Check {
             if (p.kind() != Port.Kind.DATA || !ctx.comparable(p.name())) continue;
             if (p.name().equals(Ports.PERMUTED_SCALE_INV)) continue; // block scales: ScaleRowsCheck (F2-F4)
             if (ctx.op() == Op.TORCHAO_PERMUTE_AND_PAD || ctx.op() == Op.TORCHAO_UNPERMUTE) continue; // W1, W4-W6: PadPermuteCheck
+            if (ctx.op() == Op.MCORE_INFERENCE_PERMUTE) continue; // V5: InferencePermuteCheck (each row against its own map entry)
             if (ctx.actualValue(p.name()).bitEquals(ctx.expectedValue(p.name()))) continue; // fast path: nothing can differ
             boolean dispatchBuffer = ctx.op() == Op.DISPATCH;
             if (dispatchBuffer) checkDispatch(ctx, p.name(), out);

@@ -31,7 +31,7 @@ import org.permcheck.tensor.Tensor;
 public final class ReductionToleranceCheck implements Check {
     /** The formula that defines each op's REDUCTION output: a finite miss cites it. */
     static final Map<Op, Rule> SUMS = Map.of(Op.COMBINE, Rule.C1, Op.DISPATCH_BACKWARD, Rule.G1, Op.COMBINE_BACKWARD, Rule.G4,
-            Op.MEGATRON_UNPERMUTE, Rule.Q5, Op.TE_INDEX_UNPERMUTE, Rule.T5, Op.TE_EP_COMBINE, Rule.Y4);
+            Op.MEGATRON_UNPERMUTE, Rule.Q5, Op.TE_INDEX_UNPERMUTE, Rule.T5, Op.TE_EP_COMBINE, Rule.Y4, Op.MCORE_INFERENCE_UNPERMUTE, Rule.V6);
 
     @Override
     public Set<Rule> rules() {

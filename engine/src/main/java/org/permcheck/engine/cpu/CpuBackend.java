@@ -65,6 +65,8 @@ public final class CpuBackend implements Backend {
             case DEEPEP_DISPATCH_LAYOUT: return CpuDeepEpLayout.run(inv); // L1-L3: per-token rank counters, like the DeepEP kernel
             case TE_EP_DISPATCH: return CpuTeEp.dispatch(inv); // Y1-Y3: slabs in arrival order (judged as multisets)
             case TE_EP_COMBINE: return CpuTeEp.combine(inv); // Y4
+            case MCORE_INFERENCE_UNPERMUTE: return CpuInferencePermute.unpermute(inv); // V6: fp32 adds, rows in descending order (atomics: any)
+            case MCORE_INFERENCE_PERMUTE: return CpuInferencePermute.run(inv); // V1-V5: positions claimed in the grid's order, judged as multisets
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

@@ -82,6 +82,8 @@ public final class CaseGenerator {
                 return DeepEpLayoutInputs.problem(s);
             case TE_EP_DISPATCH: case TE_EP_COMBINE:
                 return TeEpInputs.problem(s);
+            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
+                return InferencePermuteInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
                 if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
@@ -135,6 +137,9 @@ public final class CaseGenerator {
                 break;
             case TE_EP_DISPATCH: case TE_EP_COMBINE:
                 TeEpInputs.put(spec, rng, in, attrs, features);
+                break;
+            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
+                InferencePermuteInputs.put(spec, rng, in, attrs, features);
                 break;
             default:
                 expertParallel(spec, rng, in, attrs, features);

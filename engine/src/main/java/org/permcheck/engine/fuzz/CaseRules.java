@@ -141,6 +141,18 @@ public final class CaseRules {
                 r.add(Rule.Y4);
                 r.add(Rule.C5);
                 break;
+            case MCORE_INFERENCE_UNPERMUTE:
+                r.add(Rule.V6);
+                r.add(Rule.C5);
+                break;
+            case MCORE_INFERENCE_PERMUTE:
+                // V1-V5 always (the order inside a group is not judged, V3)
+                r.add(Rule.V1);
+                r.add(Rule.V2);
+                r.add(Rule.V3);
+                r.add(Rule.V4);
+                r.add(Rule.V5);
+                break;
             case TE_INDEX_UNPERMUTE:
                 r.add(Rule.T5);
                 r.add(Rule.C5);

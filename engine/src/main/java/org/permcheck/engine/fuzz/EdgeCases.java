@@ -205,6 +205,20 @@ public final class EdgeCases {
         m.put("te-index-unpermute-probs-bf16", tu.withRouting(Routing.VARYING).withTopK(3).withAlign(30).withSeed(0x5eed0611L));
         m.put("te-index-unpermute-no-probs-f32", tu.withProbs(false).withDtype(DType.F32).withHidden(4).withSeed(0x5eed0612L));
         m.put("te-index-unpermute-f16-drop", tu.withDtype(DType.F16).withAlign(10).withMergingProbs(true).withSeed(0x5eed0613L));
+        // Megatron-Core's inference permute (issue 14 profile 5, docs/spec.md V1-V5; InferencePermuteInputs: align =
+        // alignment, extra = row_alignment, shards = the ranks (this one seed mod shards), mergingProbs = valid_tokens
+        // below T, VARYING = -1 slots): empty experts, aligned groups with pad rows, ids of other ranks, unread rows
+        CaseSpec ip = CaseSpec.of(Op.MCORE_INFERENCE_PERMUTE, 12, 6, 8, 2, 0x5eed0701L).withValues(Values.SPECIALS).withDtype(DType.BF16);
+        m.put("inference-permute", ip);
+        m.put("inference-permute-aligned-ep", ip.withExperts(8).withShards(2).withAlign(4).withExtra(16).withRouting(Routing.ZIPF).withSeed(0x5eed0702L));
+        m.put("inference-permute-valid-tokens-minus-one", ip.withTopK(3).withRouting(Routing.VARYING).withMergingProbs(true).withAlign(3)
+                .withProbsDtype(DType.BF16).withSeed(0x5eed0703L));
+        m.put("inference-permute-k-above-local-fp8", ip.withExperts(8).withShards(4).withTopK(4).withAlign(8).withDtype(DType.F8E4M3).withHidden(16)
+                .withSeed(0x5eed0704L));
+        CaseSpec iu = ip.withOp(Op.MCORE_INFERENCE_UNPERMUTE).withValues(Values.NORMAL);
+        m.put("inference-unpermute-aligned-ep-bf16", iu.withExperts(8).withShards(2).withAlign(4).withRouting(Routing.ZIPF).withSeed(0x5eed0711L));
+        m.put("inference-unpermute-valid-tokens-f32", iu.withTopK(3).withRouting(Routing.VARYING).withMergingProbs(true).withDtype(DType.F32).withHidden(4)
+                .withSeed(0x5eed0712L));
         m.put("te-index-permute-large-ids-fp8", ti.withDtype(DType.F8E4M3).withHidden(16).withExtra(5).withAlign(30).withSeed(0x5eed0606L));
         // torchao's padded permute after the all-to-all and torchtitan's unpermute (issue 14 profile 5, docs/spec.md W1-W6;
         // PadPermuteInputs: shards = ep_degree R, experts = num_local_experts E_l, align = alignment A, routing = how the rows

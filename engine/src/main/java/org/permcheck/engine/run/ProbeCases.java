@@ -240,6 +240,17 @@ public final class ProbeCases {
         p.add(new Probe("ep-combine-capacity-one-short", Rule.X37, ep.withOp(Op.TE_EP_COMBINE),
                 inv -> withInput(withAttr(inv, Attrs.RECV_CAPACITY, inv.attr(Attrs.RECV_CAPACITY) - 1), Ports.EXPERT_OUT,
                         rows(inv.input(Ports.EXPERT_OUT), -(int) inv.attr(Attrs.NUM_RANKS)))));
+        // X30-X32: Megatron-Core's inference permute (docs/spec.md V1-V5): an alignment of 0 divides by zero in the prefix sum,
+        // valid_tokens above T reads past the buffers, a local id twice in a row breaks V1's T*min(K,L) bound, probs of another shape
+        CaseSpec ip = CaseSpec.of(Op.MCORE_INFERENCE_PERMUTE, 12, 6, 8, 2, 0x9b0be701L).withDtype(DType.BF16).withAlign(4);
+        p.add(new Probe("inference-alignment-zero", Rule.X30, ip, inv -> withAttr(inv, Attrs.ALIGNMENT, 0L)));
+        p.add(new Probe("inference-valid-tokens-above-t", Rule.X30, ip, inv -> withAttr(inv, Attrs.VALID_TOKENS, inv.input(Ports.INP).dim(0) + 1)));
+        p.add(new Probe("inference-duplicate-local-id", Rule.X31, ip, inv -> withInput(inv, Ports.TOPK_IDS, duplicateId(inv.input(Ports.TOPK_IDS)))));
+        p.add(new Probe("inference-probs-rows", Rule.X32, ip, inv -> withInput(inv, Ports.PROBS, rows(inv.input(Ports.PROBS), -1))));
+        CaseSpec iu = ip.withOp(Op.MCORE_INFERENCE_UNPERMUTE).withValues(org.permcheck.engine.fuzz.Values.NORMAL);
+        p.add(new Probe("inference-unpermute-num-tokens-zero", Rule.X30, iu, inv -> withAttr(inv, Attrs.NUM_TOKENS, 0L)));
+        p.add(new Probe("inference-unpermute-map-past-valid", Rule.X32, iu, inv -> withInput(inv, Ports.PERMUTATION_MAP,
+                set(inv.input(Ports.PERMUTATION_MAP), 0, 0, inv.attr(Attrs.NUM_TOKENS)))));
         // X22, X23: block scales (docs/spec.md F1-F4) come with an fp8 dispatch payload, their recipe and its shape, and only to token_dispatch
         CaseSpec q = CaseSpec.of(Op.DISPATCH, 8, 4, 130, 2, 0x9b0be171L).withDtype(DType.F8E4M3).withScaleRecipe(1);
         p.add(new Probe("scales-with-bf16-payload", Rule.X22, q, inv -> withInput(inv, Ports.INP,

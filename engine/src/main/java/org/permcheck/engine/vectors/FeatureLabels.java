@@ -83,6 +83,11 @@ public final class FeatureLabels {
         add("index-map-rows-past-slots", "te_index_permute with num_out_tokens above T*K: the rows past T*K unspecified (T3)");
         add("index-map-duplicate-ids", "te_index_permute with the same id twice in a row: two slots (T1)");
         add("index-map-unpermute", "te_index_unpermute: the gather back through a k-major row_id_map, summed in the payload dtype (T5)");
+        add("inference-permute", "Megatron-Core's inference permute, mcore_inference_permute: positions claimed by atomics, -1 pad rows, a fixed buffer (docs/spec.md V1-V5)");
+        add("inference-permute-ep", "mcore_inference_permute on one rank of several: ids outside [local_expert_start, +L) skipped (V2)");
+        add("inference-permute-aligned", "mcore_inference_permute with alignment > 1: -1 pad rows at each group's tail (V4)");
+        add("inference-permute-valid-tokens", "mcore_inference_permute with valid_tokens below T: the last rows not read (V2)");
+        add("inference-unpermute", "Megatron-Core's inference unpermute, mcore_inference_unpermute: an fp32 atomic scatter-add up to n_used (V6)");
         add("index-map-large-ids", "te_index_permute with ids near 2^31 - 1: no bound by E (T1)");
         add("deepep-layout", "DeepEP's get_dispatch_layout, deepep_dispatch_layout: per-rank and per-expert counts and is_token_in_rank (docs/spec.md L1-L3)");
         add("layout-minus-one", "deepep_dispatch_layout with -1 slots in topk_idx: counted nowhere (L1-L3)");

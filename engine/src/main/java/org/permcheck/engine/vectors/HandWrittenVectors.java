@@ -49,6 +49,7 @@ public final class HandWrittenVectors {
         paddedPermute(v);
         deepEpLayout(v);
         teEp(v);
+        inferencePermute(v);
         return v;
     }
 
@@ -698,6 +699,79 @@ public final class HandWrittenVectors {
         in.put(Ports.ROW_ID_MAP, map);
         if (probs != null) in.put(Ports.MERGING_PROBS, probs);
         return new Invocation(Op.TE_INDEX_UNPERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_TOKENS, tokens, Attrs.TOP_K, topK));
+    }
+
+    // ------------------------------------------------------------------ V (Megatron-Core's inference permute, issue 14 profile 5)
+
+    /**
+     * InferencePermuteTest's worked example (computed by hand there): T=4, K=2, topk_ids = [[1,0],[2,1],[3,1],[0,-1]],
+     * local_expert_start 1, L = 2, alignment 4: local 0's group tokens {0,1,2} and a pad, local 1's {1} and three pads,
+     * inclusive_offsets [4, 8], S = 16. The vectors hold the oracle's order inside a group (ascending token); a
+     * backend's group is judged as a multiset (V3), so any order of it passes.
+     */
+    static final long[] INFERENCE_IDS = {1, 0, 2, 1, 3, 1, 0, -1};
+
+    private static void inferencePermute(List<VectorCase> v) {
+        Tensor ids = Tensor.i32(shape(4, 2), INFERENCE_IDS);
+        Tensor probs = Tensor.ofFloats(DType.F32, shape(4, 2), 1 / 64f, 2 / 64f, 11 / 64f, 12 / 64f, 21 / 64f, 22 / 64f, 31 / 64f, 32 / 64f);
+        v.add(vec("inference/worked-example", "start 1, L 2, alignment 4: permutation_map [0,1,2,-1 | 1,-1,-1,-1 | 8 rows unspecified], inclusive_offsets [4,8], S 16",
+                rules(Rule.V1, Rule.V2, Rule.V3, Rule.V4, Rule.V5), feats("inference-permute", "inference-permute-ep", "inference-permute-aligned"),
+                inferencePermute(ramp(DType.F32, 4, 4), ids, probs, 1, 2, 4L, null, null)));
+        v.add(vec("inference/valid-tokens-row-alignment", "valid_tokens 2, row_alignment 8, bf16 probs: only tokens 0, 1 read, offsets [2,3], S = ceil(10/8)*8 = 16",
+                rules(Rule.V1, Rule.V2, Rule.V3, Rule.V5), feats("inference-permute", "inference-permute-valid-tokens"),
+                inferencePermute(ramp(DType.BF16, 4, 8), ids, convertF32(probs, DType.BF16), 1, 2, null, 2L, 8L)));
+        v.add(vec("inference/k-above-local", "K 2 above L 1 (start 2): S = 4*min(2,1) + 1 = 5, one token in the group, the buffer's worst case by min(K,L)",
+                rules(Rule.V1, Rule.V2, Rule.V3, Rule.V5), feats("inference-permute", "inference-permute-ep"),
+                inferencePermute(ramp(DType.F32, 4, 4), ids, probs, 2, 1, null, null, null)));
+        // V6: the worked example's permute answer back: rows 0-2 tokens 0, 1, 2, row 4 token 1, pads -1, rows past n_used 8 set
+        // to 0 (never read); token 1 = inp[1]*12/64 + inp[4]*11/64, token 3 none (+0.0); every term exact in f32
+        Tensor map = Tensor.i32(shape(16), 0, 1, 2, -1, 1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0);
+        Tensor permuted = Tensor.ofFloats(DType.F32, shape(16), 1 / 64f, 12 / 64f, 22 / 64f, 0, 11 / 64f, 0, 0, 0, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f);
+        v.add(vec("inference/unpermute-worked-example", "the worked example back: token 1 sums rows 1 and 4, token 3 none (+0.0), rows past n_used = 8 not read",
+                rules(Rule.V6, Rule.C5), feats("inference-unpermute"),
+                inferenceUnpermute(ramp(DType.F32, 16, 4), permuted, map, Tensor.i32(shape(2), 4, 8), 4, null)));
+        v.add(neg("precondition/x32-inference-unpermute-map-past-valid", "permutation_map names token 3 with valid_tokens 3", Rule.X32,
+                inferenceUnpermute(ramp(DType.F32, 16, 4), permuted, Tensor.i32(shape(16), 0, 1, 2, -1, 3, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0),
+                        Tensor.i32(shape(2), 4, 8), 4, 3L)));
+        v.add(neg("precondition/x30-inference-alignment-zero", "alignment 0 (the prefix sum divides by it)", Rule.X30,
+                inferencePermute(ramp(DType.F32, 4, 4), ids, probs, 1, 2, 0L, null, null)));
+        v.add(neg("precondition/x31-inference-local-id-twice", "global id 1 (local to start 1) twice in row 0", Rule.X31,
+                inferencePermute(ramp(DType.F32, 4, 4), Tensor.i32(shape(4, 2), 1, 1, 2, 1, 3, 1, 0, -1), probs, 1, 2, 4L, null, null)));
+        v.add(neg("precondition/x32-inference-probs-shape", "probs [4,1] for topk_ids [4,2]", Rule.X32,
+                inferencePermute(ramp(DType.F32, 4, 4), ids, Tensor.ofFloats(DType.F32, shape(4, 1), 0.5f, 0.5f, 0.5f, 0.5f), 1, 2, 4L, null, null)));
+    }
+
+    static Invocation inferencePermute(Tensor inp, Tensor ids, Tensor probs, long start, long local, Long alignment, Long validTokens, Long rowAlignment) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.TOPK_IDS, ids);
+        in.put(Ports.PROBS, probs);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.LOCAL_EXPERT_START, start);
+        attrs.put(Attrs.NUM_LOCAL_EXPERTS, local);
+        if (alignment != null) attrs.put(Attrs.ALIGNMENT, alignment);
+        if (validTokens != null) attrs.put(Attrs.VALID_TOKENS, validTokens);
+        if (rowAlignment != null) attrs.put(Attrs.ROW_ALIGNMENT, rowAlignment);
+        return new Invocation(Op.MCORE_INFERENCE_PERMUTE, Profile.TE_JAX, in, attrs);
+    }
+
+    static Invocation inferenceUnpermute(Tensor inp, Tensor probs, Tensor map, Tensor offsets, long tokens, Long validTokens) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.INP, inp);
+        in.put(Ports.PERMUTED_PROBS, probs);
+        in.put(Ports.PERMUTATION_MAP, map);
+        in.put(Ports.INCLUSIVE_OFFSETS, offsets);
+        Map<String, Long> attrs = new LinkedHashMap<>();
+        attrs.put(Attrs.NUM_TOKENS, tokens);
+        if (validTokens != null) attrs.put(Attrs.VALID_TOKENS, validTokens);
+        return new Invocation(Op.MCORE_INFERENCE_UNPERMUTE, Profile.TE_JAX, in, attrs);
+    }
+
+    /** {@code t} (f32, exactly representable) in dtype {@code d}. */
+    private static Tensor convertF32(Tensor t, DType d) {
+        Tensor c = Tensor.zeros(d, t.shape());
+        for (long i = 0; i < t.numel(); i++) c.setF32(i, t.getF32(i));
+        return c;
     }
 
     static Invocation blockAlign(Tensor ids, long experts, long block, Long padSortedIds, Tensor expertMap) {
