@@ -599,41 +599,7 @@ __device__ void combine_bwd_impl(const char* g, i64 rowBytes, const int* rowIdMa
         float part[8];
 #pragma unroll
         for (int jj = 0; jj < 8; jj++) part[jj] = 0.0f;
-        if (n <= 2) {
-            // top-1/top-2 (Mixtral): one unit per iteration keeps only 1 + n loads in flight per thread, so four
-            // units go together; each part[j] still adds its products in ascending v, bit for bit the same sums
-            for (i64 v0 = tid; v0 < nv; v0 += 4 * (i64) nt) {
-                Pack<B> gp[4], x[4][2];
-#pragma unroll
-                for (int u = 0; u < 4; u++) {
-                    i64 v = v0 + (i64) u * nt;
-                    if (v >= nv) continue;
-                    gp[u].u = gr[v];
-#pragma unroll
-                    for (int j = 0; j < 2; j++)
-                        if (j < n && s_src[j] >= 0) x[u][j].u = ((const U*) (fwdIn + s_src[j] * rowBytes))[v];
-                }
-#pragma unroll
-                for (int u = 0; u < 4; u++) {
-                    i64 v = v0 + (i64) u * nt;
-                    if (v >= nv) break;
-#pragma unroll
-                    for (int j = 0; j < 2; j++) {
-                        if (j < n && s_src[j] >= 0) {
-                            Pack<B> o;
-                            float w = s_w[j];
-#pragma unroll
-                            for (int k = 0; k < NE; k++) {
-                                float gv = elem<DT, B>(gp[u], k);
-                                set_elem<DT, B>(o, k, mul_propagating(gv, w));
-                                part[j] = __fadd_rn(part[j], __fmul_rn(elem<DT, B>(x[u][j], k), gv));
-                            }
-                            ((U*) (gradIn + s_src[j] * rowBytes))[v] = o.u;
-                        }
-                    }
-                }
-            }
-        } else for (i64 v = tid; v < nv; v += nt) {
+        for (i64 v = tid; v < nv; v += nt) {
             Pack<B> gp;
             gp.u = gr[v];
             Pack<B> x[8];
