@@ -31,20 +31,7 @@ final class BlockAlignInputs {
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         int tokens = s.tokens(), experts = s.experts(), k = s.topK();
-        Tensor ids = Tensor.zeros(s.routingDtype(), tokens, k);
-        int[] pool = new int[experts];
-        for (int t = 0; t < tokens; t++) {
-            for (int e = 0; e < experts; e++) pool[e] = e;
-            for (int j = 0; j < k; j++) {
-                // a partial Fisher-Yates draw: K distinct experts; zipf takes the lowest of two draws
-                int pick = j + rng.below(experts - j);
-                if (s.routing() == Routing.ZIPF) pick = Math.min(pick, j + rng.below(experts - j));
-                int tmp = pool[j];
-                pool[j] = pool[pick];
-                pool[pick] = tmp;
-                ids.setLong(t, j, pool[j]);
-            }
-        }
+        Tensor ids = TopkIds.draw(s, rng, s.routingDtype(), tokens, experts, k, true, false);
         in.put(Ports.TOPK_IDS, ids);
         if (s.shards() > 1) {
             int local = experts / s.shards();

@@ -40,20 +40,7 @@ final class InferencePermuteInputs {
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         int tokens = s.tokens(), experts = s.experts(), k = s.topK();
-        Tensor ids = Tensor.zeros(DType.I32, tokens, k);
-        int[] pool = new int[experts];
-        for (int t = 0; t < tokens; t++) {
-            for (int e = 0; e < experts; e++) pool[e] = e;
-            for (int j = 0; j < k; j++) {
-                // a partial Fisher-Yates draw: K distinct ids; zipf takes the lowest of two draws
-                int pick = j + rng.below(experts - j);
-                if (s.routing() == Routing.ZIPF) pick = Math.min(pick, j + rng.below(experts - j));
-                int tmp = pool[j];
-                pool[j] = pool[pick];
-                pool[pick] = tmp;
-                ids.setLong(t, j, s.routing() == Routing.VARYING && rng.below(4) == 0 ? -1 : pool[j]);
-            }
-        }
+        Tensor ids = TopkIds.draw(s, rng, DType.I32, tokens, experts, k, true, true);
         boolean unpermute = s.op() == org.permcheck.contract.Op.MCORE_INFERENCE_UNPERMUTE;
         in.put(Ports.INP, unpermute ? Tensor.zeros(s.dtype(), tokens, s.hidden()) : s.values().generate(rng, s.dtype(), tokens, s.hidden()));
         in.put(Ports.TOPK_IDS, ids);

@@ -36,19 +36,7 @@ final class TeEpInputs {
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         int ranks = s.shards(), experts = s.experts(), k = s.topK(), n = ranks * s.tokens();
-        Tensor ids = Tensor.zeros(DType.I64, n, k);
-        int[] pool = new int[experts];
-        for (int g = 0; g < n; g++) {
-            for (int e = 0; e < experts; e++) pool[e] = e;
-            for (int j = 0; j < k; j++) {
-                int pick = j + rng.below(experts - j);
-                if (s.routing() == Routing.ZIPF) pick = Math.min(pick, j + rng.below(experts - j));
-                int tmp = pool[j];
-                pool[j] = pool[pick];
-                pool[pick] = tmp;
-                ids.setLong(g, j, pool[j]);
-            }
-        }
+        Tensor ids = TopkIds.draw(s, rng, DType.I64, n, experts, k, true, false);
         long[] count = new long[experts];
         for (int g = 0; g < n; g++) for (int j = 0; j < k; j++) count[(int) ids.getLong(g, j)]++;
         int local = experts / ranks;

@@ -39,28 +39,7 @@ final class TeIndexInputs {
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         int tokens = s.tokens(), experts = s.experts(), k = s.topK();
-        Tensor ids = Tensor.zeros(DType.I32, tokens, k);
-        int[] pool = new int[experts];
-        for (int t = 0; t < tokens; t++) {
-            for (int e = 0; e < experts; e++) pool[e] = e;
-            for (int j = 0; j < k; j++) {
-                int id;
-                if (s.mergingProbs()) {
-                    id = rng.below(experts);
-                    if (s.routing() == Routing.ZIPF) id = Math.min(id, rng.below(experts));
-                } else {
-                    // a partial Fisher-Yates draw: K distinct ids; zipf takes the lowest of two draws
-                    int pick = j + rng.below(experts - j);
-                    if (s.routing() == Routing.ZIPF) pick = Math.min(pick, j + rng.below(experts - j));
-                    int tmp = pool[j];
-                    pool[j] = pool[pick];
-                    pool[pick] = tmp;
-                    id = pool[j];
-                }
-                if (s.routing() == Routing.VARYING && rng.below(4) == 0) id = -1;
-                ids.setLong(t, j, id);
-            }
-        }
+        Tensor ids = TopkIds.draw(s, rng, DType.I32, tokens, experts, k, !s.mergingProbs(), true);
         for (int i = 0; i < s.extra(); i++) ids.setLong(rng.below(tokens * k), Integer.MAX_VALUE - rng.below(4));
         if (s.op() == org.permcheck.contract.Op.TE_INDEX_UNPERMUTE) {
             Map<String, Tensor> permuteIn = new java.util.LinkedHashMap<>();
