@@ -631,6 +631,30 @@ def check_deepep_layout(inputs, attrs):
         need(len(np.unique(named)) == len(named), "X34", "an expert appears twice in a row of topk_idx")
 
 
+# ---------------------------------------------------------------- Megatron-Core's pad_routing_map (Q7-Q9)
+
+@adapter.op("megatron_pad_routing_map")
+def megatron_pad_routing_map(inputs, attrs, profile):
+    """Megatron's unfused pad_routing_map: per expert column num_to_pad = (-count) % m, and every cell whose running
+    count of zeros is at most num_to_pad set (Q7, Q8); with too few zeros every one is set (Q9)."""
+    rm = inputs["routing_map"].data.astype(np.int64).T.copy()          # [E, T]
+    num_to_pad = (-rm.sum(axis=1)) % attrs["pad_multiple"]
+    zero_ranks = np.cumsum(rm == 0, axis=1)
+    rm[zero_ranks <= num_to_pad[:, None]] = 1
+    return {"padded_routing_map": Tensor(rm.T.astype(bool), "bool")}
+
+
+def check_pad_routing_map(inputs, attrs):
+    """X39."""
+    m = attrs.get("pad_multiple", 0)
+    need(1 <= m < 2 ** 31, "X39", "pad_multiple must be in [1, 2^31)")
+    rm = inputs["routing_map"]
+    need(rm.dtype in ("bool", "i32", "i64"), "X39", "routing_map must be bool, int32 or int64")
+    need(rm.data.ndim == 2, "X39", "routing_map must be [T, E]")
+    v = rm.data.astype(np.int64)
+    need(((v == 0) | (v == 1)).all(), "X39", "routing_map entries must be 0 or 1")
+
+
 # ---------------------------------------------------------------- TE's ep_dispatch / ep_combine, world view (Y1-Y4)
 
 def ep_slabs(ids, attrs):
@@ -914,6 +938,7 @@ PORTS = {  # op -> (required inputs, optional inputs, attributes): X1
     "te_ep_dispatch": (("tokens", "topk_idx", "topk_weights"), (), ("num_ranks", "num_experts", "alignment", "recv_capacity")),
     "te_ep_combine": (("expert_out", "topk_idx"), (), ("num_ranks", "num_experts", "alignment", "recv_capacity")),
     "mcore_inference_unpermute": (("inp", "permuted_probs", "permutation_map", "inclusive_offsets"), (), ("num_tokens", "valid_tokens")),
+    "megatron_pad_routing_map": (("routing_map",), (), ("pad_multiple",)),
     "mcore_inference_permute": (("inp", "topk_ids", "probs"), (),
                                 ("local_expert_start", "num_local_experts", "valid_tokens", "alignment", "row_alignment")),
 }
@@ -1115,6 +1140,8 @@ def check_x(op, inputs, attrs, profile):
         check_inference_permute(inputs, attrs)
     elif op == "mcore_inference_unpermute":
         check_inference_unpermute(inputs, attrs)
+    elif op == "megatron_pad_routing_map":
+        check_pad_routing_map(inputs, attrs)
 
 
 def checked(op, fn):

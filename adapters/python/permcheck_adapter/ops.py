@@ -12,7 +12,7 @@ OPS = {"token_dispatch": "DISPATCH", "token_combine": "COMBINE", "token_dispatch
        "te_index_unpermute": "TE_INDEX_UNPERMUTE", "torchao_permute_and_pad": "TORCHAO_PERMUTE_AND_PAD",
        "torchao_unpermute": "TORCHAO_UNPERMUTE", "deepep_dispatch_layout": "DEEPEP_DISPATCH_LAYOUT",
        "te_ep_dispatch": "TE_EP_DISPATCH", "te_ep_combine": "TE_EP_COMBINE", "mcore_inference_permute": "MCORE_INFERENCE_PERMUTE",
-       "mcore_inference_unpermute": "MCORE_INFERENCE_UNPERMUTE"}
+       "mcore_inference_unpermute": "MCORE_INFERENCE_UNPERMUTE", "megatron_pad_routing_map": "MEGATRON_PAD_ROUTING_MAP"}
 # chunk sort and the EP helpers mean the same in every profile (docs/spec.md, "Profiles"): a port of
 # any profile is judged on them; only these four are profile specific
 PROFILE_SPECIFIC = ("token_dispatch", "token_combine", "token_dispatch_backward", "token_combine_backward")
@@ -47,4 +47,5 @@ OUTPUTS = {
     # V1-V5: positions claimed by atomics (groups judged as multisets, V3), -1 pad rows, a fixed buffer
     "mcore_inference_permute": ("output", "permuted_probs", "permutation_map", "inclusive_offsets"),
     "mcore_inference_unpermute": ("output",),                            # V6: an fp32 scatter-add, order free (C5's band)
+    "megatron_pad_routing_map": ("padded_routing_map",),                 # Q7-Q9: bool [T, E], bit for bit
 }

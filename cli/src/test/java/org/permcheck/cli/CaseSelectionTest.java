@@ -30,20 +30,20 @@ class CaseSelectionTest {
     @Test
     void listPrintsEveryCaseWithItsOpAndRulesAndStartsNoBackend() {
         List<String[]> all = listing("--backend", "exec:false", "--probes", "off"); // a backend that cannot start: never started
-        // 92 vectors, 150 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases, for Megatron's
+        // 95 vectors, 157 edge cases and 2000 sampled ones (issue 14 added 4 index-form vectors and 6 edge cases, for Megatron's
         // permute / unpermute 7 vectors and 6 edge cases, profile maxtext 2 vectors and 6 edge cases, moe_align_block_size 4 vectors
         // and 6 edge cases, TE's index-map permute / unpermute 7 vectors and 9 edge cases; R3/R4 5 relation cases; issue 17's block scales
         // 5 vectors and 9 edge cases; torchao's padded permute / torchtitan's unpermute 4 vectors and 9 edge cases; DeepEP's
         // get_dispatch_layout 4 vectors and 6 edge cases; TE's ep_dispatch / ep_combine 3 vectors and 6 edge cases; Megatron's
-        // inference permute / unpermute 4 vectors and 6 edge cases)
-        assertEquals(2242, all.size(), "the quick tier with the committed vectors");
-        // the robustness tier follows by default: 103 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
+        // inference permute / unpermute 4 vectors and 6 edge cases; Megatron's pad_routing_map 3 vectors and 7 edge cases)
+        assertEquals(2252, all.size(), "the quick tier with the committed vectors");
+        // the robustness tier follows by default: 107 generated probes (12 of them for the index form: X9, X10, X3; 2 torch-mask-pad X3;
         // 5 Megatron X15-X18; 6 maxtext X19-X21; 10 moe_align_block_size X11-X13; 6 block scales X22, X23; 6 TE index map X14, X24-X26;
-        // 5 padded permute X27-X29; 6 inference permute / unpermute X30-X32; 5 DeepEP layout X33, X34; 6 TE EP X35-X37) and the 40
-        // committed negative vectors (ProbeCases): 103 + 40
+        // 5 padded permute X27-X29; 6 inference permute / unpermute X30-X32; 5 DeepEP layout X33, X34; 6 TE EP X35-X37; 4 pad_routing_map X39) and the 42
+        // committed negative vectors (ProbeCases): 107 + 42
         List<String[]> withProbes = listing("--backend", "exec:false");
-        assertEquals(2242 + 143, withProbes.size());
-        assertTrue(withProbes.get(2242)[0].startsWith("robustness/X"), withProbes.get(2242)[0]);
+        assertEquals(2252 + 149, withProbes.size());
+        assertTrue(withProbes.get(2252)[0].startsWith("robustness/X"), withProbes.get(2252)[0]);
         assertTrue(all.get(0)[0].startsWith("vec/"));
         assertTrue(all.stream().allMatch(l -> l.length == 3));
     }

@@ -68,6 +68,8 @@ public final class CudaBackend implements Backend, Benchmarkable {
         // nor Megatron-Core's inference permute (docs/spec.md V1-V5): no kernel, not claimed, so NOT_SUPPORTED
         ops.remove(org.permcheck.contract.Op.MCORE_INFERENCE_PERMUTE);
         ops.remove(org.permcheck.contract.Op.MCORE_INFERENCE_UNPERMUTE);
+        // nor Megatron-Core's pad_routing_map (docs/spec.md Q7-Q9): no kernel, not claimed, so NOT_SUPPORTED
+        ops.remove(org.permcheck.contract.Op.MEGATRON_PAD_ROUTING_MAP);
         // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
         java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());
         profiles.remove(org.permcheck.contract.Profile.MAXTEXT.id());

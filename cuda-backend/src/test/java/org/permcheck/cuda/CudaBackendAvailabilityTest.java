@@ -188,6 +188,21 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
+    void padRoutingMapIsNotClaimedSoItIsNotSupportedOnAnyMachine() throws Exception {
+        // no kernel implements Megatron-Core's pad_routing_map (docs/spec.md Q7-Q9): the claims say so, GPU or not
+        try (CudaBackend b = new CudaBackend()) {
+            Tensor map = Tensor.ofInts(DType.BOOL, new long[] {2, 2}, 1, 0, 0, 1);
+            Invocation pad = new Invocation(Op.MEGATRON_PAD_ROUTING_MAP, Profile.TE_JAX, Map.of(org.permcheck.contract.Ports.ROUTING_MAP, map),
+                    Map.of(org.permcheck.contract.Attrs.PAD_MULTIPLE, 2L));
+            assertEquals("op megatron_pad_routing_map not implemented", b.info().capabilities().whyNot(pad));
+            assertFalse(b.info().capabilities().ops().contains(Op.MEGATRON_PAD_ROUTING_MAP));
+            // the op's default level: its map is ordered (every cell judged), GROUP_ORDER
+            assertEquals(org.permcheck.contract.Determinism.GROUP_ORDER, org.permcheck.contract.Determinism.defaultFor(Op.MEGATRON_PAD_ROUTING_MAP));
+            assertEquals(org.permcheck.contract.Determinism.defaultFor(Op.MEGATRON_PAD_ROUTING_MAP), b.info().capabilities().determinismOf(Op.MEGATRON_PAD_ROUTING_MAP));
+        }
+    }
+
+    @Test
     void teEpOpsAreNotClaimedSoTheyAreNotSupportedOnAnyMachine() throws Exception {
         // no kernel implements TE's world-view ep_dispatch / ep_combine (docs/spec.md Y1-Y4): the claims say so, GPU or not
         try (CudaBackend b = new CudaBackend()) {

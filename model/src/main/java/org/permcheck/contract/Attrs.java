@@ -51,4 +51,6 @@ public final class Attrs {
     public static final String VALID_TOKENS = "valid_tokens";
     /** Megatron's inference permute (V1, X30): the fixed buffer length rounded up to a multiple of it (absent = 1). */
     public static final String ROW_ALIGNMENT = "row_alignment";
+    /** Megatron's pad_routing_map: each expert's count is padded up to a multiple of it (docs/spec.md Q7, X39). */
+    public static final String PAD_MULTIPLE = "pad_multiple";
 }

@@ -143,6 +143,7 @@ public final class CallPreconditions {
             case TE_EP_COMBINE: TeEpPreconditions.combine(inv); return;
             case MCORE_INFERENCE_PERMUTE: InferencePermutePreconditions.check(inv); return;
             case MCORE_INFERENCE_UNPERMUTE: InferencePermutePreconditions.unpermute(inv); return;
+            case MEGATRON_PAD_ROUTING_MAP: PadRoutingMapPreconditions.check(inv); return;
             default: throw new IllegalStateException("no preconditions for " + inv.op());
         }
     }

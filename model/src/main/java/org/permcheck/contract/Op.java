@@ -252,7 +252,18 @@ public enum Op {
             List.of(in(Ports.INP), in(Ports.PERMUTED_PROBS), in(Ports.PERMUTATION_MAP), in(Ports.INCLUSIVE_OFFSETS)),
             // V6: f32 [T, H]
             List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
-            List.of(Attrs.NUM_TOKENS, Attrs.VALID_TOKENS));
+            List.of(Attrs.NUM_TOKENS, Attrs.VALID_TOKENS)),
+    /**
+     * Megatron-Core's {@code pad_routing_map(routing_map, pad_multiple)} (docs/spec.md Q7-Q9), a view of the one
+     * assignment table: each expert's column of {@code routing_map[T,E]} (bool, int32 or int64) gets its
+     * {@code align_up(count, m) - count} lowest non-routed tokens set (Q7, Q8), every zero cell when there are fewer
+     * (Q9); the output is bool {@code [T,E]}. Attr pad_multiple (required, X39). No profile parameter touches it.
+     */
+    MEGATRON_PAD_ROUTING_MAP("megatron_pad_routing_map",
+            List.of(in(Ports.ROUTING_MAP)),
+            // Q7: bool [T, E], the shape of routing_map
+            List.of(out(Ports.PADDED_ROUTING_MAP, INDEX, sameAs(Ports.ROUTING_MAP))),
+            List.of(Attrs.PAD_MULTIPLE));
 
     private final String wireName;
     private final List<Port> inputs;
@@ -260,7 +271,7 @@ public enum Op {
     private final List<String> attrs;
     private final boolean profileSpecific;
 
-    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, torchao's padded permute W1-W6, DeepEP layout L1-L3, TE EP Y1-Y4, Megatron inference permute V1-V5). */
+    /** An op whose rules are the same in every profile (chunk sort S1-S4, expert parallel A1-A6, Megatron Q1-Q6, block align K1-K6, TE index map T1-T5, torchao's padded permute W1-W6, DeepEP layout L1-L3, TE EP Y1-Y4, Megatron inference permute V1-V5, Megatron pad_routing_map Q7-Q9). */
     Op(String wireName, List<Port> inputs, List<Port> outputs, List<String> attrs) {
         this(wireName, inputs, outputs, attrs, false);
     }

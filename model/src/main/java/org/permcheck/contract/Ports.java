@@ -77,6 +77,8 @@ public final class Ports {
     public static final String NUM_TOKENS_PER_EXPERT = "num_tokens_per_expert";
     /** L2: bool {@code [T,R]}, whether token t is sent to rank r. */
     public static final String IS_TOKEN_IN_RANK = "is_token_in_rank";
+    /** megatron_pad_routing_map's output: the routing map with pad cells set, bool[T,E] (docs/spec.md Q7-Q9). */
+    public static final String PADDED_ROUTING_MAP = "padded_routing_map";
     /** TE's expert-parallel dispatch (docs/spec.md Y1-Y3), world view: every rank's tokens, rank-major {@code [S*T, H]}. */
     public static final String TOKENS = "tokens";
     /** Y1: every rank's receive buffer, rank-major {@code [S*C, H]}: rank s owns rows {@code [s*C, (s+1)*C)}. */

@@ -75,6 +75,11 @@ public enum Rule {
     X16("Megatron capacity"),
     X17("Megatron drop policy inputs"),
     X18("Megatron unpermute inputs"),
+    /** Megatron-Core's pad_routing_map (megatron_pad_routing_map), a view of the one assignment table. */
+    Q7("Megatron pad_routing_map aligned counts"),
+    Q8("Megatron pad_routing_map padded cells"),
+    Q9("Megatron pad_routing_map too few tokens to align"),
+    X39("Megatron pad_routing_map inputs"),
     /** vLLM / SGLang moe_align_block_size; the order inside a group is unspecified (K2). */
     K1("buffer lengths and sentinel"),
     K2("each group the multiset of its expert's slots"),
@@ -179,7 +184,7 @@ public enum Rule {
      */
     public boolean oracleFree() { return this == R3 || this == R4; }
 
-    /** X1-X37: an input outside the contract (the oracle throws; a backend's answer is not judged). */
+    /** X1-X39: an input outside the contract (the oracle throws; a backend's answer is not judged). */
     public boolean precondition() { return name().charAt(0) == 'X'; }
 
     /** B1-B3: how a backend treats inputs outside the contract (the robustness tier) and its output bounds. */

@@ -66,6 +66,7 @@ public final class Oracle {
             case TE_EP_COMBINE: return EpCombine.expected(inv); // Y4, X35-X37 (world view)
             case MCORE_INFERENCE_PERMUTE: return InferencePermute.of(inv).expected(); // V1-V5, X30-X32
             case MCORE_INFERENCE_UNPERMUTE: return org.permcheck.oracle.inference.InferenceUnpermute.expected(inv); // V6, X30, X32
+            case MEGATRON_PAD_ROUTING_MAP: return org.permcheck.oracle.megatron.PaddedRoutingMap.of(inv).expected(); // Q7-Q9, X39
             default: throw new IllegalStateException("no reference for " + inv.op());
         }
     }

@@ -323,6 +323,16 @@ enum Bug {
     INFERENCE_UNPERMUTE_PAST_N_USED("inference-unpermute-past-n-used",
             "mcore_inference_unpermute reads every row of the buffer, not only the first n_used: rows past it (never initialized) add into their map entry's token",
             "Megatron-LM PR #4258 (permutation_map initialized only up to n_used; the unpermute kernel gated by the same n_used)", "V6"),
+    // ------------------------------------------------------------ Megatron-Core's pad_routing_map (megatron_pad_routing_map, Q7-Q9)
+    PAD_MAP_HIGHEST_ZEROS("pad-routing-map-highest-zeros",
+            "megatron_pad_routing_map sets the highest-index non-routed tokens of a column as its pads, not the lowest",
+            "Megatron-LM moe_utils.py pad_routing_map (the first num_to_pad zeros of each expert's row of the transposed map, a cumsum from the front, docs/sources.md#megatron-pad-routing-map)", "Q8"),
+    PAD_MAP_WHOLE_BLOCK_WHEN_ALIGNED("pad-routing-map-whole-block-when-aligned",
+            "megatron_pad_routing_map pads m - count % m: an aligned expert (an empty one too) gains a whole block of m pads",
+            "Megatron-LM fused_pad_routing_map.py (num_to_pad = where(remainder != 0, pad_multiple - remainder, 0); moe_utils.py (-count) % m, docs/sources.md#megatron-pad-routing-map)", "Q7"),
+    PAD_MAP_OVERFLOW_LEFT_UNPADDED("pad-routing-map-overflow-left-unpadded",
+            "megatron_pad_routing_map leaves a column with too few zeros to align unpadded instead of setting every zero cell",
+            "Megatron-LM #6086 (align_up(count) > T: both versions set every zero cell; the flex dispatcher's guard skips padding altogether, PR #7059 proposes a warning)", "Q9"),
     // ------------------------------------------------------------ quantized payloads (issue 17, docs/sources.md#quantized-scales)
     SCALE_ROW_STRIDE("scales-row-stride-rounded-to-4",
             "quantized dispatch: permuted_scale_inv written with a row stride of B rounded up to 4 (the store's padded width), not B",

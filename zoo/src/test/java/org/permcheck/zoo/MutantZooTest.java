@@ -171,6 +171,17 @@ class MutantZooTest {
     }
 
     /**
+     * The mutants of Megatron-Core's pad_routing_map (issue 14 profile 3, docs/mutants.md) die by FAIL in the quick tier (its
+     * pad-routing-map vectors and edge cases: an empty expert, aligned counts, m above T, Megatron-LM #6086's case) under the
+     * Q rule each was planted against.
+     */
+    @TestFactory
+    Stream<DynamicTest> padRoutingMapMutantsDieUnderTheirQRule() {
+        return killedInTheQuickTier("pad-routing-map", "pad-routing-map", Bug.PAD_MAP_HIGHEST_ZEROS, Bug.PAD_MAP_WHOLE_BLOCK_WHEN_ALIGNED,
+                Bug.PAD_MAP_OVERFLOW_LEFT_UNPADDED);
+    }
+
+    /**
      * The quantized mutants (issue 17, docs/mutants.md) die by FAIL in the quick tier (its scale edge cases and sampled fp8
      * dispatches with scales) under the F rule each was planted against.
      */

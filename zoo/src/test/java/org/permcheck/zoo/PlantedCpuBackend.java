@@ -27,7 +27,7 @@ final class PlantedCpuBackend implements Backend {
 
     PlantedCpuBackend(Bug bug) { this.bug = bug; }
 
-    /** Every op of TE's contract, moe_align_block_size (K1-K6, PlantedBlockAlign), te_index_permute (T1-T4, PlantedTeIndex) and mcore_inference_permute (V1-V5, PlantedInferencePermute); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
+    /** Every op of TE's contract, moe_align_block_size (K1-K6, PlantedBlockAlign), te_index_permute (T1-T4, PlantedTeIndex), mcore_inference_permute (V1-V5, PlantedInferencePermute) and megatron_pad_routing_map (Q7-Q9, PlantedPadRoutingMap); Megatron's permute / unpermute (Q1-Q6) have mutants of their own (DecoratedCpuBackend). */
     private static final Capabilities TE_OPS = teOps();
 
     private static Capabilities teOps() {
@@ -75,6 +75,7 @@ final class PlantedCpuBackend implements Backend {
             case TE_EP_COMBINE: return new Outputs(PlantedTeEp.combine(inv, bug)); // Y4
             case MCORE_INFERENCE_PERMUTE: return new Outputs(PlantedInferencePermute.run(inv, bug, call)); // V1-V5
             case MCORE_INFERENCE_UNPERMUTE: return new Outputs(PlantedInferencePermute.unpermute(inv, bug)); // V6
+            case MEGATRON_PAD_ROUTING_MAP: return new Outputs(PlantedPadRoutingMap.run(inv, bug)); // Q7-Q9
             default: throw new IllegalStateException("unknown op " + inv.op());
         }
     }

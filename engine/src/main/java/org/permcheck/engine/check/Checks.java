@@ -29,6 +29,7 @@ public final class Checks {
             new PadPermuteCheck(),
             new EpSlabCheck(),
             new InferencePermuteCheck(),
+            new PadRoutingMapCheck(),
             new ReductionToleranceCheck(),
             new EmptySumCheck(),
             new RoundTripCheck(),

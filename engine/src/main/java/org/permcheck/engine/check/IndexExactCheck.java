@@ -89,6 +89,7 @@ public final class IndexExactCheck implements Check {
             if (ctx.op() == Op.BLOCK_ALIGN) continue; // K1-K6: BlockAlignCheck (multisets, not positions)
             if (ctx.op() == Op.TORCHAO_PERMUTE_AND_PAD) continue; // W1-W5: PadPermuteCheck (the rule of each position's region)
             if (ctx.op() == Op.MCORE_INFERENCE_PERMUTE) continue; // V2-V4: InferencePermuteCheck (multisets, not positions)
+            if (ctx.op() == Op.MEGATRON_PAD_ROUTING_MAP) continue; // Q7-Q9: PadRoutingMapCheck (bit for bit, cited by what differs)
             Tensor e = ctx.expectedValue(p.name());
             Tensor a = ctx.actualValue(p.name());
             if (a.bitEquals(e)) continue;

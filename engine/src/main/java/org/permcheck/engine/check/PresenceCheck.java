@@ -27,7 +27,7 @@ public final class PresenceCheck implements Check {
 
     @Override
     public Set<Rule> rules() {
-        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4, Rule.W2, Rule.W3, Rule.W5, Rule.W6, Rule.V1);
+        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4, Rule.W2, Rule.W3, Rule.W5, Rule.W6, Rule.V1, Rule.Q7);
         r.addAll(DISPATCH.values());
         r.addAll(IndexExactCheck.LAYOUT.values());
         r.add(Rule.Y1);
@@ -43,6 +43,7 @@ public final class PresenceCheck implements Check {
         }
         if (ctx.op() == Op.BLOCK_ALIGN) return Rule.K1; // every output's dtype and length (int32, K1)
         if (ctx.op() == Op.MCORE_INFERENCE_PERMUTE) return Rule.V1; // the fixed length S, int32 map and offsets (V1)
+        if (ctx.op() == Op.MEGATRON_PAD_ROUTING_MAP) return Rule.Q7; // bool [T,E] (Q7)
         if (ctx.op() == Op.TE_INDEX_PERMUTE && p.name().equals(Ports.OUTPUT)) return Rule.T4; // num_out_tokens rows (T4)
         if (ctx.op() == Op.TORCHAO_UNPERMUTE) return Rule.W6; // [T, H]
         if (ctx.op() == Op.TORCHAO_PERMUTE_AND_PAD) { // max_len rows (W5), E_l sizes and offsets (W2, W3)

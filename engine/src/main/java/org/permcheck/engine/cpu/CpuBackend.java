@@ -67,6 +67,7 @@ public final class CpuBackend implements Backend {
             case TE_EP_COMBINE: return CpuTeEp.combine(inv); // Y4
             case MCORE_INFERENCE_UNPERMUTE: return CpuInferencePermute.unpermute(inv); // V6: fp32 adds, rows in descending order (atomics: any)
             case MCORE_INFERENCE_PERMUTE: return CpuInferencePermute.run(inv); // V1-V5: positions claimed in the grid's order, judged as multisets
+            case MEGATRON_PAD_ROUTING_MAP: return CpuPadRoutingMap.run(inv); // Q7-Q9: Megatron's cumulative zero count per column
             default: throw new IllegalArgumentException("unknown op " + inv.op());
         }
     }

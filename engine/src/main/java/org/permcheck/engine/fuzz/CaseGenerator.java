@@ -37,8 +37,8 @@ public final class CaseGenerator {
         if (s.probsDtype() != DType.F32 && s.probsDtype() != DType.BF16 && s.probsDtype() != DType.F16) return "probs dtype must be f32, bf16 or f16";
         if (s.routingDtype() != DType.I32 && s.routingDtype() != DType.I64 && s.routingDtype() != DType.BOOL) return "routing dtype must be i32, i64 or bool (X2)";
         if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH && s.op() != Op.BLOCK_ALIGN && s.op() != Op.TORCHAO_PERMUTE_AND_PAD && s.op() != Op.TORCHAO_UNPERMUTE
-                && s.op() != Op.DEEPEP_DISPATCH_LAYOUT) {
-            return "routing dtype applies to token_dispatch, the topk_ids of moe_align_block_size and deepep_dispatch_layout and the counts of the padded permute only (the other ops get a row_id_map)";
+                && s.op() != Op.DEEPEP_DISPATCH_LAYOUT && s.op() != Op.MEGATRON_PAD_ROUTING_MAP) {
+            return "routing dtype applies to token_dispatch, megatron_pad_routing_map, the topk_ids of moe_align_block_size and deepep_dispatch_layout and the counts of the padded permute only (the other ops get a row_id_map)";
         }
         if (s.indexForm() && s.op() != Op.DISPATCH) return "the index form (topk_ids) applies to token_dispatch only";
         if (s.indexForm() && s.routingDtype() == DType.BOOL) return "topk_ids are i32 or i64 (X5), not bool";
@@ -84,6 +84,8 @@ public final class CaseGenerator {
                 return TeEpInputs.problem(s);
             case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
                 return InferencePermuteInputs.problem(s);
+            case MEGATRON_PAD_ROUTING_MAP:
+                return PadRoutingMapInputs.problem(s);
             case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
                 if (s.chunks() < 1) return "chunks must be >= 1";
                 if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
@@ -140,6 +142,9 @@ public final class CaseGenerator {
                 break;
             case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
                 InferencePermuteInputs.put(spec, rng, in, attrs, features);
+                break;
+            case MEGATRON_PAD_ROUTING_MAP:
+                PadRoutingMapInputs.put(spec, rng, in, attrs, features);
                 break;
             default:
                 expertParallel(spec, rng, in, attrs, features);

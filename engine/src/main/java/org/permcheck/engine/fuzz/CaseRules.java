@@ -153,6 +153,12 @@ public final class CaseRules {
                 r.add(Rule.V4);
                 r.add(Rule.V5);
                 break;
+            case MEGATRON_PAD_ROUTING_MAP:
+                // Q7, Q8 always; Q9 when some expert has too few tokens to align (align_up(count, m) > T)
+                r.add(Rule.Q7);
+                r.add(Rule.Q8);
+                if (padTooFewTokens(inv)) r.add(Rule.Q9);
+                break;
             case TE_INDEX_UNPERMUTE:
                 r.add(Rule.T5);
                 r.add(Rule.C5);
@@ -169,6 +175,18 @@ public final class CaseRules {
     }
 
     /** C3 applies: the row_id_map input (M4's count column, read by the oracle) routes some token nowhere. */
+    /** Q9: some expert's align_up(count, pad_multiple) is above T. */
+    private static boolean padTooFewTokens(Invocation inv) {
+        org.permcheck.tensor.Tensor map = inv.input(org.permcheck.contract.Ports.ROUTING_MAP);
+        long m = inv.attr(org.permcheck.contract.Attrs.PAD_MULTIPLE);
+        for (long e = 0; e < map.dim(1); e++) {
+            long count = 0;
+            for (long t = 0; t < map.dim(0); t++) count += map.getLong(t, e);
+            if ((count + m - 1) / m * m > map.dim(0)) return true;
+        }
+        return false;
+    }
+
     /** T4: a te_index_permute whose num_out_tokens (not 0) is below the T*K slots. */
     private static boolean indexMapDrops(Invocation inv) {
         long n = inv.optionalAttr(org.permcheck.contract.Attrs.NUM_OUT_TOKENS).orElse(0L);

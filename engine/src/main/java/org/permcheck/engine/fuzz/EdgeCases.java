@@ -254,6 +254,17 @@ public final class EdgeCases {
         m.put("te-ep-combine", ec.withExtra(2).withSeed(0x5eed0811L));
         m.put("te-ep-combine-f32-bound", ec.withDtype(DType.F32).withHidden(4).withRouting(Routing.ZIPF).withSeed(0x5eed0812L));
         m.put("deepep-layout-int32-ids", dl.withRoutingDtype(DType.I32).withTokens(40).withExperts(16).withShards(2).withTopK(6).withSeed(0x5eed0706L));
+        // Megatron-Core's pad_routing_map (issue 14 profile 3, docs/spec.md Q7-Q9; PadRoutingMapInputs: align = pad_multiple m,
+        // routingDtype the map's): already aligned counts (every token to every expert, T = 8, m = 4), an empty expert (0 stays 0),
+        // m = 1 (nothing changes), T = 12 tokens on 2 experts with m = 16 (Megatron-LM #6086: every cell set, count 12), m > T
+        CaseSpec pr = CaseSpec.of(Op.MEGATRON_PAD_ROUTING_MAP, 24, 6, 1, 2, 0x5eed0901L).withAlign(4).withRoutingDtype(DType.BOOL);
+        m.put("pad-routing-map", pr);
+        m.put("pad-routing-map-already-aligned", pr.withTokens(8).withExperts(3).withRouting(Routing.ALL).withRoutingDtype(DType.I64).withSeed(0x5eed0902L));
+        m.put("pad-routing-map-empty-expert", pr.withRouting(Routing.EMPTY_MIDDLE).withAlign(8).withRoutingDtype(DType.I32).withSeed(0x5eed0903L));
+        m.put("pad-routing-map-multiple-one", pr.withAlign(1).withRouting(Routing.VARYING).withSeed(0x5eed0904L));
+        m.put("pad-routing-map-too-few-tokens", pr.withTokens(12).withExperts(2).withTopK(1).withAlign(16).withSeed(0x5eed0905L));
+        m.put("pad-routing-map-multiple-above-t", pr.withTokens(6).withExperts(4).withAlign(8).withRouting(Routing.ZIPF).withSeed(0x5eed0906L));
+        m.put("pad-routing-map-no-tokens", pr.withTokens(0).withSeed(0x5eed0907L));
         return m;
     }
 

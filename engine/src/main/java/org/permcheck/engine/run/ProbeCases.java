@@ -251,6 +251,13 @@ public final class ProbeCases {
         p.add(new Probe("inference-unpermute-num-tokens-zero", Rule.X30, iu, inv -> withAttr(inv, Attrs.NUM_TOKENS, 0L)));
         p.add(new Probe("inference-unpermute-map-past-valid", Rule.X32, iu, inv -> withInput(inv, Ports.PERMUTATION_MAP,
                 set(inv.input(Ports.PERMUTATION_MAP), 0, 0, inv.attr(Attrs.NUM_TOKENS)))));
+        // X39: Megatron-Core's pad_routing_map (docs/spec.md Q7-Q9): pad_multiple 0 divides by zero in (-count) % m, absent
+        // it is no call, a float map is no routing map, and a 2 in an int map would count twice in the column's sum
+        CaseSpec pr = CaseSpec.of(Op.MEGATRON_PAD_ROUTING_MAP, 24, 6, 1, 2, 0x9b0be901L).withAlign(4).withRoutingDtype(DType.I32);
+        p.add(new Probe("pad-routing-map-multiple-zero", Rule.X39, pr, inv -> withAttr(inv, Attrs.PAD_MULTIPLE, 0L)));
+        p.add(new Probe("pad-routing-map-multiple-absent", Rule.X39, pr, inv -> withoutAttr(inv, Attrs.PAD_MULTIPLE)));
+        p.add(new Probe("pad-routing-map-f32", Rule.X39, pr, inv -> withInput(inv, Ports.ROUTING_MAP, convert(inv.input(Ports.ROUTING_MAP), DType.F32))));
+        p.add(new Probe("pad-routing-map-value-two", Rule.X39, pr, inv -> withInput(inv, Ports.ROUTING_MAP, set(inv.input(Ports.ROUTING_MAP), 0, 0, 2))));
         // X22, X23: block scales (docs/spec.md F1-F4) come with an fp8 dispatch payload, their recipe and its shape, and only to token_dispatch
         CaseSpec q = CaseSpec.of(Op.DISPATCH, 8, 4, 130, 2, 0x9b0be171L).withDtype(DType.F8E4M3).withScaleRecipe(1);
         p.add(new Probe("scales-with-bf16-payload", Rule.X22, q, inv -> withInput(inv, Ports.INP,

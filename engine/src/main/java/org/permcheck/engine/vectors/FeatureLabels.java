@@ -99,6 +99,11 @@ public final class FeatureLabels {
         add("ep-empty-expert", "te_ep_dispatch with a local expert that receives nothing: an empty slab, no rows (Y1)");
         add("ep-capacity-bound", "te_ep_dispatch with a rank whose padded total is exactly recv_capacity (X37's bound)");
         add("ep-one-rank", "te_ep_dispatch with one rank (S = 1)");
+        add("pad-routing-map", "Megatron-Core's pad_routing_map, megatron_pad_routing_map: each expert's count padded to a multiple of pad_multiple with its lowest non-routed tokens (docs/spec.md Q7, Q8)");
+        add("pad-already-aligned", "megatron_pad_routing_map where some non-empty expert's count is already a multiple of pad_multiple: nothing added to it (Q7)");
+        add("pad-empty-expert", "megatron_pad_routing_map with an expert routed nothing: 0 is aligned, the column stays empty (Q7)");
+        add("pad-too-few-tokens", "megatron_pad_routing_map where align_up(count, m) > T: every cell of the column set, the count T (Q9, Megatron-LM #6086)");
+        add("pad-multiple-one", "megatron_pad_routing_map with pad_multiple = 1: the map unchanged (Q7)");
     }
 
     private static void add(String label, String description) {

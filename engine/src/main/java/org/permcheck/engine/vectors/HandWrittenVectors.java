@@ -50,6 +50,7 @@ public final class HandWrittenVectors {
         deepEpLayout(v);
         teEp(v);
         inferencePermute(v);
+        padRoutingMap(v);
         return v;
     }
 
@@ -632,6 +633,37 @@ public final class HandWrittenVectors {
                 rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-no-tokens"), deepEpLayout(Tensor.zeros(DType.I64, 0, 2), 4, 2)));
         v.add(neg("precondition/x33-layout-experts-not-multiple", "num_experts 6 on num_ranks 4: E % R != 0", Rule.X33, deepEpLayout(ids, 6, 4)));
         v.add(neg("precondition/x34-layout-id-out-of-range", "topk_idx names expert 5 with num_experts 5", Rule.X34, deepEpLayout(ids, 5, 1)));
+    }
+
+    // ------------------------------------------------------------------ Q7-Q9 (Megatron-Core's pad_routing_map, issue 14 profile 3)
+
+    /**
+     * PaddedRoutingMapTest's example (computed by hand there): T = 6, E = 4, m = 4, rows [1,0,0,0] [0,1,0,0] [1,0,0,0]
+     * [0,0,0,1] [1,1,0,1] [0,0,0,1]; counts [3,2,0,3] become [4,4,0,4]: expert 0 gains token 1, expert 1 tokens 0 and 2,
+     * expert 3 token 0, expert 2 stays empty. The Q9 example: T = 5, E = 2, m = 8, expert 0 on tokens {1,3}: 8 > 5, so
+     * every cell of its column is set (count 5), expert 1 stays empty.
+     */
+    static final long[] PAD_MAP = {1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 1};
+
+    private static void padRoutingMap(List<VectorCase> v) {
+        Tensor map = Tensor.ofInts(DType.BOOL, shape(6, 4), PAD_MAP);
+        v.add(vec("megatron/pad-routing-map-worked-example", "T=6, E=4, m=4: counts [3,2,0,3] -> [4,4,0,4], each pad the lowest non-routed token (1; 0, 2; -; 0), the empty expert untouched",
+                rules(Rule.Q7, Rule.Q8), feats("pad-routing-map", "pad-empty-expert", "bool-routing-map"), padRoutingMap(map, 4)));
+        v.add(vec("megatron/pad-routing-map-int64-m2", "the worked example as int64 with m=2: experts 0 and 3 gain one pad (tokens 1 and 0), expert 1's 2 is already aligned",
+                rules(Rule.Q7, Rule.Q8), feats("pad-routing-map", "pad-already-aligned", "pad-empty-expert"),
+                padRoutingMap(Tensor.ofInts(DType.I64, shape(6, 4), PAD_MAP), 2)));
+        v.add(vec("megatron/pad-routing-map-too-few-tokens", "T=5, m=8 (Megatron-LM #6086): expert 0's align_up(2) = 8 > 5, so all 5 cells are set, unaligned; expert 1 stays empty",
+                rules(Rule.Q7, Rule.Q8, Rule.Q9), feats("pad-routing-map", "pad-too-few-tokens", "pad-empty-expert", "bool-routing-map"),
+                padRoutingMap(Tensor.ofInts(DType.BOOL, shape(5, 2), 0, 0, 1, 0, 0, 0, 1, 0, 0, 0), 8)));
+        v.add(neg("precondition/x39-pad-routing-map-multiple-zero", "pad_multiple 0: (-count) % 0 divides by zero", Rule.X39, padRoutingMap(map, 0)));
+        v.add(neg("precondition/x39-pad-routing-map-value-two", "an int32 routing_map with a 2: not a 0/1 map (the column's sum is its count)", Rule.X39,
+                padRoutingMap(Tensor.ofInts(DType.I32, shape(2, 2), 1, 2, 0, 0), 4)));
+    }
+
+    static Invocation padRoutingMap(Tensor map, long multiple) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put(Ports.ROUTING_MAP, map);
+        return new Invocation(Op.MEGATRON_PAD_ROUTING_MAP, Profile.TE_JAX, in, Map.of(Attrs.PAD_MULTIPLE, multiple));
     }
 
     // ------------------------------------------------------------------ Y (TE's ep_dispatch / ep_combine, world view, issue 14 profile 5)

@@ -43,13 +43,13 @@ import org.permcheck.tensor.npy.Npy;
 class PythonGeneratorPortTest {
     /**
      * Ops the size-mix draw never samples: Megatron's permute / unpermute (docs/spec.md Q1-Q6) and moe_align_block_size
-     * (K1-K6), TE's index map (T1-T5) and Megatron's inference permute (V1-V5) have named edge cases only (EdgeCases,
+     * (K1-K6), TE's index map (T1-T5), Megatron's inference permute (V1-V5) and pad_routing_map (Q7-Q9) have named edge cases only (EdgeCases,
      * MegatronInputs, BlockAlignInputs, TeIndexInputs, InferencePermuteInputs), so the Python generator port need
      * not rebuild them.
      */
     static final java.util.Set<Op> UNSAMPLED = java.util.EnumSet.of(Op.MEGATRON_PERMUTE, Op.MEGATRON_UNPERMUTE, Op.BLOCK_ALIGN, Op.TE_INDEX_PERMUTE, Op.TE_INDEX_UNPERMUTE,
             Op.TORCHAO_PERMUTE_AND_PAD, Op.TORCHAO_UNPERMUTE, Op.DEEPEP_DISPATCH_LAYOUT, Op.TE_EP_DISPATCH, Op.TE_EP_COMBINE,
-            Op.MCORE_INFERENCE_PERMUTE, Op.MCORE_INFERENCE_UNPERMUTE);
+            Op.MCORE_INFERENCE_PERMUTE, Op.MCORE_INFERENCE_UNPERMUTE, Op.MEGATRON_PAD_ROUTING_MAP);
 
     static List<String> specs() {
         Set<String> out = new LinkedHashSet<>();
