@@ -8,6 +8,7 @@ import java.util.Optional;
 import jcuda.CudaException;
 import org.permcheck.contract.CallPreconditions;
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Op;
 import org.permcheck.cuda.bench.CudaBench;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.ops.ChunkSortOp;
@@ -48,28 +49,14 @@ public final class CudaBackend implements Backend, Benchmarkable {
         Capabilities all = Capabilities.everything();
         java.util.Set<Capabilities.Feature> features = java.util.EnumSet.copyOf(all.features());
         features.remove(Capabilities.Feature.INDEX_FORM);
-        // no kernel implements Megatron's permute / unpermute (docs/spec.md Q1-Q6): not claimed, so NOT_SUPPORTED
-        java.util.Set<org.permcheck.contract.Op> ops = java.util.EnumSet.copyOf(all.ops());
-        ops.remove(org.permcheck.contract.Op.MEGATRON_PERMUTE);
-        ops.remove(org.permcheck.contract.Op.MEGATRON_UNPERMUTE);
-        // nor vLLM / SGLang moe_align_block_size (docs/spec.md K1-K6): no kernel, not claimed, so NOT_SUPPORTED
-        ops.remove(org.permcheck.contract.Op.BLOCK_ALIGN);
-        // nor TE's index-map permute / unpermute (docs/spec.md T1-T5): no kernel, not claimed, so NOT_SUPPORTED
-        ops.remove(org.permcheck.contract.Op.TE_INDEX_PERMUTE);
-        // nor DeepEP's get_dispatch_layout (docs/spec.md L1-L3): no kernel, not claimed, so NOT_SUPPORTED
-        ops.remove(org.permcheck.contract.Op.DEEPEP_DISPATCH_LAYOUT);
-        // nor TE's world-view ep_dispatch / ep_combine (docs/spec.md Y1-Y4): no kernel, not claimed, so NOT_SUPPORTED
-        ops.remove(org.permcheck.contract.Op.TE_EP_DISPATCH);
-        ops.remove(org.permcheck.contract.Op.TE_EP_COMBINE);
-        ops.remove(org.permcheck.contract.Op.TE_INDEX_UNPERMUTE);
-        // nor torchao's padded permute and torchtitan's unpermute (docs/spec.md W1-W6): no kernel, not claimed, so NOT_SUPPORTED
-        ops.remove(org.permcheck.contract.Op.TORCHAO_PERMUTE_AND_PAD);
-        ops.remove(org.permcheck.contract.Op.TORCHAO_UNPERMUTE);
-        // nor Megatron-Core's inference permute (docs/spec.md V1-V5): no kernel, not claimed, so NOT_SUPPORTED
-        ops.remove(org.permcheck.contract.Op.MCORE_INFERENCE_PERMUTE);
-        ops.remove(org.permcheck.contract.Op.MCORE_INFERENCE_UNPERMUTE);
-        // nor Megatron-Core's pad_routing_map (docs/spec.md Q7-Q9): no kernel, not claimed, so NOT_SUPPORTED
-        ops.remove(org.permcheck.contract.Op.MEGATRON_PAD_ROUTING_MAP);
+        // the ops permcheck.cu has kernels for: TE's mask-map family and the expert-parallel helpers. Every other op
+        // (Megatron's Q ops, moe_align_block_size K, TE's index map T, torchao's W, DeepEP's layout L, TE EP Y,
+        // Megatron's inference permute V) has none: not claimed, so NOT_SUPPORTED, as a new op is until it gets one
+        java.util.Set<Op> ops = java.util.EnumSet.of(Op.DISPATCH,
+                Op.COMBINE, Op.DISPATCH_BACKWARD, Op.COMBINE_BACKWARD,
+                Op.SORT_CHUNKS, Op.SORT_CHUNKS_BACKWARD,
+                Op.RAGGED_A2A_PARAMS, Op.REVERSE_RAGGED_A2A_PARAMS,
+                Op.LOCAL_PERMUTE_AFTER_A2A, Op.LOCAL_UNPERMUTE_BEFORE_A2A);
         // nor the maxtext profile (docs/spec.md J1-J4), which takes the index form only: NOT_SUPPORTED, never judged
         java.util.Set<String> profiles = new java.util.HashSet<>(all.profiles());
         profiles.remove(org.permcheck.contract.Profile.MAXTEXT.id());

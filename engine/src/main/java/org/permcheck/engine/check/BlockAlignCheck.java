@@ -59,17 +59,14 @@ public final class BlockAlignCheck implements Check {
         long sentinel = view.sentinel();
         for (int e = 0; e < view.numExperts(); e++) {
             long start = view.groupStart(e);
-            long[] head = new long[(int) view.count(e)];
-            for (int i = 0; i < head.length; i++) head[i] = actual.getLong(start + i);
-            GroupMultiset want = view.group(e), got = GroupMultiset.of(head);
+            long headRows = view.count(e);
+            GroupMultiset want = view.group(e), got = GroupHeads.read(actual, start, headRows);
             if (!want.equals(got)) {
-                java.util.OptionalLong missing = want.firstSurplusOver(got), extra = got.firstSurplusOver(want);
                 k2.add(Positions.mismatch(ctx, Ports.SORTED_TOKEN_IDS, start, 0,
-                        "expert " + e + "'s group (rows " + start + ".." + (start + head.length) + ") = multiset " + abbreviated(want),
-                        "multiset " + abbreviated(got) + (missing.isPresent() ? ", slot " + missing.getAsLong() + " missing" : "")
-                                + (extra.isPresent() ? ", " + extra.getAsLong() + " not one of its slots" : "")));
+                        "expert " + e + "'s group (rows " + start + ".." + (start + headRows) + ") = multiset " + GroupHeads.abbreviated(want),
+                        GroupHeads.difference("", want, got, "slot ", "not one of its slots")));
             }
-            for (long r = start + head.length; r < start + view.groupRows(e); r++) {
+            for (long r = start + headRows; r < start + view.groupRows(e); r++) {
                 long v = actual.getLong(r);
                 if (v != sentinel) k3.add(Positions.mismatch(ctx, Ports.SORTED_TOKEN_IDS, r, 0, "sentinel " + sentinel + " (pad of expert " + e + ")", Long.toString(v)));
             }
@@ -108,11 +105,5 @@ public final class BlockAlignCheck implements Check {
         }
         m.emitTo(out, ctx.call(), view.expertParallel() ? "expert_ids is not expert_map of each block's expert" : "expert_ids is not each block's expert (0 past the used prefix)",
                 judged, "blocks differ");
-    }
-
-    /** The first entries of a multiset, for a message. */
-    static String abbreviated(GroupMultiset g) {
-        String s = g.toString();
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...]";
     }
 }

@@ -168,13 +168,11 @@ public final class DeterminismCheck implements Check {
         for (int g = 0; g < view.numExperts(); g++) {
             long start = view.groupStart(g), rows = view.groupRows(g);
             judged++;
-            GroupMultiset first = GroupMultiset.of(entries(a, start, rows)), again = GroupMultiset.of(entries(b, start, rows));
+            GroupMultiset first = GroupHeads.read(a, start, rows), again = GroupHeads.read(b, start, rows);
             if (first.equals(again)) continue;
-            java.util.OptionalLong lost = first.firstSurplusOver(again), gained = again.firstSurplusOver(first);
             m.add(Positions.mismatch(ctx, Ports.SORTED_TOKEN_IDS, start, 0,
-                    "first run: expert " + g + "'s group (rows " + start + ".." + (start + rows) + ") = multiset " + BlockAlignCheck.abbreviated(first),
-                    "second run multiset " + BlockAlignCheck.abbreviated(again) + (lost.isPresent() ? ", " + lost.getAsLong() + " missing" : "")
-                            + (gained.isPresent() ? ", " + gained.getAsLong() + " not in the first run's group" : "")));
+                    "first run: expert " + g + "'s group (rows " + start + ".." + (start + rows) + ") = multiset " + GroupHeads.abbreviated(first),
+                    GroupHeads.difference("second run ", first, again, "", "not in the first run's group")));
         }
         for (long r = view.numTokensPostPadded(); r < a.numel(); r++) {
             judged++;
@@ -184,11 +182,5 @@ public final class DeterminismCheck implements Check {
             }
         }
         return judged;
-    }
-
-    private static long[] entries(Tensor t, long start, long rows) {
-        long[] v = new long[(int) rows];
-        for (int i = 0; i < v.length; i++) v[i] = t.getLong(start + i);
-        return v;
     }
 }

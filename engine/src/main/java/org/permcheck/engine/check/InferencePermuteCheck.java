@@ -62,17 +62,14 @@ public final class InferencePermuteCheck implements Check {
         MismatchCounter v3 = new MismatchCounter(Rule.V3), v4 = new MismatchCounter(Rule.V4);
         for (int e = 0; e < view.numLocalExperts(); e++) {
             long start = view.groupStart(e);
-            long[] head = new long[(int) view.count(e)];
-            for (int i = 0; i < head.length; i++) head[i] = map.getLong(start + i);
-            GroupMultiset want = view.group(e), got = GroupMultiset.of(head);
+            long headRows = view.count(e);
+            GroupMultiset want = view.group(e), got = GroupHeads.read(map, start, headRows);
             if (!want.equals(got)) {
-                java.util.OptionalLong missing = want.firstSurplusOver(got), extra = got.firstSurplusOver(want);
                 v3.add(Positions.mismatch(ctx, Ports.PERMUTATION_MAP, start, 0,
-                        "expert " + e + "'s group (rows " + start + ".." + (start + head.length) + ") = tokens " + BlockAlignCheck.abbreviated(want),
-                        "multiset " + BlockAlignCheck.abbreviated(got) + (missing.isPresent() ? ", token " + missing.getAsLong() + " missing" : "")
-                                + (extra.isPresent() ? ", " + extra.getAsLong() + " not one of its tokens (or twice)" : "")));
+                        "expert " + e + "'s group (rows " + start + ".." + (start + headRows) + ") = tokens " + GroupHeads.abbreviated(want),
+                        GroupHeads.difference("", want, got, "token ", "not one of its tokens (or twice)")));
             }
-            for (long r = start + head.length; r < start + view.groupRows(e); r++) {
+            for (long r = start + headRows; r < start + view.groupRows(e); r++) {
                 long v = map.getLong(r);
                 if (v != -1) v4.add(Positions.mismatch(ctx, Ports.PERMUTATION_MAP, r, 0, "-1 (pad row of expert " + e + ")", Long.toString(v)));
             }
