@@ -28,7 +28,7 @@ public final class BlockAlignPreconditions {
         long n = ids.numel() + e * (b - 1);
         if (pad(inv)) n = (n + b - 1) / b * b;
         if (n > Integer.MAX_VALUE) {
-            throw violation("X11", "sorted_token_ids would have " + n + " entries, above the int32 range its entries and num_tokens_post_padded live in");
+            throw violation(Rule.X11, "sorted_token_ids would have " + n + " entries, above the int32 range its entries and num_tokens_post_padded live in");
         }
         return n;
     }
@@ -36,15 +36,15 @@ public final class BlockAlignPreconditions {
     /** X11: {@code 1 <= block_size < 2^31}. */
     static long blockSize(Invocation inv) {
         Optional<Long> b = inv.optionalAttr(Attrs.BLOCK_SIZE);
-        if (b.isEmpty()) throw violation("X11", "moe_align_block_size needs the block_size attribute");
-        if (b.get() < 1 || b.get() > Integer.MAX_VALUE) throw violation("X11", "block_size must be in [1, 2^31), got " + b.get());
+        if (b.isEmpty()) throw violation(Rule.X11, "moe_align_block_size needs the block_size attribute");
+        if (b.get() < 1 || b.get() > Integer.MAX_VALUE) throw violation(Rule.X11, "block_size must be in [1, 2^31), got " + b.get());
         return b.get();
     }
 
     /** X11: pad_sorted_ids is 0 or 1 (absent = 0). */
     public static boolean pad(Invocation inv) {
         long v = inv.optionalAttr(Attrs.PAD_SORTED_IDS).orElse(0L);
-        if (v != 0 && v != 1) throw violation("X11", "pad_sorted_ids must be 0 or 1, got " + v);
+        if (v != 0 && v != 1) throw violation(Rule.X11, "pad_sorted_ids must be 0 or 1, got " + v);
         return v == 1;
     }
 
@@ -52,7 +52,7 @@ public final class BlockAlignPreconditions {
     static long numExperts(Invocation inv) {
         Optional<Long> e = inv.optionalAttr(Attrs.NUM_EXPERTS);
         if (e.isEmpty() || e.get() < 1 || e.get() > Integer.MAX_VALUE) {
-            throw violation("X12", "moe_align_block_size needs num_experts in [1, 2^31), got " + e.map(String::valueOf).orElse("none"));
+            throw violation(Rule.X12, "moe_align_block_size needs num_experts in [1, 2^31), got " + e.map(String::valueOf).orElse("none"));
         }
         return e.get();
     }
@@ -64,15 +64,15 @@ public final class BlockAlignPreconditions {
      */
     static void requireIds(Tensor ids, long experts) {
         if (ids.dtype() != org.permcheck.tensor.DType.I32 && ids.dtype() != org.permcheck.tensor.DType.I64) {
-            throw violation("X12", "topk_ids must be int32 or int64, got " + ids.dtype());
+            throw violation(Rule.X12, "topk_ids must be int32 or int64, got " + ids.dtype());
         }
-        if (ids.rank() != 2 || ids.dim(0) < 1 || ids.dim(1) < 1) throw violation("X12", "topk_ids must be [T,K] with T, K >= 1, got " + ids.shapeString());
+        if (ids.rank() != 2 || ids.dim(0) < 1 || ids.dim(1) < 1) throw violation(Rule.X12, "topk_ids must be [T,K] with T, K >= 1, got " + ids.shapeString());
         for (long t = 0; t < ids.dim(0); t++) {
             for (long j = 0; j < ids.dim(1); j++) {
                 long id = ids.getLong(t, j);
-                if (id < 0 || id >= experts) throw violation("X12", "topk_ids[" + t + "," + j + "] = " + id + " is not an expert in [0, " + experts + ")");
+                if (id < 0 || id >= experts) throw violation(Rule.X12, "topk_ids[" + t + "," + j + "] = " + id + " is not an expert in [0, " + experts + ")");
                 for (long i = 0; i < j; i++) {
-                    if (ids.getLong(t, i) == id) throw violation("X12", "expert " + id + " appears twice in row " + t + " of topk_ids");
+                    if (ids.getLong(t, i) == id) throw violation(Rule.X12, "expert " + id + " appears twice in row " + t + " of topk_ids");
                 }
             }
         }
@@ -84,15 +84,15 @@ public final class BlockAlignPreconditions {
      */
     static void requireExpertMap(Tensor map, long experts) {
         if (map.dtype() != org.permcheck.tensor.DType.I32 && map.dtype() != org.permcheck.tensor.DType.I64) {
-            throw violation("X13", "expert_map must be int32 or int64, got " + map.dtype());
+            throw violation(Rule.X13, "expert_map must be int32 or int64, got " + map.dtype());
         }
-        if (map.rank() != 1 || map.dim(0) != experts) throw violation("X13", "expert_map must be [E = " + experts + "], got " + map.shapeString());
+        if (map.rank() != 1 || map.dim(0) != experts) throw violation(Rule.X13, "expert_map must be [E = " + experts + "], got " + map.shapeString());
         boolean[] seen = new boolean[(int) experts];
         for (long g = 0; g < experts; g++) {
             long l = map.getLong(g);
             if (l == -1) continue;
-            if (l < 0 || l >= experts) throw violation("X13", "expert_map[" + g + "] = " + l + " is neither -1 nor a local id in [0, " + experts + ")");
-            if (seen[(int) l]) throw violation("X13", "local id " + l + " appears twice in expert_map");
+            if (l < 0 || l >= experts) throw violation(Rule.X13, "expert_map[" + g + "] = " + l + " is neither -1 nor a local id in [0, " + experts + ")");
+            if (seen[(int) l]) throw violation(Rule.X13, "local id " + l + " appears twice in expert_map");
             seen[(int) l] = true;
         }
     }

@@ -116,7 +116,7 @@ public final class CallPreconditions {
                 int shards = m.length, local = m[0].length / shards, shard = (int) inv.attr(Attrs.SHARD_ID);
                 long total = 0;
                 for (long[] row : m) for (int l = 0; l < local; l++) total += row[shard * local + l];
-                if (total > inp.dim(0)) throw violation("X8", "the shards send " + total + " rows but inp has only " + inp.dim(0));
+                if (total > inp.dim(0)) throw violation(Rule.X8, "the shards send " + total + " rows but inp has only " + inp.dim(0));
                 return;
             }
             case LOCAL_UNPERMUTE_BEFORE_A2A: {
@@ -159,26 +159,26 @@ public final class CallPreconditions {
         } else {
             Tensor map = inv.input(Ports.ROUTING_MAP);
             requireRank2(Ports.ROUTING_MAP, map);
-            if (map.dim(0) != inp.dim(0)) throw violation("X1", "inp has " + inp.dim(0) + " tokens but routing_map has " + map.dim(0));
+            if (map.dim(0) != inp.dim(0)) throw violation(Rule.X1, "inp has " + inp.dim(0) + " tokens but routing_map has " + map.dim(0));
             Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
             if (probs.isPresent()) {
                 requireProbs(Ports.PROBS, probs.get());
                 requireShape(Ports.PROBS, probs.get(), map.shape());
             }
             Preconditions.requireRoutingMap(map); // X2
-            if (map.dim(1) < 1) throw violation("X1", "routing_map needs at least one expert, got " + map.shapeString());
+            if (map.dim(1) < 1) throw violation(Rule.X1, "routing_map needs at least one expert, got " + map.shapeString());
             used = 0;
             for (long t = 0; t < map.rows(); t++) for (long e = 0; e < map.dim(1); e++) used += map.getLong(t, e);
         }
         Optional<Long> n = inv.optionalAttr(Attrs.NUM_OUT_TOKENS);
-        if (n.isEmpty()) throw violation("X3", "token_dispatch needs the num_out_tokens attribute");
-        if (n.get() <= 0) throw violation("X3", "num_out_tokens must be > 0, got " + n.get());
+        if (n.isEmpty()) throw violation(Rule.X3, "token_dispatch needs the num_out_tokens attribute");
+        if (n.get() <= 0) throw violation(Rule.X3, "num_out_tokens must be > 0, got " + n.get());
         if (n.get() < used) {
-            throw violation("X3", "num_out_tokens = " + n.get() + " is below the " + used + " routed (token, expert) pairs (TE writes out of bounds, #3346)");
+            throw violation(Rule.X3, "num_out_tokens = " + n.get() + " is below the " + used + " routed (token, expert) pairs (TE writes out of bounds, #3346)");
         }
         Optional<Long> align = inv.optionalAttr(Attrs.ALIGN_SIZE);
-        if (align.isEmpty() && inv.profile().paddingRequired()) throw violation("X4", "profile " + inv.profile().id() + " requires the align_size attribute");
-        if (align.isPresent() && align.get() <= 0) throw violation("X4", "align_size must be > 0, got " + align.get());
+        if (align.isEmpty() && inv.profile().paddingRequired()) throw violation(Rule.X4, "profile " + inv.profile().id() + " requires the align_size attribute");
+        if (align.isPresent() && align.get() <= 0) throw violation(Rule.X4, "align_size must be > 0, got " + align.get());
         ArgsortPreconditions.check(inv); // X19-X21
         QuantizedPreconditions.dispatch(inv); // X22
     }
@@ -191,9 +191,9 @@ public final class CallPreconditions {
     private static long[] rowIdMap(Invocation inv, long payloadRows, boolean distinctSources) {
         Tensor map = inv.input(Ports.ROW_ID_MAP);
         requireRank2(Ports.ROW_ID_MAP, map);
-        if (map.dtype() != DType.I32) throw violation("X1", "row_id_map must be int32, got " + map.dtype());
+        if (map.dtype() != DType.I32) throw violation(Rule.X1, "row_id_map must be int32, got " + map.dtype());
         long cols = map.dim(1);
-        if (cols < 3 || cols % 2 == 0) throw violation("X1", "row_id_map must be [T, 2E+1] with E >= 1, got " + map.shapeString());
+        if (cols < 3 || cols % 2 == 0) throw violation(Rule.X1, "row_id_map must be [T, 2E+1] with E >= 1, got " + map.shapeString());
         int ne = (int) ((cols - 1) / 2);
         long[] pad = new long[ne];
         Optional<Tensor> po = inv.optionalInput(Ports.PAD_OFFSETS);
@@ -202,27 +202,27 @@ public final class CallPreconditions {
             requireShape(Ports.PAD_OFFSETS, po.get(), ne);
             for (int e = 0; e < ne; e++) {
                 pad[e] = po.get().getLong(e);
-                if (pad[e] < 0) throw violation("X6", "pad_offsets[" + e + "] = " + pad[e] + " is negative");
+                if (pad[e] < 0) throw violation(Rule.X6, "pad_offsets[" + e + "] = " + pad[e] + " is negative");
             }
         }
         for (long t = 0; t < map.dim(0); t++) {
             long n = map.getLong(t, 2L * ne);
-            if (n < 0 || n > ne) throw violation("X6", "row_id_map[" + t + "," + 2 * ne + "] = " + n + " is not a count in [0," + ne + "]");
+            if (n < 0 || n > ne) throw violation(Rule.X6, "row_id_map[" + t + "," + 2 * ne + "] = " + n + " is not a count in [0," + ne + "]");
         }
         java.util.BitSet seen = distinctSources ? new java.util.BitSet() : null;
         for (long t = 0; t < map.dim(0); t++) {
             long n = map.getLong(t, 2L * ne), previous = Long.MAX_VALUE;
             for (int i = 0; i < n; i++) {
                 long e = map.getLong(t, ne + i);
-                if (e < 0 || e >= ne) throw violation("X6", "row_id_map[" + t + "," + (ne + i) + "] = " + e + " is not an expert id in [0," + ne + ")");
-                if (e >= previous) throw violation("X6", "row_id_map[" + t + "] expert ids are not strictly descending at column " + (ne + i));
+                if (e < 0 || e >= ne) throw violation(Rule.X6, "row_id_map[" + t + "," + (ne + i) + "] = " + e + " is not an expert id in [0," + ne + ")");
+                if (e >= previous) throw violation(Rule.X6, "row_id_map[" + t + "] expert ids are not strictly descending at column " + (ne + i));
                 previous = e;
                 long dst = map.getLong(t, i), src = dst + pad[(int) e];
                 if (dst < 0 || src >= payloadRows) {
-                    throw violation("X6", "row_id_map[" + t + "," + i + "] = " + dst + " is outside the " + payloadRows + " rows of the permuted tensor");
+                    throw violation(Rule.X6, "row_id_map[" + t + "," + i + "] = " + dst + " is outside the " + payloadRows + " rows of the permuted tensor");
                 }
                 if (seen != null) {
-                    if (seen.get((int) src)) throw violation("X6", "row_id_map names source row " + src + " twice");
+                    if (seen.get((int) src)) throw violation(Rule.X6, "row_id_map names source row " + src + " twice");
                     seen.set((int) src);
                 }
             }
@@ -232,14 +232,14 @@ public final class CallPreconditions {
 
     /** X7: chunk sizes and a permutation of the chunks over {@code numTokens} rows. */
     private static void chunks(long[] split, long[] order, long numTokens) {
-        if (split.length == 0) throw violation("X7", "split_sizes must not be empty");
-        if (split.length != order.length) throw violation("X7", "split_sizes has " + split.length + " entries but sorted_indices has " + order.length);
+        if (split.length == 0) throw violation(Rule.X7, "split_sizes must not be empty");
+        if (split.length != order.length) throw violation(Rule.X7, "split_sizes has " + split.length + " entries but sorted_indices has " + order.length);
         long total = 0;
         for (int j = 0; j < split.length; j++) {
-            if (split[j] < 0) throw violation("X7", "split_sizes[" + j + "] = " + split[j] + " is negative");
+            if (split[j] < 0) throw violation(Rule.X7, "split_sizes[" + j + "] = " + split[j] + " is negative");
             total += split[j];
         }
-        if (total > numTokens) throw violation("X7", "sum(split_sizes) = " + total + " exceeds the " + numTokens + " rows of the input");
+        if (total > numTokens) throw violation(Rule.X7, "sum(split_sizes) = " + total + " exceeds the " + numTokens + " rows of the input");
         permutation(Ports.SORTED_INDICES, order);
     }
 
@@ -248,7 +248,7 @@ public final class CallPreconditions {
         boolean[] seen = new boolean[v.length];
         for (int i = 0; i < v.length; i++) {
             if (v[i] < 0 || v[i] >= v.length || seen[(int) v[i]]) {
-                throw violation("X7", name + " is not a permutation of [0," + v.length + "): entry " + i + " = " + v[i]);
+                throw violation(Rule.X7, name + " is not a permutation of [0," + v.length + "): entry " + i + " = " + v[i]);
             }
             seen[(int) v[i]] = true;
         }
@@ -259,18 +259,18 @@ public final class CallPreconditions {
         Tensor mt = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
         requireIndex(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
         requireRank2(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
-        long shard = inv.optionalAttr(Attrs.SHARD_ID).orElseThrow(() -> violation("X8", "shard_id attribute missing"));
-        long shards = inv.optionalAttr(Attrs.NUM_SHARDS).orElseThrow(() -> violation("X8", "num_shards attribute missing"));
-        if (shards < 1 || shards > Integer.MAX_VALUE) throw violation("X8", "num_shards must be >= 1, got " + shards);
-        if (mt.dim(0) != shards) throw violation("X8", "all_shards_tokens_per_expert has " + mt.dim(0) + " rows, expected num_shards = " + shards);
-        if (shard < 0 || shard >= shards) throw violation("X8", "shard_id " + shard + " is not in [0," + shards + ")");
+        long shard = inv.optionalAttr(Attrs.SHARD_ID).orElseThrow(() -> violation(Rule.X8, "shard_id attribute missing"));
+        long shards = inv.optionalAttr(Attrs.NUM_SHARDS).orElseThrow(() -> violation(Rule.X8, "num_shards attribute missing"));
+        if (shards < 1 || shards > Integer.MAX_VALUE) throw violation(Rule.X8, "num_shards must be >= 1, got " + shards);
+        if (mt.dim(0) != shards) throw violation(Rule.X8, "all_shards_tokens_per_expert has " + mt.dim(0) + " rows, expected num_shards = " + shards);
+        if (shard < 0 || shard >= shards) throw violation(Rule.X8, "shard_id " + shard + " is not in [0," + shards + ")");
         long ne = mt.dim(1);
-        if (ne < 1 || ne % shards != 0) throw violation("X8", "num_experts " + ne + " is not a positive multiple of num_shards " + shards);
+        if (ne < 1 || ne % shards != 0) throw violation(Rule.X8, "num_experts " + ne + " is not a positive multiple of num_shards " + shards);
         long[][] m = new long[(int) shards][(int) ne];
         for (int i = 0; i < shards; i++) {
             for (int e = 0; e < ne; e++) {
                 m[i][e] = mt.getLong(i, e);
-                if (m[i][e] < 0) throw violation("X8", "all_shards_tokens_per_expert[" + i + "," + e + "] = " + m[i][e] + " is negative");
+                if (m[i][e] < 0) throw violation(Rule.X8, "all_shards_tokens_per_expert[" + i + "," + e + "] = " + m[i][e] + " is negative");
             }
         }
         return m;

@@ -18,11 +18,11 @@ public final class DeepEpLayoutPreconditions {
     public static long check(Invocation inv) {
         long experts = positive(inv, Attrs.NUM_EXPERTS);
         long ranks = positive(inv, Attrs.NUM_RANKS);
-        if (experts % ranks != 0) throw violation("X33", "num_experts = " + experts + " is not a multiple of num_ranks = " + ranks);
+        if (experts % ranks != 0) throw violation(Rule.X33, "num_experts = " + experts + " is not a multiple of num_ranks = " + ranks);
         Tensor ids = inv.input(Ports.TOPK_IDX);
         requireTopkIdx(ids, experts);
         if (ids.dim(0) * Math.max(ranks, experts) > Integer.MAX_VALUE) {
-            throw violation("X34", "T = " + ids.dim(0) + " tokens with " + experts + " experts / " + ranks + " ranks exceed 2^31-1 cells");
+            throw violation(Rule.X34, "T = " + ids.dim(0) + " tokens with " + experts + " experts / " + ranks + " ranks exceed 2^31-1 cells");
         }
         return experts / ranks;
     }
@@ -31,7 +31,7 @@ public final class DeepEpLayoutPreconditions {
     static long positive(Invocation inv, String attr) {
         Optional<Long> v = inv.optionalAttr(attr);
         if (v.isEmpty() || v.get() < 1 || v.get() > Integer.MAX_VALUE) {
-            throw violation("X33", "deepep_dispatch_layout needs " + attr + " in [1, 2^31), got " + v.map(String::valueOf).orElse("none"));
+            throw violation(Rule.X33, "deepep_dispatch_layout needs " + attr + " in [1, 2^31), got " + v.map(String::valueOf).orElse("none"));
         }
         return v.get();
     }
@@ -42,15 +42,15 @@ public final class DeepEpLayoutPreconditions {
      * row (one (t,e) is one cell of the assignment table, as X10).
      */
     static void requireTopkIdx(Tensor ids, long experts) {
-        if (ids.dtype() != DType.I64 && ids.dtype() != DType.I32) throw violation("X34", "topk_idx must be int64 or int32, got " + ids.dtype());
-        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation("X34", "topk_idx must be [T,K] with K >= 1, got " + ids.shapeString());
+        if (ids.dtype() != DType.I64 && ids.dtype() != DType.I32) throw violation(Rule.X34, "topk_idx must be int64 or int32, got " + ids.dtype());
+        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation(Rule.X34, "topk_idx must be [T,K] with K >= 1, got " + ids.shapeString());
         java.util.Set<Long> row = new java.util.HashSet<>();
         for (long t = 0; t < ids.dim(0); t++) {
             row.clear();
             for (long k = 0; k < ids.dim(1); k++) {
                 long e = ids.getLong(t, k);
-                if (e < -1 || e >= experts) throw violation("X34", "topk_idx[" + t + "," + k + "] = " + e + " is neither -1 nor an expert in [0, " + experts + ")");
-                if (e >= 0 && !row.add(e)) throw violation("X34", "topk_idx[" + t + "] names expert " + e + " twice (slot " + k + ")");
+                if (e < -1 || e >= experts) throw violation(Rule.X34, "topk_idx[" + t + "," + k + "] = " + e + " is neither -1 nor an expert in [0, " + experts + ")");
+                if (e >= 0 && !row.add(e)) throw violation(Rule.X34, "topk_idx[" + t + "] names expert " + e + " twice (slot " + k + ")");
             }
         }
     }

@@ -25,7 +25,7 @@ public final class PadPermutePreconditions {
         long local = inv.attr(Attrs.NUM_LOCAL_EXPERTS);
         long[] counts = requireCounts(inv.input(Ports.NUM_TOKENS_PER_EXPERT), ranks, local, inp.dim(0)); // X28
         if (maxLenOf(inp.dim(0), local, inv.attr(Attrs.ALIGNMENT)) > Integer.MAX_VALUE) {
-            throw violation("X27", "max_len = round_up(T + E_l*A, A) is above the int32 range of permuted_indices");
+            throw violation(Rule.X27, "max_len = round_up(T + E_l*A, A) is above the int32 range of permuted_indices");
         }
         return counts;
     }
@@ -34,10 +34,10 @@ public final class PadPermutePreconditions {
     static long requireAttrs(Invocation inv) {
         for (String a : new String[] {Attrs.EP_DEGREE, Attrs.NUM_LOCAL_EXPERTS, Attrs.ALIGNMENT}) {
             java.util.Optional<Long> v = inv.optionalAttr(a);
-            if (v.isEmpty()) throw violation("X27", "torchao_permute_and_pad needs the " + a + " attribute");
+            if (v.isEmpty()) throw violation(Rule.X27, "torchao_permute_and_pad needs the " + a + " attribute");
             // alignment 0 divides by zero in torchao's round-up (ao PR #4102 proposed allowing it and was closed)
-            if (v.get() < 1) throw violation("X27", a + " must be >= 1, got " + v.get());
-            if (v.get() > Integer.MAX_VALUE) throw violation("X27", a + " = " + v.get() + " is above the int32 range");
+            if (v.get() < 1) throw violation(Rule.X27, a + " must be >= 1, got " + v.get());
+            if (v.get() > Integer.MAX_VALUE) throw violation(Rule.X27, a + " = " + v.get() + " is above the int32 range");
         }
         return inv.attr(Attrs.EP_DEGREE);
     }
@@ -48,18 +48,18 @@ public final class PadPermutePreconditions {
      */
     static long[] requireCounts(Tensor counts, long ranks, long local, long tokens) {
         if (counts.dtype() != DType.I32 && counts.dtype() != DType.I64) {
-            throw violation("X28", "num_tokens_per_expert must be int32 or int64, got " + counts.dtype());
+            throw violation(Rule.X28, "num_tokens_per_expert must be int32 or int64, got " + counts.dtype());
         }
         if (counts.rank() != 1 || counts.dim(0) != ranks * local) {
-            throw violation("X28", "num_tokens_per_expert must be [ep_degree*num_local_experts] = [" + ranks * local + "], got " + counts.shapeString());
+            throw violation(Rule.X28, "num_tokens_per_expert must be [ep_degree*num_local_experts] = [" + ranks * local + "], got " + counts.shapeString());
         }
         long[] c = Preconditions.longs(counts);
         long sum = 0;
         for (int i = 0; i < c.length; i++) {
-            if (c[i] < 0) throw violation("X28", "num_tokens_per_expert[" + i + "] = " + c[i] + " is negative");
+            if (c[i] < 0) throw violation(Rule.X28, "num_tokens_per_expert[" + i + "] = " + c[i] + " is negative");
             sum += c[i];
         }
-        if (sum != tokens) throw violation("X28", "num_tokens_per_expert adds up to " + sum + " but inp has " + tokens + " rows");
+        if (sum != tokens) throw violation(Rule.X28, "num_tokens_per_expert adds up to " + sum + " but inp has " + tokens + " rows");
         return c;
     }
 
@@ -74,25 +74,25 @@ public final class PadPermutePreconditions {
         Preconditions.requireRank2(Ports.INP, inp);
         Preconditions.requireMovablePayload(Ports.INP, inp); // X5
         java.util.Optional<Long> n = inv.optionalAttr(Attrs.NUM_TOKENS);
-        if (n.isEmpty()) throw violation("X29", "torchao_unpermute needs the num_tokens attribute (input_shape[0] - 1)");
+        if (n.isEmpty()) throw violation(Rule.X29, "torchao_unpermute needs the num_tokens attribute (input_shape[0] - 1)");
         long tokens = n.get();
-        if (tokens < 0 || tokens > Integer.MAX_VALUE) throw violation("X29", "num_tokens must be in [0, 2^31), got " + tokens);
+        if (tokens < 0 || tokens > Integer.MAX_VALUE) throw violation(Rule.X29, "num_tokens must be in [0, 2^31), got " + tokens);
         Tensor idx = inv.input(Ports.PERMUTED_INDICES);
-        if (idx.dtype() != DType.I32) throw violation("X29", "permuted_indices must be int32, got " + idx.dtype());
+        if (idx.dtype() != DType.I32) throw violation(Rule.X29, "permuted_indices must be int32, got " + idx.dtype());
         if (idx.rank() != 1 || idx.dim(0) != inp.dim(0)) {
-            throw violation("X29", "permuted_indices must be [" + inp.dim(0) + "] (one per row of inp), got " + idx.shapeString());
+            throw violation(Rule.X29, "permuted_indices must be [" + inp.dim(0) + "] (one per row of inp), got " + idx.shapeString());
         }
-        if (tokens > idx.numel()) throw violation("X29", "num_tokens " + tokens + " exceeds the " + idx.numel() + " rows permuted_indices can name");
+        if (tokens > idx.numel()) throw violation(Rule.X29, "num_tokens " + tokens + " exceeds the " + idx.numel() + " rows permuted_indices can name");
         boolean[] seen = new boolean[(int) tokens];
         for (long p = 0; p < idx.numel(); p++) {
             long v = idx.getLong(p);
             if (v == -1) continue;
-            if (v < 0 || v >= tokens) throw violation("X29", "permuted_indices[" + p + "] = " + v + " is neither -1 nor a row in [0, " + tokens + ")");
-            if (seen[(int) v]) throw violation("X29", "row " + v + " is named twice in permuted_indices");
+            if (v < 0 || v >= tokens) throw violation(Rule.X29, "permuted_indices[" + p + "] = " + v + " is neither -1 nor a row in [0, " + tokens + ")");
+            if (seen[(int) v]) throw violation(Rule.X29, "row " + v + " is named twice in permuted_indices");
             seen[(int) v] = true;
         }
         for (int i = 0; i < seen.length; i++) {
-            if (!seen[i]) throw violation("X29", "row " + i + " is never named in permuted_indices (new_empty would leave it garbage)");
+            if (!seen[i]) throw violation(Rule.X29, "row " + i + " is never named in permuted_indices (new_empty would leave it garbage)");
         }
         return tokens;
     }

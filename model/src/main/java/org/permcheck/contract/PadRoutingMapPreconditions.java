@@ -23,16 +23,16 @@ public final class PadRoutingMapPreconditions {
     public static long check(Invocation inv) {
         Optional<Long> m = inv.optionalAttr(Attrs.PAD_MULTIPLE);
         if (m.isEmpty() || m.get() < 1 || m.get() > Integer.MAX_VALUE) {
-            throw violation("X39", "megatron_pad_routing_map needs pad_multiple in [1, 2^31), got " + m.map(String::valueOf).orElse("none"));
+            throw violation(Rule.X39, "megatron_pad_routing_map needs pad_multiple in [1, 2^31), got " + m.map(String::valueOf).orElse("none"));
         }
         Tensor map = inv.input(Ports.ROUTING_MAP);
         DType d = map.dtype();
-        if (d != DType.BOOL && d != DType.I32 && d != DType.I64) throw violation("X39", "routing_map must be bool, int32 or int64, got " + d);
-        if (map.rank() != 2) throw violation("X39", "routing_map must be [T,E], got " + map.shapeString());
+        if (d != DType.BOOL && d != DType.I32 && d != DType.I64) throw violation(Rule.X39, "routing_map must be bool, int32 or int64, got " + d);
+        if (map.rank() != 2) throw violation(Rule.X39, "routing_map must be [T,E], got " + map.shapeString());
         for (long t = 0; t < map.dim(0); t++) {
             for (long e = 0; e < map.dim(1); e++) {
                 long v = map.getLong(t, e);
-                if (v != 0 && v != 1) throw violation("X39", "routing_map[" + t + "," + e + "] = " + v + ", expected 0 or 1");
+                if (v != 0 && v != 1) throw violation(Rule.X39, "routing_map[" + t + "," + e + "] = " + v + ", expected 0 or 1");
             }
         }
         return m.get();

@@ -15,7 +15,7 @@ import org.permcheck.tensor.Tensor;
 public final class Preconditions {
     private Preconditions() {}
 
-    public static PreconditionViolation violation(String rule, String message) {
+    public static PreconditionViolation violation(Rule rule, String message) {
         return new PreconditionViolation(rule, message);
     }
 
@@ -28,15 +28,15 @@ public final class Preconditions {
         for (String name : inv.inputs().keySet()) {
             boolean known = false;
             for (Port p : op.inputs()) known |= p.name().equals(name);
-            if (!known) throw violation("X1", op.wireName() + " has no input '" + name + "' (inputs: " + names(op.inputs()) + ")");
+            if (!known) throw violation(Rule.X1, op.wireName() + " has no input '" + name + "' (inputs: " + names(op.inputs()) + ")");
         }
         for (Port p : op.inputs()) {
             if (p.required() && !inv.inputs().containsKey(p.name())) {
-                throw violation("X1", op.wireName() + " needs input '" + p.name() + "'");
+                throw violation(Rule.X1, op.wireName() + " needs input '" + p.name() + "'");
             }
         }
         for (String a : inv.attrs().keySet()) {
-            if (!op.attrs().contains(a)) throw violation("X1", op.wireName() + " has no attribute '" + a + "' (attributes: " + op.attrs() + ")");
+            if (!op.attrs().contains(a)) throw violation(Rule.X1, op.wireName() + " has no attribute '" + a + "' (attributes: " + op.attrs() + ")");
         }
     }
 
@@ -48,18 +48,18 @@ public final class Preconditions {
 
     /** X1: {@code t} has rank 2. */
     public static void requireRank2(String name, Tensor t) {
-        if (t.rank() != 2) throw violation("X1", name + " must be 2-D, got " + t.dtype() + t.shapeString());
+        if (t.rank() != 2) throw violation(Rule.X1, name + " must be 2-D, got " + t.dtype() + t.shapeString());
     }
 
     /** X1: {@code t} has rank 1. */
     public static void requireRank1(String name, Tensor t) {
-        if (t.rank() != 1) throw violation("X1", name + " must be 1-D, got " + t.dtype() + t.shapeString());
+        if (t.rank() != 1) throw violation(Rule.X1, name + " must be 1-D, got " + t.dtype() + t.shapeString());
     }
 
     /** X1: {@code t} has exactly this shape. */
     public static void requireShape(String name, Tensor t, long... shape) {
         if (!t.sameShape(shape)) {
-            throw violation("X1", name + " must have shape " + java.util.Arrays.toString(shape) + ", got " + t.dtype() + t.shapeString());
+            throw violation(Rule.X1, name + " must have shape " + java.util.Arrays.toString(shape) + ", got " + t.dtype() + t.shapeString());
         }
     }
 
@@ -69,14 +69,14 @@ public final class Preconditions {
     public static void requireRoutingMap(Tensor routingMap) {
         DType d = routingMap.dtype();
         if (d != DType.I32 && d != DType.I64 && d != DType.BOOL) {
-            throw violation("X2", "routing_map must be int32, int64 or bool, got " + d);
+            throw violation(Rule.X2, "routing_map must be int32, int64 or bool, got " + d);
         }
         long cols = routingMap.rowElems();
         for (long t = 0; t < routingMap.rows(); t++) {
             for (long e = 0; e < cols; e++) {
                 long v = routingMap.getLong(t, e);
                 if (v != 0 && v != 1) {
-                    throw violation("X2", "routing_map[" + t + "," + e + "] = " + v + ", expected 0 or 1");
+                    throw violation(Rule.X2, "routing_map[" + t + "," + e + "] = " + v + ", expected 0 or 1");
                 }
             }
         }
@@ -95,23 +95,23 @@ public final class Preconditions {
     public static boolean requireRoutingForm(Invocation inv, long tokens) {
         boolean mask = inv.inputs().containsKey(Ports.ROUTING_MAP), index = inv.inputs().containsKey(Ports.TOPK_IDS);
         if (mask == index) {
-            throw violation("X9", "token_dispatch takes exactly one of routing_map and topk_ids, got " + (mask ? "both" : "neither"));
+            throw violation(Rule.X9, "token_dispatch takes exactly one of routing_map and topk_ids, got " + (mask ? "both" : "neither"));
         }
         if (mask) {
-            if (inv.inputs().containsKey(Ports.TOPK_WEIGHTS)) throw violation("X9", "topk_weights belongs to the index form (topk_ids), not beside a routing_map");
-            if (inv.attrs().containsKey(Attrs.NUM_EXPERTS)) throw violation("X9", "num_experts belongs to the index form; a routing_map's columns are its experts");
+            if (inv.inputs().containsKey(Ports.TOPK_WEIGHTS)) throw violation(Rule.X9, "topk_weights belongs to the index form (topk_ids), not beside a routing_map");
+            if (inv.attrs().containsKey(Attrs.NUM_EXPERTS)) throw violation(Rule.X9, "num_experts belongs to the index form; a routing_map's columns are its experts");
             return false;
         }
-        if (inv.inputs().containsKey(Ports.PROBS)) throw violation("X9", "probs belongs to the mask form; the index form weighs its slots with topk_weights");
+        if (inv.inputs().containsKey(Ports.PROBS)) throw violation(Rule.X9, "probs belongs to the mask form; the index form weighs its slots with topk_weights");
         Tensor ids = inv.input(Ports.TOPK_IDS);
         requireIndex(Ports.TOPK_IDS, ids); // X5
-        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation("X9", "topk_ids must be [T, k] with k >= 1, got " + ids.dtype() + ids.shapeString());
-        if (ids.dim(0) != tokens) throw violation("X9", "inp has " + tokens + " tokens but topk_ids has " + ids.dim(0));
+        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation(Rule.X9, "topk_ids must be [T, k] with k >= 1, got " + ids.dtype() + ids.shapeString());
+        if (ids.dim(0) != tokens) throw violation(Rule.X9, "inp has " + tokens + " tokens but topk_ids has " + ids.dim(0));
         long experts = numExperts(inv);
         Optional<Tensor> w = inv.optionalInput(Ports.TOPK_WEIGHTS);
         if (w.isPresent()) {
             requireProbs(Ports.TOPK_WEIGHTS, w.get()); // X5
-            if (!w.get().sameShape(ids.shape())) throw violation("X9", "topk_weights must have the shape of topk_ids " + ids.shapeString() + ", got " + w.get().shapeString());
+            if (!w.get().sameShape(ids.shape())) throw violation(Rule.X9, "topk_weights must have the shape of topk_ids " + ids.shapeString() + ", got " + w.get().shapeString());
         }
         requireTopkIds(ids, experts); // X10
         return true;
@@ -120,8 +120,8 @@ public final class Preconditions {
     /** X9: the num_experts attribute of an index-form dispatch, at least 1. */
     public static long numExperts(Invocation inv) {
         Optional<Long> e = inv.optionalAttr(Attrs.NUM_EXPERTS);
-        if (e.isEmpty()) throw violation("X9", "an index-form token_dispatch (topk_ids) needs the num_experts attribute");
-        if (e.get() < 1 || e.get() > Integer.MAX_VALUE) throw violation("X9", "num_experts must be in [1, 2^31), got " + e.get());
+        if (e.isEmpty()) throw violation(Rule.X9, "an index-form token_dispatch (topk_ids) needs the num_experts attribute");
+        if (e.get() < 1 || e.get() > Integer.MAX_VALUE) throw violation(Rule.X9, "num_experts must be in [1, 2^31), got " + e.get());
         return e.get();
     }
 
@@ -138,9 +138,9 @@ public final class Preconditions {
             for (long j = 0; j < k; j++) {
                 long e = ids.getLong(t, j);
                 if (e < -1 || e >= numExperts) {
-                    throw violation("X10", "topk_ids[" + t + "," + j + "] = " + e + " is neither an expert in [0," + numExperts + ") nor -1");
+                    throw violation(Rule.X10, "topk_ids[" + t + "," + j + "] = " + e + " is neither an expert in [0," + numExperts + ") nor -1");
                 }
-                if (e >= 0 && !row.add(e)) throw violation("X10", "topk_ids[" + t + "] names expert " + e + " twice (slot " + j + ")");
+                if (e >= 0 && !row.add(e)) throw violation(Rule.X10, "topk_ids[" + t + "] names expert " + e + " twice (slot " + j + ")");
             }
         }
     }
@@ -158,7 +158,7 @@ public final class Preconditions {
     public static void requireMovablePayload(String name, Tensor t) {
         DType d = t.dtype();
         if (d != DType.F32 && d != DType.BF16 && d != DType.F16 && d != DType.F8E4M3 && d != DType.F8E5M2) {
-            throw violation("X5", name + " must be f32, bf16, f16, f8e4m3 or f8e5m2, got " + d);
+            throw violation(Rule.X5, name + " must be f32, bf16, f16, f8e4m3 or f8e5m2, got " + d);
         }
     }
 
@@ -166,10 +166,10 @@ public final class Preconditions {
     public static void requireReduciblePayload(String name, Tensor t) {
         DType d = t.dtype();
         if (d == DType.F8E4M3 || d == DType.F8E5M2) {
-            throw violation("X5", name + " is " + d + ": fp8 payloads are moved as raw bits, never reduced");
+            throw violation(Rule.X5, name + " is " + d + ": fp8 payloads are moved as raw bits, never reduced");
         }
         if (d != DType.F32 && d != DType.BF16 && d != DType.F16) {
-            throw violation("X5", name + " must be f32, bf16 or f16 for a reduction, got " + d);
+            throw violation(Rule.X5, name + " must be f32, bf16 or f16 for a reduction, got " + d);
         }
     }
 
@@ -177,14 +177,14 @@ public final class Preconditions {
     public static void requireProbs(String name, Tensor t) {
         DType d = t.dtype();
         if (d != DType.F32 && d != DType.BF16 && d != DType.F16) {
-            throw violation("X5", name + " must be f32, bf16 or f16, got " + d);
+            throw violation(Rule.X5, name + " must be f32, bf16 or f16, got " + d);
         }
     }
 
     /** X5: index inputs are int32 or int64. */
     public static void requireIndex(String name, Tensor t) {
         if (t.dtype() != DType.I32 && t.dtype() != DType.I64) {
-            throw violation("X5", name + " must be int32 or int64, got " + t.dtype());
+            throw violation(Rule.X5, name + " must be int32 or int64, got " + t.dtype());
         }
     }
 

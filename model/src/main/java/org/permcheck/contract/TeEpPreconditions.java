@@ -27,7 +27,7 @@ public final class TeEpPreconditions {
         routing(inv, ids, tokens.dim(0));
         Tensor w = inv.input(Ports.TOPK_WEIGHTS);
         if (w.dtype() != DType.F32 || !w.sameShape(ids.shape())) {
-            throw violation("X36", "topk_weights must be f32 of topk_idx's shape " + ids.shapeString() + ", got " + w.dtype() + w.shapeString());
+            throw violation(Rule.X36, "topk_weights must be f32 of topk_idx's shape " + ids.shapeString() + ", got " + w.dtype() + w.shapeString());
         }
         capacity(inv, ids);
     }
@@ -37,7 +37,7 @@ public final class TeEpPreconditions {
         long[] g = group(inv);
         Tensor out = inv.input(Ports.EXPERT_OUT);
         requirePayload(Ports.EXPERT_OUT, out);
-        if (out.dim(0) != g[0] * g[2]) throw violation("X36", "expert_out must have S*C = " + g[0] * g[2] + " rows, got " + out.dim(0));
+        if (out.dim(0) != g[0] * g[2]) throw violation(Rule.X36, "expert_out must have S*C = " + g[0] * g[2] + " rows, got " + out.dim(0));
         Tensor ids = inv.input(Ports.TOPK_IDX);
         routing(inv, ids, ids.rank() == 2 ? ids.dim(0) : -1);
         capacity(inv, ids);
@@ -46,17 +46,17 @@ public final class TeEpPreconditions {
     /** X35: {num_ranks S, num_experts E, recv_capacity C, alignment A}: S, E, C >= 1, E % S == 0, A 0, 1 or a power of two. */
     static long[] group(Invocation inv) {
         long s = attr(inv, Attrs.NUM_RANKS), e = attr(inv, Attrs.NUM_EXPERTS), c = attr(inv, Attrs.RECV_CAPACITY);
-        if (e % s != 0) throw violation("X35", "num_experts = " + e + " is not a multiple of num_ranks = " + s);
+        if (e % s != 0) throw violation(Rule.X35, "num_experts = " + e + " is not a multiple of num_ranks = " + s);
         long a = inv.optionalAttr(Attrs.ALIGNMENT).orElse(0L);
-        if (a < 0 || a > (1L << 30) || (a > 1 && (a & (a - 1)) != 0)) throw violation("X35", "alignment must be 0, 1 or a power of two, got " + a);
-        if (s * c > Integer.MAX_VALUE) throw violation("X35", "S*C = " + s * c + " receive rows exceed 2^31-1");
+        if (a < 0 || a > (1L << 30) || (a > 1 && (a & (a - 1)) != 0)) throw violation(Rule.X35, "alignment must be 0, 1 or a power of two, got " + a);
+        if (s * c > Integer.MAX_VALUE) throw violation(Rule.X35, "S*C = " + s * c + " receive rows exceed 2^31-1");
         return new long[] {s, e, c, a};
     }
 
     static long attr(Invocation inv, String name) {
         Optional<Long> v = inv.optionalAttr(name);
         if (v.isEmpty() || v.get() < 1 || v.get() > Integer.MAX_VALUE) {
-            throw violation("X35", "the EP ops need " + name + " in [1, 2^31), got " + v.map(String::valueOf).orElse("none"));
+            throw violation(Rule.X35, "the EP ops need " + name + " in [1, 2^31), got " + v.map(String::valueOf).orElse("none"));
         }
         return v.get();
     }
@@ -66,7 +66,7 @@ public final class TeEpPreconditions {
         Preconditions.requireRank2(name, t);
         Preconditions.requireReduciblePayload(name, t); // X5
         if (t.dim(1) * t.dtype().size() < MIN_ROW_BYTES) {
-            throw violation("X35", "a row of " + name + " is " + t.dim(1) * t.dtype().size() + " bytes, below NCCL EP's 16");
+            throw violation(Rule.X35, "a row of " + name + " is " + t.dim(1) * t.dtype().size() + " bytes, below NCCL EP's 16");
         }
     }
 
@@ -76,17 +76,17 @@ public final class TeEpPreconditions {
      */
     static void routing(Invocation inv, Tensor ids, long rows) {
         long s = inv.attr(Attrs.NUM_RANKS), e = inv.attr(Attrs.NUM_EXPERTS);
-        if (ids.dtype() != DType.I64) throw violation("X36", "topk_idx must be int64, got " + ids.dtype());
-        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation("X36", "topk_idx must be [S*T, K] with K >= 1, got " + ids.shapeString());
-        if (ids.dim(0) != rows) throw violation("X36", "topk_idx has " + ids.dim(0) + " rows, tokens " + rows);
-        if (ids.dim(0) % s != 0) throw violation("X36", ids.dim(0) + " tokens do not split into " + s + " ranks of T each");
+        if (ids.dtype() != DType.I64) throw violation(Rule.X36, "topk_idx must be int64, got " + ids.dtype());
+        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation(Rule.X36, "topk_idx must be [S*T, K] with K >= 1, got " + ids.shapeString());
+        if (ids.dim(0) != rows) throw violation(Rule.X36, "topk_idx has " + ids.dim(0) + " rows, tokens " + rows);
+        if (ids.dim(0) % s != 0) throw violation(Rule.X36, ids.dim(0) + " tokens do not split into " + s + " ranks of T each");
         java.util.Set<Long> row = new java.util.HashSet<>();
         for (long t = 0; t < ids.dim(0); t++) {
             row.clear();
             for (long k = 0; k < ids.dim(1); k++) {
                 long id = ids.getLong(t, k);
-                if (id < 0 || id >= e) throw violation("X36", "topk_idx[" + t + "," + k + "] = " + id + " is not an expert in [0, " + e + ")");
-                if (!row.add(id)) throw violation("X36", "topk_idx[" + t + "] names expert " + id + " twice (slot " + k + ")");
+                if (id < 0 || id >= e) throw violation(Rule.X36, "topk_idx[" + t + "," + k + "] = " + id + " is not an expert in [0, " + e + ")");
+                if (!row.add(id)) throw violation(Rule.X36, "topk_idx[" + t + "] names expert " + id + " twice (slot " + k + ")");
             }
         }
     }
@@ -101,7 +101,7 @@ public final class TeEpPreconditions {
         for (int r = 0; r < s; r++) {
             long total = 0;
             for (int l = 0; l < local; l++) total += alignUp(count[(int) (r * local + l)], a);
-            if (total > c) throw violation("X37", "rank " + r + " receives " + total + " padded rows, above recv_capacity " + c);
+            if (total > c) throw violation(Rule.X37, "rank " + r + " receives " + total + " padded rows, above recv_capacity " + c);
         }
     }
 

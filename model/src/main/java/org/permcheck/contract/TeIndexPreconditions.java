@@ -28,8 +28,8 @@ public final class TeIndexPreconditions {
         requireIndices(ids, inp.dim(0)); // X24
         requireRowWidth(inp); // X25
         long n = inv.optionalAttr(Attrs.NUM_OUT_TOKENS).orElse(0L);
-        if (n < 0) throw violation("X14", "num_out_tokens must be >= 0 (0 = T*K), got " + n);
-        if (n > Integer.MAX_VALUE) throw violation("X14", "num_out_tokens = " + n + " is above the int32 range of row_id_map's positions");
+        if (n < 0) throw violation(Rule.X14, "num_out_tokens must be >= 0 (0 = T*K), got " + n);
+        if (n > Integer.MAX_VALUE) throw violation(Rule.X14, "num_out_tokens = " + n + " is above the int32 range of row_id_map's positions");
         return n == 0 ? ids.numel() : n; // above T*K: the rows past T*K are unspecified (T3)
     }
 
@@ -44,38 +44,38 @@ public final class TeIndexPreconditions {
         requireRowWidth(inp); // X25
         long tokens = inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L), topK = inv.optionalAttr(Attrs.TOP_K).orElse(0L);
         if (tokens < 1 || topK < 1 || tokens * topK > Integer.MAX_VALUE) {
-            throw violation("X26", "te_index_unpermute needs num_tokens >= 1 and top_k >= 1 with T*K < 2^31, got " + tokens + ", " + topK);
+            throw violation(Rule.X26, "te_index_unpermute needs num_tokens >= 1 and top_k >= 1 with T*K < 2^31, got " + tokens + ", " + topK);
         }
         Tensor map = inv.input(Ports.ROW_ID_MAP);
         if (map.dtype() != DType.I32 || map.rank() != 1 || map.dim(0) != tokens * topK) {
-            throw violation("X26", "row_id_map must be int32 [T*K = " + tokens * topK + "], got " + map.dtype() + map.shapeString());
+            throw violation(Rule.X26, "row_id_map must be int32 [T*K = " + tokens * topK + "], got " + map.dtype() + map.shapeString());
         }
         for (long i = 0; i < map.numel(); i++) {
             long r = map.getLong(i);
-            if (r < -1 || r >= inp.dim(0)) throw violation("X26", "row_id_map[" + i + "] = " + r + " is neither -1 nor a row of inp [0, " + inp.dim(0) + ")");
+            if (r < -1 || r >= inp.dim(0)) throw violation(Rule.X26, "row_id_map[" + i + "] = " + r + " is neither -1 nor a row of inp [0, " + inp.dim(0) + ")");
         }
         java.util.Optional<Tensor> probs = inv.optionalInput(Ports.MERGING_PROBS);
         if (probs.isPresent()) {
             Tensor p = probs.get();
             if (p.dtype() != DType.F32 || p.rank() != 2 || p.dim(0) != tokens || p.dim(1) != topK) {
-                throw violation("X26", "merging_probs must be f32 [T,K] = [" + tokens + "," + topK + "], got " + p.dtype() + p.shapeString());
+                throw violation(Rule.X26, "merging_probs must be f32 [T,K] = [" + tokens + "," + topK + "], got " + p.dtype() + p.shapeString());
             }
         }
     }
 
     /** X24: indices is int32 {@code [T,K]} with the T of inp and {@code K >= 1}; any int32 value is an id (T1). */
     static void requireIndices(Tensor ids, long tokens) {
-        if (ids.dtype() != DType.I32) throw violation("X24", "indices must be int32, got " + ids.dtype());
-        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation("X24", "indices must be [T,K] with K >= 1, got " + ids.shapeString());
-        if (ids.dim(0) != tokens) throw violation("X24", "inp has " + tokens + " tokens but indices has " + ids.dim(0));
-        if (ids.numel() > Integer.MAX_VALUE) throw violation("X24", "T*K = " + ids.numel() + " slots exceed the int32 range of row_id_map");
+        if (ids.dtype() != DType.I32) throw violation(Rule.X24, "indices must be int32, got " + ids.dtype());
+        if (ids.rank() != 2 || ids.dim(1) < 1) throw violation(Rule.X24, "indices must be [T,K] with K >= 1, got " + ids.shapeString());
+        if (ids.dim(0) != tokens) throw violation(Rule.X24, "inp has " + tokens + " tokens but indices has " + ids.dim(0));
+        if (ids.numel() > Integer.MAX_VALUE) throw violation(Rule.X24, "T*K = " + ids.numel() + " slots exceed the int32 range of row_id_map");
     }
 
     /** X25: a row of inp spans a multiple of 16 bytes (H * sizeof(dtype)). */
     static void requireRowWidth(Tensor inp) {
         long bytes = inp.dim(1) * inp.dtype().size();
         if (bytes % ROW_BYTES != 0) {
-            throw violation("X25", "a row of inp is " + bytes + " bytes (H = " + inp.dim(1) + " of " + inp.dtype() + "), not a multiple of " + ROW_BYTES);
+            throw violation(Rule.X25, "a row of inp is " + bytes + " bytes (H = " + inp.dim(1) + " of " + inp.dtype() + "), not a multiple of " + ROW_BYTES);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.contract.Rule;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
@@ -56,7 +57,7 @@ public final class ChunkSortOp {
         Tensor map = inv.input(Ports.ROW_ID_MAP);
         Optional<Tensor> gpp = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
         if (map.dtype() != DType.I32 || map.rank() != 1 || map.dim(0) != g.dim(0)) {
-            throw new PreconditionViolation("X1", "row_id_map must be int32[" + g.dim(0) + "], got " + map.dtype() + map.shapeString());
+            throw new PreconditionViolation(Rule.X1, "row_id_map must be int32[" + g.dim(0) + "], got " + map.dtype() + map.shapeString());
         }
         gpp.ifPresent(p -> checkPerRow(p, g.dim(0), Ports.GRAD_PERMUTED_PROBS));
         long n = g.dim(0);
@@ -79,14 +80,14 @@ public final class ChunkSortOp {
 
     static void checkSplits(Tensor split, Tensor sorted) {
         if (split.rank() != 1 || sorted.rank() != 1 || split.dim(0) != sorted.dim(0)) {
-            throw new PreconditionViolation("X1", "split_sizes " + split.shapeString() + " and sorted_indices " + sorted.shapeString() + " must be [S]");
+            throw new PreconditionViolation(Rule.X1, "split_sizes " + split.shapeString() + " and sorted_indices " + sorted.shapeString() + " must be [S]");
         }
-        if (!split.dtype().isInt() || !sorted.dtype().isInt()) throw new PreconditionViolation("X5", "split_sizes and sorted_indices must be integers");
+        if (!split.dtype().isInt() || !sorted.dtype().isInt()) throw new PreconditionViolation(Rule.X5, "split_sizes and sorted_indices must be integers");
     }
 
     private static void checkPerRow(Tensor p, long n, String name) {
-        if (p.rank() != 1 || p.dim(0) != n) throw new PreconditionViolation("X1", name + " must be [" + n + "], got " + p.shapeString());
-        if (p.dtype().size() != 2 && p.dtype().size() != 4) throw new PreconditionViolation("X5", name + " must be f32, bf16 or f16, got " + p.dtype());
+        if (p.rank() != 1 || p.dim(0) != n) throw new PreconditionViolation(Rule.X1, name + " must be [" + n + "], got " + p.shapeString());
+        if (p.dtype().size() != 2 && p.dtype().size() != 4) throw new PreconditionViolation(Rule.X5, name + " must be f32, bf16 or f16, got " + p.dtype());
     }
 
     /** map[i] = destination of row i (split sizes and sorted indices as i64 on the device). */

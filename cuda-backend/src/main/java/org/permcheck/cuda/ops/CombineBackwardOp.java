@@ -9,6 +9,7 @@ import java.util.Optional;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.contract.Rule;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
@@ -33,9 +34,9 @@ public final class CombineBackwardOp {
         RowIdMapInput rm = RowIdMapInput.of(inv.input(Ports.ROW_ID_MAP), inv.optionalInput(Ports.PAD_OFFSETS));
         Optional<Tensor> mp = inv.optionalInput(Ports.MERGING_PROBS);
         mp.ifPresent(p -> CombineOp.checkTE(p, rm, Ports.MERGING_PROBS));
-        if (g.dim(0) != rm.tokens()) throw new PreconditionViolation("X1", "grad_output must have T=" + rm.tokens() + " rows, got " + g.shapeString());
+        if (g.dim(0) != rm.tokens()) throw new PreconditionViolation(Rule.X1, "grad_output must have T=" + rm.tokens() + " rows, got " + g.shapeString());
         if (g.dtype() != fwd.dtype() || g.rowBytes() != fwd.rowBytes()) {
-            throw new PreconditionViolation("X1", "grad_output " + g.dtype() + g.shapeString() + " and fwd_input " + fwd.dtype() + fwd.shapeString() + " differ in row type");
+            throw new PreconditionViolation(Rule.X1, "grad_output " + g.dtype() + g.shapeString() + " and fwd_input " + fwd.dtype() + fwd.shapeString() + " differ in row type");
         }
         if (mp.isPresent()) Units.code(g.dtype());
         long rows = fwd.dim(0);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.contract.Rule;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
@@ -43,7 +44,7 @@ public final class CombineOp {
         Optional<Tensor> gpp = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
         gpp.ifPresent(p -> {
             if (p.rank() != 1 || p.dim(0) != g.dim(0)) {
-                throw new PreconditionViolation("X1", "grad_permuted_probs must be [" + g.dim(0) + "], got " + p.shapeString());
+                throw new PreconditionViolation(Rule.X1, "grad_permuted_probs must be [" + g.dim(0) + "], got " + p.shapeString());
             }
             Units.code(p.dtype());
         });
@@ -55,7 +56,7 @@ public final class CombineOp {
 
     static void checkTE(Tensor p, RowIdMapInput rm, String name) {
         if (!p.sameShape(rm.tokens(), rm.experts())) {
-            throw new PreconditionViolation("X1", name + " must be [T, E] = [" + rm.tokens() + ", " + rm.experts() + "], got " + p.shapeString());
+            throw new PreconditionViolation(Rule.X1, name + " must be [T, E] = [" + rm.tokens() + ", " + rm.experts() + "], got " + p.shapeString());
         }
         Units.code(p.dtype());
     }

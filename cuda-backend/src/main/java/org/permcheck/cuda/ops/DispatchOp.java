@@ -11,6 +11,7 @@ import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
 import org.permcheck.contract.Profile;
+import org.permcheck.contract.Rule;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
@@ -29,25 +30,25 @@ public final class DispatchOp {
         Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
         Optional<Tensor> scale = inv.optionalInput(Ports.SCALE_INV); // F1: [T, B], token-major (X22 checked by the backend)
         Profile profile = inv.profile();
-        if (routing.rank() != 2) throw new PreconditionViolation("X1", "routing_map must be [T, E], got " + routing.shapeString());
+        if (routing.rank() != 2) throw new PreconditionViolation(Rule.X1, "routing_map must be [T, E], got " + routing.shapeString());
         if (routing.dtype() != DType.I32 && routing.dtype() != DType.I64 && routing.dtype() != DType.BOOL) {
-            throw new PreconditionViolation("X5", "routing_map must be int32, int64 or bool, got " + routing.dtype());
+            throw new PreconditionViolation(Rule.X5, "routing_map must be int32, int64 or bool, got " + routing.dtype());
         }
         long tokens = routing.dim(0);
         int experts = Math.toIntExact(routing.dim(1));
         if (inp.rank() < 1 || inp.dim(0) != tokens) {
-            throw new PreconditionViolation("X1", "inp " + inp.shapeString() + " does not have T=" + tokens + " rows");
+            throw new PreconditionViolation(Rule.X1, "inp " + inp.shapeString() + " does not have T=" + tokens + " rows");
         }
         probs.ifPresent(p -> {
-            if (!p.sameShape(tokens, experts)) throw new PreconditionViolation("X1", "probs must be [T, E], got " + p.shapeString());
+            if (!p.sameShape(tokens, experts)) throw new PreconditionViolation(Rule.X1, "probs must be [T, E], got " + p.shapeString());
             Units.code(p.dtype());
         });
         long numOut = inv.attr(Attrs.NUM_OUT_TOKENS);
-        if (numOut <= 0) throw new PreconditionViolation("X3", "num_out_tokens must be > 0, got " + numOut);
+        if (numOut <= 0) throw new PreconditionViolation(Rule.X3, "num_out_tokens must be > 0, got " + numOut);
         Optional<Long> align = inv.optionalAttr(Attrs.ALIGN_SIZE);
-        if (align.isPresent() && align.get() <= 0) throw new PreconditionViolation("X4", "align_size must be > 0, got " + align.get());
+        if (align.isPresent() && align.get() <= 0) throw new PreconditionViolation(Rule.X4, "align_size must be > 0, got " + align.get());
         if (align.isEmpty() && profile.paddingRequired()) {
-            throw new PreconditionViolation("X4", "profile " + profile.id() + " requires align_size");
+            throw new PreconditionViolation(Rule.X4, "profile " + profile.id() + " requires align_size");
         }
         DType idx = profile.countsDtype();
         int probsSize = probs.map(p -> p.dtype().size()).orElse(0);
@@ -66,7 +67,7 @@ public final class DispatchOp {
             Tensor meta = DeviceArena.download(rm.meta, DType.I64, 4L * experts + 2);
             long nUsed = meta.getLong(4L * experts), sumTarget = meta.getLong(4L * experts + 1);
             if (nUsed > numOut) {
-                throw new PreconditionViolation("X3", "num_out_tokens=" + numOut + " is below the " + nUsed + " routed (token, expert) pairs");
+                throw new PreconditionViolation(Rule.X3, "num_out_tokens=" + numOut + " is below the " + nUsed + " routed (token, expert) pairs");
             }
             long rows;
             if (align.isEmpty()) rows = numOut;

@@ -9,6 +9,7 @@ import java.util.Map;
 import jcuda.driver.CUdeviceptr;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.contract.Rule;
 import org.permcheck.cuda.device.CudaDevice;
 import org.permcheck.cuda.device.DeviceArena;
 import org.permcheck.cuda.device.GuardedOutput;
@@ -33,10 +34,10 @@ public final class ExpertParallelOps {
         static Shards of(Invocation inv) {
             Tensor m = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
             long s = inv.attr(Attrs.NUM_SHARDS), id = inv.attr(Attrs.SHARD_ID);
-            if (m.rank() != 2 || !m.dtype().isInt()) throw new PreconditionViolation("X1", "all_shards_tokens_per_expert must be an integer [S, E], got " + m.dtype() + m.shapeString());
-            if (s <= 0 || m.dim(0) != s) throw new PreconditionViolation("X8", "num_shards=" + s + " does not match " + m.shapeString());
-            if (m.dim(1) % s != 0) throw new PreconditionViolation("X8", "E=" + m.dim(1) + " is not divisible by num_shards=" + s);
-            if (id < 0 || id >= s) throw new PreconditionViolation("X8", "shard_id=" + id + " outside [0, " + s + ")");
+            if (m.rank() != 2 || !m.dtype().isInt()) throw new PreconditionViolation(Rule.X1, "all_shards_tokens_per_expert must be an integer [S, E], got " + m.dtype() + m.shapeString());
+            if (s <= 0 || m.dim(0) != s) throw new PreconditionViolation(Rule.X8, "num_shards=" + s + " does not match " + m.shapeString());
+            if (m.dim(1) % s != 0) throw new PreconditionViolation(Rule.X8, "E=" + m.dim(1) + " is not divisible by num_shards=" + s);
+            if (id < 0 || id >= s) throw new PreconditionViolation(Rule.X8, "shard_id=" + id + " outside [0, " + s + ")");
             return new Shards(m, (int) s, Math.toIntExact(m.dim(1)), (int) id);
         }
     }

@@ -1,6 +1,7 @@
 package org.permcheck.cuda.ops;
 
 import org.permcheck.contract.PreconditionViolation;
+import org.permcheck.contract.Rule;
 import org.permcheck.cuda.device.Kernel;
 import org.permcheck.tensor.DType;
 
@@ -55,13 +56,13 @@ final class Units {
             case F32: return 0;
             case BF16: return 1;
             case F16: return 2;
-            default: throw new PreconditionViolation("X5", "reductions are defined for f32, bf16 and f16 only, got " + dt);
+            default: throw new PreconditionViolation(Rule.X5, "reductions are defined for f32, bf16 and f16 only, got " + dt);
         }
     }
 
     /** Bytes of an index tensor's elements (pad_offsets may be i32 or i64). */
     static int indexSize(DType dt) {
-        if (dt != DType.I32 && dt != DType.I64) throw new PreconditionViolation("X5", "index tensor must be i32 or i64, got " + dt);
+        if (dt != DType.I32 && dt != DType.I64) throw new PreconditionViolation(Rule.X5, "index tensor must be i32 or i64, got " + dt);
         return dt.size();
     }
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -29,7 +30,7 @@ public final class CombineGradient {
         RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, fwdInput.dim(0)); // X6
         Preconditions.requireShape(Ports.GRAD_OUTPUT, grad, routes.numTokens(), fwdInput.dim(1)); // X1
         long dup = routes.firstDuplicateSource(fwdInput.dim(0));
-        if (dup >= 0) throw Preconditions.violation("X6", "row_id_map names source row " + dup + " twice; the gradient would be scattered into it twice");
+        if (dup >= 0) throw Preconditions.violation(Rule.X6, "row_id_map names source row " + dup + " twice; the gradient would be scattered into it twice");
         if (mergingProbs.isPresent()) {
             // a product is computed: X5 as for a reduction
             Preconditions.requireReduciblePayload(Ports.GRAD_OUTPUT, grad);

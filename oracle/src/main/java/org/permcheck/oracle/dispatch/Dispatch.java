@@ -10,6 +10,7 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Profile;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.QuantizedPreconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
@@ -33,7 +34,7 @@ public final class Dispatch {
         Preconditions.requireMovablePayload(Ports.INP, inp);
         AssignmentTable table = AssignmentTable.of(routingMap); // X1, X2
         if (routingMap.dim(0) != inp.dim(0)) {
-            throw Preconditions.violation("X1", "inp has " + inp.dim(0) + " tokens but routing_map has " + routingMap.dim(0));
+            throw Preconditions.violation(Rule.X1, "inp has " + inp.dim(0) + " tokens but routing_map has " + routingMap.dim(0));
         }
         if (probs.isPresent()) {
             Preconditions.requireProbs(Ports.PROBS, probs.get());

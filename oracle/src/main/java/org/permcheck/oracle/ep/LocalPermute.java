@@ -7,6 +7,7 @@ import java.util.Map;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.oracle.chunks.ChunkSort;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -39,7 +40,7 @@ public final class LocalPermute {
             }
         }
         if (total > received.dim(0)) {
-            throw Preconditions.violation("X8", "the shards send " + total + " rows but inp has only " + received.dim(0));
+            throw Preconditions.violation(Rule.X8, "the shards send " + total + " rows but inp has only " + received.dim(0));
         }
         // sorted_chunk_indices[l*S + i] = i*L + l: expert-major, then source shard
         long[] order = new long[ns * nl];

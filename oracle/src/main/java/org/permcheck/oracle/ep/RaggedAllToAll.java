@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -27,7 +28,7 @@ public final class RaggedAllToAll {
         for (int r = 0; r < ns; r++) {
             for (int j = 0; j < ns; j++) {
                 if (params.get(r).sendSizes()[j] != params.get(j).recvSizes()[r]) {
-                    throw Preconditions.violation("A5", "rank " + r + " sends " + params.get(r).sendSizes()[j]
+                    throw Preconditions.violation(Rule.A5, "rank " + r + " sends " + params.get(r).sendSizes()[j]
                             + " rows to rank " + j + ", which expects " + params.get(j).recvSizes()[r]);
                 }
             }

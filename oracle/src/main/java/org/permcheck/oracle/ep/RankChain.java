@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -23,14 +24,14 @@ public final class RankChain {
     /** X38: S ≥ 1 ranks, one E and one H for all, E a multiple of S, shapes that agree. */
     public static void checkPreconditions(List<Tensor> inps, List<Tensor> routingMaps, List<Tensor> probs) {
         int ns = inps.size();
-        if (ns < 1 || routingMaps.size() != ns || probs.size() != ns) throw Preconditions.violation("X38", "need one inp, routing_map and probs per rank, got " + inps.size() + ", " + routingMaps.size() + ", " + probs.size());
+        if (ns < 1 || routingMaps.size() != ns || probs.size() != ns) throw Preconditions.violation(Rule.X38, "need one inp, routing_map and probs per rank, got " + inps.size() + ", " + routingMaps.size() + ", " + probs.size());
         long ne = routingMaps.get(0).dim(1);
         long h = inps.get(0).dim(1);
-        if (ne < 1 || ne % ns != 0) throw Preconditions.violation("X38", "num_experts " + ne + " is not a positive multiple of the world size " + ns);
+        if (ne < 1 || ne % ns != 0) throw Preconditions.violation(Rule.X38, "num_experts " + ne + " is not a positive multiple of the world size " + ns);
         for (int r = 0; r < ns; r++) {
             Tensor x = inps.get(r), m = routingMaps.get(r), p = probs.get(r);
             if (x.rank() != 2 || m.rank() != 2 || p.rank() != 2 || x.dim(1) != h || m.dim(1) != ne || !p.sameShape(m.shape()) || m.dim(0) != x.dim(0)) {
-                throw Preconditions.violation("X38", "rank " + r + ": inp " + x.shapeString() + ", routing_map " + m.shapeString() + ", probs " + p.shapeString()
+                throw Preconditions.violation(Rule.X38, "rank " + r + ": inp " + x.shapeString() + ", routing_map " + m.shapeString() + ", probs " + p.shapeString()
                         + " do not agree with H = " + h + ", E = " + ne);
             }
         }

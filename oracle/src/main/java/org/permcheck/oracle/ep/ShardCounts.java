@@ -4,6 +4,7 @@ import org.permcheck.contract.Ports;
 import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -19,16 +20,16 @@ public final class ShardCounts {
     private final DType dtype;
 
     public ShardCounts(long[][] m, int shard, int numShards, DType dtype) {
-        if (numShards < 1) throw Preconditions.violation("X8", "num_shards must be >= 1, got " + numShards);
-        if (shard < 0 || shard >= numShards) throw Preconditions.violation("X8", "shard_id " + shard + " is not in [0," + numShards + ")");
-        if (m.length != numShards) throw Preconditions.violation("X8", "all_shards_tokens_per_expert has " + m.length + " rows, expected num_shards = " + numShards);
+        if (numShards < 1) throw Preconditions.violation(Rule.X8, "num_shards must be >= 1, got " + numShards);
+        if (shard < 0 || shard >= numShards) throw Preconditions.violation(Rule.X8, "shard_id " + shard + " is not in [0," + numShards + ")");
+        if (m.length != numShards) throw Preconditions.violation(Rule.X8, "all_shards_tokens_per_expert has " + m.length + " rows, expected num_shards = " + numShards);
         int ne = m[0].length;
         if (ne < 1 || ne % numShards != 0) {
-            throw Preconditions.violation("X8", "num_experts " + ne + " is not a positive multiple of num_shards " + numShards);
+            throw Preconditions.violation(Rule.X8, "num_experts " + ne + " is not a positive multiple of num_shards " + numShards);
         }
         for (int i = 0; i < m.length; i++) {
             for (int e = 0; e < ne; e++) {
-                if (m[i][e] < 0) throw Preconditions.violation("X8", "all_shards_tokens_per_expert[" + i + "," + e + "] = " + m[i][e] + " is negative");
+                if (m[i][e] < 0) throw Preconditions.violation(Rule.X8, "all_shards_tokens_per_expert[" + i + "," + e + "] = " + m[i][e] + " is negative");
             }
         }
         this.m = m;
@@ -43,11 +44,11 @@ public final class ShardCounts {
         Tensor mt = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
         Preconditions.requireIndex(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
         Preconditions.requireRank2(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
-        long shard = inv.optionalAttr(Attrs.SHARD_ID).orElseThrow(() -> Preconditions.violation("X8", "shard_id attribute missing"));
-        long shards = inv.optionalAttr(Attrs.NUM_SHARDS).orElseThrow(() -> Preconditions.violation("X8", "num_shards attribute missing"));
-        if (shards < 1 || shards > Integer.MAX_VALUE) throw Preconditions.violation("X8", "num_shards must be >= 1, got " + shards);
-        if (mt.dim(0) != shards) throw Preconditions.violation("X8", "all_shards_tokens_per_expert has " + mt.dim(0) + " rows, expected num_shards = " + shards);
-        if (shard < 0 || shard >= shards) throw Preconditions.violation("X8", "shard_id " + shard + " is not in [0," + shards + ")");
+        long shard = inv.optionalAttr(Attrs.SHARD_ID).orElseThrow(() -> Preconditions.violation(Rule.X8, "shard_id attribute missing"));
+        long shards = inv.optionalAttr(Attrs.NUM_SHARDS).orElseThrow(() -> Preconditions.violation(Rule.X8, "num_shards attribute missing"));
+        if (shards < 1 || shards > Integer.MAX_VALUE) throw Preconditions.violation(Rule.X8, "num_shards must be >= 1, got " + shards);
+        if (mt.dim(0) != shards) throw Preconditions.violation(Rule.X8, "all_shards_tokens_per_expert has " + mt.dim(0) + " rows, expected num_shards = " + shards);
+        if (shard < 0 || shard >= shards) throw Preconditions.violation(Rule.X8, "shard_id " + shard + " is not in [0," + shards + ")");
         long[][] m = new long[(int) mt.dim(0)][(int) mt.dim(1)];
         for (int i = 0; i < m.length; i++) for (int e = 0; e < m[i].length; e++) m[i][e] = mt.getLong(i, e);
         return new ShardCounts(m, (int) shard, (int) shards, mt.dtype());

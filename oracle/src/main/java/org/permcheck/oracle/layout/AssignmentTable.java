@@ -2,6 +2,7 @@ package org.permcheck.oracle.layout;
 
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -38,7 +39,7 @@ public final class AssignmentTable {
     public static AssignmentTable of(Tensor routingMap) {
         Preconditions.requireRank2(Ports.ROUTING_MAP, routingMap);
         Preconditions.requireRoutingMap(routingMap);
-        if (routingMap.dim(1) < 1) throw Preconditions.violation("X1", "routing_map needs at least one expert, got " + routingMap.shapeString());
+        if (routingMap.dim(1) < 1) throw Preconditions.violation(Rule.X1, "routing_map needs at least one expert, got " + routingMap.shapeString());
         if (routingMap.dim(0) * routingMap.dim(1) > Integer.MAX_VALUE) {
             // a limit of this oracle, not of the contract: say so rather than call the input invalid
             throw new IllegalArgumentException("routing_map " + routingMap.shapeString() + " exceeds the oracle's T*E limit of 2^31-1");

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.Profile;
+import org.permcheck.contract.Rule;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -52,17 +53,17 @@ public final class GroupLayout {
     public static GroupLayout of(Invocation inv, AssignmentTable table) {
         Profile profile = inv.profile();
         Optional<Long> n = inv.optionalAttr(Attrs.NUM_OUT_TOKENS);
-        if (n.isEmpty()) throw Preconditions.violation("X3", "token_dispatch needs the num_out_tokens attribute");
+        if (n.isEmpty()) throw Preconditions.violation(Rule.X3, "token_dispatch needs the num_out_tokens attribute");
         long numOut = n.get();
-        if (numOut <= 0) throw Preconditions.violation("X3", "num_out_tokens must be > 0, got " + numOut);
+        if (numOut <= 0) throw Preconditions.violation(Rule.X3, "num_out_tokens must be > 0, got " + numOut);
         if (numOut < table.used()) {
-            throw Preconditions.violation("X3", "num_out_tokens = " + numOut + " is below the " + table.used()
+            throw Preconditions.violation(Rule.X3, "num_out_tokens = " + numOut + " is below the " + table.used()
                     + " routed (token, expert) pairs (TE writes out of bounds, #3346)");
         }
         Optional<Long> align = inv.optionalAttr(Attrs.ALIGN_SIZE);
         if (align.isEmpty()) {
             if (profile.paddingRequired()) {
-                throw Preconditions.violation("X4", "profile " + profile.id() + " requires the align_size attribute");
+                throw Preconditions.violation(Rule.X4, "profile " + profile.id() + " requires the align_size attribute");
             }
             return unpadded(table, numOut);
         }
@@ -83,7 +84,7 @@ public final class GroupLayout {
 
     /** P1-P3: groups padded to multiples of {@code align}; buffer length per the profile. */
     public static GroupLayout padded(AssignmentTable table, long align, long numOutTokens, Profile profile) {
-        if (align <= 0) throw Preconditions.violation("X4", "align_size must be > 0, got " + align);
+        if (align <= 0) throw Preconditions.violation(Rule.X4, "align_size must be > 0, got " + align);
         int ne = table.numExperts();
         long[] target = new long[ne];
         long[] padOffsets = new long[ne];

@@ -4,6 +4,7 @@ import org.permcheck.contract.Ports;
 import java.util.Optional;
 
 import org.permcheck.contract.Preconditions;
+import org.permcheck.contract.Rule;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -59,10 +60,10 @@ public final class RowIdMap {
      */
     public static Routes read(Tensor rowIdMap, Optional<Tensor> padOffsets, long payloadRows) {
         Preconditions.requireRank2(Ports.ROW_ID_MAP, rowIdMap);
-        if (rowIdMap.dtype() != DType.I32) throw Preconditions.violation("X1", "row_id_map must be int32, got " + rowIdMap.dtype());
+        if (rowIdMap.dtype() != DType.I32) throw Preconditions.violation(Rule.X1, "row_id_map must be int32, got " + rowIdMap.dtype());
         long cols = rowIdMap.dim(1);
         if (cols < 3 || cols % 2 == 0) {
-            throw Preconditions.violation("X1", "row_id_map must be [T, 2E+1] with E >= 1, got " + rowIdMap.shapeString());
+            throw Preconditions.violation(Rule.X1, "row_id_map must be [T, 2E+1] with E >= 1, got " + rowIdMap.shapeString());
         }
         int ne = (int) ((cols - 1) / 2);
         int nt = (int) rowIdMap.dim(0);
@@ -73,13 +74,13 @@ public final class RowIdMap {
             Preconditions.requireShape(Ports.PAD_OFFSETS, po, ne);
             for (int e = 0; e < ne; e++) {
                 pad[e] = po.getLong(e);
-                if (pad[e] < 0) throw Preconditions.violation("X6", "pad_offsets[" + e + "] = " + pad[e] + " is negative");
+                if (pad[e] < 0) throw Preconditions.violation(Rule.X6, "pad_offsets[" + e + "] = " + pad[e] + " is negative");
             }
         }
         int[] start = new int[nt + 1];
         for (int t = 0; t < nt; t++) {
             long n = rowIdMap.getLong(t, 2L * ne);
-            if (n < 0 || n > ne) throw Preconditions.violation("X6", "row_id_map[" + t + "," + 2 * ne + "] = " + n + " is not a count in [0," + ne + "]");
+            if (n < 0 || n > ne) throw Preconditions.violation(Rule.X6, "row_id_map[" + t + "," + 2 * ne + "] = " + n + " is not a count in [0," + ne + "]");
             start[t + 1] = start[t] + (int) n;
         }
         int[] expert = new int[start[nt]];
@@ -88,14 +89,14 @@ public final class RowIdMap {
             int n = start[t + 1] - start[t];
             for (int i = 0; i < n; i++) {
                 long e = rowIdMap.getLong(t, ne + i);
-                if (e < 0 || e >= ne) throw Preconditions.violation("X6", "row_id_map[" + t + "," + (ne + i) + "] = " + e + " is not an expert id in [0," + ne + ")");
+                if (e < 0 || e >= ne) throw Preconditions.violation(Rule.X6, "row_id_map[" + t + "," + (ne + i) + "] = " + e + " is not an expert id in [0," + ne + ")");
                 if (i > 0 && e >= expert[start[t] + i - 1]) {
-                    throw Preconditions.violation("X6", "row_id_map[" + t + "] expert ids are not strictly descending at column " + (ne + i));
+                    throw Preconditions.violation(Rule.X6, "row_id_map[" + t + "] expert ids are not strictly descending at column " + (ne + i));
                 }
                 long dst = rowIdMap.getLong(t, i);
                 long s = dst + pad[(int) e];
                 if (dst < 0 || s >= payloadRows) {
-                    throw Preconditions.violation("X6", "row_id_map[" + t + "," + i + "] = " + dst
+                    throw Preconditions.violation(Rule.X6, "row_id_map[" + t + "," + i + "] = " + dst
                             + (padOffsets.isPresent() ? " (+ pad_offsets " + pad[(int) e] + ")" : "")
                             + " is outside the " + payloadRows + " rows of the permuted tensor");
                 }
