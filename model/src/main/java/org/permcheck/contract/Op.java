@@ -11,6 +11,8 @@ import static org.permcheck.contract.Port.optIn;
 import static org.permcheck.contract.Port.optOut;
 import static org.permcheck.contract.Port.out;
 import static org.permcheck.contract.OutputShape.COUNTS;
+import static org.permcheck.contract.OutputShape.attrCount;
+import static org.permcheck.contract.OutputShape.attrTimesRow;
 import static org.permcheck.contract.OutputShape.dim;
 import static org.permcheck.contract.OutputShape.dispatchExperts;
 import static org.permcheck.contract.OutputShape.dispatchRows;
@@ -125,7 +127,7 @@ public enum Op {
     MEGATRON_UNPERMUTE("megatron_unpermute",
             List.of(in(Ports.INP), in(Ports.SORTED_INDICES), optIn(Ports.PROBS), optIn(Ports.ROUTING_MAP)),
             // Q5: [num_tokens, H]
-            List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(out(Ports.OUTPUT, REDUCTION, attrTimesRow(Attrs.NUM_TOKENS, Ports.INP))),
             List.of(Attrs.NUM_TOKENS, Attrs.DROP_AND_PAD)),
     /**
      * vLLM / SGLang {@code moe_align_block_size} (docs/spec.md K1-K6): {@code topk_ids[T,K]} to the flat slots
@@ -161,7 +163,7 @@ public enum Op {
     TE_INDEX_UNPERMUTE("te_index_unpermute",
             List.of(in(Ports.INP), in(Ports.ROW_ID_MAP), optIn(Ports.MERGING_PROBS)),
             // T5: [T, H]
-            List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(out(Ports.OUTPUT, REDUCTION, attrTimesRow(Attrs.NUM_TOKENS, Ports.INP))),
             List.of(Attrs.NUM_TOKENS, Attrs.TOP_K)),
     /**
      * torchao {@code permute_and_pad} as torchtitan's {@code TorchAOTokenDispatcher} calls it after the all-to-all
@@ -176,8 +178,8 @@ public enum Op {
             // W5: [max_len, H] and int32[max_len]; W2, W3: int32[E_l]
             List.of(out(Ports.OUTPUT, DATA, inv -> PadPermutePreconditions.maxLen(inv) * rowElems(inv, Ports.INP)),
                     out(Ports.PERMUTED_INDICES, INDEX, PadPermutePreconditions::maxLen),
-                    out(Ports.NUM_TOKENS_PER_EXPERT_PADDED, INDEX, PadPermutePreconditions::localExperts),
-                    out(Ports.GROUP_OFFSETS, INDEX, PadPermutePreconditions::localExperts)),
+                    out(Ports.NUM_TOKENS_PER_EXPERT_PADDED, INDEX, attrCount(Attrs.NUM_LOCAL_EXPERTS)),
+                    out(Ports.GROUP_OFFSETS, INDEX, attrCount(Attrs.NUM_LOCAL_EXPERTS))),
             List.of(Attrs.EP_DEGREE, Attrs.NUM_LOCAL_EXPERTS, Attrs.ALIGNMENT)),
     /**
      * torchtitan's {@code TorchAOTokenDispatcher._unpermute} (docs/spec.md W6): {@code out = new_empty(T+1, H);
@@ -187,7 +189,7 @@ public enum Op {
     TORCHAO_UNPERMUTE("torchao_unpermute",
             List.of(in(Ports.INP), in(Ports.PERMUTED_INDICES)),
             // W6: [T, H]
-            List.of(out(Ports.OUTPUT, DATA, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(out(Ports.OUTPUT, DATA, attrTimesRow(Attrs.NUM_TOKENS, Ports.INP))),
             List.of(Attrs.NUM_TOKENS)),
     /**
      * DeepEP's {@code Buffer.get_dispatch_layout(topk_idx, num_experts)} (docs/spec.md L1-L3) on R ranks of E/R
@@ -198,8 +200,8 @@ public enum Op {
     DEEPEP_DISPATCH_LAYOUT("deepep_dispatch_layout",
             List.of(in(Ports.TOPK_IDX)),
             // L1: int32[R]; L3: int32[E]; L2: bool[T,R]
-            List.of(out(Ports.NUM_TOKENS_PER_RANK, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_RANKS).orElse(0L))),
-                    out(Ports.NUM_TOKENS_PER_EXPERT, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L))),
+            List.of(out(Ports.NUM_TOKENS_PER_RANK, INDEX, attrCount(Attrs.NUM_RANKS)),
+                    out(Ports.NUM_TOKENS_PER_EXPERT, INDEX, attrCount(Attrs.NUM_EXPERTS)),
                     out(Ports.IS_TOKEN_IN_RANK, INDEX, OutputShape::tokenInRankCells)),
             List.of(Attrs.NUM_EXPERTS, Attrs.NUM_RANKS)),
     /**
@@ -213,7 +215,7 @@ public enum Op {
             // Y1: [S*C, H] and f32 [S*C]; Y3: int64 [E]
             List.of(out(Ports.RECV_TOKENS, DATA, inv -> OutputShape.epRecvRows(inv) * rowElems(inv, Ports.TOKENS)),
                     out(Ports.RECV_TOPK_WEIGHTS, DATA, OutputShape::epRecvRows),
-                    out(Ports.RECV_TOKENS_PER_EXPERT, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L)))),
+                    out(Ports.RECV_TOKENS_PER_EXPERT, INDEX, attrCount(Attrs.NUM_EXPERTS))),
             List.of(Attrs.NUM_RANKS, Attrs.NUM_EXPERTS, Attrs.ALIGNMENT, Attrs.RECV_CAPACITY)),
     /**
      * TransformerEngine's {@code ep_combine} (docs/spec.md Y4), world view: every rank's {@code expert_out} in the
@@ -240,7 +242,7 @@ public enum Op {
             List.of(out(Ports.OUTPUT, DATA, inv -> OutputShape.inferenceRows(inv) * rowElems(inv, Ports.INP)),
                     out(Ports.PERMUTED_PROBS, DATA, OutputShape::inferenceRows),
                     out(Ports.PERMUTATION_MAP, INDEX, OutputShape::inferenceRows),
-                    out(Ports.INCLUSIVE_OFFSETS, INDEX, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_LOCAL_EXPERTS).orElse(0L)))),
+                    out(Ports.INCLUSIVE_OFFSETS, INDEX, attrCount(Attrs.NUM_LOCAL_EXPERTS))),
             List.of(Attrs.LOCAL_EXPERT_START, Attrs.NUM_LOCAL_EXPERTS, Attrs.VALID_TOKENS, Attrs.ALIGNMENT, Attrs.ROW_ALIGNMENT)),
     /**
      * Megatron-Core's inference unpermute ({@code unpermute_tokens}, docs/spec.md V6): row t of an f32 output
@@ -251,7 +253,7 @@ public enum Op {
     MCORE_INFERENCE_UNPERMUTE("mcore_inference_unpermute",
             List.of(in(Ports.INP), in(Ports.PERMUTED_PROBS), in(Ports.PERMUTATION_MAP), in(Ports.INCLUSIVE_OFFSETS)),
             // V6: f32 [T, H]
-            List.of(out(Ports.OUTPUT, REDUCTION, inv -> Math.max(0, inv.optionalAttr(Attrs.NUM_TOKENS).orElse(0L)) * rowElems(inv, Ports.INP))),
+            List.of(out(Ports.OUTPUT, REDUCTION, attrTimesRow(Attrs.NUM_TOKENS, Ports.INP))),
             List.of(Attrs.NUM_TOKENS, Attrs.VALID_TOKENS)),
     /**
      * Megatron-Core's {@code pad_routing_map(routing_map, pad_multiple)} (docs/spec.md Q7-Q9), a view of the one

@@ -25,6 +25,11 @@ public interface OutputShape {
         return t == null || t.rank() <= axis ? 0 : t.dim(axis);
     }
 
+    /** Attribute {@code name} as a count: 0 when it is absent or negative (a bound must hold for calls outside the contract too). */
+    static long count(Invocation inv, String name) {
+        return Math.max(0, inv.optionalAttr(name).orElse(0L));
+    }
+
     /** Elements of input {@code name}; 0 when absent. */
     static long numel(Invocation inv, String name) {
         Tensor t = inv.inputs().get(name);
@@ -47,7 +52,7 @@ public interface OutputShape {
      * num_out_tokens by X3).
      */
     static long dispatchRows(Invocation inv) {
-        long n = Math.max(0, inv.optionalAttr(Attrs.NUM_OUT_TOKENS).orElse(0L));
+        long n = count(inv, Attrs.NUM_OUT_TOKENS);
         long a = Math.max(1, inv.optionalAttr(Attrs.ALIGN_SIZE).orElse(1L));
         return n + dispatchExperts(inv) * (a - 1);
     }
@@ -60,7 +65,7 @@ public interface OutputShape {
     /** E of a dispatch: the columns of routing_map, or the num_experts attribute in the index form (X9). */
     static long dispatchExperts(Invocation inv) {
         if (inv.inputs().containsKey(Ports.ROUTING_MAP)) return dim(inv, Ports.ROUTING_MAP, 1);
-        return Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L));
+        return count(inv, Attrs.NUM_EXPERTS);
     }
 
     /** J3: the slots of an index-form dispatch, T*K (0 for the mask form, which has no slots to sort). */
@@ -74,7 +79,7 @@ public interface OutputShape {
      */
     static long alignedSlots(Invocation inv) {
         long b = Math.max(1, inv.optionalAttr(Attrs.BLOCK_SIZE).orElse(1L));
-        long e = Math.max(0, inv.optionalAttr(Attrs.NUM_EXPERTS).orElse(0L));
+        long e = count(inv, Attrs.NUM_EXPERTS);
         long n;
         try {
             n = Math.addExact(numel(inv, Ports.TOPK_IDS), Math.multiplyExact(e, b - 1));
@@ -94,14 +99,14 @@ public interface OutputShape {
 
     /** Y1: te_ep_dispatch's receive rows, {@code S*C} (0 when either attribute is missing or below 1, X35, X37). */
     static long epRecvRows(Invocation inv) {
-        long s = Math.max(0, inv.optionalAttr(Attrs.NUM_RANKS).orElse(0L)), c = Math.max(0, inv.optionalAttr(Attrs.RECV_CAPACITY).orElse(0L));
+        long s = count(inv, Attrs.NUM_RANKS), c = count(inv, Attrs.RECV_CAPACITY);
         return s * c;
     }
 
     /** L2: deepep_dispatch_layout's is_token_in_rank, {@code T*R} cells (0 when topk_idx has no token axis or R < 1, X33, X34). */
     static long tokenInRankCells(Invocation inv) {
         org.permcheck.tensor.Tensor ids = inv.input(Ports.TOPK_IDX);
-        long ranks = Math.max(0, inv.optionalAttr(Attrs.NUM_RANKS).orElse(0L));
+        long ranks = count(inv, Attrs.NUM_RANKS);
         return ids.rank() == 0 ? 0 : ids.dim(0) * ranks;
     }
 
@@ -113,7 +118,7 @@ public interface OutputShape {
      * row_alignment) * row_alignment}; attributes below 1 (X30) are bounded as 1, a huge length saturates.
      */
     static long inferenceRows(Invocation inv) {
-        long l = Math.max(0, inv.optionalAttr(Attrs.NUM_LOCAL_EXPERTS).orElse(0L));
+        long l = count(inv, Attrs.NUM_LOCAL_EXPERTS);
         long a = Math.max(1, inv.optionalAttr(Attrs.ALIGNMENT).orElse(1L));
         long r = Math.max(1, inv.optionalAttr(Attrs.ROW_ALIGNMENT).orElse(1L));
         long t = dim(inv, Ports.TOPK_IDS, 0), k = dim(inv, Ports.TOPK_IDS, 1);
@@ -143,6 +148,16 @@ public interface OutputShape {
     /** One element per row of input {@code name} (a map or probabilities over those rows). */
     static OutputShape rowsOf(String name) {
         return inv -> dim(inv, name, 0);
+    }
+
+    /** One element per unit of attribute {@code attr} (a count vector: per expert, per rank, ...). */
+    static OutputShape attrCount(String attr) {
+        return inv -> count(inv, attr);
+    }
+
+    /** {@code [attr, row]}: attribute {@code attr} rows (num_tokens: the T a scatter returns to) of a row of {@code rowFrom}. */
+    static OutputShape attrTimesRow(String attr, String rowFrom) {
+        return inv -> count(inv, attr) * rowElems(inv, rowFrom);
     }
 
     /** {@code [T, row]}: the row count T of {@code rowsFrom} (row_id_map's tokens) times a row of {@code rowFrom}. */

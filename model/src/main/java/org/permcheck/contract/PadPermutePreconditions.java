@@ -110,9 +110,4 @@ public final class PadPermutePreconditions {
         if (local < 1 || a < 1 || inp == null || inp.rank() < 1 || local > Integer.MAX_VALUE || a > Integer.MAX_VALUE) return 0;
         return maxLenOf(inp.dim(0), local, a);
     }
-
-    /** W2, W3 as an output bound: E_l, 0 when missing or below 1. */
-    public static long localExperts(Invocation inv) {
-        return Math.max(0, inv.optionalAttr(Attrs.NUM_LOCAL_EXPERTS).orElse(0L));
-    }
 }
