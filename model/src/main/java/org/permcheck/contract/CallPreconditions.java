@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
+import static org.permcheck.contract.Preconditions.optionalProbs;
 import static org.permcheck.contract.Preconditions.requireIndex;
 import static org.permcheck.contract.Preconditions.requireMovablePayload;
 import static org.permcheck.contract.Preconditions.requireProbs;
@@ -35,11 +36,7 @@ public final class CallPreconditions {
                 requireRank2(Ports.INP, inp);
                 requireReduciblePayload(Ports.INP, inp);
                 long[] te = rowIdMap(inv, inp.dim(0), false);
-                Optional<Tensor> mp = inv.optionalInput(Ports.MERGING_PROBS);
-                if (mp.isPresent()) {
-                    requireProbs(Ports.MERGING_PROBS, mp.get());
-                    requireShape(Ports.MERGING_PROBS, mp.get(), te[0], te[1]);
-                }
+                optionalProbs(inv, Ports.MERGING_PROBS, te[0], te[1]);
                 return;
             }
             case DISPATCH_BACKWARD: {
@@ -47,11 +44,7 @@ public final class CallPreconditions {
                 requireRank2(Ports.GRAD_OUTPUT, grad);
                 requireReduciblePayload(Ports.GRAD_OUTPUT, grad);
                 rowIdMap(inv, grad.dim(0), false);
-                Optional<Tensor> g = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
-                if (g.isPresent()) {
-                    requireProbs(Ports.GRAD_PERMUTED_PROBS, g.get());
-                    requireShape(Ports.GRAD_PERMUTED_PROBS, g.get(), grad.dim(0));
-                }
+                optionalProbs(inv, Ports.GRAD_PERMUTED_PROBS, grad.dim(0));
                 return;
             }
             case COMBINE_BACKWARD: {
@@ -81,11 +74,7 @@ public final class CallPreconditions {
                 requireIndex(Ports.SORTED_INDICES, sorted);
                 requireRank1(Ports.SPLIT_SIZES, split);
                 requireRank1(Ports.SORTED_INDICES, sorted);
-                Optional<Tensor> p = inv.optionalInput(Ports.PROBS);
-                if (p.isPresent()) {
-                    requireProbs(Ports.PROBS, p.get());
-                    requireShape(Ports.PROBS, p.get(), inp.dim(0));
-                }
+                optionalProbs(inv, Ports.PROBS, inp.dim(0));
                 chunks(Preconditions.longs(split), Preconditions.longs(sorted), inp.dim(0));
                 return;
             }
@@ -97,11 +86,7 @@ public final class CallPreconditions {
                 requireIndex(Ports.ROW_ID_MAP, map);
                 requireShape(Ports.ROW_ID_MAP, map, grad.dim(0));
                 permutation(Ports.ROW_ID_MAP, Preconditions.longs(map));
-                Optional<Tensor> p = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
-                if (p.isPresent()) {
-                    requireProbs(Ports.GRAD_PERMUTED_PROBS, p.get());
-                    requireShape(Ports.GRAD_PERMUTED_PROBS, p.get(), grad.dim(0));
-                }
+                optionalProbs(inv, Ports.GRAD_PERMUTED_PROBS, grad.dim(0));
                 return;
             }
             case RAGGED_A2A_PARAMS:
@@ -160,11 +145,7 @@ public final class CallPreconditions {
             Tensor map = inv.input(Ports.ROUTING_MAP);
             requireRank2(Ports.ROUTING_MAP, map);
             if (map.dim(0) != inp.dim(0)) throw violation(Rule.X1, "inp has " + inp.dim(0) + " tokens but routing_map has " + map.dim(0));
-            Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
-            if (probs.isPresent()) {
-                requireProbs(Ports.PROBS, probs.get());
-                requireShape(Ports.PROBS, probs.get(), map.shape());
-            }
+            optionalProbs(inv, Ports.PROBS, map.shape());
             Preconditions.requireRoutingMap(map); // X2
             if (map.dim(1) < 1) throw violation(Rule.X1, "routing_map needs at least one expert, got " + map.shapeString());
             used = 0;

@@ -33,11 +33,7 @@ public final class MegatronPreconditions {
         if (map.dim(1) < 1) throw violation(Rule.X1, "routing_map needs at least one expert, got " + map.shapeString());
         if (map.dim(0) != inp.dim(0)) throw violation(Rule.X1, "inp has " + inp.dim(0) + " tokens but routing_map has " + map.dim(0));
         Preconditions.requireRoutingMap(map); // X2
-        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
-        if (probs.isPresent()) {
-            Preconditions.requireProbs(Ports.PROBS, probs.get());
-            Preconditions.requireShape(Ports.PROBS, probs.get(), map.shape());
-        }
+        Optional<Tensor> probs = Preconditions.optionalProbs(inv, Ports.PROBS, map.shape());
         long t = map.dim(0), e = map.dim(1);
         long used = 0;
         for (long i = 0; i < t; i++) for (long j = 0; j < e; j++) used += map.getLong(i, j);

@@ -188,8 +188,14 @@ public final class Preconditions {
         }
     }
 
-    public static void requireProbsIfPresent(String name, Optional<Tensor> t) {
-        t.ifPresent(x -> requireProbs(name, x));
+    /** X5, X1: the optional probabilities input {@code name}, when the call gives it, is f32, bf16 or f16 of this shape. */
+    public static Optional<Tensor> optionalProbs(Invocation inv, String name, long... shape) {
+        Optional<Tensor> p = inv.optionalInput(name);
+        p.ifPresent(t -> {
+            requireProbs(name, t);
+            requireShape(name, t, shape);
+        });
+        return p;
     }
 
     /** Reads a 1-D integer tensor into a long array (after {@link #requireIndex}). */

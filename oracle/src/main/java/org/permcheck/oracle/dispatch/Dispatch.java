@@ -27,7 +27,6 @@ public final class Dispatch {
         Profile profile = inv.profile();
         Tensor inp = inv.input(Ports.INP);
         Tensor routingMap = inv.input(Ports.ROUTING_MAP);
-        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
 
         // X1, X5: shapes and dtypes
         Preconditions.requireRank2(Ports.INP, inp);
@@ -36,10 +35,7 @@ public final class Dispatch {
         if (routingMap.dim(0) != inp.dim(0)) {
             throw Preconditions.violation(Rule.X1, "inp has " + inp.dim(0) + " tokens but routing_map has " + routingMap.dim(0));
         }
-        if (probs.isPresent()) {
-            Preconditions.requireProbs(Ports.PROBS, probs.get());
-            Preconditions.requireShape(Ports.PROBS, probs.get(), routingMap.shape());
-        }
+        Optional<Tensor> probs = Preconditions.optionalProbs(inv, Ports.PROBS, routingMap.shape());
         GroupLayout layout = GroupLayout.of(inv, table); // X3, X4
         boolean quantized = QuantizedPreconditions.dispatch(inv).isPresent(); // X22
 

@@ -18,16 +18,12 @@ public final class DispatchGradient {
     public static Expected expected(Invocation inv) {
         Tensor grad = inv.input(Ports.GRAD_OUTPUT);
         Tensor rowIdMap = inv.input(Ports.ROW_ID_MAP);
-        Optional<Tensor> gradProbs = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
         Optional<Tensor> padOffsets = inv.optionalInput(Ports.PAD_OFFSETS);
 
         Preconditions.requireRank2(Ports.GRAD_OUTPUT, grad);
         Preconditions.requireReduciblePayload(Ports.GRAD_OUTPUT, grad); // X5
         RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, grad.dim(0)); // X6
-        gradProbs.ifPresent(g -> {
-            Preconditions.requireProbs(Ports.GRAD_PERMUTED_PROBS, g);
-            Preconditions.requireShape(Ports.GRAD_PERMUTED_PROBS, g, grad.dim(0)); // X1
-        });
+        Optional<Tensor> gradProbs = Preconditions.optionalProbs(inv, Ports.GRAD_PERMUTED_PROBS, grad.dim(0)); // X1
 
         // G1: the unweighted combine of the cotangent; no multiply, so the contraction does not matter
         RowReduction.Result r = RowReduction.sum(grad, routes, null, false, grad.dtype());
