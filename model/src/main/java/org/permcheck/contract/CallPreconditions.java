@@ -20,8 +20,9 @@ import static org.permcheck.contract.Preconditions.violation;
  * backend calls to refuse an input outside the contract (B1) instead of trusting it, as TE's mask
  * permute trusts {@code num_out_tokens} (TE §7, #3346). Throws {@link PreconditionViolation} naming
  * the rule, from the same {@link Preconditions} checks the oracle applies; the oracle computes as it
- * checks, this class only checks. {@code CallPreconditionsTest} (engine) keeps the two in agreement:
- * every precondition probe is refused with its rule, every valid tier case is accepted.
+ * checks, this class only checks. Two tests keep the two in agreement: {@code RobustnessTierTest}
+ * (engine) refuses every precondition probe with its rule here and in the oracle, and the CPU
+ * backend, which calls this first, passes every valid case of the tiers.
  */
 public final class CallPreconditions {
     private CallPreconditions() {}
