@@ -2,6 +2,7 @@ package org.permcheck.oracle;
 
 import java.util.Optional;
 
+import org.permcheck.contract.CallPreconditions;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.MegatronPreconditions;
@@ -36,13 +37,17 @@ public final class Oracle {
     private Oracle() {}
 
     /**
-     * Expected outputs of {@code inv}.
+     * Expected outputs of {@code inv}. The call is validated first, whole, by the model's
+     * {@link CallPreconditions} (group X of docs/spec.md: the one place the X rules are written, the
+     * same a backend calls to refuse, B1), then computed; the reference classes compute on a valid
+     * call, as an interpreter executes a validated module, and re-check only what their views
+     * ({@link #layout}, {@link #routes}) also serve.
      *
      * @throws org.permcheck.contract.PreconditionViolation when the call is outside the contract
      *         (group X of docs/spec.md); the exception names the rule
      */
     public static Expected expected(Invocation inv) {
-        Preconditions.requirePorts(inv); // X1: no unknown or missing tensors or attributes
+        CallPreconditions.check(inv); // group X, before anything is computed
         switch (inv.op()) {
             case DISPATCH: return ArgsortDispatch.expected(inv); // X9, X10, I1-I4: one table, both forms; J1-J4, X19-X21: maxtext
             case COMBINE: return Combine.expected(inv);

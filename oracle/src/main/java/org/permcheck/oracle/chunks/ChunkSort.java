@@ -36,16 +36,9 @@ public final class ChunkSort {
 
     public static Expected expected(Invocation inv) {
         Tensor inp = inv.input(Ports.INP);
-        Tensor split = inv.input(Ports.SPLIT_SIZES);
-        Tensor sorted = inv.input(Ports.SORTED_INDICES);
-        Preconditions.requireRank2(Ports.INP, inp);
-        Preconditions.requireMovablePayload(Ports.INP, inp);
-        Preconditions.requireIndex(Ports.SPLIT_SIZES, split);
-        Preconditions.requireIndex(Ports.SORTED_INDICES, sorted);
-        Preconditions.requireRank1(Ports.SPLIT_SIZES, split);
-        Preconditions.requireRank1(Ports.SORTED_INDICES, sorted);
-        Optional<Tensor> probs = Preconditions.optionalProbs(inv, Ports.PROBS, inp.dim(0));
-        long[] map = ChunkSortMap.of(Preconditions.longs(split), Preconditions.longs(sorted), inp.dim(0)); // S1, X7
+        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
+        long[] split = Preconditions.longs(inv.input(Ports.SPLIT_SIZES)), sorted = Preconditions.longs(inv.input(Ports.SORTED_INDICES));
+        long[] map = ChunkSortMap.of(split, sorted, inp.dim(0)); // S1
         Map<String, Tensor> values = new LinkedHashMap<>();
         values.put(Ports.OUTPUT, forward(inp, map));
         values.put(Ports.ROW_ID_MAP, toI32(map));
@@ -55,14 +48,8 @@ public final class ChunkSort {
 
     public static Expected expectedBackward(Invocation inv) {
         Tensor grad = inv.input(Ports.GRAD_OUTPUT);
-        Tensor mapT = inv.input(Ports.ROW_ID_MAP);
-        Preconditions.requireRank2(Ports.GRAD_OUTPUT, grad);
-        Preconditions.requireMovablePayload(Ports.GRAD_OUTPUT, grad);
-        Preconditions.requireIndex(Ports.ROW_ID_MAP, mapT);
-        Preconditions.requireShape(Ports.ROW_ID_MAP, mapT, grad.dim(0));
-        long[] map = Preconditions.longs(mapT);
-        ChunkSortMap.requirePermutation(Ports.ROW_ID_MAP, map);
-        Optional<Tensor> gradProbs = Preconditions.optionalProbs(inv, Ports.GRAD_PERMUTED_PROBS, grad.dim(0));
+        Optional<Tensor> gradProbs = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
+        long[] map = Preconditions.longs(inv.input(Ports.ROW_ID_MAP)); // a permutation (X7)
         Map<String, Tensor> values = new LinkedHashMap<>();
         values.put(Ports.GRAD_INP, backward(grad, map));
         gradProbs.ifPresent(p -> values.put(Ports.GRAD_PROBS, backward(p, map)));

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.tensor.Tensor;
 
@@ -17,12 +16,8 @@ public final class Combine {
     public static Expected expected(Invocation inv) {
         Tensor inp = inv.input(Ports.INP);
         Tensor rowIdMap = inv.input(Ports.ROW_ID_MAP);
-        Optional<Tensor> padOffsets = inv.optionalInput(Ports.PAD_OFFSETS);
-
-        Preconditions.requireRank2(Ports.INP, inp);
-        Preconditions.requireReduciblePayload(Ports.INP, inp); // C6, X5
-        RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, inp.dim(0)); // C4, X6
-        Optional<Tensor> mergingProbs = Preconditions.optionalProbs(inv, Ports.MERGING_PROBS, routes.numTokens(), routes.numExperts());
+        Optional<Tensor> mergingProbs = inv.optionalInput(Ports.MERGING_PROBS);
+        RowIdMap.Routes routes = RowIdMap.read(rowIdMap, inv.optionalInput(Ports.PAD_OFFSETS), inp.dim(0)); // C4
         // C1, C2 (contraction per profile), C3, C5
         RowReduction.Result r = RowReduction.sum(inp, routes, mergingProbs.orElse(null),
                 inv.profile().fusedMultiplyAdd(), inp.dtype());

@@ -8,9 +8,7 @@ import java.util.Optional;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Profile;
-import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.QuantizedPreconditions;
-import org.permcheck.contract.Rule;
 import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
@@ -26,18 +24,10 @@ public final class Dispatch {
     public static Expected expected(Invocation inv) {
         Profile profile = inv.profile();
         Tensor inp = inv.input(Ports.INP);
-        Tensor routingMap = inv.input(Ports.ROUTING_MAP);
-
-        // X1, X5: shapes and dtypes
-        Preconditions.requireRank2(Ports.INP, inp);
-        Preconditions.requireMovablePayload(Ports.INP, inp);
-        AssignmentTable table = AssignmentTable.of(routingMap); // X1, X2
-        if (routingMap.dim(0) != inp.dim(0)) {
-            throw Preconditions.violation(Rule.X1, "inp has " + inp.dim(0) + " tokens but routing_map has " + routingMap.dim(0));
-        }
-        Optional<Tensor> probs = Preconditions.optionalProbs(inv, Ports.PROBS, routingMap.shape());
-        GroupLayout layout = GroupLayout.of(inv, table); // X3, X4
-        boolean quantized = QuantizedPreconditions.dispatch(inv).isPresent(); // X22
+        Optional<Tensor> probs = inv.optionalInput(Ports.PROBS);
+        AssignmentTable table = AssignmentTable.of(inv.input(Ports.ROUTING_MAP));
+        GroupLayout layout = GroupLayout.of(inv, table); // X3, X4 (the layout view checks them too)
+        boolean quantized = QuantizedPreconditions.dispatch(inv).isPresent(); // F1-F4: block scales travel
 
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, Tensor> specified = new LinkedHashMap<>();

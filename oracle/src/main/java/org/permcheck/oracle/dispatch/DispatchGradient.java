@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.Preconditions;
 import org.permcheck.oracle.layout.RowIdMap;
 import org.permcheck.tensor.Tensor;
 
@@ -18,12 +17,8 @@ public final class DispatchGradient {
     public static Expected expected(Invocation inv) {
         Tensor grad = inv.input(Ports.GRAD_OUTPUT);
         Tensor rowIdMap = inv.input(Ports.ROW_ID_MAP);
-        Optional<Tensor> padOffsets = inv.optionalInput(Ports.PAD_OFFSETS);
-
-        Preconditions.requireRank2(Ports.GRAD_OUTPUT, grad);
-        Preconditions.requireReduciblePayload(Ports.GRAD_OUTPUT, grad); // X5
-        RowIdMap.Routes routes = RowIdMap.read(rowIdMap, padOffsets, grad.dim(0)); // X6
-        Optional<Tensor> gradProbs = Preconditions.optionalProbs(inv, Ports.GRAD_PERMUTED_PROBS, grad.dim(0)); // X1
+        Optional<Tensor> gradProbs = inv.optionalInput(Ports.GRAD_PERMUTED_PROBS);
+        RowIdMap.Routes routes = RowIdMap.read(rowIdMap, inv.optionalInput(Ports.PAD_OFFSETS), grad.dim(0));
 
         // G1: the unweighted combine of the cotangent; no multiply, so the contraction does not matter
         RowReduction.Result r = RowReduction.sum(grad, routes, null, false, grad.dtype());

@@ -64,8 +64,6 @@ public final class LocalPermute {
 
     public static Expected expectedAfter(Invocation inv) {
         Tensor inp = inv.input(Ports.INP);
-        Preconditions.requireRank2(Ports.INP, inp);
-        Preconditions.requireMovablePayload(Ports.INP, inp);
         ShardCounts c = ShardCounts.from(inv);
         Result r = afterA2a(inp, c);
         Map<String, Tensor> values = new LinkedHashMap<>();
@@ -79,16 +77,8 @@ public final class LocalPermute {
     }
 
     public static Expected expectedBefore(Invocation inv) {
-        Tensor inp = inv.input(Ports.INP);
-        Tensor split = inv.input(Ports.SORTED_SPLIT_SIZES);
-        Tensor order = inv.input(Ports.INVERSE_CHUNK_INDICES);
-        Preconditions.requireRank2(Ports.INP, inp);
-        Preconditions.requireMovablePayload(Ports.INP, inp);
-        Preconditions.requireIndex(Ports.SORTED_SPLIT_SIZES, split);
-        Preconditions.requireIndex(Ports.INVERSE_CHUNK_INDICES, order);
-        Preconditions.requireRank1(Ports.SORTED_SPLIT_SIZES, split);
-        Preconditions.requireRank1(Ports.INVERSE_CHUNK_INDICES, order);
-        Tensor out = beforeA2a(inp, Preconditions.longs(split), Preconditions.longs(order)); // X7 inside
+        long[] split = Preconditions.longs(inv.input(Ports.SORTED_SPLIT_SIZES)), order = Preconditions.longs(inv.input(Ports.INVERSE_CHUNK_INDICES));
+        Tensor out = beforeA2a(inv.input(Ports.INP), split, order);
         return new Expected(Map.of(Ports.OUTPUT, out), Map.of(), Map.of());
     }
 }

@@ -39,16 +39,10 @@ public final class ShardCounts {
         this.dtype = dtype;
     }
 
-    /** Reads the op's input and its shard_id / num_shards attributes (X1, X5, X8). */
+    /** Reads the op's input and its shard_id / num_shards attributes (checked by the model's CallPreconditions, X8). */
     public static ShardCounts from(Invocation inv) {
         Tensor mt = inv.input(Ports.ALL_SHARDS_TOKENS_PER_EXPERT);
-        Preconditions.requireIndex(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
-        Preconditions.requireRank2(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, mt);
-        long shard = inv.optionalAttr(Attrs.SHARD_ID).orElseThrow(() -> Preconditions.violation(Rule.X8, "shard_id attribute missing"));
-        long shards = inv.optionalAttr(Attrs.NUM_SHARDS).orElseThrow(() -> Preconditions.violation(Rule.X8, "num_shards attribute missing"));
-        if (shards < 1 || shards > Integer.MAX_VALUE) throw Preconditions.violation(Rule.X8, "num_shards must be >= 1, got " + shards);
-        if (mt.dim(0) != shards) throw Preconditions.violation(Rule.X8, "all_shards_tokens_per_expert has " + mt.dim(0) + " rows, expected num_shards = " + shards);
-        if (shard < 0 || shard >= shards) throw Preconditions.violation(Rule.X8, "shard_id " + shard + " is not in [0," + shards + ")");
+        long shard = inv.attr(Attrs.SHARD_ID), shards = inv.attr(Attrs.NUM_SHARDS);
         long[][] m = new long[(int) mt.dim(0)][(int) mt.dim(1)];
         for (int i = 0; i < m.length; i++) for (int e = 0; e < m[i].length; e++) m[i][e] = mt.getLong(i, e);
         return new ShardCounts(m, (int) shard, (int) shards, mt.dtype());

@@ -171,15 +171,5 @@ public final class RowIdMap {
             }
             return slotOfRow;
         }
-
-        /** True when no two routed slots name the same source row (needed to scatter into it, X6). */
-        public long firstDuplicateSource(long rows) {
-            boolean[] seen = new boolean[(int) Math.min(rows, Integer.MAX_VALUE)];
-            for (long s : src) {
-                if (seen[(int) s]) return s;
-                seen[(int) s] = true;
-            }
-            return -1;
-        }
     }
 }
