@@ -93,7 +93,7 @@ public final class GeneratedRecipes {
     static Set<String> labels(CaseSpec s, Invocation inv) {
         Set<String> f = new LinkedHashSet<>();
         f.add("generated");
-        f.add(dtypeLabel(s.dtype()));
+        f.add(FeatureLabels.dtype(s.dtype()));
         if (s.probsDtype() != s.dtype() && (s.probs() || s.mergingProbs()) && s.dtype() != DType.F8E4M3 && s.dtype() != DType.F8E5M2) f.add("mixed-dtypes");
         if (s.probs() && (s.op() == Op.DISPATCH || s.op() == Op.SORT_CHUNKS || s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD)) f.add("probs");
         if (s.mergingProbs() && (s.op() == Op.COMBINE || s.op() == Op.COMBINE_BACKWARD)) f.add("merging-probs");
@@ -123,13 +123,5 @@ public final class GeneratedRecipes {
             default:
         }
         return f;
-    }
-
-    private static String dtypeLabel(DType d) {
-        switch (d) {
-            case F8E4M3: return "fp8-e4m3";
-            case F8E5M2: return "fp8-e5m2";
-            default: return d.id();
-        }
     }
 }
