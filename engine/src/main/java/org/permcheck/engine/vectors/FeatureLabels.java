@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.permcheck.tensor.DType;
-
 /**
  * The closed list of feature labels a case may carry (docs/vectors.md section 5), in the manner of
  * test262's features.txt: a label not listed here is a lint error, so coverage statistics and
@@ -116,15 +114,6 @@ public final class FeatureLabels {
     public static Map<String, String> all() { return Collections.unmodifiableMap(ALL); }
 
     public static boolean known(String label) { return ALL.containsKey(label); }
-
-    /** The label of a payload dtype: its id, but for the fp8 ones ("fp8-e4m3", "fp8-e5m2"). */
-    static String dtype(DType d) {
-        switch (d) {
-            case F8E4M3: return "fp8-e4m3";
-            case F8E5M2: return "fp8-e5m2";
-            default: return d.id();
-        }
-    }
 
     /** The labels of {@code labels} that are not in the list. */
     public static List<String> unknown(Iterable<String> labels) {

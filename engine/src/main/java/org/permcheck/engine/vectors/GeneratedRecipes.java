@@ -11,6 +11,7 @@ import java.util.Set;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
+import org.permcheck.engine.fuzz.CaseFeatures;
 import org.permcheck.engine.fuzz.CaseGenerator;
 import org.permcheck.engine.fuzz.CaseRules;
 import org.permcheck.engine.fuzz.CaseSpec;
@@ -93,7 +94,7 @@ public final class GeneratedRecipes {
     static Set<String> labels(CaseSpec s, Invocation inv) {
         Set<String> f = new LinkedHashSet<>();
         f.add("generated");
-        f.add(FeatureLabels.dtype(s.dtype()));
+        f.add(CaseFeatures.dtypeLabel(s.dtype()));
         if (s.probsDtype() != s.dtype() && (s.probs() || s.mergingProbs()) && s.dtype() != DType.F8E4M3 && s.dtype() != DType.F8E5M2) f.add("mixed-dtypes");
         if (s.probs() && (s.op() == Op.DISPATCH || s.op() == Op.SORT_CHUNKS || s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD)) f.add("probs");
         if (s.mergingProbs() && (s.op() == Op.COMBINE || s.op() == Op.COMBINE_BACKWARD)) f.add("merging-probs");

@@ -14,6 +14,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
 import org.permcheck.contract.ScaleRecipe;
 import org.permcheck.engine.fuzz.BlockScales;
+import org.permcheck.engine.fuzz.CaseFeatures;
 import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.tensor.DType;
@@ -108,7 +109,7 @@ public final class HandWrittenVectors {
         for (DType d : new DType[] {DType.F8E4M3, DType.F8E5M2}) {
             Tensor f8 = Tensor.zeros(d, 5, 8);
             for (long i = 0; i < f8.numel(); i++) f8.setBits(i, (i * 37 + 11) & 0xFF);
-            String label = FeatureLabels.dtype(d);
+            String label = CaseFeatures.dtypeLabel(d);
             v.add(vec("dispatch/" + label, "fp8 payload (every byte pattern class, NaN codes included) moved as raw bits, padded",
                     rules(Rule.D2, Rule.P2), feats(label, "padding"),
                     dispatch(Profile.TE_JAX, f8, map, null, 7, 4L)));
@@ -181,7 +182,8 @@ public final class HandWrittenVectors {
                         + "group_sizes int32 [1,1,3,1]; slot (1,1) weighs 0.0, so its row is zeroed",
                 rules(Rule.J1, Rule.J2, Rule.J3, Rule.I3, Rule.D3, Rule.N1), feats("f32", "index-form", "maxtext", "probs", "zero-prob"),
                 indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), mx, mw, 4, 6, null)));
-        Invocation rolled = withAttr(indexDispatch(Profile.MAXTEXT, ramp(DType.BF16, 3, 2), mx, null, 4, 6, null), Attrs.ROLL_TO_EXPERT_ID, 1);
+        Invocation rolled = new Invocation(Op.DISPATCH, Profile.MAXTEXT, inputs(Ports.INP, ramp(DType.BF16, 3, 2), Ports.TOPK_IDS, mx),
+                attrs(Attrs.NUM_EXPERTS, 4, Attrs.NUM_OUT_TOKENS, 6, Attrs.ROLL_TO_EXPERT_ID, 1));
         v.add(vec("dispatch/maxtext-roll", "maxtext with roll_to_expert_id 1: ids (id - 1) mod 4 before the sort; group g holds expert g+1: "
                         + "sorted_selected_experts [2,0,3,5,4,1], group_sizes [1,3,1,1] (not the unrolled [1,1,3,1])",
                 rules(Rule.J1, Rule.J2, Rule.J3, Rule.J4, Rule.M2, Rule.M3), feats("bf16", "index-form", "maxtext", "roll"),
@@ -227,7 +229,11 @@ public final class HandWrittenVectors {
 
     /** {@code inv} with block scales: the scale_inv input and the scale_recipe attribute (F1). */
     static Invocation scaled(Invocation inv, Tensor scale, ScaleRecipe recipe) {
-        return withAttr(withInput(inv, Ports.SCALE_INV, scale), Attrs.SCALE_RECIPE, recipe.code());
+        Map<String, Tensor> in = new LinkedHashMap<>(inv.inputs());
+        in.put(Ports.SCALE_INV, scale);
+        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
+        attrs.put(Attrs.SCALE_RECIPE, (long) recipe.code());
+        return new Invocation(inv.op(), inv.profile(), in, attrs);
     }
 
     /** An fp8 payload whose bytes differ by position (no NaN pattern: e4m3 0x7F/0xFF, e5m2 0x7C and up are avoided). */
@@ -391,7 +397,8 @@ public final class HandWrittenVectors {
                 chunks(ramp(DType.F32, 5, 3), Tensor.i32(shape(3), 2, 0, 3), Tensor.i32(shape(3), 0, 0, 1), null)));
         Tensor ids = Tensor.i32(shape(4, 2), INDEX_IDS);
         v.add(neg("precondition/x9-both-forms", "routing_map and topk_ids in one call", Rule.X9,
-                withInput(indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), ids, null, 3, 5, null), Ports.ROUTING_MAP, Tensor.zeros(DType.I32, 4, 3))));
+                new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs(Ports.INP, ramp(DType.F32, 4, 2), Ports.TOPK_IDS, ids, Ports.ROUTING_MAP, Tensor.zeros(DType.I32, 4, 3)),
+                        attrs(Attrs.NUM_EXPERTS, 3, Attrs.NUM_OUT_TOKENS, 5))));
         v.add(neg("precondition/x10-duplicate-id", "topk_ids row 0 names expert 2 twice", Rule.X10,
                 indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), Tensor.i32(shape(4, 2), 2, 2, 1, -1, 0, 2, -1, -1), null, 3, 5, null)));
         v.add(neg("precondition/x10-id-out-of-range", "topk_ids holds 3 with num_experts 3", Rule.X10,
@@ -399,8 +406,8 @@ public final class HandWrittenVectors {
         v.add(neg("precondition/x19-maxtext-align", "maxtext with align_size 2 (MaxText has no per-expert alignment)", Rule.X19,
                 indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2), null, 4, 6, 2L)));
         v.add(neg("precondition/x21-roll-outside-maxtext", "te-jax given roll_to_expert_id (an attribute of profile maxtext only)", Rule.X21,
-                withAttr(indexDispatch(Profile.TE_JAX, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2), null, 4, 6, null),
-                        Attrs.ROLL_TO_EXPERT_ID, 1)));
+                new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs(Ports.INP, ramp(DType.F32, 3, 2), Ports.TOPK_IDS, Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2)),
+                        attrs(Attrs.NUM_EXPERTS, 4, Attrs.NUM_OUT_TOKENS, 6, Attrs.ROLL_TO_EXPERT_ID, 1))));
         v.add(neg("precondition/x20-maxtext-minus-one", "maxtext: a -1 slot (argsort would sort it first, bincount count it nowhere)", Rule.X20,
                 indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, -1, 3, 2), null, 4, 6, null)));
         v.add(neg("precondition/x22-scales-bf16-payload", "scale_inv with a bf16 payload (block scales belong to an fp8 one)", Rule.X22,
@@ -788,20 +795,6 @@ public final class HandWrittenVectors {
         Map<String, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) if (kv[i + 1] != null) m.put((String) kv[i], ((Number) kv[i + 1]).longValue());
         return m;
-    }
-
-    /** {@code inv} with one more input (or one replaced). */
-    private static Invocation withInput(Invocation inv, String port, Tensor t) {
-        Map<String, Tensor> in = new LinkedHashMap<>(inv.inputs());
-        in.put(port, t);
-        return new Invocation(inv.op(), inv.profile(), in, inv.attrs());
-    }
-
-    /** {@code inv} with one more attribute (or one replaced). */
-    private static Invocation withAttr(Invocation inv, String name, long value) {
-        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
-        attrs.put(name, value);
-        return new Invocation(inv.op(), inv.profile(), inv.inputs(), attrs);
     }
 
     /** Distinct, exactly representable values: row r, column c holds 10 r + c + 0.5 (rows are easy to recognise). */
