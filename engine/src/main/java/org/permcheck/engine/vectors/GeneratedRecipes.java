@@ -64,18 +64,7 @@ public final class GeneratedRecipes {
                         "op=token_combine profile=te-jax T=2048 E=32 H=512 k=4 routing=zipf align=8 extra=0 dtype=f32 probs_dtype=bf16 probs=false merging_probs=true zero_probs=false values=normal chunks=1 chunk_order=random shards=1 seed=0x1a4e0002"));
     }
 
-    public static List<VectorCase> small() {
-        List<VectorCase> out = new ArrayList<>();
-        for (Recipe r : smallRecipes()) out.add(toVector(r, false));
-        return out;
-    }
-
-    public static List<VectorCase> large() {
-        List<VectorCase> out = new ArrayList<>();
-        for (Recipe r : largeRecipes()) out.add(toVector(r, true));
-        return out;
-    }
-
+    /** The vector of recipe {@code r}; a {@code large} one (not committed) carries the label "large". */
     static VectorCase toVector(Recipe r, boolean large) {
         CaseSpec spec = CaseSpec.parse(r.spec());
         Case c = CaseGenerator.generate(r.id(), spec, null, "vector");
