@@ -170,7 +170,8 @@ public final class CaseFeatures {
         }
     }
 
-    static String dtypeLabel(DType d) {
+    /** The label of a payload dtype: its id, but "fp8-e4m3" and "fp8-e5m2" for the fp8 ones (vectors label them so too). */
+    public static String dtypeLabel(DType d) {
         switch (d) {
             case F8E4M3: return "fp8-e4m3";
             case F8E5M2: return "fp8-e5m2";

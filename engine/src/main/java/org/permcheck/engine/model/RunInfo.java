@@ -32,12 +32,6 @@ public record RunInfo(String suiteVersion, String gitCommit, List<String> comman
         if (shard == null) shard = WHOLE;
     }
 
-    /** A run info of the whole case list. */
-    public RunInfo(String suiteVersion, String gitCommit, List<String> commandLine, String tier, List<Long> seeds,
-                   Map<String, String> backend, String jdk, String startedAt, long wallMillis, VectorSetPin vectorSet) {
-        this(suiteVersion, gitCommit, commandLine, tier, seeds, backend, jdk, startedAt, wallMillis, vectorSet, WHOLE);
-    }
-
     /** A run info without vectors. */
     public RunInfo(String suiteVersion, String gitCommit, List<String> commandLine, String tier, List<Long> seeds,
                    Map<String, String> backend, String jdk, String startedAt, long wallMillis) {

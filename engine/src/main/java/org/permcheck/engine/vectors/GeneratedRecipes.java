@@ -11,6 +11,7 @@ import java.util.Set;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
+import org.permcheck.engine.fuzz.CaseFeatures;
 import org.permcheck.engine.fuzz.CaseGenerator;
 import org.permcheck.engine.fuzz.CaseRules;
 import org.permcheck.engine.fuzz.CaseSpec;
@@ -63,18 +64,7 @@ public final class GeneratedRecipes {
                         "op=token_combine profile=te-jax T=2048 E=32 H=512 k=4 routing=zipf align=8 extra=0 dtype=f32 probs_dtype=bf16 probs=false merging_probs=true zero_probs=false values=normal chunks=1 chunk_order=random shards=1 seed=0x1a4e0002"));
     }
 
-    public static List<VectorCase> small() {
-        List<VectorCase> out = new ArrayList<>();
-        for (Recipe r : smallRecipes()) out.add(toVector(r, false));
-        return out;
-    }
-
-    public static List<VectorCase> large() {
-        List<VectorCase> out = new ArrayList<>();
-        for (Recipe r : largeRecipes()) out.add(toVector(r, true));
-        return out;
-    }
-
+    /** The vector of recipe {@code r}; a {@code large} one (not committed) carries the label "large". */
     static VectorCase toVector(Recipe r, boolean large) {
         CaseSpec spec = CaseSpec.parse(r.spec());
         Case c = CaseGenerator.generate(r.id(), spec, null, "vector");
@@ -93,7 +83,7 @@ public final class GeneratedRecipes {
     static Set<String> labels(CaseSpec s, Invocation inv) {
         Set<String> f = new LinkedHashSet<>();
         f.add("generated");
-        f.add(dtypeLabel(s.dtype()));
+        f.add(CaseFeatures.dtypeLabel(s.dtype()));
         if (s.probsDtype() != s.dtype() && (s.probs() || s.mergingProbs()) && s.dtype() != DType.F8E4M3 && s.dtype() != DType.F8E5M2) f.add("mixed-dtypes");
         if (s.probs() && (s.op() == Op.DISPATCH || s.op() == Op.SORT_CHUNKS || s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD)) f.add("probs");
         if (s.mergingProbs() && (s.op() == Op.COMBINE || s.op() == Op.COMBINE_BACKWARD)) f.add("merging-probs");
@@ -123,13 +113,5 @@ public final class GeneratedRecipes {
             default:
         }
         return f;
-    }
-
-    private static String dtypeLabel(DType d) {
-        switch (d) {
-            case F8E4M3: return "fp8-e4m3";
-            case F8E5M2: return "fp8-e5m2";
-            default: return d.id();
-        }
     }
 }

@@ -14,6 +14,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Profile;
 import org.permcheck.contract.ScaleRecipe;
 import org.permcheck.engine.fuzz.BlockScales;
+import org.permcheck.engine.fuzz.CaseFeatures;
 import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.tensor.DType;
@@ -32,6 +33,17 @@ public final class HandWrittenVectors {
     static final long[] WORKED_MAP = {1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0};
 
     private static final float NAN_PAYLOAD = Float.intBitsToFloat(0x7FC01234);
+
+    /** The worked example's routing map, int32 [5, 3]. */
+    private static Tensor workedMap() { return Tensor.i32(shape(5, 3), WORKED_MAP); }
+
+    /**
+     * The oracle's outputs for the worked example's dispatch of f32 rows of 4 into 7 rows (padded to {@code align}
+     * when given): the row_id_map and pad_offsets that the combine, gradient and negative vectors take.
+     */
+    private static Map<String, Tensor> workedDispatch(Long align) {
+        return Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), workedMap(), null, 7, align)).values();
+    }
 
     public static List<VectorCase> all() {
         List<VectorCase> v = new ArrayList<>();
@@ -57,7 +69,7 @@ public final class HandWrittenVectors {
     // ------------------------------------------------------------------ D, P, N, M
 
     private static void dispatch(List<VectorCase> v) {
-        Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
+        Tensor map = workedMap();
         v.add(vec("dispatch/worked-example", "TE §1 worked example, unpadded, num_out_tokens = routed pairs",
                 rules(Rule.D1, Rule.D2, Rule.M1, Rule.M2, Rule.M3, Rule.M4, Rule.M5, Rule.N1), feats("f32", "unrouted-token"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null)));
@@ -71,9 +83,7 @@ public final class HandWrittenVectors {
                 rules(Rule.P3, Rule.P2), feats("f32", "extra-rows", "padding"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 10, 2L)));
 
-        Tensor probs = Tensor.zeros(DType.F32, 5, 3);
-        float[] p = {0.0f, 0.5f, 0.9f, 0.25f, 7f, -0.0f, 1f, 2f, 0.125f, Float.NaN, 0.75f, 3f, 4f, 5f, 6f};
-        for (int i = 0; i < p.length; i++) probs.setF32(i, p[i]);
+        Tensor probs = Tensor.ofFloats(DType.F32, shape(5, 3), 0.0f, 0.5f, 0.9f, 0.25f, 7f, -0.0f, 1f, 2f, 0.125f, Float.NaN, 0.75f, 3f, 4f, 5f, 6f);
         v.add(vec("dispatch/zero-probs", "routed probabilities +0.0 (t0,e0) and -0.0 (t1,e2) zero their rows; NaN (t3,e0) copies",
                 rules(Rule.D3, Rule.D4), feats("f32", "probs", "zero-prob", "nan-prob"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, probs, 7, null)));
@@ -99,7 +109,7 @@ public final class HandWrittenVectors {
         for (DType d : new DType[] {DType.F8E4M3, DType.F8E5M2}) {
             Tensor f8 = Tensor.zeros(d, 5, 8);
             for (long i = 0; i < f8.numel(); i++) f8.setBits(i, (i * 37 + 11) & 0xFF);
-            String label = d == DType.F8E4M3 ? "fp8-e4m3" : "fp8-e5m2";
+            String label = CaseFeatures.dtypeLabel(d);
             v.add(vec("dispatch/" + label, "fp8 payload (every byte pattern class, NaN codes included) moved as raw bits, padded",
                     rules(Rule.D2, Rule.P2), feats(label, "padding"),
                     dispatch(Profile.TE_JAX, f8, map, null, 7, 4L)));
@@ -115,8 +125,7 @@ public final class HandWrittenVectors {
         v.add(vec("dispatch/align-1", "align_size 1: the unpadded layout in a zeroed buffer, pad_offsets all zero",
                 rules(Rule.P1, Rule.P2, Rule.P4), feats("f32", "align-1", "padding", "extra-rows"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, null, 9, 1L)));
-        Tensor boolMap = Tensor.zeros(DType.BOOL, 5, 3);
-        for (int i = 0; i < WORKED_MAP.length; i++) boolMap.setBits(i, WORKED_MAP[i]);
+        Tensor boolMap = Tensor.ofInts(DType.BOOL, shape(5, 3), WORKED_MAP);
         v.add(vec("dispatch/bool-routing-map", "routing_map as bool",
                 rules(Rule.D1, Rule.X2), feats("f32", "bool-routing-map", "unrouted-token"),
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), boolMap, null, 7, null)));
@@ -173,10 +182,8 @@ public final class HandWrittenVectors {
                         + "group_sizes int32 [1,1,3,1]; slot (1,1) weighs 0.0, so its row is zeroed",
                 rules(Rule.J1, Rule.J2, Rule.J3, Rule.I3, Rule.D3, Rule.N1), feats("f32", "index-form", "maxtext", "probs", "zero-prob"),
                 indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), mx, mw, 4, 6, null)));
-        Invocation plain = indexDispatch(Profile.MAXTEXT, ramp(DType.BF16, 3, 2), mx, null, 4, 6, null);
-        Map<String, Long> roll = new LinkedHashMap<>(plain.attrs());
-        roll.put(Attrs.ROLL_TO_EXPERT_ID, 1L);
-        Invocation rolled = new Invocation(Op.DISPATCH, Profile.MAXTEXT, plain.inputs(), roll);
+        Invocation rolled = new Invocation(Op.DISPATCH, Profile.MAXTEXT, inputs(Ports.INP, ramp(DType.BF16, 3, 2), Ports.TOPK_IDS, mx),
+                attrs(Attrs.NUM_EXPERTS, 4, Attrs.NUM_OUT_TOKENS, 6, Attrs.ROLL_TO_EXPERT_ID, 1));
         v.add(vec("dispatch/maxtext-roll", "maxtext with roll_to_expert_id 1: ids (id - 1) mod 4 before the sort; group g holds expert g+1: "
                         + "sorted_selected_experts [2,0,3,5,4,1], group_sizes [1,3,1,1] (not the unrolled [1,1,3,1])",
                 rules(Rule.J1, Rule.J2, Rule.J3, Rule.J4, Rule.M2, Rule.M3), feats("bf16", "index-form", "maxtext", "roll"),
@@ -184,15 +191,8 @@ public final class HandWrittenVectors {
     }
 
     static Invocation indexDispatch(Profile profile, Tensor inp, Tensor ids, Tensor weights, long experts, long numOut, Long align) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.TOPK_IDS, ids);
-        if (weights != null) in.put(Ports.TOPK_WEIGHTS, weights);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_EXPERTS, experts);
-        attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
-        if (align != null) attrs.put(Attrs.ALIGN_SIZE, align);
-        return new Invocation(Op.DISPATCH, profile, in, attrs);
+        return new Invocation(Op.DISPATCH, profile, inputs(Ports.INP, inp, Ports.TOPK_IDS, ids, Ports.TOPK_WEIGHTS, weights),
+                attrs(Attrs.NUM_EXPERTS, experts, Attrs.NUM_OUT_TOKENS, numOut, Attrs.ALIGN_SIZE, align));
     }
 
     // ------------------------------------------------------------------ F (quantized payloads, issue 17)
@@ -203,7 +203,7 @@ public final class HandWrittenVectors {
      * oracle QuantizedScalesTest). Scales by BlockScales (distinct per token and block).
      */
     private static void quantized(List<VectorCase> v) {
-        Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
+        Tensor map = workedMap();
         Tensor block = BlockScales.of(ScaleRecipe.FP8_BLOCK_1X128, 5, 130), mx = BlockScales.of(ScaleRecipe.MXFP8, 5, 40);
         v.add(vec("dispatch/scales-block-worked-example", "fp8 1x128 blocks, H = 130 (2 f32 scales a row): each row's scales are its token's",
                 rules(Rule.F1, Rule.F2, Rule.D1, Rule.D2), feats("fp8-e4m3", "quantized", "fp8-block-1x128", "unrouted-token"),
@@ -246,10 +246,8 @@ public final class HandWrittenVectors {
     // ------------------------------------------------------------------ C
 
     private static void combine(List<VectorCase> v) {
-        Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
-        Expected d = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null));
-        Expected dp = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, 4L));
-        Tensor rid = d.values().get(Ports.ROW_ID_MAP);
+        Map<String, Tensor> dp = workedDispatch(4L);
+        Tensor rid = workedDispatch(null).get(Ports.ROW_ID_MAP);
         Tensor mp = Tensor.zeros(DType.F32, 5, 3);
         for (long i = 0; i < mp.numel(); i++) mp.setF32(i, 0.1f + 0.3f * (i % 4));
         v.add(vec("combine/worked-example", "combine of the worked example with merging probs: descending expert f32 accumulation",
@@ -261,7 +259,7 @@ public final class HandWrittenVectors {
         v.add(vec("combine/padded", "combine of a padded buffer through pad_offsets; padded rows hold NaN and are never read",
                 rules(Rule.C1, Rule.C4), feats("f32", "padding", "merging-probs", "unspecified-slots"),
                 combine(Profile.TE_JAX, nanPadRows(payload(DType.F32, 16, 4), new long[] {3, 6, 7, 10, 11, 12, 13, 14, 15}),
-                        dp.values().get(Ports.ROW_ID_MAP), mp, dp.values().get(Ports.PAD_OFFSETS))));
+                        dp.get(Ports.ROW_ID_MAP), mp, dp.get(Ports.PAD_OFFSETS))));
         Tensor junk = rid.copy();
         for (long t = 0; t < 5; t++) {
             long n = junk.getLong(t, 6);
@@ -281,10 +279,8 @@ public final class HandWrittenVectors {
                 combine(Profile.TE_JAX, payload(DType.F16, 7, 8), rid, convert(mp, DType.BF16), null)));
         v.add(vec("combine/torch-mask-pad-fma", "torch-mask-pad: the bit-faithful value uses fused multiply-add",
                 rules(Rule.C2, Rule.C5), feats("f32", "merging-probs", "torch-mask-pad", "padding"),
-                combine(Profile.TORCH_MASK_PAD, payload(DType.F32, 12, 4), dp.values().get(Ports.ROW_ID_MAP), mp, dp.values().get(Ports.PAD_OFFSETS))));
-        Tensor cancel = Tensor.zeros(DType.F32, 7, 2);
-        float[] cv = {1e8f, 3f, 1.5f, -1e8f, -1e8f, 1f, 2f, 2f, 1e8f, -4f, 5f, 6f, 7f, 8f};
-        for (int i = 0; i < cv.length; i++) cancel.setF32(i, cv[i]);
+                combine(Profile.TORCH_MASK_PAD, payload(DType.F32, 12, 4), dp.get(Ports.ROW_ID_MAP), mp, dp.get(Ports.PAD_OFFSETS))));
+        Tensor cancel = Tensor.ofFloats(DType.F32, shape(7, 2), 1e8f, 3f, 1.5f, -1e8f, -1e8f, 1f, 2f, 2f, 1e8f, -4f, 5f, 6f, 7f, 8f);
         v.add(vec("combine/cancellation", "terms of 1e8 cancel: the result is judged with the C5 slack, not a relative tolerance alone",
                 rules(Rule.C5), feats("f32", "cancellation"),
                 combine(Profile.TE_JAX, cancel, rid, null, null)));
@@ -299,10 +295,8 @@ public final class HandWrittenVectors {
     // ------------------------------------------------------------------ G
 
     private static void gradients(List<VectorCase> v) {
-        Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
-        Expected d = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null));
-        Expected dp = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, 4L));
-        Tensor rid = d.values().get(Ports.ROW_ID_MAP);
+        Map<String, Tensor> dp = workedDispatch(4L);
+        Tensor rid = workedDispatch(null).get(Ports.ROW_ID_MAP);
         Tensor gpp = Tensor.zeros(DType.F32, 7);
         for (long i = 0; i < 7; i++) gpp.setF32(i, 0.5f + i);
         v.add(vec("dispatch-backward/probs", "dispatch VJP: grad_inp sums routed rows, grad_probs copies grad_permuted_probs",
@@ -312,8 +306,8 @@ public final class HandWrittenVectors {
         v.add(vec("dispatch-backward/padded", "dispatch VJP through pad_offsets (bf16)",
                 rules(Rule.G1, Rule.C5), feats("bf16", "gradient", "padding"),
                 new Invocation(Op.DISPATCH_BACKWARD, Profile.TE_JAX,
-                        inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 16, 4), Ports.ROW_ID_MAP, dp.values().get(Ports.ROW_ID_MAP),
-                                Ports.PAD_OFFSETS, dp.values().get(Ports.PAD_OFFSETS)), Map.of())));
+                        inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 16, 4), Ports.ROW_ID_MAP, dp.get(Ports.ROW_ID_MAP),
+                                Ports.PAD_OFFSETS, dp.get(Ports.PAD_OFFSETS)), Map.of())));
         v.add(vec("combine-backward/no-merging-probs", "combine VJP without merging probs: bit copies of grad_output rows; unused rows free",
                 rules(Rule.G3), feats("f32", "gradient", "extra-rows"),
                 new Invocation(Op.COMBINE_BACKWARD, Profile.TE_JAX,
@@ -323,8 +317,8 @@ public final class HandWrittenVectors {
         v.add(vec("combine-backward/merging-probs", "combine VJP with merging probs: scaled rows (DATA) and per-(t,e) dot products (REDUCTION)",
                 rules(Rule.G3, Rule.G4, Rule.C5), feats("bf16", "gradient", "merging-probs", "padding"),
                 new Invocation(Op.COMBINE_BACKWARD, Profile.TE_JAX,
-                        inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 5, 4), Ports.ROW_ID_MAP, dp.values().get(Ports.ROW_ID_MAP),
-                                Ports.FWD_INPUT, payload(DType.BF16, 16, 4), Ports.MERGING_PROBS, mp, Ports.PAD_OFFSETS, dp.values().get(Ports.PAD_OFFSETS)),
+                        inputs(Ports.GRAD_OUTPUT, payload(DType.BF16, 5, 4), Ports.ROW_ID_MAP, dp.get(Ports.ROW_ID_MAP),
+                                Ports.FWD_INPUT, payload(DType.BF16, 16, 4), Ports.MERGING_PROBS, mp, Ports.PAD_OFFSETS, dp.get(Ports.PAD_OFFSETS)),
                         Map.of())));
     }
 
@@ -380,7 +374,7 @@ public final class HandWrittenVectors {
     // ------------------------------------------------------------------ X (negative vectors)
 
     private static void negative(List<VectorCase> v) {
-        Tensor map = Tensor.i32(shape(5, 3), WORKED_MAP);
+        Tensor map = workedMap();
         v.add(neg("precondition/x1-probs-shape", "probs of shape [5,2] for E = 3", Rule.X1,
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, Tensor.zeros(DType.F32, 5, 2), 7, null)));
         Tensor two = map.copy();
@@ -391,46 +385,39 @@ public final class HandWrittenVectors {
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, null, 6, null)));
         v.add(neg("precondition/x4-align-zero", "align_size 0", Rule.X4,
                 dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 2), map, null, 7, 0L)));
-        Expected d = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), map, null, 7, null));
+        Tensor rid = workedDispatch(null).get(Ports.ROW_ID_MAP);
         Tensor f8 = Tensor.zeros(DType.F8E4M3, 7, 4);
         v.add(neg("precondition/x5-fp8-reduction", "combine of an fp8 payload (fp8 is moved, never reduced)", Rule.X5,
-                combine(Profile.TE_JAX, f8, d.values().get(Ports.ROW_ID_MAP), null, null)));
-        Tensor bad = d.values().get(Ports.ROW_ID_MAP).copy();
+                combine(Profile.TE_JAX, f8, rid, null, null)));
+        Tensor bad = rid.copy();
         bad.setLong(0, 0, 9);
         v.add(neg("precondition/x6-source-row-out-of-range", "row_id_map names source row 9 of a 7-row payload", Rule.X6,
                 combine(Profile.TE_JAX, payload(DType.F32, 7, 4), bad, null, null)));
         v.add(neg("precondition/x7-not-a-permutation", "sorted_indices [0,0,1] is not a permutation", Rule.X7,
                 chunks(ramp(DType.F32, 5, 3), Tensor.i32(shape(3), 2, 0, 3), Tensor.i32(shape(3), 0, 0, 1), null)));
         Tensor ids = Tensor.i32(shape(4, 2), INDEX_IDS);
-        Map<String, Tensor> both = new LinkedHashMap<>(indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), ids, null, 3, 5, null).inputs());
-        both.put(Ports.ROUTING_MAP, Tensor.zeros(DType.I32, 4, 3));
         v.add(neg("precondition/x9-both-forms", "routing_map and topk_ids in one call", Rule.X9,
-                new Invocation(Op.DISPATCH, Profile.TE_JAX, both, Map.of(Attrs.NUM_EXPERTS, 3L, Attrs.NUM_OUT_TOKENS, 5L))));
+                new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs(Ports.INP, ramp(DType.F32, 4, 2), Ports.TOPK_IDS, ids, Ports.ROUTING_MAP, Tensor.zeros(DType.I32, 4, 3)),
+                        attrs(Attrs.NUM_EXPERTS, 3, Attrs.NUM_OUT_TOKENS, 5))));
         v.add(neg("precondition/x10-duplicate-id", "topk_ids row 0 names expert 2 twice", Rule.X10,
                 indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), Tensor.i32(shape(4, 2), 2, 2, 1, -1, 0, 2, -1, -1), null, 3, 5, null)));
         v.add(neg("precondition/x10-id-out-of-range", "topk_ids holds 3 with num_experts 3", Rule.X10,
                 indexDispatch(Profile.TE_JAX, ramp(DType.F32, 4, 2), Tensor.i32(shape(4, 2), 2, 0, 3, -1, 0, 2, -1, -1), null, 3, 5, null)));
         v.add(neg("precondition/x19-maxtext-align", "maxtext with align_size 2 (MaxText has no per-expert alignment)", Rule.X19,
                 indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2), null, 4, 6, 2L)));
-        Invocation teRolled = indexDispatch(Profile.TE_JAX, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2), null, 4, 6, null);
-        Map<String, Long> teRoll = new LinkedHashMap<>(teRolled.attrs());
-        teRoll.put(Attrs.ROLL_TO_EXPERT_ID, 1L);
         v.add(neg("precondition/x21-roll-outside-maxtext", "te-jax given roll_to_expert_id (an attribute of profile maxtext only)", Rule.X21,
-                new Invocation(Op.DISPATCH, Profile.TE_JAX, teRolled.inputs(), teRoll)));
+                new Invocation(Op.DISPATCH, Profile.TE_JAX, inputs(Ports.INP, ramp(DType.F32, 3, 2), Ports.TOPK_IDS, Tensor.i32(shape(3, 2), 2, 0, 1, 2, 3, 2)),
+                        attrs(Attrs.NUM_EXPERTS, 4, Attrs.NUM_OUT_TOKENS, 6, Attrs.ROLL_TO_EXPERT_ID, 1))));
         v.add(neg("precondition/x20-maxtext-minus-one", "maxtext: a -1 slot (argsort would sort it first, bincount count it nowhere)", Rule.X20,
                 indexDispatch(Profile.MAXTEXT, ramp(DType.F32, 3, 2), Tensor.i32(shape(3, 2), 2, 0, 1, -1, 3, 2), null, 4, 6, null)));
-        Tensor qmap = Tensor.i32(shape(5, 3), WORKED_MAP);
         v.add(neg("precondition/x22-scales-bf16-payload", "scale_inv with a bf16 payload (block scales belong to an fp8 one)", Rule.X22,
-                scaled(dispatch(Profile.TE_JAX, ramp(DType.BF16, 5, 130), qmap, null, 7, null),
+                scaled(dispatch(Profile.TE_JAX, ramp(DType.BF16, 5, 130), map, null, 7, null),
                         BlockScales.of(ScaleRecipe.FP8_BLOCK_1X128, 5, 130), ScaleRecipe.FP8_BLOCK_1X128)));
         v.add(neg("precondition/x22-scales-one-block-short", "H = 130 needs ceil(130/128) = 2 scales a row, scale_inv has 1", Rule.X22,
-                scaled(dispatch(Profile.TE_JAX, fp8(DType.F8E4M3, 5, 130), qmap, null, 7, null),
+                scaled(dispatch(Profile.TE_JAX, fp8(DType.F8E4M3, 5, 130), map, null, 7, null),
                         BlockScales.of(ScaleRecipe.FP8_BLOCK_1X128, 5, 128), ScaleRecipe.FP8_BLOCK_1X128)));
-        Expected plain = Oracle.expected(dispatch(Profile.TE_JAX, ramp(DType.F32, 5, 4), qmap, null, 7, null));
-        Map<String, Tensor> combineScaled = new LinkedHashMap<>(combine(Profile.TE_JAX, payload(DType.F32, 7, 4), plain.values().get(Ports.ROW_ID_MAP), null, null).inputs());
-        combineScaled.put(Ports.SCALE_INV, BlockScales.of(ScaleRecipe.MXFP8, 5, 4));
         v.add(neg("precondition/x23-scales-to-combine", "token_combine given scale_inv (only token_dispatch moves block scales)", Rule.X23,
-                new Invocation(Op.COMBINE, Profile.TE_JAX, combineScaled, Map.of(Attrs.SCALE_RECIPE, 2L))));
+                scaled(combine(Profile.TE_JAX, payload(DType.F32, 7, 4), rid, null, null), BlockScales.of(ScaleRecipe.MXFP8, 5, 4), ScaleRecipe.MXFP8)));
         v.add(neg("precondition/x8-shards-do-not-divide", "4 experts over 3 shards", Rule.X8,
                 new Invocation(Op.RAGGED_A2A_PARAMS, Profile.TE_JAX,
                         inputs(Ports.ALL_SHARDS_TOKENS_PER_EXPERT, Tensor.i32(shape(3, 4), 1, 2, 0, 3, 2, 0, 4, 1, 0, 0, 1, 1)),
@@ -449,23 +436,23 @@ public final class HandWrittenVectors {
     private static void megatron(List<VectorCase> v) {
         Tensor map = Tensor.ofInts(DType.BOOL, shape(4, 3), MEGATRON_MAP);
         Tensor probs = Tensor.ofFloats(DType.F32, shape(4, 3), MEGATRON_PROBS);
+        Invocation dropless = megatronPermute(ramp(DType.F32, 4, 3), map, probs, 7, null, null);
         v.add(vec("megatron/permute-dropless", "rows in (expert, token) order, sorted_indices = [0,2,3,1,0,1,3]; a zero-probability row is still a copy",
-                rules(Rule.Q1, Rule.Q2), feats("f32", "megatron", "probs", "bool-routing-map"),
-                megatronPermute(ramp(DType.F32, 4, 3), map, probs, 7, null, null)));
+                rules(Rule.Q1, Rule.Q2), feats("f32", "megatron", "probs", "bool-routing-map"), dropless));
         v.add(vec("megatron/permute-extra-rows", "num_out_tokens 9 > 7 routed pairs: rows 7, 8 unspecified",
                 rules(Rule.Q1, Rule.Q2), feats("bf16", "megatron", "extra-rows", "bool-routing-map"),
                 megatronPermute(ramp(DType.BF16, 4, 2), map, null, 9, null, null)));
+        Invocation dropAndPad = megatronPermute(ramp(DType.F32, 4, 3), map, probs, 6, 1L, null);
         v.add(vec("megatron/permute-drop-and-pad-position", "capacity 6 // 3 = 2: t3 dropped from e0 and e2, e1 padded with t0 (prob .0625)",
-                rules(Rule.Q3, Rule.Q4, Rule.Q2), feats("f32", "megatron", "drop-and-pad", "probs", "bool-routing-map"),
-                megatronPermute(ramp(DType.F32, 4, 3), map, probs, 6, 1L, null)));
+                rules(Rule.Q3, Rule.Q4, Rule.Q2), feats("f32", "megatron", "drop-and-pad", "probs", "bool-routing-map"), dropAndPad));
         v.add(vec("megatron/permute-drop-and-pad-probs", "capacity 2 by probs: e2 keeps t1 (.75) and t3 (.875), drops t0 (.5)",
                 rules(Rule.Q3, Rule.Q4), feats("f16", "megatron", "drop-and-pad", "probs", "bool-routing-map"),
                 megatronPermute(ramp(DType.F16, 4, 2), map, probs, 6, 1L, 1L)));
-        Expected dropless = Oracle.expected(megatronPermute(ramp(DType.F32, 4, 3), map, probs, 7, null, null));
+        Expected back = Oracle.expected(dropless);
         v.add(vec("megatron/unpermute-dropless", "the rows back with their probs: every token comes back (weights sum to 1)",
                 rules(Rule.Q5, Rule.C5), feats("f32", "megatron", "probs"),
-                megatronUnpermute(dropless.values().get(Ports.OUTPUT), dropless.values().get(Ports.SORTED_INDICES), probs, map, 4, null)));
-        Expected padded = Oracle.expected(megatronPermute(ramp(DType.F32, 4, 3), map, probs, 6, 1L, null));
+                megatronUnpermute(back.values().get(Ports.OUTPUT), back.values().get(Ports.SORTED_INDICES), probs, map, 4, null)));
+        Expected padded = Oracle.expected(dropAndPad);
         v.add(vec("megatron/unpermute-drop-and-pad", "capacity rows back, expert r // 2: t0 gains its padding row's .0625, t3 (dropped) is exactly +0.0",
                 rules(Rule.Q5, Rule.Q6, Rule.C5), feats("f32", "megatron", "drop-and-pad", "probs", "unrouted-token"),
                 megatronUnpermute(padded.values().get(Ports.OUTPUT), padded.values().get(Ports.SORTED_INDICES), probs, map, 4, 1L)));
@@ -594,21 +581,12 @@ public final class HandWrittenVectors {
     }
 
     static Invocation paddedPermute(Tensor inp, Tensor counts, long ranks, long local, long alignment) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.NUM_TOKENS_PER_EXPERT, counts);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.EP_DEGREE, ranks);
-        attrs.put(Attrs.NUM_LOCAL_EXPERTS, local);
-        attrs.put(Attrs.ALIGNMENT, alignment);
-        return new Invocation(Op.TORCHAO_PERMUTE_AND_PAD, Profile.TE_JAX, in, attrs);
+        return new Invocation(Op.TORCHAO_PERMUTE_AND_PAD, Profile.TE_JAX, inputs(Ports.INP, inp, Ports.NUM_TOKENS_PER_EXPERT, counts),
+                attrs(Attrs.EP_DEGREE, ranks, Attrs.NUM_LOCAL_EXPERTS, local, Attrs.ALIGNMENT, alignment));
     }
 
     static Invocation paddedUnpermute(Tensor inp, Tensor indices, long tokens) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.PERMUTED_INDICES, indices);
-        return new Invocation(Op.TORCHAO_UNPERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_TOKENS, tokens));
+        return new Invocation(Op.TORCHAO_UNPERMUTE, Profile.TE_JAX, inputs(Ports.INP, inp, Ports.PERMUTED_INDICES, indices), attrs(Attrs.NUM_TOKENS, tokens));
     }
 
     // ------------------------------------------------------------------ L (DeepEP's get_dispatch_layout, issue 14 profile 5)
@@ -661,9 +639,7 @@ public final class HandWrittenVectors {
     }
 
     static Invocation padRoutingMap(Tensor map, long multiple) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.ROUTING_MAP, map);
-        return new Invocation(Op.MEGATRON_PAD_ROUTING_MAP, Profile.TE_JAX, in, Map.of(Attrs.PAD_MULTIPLE, multiple));
+        return new Invocation(Op.MEGATRON_PAD_ROUTING_MAP, Profile.TE_JAX, inputs(Ports.ROUTING_MAP, map), attrs(Attrs.PAD_MULTIPLE, multiple));
     }
 
     // ------------------------------------------------------------------ Y (TE's ep_dispatch / ep_combine, world view, issue 14 profile 5)
@@ -697,40 +673,22 @@ public final class HandWrittenVectors {
     }
 
     static Invocation teEp(Op op, String payloadPort, Tensor payload, Tensor ids, Tensor weights, long ranks, long experts, long alignment, long capacity) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(payloadPort, payload);
-        in.put(Ports.TOPK_IDX, ids);
-        if (weights != null) in.put(Ports.TOPK_WEIGHTS, weights);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_RANKS, ranks);
-        attrs.put(Attrs.NUM_EXPERTS, experts);
-        attrs.put(Attrs.ALIGNMENT, alignment);
-        attrs.put(Attrs.RECV_CAPACITY, capacity);
-        return new Invocation(op, Profile.TE_JAX, in, attrs);
+        return new Invocation(op, Profile.TE_JAX, inputs(payloadPort, payload, Ports.TOPK_IDX, ids, Ports.TOPK_WEIGHTS, weights),
+                attrs(Attrs.NUM_RANKS, ranks, Attrs.NUM_EXPERTS, experts, Attrs.ALIGNMENT, alignment, Attrs.RECV_CAPACITY, capacity));
     }
 
     static Invocation deepEpLayout(Tensor ids, long experts, long ranks) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.TOPK_IDX, ids);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_EXPERTS, experts);
-        attrs.put(Attrs.NUM_RANKS, ranks);
-        return new Invocation(Op.DEEPEP_DISPATCH_LAYOUT, Profile.TE_JAX, in, attrs);
+        return new Invocation(Op.DEEPEP_DISPATCH_LAYOUT, Profile.TE_JAX, inputs(Ports.TOPK_IDX, ids),
+                attrs(Attrs.NUM_EXPERTS, experts, Attrs.NUM_RANKS, ranks));
     }
 
     static Invocation teIndexPermute(Tensor inp, Tensor indices, long numOut) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.INDICES, indices);
-        return new Invocation(Op.TE_INDEX_PERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_OUT_TOKENS, numOut));
+        return new Invocation(Op.TE_INDEX_PERMUTE, Profile.TE_JAX, inputs(Ports.INP, inp, Ports.INDICES, indices), attrs(Attrs.NUM_OUT_TOKENS, numOut));
     }
 
     static Invocation teIndexUnpermute(Tensor inp, Tensor map, Tensor probs, long tokens, long topK) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.ROW_ID_MAP, map);
-        if (probs != null) in.put(Ports.MERGING_PROBS, probs);
-        return new Invocation(Op.TE_INDEX_UNPERMUTE, Profile.TE_JAX, in, Map.of(Attrs.NUM_TOKENS, tokens, Attrs.TOP_K, topK));
+        return new Invocation(Op.TE_INDEX_UNPERMUTE, Profile.TE_JAX, inputs(Ports.INP, inp, Ports.ROW_ID_MAP, map, Ports.MERGING_PROBS, probs),
+                attrs(Attrs.NUM_TOKENS, tokens, Attrs.TOP_K, topK));
     }
 
     // ------------------------------------------------------------------ V (Megatron-Core's inference permute, issue 14 profile 5)
@@ -751,7 +709,7 @@ public final class HandWrittenVectors {
                 inferencePermute(ramp(DType.F32, 4, 4), ids, probs, 1, 2, 4L, null, null)));
         v.add(vec("inference/valid-tokens-row-alignment", "valid_tokens 2, row_alignment 8, bf16 probs: only tokens 0, 1 read, offsets [2,3], S = ceil(10/8)*8 = 16",
                 rules(Rule.V1, Rule.V2, Rule.V3, Rule.V5), feats("inference-permute", "inference-permute-valid-tokens"),
-                inferencePermute(ramp(DType.BF16, 4, 8), ids, convertF32(probs, DType.BF16), 1, 2, null, 2L, 8L)));
+                inferencePermute(ramp(DType.BF16, 4, 8), ids, convert(probs, DType.BF16), 1, 2, null, 2L, 8L)));
         v.add(vec("inference/k-above-local", "K 2 above L 1 (start 2): S = 4*min(2,1) + 1 = 5, one token in the group, the buffer's worst case by min(K,L)",
                 rules(Rule.V1, Rule.V2, Rule.V3, Rule.V5), feats("inference-permute", "inference-permute-ep"),
                 inferencePermute(ramp(DType.F32, 4, 4), ids, probs, 2, 1, null, null, null)));
@@ -774,71 +732,31 @@ public final class HandWrittenVectors {
     }
 
     static Invocation inferencePermute(Tensor inp, Tensor ids, Tensor probs, long start, long local, Long alignment, Long validTokens, Long rowAlignment) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.TOPK_IDS, ids);
-        in.put(Ports.PROBS, probs);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.LOCAL_EXPERT_START, start);
-        attrs.put(Attrs.NUM_LOCAL_EXPERTS, local);
-        if (alignment != null) attrs.put(Attrs.ALIGNMENT, alignment);
-        if (validTokens != null) attrs.put(Attrs.VALID_TOKENS, validTokens);
-        if (rowAlignment != null) attrs.put(Attrs.ROW_ALIGNMENT, rowAlignment);
-        return new Invocation(Op.MCORE_INFERENCE_PERMUTE, Profile.TE_JAX, in, attrs);
+        return new Invocation(Op.MCORE_INFERENCE_PERMUTE, Profile.TE_JAX, inputs(Ports.INP, inp, Ports.TOPK_IDS, ids, Ports.PROBS, probs),
+                attrs(Attrs.LOCAL_EXPERT_START, start, Attrs.NUM_LOCAL_EXPERTS, local, Attrs.ALIGNMENT, alignment,
+                        Attrs.VALID_TOKENS, validTokens, Attrs.ROW_ALIGNMENT, rowAlignment));
     }
 
     static Invocation inferenceUnpermute(Tensor inp, Tensor probs, Tensor map, Tensor offsets, long tokens, Long validTokens) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.PERMUTED_PROBS, probs);
-        in.put(Ports.PERMUTATION_MAP, map);
-        in.put(Ports.INCLUSIVE_OFFSETS, offsets);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_TOKENS, tokens);
-        if (validTokens != null) attrs.put(Attrs.VALID_TOKENS, validTokens);
-        return new Invocation(Op.MCORE_INFERENCE_UNPERMUTE, Profile.TE_JAX, in, attrs);
-    }
-
-    /** {@code t} (f32, exactly representable) in dtype {@code d}. */
-    private static Tensor convertF32(Tensor t, DType d) {
-        Tensor c = Tensor.zeros(d, t.shape());
-        for (long i = 0; i < t.numel(); i++) c.setF32(i, t.getF32(i));
-        return c;
+        return new Invocation(Op.MCORE_INFERENCE_UNPERMUTE, Profile.TE_JAX,
+                inputs(Ports.INP, inp, Ports.PERMUTED_PROBS, probs, Ports.PERMUTATION_MAP, map, Ports.INCLUSIVE_OFFSETS, offsets),
+                attrs(Attrs.NUM_TOKENS, tokens, Attrs.VALID_TOKENS, validTokens));
     }
 
     static Invocation blockAlign(Tensor ids, long experts, long block, Long padSortedIds, Tensor expertMap) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.TOPK_IDS, ids);
-        if (expertMap != null) in.put(Ports.EXPERT_MAP, expertMap);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.BLOCK_SIZE, block);
-        attrs.put(Attrs.NUM_EXPERTS, experts);
-        if (padSortedIds != null) attrs.put(Attrs.PAD_SORTED_IDS, padSortedIds);
-        return new Invocation(Op.BLOCK_ALIGN, Profile.TE_JAX, in, attrs);
+        return new Invocation(Op.BLOCK_ALIGN, Profile.TE_JAX, inputs(Ports.TOPK_IDS, ids, Ports.EXPERT_MAP, expertMap),
+                attrs(Attrs.BLOCK_SIZE, block, Attrs.NUM_EXPERTS, experts, Attrs.PAD_SORTED_IDS, padSortedIds));
     }
 
     static Invocation megatronPermute(Tensor inp, Tensor map, Tensor probs, long numOut, Long dropAndPad, Long policy) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.ROUTING_MAP, map);
-        if (probs != null) in.put(Ports.PROBS, probs);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
-        if (dropAndPad != null) attrs.put(Attrs.DROP_AND_PAD, dropAndPad);
-        if (policy != null) attrs.put(Attrs.DROP_POLICY, policy);
-        return new Invocation(Op.MEGATRON_PERMUTE, Profile.TE_JAX, in, attrs);
+        return new Invocation(Op.MEGATRON_PERMUTE, Profile.TE_JAX, inputs(Ports.INP, inp, Ports.ROUTING_MAP, map, Ports.PROBS, probs),
+                attrs(Attrs.NUM_OUT_TOKENS, numOut, Attrs.DROP_AND_PAD, dropAndPad, Attrs.DROP_POLICY, policy));
     }
 
     static Invocation megatronUnpermute(Tensor inp, Tensor sorted, Tensor probs, Tensor map, long tokens, Long dropAndPad) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.SORTED_INDICES, sorted);
-        if (probs != null) in.put(Ports.PROBS, probs);
-        if (map != null) in.put(Ports.ROUTING_MAP, map);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_TOKENS, tokens);
-        if (dropAndPad != null) attrs.put(Attrs.DROP_AND_PAD, dropAndPad);
-        return new Invocation(Op.MEGATRON_UNPERMUTE, Profile.TE_JAX, in, attrs);
+        return new Invocation(Op.MEGATRON_UNPERMUTE, Profile.TE_JAX,
+                inputs(Ports.INP, inp, Ports.SORTED_INDICES, sorted, Ports.PROBS, probs, Ports.ROUTING_MAP, map),
+                attrs(Attrs.NUM_TOKENS, tokens, Attrs.DROP_AND_PAD, dropAndPad));
     }
 
     // ------------------------------------------------------------------ small builders
@@ -852,37 +770,30 @@ public final class HandWrittenVectors {
     }
 
     static Invocation dispatch(Profile profile, Tensor inp, Tensor map, Tensor probs, long numOut, Long align) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.ROUTING_MAP, map);
-        if (probs != null) in.put(Ports.PROBS, probs);
-        Map<String, Long> attrs = new LinkedHashMap<>();
-        attrs.put(Attrs.NUM_OUT_TOKENS, numOut);
-        if (align != null) attrs.put(Attrs.ALIGN_SIZE, align);
-        return new Invocation(Op.DISPATCH, profile, in, attrs);
+        return new Invocation(Op.DISPATCH, profile, inputs(Ports.INP, inp, Ports.ROUTING_MAP, map, Ports.PROBS, probs),
+                attrs(Attrs.NUM_OUT_TOKENS, numOut, Attrs.ALIGN_SIZE, align));
     }
 
     static Invocation combine(Profile profile, Tensor inp, Tensor rid, Tensor mp, Tensor pad) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.ROW_ID_MAP, rid);
-        if (mp != null) in.put(Ports.MERGING_PROBS, mp);
-        if (pad != null) in.put(Ports.PAD_OFFSETS, pad);
-        return new Invocation(Op.COMBINE, profile, in, Map.of());
+        return new Invocation(Op.COMBINE, profile, inputs(Ports.INP, inp, Ports.ROW_ID_MAP, rid, Ports.MERGING_PROBS, mp, Ports.PAD_OFFSETS, pad), Map.of());
     }
 
     static Invocation chunks(Tensor inp, Tensor split, Tensor order, Tensor probs) {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put(Ports.INP, inp);
-        in.put(Ports.SPLIT_SIZES, split);
-        in.put(Ports.SORTED_INDICES, order);
-        if (probs != null) in.put(Ports.PROBS, probs);
-        return new Invocation(Op.SORT_CHUNKS, Profile.TE_JAX, in, Map.of());
+        return new Invocation(Op.SORT_CHUNKS, Profile.TE_JAX,
+                inputs(Ports.INP, inp, Ports.SPLIT_SIZES, split, Ports.SORTED_INDICES, order, Ports.PROBS, probs), Map.of());
     }
 
+    /** Port, tensor pairs in order; a null tensor is an optional input the vector leaves out. */
     private static Map<String, Tensor> inputs(Object... kv) {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], (Tensor) kv[i + 1]);
+        for (int i = 0; i < kv.length; i += 2) if (kv[i + 1] != null) m.put((String) kv[i], (Tensor) kv[i + 1]);
+        return m;
+    }
+
+    /** Attribute, value pairs in order; a null value is an optional attribute the vector leaves out. */
+    private static Map<String, Long> attrs(Object... kv) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) if (kv[i + 1] != null) m.put((String) kv[i], ((Number) kv[i + 1]).longValue());
         return m;
     }
 

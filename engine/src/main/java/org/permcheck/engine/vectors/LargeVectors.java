@@ -30,7 +30,8 @@ public final class LargeVectors {
     public static int materialize(Path out) throws IOException {
         Files.createDirectories(out);
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        for (VectorCase vc : GeneratedRecipes.large()) {
+        for (GeneratedRecipes.Recipe r : GeneratedRecipes.largeRecipes()) {
+            VectorCase vc = GeneratedRecipes.toVector(r, true);
             Path dir = out.resolve(vc.id());
             if (Files.isDirectory(dir)) VectorGenerator.deleteTree(dir);
             VectorWriter.write(vc, out);

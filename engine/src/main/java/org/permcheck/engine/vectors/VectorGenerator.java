@@ -26,7 +26,7 @@ public final class VectorGenerator {
     /** Every vector the set holds, in index order. {@code existing} (may be null) supplies promoted ones. */
     public static List<VectorCase> committedSet(Path existing) throws IOException {
         List<VectorCase> all = new ArrayList<>(HandWrittenVectors.all());
-        all.addAll(GeneratedRecipes.small());
+        for (GeneratedRecipes.Recipe r : GeneratedRecipes.smallRecipes()) all.add(GeneratedRecipes.toVector(r, false));
         if (existing != null && Files.isRegularFile(existing.resolve(VectorFiles.INDEX))) {
             for (String id : VectorSet.promotedIds(existing)) all.add(VectorSet.loadOne(existing, id, false).vector());
         }
