@@ -89,9 +89,6 @@ public final class CheckContext {
 
     public FollowUp roundTrip() { return roundTrip; }
 
-    /** The relations of this case (R3, R4), in the order they were made. */
-    public java.util.List<Related> relations() { return relations; }
-
     /** The relation of that name, or null. */
     public Related relation(String name) {
         for (Related r : relations) if (r.name().equals(name)) return r;

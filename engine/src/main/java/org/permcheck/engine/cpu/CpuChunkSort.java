@@ -41,7 +41,7 @@ final class CpuChunkSort {
         Tensor out = Tensor.zeros(in.dtype(), in.shape());
         int rows = map.length;
         int chunk = 4096;
-        TokenBlocks.forRange(rows, chunk, in.numel(), b -> {
+        TokenBlocks.forEach((rows + chunk - 1) / chunk, in.numel(), b -> {
             for (int i = b * chunk; i < Math.min(rows, (b + 1) * chunk); i++) {
                 if (forward) out.copyRowFrom(in, i, map[i]);
                 else out.copyRowFrom(in, map[i], i);
