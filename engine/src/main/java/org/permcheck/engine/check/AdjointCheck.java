@@ -2,6 +2,7 @@ package org.permcheck.engine.check;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Ports;
@@ -58,9 +59,7 @@ public final class AdjointCheck implements Check {
     }
 
     static String describe(CheckContext.Related r) {
-        StringBuilder sb = new StringBuilder("R3 adjoint identity: ");
-        for (int i = 0; i < r.calls().size(); i++) sb.append(i > 0 ? " then " : "").append(r.calls().get(i).describe());
-        return sb.toString();
+        return "R3 adjoint identity: " + r.calls().stream().map(Invocation::describe).collect(Collectors.joining(" then "));
     }
 
     /** The rows of a combine's payload its row_id_map (and pad_offsets) reads: the others are unspecified in grad_inp (G3). */

@@ -40,7 +40,8 @@ public final class BlockAlignCheck implements Check {
         }
         if (ctx.comparable(Ports.EXPERT_IDS)) expertIds(ctx, view, out);
         if (ctx.comparable(Ports.NUM_TOKENS_POST_PADDED)) { // K5: the oracle's one element, view.numTokensPostPadded()
-            new MismatchCounter(Rule.K5).addDiffering(ctx, Ports.NUM_TOKENS_POST_PADDED, ctx.expectedValue(Ports.NUM_TOKENS_POST_PADDED), ctx.actualValue(Ports.NUM_TOKENS_POST_PADDED))
+            new MismatchCounter(Rule.K5)
+                    .addDiffering(ctx, Ports.NUM_TOKENS_POST_PADDED, ctx.expectedValue(Ports.NUM_TOKENS_POST_PADDED), ctx.actualValue(Ports.NUM_TOKENS_POST_PADDED))
                     .emitTo(out, ctx.call(), "num_tokens_post_padded is not the sum of the groups' block-rounded counts", 1, "elements differ");
         }
     }

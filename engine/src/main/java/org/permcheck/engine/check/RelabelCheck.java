@@ -2,6 +2,7 @@ package org.permcheck.engine.check;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
@@ -35,9 +36,7 @@ public final class RelabelCheck implements Check {
     }
 
     static String describe(Invocation inv, CheckContext.Related r) {
-        StringBuilder sb = new StringBuilder("R4 " + r.name() + ": " + inv.describe() + " against ");
-        for (int i = 0; i < r.calls().size(); i++) sb.append(i > 0 ? " and " : "").append(r.calls().get(i).describe());
-        return sb.toString();
+        return "R4 " + r.name() + ": " + inv.describe() + " against " + r.calls().stream().map(Invocation::describe).collect(Collectors.joining(" and "));
     }
 
     private static void check(Invocation inv, Outputs whole, CheckContext.Related r, List<Violation> out) {
