@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Ports;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.Violation;
@@ -64,8 +65,7 @@ public final class RelabelCheck implements Check {
                 out.add(Violation.of(Rule.R4.id(), call + ": " + who + " lacks a usable output, tokens_per_expert or row_id_map"));
                 return;
             }
-            tpe[k] = new long[experts];
-            for (int e = 0; e < experts; e++) tpe[k][e] = c.getLong(e);
+            tpe[k] = Preconditions.longs(c);
             count[k] = columnSums(calls[k].input(Ports.ROUTING_MAP));
         }
         int[] perm = r.permutation();
