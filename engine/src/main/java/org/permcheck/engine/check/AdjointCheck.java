@@ -2,9 +2,9 @@ package org.permcheck.engine.check;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.permcheck.contract.Invocation;
-import org.permcheck.contract.Op;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
@@ -36,7 +36,8 @@ public final class AdjointCheck implements Check {
         Outputs y = r.results().get(0), g = r.results().get(1);
         switch (fwd.op()) {
             case DISPATCH:
-                // ⟨dispatch(t), c⟩ over the rows c covers = ⟨t, dispatch_backward(c)⟩ over the tokens
+            case SORT_CHUNKS:
+                // ⟨dispatch(t), c⟩ over the rows c covers = ⟨t, dispatch_backward(c)⟩ over the tokens (the chunk sort alike)
                 payload(out, call, Ports.OUTPUT, y.get(Ports.OUTPUT), bwd.input(Ports.GRAD_OUTPUT), fwd.input(Ports.INP), g.get(Ports.GRAD_INP), null);
                 if (fwd.inputs().containsKey(Ports.PROBS)) {
                     scalar(out, call, Ports.PERMUTED_PROBS + " / " + Ports.GRAD_PROBS, y.get(Ports.PERMUTED_PROBS), bwd.input(Ports.GRAD_PERMUTED_PROBS),
@@ -53,21 +54,12 @@ public final class AdjointCheck implements Check {
                 }
                 break;
             }
-            case SORT_CHUNKS:
-                payload(out, call, Ports.OUTPUT, y.get(Ports.OUTPUT), bwd.input(Ports.GRAD_OUTPUT), fwd.input(Ports.INP), g.get(Ports.GRAD_INP), null);
-                if (fwd.inputs().containsKey(Ports.PROBS)) {
-                    scalar(out, call, Ports.PERMUTED_PROBS + " / " + Ports.GRAD_PROBS, y.get(Ports.PERMUTED_PROBS), bwd.input(Ports.GRAD_PERMUTED_PROBS),
-                            fwd.input(Ports.PROBS), g.get(Ports.GRAD_PROBS));
-                }
-                break;
             default:
         }
     }
 
     static String describe(CheckContext.Related r) {
-        StringBuilder sb = new StringBuilder("R3 adjoint identity: ");
-        for (int i = 0; i < r.calls().size(); i++) sb.append(i > 0 ? " then " : "").append(r.calls().get(i).describe());
-        return sb.toString();
+        return "R3 adjoint identity: " + r.calls().stream().map(Invocation::describe).collect(Collectors.joining(" then "));
     }
 
     /** The rows of a combine's payload its row_id_map (and pad_offsets) reads: the others are unspecified in grad_inp (G3). */
@@ -94,26 +86,9 @@ public final class AdjointCheck implements Check {
     private static void payload(List<Violation> out, String call, String port, Tensor fwdOut, Tensor cot, Tensor in, Tensor bwdOut, boolean[] rowsOf) {
         if (!shaped(out, call, "forward output", fwdOut, cot) || !shaped(out, call, "gradient", bwdOut, in)) return;
         long hidden = in.dim(1);
-        long[] left = new long[(int) hidden], right = new long[(int) hidden];
-        for (long r = 0; r < cot.dim(0); r++) {
-            for (long h = 0; h < hidden; h++) {
-                long c = ExactInts.value(cot, r, h);
-                if (c == 0) continue;
-                long v = ExactInts.value(fwdOut, r, h);
-                if (v == Long.MIN_VALUE) { notInteger(out, call, Ports.OUTPUT, fwdOut, r, h); return; }
-                left[(int) h] += v * c;
-            }
-        }
-        for (long i = 0; i < in.dim(0); i++) {
-            if (rowsOf != null && !rowsOf[(int) i]) continue;
-            for (long h = 0; h < hidden; h++) {
-                long x = ExactInts.value(in, i, h);
-                if (x == 0) continue;
-                long v = ExactInts.value(bwdOut, i, h);
-                if (v == Long.MIN_VALUE) { notInteger(out, call, Ports.GRAD_INP, bwdOut, i, h); return; }
-                right[(int) h] += x * v;
-            }
-        }
+        long[] left = sums(out, call, Ports.OUTPUT, cot, fwdOut, null, true);
+        long[] right = left == null ? null : sums(out, call, Ports.GRAD_INP, in, bwdOut, rowsOf, true);
+        if (right == null) return;
         long bad = 0, first = -1;
         for (int h = 0; h < hidden; h++) {
             if (left[h] != right[h]) {
@@ -131,25 +106,33 @@ public final class AdjointCheck implements Check {
     /** The probability pair: Σ fwdOut·cot over every element against Σ in·bwdOut over the elements where in is non-zero. */
     private static void scalar(List<Violation> out, String call, String port, Tensor fwdOut, Tensor cot, Tensor in, Tensor bwdOut) {
         if (!shaped(out, call, port + " forward", fwdOut, cot) || !shaped(out, call, port + " gradient", bwdOut, in)) return;
-        long left = 0, right = 0;
-        for (long i = 0; i < cot.numel(); i++) {
-            long c = ExactInts.value(cot, i / cot.rowElems(), i % cot.rowElems());
-            if (c == 0) continue;
-            long v = ExactInts.value(fwdOut, i / fwdOut.rowElems(), i % fwdOut.rowElems());
-            if (v == Long.MIN_VALUE) { notInteger(out, call, port, fwdOut, i / fwdOut.rowElems(), i % fwdOut.rowElems()); return; }
-            left += v * c;
-        }
-        for (long i = 0; i < in.numel(); i++) {
-            long x = ExactInts.value(in, i / in.rowElems(), i % in.rowElems());
-            if (x == 0) continue;
-            long v = ExactInts.value(bwdOut, i / bwdOut.rowElems(), i % bwdOut.rowElems());
-            if (v == Long.MIN_VALUE) { notInteger(out, call, port, bwdOut, i / bwdOut.rowElems(), i % bwdOut.rowElems()); return; }
-            right += x * v;
-        }
+        long[] leftSum = sums(out, call, port, cot, fwdOut, null, false);
+        long[] rightSum = leftSum == null ? null : sums(out, call, port, in, bwdOut, null, false);
+        if (rightSum == null) return;
+        long left = leftSum[0], right = rightSum[0];
         if (left != right) {
             out.add(new Violation(Rule.R3.id(), call + ": <J p, c> != <p, J^T c> (" + port + ")",
                     new Mismatch(port, -1, -1, -1, -1, "<p, J^T c> = " + right + " (from the backward answer)", "<J p, c> = " + left + " (from the forward answer)"), 0));
         }
+    }
+
+    /**
+     * Σ weights·values over the elements whose weight is non-zero (values has weights' shape), per column of a
+     * [rows, H] pair ({@code perColumn}) or as one sum; {@code rowsOf} (may be null) the rows that count. Null, with
+     * the violation added, when a value is not an integer.
+     */
+    private static long[] sums(List<Violation> out, String call, String port, Tensor weights, Tensor values, boolean[] rowsOf, boolean perColumn) {
+        long[] sum = new long[perColumn ? (int) weights.rowElems() : 1];
+        for (long i = 0; i < weights.numel(); i++) {
+            long r = i / weights.rowElems(), c = i % weights.rowElems();
+            if (rowsOf != null && !rowsOf[(int) r]) continue;
+            long w = ExactInts.value(weights, r, c);
+            if (w == 0) continue;
+            long v = ExactInts.value(values, r, c);
+            if (v == Long.MIN_VALUE) { notInteger(out, call, port, values, r, c); return null; }
+            sum[perColumn ? (int) c : 0] += v * w;
+        }
+        return sum;
     }
 
     private static boolean shaped(List<Violation> out, String call, String what, Tensor a, Tensor like) {
@@ -163,7 +146,4 @@ public final class AdjointCheck implements Check {
         out.add(new Violation(Rule.R3.id(), call + ": an integer payload came back as a non-integer",
                 new Mismatch(port, -1, -1, row, col, "an integer", ValueText.of(t.dtype(), t.bits(row, col))), 0));
     }
-
-    /** The ops whose cases carry an adjoint relation (RelationCalls). */
-    static final Set<Op> OPS = Set.of(Op.DISPATCH, Op.COMBINE, Op.COMBINE_BACKWARD, Op.SORT_CHUNKS);
 }

@@ -40,11 +40,8 @@ public final class ArgsortCheck implements Check {
                 out.add(Violation.of(Rule.J4.id(), ctx.call() + ": sorted_selected_experts is the argsort of the ids before the roll by "
                         + roll + " (the roll must come before the sort)"));
             } else {
-                MismatchCounter m = new MismatchCounter(Rule.J3);
-                for (long r = 0; r < e.numel(); r++) {
-                    if (e.getLong(r) != a.getLong(r)) m.add(Positions.mismatch(ctx, name, r, 0, Long.toString(e.getLong(r)), Long.toString(a.getLong(r))));
-                }
-                m.emitTo(out, ctx.call(), "sorted_selected_experts differs from the stable argsort of the flat ids", e.numel(), "entries differ");
+                new MismatchCounter(Rule.J3).addDiffering(ctx, name, e, a)
+                        .emitTo(out, ctx.call(), "sorted_selected_experts differs from the stable argsort of the flat ids", e.numel(), "entries differ");
             }
         }
         consistency(ctx, ids, a, out);

@@ -39,13 +39,10 @@ public final class BlockAlignCheck implements Check {
                     + view.sentinel() + " routed slots; " + ORDER_NOT_JUDGED);
         }
         if (ctx.comparable(Ports.EXPERT_IDS)) expertIds(ctx, view, out);
-        if (ctx.comparable(Ports.NUM_TOKENS_POST_PADDED)) {
-            long want = view.numTokensPostPadded(), got = ctx.actualValue(Ports.NUM_TOKENS_POST_PADDED).getLong(0);
-            if (want != got) {
-                MismatchCounter m = new MismatchCounter(Rule.K5);
-                m.add(Positions.mismatch(ctx, Ports.NUM_TOKENS_POST_PADDED, 0, 0, Long.toString(want), Long.toString(got)));
-                m.emitTo(out, ctx.call(), "num_tokens_post_padded is not the sum of the groups' block-rounded counts", 1, "elements differ");
-            }
+        if (ctx.comparable(Ports.NUM_TOKENS_POST_PADDED)) { // K5: the oracle's one element, view.numTokensPostPadded()
+            new MismatchCounter(Rule.K5)
+                    .addDiffering(ctx, Ports.NUM_TOKENS_POST_PADDED, ctx.expectedValue(Ports.NUM_TOKENS_POST_PADDED), ctx.actualValue(Ports.NUM_TOKENS_POST_PADDED))
+                    .emitTo(out, ctx.call(), "num_tokens_post_padded is not the sum of the groups' block-rounded counts", 1, "elements differ");
         }
     }
 

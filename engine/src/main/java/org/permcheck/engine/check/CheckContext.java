@@ -30,10 +30,6 @@ public final class CheckContext {
      * new ids, index = old id, else null.
      */
     public record Related(String name, java.util.List<Invocation> calls, java.util.List<Outputs> results, String failure, int[] permutation) {
-        public Related(String name, java.util.List<Invocation> calls, java.util.List<Outputs> results, String failure) {
-            this(name, calls, results, failure, null);
-        }
-
         public Related {
             calls = java.util.List.copyOf(calls);
             results = java.util.List.copyOf(results);
@@ -92,9 +88,6 @@ public final class CheckContext {
     }
 
     public FollowUp roundTrip() { return roundTrip; }
-
-    /** The relations of this case (R3, R4), in the order they were made. */
-    public java.util.List<Related> relations() { return relations; }
 
     /** The relation of that name, or null. */
     public Related relation(String name) {

@@ -111,17 +111,11 @@ public final class DeterminismCheck implements Check {
         for (int e = 0; e < view.numLocalExperts(); e++) {
             long start = view.groupStart(e), rows = view.groupRows(e);
             judged++;
-            java.util.Map<String, Integer> first = new java.util.HashMap<>();
-            for (long r = start; r < start + rows; r++) first.merge(inferenceRow(a, r, r < start + view.count(e)), 1, Integer::sum);
-            for (long r = start; r < start + rows; r++) {
-                String k = inferenceRow(b, r, r < start + view.count(e));
-                Integer left = first.get(k);
-                if (left == null || left == 0) {
-                    m.add(Positions.mismatch(ctx, Ports.PERMUTATION_MAP, r, -1, "first run: the rows of expert " + e + "'s group (rows " + start + ".."
-                            + (start + rows) + ") as a multiset", "second run row " + r + " (token " + b[0].getLong(r) + ") is none of them"));
-                    break;
-                }
-                first.put(k, left - 1);
+            long head = start + view.count(e);
+            long r = GroupHeads.firstUnmatched(start, rows, x -> true, x -> inferenceRow(a, x, x < head), x -> inferenceRow(b, x, x < head));
+            if (r >= 0) {
+                m.add(Positions.mismatch(ctx, Ports.PERMUTATION_MAP, r, -1, "first run: the rows of expert " + e + "'s group (rows " + start + ".."
+                        + (start + rows) + ") as a multiset", "second run row " + r + " (token " + b[0].getLong(r) + ") is none of them"));
             }
         }
         return judged;

@@ -1,10 +1,8 @@
 package org.permcheck.engine.check;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.permcheck.contract.Op;
@@ -53,17 +51,10 @@ final class DispatchMultiset {
         for (int g = 0; g < experts; g++) {
             long start = layout.groupStart(g), rows = layout.groupRows(g);
             judged++;
-            Map<String, Integer> first = new HashMap<>();
-            for (long r = start; r < start + rows; r++) if (specified(rowed, r)) first.merge(key(rowed, r, true), 1, Integer::sum);
-            for (long r = start; r < start + rows; r++) {
-                if (!specified(rowed, r)) continue;
-                Integer left = first.get(key(rowed, r, false));
-                if (left == null || left == 0) {
-                    m.add(Positions.mismatch(ctx, rowed.get(0).name, r, -1, "first run: the rows of expert " + g + "'s group (rows " + start + ".."
-                            + (start + rows) + ") as a multiset", "second run row " + r + " is none of them"));
-                    break;
-                }
-                first.put(key(rowed, r, false), left - 1);
+            long r = GroupHeads.firstUnmatched(start, rows, x -> specified(rowed, x), x -> key(rowed, x, true), x -> key(rowed, x, false));
+            if (r >= 0) {
+                m.add(Positions.mismatch(ctx, rowed.get(0).name, r, -1, "first run: the rows of expert " + g + "'s group (rows " + start + ".."
+                        + (start + rows) + ") as a multiset", "second run row " + r + " is none of them"));
             }
         }
         // rows past the groups (the unused tail) keep their positions

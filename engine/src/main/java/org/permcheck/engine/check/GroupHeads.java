@@ -1,6 +1,10 @@
 package org.permcheck.engine.check;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 
 import org.permcheck.oracle.align.GroupMultiset;
 import org.permcheck.tensor.Tensor;
@@ -8,7 +12,7 @@ import org.permcheck.tensor.Tensor;
 /**
  * A group read without its order (K2, V3; R1 at the multiset level): rows {@code [start, start + rows)} of an index
  * output as a {@link GroupMultiset}, and the message naming how two such groups differ (the first entry one lacks,
- * the first the other has to spare).
+ * the first the other has to spare); a group of whole rows of two runs compared as a multiset of row keys.
  */
 final class GroupHeads {
     private GroupHeads() {}
@@ -27,6 +31,23 @@ final class GroupHeads {
         OptionalLong missing = want.firstSurplusOver(got), extra = got.firstSurplusOver(want);
         return prefix + "multiset " + abbreviated(got) + (missing.isPresent() ? ", " + missingWord + missing.getAsLong() + " missing" : "")
                 + (extra.isPresent() ? ", " + extra.getAsLong() + " " + surplusNote : "");
+    }
+
+    /**
+     * R1 under multiset: the first row of the second run in {@code [start, start + rows)} whose key the first run's
+     * rows of that group do not hold as often, or -1; only the rows {@code judged} accepts count, on either run.
+     */
+    static long firstUnmatched(long start, long rows, LongPredicate judged, LongFunction<String> firstRun, LongFunction<String> secondRun) {
+        Map<String, Integer> left = new HashMap<>();
+        for (long r = start; r < start + rows; r++) if (judged.test(r)) left.merge(firstRun.apply(r), 1, Integer::sum);
+        for (long r = start; r < start + rows; r++) {
+            if (!judged.test(r)) continue;
+            String k = secondRun.apply(r);
+            Integer n = left.get(k);
+            if (n == null || n == 0) return r;
+            left.put(k, n - 1);
+        }
+        return -1;
     }
 
     /** The first entries of a multiset, for a message. */

@@ -26,21 +26,13 @@ public final class PadOffsetsCheck implements Check {
     @Override
     public void check(CheckContext ctx, List<Violation> out) {
         if (ctx.op() != Op.DISPATCH) return;
-        if (ctx.comparable(NAME)) matchesTheOracle(ctx, out);
-        else isAnExclusiveCumsum(ctx, out);
-    }
-
-    private static void matchesTheOracle(CheckContext ctx, List<Violation> out) {
-        Tensor e = ctx.expectedValue(NAME);
-        Tensor a = ctx.actualValue(NAME);
-        if (a.bitEquals(e)) return;
-        MismatchCounter m = new MismatchCounter(Rule.P1);
-        for (long x = 0; x < e.numel(); x++) {
-            long ev = e.getLong(x);
-            long av = a.getLong(x);
-            if (ev != av) m.add(Positions.mismatch(ctx, NAME, x, 0, Long.toString(ev), Long.toString(av)));
+        if (ctx.comparable(NAME)) {
+            Tensor e = ctx.expectedValue(NAME);
+            new MismatchCounter(Rule.P1).addDiffering(ctx, NAME, e, ctx.actualValue(NAME))
+                    .emitTo(out, ctx.call(), "'" + NAME + "' differs from the oracle's", e.numel(), "elements differ");
+        } else {
+            isAnExclusiveCumsum(ctx, out);
         }
-        m.emitTo(out, ctx.call(), "'" + NAME + "' differs from the oracle's", e.numel(), "elements differ");
     }
 
     private static void isAnExclusiveCumsum(CheckContext ctx, List<Violation> out) {

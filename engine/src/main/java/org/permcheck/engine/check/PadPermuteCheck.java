@@ -58,12 +58,8 @@ public final class PadPermuteCheck implements Check {
 
     private static void exact(CheckContext ctx, String name, Rule rule, String what, List<Violation> out) {
         if (!ctx.comparable(name)) return;
-        Tensor e = ctx.expectedValue(name), a = ctx.actualValue(name);
-        MismatchCounter m = new MismatchCounter(rule);
-        for (long i = 0; i < e.numel(); i++) {
-            if (e.getLong(i) != a.getLong(i)) m.add(Positions.mismatch(ctx, name, i, 0, Long.toString(e.getLong(i)), Long.toString(a.getLong(i))));
-        }
-        m.emitTo(out, ctx.call(), what, e.numel(), "elements differ");
+        Tensor e = ctx.expectedValue(name);
+        new MismatchCounter(rule).addDiffering(ctx, name, e, ctx.actualValue(name)).emitTo(out, ctx.call(), what, e.numel(), "elements differ");
     }
 
     /** W1, W4, W5 on permuted_indices, position by position. */

@@ -27,10 +27,9 @@ public final class PresenceCheck implements Check {
 
     @Override
     public Set<Rule> rules() {
-        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4, Rule.W2, Rule.W3, Rule.W5, Rule.W6, Rule.V1, Rule.Q7);
+        Set<Rule> r = EnumSet.of(Rule.D5, Rule.P3, Rule.J1, Rule.K1, Rule.T4, Rule.W2, Rule.W3, Rule.W5, Rule.W6, Rule.V1, Rule.Q7, Rule.Y1);
         r.addAll(DISPATCH.values());
         r.addAll(IndexExactCheck.LAYOUT.values());
-        r.add(Rule.Y1);
         for (Map<Op, Rule> m : List.of(PayloadBitsCheck.COPIES, IndexExactCheck.EXACT, ReductionToleranceCheck.SUMS)) r.addAll(m.values());
         return r;
     }

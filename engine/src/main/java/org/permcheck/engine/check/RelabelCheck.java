@@ -2,10 +2,12 @@ package org.permcheck.engine.check;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Ports;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.Mismatch;
 import org.permcheck.engine.model.Violation;
@@ -35,9 +37,7 @@ public final class RelabelCheck implements Check {
     }
 
     static String describe(Invocation inv, CheckContext.Related r) {
-        StringBuilder sb = new StringBuilder("R4 " + r.name() + ": " + inv.describe() + " against ");
-        for (int i = 0; i < r.calls().size(); i++) sb.append(i > 0 ? " and " : "").append(r.calls().get(i).describe());
-        return sb.toString();
+        return "R4 " + r.name() + ": " + inv.describe() + " against " + r.calls().stream().map(Invocation::describe).collect(Collectors.joining(" and "));
     }
 
     private static void check(Invocation inv, Outputs whole, CheckContext.Related r, List<Violation> out) {
@@ -65,8 +65,7 @@ public final class RelabelCheck implements Check {
                 out.add(Violation.of(Rule.R4.id(), call + ": " + who + " lacks a usable output, tokens_per_expert or row_id_map"));
                 return;
             }
-            tpe[k] = new long[experts];
-            for (int e = 0; e < experts; e++) tpe[k][e] = c.getLong(e);
+            tpe[k] = Preconditions.longs(c);
             count[k] = columnSums(calls[k].input(Ports.ROUTING_MAP));
         }
         int[] perm = r.permutation();

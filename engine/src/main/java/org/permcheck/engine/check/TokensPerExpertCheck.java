@@ -42,12 +42,6 @@ public final class TokensPerExpertCheck implements Check {
             return;
         }
         if (e == null || !e.sameShape(a.shape())) return;
-        MismatchCounter m = new MismatchCounter(Rule.N1);
-        for (long x = 0; x < experts; x++) {
-            long ev = e.getLong(x);
-            long av = a.getLong(x);
-            if (ev != av) m.add(Positions.mismatch(ctx, NAME, x, 0, Long.toString(ev), Long.toString(av)));
-        }
-        m.emitTo(out, call, "tokens_per_expert differs from the counts", experts, "experts differ");
+        new MismatchCounter(Rule.N1).addDiffering(ctx, NAME, e, a).emitTo(out, call, "tokens_per_expert differs from the counts", experts, "experts differ");
     }
 }

@@ -15,7 +15,6 @@ public final class ValueText {
         }
         switch (dtype) {
             case I32: return Long.toString((int) bits);
-            case I64: return Long.toString(bits);
             case BOOL: return bits != 0 ? "true" : "false";
             default: return Long.toString(bits);
         }

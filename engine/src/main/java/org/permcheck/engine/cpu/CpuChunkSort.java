@@ -1,10 +1,12 @@
 package org.permcheck.engine.cpu;
 
 import org.permcheck.contract.Ports;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -39,7 +41,7 @@ final class CpuChunkSort {
         Tensor out = Tensor.zeros(in.dtype(), in.shape());
         int rows = map.length;
         int chunk = 4096;
-        TokenBlocks.forRange(rows, chunk, in.numel(), b -> {
+        TokenBlocks.forEach((rows + chunk - 1) / chunk, in.numel(), b -> {
             for (int i = b * chunk; i < Math.min(rows, (b + 1) * chunk); i++) {
                 if (forward) out.copyRowFrom(in, i, map[i]);
                 else out.copyRowFrom(in, map[i], i);
@@ -48,25 +50,13 @@ final class CpuChunkSort {
         return out;
     }
 
-    static long[] longs(Tensor t) {
-        long[] v = new long[(int) t.numel()];
-        for (int i = 0; i < v.length; i++) v[i] = t.getLong(i);
-        return v;
-    }
-
-    static Tensor i32(int[] v) {
-        Tensor t = Tensor.zeros(DType.I32, v.length);
-        for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
-        return t;
-    }
-
     static Outputs forward(Invocation inv) {
         Tensor inp = inv.input(Ports.INP);
         Tensor probs = inv.inputs().get(Ports.PROBS);
-        int[] map = map(longs(inv.input(Ports.SPLIT_SIZES)), longs(inv.input(Ports.SORTED_INDICES)), (int) inp.dim(0));
+        int[] map = map(Preconditions.longs(inv.input(Ports.SPLIT_SIZES)), Preconditions.longs(inv.input(Ports.SORTED_INDICES)), (int) inp.dim(0));
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put(Ports.OUTPUT, move(inp, map, true));
-        out.put(Ports.ROW_ID_MAP, i32(map));
+        out.put(Ports.ROW_ID_MAP, Tensor.ofInts(DType.I32, Tensor.shape(map.length), Arrays.stream(map).asLongStream().toArray()));
         if (probs != null) out.put(Ports.PERMUTED_PROBS, move(probs, map, true));
         return new Outputs(out);
     }

@@ -25,14 +25,14 @@ final class CpuDeepEpLayout {
         Tensor ids = inv.input(Ports.TOPK_IDX);
         int experts = (int) inv.attr(Attrs.NUM_EXPERTS), ranks = (int) inv.attr(Attrs.NUM_RANKS);
         int tokens = (int) ids.dim(0), topK = (int) ids.dim(1);
-        int[] perExpert = new int[experts];
+        long[] perExpert = new long[experts];
         for (int t = 0; t < tokens; t++) {
             for (int k = 0; k < topK; k++) {
                 long e = ids.getLong(t, k);
                 if (0 <= e && e < experts) perExpert[(int) e]++;
             }
         }
-        int[] perRank = new int[ranks];
+        long[] perRank = new long[ranks];
         Tensor inRank = Tensor.zeros(DType.BOOL, tokens, ranks);
         for (int t = 0; t < tokens; t++) {
             int[] hits = new int[ranks];
@@ -48,15 +48,9 @@ final class CpuDeepEpLayout {
             }
         }
         Map<String, Tensor> o = new LinkedHashMap<>();
-        o.put(Ports.NUM_TOKENS_PER_RANK, ints(perRank));
-        o.put(Ports.NUM_TOKENS_PER_EXPERT, ints(perExpert));
+        o.put(Ports.NUM_TOKENS_PER_RANK, Tensor.ofInts(DType.I32, Tensor.shape(ranks), perRank));
+        o.put(Ports.NUM_TOKENS_PER_EXPERT, Tensor.ofInts(DType.I32, Tensor.shape(experts), perExpert));
         o.put(Ports.IS_TOKEN_IN_RANK, inRank);
         return new Outputs(o);
-    }
-
-    static Tensor ints(int[] v) {
-        Tensor t = Tensor.zeros(DType.I32, v.length);
-        for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
-        return t;
     }
 }

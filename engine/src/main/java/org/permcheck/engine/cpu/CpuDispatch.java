@@ -132,14 +132,8 @@ final class CpuDispatch {
         if (permutedProbs != null) out.put(Ports.PERMUTED_PROBS, permutedProbs);
         out.put(Ports.ROW_ID_MAP, rowIdMap);
         if (permutedScale != null) out.put(Ports.PERMUTED_SCALE_INV, permutedScale);
-        if (align != null && (profile.padOffsetsWhenAligned() || !aligned)) out.put(Ports.PAD_OFFSETS, counts(profile, padOffsets));
-        out.put(Ports.TOKENS_PER_EXPERT, counts(profile, groupRows));
+        if (align != null && (profile.padOffsetsWhenAligned() || !aligned)) out.put(Ports.PAD_OFFSETS, Tensor.ofInts(profile.countsDtype(), Tensor.shape(experts), padOffsets));
+        out.put(Ports.TOKENS_PER_EXPERT, Tensor.ofInts(profile.countsDtype(), Tensor.shape(experts), groupRows));
         return new Outputs(out);
-    }
-
-    static Tensor counts(Profile profile, long[] values) {
-        Tensor t = Tensor.zeros(profile.countsDtype(), values.length);
-        for (int i = 0; i < values.length; i++) t.setLong(i, values[i]);
-        return t;
     }
 }

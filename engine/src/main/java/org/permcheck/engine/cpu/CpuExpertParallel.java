@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.permcheck.contract.Invocation;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.spi.Outputs;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -39,10 +40,10 @@ final class CpuExpertParallel {
         long[] inOff = new long[shards];
         for (int j = 1; j < shards; j++) inOff[j] = inOff[j - 1] + send[j - 1];
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put(Ports.INPUT_OFFSETS, vector(m.dtype(), inOff));
-        out.put(Ports.SEND_SIZES, vector(m.dtype(), send));
-        out.put(Ports.OUTPUT_OFFSETS, vector(m.dtype(), outOff));
-        out.put(Ports.RECV_SIZES, vector(m.dtype(), recv));
+        out.put(Ports.INPUT_OFFSETS, Tensor.ofInts(m.dtype(), Tensor.shape(inOff.length), inOff));
+        out.put(Ports.SEND_SIZES, Tensor.ofInts(m.dtype(), Tensor.shape(send.length), send));
+        out.put(Ports.OUTPUT_OFFSETS, Tensor.ofInts(m.dtype(), Tensor.shape(outOff.length), outOff));
+        out.put(Ports.RECV_SIZES, Tensor.ofInts(m.dtype(), Tensor.shape(recv.length), recv));
         return new Outputs(out);
     }
 
@@ -72,22 +73,16 @@ final class CpuExpertParallel {
         int[] map = CpuChunkSort.map(split, sortedIdx, (int) inp.dim(0));
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put(Ports.OUTPUT, CpuChunkSort.move(inp, map, true));
-        out.put(Ports.LOCAL_GROUP_SIZES, vector(m.dtype(), groups));
-        out.put(Ports.SORTED_SPLIT_SIZES, vector(m.dtype(), sortedSizes));
-        out.put(Ports.INVERSE_CHUNK_INDICES, vector(DType.I32, inverse));
+        out.put(Ports.LOCAL_GROUP_SIZES, Tensor.ofInts(m.dtype(), Tensor.shape(groups.length), groups));
+        out.put(Ports.SORTED_SPLIT_SIZES, Tensor.ofInts(m.dtype(), Tensor.shape(sortedSizes.length), sortedSizes));
+        out.put(Ports.INVERSE_CHUNK_INDICES, Tensor.ofInts(DType.I32, Tensor.shape(inverse.length), inverse));
         return new Outputs(out);
     }
 
     static Outputs unpermuteBefore(Invocation inv) {
         Tensor inp = inv.input(Ports.INP);
-        int[] map = CpuChunkSort.map(CpuChunkSort.longs(inv.input(Ports.SORTED_SPLIT_SIZES)),
-                CpuChunkSort.longs(inv.input(Ports.INVERSE_CHUNK_INDICES)), (int) inp.dim(0));
+        int[] map = CpuChunkSort.map(Preconditions.longs(inv.input(Ports.SORTED_SPLIT_SIZES)),
+                Preconditions.longs(inv.input(Ports.INVERSE_CHUNK_INDICES)), (int) inp.dim(0));
         return new Outputs(Map.of(Ports.OUTPUT, CpuChunkSort.move(inp, map, true)));
-    }
-
-    static Tensor vector(DType dtype, long[] v) {
-        Tensor t = Tensor.zeros(dtype, v.length);
-        for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
-        return t;
     }
 }

@@ -66,8 +66,8 @@ final class CpuPadPermute {
         Map<String, Tensor> o = new LinkedHashMap<>();
         o.put(Ports.OUTPUT, out);
         o.put(Ports.PERMUTED_INDICES, idx);
-        o.put(Ports.NUM_TOKENS_PER_EXPERT_PADDED, ints(mSizes));
-        o.put(Ports.GROUP_OFFSETS, ints(mOffsets));
+        o.put(Ports.NUM_TOKENS_PER_EXPERT_PADDED, Tensor.ofInts(DType.I32, Tensor.shape(local), mSizes));
+        o.put(Ports.GROUP_OFFSETS, Tensor.ofInts(DType.I32, Tensor.shape(local), mOffsets));
         return new Outputs(o);
     }
 
@@ -83,11 +83,5 @@ final class CpuPadPermute {
         Tensor out = Tensor.zeros(inp.dtype(), tokens, inp.dim(1));
         for (long t = 0; t < tokens; t++) out.copyRowFrom(full, t, t);
         return new Outputs(Map.of(Ports.OUTPUT, out));
-    }
-
-    private static Tensor ints(long[] v) {
-        Tensor t = Tensor.zeros(DType.I32, v.length);
-        for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
-        return t;
     }
 }

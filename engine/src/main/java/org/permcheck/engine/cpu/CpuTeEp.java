@@ -42,13 +42,10 @@ final class CpuTeEp {
                 }
             }
         }
-        Tensor counts = Tensor.zeros(DType.I64, e);
-        long[] cnt = counts(ids, e);
-        for (int x = 0; x < e; x++) counts.setLong(x, cnt[x]);
         Map<String, Tensor> o = new LinkedHashMap<>();
         o.put(Ports.RECV_TOKENS, recv);
         o.put(Ports.RECV_TOPK_WEIGHTS, recvW);
-        o.put(Ports.RECV_TOKENS_PER_EXPERT, counts);
+        o.put(Ports.RECV_TOKENS_PER_EXPERT, Tensor.ofInts(DType.I64, Tensor.shape(e), counts(ids, e)));
         return new Outputs(o);
     }
 

@@ -33,10 +33,4 @@ final class TokenBlocks {
             IntStream.range(0, blocks).parallel().forEach(task::run);
         }
     }
-
-    /** Runs task(i) for i in [0, n) in chunks of {@code chunk}, in parallel when large. */
-    static void forRange(int n, int chunk, long work, BlockTask rangeTask) {
-        int blocks = (n + chunk - 1) / chunk;
-        forEach(blocks, work, rangeTask);
-    }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.permcheck.oracle.ep.RankChain;
 import org.permcheck.tensor.DType;
@@ -41,8 +42,6 @@ public record EpCase(String name, long seed, String shape, List<Tensor> inp, Lis
 
     /** Tokens per rank, for the report ("3,0,5"). */
     public String tokensPerRank() {
-        StringBuilder b = new StringBuilder();
-        for (Tensor t : inp) b.append(b.length() == 0 ? "" : ",").append(t.dim(0));
-        return b.toString();
+        return inp.stream().map(t -> Long.toString(t.dim(0))).collect(Collectors.joining(","));
     }
 }

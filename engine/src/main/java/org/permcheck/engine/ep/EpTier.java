@@ -44,10 +44,6 @@ public final class EpTier {
         }
     }
 
-    public static Outcome run(String command, List<Integer> worldSizes, long seed, Duration limit, Path scratch) throws IOException {
-        return run(command, worldSizes, seed, limit, scratch, false);
-    }
-
     /** {@code singleController}: one process serves all S ranks (docs/protocol.md 8.4), else one process per rank. */
     public static Outcome run(String command, List<Integer> worldSizes, long seed, Duration limit, Path scratch, boolean singleController) throws IOException {
         List<Result> results = new ArrayList<>();

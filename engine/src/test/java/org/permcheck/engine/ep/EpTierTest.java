@@ -33,7 +33,7 @@ class EpTierTest {
     private EpTier.Outcome run(String plant, List<Integer> sizes, Duration limit) throws Exception {
         assumeTrue(Python.hasNumpy() && Files.isRegularFile(RANK), "python3 with numpy and " + RANK);
         String cmd = "python3 " + RANK + (plant == null ? "" : " --plant " + plant);
-        EpTier.Outcome o = EpTier.run(cmd, sizes, 1, limit, tmp);
+        EpTier.Outcome o = EpTier.run(cmd, sizes, 1, limit, tmp, false);
         assertNoOrphans(o.pids());
         return o;
     }
