@@ -23,11 +23,6 @@ import org.permcheck.tensor.Tensor;
 public final class IndexForm {
     private IndexForm() {}
 
-    /** True when {@code inv} is a token_dispatch in the index form (it names topk_ids). */
-    public static boolean isIndexForm(Invocation inv) {
-        return inv.op() == Op.DISPATCH && inv.inputs().containsKey(Ports.TOPK_IDS);
-    }
-
     /**
      * The mask form of a token_dispatch call: the call itself when it gives a routing_map (X9 still
      * checked: no index-form port beside it), else the converted call (I1, I3, I4) after X9 and X10.
