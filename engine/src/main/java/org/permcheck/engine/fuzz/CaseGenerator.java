@@ -4,11 +4,13 @@ import org.permcheck.contract.Ports;
 import org.permcheck.contract.ScaleRecipe;
 import org.permcheck.contract.Attrs;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
@@ -58,42 +60,63 @@ public final class CaseGenerator {
             if (s.dtype() != DType.F8E4M3 && s.dtype() != DType.F8E5M2) return "block scales need an fp8 payload (X22)";
             if (s.profile().argsortOutputs()) return "profile " + s.profile() + " takes no block scales (X22)";
         }
-        switch (s.op()) {
+        return family(s.op()).problem().apply(s);
+    }
+
+    /** The inputs of one family of ops: why a spec cannot make its case, and its draws (one place per op for both). */
+    private record Family(Function<CaseSpec, String> problem, Draws draws) {}
+
+    /** Draws a case's inputs, attributes and feature labels from its spec. */
+    private interface Draws {
+        void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> features);
+    }
+
+    private static Family family(Op op) {
+        switch (op) {
             case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
-                if (s.experts() < 1) return "E must be >= 1";
-                if (s.tokens() < 1) return "T must be >= 1";
-                if (s.topK() < 0) return "k must be >= 0";
-                if (s.align() < 0) return "align must be >= 0";
-                if (s.op() == Op.DISPATCH && s.profile().paddingRequired() && s.align() == 0) return "profile " + s.profile() + " needs align";
-                if (s.op() != Op.DISPATCH && s.op() != Op.COMBINE_BACKWARD && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
-                if (s.op() == Op.COMBINE_BACKWARD && s.mergingProbs() && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
-                boolean reduces = s.op() != Op.DISPATCH && (s.op() != Op.COMBINE_BACKWARD || s.mergingProbs());
-                if (reduces && s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
-                return null;
-            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
-                return MegatronInputs.problem(s);
-            case BLOCK_ALIGN:
-                return BlockAlignInputs.problem(s);
-            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
-                return TeIndexInputs.problem(s);
-            case TORCHAO_PERMUTE_AND_PAD: case TORCHAO_UNPERMUTE:
-                return PadPermuteInputs.problem(s);
-            case DEEPEP_DISPATCH_LAYOUT:
-                return DeepEpLayoutInputs.problem(s);
-            case TE_EP_DISPATCH: case TE_EP_COMBINE:
-                return TeEpInputs.problem(s);
-            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
-                return InferencePermuteInputs.problem(s);
-            case MEGATRON_PAD_ROUTING_MAP:
-                return PadRoutingMapInputs.problem(s);
-            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
-                if (s.chunks() < 1) return "chunks must be >= 1";
-                if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
-                return null;
-            default:
-                if (s.shards() < 1 || s.experts() < 1 || s.experts() % s.shards() != 0) return "E must be a positive multiple of shards";
-                return null;
+                return new Family(CaseGenerator::dispatchProblem, CaseGenerator::dispatchFamily);
+            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE: return new Family(MegatronInputs::problem, MegatronInputs::put);
+            case BLOCK_ALIGN: return new Family(BlockAlignInputs::problem, BlockAlignInputs::put);
+            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE: return new Family(TeIndexInputs::problem, TeIndexInputs::put);
+            case TORCHAO_PERMUTE_AND_PAD: case TORCHAO_UNPERMUTE: return new Family(PadPermuteInputs::problem, PadPermuteInputs::put);
+            case DEEPEP_DISPATCH_LAYOUT: return new Family(DeepEpLayoutInputs::problem, DeepEpLayoutInputs::put);
+            case TE_EP_DISPATCH: case TE_EP_COMBINE: return new Family(TeEpInputs::problem, TeEpInputs::put);
+            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE: return new Family(InferencePermuteInputs::problem, InferencePermuteInputs::put);
+            case MEGATRON_PAD_ROUTING_MAP: return new Family(PadRoutingMapInputs::problem, PadRoutingMapInputs::put);
+            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD: return new Family(CaseGenerator::chunkSortProblem, CaseGenerator::chunkSort);
+            default: return new Family(CaseGenerator::expertParallelProblem, CaseGenerator::expertParallel);
         }
+    }
+
+    private static String dispatchProblem(CaseSpec s) {
+        if (s.experts() < 1) return "E must be >= 1";
+        if (s.tokens() < 1) return "T must be >= 1";
+        if (s.topK() < 0) return "k must be >= 0";
+        if (s.align() < 0) return "align must be >= 0";
+        if (s.op() == Op.DISPATCH && s.profile().paddingRequired() && s.align() == 0) return "profile " + s.profile() + " needs align";
+        if (s.op() != Op.DISPATCH && s.op() != Op.COMBINE_BACKWARD && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
+        if (s.op() == Op.COMBINE_BACKWARD && s.mergingProbs() && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
+        boolean reduces = s.op() != Op.DISPATCH && (s.op() != Op.COMBINE_BACKWARD || s.mergingProbs());
+        if (reduces && s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
+        return null;
+    }
+
+    private static String chunkSortProblem(CaseSpec s) {
+        if (s.chunks() < 1) return "chunks must be >= 1";
+        if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
+        return null;
+    }
+
+    private static String expertParallelProblem(CaseSpec s) {
+        if (s.shards() < 1 || s.experts() < 1 || s.experts() % s.shards() != 0) return "E must be a positive multiple of shards";
+        return null;
+    }
+
+    /** Why a spec cannot make an unpermute that sums its rows (X5), or null: the index-map and inference unpermutes. */
+    static String unpermuteProblem(CaseSpec s) {
+        if (!reducible(s.dtype())) return "unpermute reduces: f32, bf16 or f16 (X5)";
+        if (s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
+        return null;
     }
 
     static boolean reducible(DType d) { return d == DType.F32 || d == DType.BF16 || d == DType.F16; }
@@ -115,40 +138,7 @@ public final class CaseGenerator {
         Map<String, Tensor> in = new LinkedHashMap<>();
         Map<String, Long> attrs = new LinkedHashMap<>();
         Set<String> features = new LinkedHashSet<>();
-        switch (spec.op()) {
-            case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
-                dispatchFamily(spec, rng, in, attrs, features);
-                break;
-            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
-                chunkSort(spec, rng, in, features);
-                break;
-            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
-                MegatronInputs.put(spec, rng, in, attrs, features);
-                break;
-            case BLOCK_ALIGN:
-                BlockAlignInputs.put(spec, rng, in, attrs, features);
-                break;
-            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
-                TeIndexInputs.put(spec, rng, in, attrs, features);
-                break;
-            case TORCHAO_PERMUTE_AND_PAD: case TORCHAO_UNPERMUTE:
-                PadPermuteInputs.put(spec, rng, in, attrs, features);
-                break;
-            case DEEPEP_DISPATCH_LAYOUT:
-                DeepEpLayoutInputs.put(spec, rng, in, attrs, features);
-                break;
-            case TE_EP_DISPATCH: case TE_EP_COMBINE:
-                TeEpInputs.put(spec, rng, in, attrs, features);
-                break;
-            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
-                InferencePermuteInputs.put(spec, rng, in, attrs, features);
-                break;
-            case MEGATRON_PAD_ROUTING_MAP:
-                PadRoutingMapInputs.put(spec, rng, in, attrs, features);
-                break;
-            default:
-                expertParallel(spec, rng, in, attrs, features);
-        }
+        family(spec.op()).draws().put(spec, rng, in, attrs, features);
         Invocation inv = new Invocation(spec.op(), spec.profile(), in, attrs);
         features.addAll(CaseFeatures.of(spec, inv));
         features.add(size.label());
@@ -252,13 +242,13 @@ public final class CaseGenerator {
         return p;
     }
 
-    private static void chunkSort(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Set<String> f) {
+    private static void chunkSort(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         int n = s.tokens();
         int total = Math.max(0, n - s.extra());
         int chunks = s.chunks();
         int[] cuts = new int[chunks - 1];
         for (int i = 0; i < cuts.length; i++) cuts[i] = rng.below(total + 1);
-        java.util.Arrays.sort(cuts);
+        Arrays.sort(cuts);
         long[] sizes = new long[chunks];
         int prev = 0;
         for (int i = 0; i < chunks; i++) {
@@ -354,7 +344,4 @@ public final class CaseGenerator {
             default: throw new IllegalStateException();
         }
     }
-
-    /** The ids of every generated input, in the order they were drawn (for docs and ports). */
-    public static List<String> inputOrder(Case c) { return new ArrayList<>(c.invocation().inputs().keySet()); }
 }
