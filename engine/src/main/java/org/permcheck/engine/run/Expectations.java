@@ -98,8 +98,6 @@ public final class Expectations {
 
     public List<Entry> expectedFailures() { return expectedFailures; }
 
-    public List<Entry> skips() { return skips; }
-
     /** Reads a file; a malformed one is a one-line IllegalArgumentException naming the file and the problem. */
     public static Expectations load(Path file) throws IOException {
         JsonNode root;
@@ -193,16 +191,9 @@ public final class Expectations {
     }
 
     /**
-     * Stale or violated entries, given every result of a whole run (one line each): {@link #violations}
-     * then {@link #stale} of {@link #matches}.
-     */
-    public List<String> problems(Collection<CaseResult> results) {
-        return problems(results, Shard.ALL);
-    }
-
-    /**
-     * The problems of a run of {@code shard}: its violations, and, for a whole run only, its stale
-     * entries (a shard's entries may match cases of other shards: the merge judges those).
+     * The problems of a run of {@code shard} (one line each): its {@link #violations}, and, for a whole
+     * run only, the {@link #stale} entries of its {@link #matches} (a shard's entries may match cases of
+     * other shards: the merge judges those).
      */
     public List<String> problems(Collection<CaseResult> results, Shard shard) {
         List<String> out = violations(results);

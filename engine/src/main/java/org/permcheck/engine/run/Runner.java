@@ -111,14 +111,10 @@ public final class Runner implements AutoCloseable {
         return r;
     }
 
-    /** Builds the run's result: coverage, expectation problems and the verdict ({@link Conformance}). */
-    RunResult summarize(List<CaseResult> results, List<Long> caseSeeds, Instant started, long wallMillis) {
-        return summarize(results, UnlistedPasses.NONE, caseSeeds, started, wallMillis, null);
-    }
-
     /**
-     * As above, with passing cases that were tallied instead of listed (they count in the coverage
-     * too) and, for a run cut short, why (null when it ran to its end).
+     * Builds the run's result: coverage, expectation problems and the verdict ({@link Conformance}),
+     * with passing cases that were tallied instead of listed (they count in the coverage too) and,
+     * for a run cut short, why (null when it ran to its end).
      */
     RunResult summarize(List<CaseResult> results, UnlistedPasses unlisted, List<Long> caseSeeds, Instant started, long wallMillis,
                         String incomplete) {
@@ -306,7 +302,7 @@ public final class Runner implements AutoCloseable {
             if (!notes.isEmpty()) return verdict(c, Status.NOT_SUPPORTED, List.of(), how + "; " + String.join("; ", notes), first.nanos(), null, first.outputs());
             return verdict(c, Status.HARNESS_ERROR, List.of(), how + "; no relation applies to this case, so nothing judged its outputs", first.nanos(), null, first.outputs());
         }
-        String detail = how + " (relations " + (judged.isEmpty() ? "none applied" : String.join(", ", judged)) + "; "
+        String detail = how + " (relations " + String.join(", ", judged) + "; "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms of follow-up calls and judging)" + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         return verdict(c, violations.isEmpty() ? Status.PASS : Status.FAIL, violations, detail, first.nanos(), null, first.outputs());
     }
@@ -316,7 +312,7 @@ public final class Runner implements AutoCloseable {
         List<Violation> violations = new ArrayList<>();
         for (Map.Entry<String, org.permcheck.tensor.Tensor> o : outputs.tensors().entrySet()) {
             Optional<Port> port = inv.op().outputs().stream().filter(p -> p.name().equals(o.getKey())).findFirst();
-            if (port.isEmpty()) continue;
+            if (port.isEmpty()) continue; // an output the op does not have: nothing to bound (a reader refuses it before here)
             long budget = Math.max(0, port.get().shape().maxElements(inv));
             long got = o.getValue().numel();
             if (got > budget) {
@@ -352,17 +348,7 @@ public final class Runner implements AutoCloseable {
                     null, a.nanos(), null, null);
         }
         if (!a.ok()) return verdict(c, Status.PASS, List.of(), Robustness.REFUSED + a.detail(), a.nanos(), null, null);
-        List<Violation> violations = new ArrayList<>();
-        for (Map.Entry<String, org.permcheck.tensor.Tensor> o : a.outputs().tensors().entrySet()) {
-            Optional<Port> port = inv.op().outputs().stream().filter(p -> p.name().equals(o.getKey())).findFirst();
-            if (port.isEmpty()) continue; // an output the op does not have: nothing to bound (a reader refuses it before here)
-            long budget = Math.max(0, port.get().shape().maxElements(inv));
-            long got = o.getValue().numel();
-            if (got > budget) {
-                violations.add(Violation.of(Rule.B1.id(), probe + ": output '" + o.getKey() + "' holds " + got + " elements "
-                        + o.getValue().shapeString() + ", more than the call's budget of " + budget + " (docs/spec.md B1)"));
-            }
-        }
+        List<Violation> violations = bounds(inv, a.outputs(), probe);
         violations.addAll(GuardBandCheck.violations(probe, a.outputs()));
         if (violations.isEmpty()) return verdict(c, Status.PASS, List.of(), "answered within bounds; contents unspecified", a.nanos(), null, a.outputs());
         return verdict(c, Status.FAIL, violations, null, a.nanos(), null, a.outputs());
