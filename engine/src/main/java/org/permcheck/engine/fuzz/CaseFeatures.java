@@ -37,7 +37,6 @@ public final class CaseFeatures {
         f.add("gen:values=" + s.values().id());
         Tensor payload = payload(inv);
         if (payload != null) f.add(dtypeLabel(payload.dtype()));
-        boolean dispatchFamily = s.op() == Op.DISPATCH || s.op() == Op.COMBINE || s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD;
         boolean gradient = s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD;
         if (gradient) f.add("gradient");
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
@@ -53,7 +52,7 @@ public final class CaseFeatures {
             if (payload != null && probs.dtype() != payload.dtype()) f.add("mixed-dtypes");
         }
         if (payload != null && (s.values() == Values.BITS || s.values() == Values.SPECIALS)) payloadFeatures(payload, f);
-        if (dispatchFamily) {
+        if (SpecSampler.isDispatchFamily(s.op())) {
             f.add("gen:routing=" + s.routing().id());
             if (s.align() > 0) f.add("padding");
             if (s.align() == 1) f.add("align-1");
