@@ -258,14 +258,7 @@ public final class CaseGenerator {
         }
         int[] order = new int[chunks];
         for (int i = 0; i < chunks; i++) order[i] = s.chunkOrder().equals("reverse") ? chunks - 1 - i : i;
-        if (s.chunkOrder().equals("random")) {
-            for (int i = chunks - 1; i >= 1; i--) {
-                int j = rng.below(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
-        }
+        if (s.chunkOrder().equals("random")) rng.shuffle(order);
         Tensor split = Tensor.zeros(DType.I32, chunks);
         Tensor sorted = Tensor.zeros(DType.I32, chunks);
         for (int i = 0; i < chunks; i++) {

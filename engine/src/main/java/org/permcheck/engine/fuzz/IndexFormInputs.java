@@ -37,11 +37,7 @@ final class IndexFormInputs {
             int n = 0;
             for (int e = 0; e < experts; e++) if (routing.getLong(t, e) != 0) slot[n++] = e;
             for (int j = n; j < width; j++) slot[j] = -1;
-            for (int j = width - 1; j > 0; j--) { // Fisher-Yates: slot order is the router's, not sorted
-                int o = rng.below(j + 1), x = slot[j];
-                slot[j] = slot[o];
-                slot[o] = x;
-            }
+            rng.shuffle(slot); // slot order is the router's, not sorted
             for (int j = 0; j < width; j++) {
                 ids.setLong(t, j, slot[j]);
                 if (weights == null) continue;

@@ -94,12 +94,7 @@ final class MegatronInputs {
         for (long e = 0; e < routing.dim(1); e++) {
             int[] rank = new int[nt];
             for (int i = 0; i < nt; i++) rank[i] = i;
-            for (int i = nt - 1; i >= 1; i--) {
-                int j = rng.below(i + 1);
-                int tmp = rank[i];
-                rank[i] = rank[j];
-                rank[j] = tmp;
-            }
+            rng.shuffle(rank);
             for (int t = 0; t < nt; t++) if (routing.getLong(t, e) != 0) probs.setF32(t, e, (rank[t] + 1) * 0x1p-9f);
         }
     }
