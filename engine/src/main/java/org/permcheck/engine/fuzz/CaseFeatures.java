@@ -28,12 +28,14 @@ public final class CaseFeatures {
     public static final String ORACLE_NOT_RUN = "oracle-not-run";
     /** The feature label of a dispatch with block scales (docs/spec.md F1-F4; the backend feature of the same name). */
     public static final String QUANTIZED = "quantized";
+    /** The generator's label of a case's op, before its wire name; the verdict counts tallied passes per op through it. */
+    public static final String OP_FEATURE = "gen:op=";
     private CaseFeatures() {}
 
     public static Set<String> of(CaseSpec s, Invocation inv) {
         Set<String> f = new LinkedHashSet<>();
         f.add("generated");
-        f.add("gen:op=" + s.op().wireName());
+        f.add(OP_FEATURE + s.op().wireName());
         f.add("gen:values=" + s.values().id());
         Tensor payload = payload(inv);
         if (payload != null) f.add(dtypeLabel(payload.dtype()));

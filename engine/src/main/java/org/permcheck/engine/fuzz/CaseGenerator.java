@@ -36,7 +36,7 @@ public final class CaseGenerator {
         if (s.hidden() < 1) return "H must be >= 1";
         if (s.tokens() < 0) return "T must be >= 0";
         if (s.extra() < 0) return "extra must be >= 0";
-        if (s.probsDtype() != DType.F32 && s.probsDtype() != DType.BF16 && s.probsDtype() != DType.F16) return "probs dtype must be f32, bf16 or f16";
+        if (!reducible(s.probsDtype())) return "probs dtype must be f32, bf16 or f16";
         if (s.routingDtype() != DType.I32 && s.routingDtype() != DType.I64 && s.routingDtype() != DType.BOOL) return "routing dtype must be i32, i64 or bool (X2)";
         if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH && s.op() != Op.BLOCK_ALIGN && s.op() != Op.TORCHAO_PERMUTE_AND_PAD && s.op() != Op.TORCHAO_UNPERMUTE
                 && s.op() != Op.DEEPEP_DISPATCH_LAYOUT && s.op() != Op.MEGATRON_PAD_ROUTING_MAP) {
@@ -119,7 +119,8 @@ public final class CaseGenerator {
         return null;
     }
 
-    static boolean reducible(DType d) { return d == DType.F32 || d == DType.BF16 || d == DType.F16; }
+    /** The payload dtypes a reduction takes (X5): f32, bf16, f16. */
+    public static boolean reducible(DType d) { return d == DType.F32 || d == DType.BF16 || d == DType.F16; }
 
     /** The case for {@code spec}, under the given id (origin "property" or "fuzz"); its size label from its shape. */
     public static Case generate(String id, CaseSpec spec, Long runSeed, String origin) {
@@ -190,7 +191,6 @@ public final class CaseGenerator {
                 in.put(Ports.INP, s.values().generate(rng, s.dtype(), rows, s.hidden()));
                 in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
                 if (mp != null) in.put(Ports.MERGING_PROBS, mp);
-                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             case DISPATCH_BACKWARD: {
@@ -199,7 +199,6 @@ public final class CaseGenerator {
                 in.put(Ports.GRAD_OUTPUT, g);
                 in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
                 if (gp != null) in.put(Ports.GRAD_PERMUTED_PROBS, gp);
-                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             case COMBINE_BACKWARD: {
@@ -210,11 +209,12 @@ public final class CaseGenerator {
                 in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
                 in.put(Ports.FWD_INPUT, x);
                 if (mp != null) in.put(Ports.MERGING_PROBS, mp);
-                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             default: throw new IllegalStateException();
         }
+        // P4: what reads a dispatch's buffer (combine, the backward passes) gets its pad offsets too, as its last input
+        if (s.op() != Op.DISPATCH) layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p));
     }
 
     /** The 0/1 routing map in another dtype X2 allows (i64, bool): the same entries, no draws. */
