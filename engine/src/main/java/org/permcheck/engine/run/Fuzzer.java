@@ -100,10 +100,7 @@ public final class Fuzzer {
                     CaseSpec spec = p.spec();
                     Case c = p.testCase();
                     Verdict v = runner.judge(c, p.oracle());
-                    if (control.stopped() && !RunControl.countsAfterStop(v.result())) {
-                        options.log().accept("stopped: the case in flight (" + c.id() + ", " + v.result().status() + ") is not counted");
-                        break;
-                    }
+                    if (control.dropsInFlight(v.result(), options.log())) break;
                     ran++;
                     CaseResult r = v.result();
                     boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;

@@ -70,10 +70,7 @@ public final class Runner implements AutoCloseable {
                 Case c = p.testCase();
                 seeds.add(c.seed());
                 Verdict v = judge(c, p.answer());
-                if (control.stopped() && !RunControl.countsAfterStop(v.result())) {
-                    options.log().accept("stopped: the case in flight (" + c.id() + ", " + v.result().status() + ") is not counted");
-                    break;
-                }
+                if (control.dropsInFlight(v.result(), options.log())) break;
                 CaseResult r = report(v);
                 results.add(r);
                 if (r.status().breaksConformance()) failures++;
