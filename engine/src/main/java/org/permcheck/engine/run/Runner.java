@@ -333,11 +333,9 @@ public final class Runner implements AutoCloseable {
         Invocation inv = c.invocation();
         BackendSession.Answer a = session.call(inv, options.caseTimeout());
         String probe = "precondition probe " + c.id() + " (violates " + rule + ")";
-        if (a.status() == Status.TIMEOUT) {
-            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend hung: " + a.detail())), "hung: " + a.detail(), a.nanos(), null, null);
-        }
-        if (a.status() == Status.CRASH) {
-            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend crashed: " + a.detail())), "crashed: " + a.detail(), a.nanos(), null, null);
+        if (a.status() == Status.TIMEOUT || a.status() == Status.CRASH) {
+            String what = a.status() == Status.TIMEOUT ? "hung" : "crashed";
+            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend " + what + ": " + a.detail())), what + ": " + a.detail(), a.nanos(), null, null);
         }
         if (a.status() == Status.HARNESS_ERROR) return verdict(c, Status.HARNESS_ERROR, List.of(), a.detail(), a.nanos(), null, null);
         if (a.malformed()) {
