@@ -11,12 +11,13 @@ import org.permcheck.contract.Rule;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.oracle.layout.RowIdMap;
-import org.permcheck.tensor.Tensor;
+import org.permcheck.oracle.megatron.PaddedRoutingMap;
 
 /**
  * The rules a call exercises (docs/spec.md, docs/checks.md): what a test name and the coverage
- * report cite. Whether the call is padded, holds a zero probability (D3) or a token routed nowhere
- * (C3) is read from the oracle's layout view and routes, not worked out again here.
+ * report cite. Whether the call is padded, holds a zero probability (D3), a token routed nowhere
+ * (C3) or an expert with too few tokens to align (Q9) is read from the oracle's layout view, routes
+ * and padded routing map, not worked out again here.
  */
 public final class CaseRules {
     private CaseRules() {}
@@ -146,15 +147,10 @@ public final class CaseRules {
         return r;
     }
 
-    /** Q9: some expert's align_up(count, pad_multiple) is above T. */
+    /** Q9: some expert's align_up(count, pad_multiple) is above T (the oracle's view of the padded map). */
     private static boolean padTooFewTokens(Invocation inv) {
-        Tensor map = inv.input(Ports.ROUTING_MAP);
-        long m = inv.attr(Attrs.PAD_MULTIPLE);
-        for (long e = 0; e < map.dim(1); e++) {
-            long count = 0;
-            for (long t = 0; t < map.dim(0); t++) count += map.getLong(t, e);
-            if ((count + m - 1) / m * m > map.dim(0)) return true;
-        }
+        PaddedRoutingMap padded = PaddedRoutingMap.of(inv);
+        for (int e = 0; e < padded.numExperts(); e++) if (padded.tooFewTokens(e)) return true;
         return false;
     }
 
