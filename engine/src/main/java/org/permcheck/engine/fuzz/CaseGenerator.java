@@ -169,7 +169,7 @@ public final class CaseGenerator {
                 in.put(Ports.INP, s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
                 if (s.indexForm()) {
                     // I1-I4: the same assignment as topk_ids, slots shuffled, -1 in the spare slots; drawn after inp
-                    IndexFormInputs.put(rng, s, routing, probs, in, attrs);
+                    IndexFormInputs.put(rng, s, table, probs, in, attrs);
                     // J4: the roll, a rank's offset in [0,E) (X21), drawn last: maxtext cases only, every other case keeps its draws
                     if (profile.argsortOutputs()) attrs.put(Attrs.ROLL_TO_EXPERT_ID, (long) rng.below(s.experts()));
                 } else {

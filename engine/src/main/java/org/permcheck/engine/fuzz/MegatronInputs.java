@@ -10,6 +10,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Profile;
 import org.permcheck.oracle.Oracle;
+import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -35,8 +36,7 @@ final class MegatronInputs {
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         Tensor routing = asBool(s.routing().generate(rng, s.tokens(), s.experts(), s.topK()));
-        long used = 0;
-        for (long i = 0; i < routing.numel(); i++) used += routing.getLong(i);
+        long used = AssignmentTable.of(routing).used();
         Tensor probs = s.probs() ? CaseGenerator.probabilities(rng, s, routing) : null;
         if (probs != null && s.mergingProbs()) distinctPerExpert(rng, routing, probs);
         Map<String, Long> permuteAttrs = new java.util.LinkedHashMap<>();
