@@ -17,6 +17,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 import org.permcheck.contract.Profile;
 import org.permcheck.engine.model.Case;
+import org.permcheck.oracle.chunks.ChunkSortMap;
 import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.DType;
@@ -259,44 +260,19 @@ public final class CaseGenerator {
         int[] order = new int[chunks];
         for (int i = 0; i < chunks; i++) order[i] = s.chunkOrder().equals("reverse") ? chunks - 1 - i : i;
         if (s.chunkOrder().equals("random")) rng.shuffle(order);
-        Tensor split = Tensor.zeros(DType.I32, chunks);
-        Tensor sorted = Tensor.zeros(DType.I32, chunks);
-        for (int i = 0; i < chunks; i++) {
-            split.setLong(i, sizes[i]);
-            sorted.setLong(i, order[i]);
-        }
+        long[] sortedIndices = Arrays.stream(order).asLongStream().toArray();
         Tensor payload = s.values().generate(rng, s.dtype(), n, s.hidden());
         Tensor probs = s.probs() ? probabilityVector(rng, s, n) : null;
         if (s.op() == Op.SORT_CHUNKS) {
             in.put(Ports.INP, payload);
-            in.put(Ports.SPLIT_SIZES, split);
-            in.put(Ports.SORTED_INDICES, sorted);
+            in.put(Ports.SPLIT_SIZES, Tensor.i32(Tensor.shape(chunks), sizes));
+            in.put(Ports.SORTED_INDICES, Tensor.i32(Tensor.shape(chunks), sortedIndices));
             if (probs != null) in.put(Ports.PROBS, probs);
         } else {
             in.put(Ports.GRAD_OUTPUT, payload);
-            in.put(Ports.ROW_ID_MAP, chunkMap(sizes, order, n));
+            in.put(Ports.ROW_ID_MAP, Tensor.i32(Tensor.shape(n), ChunkSortMap.of(sizes, sortedIndices, n))); // S1, the oracle's map
             if (probs != null) in.put(Ports.GRAD_PERMUTED_PROBS, probs);
         }
-    }
-
-    /** The chunk-sort map (spec S1): input row i goes to map[i]; rows past the chunks stay. */
-    static Tensor chunkMap(long[] sizes, int[] order, int rows) {
-        int chunks = sizes.length;
-        long[] inStart = new long[chunks];
-        long acc = 0;
-        for (int c = 0; c < chunks; c++) {
-            inStart[c] = acc;
-            acc += sizes[c];
-        }
-        Tensor map = Tensor.zeros(DType.I32, rows);
-        for (int r = 0; r < rows; r++) map.setLong(r, r);
-        long out = 0;
-        for (int p = 0; p < chunks; p++) {
-            int c = order[p];
-            for (long i = 0; i < sizes[c]; i++) map.setLong(inStart[c] + i, out + i);
-            out += sizes[c];
-        }
-        return map;
     }
 
     private static void expertParallel(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
