@@ -350,9 +350,7 @@ public final class Runner implements AutoCloseable {
     }
 
     private Verdict notJudged(Case c, NotJudged why, String detail) {
-        CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), Status.NOT_SUPPORTED, List.of(),
-                detail, 0, c.invocation().inputBytes(), c.seed(), null, null, why, null);
-        return new Verdict(c, r, null, null);
+        return new Verdict(c, result(c, Status.NOT_SUPPORTED, List.of(), detail, 0, why), null, null);
     }
 
     /**
@@ -363,8 +361,7 @@ public final class Runner implements AutoCloseable {
      */
     private Verdict verdict(Case c, Status status, List<Violation> violations, String detail, long nanos,
                             Expected expected, Outputs actual) {
-        CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), status, violations, detail,
-                nanos, c.invocation().inputBytes(), c.seed(), null, null, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null, null);
+        CaseResult r = result(c, status, violations, detail, nanos, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null);
         if (status.breaksConformance()) {
             Optional<Expectations.Entry> xf = options.expectations().excuseFor(r);
             if (xf.isPresent()) r = r.withExcuse(xf.get().reason());
@@ -372,10 +369,12 @@ public final class Runner implements AutoCloseable {
         return new Verdict(c, r, expected, actual);
     }
 
-    private static List<String> sorted(Case c) {
-        List<String> f = new ArrayList<>(c.features());
-        f.sort(null);
-        return f;
+    /** The result of case {@code c}: its id, op, rules, sorted features and input size, and how it went. */
+    private static CaseResult result(Case c, Status status, List<Violation> violations, String detail, long nanos, NotJudged why) {
+        List<String> features = new ArrayList<>(c.features());
+        features.sort(null);
+        return new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), features, status, violations, detail, nanos,
+                c.invocation().inputBytes(), c.seed(), null, null, why, null);
     }
 
     @Override
