@@ -28,16 +28,17 @@ public final class CaseFeatures {
     public static final String ORACLE_NOT_RUN = "oracle-not-run";
     /** The feature label of a dispatch with block scales (docs/spec.md F1-F4; the backend feature of the same name). */
     public static final String QUANTIZED = "quantized";
+    /** The generator's label of a case's op, before its wire name; the verdict counts tallied passes per op through it. */
+    public static final String OP_FEATURE = "gen:op=";
     private CaseFeatures() {}
 
     public static Set<String> of(CaseSpec s, Invocation inv) {
         Set<String> f = new LinkedHashSet<>();
         f.add("generated");
-        f.add("gen:op=" + s.op().wireName());
+        f.add(OP_FEATURE + s.op().wireName());
         f.add("gen:values=" + s.values().id());
         Tensor payload = payload(inv);
         if (payload != null) f.add(dtypeLabel(payload.dtype()));
-        boolean dispatchFamily = s.op() == Op.DISPATCH || s.op() == Op.COMBINE || s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD;
         boolean gradient = s.op() == Op.DISPATCH_BACKWARD || s.op() == Op.COMBINE_BACKWARD || s.op() == Op.SORT_CHUNKS_BACKWARD;
         if (gradient) f.add("gradient");
         if (s.profile() == Profile.TORCH_MASK_PAD) f.add("torch-mask-pad");
@@ -53,7 +54,7 @@ public final class CaseFeatures {
             if (payload != null && probs.dtype() != payload.dtype()) f.add("mixed-dtypes");
         }
         if (payload != null && (s.values() == Values.BITS || s.values() == Values.SPECIALS)) payloadFeatures(payload, f);
-        if (dispatchFamily) {
+        if (SpecSampler.isDispatchFamily(s.op())) {
             f.add("gen:routing=" + s.routing().id());
             if (s.align() > 0) f.add("padding");
             if (s.align() == 1) f.add("align-1");

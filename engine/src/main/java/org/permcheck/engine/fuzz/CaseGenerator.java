@@ -4,17 +4,20 @@ import org.permcheck.contract.Ports;
 import org.permcheck.contract.ScaleRecipe;
 import org.permcheck.contract.Attrs;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Rule;
 import org.permcheck.contract.Profile;
 import org.permcheck.engine.model.Case;
+import org.permcheck.oracle.chunks.ChunkSortMap;
 import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.tensor.DType;
@@ -34,7 +37,7 @@ public final class CaseGenerator {
         if (s.hidden() < 1) return "H must be >= 1";
         if (s.tokens() < 0) return "T must be >= 0";
         if (s.extra() < 0) return "extra must be >= 0";
-        if (s.probsDtype() != DType.F32 && s.probsDtype() != DType.BF16 && s.probsDtype() != DType.F16) return "probs dtype must be f32, bf16 or f16";
+        if (!reducible(s.probsDtype())) return "probs dtype must be f32, bf16 or f16";
         if (s.routingDtype() != DType.I32 && s.routingDtype() != DType.I64 && s.routingDtype() != DType.BOOL) return "routing dtype must be i32, i64 or bool (X2)";
         if (s.routingDtype() != DType.I32 && s.op() != Op.DISPATCH && s.op() != Op.BLOCK_ALIGN && s.op() != Op.TORCHAO_PERMUTE_AND_PAD && s.op() != Op.TORCHAO_UNPERMUTE
                 && s.op() != Op.DEEPEP_DISPATCH_LAYOUT && s.op() != Op.MEGATRON_PAD_ROUTING_MAP) {
@@ -58,45 +61,67 @@ public final class CaseGenerator {
             if (s.dtype() != DType.F8E4M3 && s.dtype() != DType.F8E5M2) return "block scales need an fp8 payload (X22)";
             if (s.profile().argsortOutputs()) return "profile " + s.profile() + " takes no block scales (X22)";
         }
-        switch (s.op()) {
+        return family(s.op()).problem().apply(s);
+    }
+
+    /** The inputs of one family of ops: why a spec cannot make its case, and its draws (one place per op for both). */
+    private record Family(Function<CaseSpec, String> problem, Draws draws) {}
+
+    /** Draws a case's inputs, attributes and feature labels from its spec. */
+    private interface Draws {
+        void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> features);
+    }
+
+    private static Family family(Op op) {
+        switch (op) {
             case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
-                if (s.experts() < 1) return "E must be >= 1";
-                if (s.tokens() < 1) return "T must be >= 1";
-                if (s.topK() < 0) return "k must be >= 0";
-                if (s.align() < 0) return "align must be >= 0";
-                if (s.op() == Op.DISPATCH && s.profile().paddingRequired() && s.align() == 0) return "profile " + s.profile() + " needs align";
-                if (s.op() != Op.DISPATCH && s.op() != Op.COMBINE_BACKWARD && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
-                if (s.op() == Op.COMBINE_BACKWARD && s.mergingProbs() && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
-                boolean reduces = s.op() != Op.DISPATCH && (s.op() != Op.COMBINE_BACKWARD || s.mergingProbs());
-                if (reduces && s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
-                return null;
-            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
-                return MegatronInputs.problem(s);
-            case BLOCK_ALIGN:
-                return BlockAlignInputs.problem(s);
-            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
-                return TeIndexInputs.problem(s);
-            case TORCHAO_PERMUTE_AND_PAD: case TORCHAO_UNPERMUTE:
-                return PadPermuteInputs.problem(s);
-            case DEEPEP_DISPATCH_LAYOUT:
-                return DeepEpLayoutInputs.problem(s);
-            case TE_EP_DISPATCH: case TE_EP_COMBINE:
-                return TeEpInputs.problem(s);
-            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
-                return InferencePermuteInputs.problem(s);
-            case MEGATRON_PAD_ROUTING_MAP:
-                return PadRoutingMapInputs.problem(s);
-            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
-                if (s.chunks() < 1) return "chunks must be >= 1";
-                if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
-                return null;
-            default:
-                if (s.shards() < 1 || s.experts() < 1 || s.experts() % s.shards() != 0) return "E must be a positive multiple of shards";
-                return null;
+                return new Family(CaseGenerator::dispatchProblem, CaseGenerator::dispatchFamily);
+            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE: return new Family(MegatronInputs::problem, MegatronInputs::put);
+            case BLOCK_ALIGN: return new Family(BlockAlignInputs::problem, BlockAlignInputs::put);
+            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE: return new Family(TeIndexInputs::problem, TeIndexInputs::put);
+            case TORCHAO_PERMUTE_AND_PAD: case TORCHAO_UNPERMUTE: return new Family(PadPermuteInputs::problem, PadPermuteInputs::put);
+            case DEEPEP_DISPATCH_LAYOUT: return new Family(DeepEpLayoutInputs::problem, DeepEpLayoutInputs::put);
+            case TE_EP_DISPATCH: case TE_EP_COMBINE: return new Family(TeEpInputs::problem, TeEpInputs::put);
+            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE: return new Family(InferencePermuteInputs::problem, InferencePermuteInputs::put);
+            case MEGATRON_PAD_ROUTING_MAP: return new Family(PadRoutingMapInputs::problem, PadRoutingMapInputs::put);
+            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD: return new Family(CaseGenerator::chunkSortProblem, CaseGenerator::chunkSort);
+            default: return new Family(CaseGenerator::expertParallelProblem, CaseGenerator::expertParallel);
         }
     }
 
-    static boolean reducible(DType d) { return d == DType.F32 || d == DType.BF16 || d == DType.F16; }
+    private static String dispatchProblem(CaseSpec s) {
+        if (s.experts() < 1) return "E must be >= 1";
+        if (s.tokens() < 1) return "T must be >= 1";
+        if (s.topK() < 0) return "k must be >= 0";
+        if (s.align() < 0) return "align must be >= 0";
+        if (s.op() == Op.DISPATCH && s.profile().paddingRequired() && s.align() == 0) return "profile " + s.profile() + " needs align";
+        if (s.op() != Op.DISPATCH && s.op() != Op.COMBINE_BACKWARD && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
+        if (s.op() == Op.COMBINE_BACKWARD && s.mergingProbs() && !reducible(s.dtype())) return "reductions need f32, bf16 or f16";
+        boolean reduces = s.op() != Op.DISPATCH && (s.op() != Op.COMBINE_BACKWARD || s.mergingProbs());
+        if (reduces && s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
+        return null;
+    }
+
+    private static String chunkSortProblem(CaseSpec s) {
+        if (s.chunks() < 1) return "chunks must be >= 1";
+        if (!List.of("random", "identity", "reverse").contains(s.chunkOrder())) return "unknown chunk order " + s.chunkOrder();
+        return null;
+    }
+
+    private static String expertParallelProblem(CaseSpec s) {
+        if (s.shards() < 1 || s.experts() < 1 || s.experts() % s.shards() != 0) return "E must be a positive multiple of shards";
+        return null;
+    }
+
+    /** Why a spec cannot make an unpermute that sums its rows (X5), or null: the index-map and inference unpermutes. */
+    static String unpermuteProblem(CaseSpec s) {
+        if (!reducible(s.dtype())) return "unpermute reduces: f32, bf16 or f16 (X5)";
+        if (s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
+        return null;
+    }
+
+    /** The payload dtypes a reduction takes (X5): f32, bf16, f16. */
+    public static boolean reducible(DType d) { return d == DType.F32 || d == DType.BF16 || d == DType.F16; }
 
     /** The case for {@code spec}, under the given id (origin "property" or "fuzz"); its size label from its shape. */
     public static Case generate(String id, CaseSpec spec, Long runSeed, String origin) {
@@ -115,40 +140,7 @@ public final class CaseGenerator {
         Map<String, Tensor> in = new LinkedHashMap<>();
         Map<String, Long> attrs = new LinkedHashMap<>();
         Set<String> features = new LinkedHashSet<>();
-        switch (spec.op()) {
-            case DISPATCH: case COMBINE: case DISPATCH_BACKWARD: case COMBINE_BACKWARD:
-                dispatchFamily(spec, rng, in, attrs, features);
-                break;
-            case SORT_CHUNKS: case SORT_CHUNKS_BACKWARD:
-                chunkSort(spec, rng, in, features);
-                break;
-            case MEGATRON_PERMUTE: case MEGATRON_UNPERMUTE:
-                MegatronInputs.put(spec, rng, in, attrs, features);
-                break;
-            case BLOCK_ALIGN:
-                BlockAlignInputs.put(spec, rng, in, attrs, features);
-                break;
-            case TE_INDEX_PERMUTE: case TE_INDEX_UNPERMUTE:
-                TeIndexInputs.put(spec, rng, in, attrs, features);
-                break;
-            case TORCHAO_PERMUTE_AND_PAD: case TORCHAO_UNPERMUTE:
-                PadPermuteInputs.put(spec, rng, in, attrs, features);
-                break;
-            case DEEPEP_DISPATCH_LAYOUT:
-                DeepEpLayoutInputs.put(spec, rng, in, attrs, features);
-                break;
-            case TE_EP_DISPATCH: case TE_EP_COMBINE:
-                TeEpInputs.put(spec, rng, in, attrs, features);
-                break;
-            case MCORE_INFERENCE_PERMUTE: case MCORE_INFERENCE_UNPERMUTE:
-                InferencePermuteInputs.put(spec, rng, in, attrs, features);
-                break;
-            case MEGATRON_PAD_ROUTING_MAP:
-                PadRoutingMapInputs.put(spec, rng, in, attrs, features);
-                break;
-            default:
-                expertParallel(spec, rng, in, attrs, features);
-        }
+        family(spec.op()).draws().put(spec, rng, in, attrs, features);
         Invocation inv = new Invocation(spec.op(), spec.profile(), in, attrs);
         features.addAll(CaseFeatures.of(spec, inv));
         features.add(size.label());
@@ -178,7 +170,7 @@ public final class CaseGenerator {
                 in.put(Ports.INP, s.values().generate(rng, s.dtype(), s.tokens(), s.hidden()));
                 if (s.indexForm()) {
                     // I1-I4: the same assignment as topk_ids, slots shuffled, -1 in the spare slots; drawn after inp
-                    IndexFormInputs.put(rng, s, routing, probs, in, attrs);
+                    IndexFormInputs.put(rng, s, table, probs, in, attrs);
                     // J4: the roll, a rank's offset in [0,E) (X21), drawn last: maxtext cases only, every other case keeps its draws
                     if (profile.argsortOutputs()) attrs.put(Attrs.ROLL_TO_EXPERT_ID, (long) rng.below(s.experts()));
                 } else {
@@ -200,7 +192,6 @@ public final class CaseGenerator {
                 in.put(Ports.INP, s.values().generate(rng, s.dtype(), rows, s.hidden()));
                 in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
                 if (mp != null) in.put(Ports.MERGING_PROBS, mp);
-                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             case DISPATCH_BACKWARD: {
@@ -209,7 +200,6 @@ public final class CaseGenerator {
                 in.put(Ports.GRAD_OUTPUT, g);
                 in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
                 if (gp != null) in.put(Ports.GRAD_PERMUTED_PROBS, gp);
-                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             case COMBINE_BACKWARD: {
@@ -220,11 +210,12 @@ public final class CaseGenerator {
                 in.put(Ports.ROW_ID_MAP, TeRowIdMap.of(table));
                 in.put(Ports.FWD_INPUT, x);
                 if (mp != null) in.put(Ports.MERGING_PROBS, mp);
-                layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p)); // P4
                 break;
             }
             default: throw new IllegalStateException();
         }
+        // P4: what reads a dispatch's buffer (combine, the backward passes) gets its pad offsets too, as its last input
+        if (s.op() != Op.DISPATCH) layout.padOffsets().ifPresent(p -> in.put(Ports.PAD_OFFSETS, p));
     }
 
     /** The 0/1 routing map in another dtype X2 allows (i64, bool): the same entries, no draws. */
@@ -252,13 +243,13 @@ public final class CaseGenerator {
         return p;
     }
 
-    private static void chunkSort(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Set<String> f) {
+    private static void chunkSort(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         int n = s.tokens();
         int total = Math.max(0, n - s.extra());
         int chunks = s.chunks();
         int[] cuts = new int[chunks - 1];
         for (int i = 0; i < cuts.length; i++) cuts[i] = rng.below(total + 1);
-        java.util.Arrays.sort(cuts);
+        Arrays.sort(cuts);
         long[] sizes = new long[chunks];
         int prev = 0;
         for (int i = 0; i < chunks; i++) {
@@ -268,52 +259,20 @@ public final class CaseGenerator {
         }
         int[] order = new int[chunks];
         for (int i = 0; i < chunks; i++) order[i] = s.chunkOrder().equals("reverse") ? chunks - 1 - i : i;
-        if (s.chunkOrder().equals("random")) {
-            for (int i = chunks - 1; i >= 1; i--) {
-                int j = rng.below(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
-        }
-        Tensor split = Tensor.zeros(DType.I32, chunks);
-        Tensor sorted = Tensor.zeros(DType.I32, chunks);
-        for (int i = 0; i < chunks; i++) {
-            split.setLong(i, sizes[i]);
-            sorted.setLong(i, order[i]);
-        }
+        if (s.chunkOrder().equals("random")) rng.shuffle(order);
+        long[] sortedIndices = Arrays.stream(order).asLongStream().toArray();
         Tensor payload = s.values().generate(rng, s.dtype(), n, s.hidden());
         Tensor probs = s.probs() ? probabilityVector(rng, s, n) : null;
         if (s.op() == Op.SORT_CHUNKS) {
             in.put(Ports.INP, payload);
-            in.put(Ports.SPLIT_SIZES, split);
-            in.put(Ports.SORTED_INDICES, sorted);
+            in.put(Ports.SPLIT_SIZES, Tensor.i32(Tensor.shape(chunks), sizes));
+            in.put(Ports.SORTED_INDICES, Tensor.i32(Tensor.shape(chunks), sortedIndices));
             if (probs != null) in.put(Ports.PROBS, probs);
         } else {
             in.put(Ports.GRAD_OUTPUT, payload);
-            in.put(Ports.ROW_ID_MAP, chunkMap(sizes, order, n));
+            in.put(Ports.ROW_ID_MAP, Tensor.i32(Tensor.shape(n), ChunkSortMap.of(sizes, sortedIndices, n))); // S1, the oracle's map
             if (probs != null) in.put(Ports.GRAD_PERMUTED_PROBS, probs);
         }
-    }
-
-    /** The chunk-sort map (spec S1): input row i goes to map[i]; rows past the chunks stay. */
-    static Tensor chunkMap(long[] sizes, int[] order, int rows) {
-        int chunks = sizes.length;
-        long[] inStart = new long[chunks];
-        long acc = 0;
-        for (int c = 0; c < chunks; c++) {
-            inStart[c] = acc;
-            acc += sizes[c];
-        }
-        Tensor map = Tensor.zeros(DType.I32, rows);
-        for (int r = 0; r < rows; r++) map.setLong(r, r);
-        long out = 0;
-        for (int p = 0; p < chunks; p++) {
-            int c = order[p];
-            for (long i = 0; i < sizes[c]; i++) map.setLong(inStart[c] + i, out + i);
-            out += sizes[c];
-        }
-        return map;
     }
 
     private static void expertParallel(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
@@ -354,7 +313,4 @@ public final class CaseGenerator {
             default: throw new IllegalStateException();
         }
     }
-
-    /** The ids of every generated input, in the order they were drawn (for docs and ports). */
-    public static List<String> inputOrder(Case c) { return new ArrayList<>(c.invocation().inputs().keySet()); }
 }

@@ -46,34 +46,10 @@ public record CaseSpec(Op op, Profile profile, int tokens, int experts, int hidd
                        Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype, boolean indexForm,
                        int scaleRecipe) {
 
-    /** The spec without block scales (every spec of a line without {@code scale_recipe}). */
-    public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
-                    int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
-                    Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype, boolean indexForm) {
-        this(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs,
-                values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, 0);
-    }
-
-    /** The spec in the mask form (every spec of a line without {@code routing_form}). */
-    public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
-                    int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
-                    Values values, int chunks, String chunkOrder, int shards, long seed, DType routingDtype) {
-        this(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs,
-                values, chunks, chunkOrder, shards, seed, routingDtype, false);
-    }
-
-    /** The spec with an int32 routing map (every spec of a line without {@code routing_dtype}). */
-    public CaseSpec(Op op, Profile profile, int tokens, int experts, int hidden, int topK, Routing routing, int align,
-                    int extra, DType dtype, DType probsDtype, boolean probs, boolean mergingProbs, boolean zeroProbs,
-                    Values values, int chunks, String chunkOrder, int shards, long seed) {
-        this(op, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs,
-                values, chunks, chunkOrder, shards, seed, DType.I32);
-    }
-
     /** A default spec to start from (then change fields with the with... methods). */
     public static CaseSpec of(Op op, int tokens, int experts, int hidden, int topK, long seed) {
         return new CaseSpec(op, Profile.TE_JAX, tokens, experts, hidden, topK, Routing.UNIFORM, 0, 0, DType.F32, DType.F32,
-                false, false, false, Values.BITS, 1, "random", 1, seed);
+                false, false, false, Values.BITS, 1, "random", 1, seed, DType.I32, false, 0);
     }
 
     public CaseSpec withOp(Op v) { return new CaseSpec(v, profile, tokens, experts, hidden, topK, routing, align, extra, dtype, probsDtype, probs, mergingProbs, zeroProbs, values, chunks, chunkOrder, shards, seed, routingDtype, indexForm, scaleRecipe); }

@@ -23,9 +23,10 @@ public record ClassCounts(Map<String, Counts> sizes, Map<String, Counts> routing
     /** Cases with the label, and those of them that broke conformance. */
     public record Counts(long ran, long failed) {}
 
-    /** The routing labels, in the order they are shown. */
-    public static final List<String> ROUTING_LABELS = List.of(CaseFeatures.routingDtypeLabel(DType.I32),
-            CaseFeatures.routingDtypeLabel(DType.BOOL), CaseFeatures.routingDtypeLabel(DType.I64));
+    /** The routing maps' dtypes, in the order they are shown. */
+    private static final List<DType> ROUTING_DTYPES = List.of(DType.I32, DType.BOOL, DType.I64);
+    /** Their labels, in that order. */
+    public static final List<String> ROUTING_LABELS = ROUTING_DTYPES.stream().map(CaseFeatures::routingDtypeLabel).toList();
 
     public static ClassCounts of(RunResult run) {
         List<String> sizeLabels = new ArrayList<>();
@@ -61,14 +62,10 @@ public record ClassCounts(Map<String, Counts> sizes, Map<String, Counts> routing
         return sb.toString();
     }
 
-    /** "small" for "size-small", "i32" for "int32-routing-map". */
-    public static String shortName(String label, String prefix) {
+    /** "small" for "size-small", "i32" (the dtype's id) for "int32-routing-map". */
+    private static String shortName(String label, String prefix) {
         if (prefix != null && label.startsWith(prefix)) return label.substring(prefix.length());
-        switch (label) {
-            case "bool-routing-map": return "bool";
-            case "int64-routing-map": return "i64";
-            case "int32-routing-map": return "i32";
-            default: return label;
-        }
+        for (DType d : ROUTING_DTYPES) if (label.equals(CaseFeatures.routingDtypeLabel(d))) return d.id();
+        return label;
     }
 }

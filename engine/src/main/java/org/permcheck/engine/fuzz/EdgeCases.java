@@ -1,8 +1,6 @@
 package org.permcheck.engine.fuzz;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.permcheck.contract.Op;
@@ -286,7 +284,4 @@ public final class EdgeCases {
         m.put("chunk-sort-S256", CaseSpec.of(Op.SORT_CHUNKS, 4096, 1, 256, 1, 0x5eed0105L).withChunks(256).withExtra(100));
         return m;
     }
-
-    /** Names in order (for ids). */
-    public static List<String> names(Map<String, CaseSpec> m) { return new ArrayList<>(m.keySet()); }
 }

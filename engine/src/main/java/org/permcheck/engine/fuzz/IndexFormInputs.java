@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Ports;
+import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.FloatFormats;
 import org.permcheck.tensor.Tensor;
@@ -21,27 +22,20 @@ import org.permcheck.tensor.Tensor;
 final class IndexFormInputs {
     private IndexFormInputs() {}
 
-    static void put(SplitMix64 rng, CaseSpec s, Tensor routing, Tensor probs, Map<String, Tensor> in, Map<String, Long> attrs) {
-        int tokens = (int) routing.dim(0), experts = (int) routing.dim(1);
+    /** {@code table}: the assignment of the routing map the mask form would have had (the oracle's table, n(t) its routed counts). */
+    static void put(SplitMix64 rng, CaseSpec s, AssignmentTable table, Tensor probs, Map<String, Tensor> in, Map<String, Long> attrs) {
+        int tokens = table.numTokens(), experts = table.numExperts();
         int width = 0;
-        for (int t = 0; t < tokens; t++) {
-            int n = 0;
-            for (int e = 0; e < experts; e++) if (routing.getLong(t, e) != 0) n++;
-            width = Math.max(width, n);
-        }
+        for (int t = 0; t < tokens; t++) width = Math.max(width, table.routedCount(t));
         if (!s.profile().argsortOutputs()) width += 1; // maxtext: every slot names an expert (X20), k = n(t) for every t
         Tensor ids = Tensor.zeros(s.routingDtype() == DType.I64 ? DType.I64 : DType.I32, tokens, width);
         Tensor weights = probs == null ? null : Tensor.zeros(probs.dtype(), tokens, width);
         int[] slot = new int[width];
         for (int t = 0; t < tokens; t++) {
             int n = 0;
-            for (int e = 0; e < experts; e++) if (routing.getLong(t, e) != 0) slot[n++] = e;
+            for (int e = 0; e < experts; e++) if (table.routed(t, e)) slot[n++] = e;
             for (int j = n; j < width; j++) slot[j] = -1;
-            for (int j = width - 1; j > 0; j--) { // Fisher-Yates: slot order is the router's, not sorted
-                int o = rng.below(j + 1), x = slot[j];
-                slot[j] = slot[o];
-                slot[o] = x;
-            }
+            rng.shuffle(slot); // slot order is the router's, not sorted
             for (int j = 0; j < width; j++) {
                 ids.setLong(t, j, slot[j]);
                 if (weights == null) continue;

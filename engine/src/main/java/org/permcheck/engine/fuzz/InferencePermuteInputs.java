@@ -31,11 +31,7 @@ final class InferencePermuteInputs {
         if (s.align() < 0 || s.extra() < 0) return "alignment (align) and row_alignment (extra) must be >= 0 (0 = absent, X30)";
         if (s.shards() < 1 || s.experts() % s.shards() != 0) return "the ranks (shards) divide E";
         if (s.dtype() == DType.F64) return "payload must be a movable dtype (X5)";
-        if (s.op() == org.permcheck.contract.Op.MCORE_INFERENCE_UNPERMUTE) {
-            if (!CaseGenerator.reducible(s.dtype())) return "unpermute reduces: f32, bf16 or f16 (X5)";
-            if (s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
-        }
-        return null;
+        return s.op() == org.permcheck.contract.Op.MCORE_INFERENCE_UNPERMUTE ? CaseGenerator.unpermuteProblem(s) : null;
     }
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {

@@ -10,6 +10,7 @@ import org.permcheck.contract.Op;
 import org.permcheck.contract.Ports;
 import org.permcheck.contract.Profile;
 import org.permcheck.oracle.Oracle;
+import org.permcheck.oracle.layout.AssignmentTable;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -35,8 +36,7 @@ final class MegatronInputs {
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {
         Tensor routing = asBool(s.routing().generate(rng, s.tokens(), s.experts(), s.topK()));
-        long used = 0;
-        for (long i = 0; i < routing.numel(); i++) used += routing.getLong(i);
+        long used = AssignmentTable.of(routing).used();
         Tensor probs = s.probs() ? CaseGenerator.probabilities(rng, s, routing) : null;
         if (probs != null && s.mergingProbs()) distinctPerExpert(rng, routing, probs);
         Map<String, Long> permuteAttrs = new java.util.LinkedHashMap<>();
@@ -94,12 +94,7 @@ final class MegatronInputs {
         for (long e = 0; e < routing.dim(1); e++) {
             int[] rank = new int[nt];
             for (int i = 0; i < nt; i++) rank[i] = i;
-            for (int i = nt - 1; i >= 1; i--) {
-                int j = rng.below(i + 1);
-                int tmp = rank[i];
-                rank[i] = rank[j];
-                rank[j] = tmp;
-            }
+            rng.shuffle(rank);
             for (int t = 0; t < nt; t++) if (routing.getLong(t, e) != 0) probs.setF32(t, e, (rank[t] + 1) * 0x1p-9f);
         }
     }

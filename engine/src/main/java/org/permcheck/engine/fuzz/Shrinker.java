@@ -48,7 +48,8 @@ public final class Shrinker {
     static List<CaseSpec> candidates(CaseSpec s) {
         LinkedHashSet<CaseSpec> out = new LinkedHashSet<>();
         boolean ep = SpecSampler.isExpertParallel(s.op());
-        for (int t : smaller(s.tokens(), ep || s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD ? 0 : 1)) {
+        boolean chunkSort = s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD;
+        for (int t : smaller(s.tokens(), ep || chunkSort ? 0 : 1)) {
             out.add(s.withTokens(t));
         }
         if (ep) {
@@ -69,7 +70,6 @@ public final class Shrinker {
         if (s.mergingProbs()) out.add(s.withMergingProbs(false));
         if (s.zeroProbs()) out.add(s.withZeroProbs(false));
         if (s.routing() != Routing.UNIFORM) out.add(s.withRouting(Routing.UNIFORM));
-        boolean chunkSort = s.op() == Op.SORT_CHUNKS || s.op() == Op.SORT_CHUNKS_BACKWARD;
         if (chunkSort && s.chunkOrder().equals("random")) out.add(s.withChunkOrder("reverse"));
         // down the list, never to DISTINCT (the last, added later: old shrinks stay as they were); from it to INDEX
         for (int v = s.values().ordinal() + 1; v < Values.DISTINCT.ordinal(); v++) out.add(s.withValues(Values.values()[v]));

@@ -31,6 +31,9 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
     /** Class weights are integers summing to about this (so the draw is one below()). */
     static final long WEIGHT_SCALE = 1L << 20;
 
+    /** The bounds' names, in {@link #bounds()} order: the keys of {@link #text()} and the fuzz options of {@link #cliArgs()}. */
+    private static final List<String> BOUNDS = List.of("max-tokens", "max-experts", "max-hidden", "max-topk");
+
     public SizeMix {
         sizes = List.copyOf(new ArrayList<>(EnumSet.copyOf(sizes)));
         if (sizes.isEmpty()) throw new IllegalArgumentException("no size class to draw");
@@ -133,10 +136,8 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
         if (legacy) return "legacy-" + sizes.get(0).id();
         StringBuilder sb = new StringBuilder();
         for (SizeClass c : sizes) sb.append(sb.length() > 0 ? "+" : "").append(c.id());
-        if (maxTokens > 0) sb.append(",max-tokens=").append(maxTokens);
-        if (maxExperts > 0) sb.append(",max-experts=").append(maxExperts);
-        if (maxHidden > 0) sb.append(",max-hidden=").append(maxHidden);
-        if (maxTopK > 0) sb.append(",max-topk=").append(maxTopK);
+        int[] b = bounds();
+        for (int i = 0; i < b.length; i++) if (b[i] > 0) sb.append(',').append(BOUNDS.get(i)).append('=').append(b[i]);
         return sb.toString();
     }
 
@@ -145,12 +146,12 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
         if (legacy) return "";
         StringBuilder sb = new StringBuilder(" --sizes ");
         for (int i = 0; i < sizes.size(); i++) sb.append(i > 0 ? "," : "").append(sizes.get(i).id());
-        if (maxTokens > 0) sb.append(" --max-tokens ").append(maxTokens);
-        if (maxExperts > 0) sb.append(" --max-experts ").append(maxExperts);
-        if (maxHidden > 0) sb.append(" --max-hidden ").append(maxHidden);
-        if (maxTopK > 0) sb.append(" --max-topk ").append(maxTopK);
+        int[] b = bounds();
+        for (int i = 0; i < b.length; i++) if (b[i] > 0) sb.append(" --").append(BOUNDS.get(i)).append(' ').append(b[i]);
         return sb.toString();
     }
+
+    private int[] bounds() { return new int[] {maxTokens, maxExperts, maxHidden, maxTopK}; }
 
     /** Reads {@link #text()} back; a bad part gives a one-line IllegalArgumentException. */
     public static SizeMix parse(String text) {
@@ -158,12 +159,11 @@ public record SizeMix(List<SizeClass> sizes, int maxTokens, int maxExperts, int 
         String[] parts = text.split(",");
         List<SizeClass> sizes = new ArrayList<>();
         for (String s : parts[0].split("\\+")) sizes.add(SizeClass.byId(s));
-        int[] bounds = new int[4];
-        List<String> keys = List.of("max-tokens", "max-experts", "max-hidden", "max-topk");
+        int[] bounds = new int[BOUNDS.size()];
         for (int i = 1; i < parts.length; i++) {
             int eq = parts[i].indexOf('=');
-            int k = eq < 0 ? -1 : keys.indexOf(parts[i].substring(0, eq));
-            if (k < 0) throw new IllegalArgumentException("bad size bound '" + parts[i] + "' (known: " + String.join(", ", keys) + ")");
+            int k = eq < 0 ? -1 : BOUNDS.indexOf(parts[i].substring(0, eq));
+            if (k < 0) throw new IllegalArgumentException("bad size bound '" + parts[i] + "' (known: " + String.join(", ", BOUNDS) + ")");
             try {
                 bounds[k] = Integer.parseInt(parts[i].substring(eq + 1));
             } catch (NumberFormatException e) {

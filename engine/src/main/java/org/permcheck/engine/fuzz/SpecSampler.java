@@ -75,7 +75,7 @@ public final class SpecSampler {
         int routingDraw = mix.legacy() ? ROUTING_DTYPES.length : r.below(ROUTING_DTYPES.length + 6);
         boolean distinct = !mix.legacy() && r.below(DISTINCT_ONE_IN) == 0;
 
-        boolean dispatchFamily = op == Op.DISPATCH || op == Op.COMBINE || op == Op.DISPATCH_BACKWARD || op == Op.COMBINE_BACKWARD;
+        boolean dispatchFamily = isDispatchFamily(op);
         boolean reduces = op == Op.COMBINE || op == Op.DISPATCH_BACKWARD || op == Op.COMBINE_BACKWARD;
         Profile profile = dispatchFamily && torch ? Profile.TORCH_MASK_PAD : Profile.TE_JAX;
         if (op == Op.DISPATCH && profile.paddingRequired() && align == 0) align = 16;
@@ -147,6 +147,11 @@ public final class SpecSampler {
         int best = 0;
         for (int x : table) if (x < v && x > best) best = x;
         return best > 0 ? best : Math.max(1, v / 2);
+    }
+
+    /** token_dispatch, token_combine and their backward passes: the ops of one routing map and its layout (D, C, G rules). */
+    static boolean isDispatchFamily(Op op) {
+        return op == Op.DISPATCH || op == Op.COMBINE || op == Op.DISPATCH_BACKWARD || op == Op.COMBINE_BACKWARD;
     }
 
     static boolean isExpertParallel(Op op) {

@@ -36,6 +36,13 @@ public final class SplitMix64 {
     /** A float in [0, 1) with 24 random bits, exact in float32: (next() >>> 40) * 2^-24. */
     public float unit24() { return (next() >>> 40) * 0x1p-24f; }
 
-    /** Picks one element of the array by below(length). */
-    public int pick(int[] values) { return values[below(values.length)]; }
+    /** Shuffles {@code a} in place (Fisher-Yates): for i = length-1 down to 1, a[i] swaps with a[below(i + 1)]. */
+    void shuffle(int[] a) {
+        for (int i = a.length - 1; i >= 1; i--) {
+            int j = below(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+    }
 }

@@ -30,11 +30,7 @@ final class TeIndexInputs {
         if (s.align() < 0) return "num_out_tokens (align) must be >= 0 (X14)";
         if (s.dtype() == DType.F64) return "payload must be a movable dtype (X5)";
         if ((long) s.hidden() * s.dtype().size() % TeIndexPreconditions.ROW_BYTES != 0) return "H * sizeof(dtype) must be a multiple of 16 bytes (X25)";
-        if (s.op() == org.permcheck.contract.Op.TE_INDEX_UNPERMUTE) {
-            if (!CaseGenerator.reducible(s.dtype())) return "unpermute reduces: f32, bf16 or f16 (X5)";
-            if (s.values() == Values.DISTINCT && s.dtype() != DType.F32) return "distinct values in a reduction need f32 (16-bit codes include inf and NaN)";
-        }
-        return null;
+        return s.op() == org.permcheck.contract.Op.TE_INDEX_UNPERMUTE ? CaseGenerator.unpermuteProblem(s) : null;
     }
 
     static void put(CaseSpec s, SplitMix64 rng, Map<String, Tensor> in, Map<String, Long> attrs, Set<String> f) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.permcheck.engine.fuzz.CaseFeatures;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.NotJudged;
 import org.permcheck.engine.model.Robustness;
@@ -88,10 +89,10 @@ public final class Conformance {
             c[1]++;
             if (r.judged()) c[0]++;
         }
-        // passes tallied instead of listed carry their op as a generator feature
+        // passes tallied instead of listed carry their op as a generator feature (CaseFeatures.OP_FEATURE)
         unlisted.features().forEach((f, n) -> {
-            if (!f.startsWith(OP_FEATURE)) return;
-            long[] c = perOp.computeIfAbsent(f.substring(OP_FEATURE.length()), k -> new long[2]);
+            if (!f.startsWith(CaseFeatures.OP_FEATURE)) return;
+            long[] c = perOp.computeIfAbsent(f.substring(CaseFeatures.OP_FEATURE.length()), k -> new long[2]);
             c[0] += n;
             c[1] += n;
         });
@@ -118,9 +119,6 @@ public final class Conformance {
         });
         return out;
     }
-
-    /** The generator's op label (CaseFeatures); tallied passes are counted per op through it. */
-    static final String OP_FEATURE = "gen:op=";
 
     private static String describe(NotJudged n) {
         switch (n) {

@@ -98,8 +98,6 @@ public final class Expectations {
 
     public List<Entry> expectedFailures() { return expectedFailures; }
 
-    public List<Entry> skips() { return skips; }
-
     /** Reads a file; a malformed one is a one-line IllegalArgumentException naming the file and the problem. */
     public static Expectations load(Path file) throws IOException {
         JsonNode root;
@@ -158,15 +156,11 @@ public final class Expectations {
     }
 
     /** The first skip selecting the case (by id, op or the rules it exercises). */
-    public Optional<Entry> skipFor(Case c) {
-        String op = c.invocation().op().wireName();
-        for (Entry e : skips) if (e.selectsForSkip(c.id(), op, c.rules())) return Optional.of(e);
-        return Optional.empty();
-    }
+    public Optional<Entry> skipFor(Case c) { return skipFor(c.id(), c.invocation().op().wireName(), c.rules()); }
 
-    private boolean skipped(CaseResult r) {
-        for (Entry e : skips) if (e.selectsForSkip(r.caseId(), r.op(), r.rules())) return true;
-        return false;
+    private Optional<Entry> skipFor(String caseId, String op, List<String> rules) {
+        for (Entry e : skips) if (e.selectsForSkip(caseId, op, rules)) return Optional.of(e);
+        return Optional.empty();
     }
 
     /** The strict entry (one exact case id) naming the result's case, if any. */
@@ -193,16 +187,9 @@ public final class Expectations {
     }
 
     /**
-     * Stale or violated entries, given every result of a whole run (one line each): {@link #violations}
-     * then {@link #stale} of {@link #matches}.
-     */
-    public List<String> problems(Collection<CaseResult> results) {
-        return problems(results, Shard.ALL);
-    }
-
-    /**
-     * The problems of a run of {@code shard}: its violations, and, for a whole run only, its stale
-     * entries (a shard's entries may match cases of other shards: the merge judges those).
+     * The problems of a run of {@code shard} (one line each): its {@link #violations}, and, for a whole
+     * run only, the {@link #stale} entries of its {@link #matches} (a shard's entries may match cases of
+     * other shards: the merge judges those).
      */
     public List<String> problems(Collection<CaseResult> results, Shard shard) {
         List<String> out = violations(results);
@@ -218,7 +205,7 @@ public final class Expectations {
         List<String> out = new ArrayList<>();
         for (CaseResult r : results) {
             Optional<Entry> x = strictFor(r);
-            if (x.isEmpty() || skipped(r)) continue;
+            if (x.isEmpty() || skipFor(r.caseId(), r.op(), r.rules()).isPresent()) continue;
             if (r.status() == Status.PASS) {
                 out.add("expected failure now passes (remove the entry): " + r.caseId() + " [" + x.get().reason() + "]");
             } else if (!x.get().honours(r)) {

@@ -35,8 +35,6 @@ public record FuzzOptions(long seed, long maxCases, Duration budget, SizeMix siz
 
     public FuzzOptions withBudget(Duration v) { return new FuzzOptions(seed, maxCases, v, sizes, shard, shrink, maxShrinks, shrinkTries, untilFailures); }
 
-    public FuzzOptions withSize(SizeClass v) { return withSizes(SizeMix.legacy(v)); }
-
     public FuzzOptions withSizes(SizeMix v) { return new FuzzOptions(seed, maxCases, budget, v, shard, shrink, maxShrinks, shrinkTries, untilFailures); }
 
     public FuzzOptions withShard(Shard v) { return new FuzzOptions(seed, maxCases, budget, sizes, v, shrink, maxShrinks, shrinkTries, untilFailures); }

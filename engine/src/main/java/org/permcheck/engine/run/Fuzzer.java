@@ -100,10 +100,7 @@ public final class Fuzzer {
                     CaseSpec spec = p.spec();
                     Case c = p.testCase();
                     Verdict v = runner.judge(c, p.oracle());
-                    if (control.stopped() && !RunControl.countsAfterStop(v.result())) {
-                        options.log().accept("stopped: the case in flight (" + c.id() + ", " + v.result().status() + ") is not counted");
-                        break;
-                    }
+                    if (control.dropsInFlight(v.result(), options.log())) break;
                     ran++;
                     CaseResult r = v.result();
                     boolean failed = r.status().breaksConformance() && r.status() != Status.TIMEOUT;
@@ -154,11 +151,6 @@ public final class Fuzzer {
     }
 
     /**
-     * Shrinks a failing case: candidates must give the same status and, for FAIL, a violation of
-     * the same rule (the first one of the original). Returns the verdict on the minimal case,
-     * whose id is "spec:{minimal spec line}" (replayable).
-     */
-    /**
      * How often the minimal case is judged again after shrinking: a nondeterministic backend's
      * "minimal case" may pass when replayed (issue 11), so the report says how often it failed.
      */
@@ -176,6 +168,11 @@ public final class Fuzzer {
         }
     }
 
+    /**
+     * Shrinks a failing case: candidates must give the same status and, for FAIL, a violation of
+     * the same rule (the first one of the original). Returns the verdict on the minimal case,
+     * whose id is "spec:{minimal spec line}" (replayable).
+     */
     static Shrunk shrink(Runner runner, CaseSpec spec, Verdict failing, int maxTries, RunControl control) {
         Status status = failing.result().status();
         String rule = failing.result().violations().isEmpty() ? null : failing.result().violations().get(0).rule();

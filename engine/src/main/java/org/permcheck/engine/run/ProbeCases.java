@@ -11,6 +11,7 @@ import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.contract.Ports;
+import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.Profile;
 import org.permcheck.contract.Rule;
 import org.permcheck.engine.fuzz.CaseGenerator;
@@ -18,6 +19,8 @@ import org.permcheck.engine.fuzz.CaseSpec;
 import org.permcheck.engine.fuzz.Routing;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.Robustness;
+import org.permcheck.oracle.layout.AssignmentTable;
+import org.permcheck.oracle.layout.IndexForm;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
@@ -159,7 +162,7 @@ public final class ProbeCases {
         p.add(new Probe("id-minus-2", Rule.X10, xi.withRoutingDtype(DType.I64), inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 0, 0, -2))));
         p.add(new Probe("id-far-out-of-range", Rule.X10, xi, inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 1, 0, 1 << 20))));
         p.add(new Probe("duplicate-id", Rule.X10, xi, inv -> withInput(inv, Ports.TOPK_IDS, duplicateId(inv.input(Ports.TOPK_IDS)))));
-        p.add(new Probe("index-form-below-routed", Rule.X3, xi, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, routedSlots(inv) - 1)));
+        p.add(new Probe("index-form-below-routed", Rule.X3, xi, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, Preconditions.routedSlots(inv.input(Ports.TOPK_IDS)) - 1)));
         // X15-X18: Megatron's permute / unpermute (docs/spec.md Q1-Q6): a dropless buffer below the routed pairs loses the
         // tail silently, a capacity above T or a policy without drop_and_pad has no layout, sorted_indices must name tokens
         CaseSpec mp = CaseSpec.of(Op.MEGATRON_PERMUTE, 16, 5, 8, 2, 0x9b0be009L).withProbs(true);
@@ -175,7 +178,7 @@ public final class ProbeCases {
         // routed into a buffer of exactly T*K rows, a roll in [0,E) and only in this profile
         CaseSpec mx = CaseSpec.of(Op.DISPATCH, 8, 4, 2, 2, 0x9b0be401L).withProfile(Profile.MAXTEXT).withIndexForm(true).withProbs(true);
         p.add(new Probe("maxtext-routing-map", Rule.X19, mx, inv -> withInput(withoutAttr(withoutAttr(withoutInput(withoutInput(inv, Ports.TOPK_IDS),
-                Ports.TOPK_WEIGHTS), Attrs.NUM_EXPERTS), Attrs.ROLL_TO_EXPERT_ID), Ports.ROUTING_MAP, routingMap(inv))));
+                Ports.TOPK_WEIGHTS), Attrs.NUM_EXPERTS), Attrs.ROLL_TO_EXPERT_ID), Ports.ROUTING_MAP, IndexForm.routingMap(inv.input(Ports.TOPK_IDS), (int) inv.attr(Attrs.NUM_EXPERTS)))));
         p.add(new Probe("maxtext-align", Rule.X19, mx, inv -> withAttr(inv, Attrs.ALIGN_SIZE, 1L)));
         p.add(new Probe("maxtext-minus-one-slot", Rule.X20, mx, inv -> withInput(inv, Ports.TOPK_IDS, set(inv.input(Ports.TOPK_IDS), 0, 0, -1))));
         p.add(new Probe("maxtext-num-out-above-slots", Rule.X20, mx, inv -> withAttr(inv, Attrs.NUM_OUT_TOKENS, inv.input(Ports.TOPK_IDS).numel() + 1)));
@@ -278,22 +281,6 @@ public final class ProbeCases {
         throw new IllegalStateException("an expert_map with every expert local");
     }
 
-    /** X19: the routing map of an index-form call's ids (a mask-form call of the same assignment). */
-    private static Tensor routingMap(Invocation inv) {
-        Tensor ids = inv.input(Ports.TOPK_IDS);
-        Tensor map = Tensor.zeros(DType.I32, ids.dim(0), inv.attr(Attrs.NUM_EXPERTS));
-        for (long t = 0; t < ids.dim(0); t++) for (long j = 0; j < ids.dim(1); j++) if (ids.getLong(t, j) >= 0) map.setLong(t, ids.getLong(t, j), 1);
-        return map;
-    }
-
-    /** The slots of an index-form call with an expert id (I4: -1 slots route nowhere). */
-    private static long routedSlots(Invocation inv) {
-        Tensor ids = inv.input(Ports.TOPK_IDS);
-        long n = 0;
-        for (long i = 0; i < ids.numel(); i++) if (ids.getLong(i) >= 0) n++;
-        return n;
-    }
-
     /** topk_ids with the first routed slot's expert written into another slot of its row (X10: a duplicate). */
     private static Tensor duplicateId(Tensor ids) {
         Tensor c = ids.copy();
@@ -317,12 +304,8 @@ public final class ProbeCases {
 
     // ------------------------------------------------------------------ mutations (each returns a new call)
 
-    private static long routed(Invocation inv) {
-        Tensor m = inv.input(Ports.ROUTING_MAP);
-        long n = 0;
-        for (long t = 0; t < m.rows(); t++) for (long e = 0; e < m.rowElems(); e++) n += m.getLong(t, e);
-        return n;
-    }
+    /** N_used of a valid mask-form call: its routed (token, expert) pairs, the oracle's table. */
+    private static long routed(Invocation inv) { return AssignmentTable.of(inv.input(Ports.ROUTING_MAP)).used(); }
 
     private static Invocation withAttr(Invocation inv, String name, long value) {
         Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());

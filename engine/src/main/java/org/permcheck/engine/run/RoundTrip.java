@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
+import org.permcheck.engine.fuzz.CaseGenerator;
 import org.permcheck.oracle.Oracle;
 import org.permcheck.oracle.layout.GroupLayout;
 import org.permcheck.spi.Capabilities;
@@ -25,7 +26,7 @@ final class RoundTrip {
     static Invocation combineAfter(Invocation dispatch, Outputs out, Capabilities caps) {
         if (dispatch.op() != Op.DISPATCH) return null;
         Tensor x = dispatch.input(Ports.INP);
-        if (x.dtype() != DType.F32 && x.dtype() != DType.BF16 && x.dtype() != DType.F16) return null;
+        if (!CaseGenerator.reducible(x.dtype())) return null;
         Tensor y = out.get(Ports.OUTPUT);
         Tensor map = out.get(Ports.ROW_ID_MAP);
         GroupLayout layout = Oracle.layout(dispatch).orElseThrow(); // the case is valid: the oracle answered it

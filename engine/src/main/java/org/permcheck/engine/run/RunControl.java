@@ -3,6 +3,7 @@ package org.permcheck.engine.run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
@@ -61,13 +62,15 @@ public final class RunControl {
     public boolean stopped() { return stopReason != null; }
 
     /**
-     * Whether the result of the case in flight when the stop came still counts. A PASS, FAIL or
-     * NOT_SUPPORTED is a complete answer; an ERROR, TIMEOUT, CRASH or HARNESS_ERROR may be the
-     * signal's doing (Ctrl-C reaches the backend's process group too), so it is dropped rather
-     * than reported as the backend's fault.
+     * Whether the run was stopped and the result of the case in flight when the stop came does not
+     * count (said on {@code log}). A PASS, FAIL or NOT_SUPPORTED is a complete answer; an ERROR,
+     * TIMEOUT, CRASH or HARNESS_ERROR may be the signal's doing (Ctrl-C reaches the backend's process
+     * group too), so it is dropped rather than reported as the backend's fault.
      */
-    static boolean countsAfterStop(CaseResult r) {
-        return r.status() == Status.PASS || r.status() == Status.FAIL || r.status() == Status.NOT_SUPPORTED;
+    boolean dropsInFlight(CaseResult r, Consumer<String> log) {
+        if (!stopped() || r.status() == Status.PASS || r.status() == Status.FAIL || r.status() == Status.NOT_SUPPORTED) return false;
+        log.accept("stopped: the case in flight (" + r.caseId() + ", " + r.status() + ") is not counted");
+        return true;
     }
 
     /** True when a checkpoint is due, given the failures found so far. */

@@ -70,10 +70,7 @@ public final class Runner implements AutoCloseable {
                 Case c = p.testCase();
                 seeds.add(c.seed());
                 Verdict v = judge(c, p.answer());
-                if (control.stopped() && !RunControl.countsAfterStop(v.result())) {
-                    options.log().accept("stopped: the case in flight (" + c.id() + ", " + v.result().status() + ") is not counted");
-                    break;
-                }
+                if (control.dropsInFlight(v.result(), options.log())) break;
                 CaseResult r = report(v);
                 results.add(r);
                 if (r.status().breaksConformance()) failures++;
@@ -111,14 +108,10 @@ public final class Runner implements AutoCloseable {
         return r;
     }
 
-    /** Builds the run's result: coverage, expectation problems and the verdict ({@link Conformance}). */
-    RunResult summarize(List<CaseResult> results, List<Long> caseSeeds, Instant started, long wallMillis) {
-        return summarize(results, UnlistedPasses.NONE, caseSeeds, started, wallMillis, null);
-    }
-
     /**
-     * As above, with passing cases that were tallied instead of listed (they count in the coverage
-     * too) and, for a run cut short, why (null when it ran to its end).
+     * Builds the run's result: coverage, expectation problems and the verdict ({@link Conformance}),
+     * with passing cases that were tallied instead of listed (they count in the coverage too) and,
+     * for a run cut short, why (null when it ran to its end).
      */
     RunResult summarize(List<CaseResult> results, UnlistedPasses unlisted, List<Long> caseSeeds, Instant started, long wallMillis,
                         String incomplete) {
@@ -306,7 +299,7 @@ public final class Runner implements AutoCloseable {
             if (!notes.isEmpty()) return verdict(c, Status.NOT_SUPPORTED, List.of(), how + "; " + String.join("; ", notes), first.nanos(), null, first.outputs());
             return verdict(c, Status.HARNESS_ERROR, List.of(), how + "; no relation applies to this case, so nothing judged its outputs", first.nanos(), null, first.outputs());
         }
-        String detail = how + " (relations " + (judged.isEmpty() ? "none applied" : String.join(", ", judged)) + "; "
+        String detail = how + " (relations " + String.join(", ", judged) + "; "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms of follow-up calls and judging)" + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         return verdict(c, violations.isEmpty() ? Status.PASS : Status.FAIL, violations, detail, first.nanos(), null, first.outputs());
     }
@@ -316,7 +309,7 @@ public final class Runner implements AutoCloseable {
         List<Violation> violations = new ArrayList<>();
         for (Map.Entry<String, org.permcheck.tensor.Tensor> o : outputs.tensors().entrySet()) {
             Optional<Port> port = inv.op().outputs().stream().filter(p -> p.name().equals(o.getKey())).findFirst();
-            if (port.isEmpty()) continue;
+            if (port.isEmpty()) continue; // an output the op does not have: nothing to bound (a reader refuses it before here)
             long budget = Math.max(0, port.get().shape().maxElements(inv));
             long got = o.getValue().numel();
             if (got > budget) {
@@ -340,11 +333,9 @@ public final class Runner implements AutoCloseable {
         Invocation inv = c.invocation();
         BackendSession.Answer a = session.call(inv, options.caseTimeout());
         String probe = "precondition probe " + c.id() + " (violates " + rule + ")";
-        if (a.status() == Status.TIMEOUT) {
-            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend hung: " + a.detail())), "hung: " + a.detail(), a.nanos(), null, null);
-        }
-        if (a.status() == Status.CRASH) {
-            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend crashed: " + a.detail())), "crashed: " + a.detail(), a.nanos(), null, null);
+        if (a.status() == Status.TIMEOUT || a.status() == Status.CRASH) {
+            String what = a.status() == Status.TIMEOUT ? "hung" : "crashed";
+            return verdict(c, Status.FAIL, List.of(Violation.of(Rule.B1.id(), probe + ": the backend " + what + ": " + a.detail())), what + ": " + a.detail(), a.nanos(), null, null);
         }
         if (a.status() == Status.HARNESS_ERROR) return verdict(c, Status.HARNESS_ERROR, List.of(), a.detail(), a.nanos(), null, null);
         if (a.malformed()) {
@@ -352,26 +343,14 @@ public final class Runner implements AutoCloseable {
                     null, a.nanos(), null, null);
         }
         if (!a.ok()) return verdict(c, Status.PASS, List.of(), Robustness.REFUSED + a.detail(), a.nanos(), null, null);
-        List<Violation> violations = new ArrayList<>();
-        for (Map.Entry<String, org.permcheck.tensor.Tensor> o : a.outputs().tensors().entrySet()) {
-            Optional<Port> port = inv.op().outputs().stream().filter(p -> p.name().equals(o.getKey())).findFirst();
-            if (port.isEmpty()) continue; // an output the op does not have: nothing to bound (a reader refuses it before here)
-            long budget = Math.max(0, port.get().shape().maxElements(inv));
-            long got = o.getValue().numel();
-            if (got > budget) {
-                violations.add(Violation.of(Rule.B1.id(), probe + ": output '" + o.getKey() + "' holds " + got + " elements "
-                        + o.getValue().shapeString() + ", more than the call's budget of " + budget + " (docs/spec.md B1)"));
-            }
-        }
+        List<Violation> violations = bounds(inv, a.outputs(), probe);
         violations.addAll(GuardBandCheck.violations(probe, a.outputs()));
         if (violations.isEmpty()) return verdict(c, Status.PASS, List.of(), "answered within bounds; contents unspecified", a.nanos(), null, a.outputs());
         return verdict(c, Status.FAIL, violations, null, a.nanos(), null, a.outputs());
     }
 
     private Verdict notJudged(Case c, NotJudged why, String detail) {
-        CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), Status.NOT_SUPPORTED, List.of(),
-                detail, 0, c.invocation().inputBytes(), c.seed(), null, null, why, null);
-        return new Verdict(c, r, null, null);
+        return new Verdict(c, result(c, Status.NOT_SUPPORTED, List.of(), detail, 0, why), null, null);
     }
 
     /**
@@ -382,8 +361,7 @@ public final class Runner implements AutoCloseable {
      */
     private Verdict verdict(Case c, Status status, List<Violation> violations, String detail, long nanos,
                             Expected expected, Outputs actual) {
-        CaseResult r = new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), sorted(c), status, violations, detail,
-                nanos, c.invocation().inputBytes(), c.seed(), null, null, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null, null);
+        CaseResult r = result(c, status, violations, detail, nanos, status == Status.NOT_SUPPORTED ? NotJudged.REFUSED : null);
         if (status.breaksConformance()) {
             Optional<Expectations.Entry> xf = options.expectations().excuseFor(r);
             if (xf.isPresent()) r = r.withExcuse(xf.get().reason());
@@ -391,10 +369,12 @@ public final class Runner implements AutoCloseable {
         return new Verdict(c, r, expected, actual);
     }
 
-    private static List<String> sorted(Case c) {
-        List<String> f = new ArrayList<>(c.features());
-        f.sort(null);
-        return f;
+    /** The result of case {@code c}: its id, op, rules, sorted features and input size, and how it went. */
+    private static CaseResult result(Case c, Status status, List<Violation> violations, String detail, long nanos, NotJudged why) {
+        List<String> features = new ArrayList<>(c.features());
+        features.sort(null);
+        return new CaseResult(c.id(), c.invocation().op().wireName(), c.rules(), features, status, violations, detail, nanos,
+                c.invocation().inputBytes(), c.seed(), null, null, why, null);
     }
 
     @Override

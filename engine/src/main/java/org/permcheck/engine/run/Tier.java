@@ -12,7 +12,6 @@ import org.permcheck.engine.fuzz.EdgeCases;
 import org.permcheck.engine.fuzz.SizeClass;
 import org.permcheck.engine.fuzz.SizeMix;
 import org.permcheck.engine.fuzz.SpecSampler;
-import org.permcheck.engine.fuzz.SplitMix64;
 import org.permcheck.engine.model.Case;
 
 /**
@@ -70,7 +69,7 @@ public enum Tier {
     }
 
     static Case sampledCase(String prefix, long seed, long i, SizeMix sizes, String origin) {
-        SpecSampler.Drawn drawn = SpecSampler.draw(SplitMix64.nth(seed, i), sizes);
+        SpecSampler.Drawn drawn = Fuzzer.drawAt(seed, i, sizes);
         String caseId = CaseIds.sampled(prefix, seed, i);
         InFlight.set("generating " + caseId);
         return CaseGenerator.generate(caseId, drawn, seed, origin);

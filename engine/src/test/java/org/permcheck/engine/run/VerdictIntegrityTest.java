@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Op;
 import org.permcheck.engine.cpu.CpuBackend;
+import org.permcheck.engine.fuzz.CaseFeatures;
 import org.permcheck.engine.model.Case;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.NotJudged;
@@ -130,7 +131,7 @@ class VerdictIntegrityTest {
     @Test
     void passesTalliedInsteadOfListedCountAsJudgedForTheirOp() {
         CaseResult refused = new CaseResult("r", "token_combine", List.of(), List.of(), Status.NOT_SUPPORTED, List.of(), "no", 0, 0, null, null, null);
-        UnlistedPasses three = new UnlistedPasses(3, Map.of(), Map.of(Conformance.OP_FEATURE + "token_combine", 3L));
+        UnlistedPasses three = new UnlistedPasses(3, Map.of(), Map.of(CaseFeatures.OP_FEATURE + "token_combine", 3L));
         // 3 judged of 4 inside the capabilities: above the floor
         assertEquals(RunVerdict.CONFORMANT, Conformance.judge(List.of(refused), three, List.of(), null).verdict());
     }
