@@ -61,7 +61,7 @@ final class ReportCommand implements Callable<Integer> {
             for (Path s : shards) {
                 Path file = Files.isDirectory(s) ? s.resolve(ReportSet.JSON) : s;
                 if (!Files.isRegularFile(file)) throw new UsageError(s + ": no " + ReportSet.JSON + " (give each shard's --out directory)");
-                if (sameFile(Files.isDirectory(s) ? s : s.toAbsolutePath().getParent(), out)) {
+                if (OutDirectory.same(Files.isDirectory(s) ? s : s.toAbsolutePath().getParent(), out)) {
                     throw new UsageError("--out " + out + " is a shard's directory: the merge would clear what it reads");
                 }
                 parts.add(new ShardMerge.Part(s.toString(), JsonReport.read(file)));
@@ -74,10 +74,6 @@ final class ReportCommand implements Callable<Integer> {
             try (OutDirectory dir = OutDirectory.claim(out)) {
                 return dir.finish(merged, stdout, err);
             }
-        }
-
-        private static boolean sameFile(Path a, Path b) {
-            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         }
     }
 

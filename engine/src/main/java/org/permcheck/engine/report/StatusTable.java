@@ -61,8 +61,6 @@ public final class StatusTable {
     /** Number of cases with this status (0 when none). */
     public long count(Status s) { return perStatus.get(s); }
 
-    public Map<Status, Long> perStatus() { return perStatus; }
-
     /** Rule id -> status -> count, rule ids in natural order (D2 before D10). */
     public Map<String, Map<Status, Long>> perRule() { return perRule; }
 
