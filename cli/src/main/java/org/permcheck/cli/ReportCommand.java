@@ -29,15 +29,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  ./permcheck report merge --out reports/gate reports/shard0 reports/shard1 reports/shard2",
                 "  ./permcheck report expectations reports/latest --update expectations/mine.json",
                 "  ./permcheck report history reports/fuzz/history.jsonl --out reports/history"})
-final class ReportCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE_OR_HARNESS;
-    }
-
+final class ReportCommand extends CommandGroup {
     @Command(name = "merge", mixinStandardHelpOptions = true,
             description = {"Merge the reports of the shards of one run (--shard i/n) into one report set and one verdict.", ""},
             footer = {"", "Every i/n of one n must be given exactly once, from one suite version, tier, seed, vector set,",
