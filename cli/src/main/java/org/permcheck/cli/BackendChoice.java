@@ -106,15 +106,4 @@ record BackendChoice(String selector, BackendInfo info, BackendFactory factory) 
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) out.putIfAbsent(p.name(), p);
         return out;
     }
-
-    /** What reports record about the backend (RunInfo.backend): name, version, device, selector, details. */
-    Map<String, String> describe() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("name", info.name());
-        m.put("version", info.version());
-        m.put("device", info.device());
-        m.put("selector", selector);
-        m.putAll(info.details());
-        return m;
-    }
 }

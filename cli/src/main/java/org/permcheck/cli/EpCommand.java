@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.permcheck.engine.ep.EpTier;
+import org.permcheck.engine.exec.ExecBackend;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,9 +52,7 @@ final class EpCommand implements Callable<Integer> {
         try {
             o = EpTier.run(command, ranks, seed, Duration.ofSeconds(timeoutSeconds), scratch, singleController);
         } finally {
-            try (var files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            ExecBackend.deleteTree(scratch);
         }
         PrintWriter w = spec.commandLine().getOut();
         for (EpTier.Result r : o.results()) w.println(r.line());

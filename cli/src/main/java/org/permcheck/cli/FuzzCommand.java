@@ -177,7 +177,7 @@ final class FuzzCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Campaign campaign = null;
         if (resume != null) {
-            if (spec.commandLine().getParseResult().hasMatchedOption("--out") && !sameDir(out, resume)) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--out") && !OutDirectory.same(out, resume)) {
                 throw new UsageError("--resume " + resume + " writes into the campaign's own directory: leave out --out " + out);
             }
             campaign = Campaign.read(resume);
@@ -274,9 +274,5 @@ final class FuzzCommand implements Callable<Integer> {
         if (budget != null && c.elapsedBefore() >= budget.toMillis()) return "its --time " + this.budget.time + " is spent";
         if (untilFailures != null && c.failures() >= untilFailures) return c.failures() + " failures found, --until-failures " + untilFailures;
         return null;
-    }
-
-    private static boolean sameDir(Path a, Path b) {
-        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 }

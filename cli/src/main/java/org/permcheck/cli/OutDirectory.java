@@ -48,6 +48,11 @@ final class OutDirectory implements AutoCloseable {
 
     Path path() { return dir.path(); }
 
+    /** Whether two paths name one directory (lexically: --out against a directory a command reads). */
+    static boolean same(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
     /** A control whose checkpoints write the (dressed) result so far as this directory's reports. */
     RunControl control(UnaryOperator<RunResult> dress) {
         return control(dress, soFar -> {});

@@ -1,13 +1,9 @@
 package org.permcheck.cli;
 
-import java.util.concurrent.Callable;
-
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /** The top command: only subcommands; alone it prints the usage and exits 2. */
 // scope INHERIT: every subcommand answers --version too (`permcheck run --version`)
@@ -20,16 +16,8 @@ import picocli.CommandLine.Spec;
                 AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes: 0 conformant, 1 not conformant, 2 usage or harness error, 3 nothing judged, 4 incomplete (interrupted).",
                 "Main command: ./permcheck run   (quick tier, default backend, reports in reports/latest)"})
-final class PermcheckCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+final class PermcheckCommand extends CommandGroup {
     /** Read by {@link Main} before parsing (so the error handlers know it); declared here for --help. */
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "show stack traces of errors")
     boolean debug;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE_OR_HARNESS;
-    }
 }

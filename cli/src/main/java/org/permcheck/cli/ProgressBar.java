@@ -52,8 +52,6 @@ final class ProgressBar {
         return this;
     }
 
-    synchronized void onCase(long done, long total, Status status) { onCase(done, total, status, null); }
-
     /**
      * One more case finished; {@code total} is -1 when unknown (a fuzz run with a time budget);
      * {@code signature} is the case's failure signature (counted only when the case did not pass; may be null).
@@ -103,7 +101,4 @@ final class ProgressBar {
             err.flush();
         }
     }
-
-    /** What a line looks like now (for tests): the plain-line form. */
-    synchronized long bad() { return bad; }
 }

@@ -29,15 +29,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  ./permcheck report merge --out reports/gate reports/shard0 reports/shard1 reports/shard2",
                 "  ./permcheck report expectations reports/latest --update expectations/mine.json",
                 "  ./permcheck report history reports/fuzz/history.jsonl --out reports/history"})
-final class ReportCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE_OR_HARNESS;
-    }
-
+final class ReportCommand extends CommandGroup {
     @Command(name = "merge", mixinStandardHelpOptions = true,
             description = {"Merge the reports of the shards of one run (--shard i/n) into one report set and one verdict.", ""},
             footer = {"", "Every i/n of one n must be given exactly once, from one suite version, tier, seed, vector set,",
@@ -61,7 +53,7 @@ final class ReportCommand implements Callable<Integer> {
             for (Path s : shards) {
                 Path file = Files.isDirectory(s) ? s.resolve(ReportSet.JSON) : s;
                 if (!Files.isRegularFile(file)) throw new UsageError(s + ": no " + ReportSet.JSON + " (give each shard's --out directory)");
-                if (sameFile(Files.isDirectory(s) ? s : s.toAbsolutePath().getParent(), out)) {
+                if (OutDirectory.same(Files.isDirectory(s) ? s : s.toAbsolutePath().getParent(), out)) {
                     throw new UsageError("--out " + out + " is a shard's directory: the merge would clear what it reads");
                 }
                 parts.add(new ShardMerge.Part(s.toString(), JsonReport.read(file)));
@@ -74,10 +66,6 @@ final class ReportCommand implements Callable<Integer> {
             try (OutDirectory dir = OutDirectory.claim(out)) {
                 return dir.finish(merged, stdout, err);
             }
-        }
-
-        private static boolean sameFile(Path a, Path b) {
-            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         }
     }
 

@@ -23,15 +23,7 @@ import picocli.CommandLine.Spec;
         subcommands = {VectorsCommand.Generate.class, VectorsCommand.Verify.class, VectorsCommand.Promote.class, VectorsCommand.ListCmd.class},
         footer = {"", "Examples:", "  ./permcheck vectors verify", "  ./permcheck vectors generate            (rewrites vectors/ byte for byte)",
                 "  ./permcheck vectors promote reports/latest/repro/prop_dispatch_seed_42_3-1a2b3c4d --id dispatch/fuzz-empty-expert --rule P2"})
-final class VectorsCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE_OR_HARNESS;
-    }
-
+final class VectorsCommand extends CommandGroup {
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = {"Write the committed vector set (hand-written cases, recipes, promoted counterexamples) from the oracle.", ""})
     static final class Generate implements Callable<Integer> {

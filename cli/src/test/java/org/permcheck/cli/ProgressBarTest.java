@@ -17,9 +17,9 @@ class ProgressBarTest {
     void withoutATerminalItPrintsPlainLinesOnly() {
         StringWriter sw = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(sw), false, "run", 0);
-        bar.onCase(1, 3, Status.PASS);
-        bar.onCase(2, 3, Status.FAIL);
-        bar.onCase(3, 3, Status.NOT_SUPPORTED);
+        bar.onCase(1, 3, Status.PASS, null);
+        bar.onCase(2, 3, Status.FAIL, null);
+        bar.onCase(3, 3, Status.NOT_SUPPORTED, null);
         bar.finish();
         String s = sw.toString();
         assertFalse(s.contains("\r"));
@@ -31,7 +31,7 @@ class ProgressBarTest {
     void withALongIntervalOnlyTheFirstAndLastLinesAppear() {
         StringWriter sw = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(sw), false, "run", 3600);
-        for (int i = 1; i <= 100; i++) bar.onCase(i, 100, Status.PASS);
+        for (int i = 1; i <= 100; i++) bar.onCase(i, 100, Status.PASS, null);
         assertEquals(2, sw.toString().lines().count(), sw.toString());
     }
 
@@ -39,8 +39,8 @@ class ProgressBarTest {
     void onATerminalItRedrawsOneBar() {
         StringWriter sw = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(sw), true, "run", 10);
-        bar.onCase(5, 10, Status.PASS);
-        bar.onCase(10, 10, Status.PASS);
+        bar.onCase(5, 10, Status.PASS, null);
+        bar.onCase(10, 10, Status.PASS, null);
         bar.finish();
         String s = sw.toString();
         assertTrue(s.startsWith("\rrun [###############...............] 5/10"), s);
@@ -62,7 +62,7 @@ class ProgressBarTest {
         // a known case count: what is left at the rate so far
         StringWriter sw2 = new StringWriter();
         ProgressBar run = new ProgressBar(new PrintWriter(sw2), false, "run", 0);
-        run.onCase(1, 1000, Status.PASS);
+        run.onCase(1, 1000, Status.PASS, null);
         assertTrue(sw2.toString().strip().matches("run: 1/1000 cases \\(\\d+/s\\), 0 not passing, \\d+ s \\(about \\d+ s left\\)"), sw2.toString());
     }
 }

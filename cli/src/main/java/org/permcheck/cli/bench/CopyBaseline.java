@@ -29,10 +29,6 @@ public final class CopyBaseline {
         java.util.Arrays.fill(dst, (byte) 0);
     }
 
-    public CopyBaseline(Collection<Tensor> outputs) {
-        this(bytes(outputs));
-    }
-
     public static long bytes(Collection<Tensor> outputs) {
         long n = 0;
         for (Tensor t : outputs) n += t.byteSize();

@@ -23,23 +23,6 @@ public final class Measurement {
 
     private Measurement() {}
 
-    public static Sample of(int warmups, int repeats, Subject subject) throws Exception {
-        for (int i = 0; i < warmups; i++) blackhole(subject.call());
-        long[] times = new long[repeats];
-        long peak = 0;
-        for (int i = 0; i < repeats; i++) {
-            long before = settledHeap();
-            resetPeaks();
-            long t0 = System.nanoTime();
-            Object result = subject.call();
-            times[i] = System.nanoTime() - t0;
-            peak = Math.max(peak, peakHeap() - before);
-            blackhole(result);
-        }
-        Arrays.sort(times);
-        return new Sample(times[repeats / 2], Math.max(0, peak));
-    }
-
     /**
      * Times a subject and its baseline alternately (baseline, subject, baseline, subject, ...), so
      * both see the same machine: on a shared machine load comes and goes, and measuring one after

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -24,12 +23,10 @@ final class BackendProcess {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final StderrTail stderr;
-    private final String command;
     private final BackendTree tree;
 
-    private BackendProcess(Process p, String command, String token) {
+    private BackendProcess(Process p, String token) {
         this.process = p;
-        this.command = command;
         this.tree = new BackendTree(p.toHandle(), token);
         this.stdin = p.getOutputStream();
         this.stdout = new BufferedInputStream(p.getInputStream(), 1 << 16);
@@ -37,26 +34,21 @@ final class BackendProcess {
     }
 
     /**
-     * Starts {@code /bin/sh -c command} in {@code workDir}, as the leader of a session of its own
-     * (so that the whole group can be found and ended: {@link BackendTree}) and marked with a token.
+     * Starts {@code /bin/sh -c command} in the current directory, as the leader of a session of its
+     * own (so that the whole group can be found and ended: {@link BackendTree}) and marked with a
+     * token; {@code env} is added to the environment (a rank's identity, docs/protocol.md 8).
      */
-    static BackendProcess start(String command, Path workDir) throws IOException {
-        return start(command, workDir, java.util.Map.of());
-    }
-
-    /** As {@link #start(String, Path)}, with {@code env} added to the environment (a rank's identity, docs/protocol.md 8). */
-    static BackendProcess start(String command, Path workDir, java.util.Map<String, String> env) throws IOException {
+    static BackendProcess start(String command, java.util.Map<String, String> env) throws IOException {
         List<String> argv = new ArrayList<>();
         String setsid = BackendTree.setsid();
         if (setsid != null) argv.add(setsid); // not a group leader, so setsid execs in place: same pid
         argv.addAll(List.of("/bin/sh", "-c", command));
         ProcessBuilder pb = new ProcessBuilder(argv);
-        if (workDir != null) pb.directory(workDir.toFile());
         pb.environment().put("PERMCHECK_PROTOCOL", "1");
         pb.environment().putAll(env);
         String token = UUID.randomUUID().toString();
         pb.environment().put(BackendTree.TOKEN_VARIABLE, token);
-        return new BackendProcess(pb.start(), command, token);
+        return new BackendProcess(pb.start(), token);
     }
 
     /** Writes one line; false when the process no longer reads (it died). */
@@ -83,7 +75,7 @@ final class BackendProcess {
                 int c = stdout.read();
                 if (c < 0) return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
                 if (c == '\n') return b.toString(StandardCharsets.UTF_8);
-                if (b.size() >= MAX_LINE) throw new ProtocolException("protocol: a line on stdout is longer than 1 MiB", true);
+                if (b.size() >= MAX_LINE) throw new ProtocolException("protocol: a line on stdout is longer than 1 MiB");
                 b.write(c);
             }
         } catch (IOException e) {
@@ -121,8 +113,6 @@ final class BackendProcess {
         }
         return d;
     }
-
-    String command() { return command; }
 
     /**
      * Kills the process and everything of the backend's: descendants (a shell's children, a

@@ -148,7 +148,7 @@ public final class ExecBackend implements Backend {
     @Override
     public synchronized Outputs run(Invocation inv) throws Exception {
         ensureStarted();
-        if (unusable != null) throw new ProtocolException(unusable, false);
+        if (unusable != null) throw new ProtocolException(unusable);
         String why = info.capabilities().whyNot(inv);
         if (why != null) throw new NotSupportedException(why);
 
@@ -165,7 +165,7 @@ public final class ExecBackend implements Backend {
         String type = reply.path("type").asText("");
         if (!reply.path("id").isIntegralNumber() || got != id) {
             if (type.equals("error") && reply.path("id").isNull()) {
-                throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false, true);
+                throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), true);
             }
             throw channel.broken("protocol: answer for id " + reply.path("id") + " while waiting for id " + id);
         }
@@ -173,7 +173,7 @@ public final class ExecBackend implements Backend {
         switch (type) {
             case "result": return readOutputs(inv, reply);
             case "not_supported": throw new NotSupportedException(oneLine(reply.path("reason").asText("no reason given")));
-            case "error": throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), false, true);
+            case "error": throw new ProtocolException("backend error: " + oneLine(reply.path("message").asText("(no message)")), true);
             default: throw channel.broken("protocol: unexpected answer type '" + type + "' to run");
         }
     }

@@ -123,7 +123,7 @@ record Hello(BackendInfo info, String unusable) {
     }
 
     private static ProtocolException broken(String message) {
-        return new ProtocolException(message, true);
+        return new ProtocolException(message);
     }
 
     private static String suiteVersion() {

@@ -44,12 +44,12 @@ public final class MessageChannel {
 
     /** Starts {@code /bin/sh -c command} in the current directory. */
     public static MessageChannel start(String command) throws IOException {
-        return new MessageChannel(BackendProcess.start(command, null));
+        return new MessageChannel(BackendProcess.start(command, java.util.Map.of()));
     }
 
     /** Starts {@code /bin/sh -c command} with {@code env} added to its environment (one rank of a {@link RankGroup}). */
     static MessageChannel start(String command, java.util.Map<String, String> env) throws IOException {
-        return new MessageChannel(BackendProcess.start(command, null, env));
+        return new MessageChannel(BackendProcess.start(command, env));
     }
 
     /**
@@ -100,7 +100,7 @@ public final class MessageChannel {
     /** The answer broke the protocol: the process is killed (its state is unknown) and the error carries its stderr. */
     ProtocolException broken(String message) {
         kill();
-        return new ProtocolException(message + stderrSuffix(), true);
+        return new ProtocolException(message + stderrSuffix());
     }
 
     private BackendCrashedException crashed(String what) {

@@ -53,11 +53,11 @@ final class OutputFileReader {
         try {
             p = Path.of(path);
         } catch (RuntimeException e) {
-            throw new ProtocolException(where + ": invalid path '" + MessageChannel.oneLine(path) + "'", false);
+            throw new ProtocolException(where + ": invalid path '" + MessageChannel.oneLine(path) + "'");
         }
         Path resolved = (p.isAbsolute() ? p : caseDir.resolve(p)).normalize();
         if (!resolved.startsWith(caseDir) || resolved.equals(caseDir)) {
-            throw new ProtocolException(where + ": path " + path + " is outside the case directory (refused)", false);
+            throw new ProtocolException(where + ": path " + path + " is outside the case directory (refused)");
         }
         return resolved;
     }
@@ -77,12 +77,12 @@ final class OutputFileReader {
             try {
                 a = Files.readAttributes(at, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                throw new ProtocolException(where + ": no file at " + file, false);
+                throw new ProtocolException(where + ": no file at " + file);
             }
-            if (a.isSymbolicLink()) throw new ProtocolException(where + ": path " + path + " leads outside the case directory (refused): it is a symlink", false);
+            if (a.isSymbolicLink()) throw new ProtocolException(where + ": path " + path + " leads outside the case directory (refused): it is a symlink");
             boolean last = i == rel.getNameCount() - 1;
-            if (last && !a.isRegularFile()) throw new ProtocolException(where + ": " + file + " is not a regular file (refused)", false);
-            if (!last && !a.isDirectory()) throw new ProtocolException(where + ": no file at " + file, false);
+            if (last && !a.isRegularFile()) throw new ProtocolException(where + ": " + file + " is not a regular file (refused)");
+            if (!last && !a.isDirectory()) throw new ProtocolException(where + ": no file at " + file);
             if (last && a.size() > budget) throw overBudget(where, a.size(), budget);
         }
         try (FileChannel ch = open(where, file)) {
@@ -95,17 +95,17 @@ final class OutputFileReader {
             if (want > budget) throw overBudget(where, want, budget);
             if (size < want) {
                 throw new ProtocolException(where + ": " + name + ": truncated: header promises " + h.dataBytes() + " data bytes for "
-                        + h.dtype().npyDescr() + h.shapeString() + ", file has " + (size - h.dataOffset()), false);
+                        + h.dtype().npyDescr() + h.shapeString() + ", file has " + (size - h.dataOffset()));
             }
             Tensor t = Npy.readData(in, h, name);
-            if (in.read() >= 0) throw new ProtocolException(where + ": " + name + ": bytes after the data of " + h.dtype().npyDescr() + h.shapeString(), false);
+            if (in.read() >= 0) throw new ProtocolException(where + ": " + name + ": bytes after the data of " + h.dtype().npyDescr() + h.shapeString());
             return t;
         } catch (Limited.Over e) {
             throw overBudget(where, e.limit + 1, budget);
         } catch (NpyException e) {
-            throw new ProtocolException(where + ": " + e.getMessage(), false);
+            throw new ProtocolException(where + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new ProtocolException(where + ": cannot read " + file + ": " + MessageChannel.oneLine(String.valueOf(e.getMessage())), false);
+            throw new ProtocolException(where + ": cannot read " + file + ": " + MessageChannel.oneLine(String.valueOf(e.getMessage())));
         }
     }
 
@@ -117,15 +117,15 @@ final class OutputFileReader {
         } catch (TimeoutException e) {
             f.cancel(true);
             unblock(file);
-            throw new ProtocolException(where + ": " + file + " did not open within " + OPEN_MILLIS + " ms (not a regular file; refused)", false);
+            throw new ProtocolException(where + ": " + file + " did not open within " + OPEN_MILLIS + " ms (not a regular file; refused)");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof NoSuchFileException) throw new ProtocolException(where + ": no file at " + file, false);
+            if (c instanceof NoSuchFileException) throw new ProtocolException(where + ": no file at " + file);
             // ELOOP: the name became a symlink after the lstat
-            throw new ProtocolException(where + ": cannot open " + file + " (refused): " + MessageChannel.oneLine(String.valueOf(c.getMessage())), false);
+            throw new ProtocolException(where + ": cannot open " + file + " (refused): " + MessageChannel.oneLine(String.valueOf(c.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProtocolException(where + ": interrupted while opening " + file, false);
+            throw new ProtocolException(where + ": interrupted while opening " + file);
         }
     }
 
@@ -139,7 +139,7 @@ final class OutputFileReader {
     }
 
     private static ProtocolException overBudget(String where, long size, long budget) {
-        return new ProtocolException(where + ": " + size + " bytes, over the limit of " + budget + " bytes for this case", false);
+        return new ProtocolException(where + ": " + size + " bytes, over the limit of " + budget + " bytes for this case");
     }
 
     /** A stream that refuses to give more than {@code limit} bytes: reading past it throws. */

@@ -20,11 +20,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.permcheck.engine.codec.CallCodec;
+import org.permcheck.engine.codec.TensorRefs;
 import org.permcheck.engine.model.Status;
 import org.permcheck.spi.BackendCrashedException;
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
-import org.permcheck.tensor.npy.Npy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,11 +108,8 @@ public final class RankGroup implements AutoCloseable {
         g.helloOrClose(r -> {
             ObjectNode hello = Hello.request(g.dirs.get(r)).put("rank", r).put("world_size", worldSize);
             JsonNode a = g.ranks.get(r).exchange(hello, "hello of rank " + r, Duration.ZERO);
-            if (!"hello".equals(a.path("type").asText())) throw new ProtocolException("protocol: rank " + r + " answered hello with " + MessageChannel.abbreviate(a.toString()), true);
-            if (a.path("protocol").asInt(-1) != Hello.PROTOCOL) throw new ProtocolException("protocol: rank " + r + " speaks protocol " + a.path("protocol") + "; this engine speaks " + Hello.PROTOCOL, true);
+            g.helloAnswered(a, "rank " + r);
             g.checkRank(r, a, worldSize, "hello");
-            long pid = a.path("pid").asLong(-1);
-            if (pid > 0) synchronized (g.pids) { g.pids.add(pid); }
             return null;
         }, limit);
         return g;
@@ -166,14 +164,11 @@ public final class RankGroup implements AutoCloseable {
         g.helloOrClose(r -> {
             ObjectNode hello = Hello.request(scratch.toRealPath()).put("world_size", worldSize).put("single_controller", true);
             JsonNode a = ch.exchange(hello, "hello of the single controller", Duration.ZERO);
-            if (!"hello".equals(a.path("type").asText())) throw new ProtocolException("protocol: the controller answered hello with " + MessageChannel.abbreviate(a.toString()), true);
-            if (a.path("protocol").asInt(-1) != Hello.PROTOCOL) throw new ProtocolException("protocol: the controller speaks protocol " + a.path("protocol") + "; this engine speaks " + Hello.PROTOCOL, true);
+            g.helloAnswered(a, "the controller");
             if (!a.path("single_controller").asBoolean(false) || a.path("world_size").asInt(-1) != worldSize) {
                 throw new ProtocolException("the controller answered hello as single_controller " + a.path("single_controller") + " of world size " + a.path("world_size")
-                        + ", expected one controller of " + worldSize + " ranks (wrong rank)", true);
+                        + ", expected one controller of " + worldSize + " ranks (wrong rank)");
             }
-            long pid = a.path("pid").asLong(-1);
-            if (pid > 0) synchronized (g.pids) { g.pids.add(pid); }
             return null;
         }, limit);
         return g;
@@ -205,16 +200,16 @@ public final class RankGroup implements AutoCloseable {
                 for (int r = 0; r < worldSize; r++) {
                     clear(dirs.get(r));
                     ObjectNode one = rs.addObject().put("rank", r).put("dir", dirs.get(r).toString());
-                    writeInputs(one.putObject("inputs"), dirs.get(r), inputs.get(r));
+                    one.set("inputs", writeInputs(dirs.get(r), inputs.get(r)));
                 }
                 JsonNode a = answer(ranks.get(0), req, id, "case " + caseName + " on the controller", "the controller");
                 if (a.path("world_size").asInt(-1) != worldSize || !a.path("ranks").isArray() || a.path("ranks").size() != worldSize) {
                     throw new ProtocolException("the controller answered case " + caseName + " with " + a.path("ranks").size() + " ranks of world size "
-                            + a.path("world_size") + ", expected " + worldSize + " (wrong rank)", true);
+                            + a.path("world_size") + ", expected " + worldSize + " (wrong rank)");
                 }
                 for (int r = 0; r < worldSize; r++) {
                     JsonNode one = a.path("ranks").get(r);
-                    if (one.path("rank").asInt(-1) != r) throw new ProtocolException("the controller's answer " + r + " names rank " + one.path("rank") + " (wrong rank)", true);
+                    if (one.path("rank").asInt(-1) != r) throw new ProtocolException("the controller's answer " + r + " names rank " + one.path("rank") + " (wrong rank)");
                     out.set(r, readOutputs(r, dirs.get(r), one.path("outputs"), budget));
                 }
                 return null;
@@ -226,7 +221,7 @@ public final class RankGroup implements AutoCloseable {
             clear(dir);
             ObjectNode req = JSON.createObjectNode().put("type", "run").put("id", id).put("case", caseName).put("op", op)
                     .put("rank", r).put("world_size", worldSize).put("dir", dir.toString());
-            writeInputs(req.putObject("inputs"), dir, inputs.get(r));
+            req.set("inputs", writeInputs(dir, inputs.get(r)));
             JsonNode a = answer(ranks.get(r), req, id, "case " + caseName + " on rank " + r, "rank " + r);
             checkRank(r, a, worldSize, "case " + caseName);
             Map<String, Tensor> outs = readOutputs(r, dir, a.path("outputs"), budget);
@@ -236,24 +231,19 @@ public final class RankGroup implements AutoCloseable {
         return out;
     }
 
-    private static void writeInputs(ObjectNode ins, Path dir, Map<String, Tensor> inputs) throws IOException {
-        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-            Path p = dir.resolve("in_" + e.getKey() + ".npy");
-            Npy.write(e.getValue(), p);
-            ObjectNode ref = ins.putObject(e.getKey()).put("path", p.toString()).put("dtype", e.getValue().dtype().id());
-            ArrayNode shape = ref.putArray("shape");
-            for (long d : e.getValue().shape()) shape.add(d);
-        }
+    /** A rank's inputs as .npy in its directory, referenced by absolute path as a single backend's are (docs/protocol.md 3.2). */
+    private static ObjectNode writeInputs(Path dir, Map<String, Tensor> inputs) throws IOException {
+        return new CallCodec(dir, TensorRefs.PATH).writeTensors(inputs, name -> "in_" + name + ".npy");
     }
 
     /** The answer to {@code req}: a result with the request's id, or the ProtocolException its type means. */
     private static JsonNode answer(MessageChannel ch, ObjectNode req, int id, String what, String who) throws Exception {
         JsonNode a = ch.exchange(req, what, Duration.ZERO);
         String type = a.path("type").asText();
-        if ("error".equals(type)) throw new ProtocolException(who + " answered error: " + MessageChannel.oneLine(a.path("message").asText()), false);
-        if ("not_supported".equals(type)) throw new ProtocolException(who + " answered not_supported: " + MessageChannel.oneLine(a.path("reason").asText()), false);
-        if (!"result".equals(type)) throw new ProtocolException("protocol: " + who + " answered " + MessageChannel.abbreviate(a.toString()), true);
-        if (a.path("id").asInt(-1) != id) throw new ProtocolException("protocol: " + who + " answered id " + a.path("id") + " to request " + id, true);
+        if ("error".equals(type)) throw new ProtocolException(who + " answered error: " + MessageChannel.oneLine(a.path("message").asText()));
+        if ("not_supported".equals(type)) throw new ProtocolException(who + " answered not_supported: " + MessageChannel.oneLine(a.path("reason").asText()));
+        if (!"result".equals(type)) throw new ProtocolException("protocol: " + who + " answered " + MessageChannel.abbreviate(a.toString()));
+        if (a.path("id").asInt(-1) != id) throw new ProtocolException("protocol: " + who + " answered id " + a.path("id") + " to request " + id);
         return a;
     }
 
@@ -276,17 +266,28 @@ public final class RankGroup implements AutoCloseable {
                 logical = null;
             }
             if (logical == null || logical.storage() != t.dtype() || !t.sameShape(shape.stream().mapToLong(Long::longValue).toArray())) {
-                throw new ProtocolException(where + ": reply says " + dtype + shape + ", file holds " + t.dtype().npyDescr() + t.shapeString(), false);
+                throw new ProtocolException(where + ": reply says " + dtype + shape + ", file holds " + t.dtype().npyDescr() + t.shapeString());
             }
             outs.put(e.getKey(), t);
         }
         return outs;
     }
 
+    /**
+     * {@code who}'s answer to hello must be a hello of protocol 1; the process id it reports joins
+     * the no-orphan check ({@link #pids()}, read only once every hello passed).
+     */
+    private void helloAnswered(JsonNode a, String who) throws ProtocolException {
+        if (!"hello".equals(a.path("type").asText())) throw new ProtocolException("protocol: " + who + " answered hello with " + MessageChannel.abbreviate(a.toString()));
+        if (a.path("protocol").asInt(-1) != Hello.PROTOCOL) throw new ProtocolException("protocol: " + who + " speaks protocol " + a.path("protocol") + "; this engine speaks " + Hello.PROTOCOL);
+        long pid = a.path("pid").asLong(-1);
+        if (pid > 0) synchronized (pids) { pids.add(pid); }
+    }
+
     private void checkRank(int r, JsonNode a, int worldSize, String what) throws ProtocolException {
         if (a.path("rank").asInt(-1) != r || a.path("world_size").asInt(-1) != worldSize) {
             throw new ProtocolException("rank " + r + " answered " + what + " as rank " + a.path("rank") + " of " + a.path("world_size")
-                    + " (wrong rank)", true);
+                    + " (wrong rank)");
         }
     }
 

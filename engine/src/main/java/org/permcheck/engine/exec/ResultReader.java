@@ -61,7 +61,7 @@ final class ResultReader {
             String name = e.getKey();
             Port port = null;
             for (Port p : inv.op().outputs()) if (p.name().equals(name)) port = p;
-            if (port == null) throw new ProtocolException("unknown output '" + name + "' for " + inv.op().wireName(), false);
+            if (port == null) throw new ProtocolException("unknown output '" + name + "' for " + inv.op().wireName());
             got.put(name, readOutput(port, e.getValue(), inv));
         }
         return new Outputs(got);
@@ -77,29 +77,29 @@ final class ResultReader {
         Outputs o = read(inv, outs);
         java.util.Set<String> checked = null;
         if (!guarded.isMissingNode() && !guarded.isNull()) {
-            if (!guarded.isArray()) throw new ProtocolException("protocol: 'guarded' must be an array of output names", false);
+            if (!guarded.isArray()) throw new ProtocolException("protocol: 'guarded' must be an array of output names");
             checked = new java.util.HashSet<>();
             for (JsonNode n : guarded) {
                 if (!n.isTextual() || !o.tensors().containsKey(n.asText())) {
-                    throw new ProtocolException("protocol: 'guarded' names " + n + ", not an output of this result", false);
+                    throw new ProtocolException("protocol: 'guarded' names " + n + ", not an output of this result");
                 }
                 checked.add(n.asText());
             }
         }
         if (breaches.isMissingNode() || breaches.isNull()) return o;
-        if (!breaches.isArray()) throw new ProtocolException("protocol: 'guard_breaches' must be an array", false);
+        if (!breaches.isArray()) throw new ProtocolException("protocol: 'guard_breaches' must be an array");
         List<org.permcheck.spi.GuardBreach> found = new ArrayList<>();
         for (JsonNode b : breaches) {
             if (!b.isObject() || !b.path("output").isTextual() || !b.path("offset").isIntegralNumber() || !b.path("bytes").isIntegralNumber()
                     || b.path("bytes").asLong() <= 0) {
-                throw new ProtocolException("protocol: a guard breach needs output (string), offset (integer) and bytes (integer > 0), got " + b, false);
+                throw new ProtocolException("protocol: a guard breach needs output (string), offset (integer) and bytes (integer > 0), got " + b);
             }
             String name = b.path("output").asText();
             // a library's own allocation inside the call (a guarded scratch buffer no output names) is
             // described in parentheses; its breach is as real as an output's (docs/protocol.md 3.3)
             boolean allocation = name.length() > 2 && name.startsWith("(") && name.endsWith(")");
             if (!allocation && (!o.tensors().containsKey(name) || (checked != null && !checked.contains(name)))) {
-                throw new ProtocolException("protocol: a guard breach of '" + name + "', not a " + (checked == null ? "" : "guarded ") + "output of this result", false);
+                throw new ProtocolException("protocol: a guard breach of '" + name + "', not a " + (checked == null ? "" : "guarded ") + "output of this result");
             }
             found.add(new org.permcheck.spi.GuardBreach(name, b.path("offset").asLong(), b.path("bytes").asLong()));
         }
@@ -109,30 +109,30 @@ final class ResultReader {
     private Tensor readOutput(Port port, JsonNode ref, Invocation inv) throws ProtocolException {
         String where = "output '" + port.name() + "'";
         if (!ref.isObject() || !ref.path("path").isTextual() || !ref.path("dtype").isTextual() || !ref.path("shape").isArray()) {
-            throw new ProtocolException(where + ": needs path, dtype and shape", false);
+            throw new ProtocolException(where + ": needs path, dtype and shape");
         }
         DType dtype;
         try {
             dtype = DType.byId(ref.path("dtype").asText());
         } catch (IllegalArgumentException e) {
-            throw new ProtocolException(where + ": unknown dtype '" + ref.path("dtype").asText() + "'", false);
+            throw new ProtocolException(where + ": unknown dtype '" + ref.path("dtype").asText() + "'");
         }
         JsonNode shapeNode = ref.path("shape");
         long[] shape = new long[shapeNode.size()];
         for (int i = 0; i < shape.length; i++) {
-            if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) throw new ProtocolException(where + ": bad shape " + shapeNode, false);
+            if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) throw new ProtocolException(where + ": bad shape " + shapeNode);
             shape[i] = shapeNode.get(i).asLong();
         }
         // opened once, no symlink followed, at most budget + 1 bytes read (section 5)
         Tensor t = files.read(where, ref.path("path").asText(), OutputBudget.bytesFor(inv, port));
         if (t.dtype() != dtype.storage() || !Arrays.equals(t.shape(), shape)) {
             throw new ProtocolException(where + ": reply says " + dtype.id() + Arrays.toString(shape) + ", file holds "
-                    + t.dtype().npyDescr() + t.shapeString(), false);
+                    + t.dtype().npyDescr() + t.shapeString());
         }
         try {
             return Npy.asLogical(t, dtype, where);
         } catch (NpyException e) {
-            throw new ProtocolException(where + ": " + e.getMessage(), false);
+            throw new ProtocolException(where + ": " + e.getMessage());
         }
     }
 }

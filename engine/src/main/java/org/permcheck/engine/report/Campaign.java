@@ -1,12 +1,8 @@
 package org.permcheck.engine.report;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,15 +170,9 @@ public final class Campaign {
             n.put("first_case", s.firstCase());
             n.put("bundles", s.bundles());
         }
-        Path partial = dir.resolve("." + FILE + ".partial"), target = dir.resolve(FILE);
+        Path partial = ReportSet.partial(dir, FILE);
         JsonReport.MAPPER.writeValue(partial.toFile(), root);
-        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        try {
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        ReportSet.sync(partial);
+        ReportSet.moveIntoPlace(partial, dir.resolve(FILE));
     }
 }

@@ -12,7 +12,6 @@ import org.permcheck.contract.Rule;
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
-import org.permcheck.engine.model.Violation;
 
 /**
  * The failures of report.html, one expandable group per {@link FailureSignature} (the grouping every
@@ -38,7 +37,7 @@ final class HtmlGroups {
         for (SignatureTable.Group g : SignatureTable.of(run)) {
             List<CaseResult> m = members.getOrDefault(g.signature(), List.of());
             Set<String> rules = new TreeSet<>(StatusTable::compareRuleIds);
-            for (CaseResult r : m) rules.addAll(countedRules(r));
+            for (CaseResult r : m) rules.addAll(StatusTable.countedRules(r));
             // the anchor is the label made safe (BundleName: a CRC suffix keeps distinct labels apart)
             groups.add(new Group(g, "sig-" + BundleName.of(g.signature().label()), m, rules));
         }
@@ -47,20 +46,6 @@ final class HtmlGroups {
     }
 
     List<Group> groups() { return groups; }
-
-    /**
-     * The rules under which a failure counts in the rule x status matrix ({@link StatusTable}): a FAIL
-     * against the rules it violates, any other status under all the case's rules.
-     */
-    static Set<String> countedRules(CaseResult r) {
-        Set<String> out = new TreeSet<>();
-        if (r.status() == Status.FAIL && !r.violations().isEmpty()) {
-            for (Violation v : r.violations()) out.add(v.rule());
-        } else {
-            out.addAll(r.rules().isEmpty() ? List.of("(none)") : r.rules());
-        }
-        return out;
-    }
 
     /** The anchor of the first (largest) group holding a case counted in this matrix cell, or null. */
     String anchorFor(String rule, Status status) {

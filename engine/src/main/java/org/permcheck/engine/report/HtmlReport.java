@@ -1,8 +1,6 @@
 package org.permcheck.engine.report;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +23,6 @@ import org.permcheck.engine.model.Violation;
  */
 public final class HtmlReport {
     private HtmlReport() {}
-
-    public static void write(RunResult run, Path file) throws IOException {
-        Files.writeString(file, render(run, file.toAbsolutePath().getParent()), StandardCharsets.UTF_8);
-    }
-
-    public static String render(RunResult run) {
-        return render(run, null);
-    }
 
     /** @param reportDir where the page will live, so bundle links can be relative (null: no links) */
     public static String render(RunResult run, Path reportDir) {

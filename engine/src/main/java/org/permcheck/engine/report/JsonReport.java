@@ -193,13 +193,11 @@ public final class JsonReport {
     public static RunResult read(Path file) throws IOException {
         JsonNode root = JsonFile.object(file, FORMAT, FORMAT_VERSION);
         JsonNode ri = root.path("run_info");
-        List<String> cmd = new ArrayList<>();
-        ri.path("command_line").forEach(n -> cmd.add(n.asText()));
         List<Long> seeds = new ArrayList<>();
         ri.path("seeds").forEach(n -> seeds.add(n.asLong()));
         Map<String, String> backend = new LinkedHashMap<>();
         ri.path("backend").fields().forEachRemaining(e -> backend.put(e.getKey(), e.getValue().asText()));
-        RunInfo info = new RunInfo(ri.path("suite_version").asText(), ri.path("git_commit").asText(), cmd,
+        RunInfo info = new RunInfo(ri.path("suite_version").asText(), ri.path("git_commit").asText(), JsonFile.strings(ri.path("command_line")),
                 ri.path("tier").asText(), seeds, backend, ri.path("jdk").asText(), ri.path("started_at").asText(),
                 ri.path("wall_millis").asLong(), ri.hasNonNull("vector_set")
                         ? new VectorSetPin(ri.path("vector_set").path("count").asInt(), ri.path("vector_set").path("sha256").asText()) : null,
@@ -207,10 +205,6 @@ public final class JsonReport {
 
         List<CaseResult> results = new ArrayList<>();
         for (JsonNode c : root.path("cases")) {
-            List<String> rules = new ArrayList<>();
-            c.path("rules").forEach(n -> rules.add(n.asText()));
-            List<String> features = new ArrayList<>();
-            c.path("features").forEach(n -> features.add(n.asText()));
             List<Violation> vs = new ArrayList<>();
             for (JsonNode v : c.path("violations")) {
                 JsonNode m = v.get("first");
@@ -219,7 +213,7 @@ public final class JsonReport {
                         m.path("expected").asText(), m.path("actual").asText());
                 vs.add(new Violation(v.path("rule").asText(), v.path("message").asText(), first, v.path("more").asLong()));
             }
-            results.add(new CaseResult(c.path("id").asText(), c.path("op").asText(), rules, features,
+            results.add(new CaseResult(c.path("id").asText(), c.path("op").asText(), JsonFile.strings(c.path("rules")), JsonFile.strings(c.path("features")),
                     Status.valueOf(c.path("status").asText()), vs, text(c, "detail"), c.path("nanos").asLong(),
                     c.path("size_bytes").asLong(), c.hasNonNull("seed") ? c.get("seed").asLong() : null,
                     text(c, "shrunk"), text(c, "repro_dir"), c.hasNonNull("not_judged") ? NotJudged.byId(c.get("not_judged").asText()) : null,
@@ -227,8 +221,6 @@ public final class JsonReport {
         }
         Map<String, Long> coverage = new LinkedHashMap<>();
         root.path("coverage").fields().forEachRemaining(e -> coverage.put(e.getKey(), e.getValue().asLong()));
-        List<String> problems = new ArrayList<>();
-        root.path("expectation_problems").forEach(n -> problems.add(n.asText()));
         List<ExpectationMatch> matches = new ArrayList<>();
         try {
             for (JsonNode m : root.path("expectation_matches")) {
@@ -244,15 +236,14 @@ public final class JsonReport {
         u.path("features").fields().forEachRemaining(e -> unlistedFeatures.put(e.getKey(), e.getValue().asLong()));
         UnlistedPasses unlisted = u.path("cases").asLong() == 0 ? UnlistedPasses.NONE
                 : new UnlistedPasses(u.path("cases").asLong(), unlistedRules, unlistedFeatures);
-        List<String> reasons = new ArrayList<>();
-        root.path("verdict_reasons").forEach(n -> reasons.add(n.asText()));
         RunVerdict verdict;
         try {
             verdict = RunVerdict.byLabel(root.path("verdict").asText());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
-        return new RunResult(info, results, coverage, verdict, reasons, problems, unlisted, matches);
+        return new RunResult(info, results, coverage, verdict, JsonFile.strings(root.path("verdict_reasons")),
+                JsonFile.strings(root.path("expectation_problems")), unlisted, matches);
     }
 
     private static String text(JsonNode o, String field) {

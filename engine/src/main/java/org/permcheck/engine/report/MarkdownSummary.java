@@ -1,9 +1,5 @@
 package org.permcheck.engine.report;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,10 +21,6 @@ public final class MarkdownSummary {
     public static final int FIRST_FAILURES = 10;
 
     private MarkdownSummary() {}
-
-    public static void write(RunResult run, Path file) throws IOException {
-        Files.writeString(file, render(run), StandardCharsets.UTF_8);
-    }
 
     public static String render(RunResult run) {
         RunInfo info = run.info();

@@ -76,23 +76,22 @@ final class Markup {
             clean.append(c < 0x20 || c == 0x7f ? '\uFFFD' : c);
         }
         String body = clean.toString().replace("|", "\\|");
-        int longest = 0, run = 0;
-        for (int i = 0; i < body.length(); i++) {
-            run = body.charAt(i) == '`' ? run + 1 : 0;
-            longest = Math.max(longest, run);
-        }
-        String fence = "`".repeat(longest + 1);
+        String fence = "`".repeat(longestBacktickRun(body) + 1);
         boolean pad = body.isEmpty() || body.startsWith("`") || body.endsWith("`");
         return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
     }
 
     /** A fence for a Markdown code block that the content cannot close: longer than any backtick run. */
     static String fenceFor(String content) {
+        return "`".repeat(Math.max(3, longestBacktickRun(content) + 1));
+    }
+
+    private static int longestBacktickRun(String s) {
         int longest = 0, run = 0;
-        for (int i = 0; i < content.length(); i++) {
-            run = content.charAt(i) == '`' ? run + 1 : 0;
+        for (int i = 0; i < s.length(); i++) {
+            run = s.charAt(i) == '`' ? run + 1 : 0;
             longest = Math.max(longest, run);
         }
-        return "`".repeat(Math.max(3, longest + 1));
+        return longest;
     }
 }

@@ -37,17 +37,11 @@ public final class ReportDir implements AutoCloseable {
     }
 
     /**
-     * Creates (if needed), locks and clears {@code dir}.
+     * Creates (if needed), locks and clears {@code dir}; with {@code keepBundles} the repro bundles
+     * stay (a resumed fuzz campaign's earlier sessions wrote them, and its reports of those sessions'
+     * signatures point there).
      *
      * @throws IOException one line: the path is a file, or another run holds the directory
-     */
-    public static ReportDir claim(Path dir) throws IOException {
-        return claim(dir, false);
-    }
-
-    /**
-     * As {@link #claim(Path)}; with {@code keepBundles} the repro bundles stay (a resumed fuzz
-     * campaign's earlier sessions wrote them, and its reports of those sessions' signatures point there).
      */
     public static ReportDir claim(Path dir, boolean keepBundles) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IOException(dir + " is a file, not a directory");

@@ -2,6 +2,7 @@ package org.permcheck.engine.report;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import org.permcheck.engine.model.RunResult;
 
@@ -36,7 +38,13 @@ public final class ReportSet {
         void write(RunResult run, Path file) throws IOException;
     }
 
-    private static final List<Writer> WRITERS = List.of(JsonReport::write, MarkdownSummary::write, HtmlReport::write, JUnitXmlReport::write);
+    private static final List<Writer> WRITERS = List.of(JsonReport::write, text((run, dir) -> MarkdownSummary.render(run)),
+            text(HtmlReport::render), text((run, dir) -> JUnitXmlReport.render(run)));
+
+    /** A report rendered as one string and written as UTF-8; {@code render} is told the report directory (report.html links bundles relative to it). */
+    private static Writer text(BiFunction<RunResult, Path, String> render) {
+        return (run, file) -> Files.writeString(file, render.apply(run, file.toAbsolutePath().getParent()), StandardCharsets.UTF_8);
+    }
 
     /** Writes the four reports and returns their paths, in the order above. */
     public static List<Path> write(RunResult run, Path dir) throws IOException {
@@ -47,9 +55,7 @@ public final class ReportSet {
                 Path partial = partial(dir, NAMES.get(i));
                 partials.add(partial);
                 WRITERS.get(i).write(run, partial);
-                try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+                sync(partial);
             }
         } catch (IOException | RuntimeException e) {
             for (Path p : partials) deleteQuietly(p);
@@ -58,19 +64,31 @@ public final class ReportSet {
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < NAMES.size(); i++) {
             Path target = dir.resolve(NAMES.get(i));
-            try {
-                Files.move(partials.get(i), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partials.get(i), target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveIntoPlace(partials.get(i), target);
             out.add(target);
         }
         return out;
     }
 
-    /** Where {@code name} is written before it is renamed into place. */
+    /** Where {@code name} is written before it is renamed into place (campaign.json too). */
     static Path partial(Path dir, String name) {
         return dir.resolve("." + name + ".partial");
+    }
+
+    /** A written partial file on the disk, before its rename makes it the file (a kill -9 keeps one or the other). */
+    static void sync(Path partial) throws IOException {
+        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Renames a synced partial file onto its target, atomically where the file system can. */
+    static void moveIntoPlace(Path partial, Path target) throws IOException {
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void deleteQuietly(Path p) {

@@ -1,14 +1,18 @@
 package org.permcheck.engine.report;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.permcheck.engine.model.CaseResult;
 import org.permcheck.engine.model.RunResult;
 import org.permcheck.engine.model.Status;
+import org.permcheck.engine.model.Violation;
 
 /**
  * The counts every report shows: cases per status, rule x status, NOT_SUPPORTED per feature.
@@ -43,15 +47,23 @@ public final class StatusTable {
      * cases red. Every other status counts under all the case's rules.
      */
     private void countRules(CaseResult r) {
+        Collection<String> counted = countedRules(r);
+        for (String rule : counted) bump(rule, r.status());
+        if (r.status() == Status.FAIL) for (String rule : r.rules()) if (!counted.contains(rule)) bump(rule, Status.PASS);
+    }
+
+    /**
+     * The rules under which a case counts with its own status in the rule x status matrix (report.html's
+     * failure groups are linked from those cells): a FAIL with violations under the rules it violates,
+     * any other case under all its rules.
+     */
+    static Collection<String> countedRules(CaseResult r) {
         if (r.status() == Status.FAIL && !r.violations().isEmpty()) {
-            java.util.Set<String> broken = new java.util.TreeSet<>();
-            for (var v : r.violations()) broken.add(v.rule());
-            for (String rule : broken) bump(rule, Status.FAIL);
-            for (String rule : r.rules()) if (!broken.contains(rule)) bump(rule, Status.PASS);
-            return;
+            Set<String> broken = new TreeSet<>();
+            for (Violation v : r.violations()) broken.add(v.rule());
+            return broken;
         }
-        List<String> rules = r.rules().isEmpty() ? List.of("(none)") : r.rules();
-        for (String rule : rules) bump(rule, r.status());
+        return r.rules().isEmpty() ? List.of("(none)") : r.rules();
     }
 
     private void bump(String rule, Status s) {
@@ -60,8 +72,6 @@ public final class StatusTable {
 
     /** Number of cases with this status (0 when none). */
     public long count(Status s) { return perStatus.get(s); }
-
-    public Map<Status, Long> perStatus() { return perStatus; }
 
     /** Rule id -> status -> count, rule ids in natural order (D2 before D10). */
     public Map<String, Map<Status, Long>> perRule() { return perRule; }

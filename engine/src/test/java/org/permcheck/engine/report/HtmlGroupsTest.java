@@ -42,7 +42,7 @@ class HtmlGroupsTest {
 
     @Test
     void groupsComeCountsFirstAndShowOnlyAFewFailuresWhole() {
-        String html = HtmlReport.render(manyOfOne());
+        String html = HtmlReport.render(manyOfOne(), null);
         int d3 = html.indexOf("<b>12 cases</b> token_dispatch FAIL [D3] output");
         int err = html.indexOf("<b>1 case</b> token_combine ERROR");
         assertTrue(d3 > 0 && err > d3, "the 12-case group before the 1-case group");
@@ -60,7 +60,7 @@ class HtmlGroupsTest {
         assertEquals("token_dispatch FAIL [D3] output", groupOf(g, d3).table().signature().label());
         assertEquals("token_combine ERROR", groupOf(g, c1).table().signature().label());
         assertEquals(null, g.anchorFor("D1", Status.FAIL), "D1 held in every case: no failure group");
-        String html = HtmlReport.render(manyOfOne());
+        String html = HtmlReport.render(manyOfOne(), null);
         assertTrue(html.contains("<td class=\"FAIL\"><a href=\"#" + d3 + "\">12</a></td>"), html);
         assertTrue(html.contains("<td class=\"ERROR\"><a href=\"#" + c1 + "\">1</a></td>"), html);
     }
@@ -68,7 +68,7 @@ class HtmlGroupsTest {
     @Test
     void thePageIsBalancedAndEveryGroupIsLinkedAndEveryLinkLands() {
         for (RunResult run : List.of(manyOfOne(), SampleRuns.mixed())) {
-            String html = HtmlReport.render(run);
+            String html = HtmlReport.render(run, null);
             assertBalanced(html);
             Set<String> anchors = matches(html, "<details class=\"group\" id=\"([^\"]+)\"");
             Set<String> links = matches(html, "href=\"#([^\"]+)\"");
@@ -98,7 +98,7 @@ class HtmlGroupsTest {
         assertEquals(List.of("bf16", "f32", "f16"), List.copyOf(byDtype.keySet()));
         assertEquals(List.of(4L, 4L), List.of(byDtype.get("bf16")[0], byDtype.get("bf16")[1]));
         assertEquals(List.of(2L, 1L), List.of(byDtype.get("f16")[0], byDtype.get("f16")[1]));
-        String html = HtmlReport.render(run);
+        String html = HtmlReport.render(run, null);
         assertTrue(html.contains("8 failed of 8</text>"), "the f32 bar");
         assertTrue(html.contains("1 failed of 2</text>"), "the f16 bar");
         // by size: 6 D3 + ERROR + PASS under 1 KiB (7 failed of 8), 6 D3 in 1-64 KiB

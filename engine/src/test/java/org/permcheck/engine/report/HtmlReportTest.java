@@ -18,7 +18,7 @@ class HtmlReportTest {
 
     @Test
     void containsVerdictMatrixFailuresAndAnInlineSvg() {
-        String html = HtmlReport.render(SampleRuns.mixed());
+        String html = HtmlReport.render(SampleRuns.mixed(), null);
         assertTrue(html.contains("id=\"verdict\">NOT CONFORMANT<"));
         assertTrue(html.contains("id=\"rule-matrix\""));
         // rule D2 row: PASS 2, FAIL 1 (hand count from SampleRuns.mixed), its title, the FAIL linked to its group
@@ -47,7 +47,7 @@ class HtmlReportTest {
 
     @Test
     void hostileStringsAreEscaped() {
-        String html = HtmlReport.render(SampleRuns.mixed());
+        String html = HtmlReport.render(SampleRuns.mixed(), null);
         assertFalse(html.contains("<script>alert"));
         assertFalse(html.contains("<img src=x"));
         assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;"));

@@ -30,7 +30,7 @@ class ReportDirTest {
         Path precious = Files.writeString(dir.resolve("precious.txt"), "keep me");
         Files.createSymbolicLink(bundle.resolve("link"), precious);
         Path mine = Files.writeString(out.resolve("notes.txt"), "the user's own file");
-        try (ReportDir d = ReportDir.claim(out)) {
+        try (ReportDir d = ReportDir.claim(out, false)) {
             for (String name : ReportSet.NAMES) assertFalse(Files.exists(out.resolve(name)), name + " of the previous run is still there");
             assertFalse(Files.exists(out.resolve(RunJournal.FILE)));
             assertFalse(Files.exists(out.resolve("repro")));
@@ -42,7 +42,7 @@ class ReportDirTest {
     @Test
     void aForeignDirectoryIsNotCleared() throws Exception {
         Path out = Files.createDirectories(dir.resolve("foreign/repro/theirs"));
-        try (ReportDir d = ReportDir.claim(dir.resolve("foreign"))) {
+        try (ReportDir d = ReportDir.claim(dir.resolve("foreign"), false)) {
             assertTrue(Files.isDirectory(out), "a directory without our marks keeps its repro/");
         }
     }
@@ -50,15 +50,15 @@ class ReportDirTest {
     @Test
     void aSecondClaimFailsAtOnceAndTouchesNothingUntilTheFirstIsReleased() throws Exception {
         Path out = dir.resolve("busy");
-        try (ReportDir first = ReportDir.claim(out)) {
+        try (ReportDir first = ReportDir.claim(out, false)) {
             ReportSet.write(SampleRuns.mixed(), out);
             byte[] json = Files.readAllBytes(out.resolve(ReportSet.JSON));
-            IOException e = assertThrows(IOException.class, () -> ReportDir.claim(out));
+            IOException e = assertThrows(IOException.class, () -> ReportDir.claim(out, false));
             assertTrue(e.getMessage().contains("is in use by another permcheck run (pid " + ProcessHandle.current().pid()), e.getMessage());
             assertEquals(1, e.getMessage().lines().count());
             assertTrue(java.util.Arrays.equals(json, Files.readAllBytes(out.resolve(ReportSet.JSON))), "the first run's report was touched");
         }
-        try (ReportDir again = ReportDir.claim(out)) {
+        try (ReportDir again = ReportDir.claim(out, false)) {
             assertFalse(Files.exists(out.resolve(ReportSet.JSON)), "released: the next run claims and clears it");
         }
     }
@@ -66,7 +66,7 @@ class ReportDirTest {
     @Test
     void aFileIsNotADirectory() throws Exception {
         Path f = Files.writeString(dir.resolve("file"), "x");
-        IOException e = assertThrows(IOException.class, () -> ReportDir.claim(f));
+        IOException e = assertThrows(IOException.class, () -> ReportDir.claim(f, false));
         assertTrue(e.getMessage().endsWith("is a file, not a directory"), e.getMessage());
     }
 }
