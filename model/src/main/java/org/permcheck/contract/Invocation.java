@@ -34,6 +34,34 @@ public record Invocation(Op op, Profile profile, Map<String, Tensor> inputs, Map
 
     public Optional<Long> optionalAttr(String name) { return Optional.ofNullable(attrs.get(name)); }
 
+    /** This call with input {@code name} set to {@code t} (replaced in place, or added last). */
+    public Invocation withInput(String name, Tensor t) {
+        Map<String, Tensor> in = new LinkedHashMap<>(inputs);
+        in.put(name, t);
+        return new Invocation(op, profile, in, attrs);
+    }
+
+    /** This call without input {@code name}. */
+    public Invocation withoutInput(String name) {
+        Map<String, Tensor> in = new LinkedHashMap<>(inputs);
+        in.remove(name);
+        return new Invocation(op, profile, in, attrs);
+    }
+
+    /** This call with attribute {@code name} set to {@code value} (replaced in place, or added last). */
+    public Invocation withAttr(String name, long value) {
+        Map<String, Long> a = new LinkedHashMap<>(attrs);
+        a.put(name, value);
+        return new Invocation(op, profile, inputs, a);
+    }
+
+    /** This call without attribute {@code name}. */
+    public Invocation withoutAttr(String name) {
+        Map<String, Long> a = new LinkedHashMap<>(attrs);
+        a.remove(name);
+        return new Invocation(op, profile, inputs, a);
+    }
+
     /** Bytes of every input tensor: the load a call hands over (runner's case records, the benches' input_MB). */
     public long inputBytes() {
         long n = 0;

@@ -35,11 +35,7 @@ final class CpuArgsort {
         long experts = inv.attr(Attrs.NUM_EXPERTS);
         Tensor r = Tensor.zeros(ids.dtype(), ids.shape());
         for (long i = 0; i < ids.numel(); i++) r.setLong(i, Math.floorMod(ids.getLong(i) - roll, experts));
-        Map<String, Tensor> inputs = new LinkedHashMap<>(inv.inputs());
-        inputs.put(Ports.TOPK_IDS, r);
-        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
-        attrs.remove(Attrs.ROLL_TO_EXPERT_ID);
-        return new Invocation(inv.op(), inv.profile(), inputs, attrs);
+        return inv.withInput(Ports.TOPK_IDS, r).withoutAttr(Attrs.ROLL_TO_EXPERT_ID);
     }
 
     /** J3: stable argsort of the flat ids by a counting sort: bincount, exclusive scan, then place f = 0, 1, ... */

@@ -39,8 +39,6 @@ final class CpuIndexForm {
         inputs.put(Ports.ROUTING_MAP, routing);
         if (probs != null) inputs.put(Ports.PROBS, probs);
         if (inv.inputs().containsKey(Ports.SCALE_INV)) inputs.put(Ports.SCALE_INV, inv.input(Ports.SCALE_INV)); // F2: scales ride with inp
-        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
-        attrs.remove(Attrs.NUM_EXPERTS);
-        return new Invocation(inv.op(), inv.profile(), inputs, attrs);
+        return new Invocation(inv.op(), inv.profile(), inputs, inv.attrs()).withoutAttr(Attrs.NUM_EXPERTS);
     }
 }

@@ -282,8 +282,6 @@ final class RelationCalls {
                 for (int t = from; t < to; t++) for (long e = 0; e < a.dim(1); e++) used += a.getLong(t, e);
             }
         }
-        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
-        attrs.put(Attrs.NUM_OUT_TOKENS, Math.max(1, used));
-        return new Invocation(Op.DISPATCH, inv.profile(), in, attrs);
+        return new Invocation(Op.DISPATCH, inv.profile(), in, inv.attrs()).withAttr(Attrs.NUM_OUT_TOKENS, Math.max(1, used));
     }
 }

@@ -229,11 +229,7 @@ public final class HandWrittenVectors {
 
     /** {@code inv} with block scales: the scale_inv input and the scale_recipe attribute (F1). */
     static Invocation scaled(Invocation inv, Tensor scale, ScaleRecipe recipe) {
-        Map<String, Tensor> in = new LinkedHashMap<>(inv.inputs());
-        in.put(Ports.SCALE_INV, scale);
-        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
-        attrs.put(Attrs.SCALE_RECIPE, (long) recipe.code());
-        return new Invocation(inv.op(), inv.profile(), in, attrs);
+        return inv.withInput(Ports.SCALE_INV, scale).withAttr(Attrs.SCALE_RECIPE, recipe.code());
     }
 
     /** An fp8 payload whose bytes differ by position (no NaN pattern: e4m3 0x7F/0xFF, e5m2 0x7C and up are avoided). */

@@ -1,7 +1,5 @@
 package org.permcheck.oracle.layout;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.permcheck.contract.Attrs;
 import org.permcheck.contract.Invocation;
@@ -24,11 +22,7 @@ public final class ExpertRoll {
         if (!inv.attrs().containsKey(Attrs.ROLL_TO_EXPERT_ID)) return inv;
         long roll = inv.attr(Attrs.ROLL_TO_EXPERT_ID);
         long experts = Preconditions.numExperts(inv);
-        Map<String, Tensor> inputs = new LinkedHashMap<>(inv.inputs());
-        inputs.put(Ports.TOPK_IDS, rolledIds(inv.input(Ports.TOPK_IDS), roll, experts));
-        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
-        attrs.remove(Attrs.ROLL_TO_EXPERT_ID);
-        return new Invocation(inv.op(), inv.profile(), inputs, attrs);
+        return inv.withInput(Ports.TOPK_IDS, rolledIds(inv.input(Ports.TOPK_IDS), roll, experts)).withoutAttr(Attrs.ROLL_TO_EXPERT_ID);
     }
 
     /**

@@ -47,9 +47,7 @@ public final class IndexForm {
         inputs.put(Ports.ROUTING_MAP, routing);
         weights.ifPresent(w -> inputs.put(Ports.PROBS, probs(ids, w, (int) experts)));
         inv.optionalInput(Ports.SCALE_INV).ifPresent(s -> inputs.put(Ports.SCALE_INV, s)); // F2: scales ride with inp's rows, in either form
-        Map<String, Long> attrs = new LinkedHashMap<>(inv.attrs());
-        attrs.remove(Attrs.NUM_EXPERTS);
-        return new Invocation(Op.DISPATCH, inv.profile(), inputs, attrs);
+        return new Invocation(Op.DISPATCH, inv.profile(), inputs, inv.attrs()).withoutAttr(Attrs.NUM_EXPERTS);
     }
 
     /**
