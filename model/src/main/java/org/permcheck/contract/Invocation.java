@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.permcheck.tensor.Tensor;
 
@@ -35,31 +36,24 @@ public record Invocation(Op op, Profile profile, Map<String, Tensor> inputs, Map
     public Optional<Long> optionalAttr(String name) { return Optional.ofNullable(attrs.get(name)); }
 
     /** This call with input {@code name} set to {@code t} (replaced in place, or added last). */
-    public Invocation withInput(String name, Tensor t) {
-        Map<String, Tensor> in = new LinkedHashMap<>(inputs);
-        in.put(name, t);
-        return new Invocation(op, profile, in, attrs);
-    }
+    public Invocation withInput(String name, Tensor t) { return editing(in -> in.put(name, t), a -> {}); }
 
     /** This call without input {@code name}. */
-    public Invocation withoutInput(String name) {
-        Map<String, Tensor> in = new LinkedHashMap<>(inputs);
-        in.remove(name);
-        return new Invocation(op, profile, in, attrs);
-    }
+    public Invocation withoutInput(String name) { return editing(in -> in.remove(name), a -> {}); }
 
     /** This call with attribute {@code name} set to {@code value} (replaced in place, or added last). */
-    public Invocation withAttr(String name, long value) {
-        Map<String, Long> a = new LinkedHashMap<>(attrs);
-        a.put(name, value);
-        return new Invocation(op, profile, inputs, a);
-    }
+    public Invocation withAttr(String name, long value) { return editing(in -> {}, a -> a.put(name, value)); }
 
     /** This call without attribute {@code name}. */
-    public Invocation withoutAttr(String name) {
+    public Invocation withoutAttr(String name) { return editing(in -> {}, a -> a.remove(name)); }
+
+    /** A copy of this call with its inputs and attributes edited (the record's maps are unmodifiable). */
+    private Invocation editing(Consumer<Map<String, Tensor>> onInputs, Consumer<Map<String, Long>> onAttrs) {
+        Map<String, Tensor> in = new LinkedHashMap<>(inputs);
         Map<String, Long> a = new LinkedHashMap<>(attrs);
-        a.remove(name);
-        return new Invocation(op, profile, inputs, a);
+        onInputs.accept(in);
+        onAttrs.accept(a);
+        return new Invocation(op, profile, in, a);
     }
 
     /** Bytes of every input tensor: the load a call hands over (runner's case records, the benches' input_MB). */
