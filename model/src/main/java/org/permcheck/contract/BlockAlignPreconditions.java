@@ -50,11 +50,7 @@ public final class BlockAlignPreconditions {
 
     /** X12: the num_experts attribute, {@code 1 <= E < 2^31}. */
     static long numExperts(Invocation inv) {
-        Optional<Long> e = inv.optionalAttr(Attrs.NUM_EXPERTS);
-        if (e.isEmpty() || e.get() < 1 || e.get() > Integer.MAX_VALUE) {
-            throw violation(Rule.X12, "moe_align_block_size needs num_experts in [1, 2^31), got " + e.map(String::valueOf).orElse("none"));
-        }
-        return e.get();
+        return Preconditions.requireCount(inv, Attrs.NUM_EXPERTS, Rule.X12, "moe_align_block_size needs");
     }
 
     /**

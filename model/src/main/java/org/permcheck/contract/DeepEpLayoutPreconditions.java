@@ -1,6 +1,5 @@
 package org.permcheck.contract;
 
-import java.util.Optional;
 
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -16,8 +15,8 @@ public final class DeepEpLayoutPreconditions {
 
     /** X33, X34 of a {@code deepep_dispatch_layout} call; returns E/R, the experts of one rank. */
     public static long check(Invocation inv) {
-        long experts = positive(inv, Attrs.NUM_EXPERTS);
-        long ranks = positive(inv, Attrs.NUM_RANKS);
+        long experts = Preconditions.requireCount(inv, Attrs.NUM_EXPERTS, Rule.X33, "deepep_dispatch_layout needs");
+        long ranks = Preconditions.requireCount(inv, Attrs.NUM_RANKS, Rule.X33, "deepep_dispatch_layout needs");
         if (experts % ranks != 0) throw violation(Rule.X33, "num_experts = " + experts + " is not a multiple of num_ranks = " + ranks);
         Tensor ids = inv.input(Ports.TOPK_IDX);
         requireTopkIdx(ids, experts);
@@ -25,15 +24,6 @@ public final class DeepEpLayoutPreconditions {
             throw violation(Rule.X34, "T = " + ids.dim(0) + " tokens with " + experts + " experts / " + ranks + " ranks exceed 2^31-1 cells");
         }
         return experts / ranks;
-    }
-
-    /** X33: {@code num_experts} and {@code num_ranks} are given, in {@code [1, 2^31)}. */
-    static long positive(Invocation inv, String attr) {
-        Optional<Long> v = inv.optionalAttr(attr);
-        if (v.isEmpty() || v.get() < 1 || v.get() > Integer.MAX_VALUE) {
-            throw violation(Rule.X33, "deepep_dispatch_layout needs " + attr + " in [1, 2^31), got " + v.map(String::valueOf).orElse("none"));
-        }
-        return v.get();
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.permcheck.contract;
 
-import java.util.Optional;
 
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -21,10 +20,7 @@ public final class PadRoutingMapPreconditions {
      * Any T >= 0 and E >= 0 are accepted (T = 0 returns the empty map).
      */
     public static long check(Invocation inv) {
-        Optional<Long> m = inv.optionalAttr(Attrs.PAD_MULTIPLE);
-        if (m.isEmpty() || m.get() < 1 || m.get() > Integer.MAX_VALUE) {
-            throw violation(Rule.X39, "megatron_pad_routing_map needs pad_multiple in [1, 2^31), got " + m.map(String::valueOf).orElse("none"));
-        }
+        long m = Preconditions.requireCount(inv, Attrs.PAD_MULTIPLE, Rule.X39, "megatron_pad_routing_map needs");
         Tensor map = inv.input(Ports.ROUTING_MAP);
         DType d = map.dtype();
         if (d != DType.BOOL && d != DType.I32 && d != DType.I64) throw violation(Rule.X39, "routing_map must be bool, int32 or int64, got " + d);
@@ -35,6 +31,6 @@ public final class PadRoutingMapPreconditions {
                 if (v != 0 && v != 1) throw violation(Rule.X39, "routing_map[" + t + "," + e + "] = " + v + ", expected 0 or 1");
             }
         }
-        return m.get();
+        return m;
     }
 }

@@ -198,6 +198,19 @@ public final class Preconditions {
         return p;
     }
 
+    /**
+     * An attribute that counts something (experts, ranks, rows, a multiple): given and in {@code [1, 2^31)}, else a
+     * violation of {@code rule} saying "{@code needs} {@code attr} in [1, 2^31), got ...", {@code needs} naming who
+     * needs it ("moe_align_block_size needs"; X12, X33, X35, X39).
+     */
+    public static long requireCount(Invocation inv, String attr, Rule rule, String needs) {
+        Optional<Long> v = inv.optionalAttr(attr);
+        if (v.isEmpty() || v.get() < 1 || v.get() > Integer.MAX_VALUE) {
+            throw violation(rule, needs + " " + attr + " in [1, 2^31), got " + v.map(String::valueOf).orElse("none"));
+        }
+        return v.get();
+    }
+
     /** Reads a 1-D integer tensor into a long array (after {@link #requireIndex}). */
     public static long[] longs(Tensor t) {
         long[] v = new long[(int) t.numel()];

@@ -1,6 +1,5 @@
 package org.permcheck.contract;
 
-import java.util.Optional;
 
 import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
@@ -45,7 +44,7 @@ public final class TeEpPreconditions {
 
     /** X35: {num_ranks S, num_experts E, recv_capacity C, alignment A}: S, E, C >= 1, E % S == 0, A 0, 1 or a power of two. */
     static long[] group(Invocation inv) {
-        long s = attr(inv, Attrs.NUM_RANKS), e = attr(inv, Attrs.NUM_EXPERTS), c = attr(inv, Attrs.RECV_CAPACITY);
+        long s = attr(inv, Attrs.NUM_RANKS), e = attr(inv, Attrs.NUM_EXPERTS), c = attr(inv, Attrs.RECV_CAPACITY); // X35
         if (e % s != 0) throw violation(Rule.X35, "num_experts = " + e + " is not a multiple of num_ranks = " + s);
         long a = inv.optionalAttr(Attrs.ALIGNMENT).orElse(0L);
         if (a < 0 || a > (1L << 30) || (a > 1 && (a & (a - 1)) != 0)) throw violation(Rule.X35, "alignment must be 0, 1 or a power of two, got " + a);
@@ -53,12 +52,8 @@ public final class TeEpPreconditions {
         return new long[] {s, e, c, a};
     }
 
-    static long attr(Invocation inv, String name) {
-        Optional<Long> v = inv.optionalAttr(name);
-        if (v.isEmpty() || v.get() < 1 || v.get() > Integer.MAX_VALUE) {
-            throw violation(Rule.X35, "the EP ops need " + name + " in [1, 2^31), got " + v.map(String::valueOf).orElse("none"));
-        }
-        return v.get();
+    private static long attr(Invocation inv, String name) {
+        return Preconditions.requireCount(inv, name, Rule.X35, "the EP ops need");
     }
 
     /** X35: a payload of bf16, f16 or f32 (the staged wire; fp8 needs its scales) with rows of at least 16 bytes. */

@@ -57,7 +57,7 @@ final class CpuBlockAlign {
             long id = map.isPresent() ? map.get().getLong(e) : e;
             for (long b = start[e] / block; b < start[e + 1] / block; b++) expertIds.setLong(b, id);
         }
-        Tensor post = Tensor.ofInts(DType.I32, Tensor.shape(1), start[experts]); // K5
+        Tensor post = Tensor.i32(Tensor.shape(1), start[experts]); // K5
         return new Outputs(Map.of(Ports.SORTED_TOKEN_IDS, sorted, Ports.EXPERT_IDS, expertIds, Ports.NUM_TOKENS_POST_PADDED, post));
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.spi.Outputs;
-import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -56,7 +55,7 @@ final class CpuChunkSort {
         int[] map = map(Preconditions.longs(inv.input(Ports.SPLIT_SIZES)), Preconditions.longs(inv.input(Ports.SORTED_INDICES)), (int) inp.dim(0));
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put(Ports.OUTPUT, move(inp, map, true));
-        out.put(Ports.ROW_ID_MAP, Tensor.ofInts(DType.I32, Tensor.shape(map.length), Arrays.stream(map).asLongStream().toArray()));
+        out.put(Ports.ROW_ID_MAP, Tensor.i32(Tensor.shape(map.length), Arrays.stream(map).asLongStream().toArray()));
         if (probs != null) out.put(Ports.PERMUTED_PROBS, move(probs, map, true));
         return new Outputs(out);
     }

@@ -48,8 +48,8 @@ final class CpuDeepEpLayout {
             }
         }
         Map<String, Tensor> o = new LinkedHashMap<>();
-        o.put(Ports.NUM_TOKENS_PER_RANK, Tensor.ofInts(DType.I32, Tensor.shape(ranks), perRank));
-        o.put(Ports.NUM_TOKENS_PER_EXPERT, Tensor.ofInts(DType.I32, Tensor.shape(experts), perExpert));
+        o.put(Ports.NUM_TOKENS_PER_RANK, Tensor.i32(Tensor.shape(ranks), perRank));
+        o.put(Ports.NUM_TOKENS_PER_EXPERT, Tensor.i32(Tensor.shape(experts), perExpert));
         o.put(Ports.IS_TOKEN_IN_RANK, inRank);
         return new Outputs(o);
     }

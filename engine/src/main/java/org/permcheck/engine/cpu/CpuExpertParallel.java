@@ -8,7 +8,6 @@ import java.util.Map;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.spi.Outputs;
-import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /** The expert-parallel helpers (docs/sources.md#te-4-5): all-to-all parameters and the local chunk sorts. */
@@ -75,7 +74,7 @@ final class CpuExpertParallel {
         out.put(Ports.OUTPUT, CpuChunkSort.move(inp, map, true));
         out.put(Ports.LOCAL_GROUP_SIZES, Tensor.ofInts(m.dtype(), Tensor.shape(groups.length), groups));
         out.put(Ports.SORTED_SPLIT_SIZES, Tensor.ofInts(m.dtype(), Tensor.shape(sortedSizes.length), sortedSizes));
-        out.put(Ports.INVERSE_CHUNK_INDICES, Tensor.ofInts(DType.I32, Tensor.shape(inverse.length), inverse));
+        out.put(Ports.INVERSE_CHUNK_INDICES, Tensor.i32(Tensor.shape(inverse.length), inverse));
         return new Outputs(out);
     }
 

@@ -74,7 +74,7 @@ final class CpuInferencePermute {
                 map.setLong(pos, t);
             }
         }
-        Tensor offsets = Tensor.ofInts(DType.I32, Tensor.shape(experts), inclusive);
+        Tensor offsets = Tensor.i32(Tensor.shape(experts), inclusive);
         return new Outputs(Map.of(Ports.OUTPUT, out, Ports.PERMUTED_PROBS, permutedProbs, Ports.PERMUTATION_MAP, map, Ports.INCLUSIVE_OFFSETS, offsets));
     }
 

@@ -66,8 +66,8 @@ final class CpuPadPermute {
         Map<String, Tensor> o = new LinkedHashMap<>();
         o.put(Ports.OUTPUT, out);
         o.put(Ports.PERMUTED_INDICES, idx);
-        o.put(Ports.NUM_TOKENS_PER_EXPERT_PADDED, Tensor.ofInts(DType.I32, Tensor.shape(local), mSizes));
-        o.put(Ports.GROUP_OFFSETS, Tensor.ofInts(DType.I32, Tensor.shape(local), mOffsets));
+        o.put(Ports.NUM_TOKENS_PER_EXPERT_PADDED, Tensor.i32(Tensor.shape(local), mSizes));
+        o.put(Ports.GROUP_OFFSETS, Tensor.i32(Tensor.shape(local), mOffsets));
         return new Outputs(o);
     }
 

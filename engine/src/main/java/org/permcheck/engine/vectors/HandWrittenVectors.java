@@ -600,7 +600,7 @@ public final class HandWrittenVectors {
                 rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup"), deepEpLayout(ids, 6, 3)));
         v.add(vec("deepep-layout/int32-ids", "the worked example with int32 topk_idx (a build's topk_idx_t, DeepEP PR #422): the same layout",
                 rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup", "layout-int32-ids"),
-                deepEpLayout(Tensor.ofInts(DType.I32, shape(4, 3), LAYOUT_IDS), 6, 3)));
+                deepEpLayout(Tensor.i32(shape(4, 3), LAYOUT_IDS), 6, 3)));
         v.add(vec("deepep-layout/one-rank", "R = 1: num_tokens_per_rank [3], the tokens with any selection; is_token_in_rank [1,1,1,0]",
                 rules(Rule.L1, Rule.L2, Rule.L3), feats("deepep-layout", "layout-minus-one", "layout-rank-dedup"), deepEpLayout(ids, 6, 1)));
         v.add(vec("deepep-layout/no-tokens", "T = 0 (an idle rank): every count 0, is_token_in_rank bool[0,2]",
@@ -631,7 +631,7 @@ public final class HandWrittenVectors {
                 padRoutingMap(Tensor.ofInts(DType.BOOL, shape(5, 2), 0, 0, 1, 0, 0, 0, 1, 0, 0, 0), 8)));
         v.add(neg("precondition/x39-pad-routing-map-multiple-zero", "pad_multiple 0: (-count) % 0 divides by zero", Rule.X39, padRoutingMap(map, 0)));
         v.add(neg("precondition/x39-pad-routing-map-value-two", "an int32 routing_map with a 2: not a 0/1 map (the column's sum is its count)", Rule.X39,
-                padRoutingMap(Tensor.ofInts(DType.I32, shape(2, 2), 1, 2, 0, 0), 4)));
+                padRoutingMap(Tensor.i32(shape(2, 2), 1, 2, 0, 0), 4)));
     }
 
     static Invocation padRoutingMap(Tensor map, long multiple) {

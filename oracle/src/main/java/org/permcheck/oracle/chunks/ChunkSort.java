@@ -8,7 +8,6 @@ import java.util.Optional;
 import org.permcheck.contract.Expected;
 import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
-import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /** {@code sort_chunks_by_index} and its backward (docs/spec.md S1-S3, X7). */
@@ -41,7 +40,7 @@ public final class ChunkSort {
         long[] map = ChunkSortMap.of(split, sorted, inp.dim(0)); // S1
         Map<String, Tensor> values = new LinkedHashMap<>();
         values.put(Ports.OUTPUT, forward(inp, map));
-        values.put(Ports.ROW_ID_MAP, toI32(map));
+        values.put(Ports.ROW_ID_MAP, Tensor.i32(Tensor.shape(map.length), map));
         probs.ifPresent(p -> values.put(Ports.PERMUTED_PROBS, forward(p, map)));
         return new Expected(values, Map.of(), Map.of());
     }
@@ -54,11 +53,5 @@ public final class ChunkSort {
         values.put(Ports.GRAD_INP, backward(grad, map));
         gradProbs.ifPresent(p -> values.put(Ports.GRAD_PROBS, backward(p, map)));
         return new Expected(values, Map.of(), Map.of());
-    }
-
-    static Tensor toI32(long[] v) {
-        Tensor t = Tensor.zeros(DType.I32, v.length);
-        for (int i = 0; i < v.length; i++) t.setLong(i, v[i]);
-        return t;
     }
 }

@@ -9,7 +9,6 @@ import org.permcheck.contract.Invocation;
 import org.permcheck.contract.Preconditions;
 import org.permcheck.contract.Rule;
 import org.permcheck.oracle.chunks.ChunkSort;
-import org.permcheck.tensor.DType;
 import org.permcheck.tensor.Tensor;
 
 /**
@@ -70,9 +69,8 @@ public final class LocalPermute {
         values.put(Ports.OUTPUT, r.output());
         values.put(Ports.LOCAL_GROUP_SIZES, c.vector(r.state().localGroupSizes()));
         values.put(Ports.SORTED_SPLIT_SIZES, c.vector(r.state().sortedSplitSizes()));
-        Tensor inv32 = Tensor.zeros(DType.I32, r.state().inverseChunkIndices().length);
-        for (int i = 0; i < inv32.dim(0); i++) inv32.setLong(i, r.state().inverseChunkIndices()[i]);
-        values.put(Ports.INVERSE_CHUNK_INDICES, inv32);
+        long[] inverse = r.state().inverseChunkIndices();
+        values.put(Ports.INVERSE_CHUNK_INDICES, Tensor.i32(Tensor.shape(inverse.length), inverse));
         return new Expected(values, Map.of(), Map.of());
     }
 
